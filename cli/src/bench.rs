@@ -1,0 +1,297 @@
+//! `packbench-cli bench`: the numbers in BENCHMARKS.md, measured in-process
+//! on a generated warehouse (default 1,000,000 orders, 100,000 products).
+
+use super::Failure;
+use clap::Args;
+use packbench_core::ops::{self, Actor, OrderFilter, Role};
+use packbench_core::store::bulk::{self, synthetic_ean13, synthetic_lines, synthetic_order_number};
+use packbench_core::store::{DbTarget, Durability, OpenOptions, Store};
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+#[derive(Args, Clone)]
+pub struct BenchArgs {
+    #[arg(long, default_value_t = 1_000_000)]
+    orders: usize,
+    #[arg(long, default_value_t = 100_000)]
+    products: usize,
+    /// Orders packed (claimed, every unit scanned, finished) per engine.
+    #[arg(long, default_value_t = 400)]
+    pack_orders: usize,
+    /// Folder for the generated SQLite database (kept for re-runs).
+    #[arg(long, default_value = "/tmp/packbench-bench")]
+    dir: PathBuf,
+    /// Also measure on this PostgreSQL server (a database `packbench_bench`
+    /// is created there).
+    #[arg(long)]
+    pg_url: Option<String>,
+}
+
+/// One in this many generated orders is confirmed, ready to pack.
+const CONFIRMED_EVERY: usize = 50;
+
+struct Sample {
+    name: String,
+    times: Vec<Duration>,
+}
+
+impl Sample {
+    fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: name.into(),
+            times: Vec::new(),
+        }
+    }
+
+    fn row(&mut self) -> String {
+        self.times.sort();
+        let n = self.times.len();
+        if n == 0 {
+            return format!("| {} | 0 | - | - | - |", self.name);
+        }
+        let pick = |q: f64| self.times[((n as f64 * q).ceil() as usize).clamp(1, n) - 1];
+        let ms = |d: Duration| format!("{:.3}", d.as_secs_f64() * 1000.0);
+        format!(
+            "| {} | {} | {} | {} | {} |",
+            self.name,
+            n,
+            ms(pick(0.50)),
+            ms(pick(0.99)),
+            ms(self.times[n - 1])
+        )
+    }
+}
+
+fn fail(e: packbench_core::Error) -> Failure {
+    Failure::from(e)
+}
+
+pub async fn run(args: &BenchArgs, _db: Option<&str>) -> Result<u8, Failure> {
+    println!(
+        "# packbench bench: {} orders, {} products, {} orders packed per engine",
+        args.orders, args.products, args.pack_orders
+    );
+    std::fs::create_dir_all(&args.dir)
+        .map_err(|e| super::usage(format!("cannot create {}: {e}", args.dir.display())))?;
+    let path = args
+        .dir
+        .join(format!("bench-{}-{}.db", args.orders, args.products));
+    let sqlite = DbTarget::SqliteFile(path.clone());
+    let mut rows = Vec::new();
+    let normal = open(&sqlite, Durability::Normal).await?;
+    prepare(&normal, args).await?;
+    // Each run packs its own slice of the confirmed orders, so runs never collide.
+    rows.extend(measure(&normal, args, "SQLite WAL, synchronous=NORMAL", 0).await?);
+    normal.close().await;
+    let full = open(&sqlite, Durability::Full).await?;
+    rows.extend(measure(&full, args, "SQLite WAL, synchronous=FULL", 1).await?);
+    full.close().await;
+    if let Some(url) = &args.pg_url {
+        let bench_url = pg_bench_database(url).await?;
+        let pg = open(&DbTarget::Postgres(bench_url), Durability::Normal).await?;
+        prepare(&pg, args).await?;
+        rows.extend(measure(&pg, args, "PostgreSQL", 0).await?);
+        pg.close().await;
+    }
+    println!();
+    println!("| what | n | p50 ms | p99 ms | max ms |");
+    println!("|---|---|---|---|---|");
+    for r in rows {
+        println!("{r}");
+    }
+    Ok(0)
+}
+
+async fn open(target: &DbTarget, durability: Durability) -> Result<Store, Failure> {
+    Store::open_with(
+        target,
+        OpenOptions {
+            durability,
+            max_connections: 4,
+        },
+    )
+    .await
+    .map_err(fail)
+}
+
+/// Generates the warehouse unless the database already holds it.
+async fn prepare(store: &Store, args: &BenchArgs) -> Result<(), Failure> {
+    let have: i64 = sqlx_count(store).await?;
+    if have as usize == args.orders {
+        println!("reusing {} ({have} orders)", store.describe());
+        return Ok(());
+    }
+    if have != 0 {
+        return Err(super::usage(format!(
+            "{} holds {have} orders, not {}; remove it and run again",
+            store.describe(),
+            args.orders
+        )));
+    }
+    let started = Instant::now();
+    bulk::generate(store, args.products, args.orders, CONFIRMED_EVERY, |done| {
+        if done % 100_000 == 0 {
+            eprintln!(
+                "  generated {done} orders in {:.1} s",
+                started.elapsed().as_secs_f64()
+            );
+        }
+    })
+    .await
+    .map_err(fail)?;
+    println!(
+        "generated {} orders and {} products in {} in {:.1} s",
+        args.orders,
+        args.products,
+        store.describe(),
+        started.elapsed().as_secs_f64()
+    );
+    Ok(())
+}
+
+async fn sqlx_count(store: &Store) -> Result<i64, Failure> {
+    packbench_core::store::count_orders(store)
+        .await
+        .map_err(fail)
+}
+
+async fn pg_bench_database(url: &str) -> Result<String, Failure> {
+    let (base, _) = url
+        .rsplit_once('/')
+        .ok_or_else(|| super::usage("the PostgreSQL URL has no database name"))?;
+    let admin = Store::open(&DbTarget::Postgres(url.to_string()))
+        .await
+        .map_err(fail)?;
+    packbench_core::store::create_database_if_missing(&admin, "packbench_bench")
+        .await
+        .map_err(fail)?;
+    admin.close().await;
+    Ok(format!("{base}/packbench_bench"))
+}
+
+async fn measure(
+    store: &Store,
+    args: &BenchArgs,
+    label: &str,
+    slice: usize,
+) -> Result<Vec<String>, Failure> {
+    let actor = Actor::new("bench", format!("bench-{slice}"), Role::Packer);
+    let mut claim = Sample::new(format!("{label}: claim order"));
+    let mut scan = Sample::new(format!("{label}: record scan, accepted (verify + commit)"));
+    let mut wrong = Sample::new(format!("{label}: record scan, wrong item refused"));
+    let mut finish = Sample::new(format!("{label}: finish packing"));
+    let mut lookup = Sample::new(format!("{label}: order by number (with lines and history)"));
+    let mut search = Sample::new(format!("{label}: search by customer text"));
+    let confirmed: Vec<usize> = (0..args.orders).step_by(CONFIRMED_EVERY).collect();
+    let start = slice * args.pack_orders;
+    let batch: Vec<usize> = confirmed
+        .iter()
+        .copied()
+        .skip(start)
+        .take(args.pack_orders)
+        .collect();
+    if batch.len() < args.pack_orders {
+        return Err(super::usage(
+            "not enough confirmed orders for this run; generate more orders",
+        ));
+    }
+    let mut seq = 0u64;
+    for &i in &batch {
+        let number = synthetic_order_number(i);
+        let t = Instant::now();
+        ops::claim_order(store, &actor, &number)
+            .await
+            .map_err(fail)?;
+        claim.times.push(t.elapsed());
+        let lines = synthetic_lines(i, args.products);
+        // A product next to one of the order's, not in the order: a wrong item.
+        let stranger = (0..args.products)
+            .map(|k| (lines[0].0 + 1 + k) % args.products)
+            .find(|p| !lines.iter().any(|l| l.0 == *p))
+            .unwrap_or(0);
+        seq += 1;
+        let t = Instant::now();
+        let r = ops::record_scan(
+            store,
+            &actor,
+            &number,
+            &synthetic_ean13(stranger),
+            &format!("b{slice}-{seq}"),
+        )
+        .await
+        .map_err(fail)?;
+        wrong.times.push(t.elapsed());
+        assert_outcome(&r.outcome, "wrong_item")?;
+        for (p, qty) in lines {
+            for _ in 0..qty {
+                seq += 1;
+                let t = Instant::now();
+                let r = ops::record_scan(
+                    store,
+                    &actor,
+                    &number,
+                    &synthetic_ean13(p),
+                    &format!("b{slice}-{seq}"),
+                )
+                .await
+                .map_err(fail)?;
+                scan.times.push(t.elapsed());
+                assert_outcome(&r.outcome, "accepted")?;
+            }
+        }
+        let t = Instant::now();
+        ops::finish_packing(store, &actor, &number, None)
+            .await
+            .map_err(fail)?;
+        finish.times.push(t.elapsed());
+    }
+    for k in 0..2000usize {
+        let i = (k * 7_919_111) % args.orders;
+        let t = Instant::now();
+        ops::order_detail(store, &synthetic_order_number(i))
+            .await
+            .map_err(fail)?;
+        lookup.times.push(t.elapsed());
+    }
+    for k in 0..300usize {
+        let i = (k * 104_729) % args.orders;
+        let (name, email, phone, _) = packbench_core::demo::customer(i);
+        let query = match k % 4 {
+            0 => name.split_whitespace().next().unwrap_or(&name).to_string(),
+            1 => name.clone(),
+            2 => email,
+            _ => phone,
+        };
+        let filter = OrderFilter {
+            search: Some(query),
+            limit: 50,
+            ..Default::default()
+        };
+        let t = Instant::now();
+        let found = ops::list_orders(store, &filter).await.map_err(fail)?;
+        search.times.push(t.elapsed());
+        if found.is_empty() {
+            return Err(super::usage(format!(
+                "search {k} found nothing; the index is broken"
+            )));
+        }
+    }
+    Ok([claim, scan, wrong, finish, lookup, search]
+        .iter_mut()
+        .map(Sample::row)
+        .collect())
+}
+
+fn assert_outcome(
+    o: &packbench_core::domain::scan::ScanOutcome,
+    want: &str,
+) -> Result<(), Failure> {
+    if o.kind() == want {
+        Ok(())
+    } else {
+        Err(super::usage(format!(
+            "benchmark scan gave {} instead of {want}: {o:?}",
+            o.kind()
+        )))
+    }
+}

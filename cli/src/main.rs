@@ -1,0 +1,322 @@
+//! packbench-cli: Packbench on the command line. Each subcommand parses its
+//! arguments, calls one `packbench_core::ops` function and prints the result.
+//!
+//! Exit codes: 0 success, 1 refused by a rule, 2 bad usage or bad input.
+
+mod bench;
+mod print;
+
+use clap::{Args, Parser, Subcommand};
+use packbench_core::domain::OrderStatus;
+use packbench_core::exchange::OrderFormat;
+use packbench_core::ops::{self, Actor, OrderFilter, Role};
+use packbench_core::store::{DbTarget, Store};
+use packbench_core::Error;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(
+    name = "packbench-cli",
+    version,
+    about = "Packbench: the packing table on the command line"
+)]
+struct Cli {
+    /// Database: a SQLite file path, a sqlite: URL or a postgres:// URL.
+    /// Default: $PACKBENCH_DATABASE_URL, else the file in the user's data folder.
+    #[arg(long, global = true, value_name = "PATH|URL")]
+    db: Option<String>,
+    /// Machine-readable JSON output.
+    #[arg(long, global = true)]
+    json: bool,
+    /// Station name written on every event.
+    #[arg(long, global = true, env = "PACKBENCH_STATION", default_value = "cli")]
+    station: String,
+    /// User name written on every event (default: $USER).
+    #[arg(long, global = true)]
+    user: Option<String>,
+    /// Role: picker, packer, supervisor, admin.
+    #[arg(long, global = true, default_value = "admin")]
+    role: String,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Create or migrate the database; --demo loads the demo warehouse.
+    Init {
+        #[arg(long)]
+        demo: bool,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
+    /// Import products or orders from CSV.
+    #[command(subcommand)]
+    Import(ImportCommand),
+    /// Look at orders, confirm or cancel them.
+    #[command(subcommand)]
+    Orders(OrdersCommand),
+    /// The packing table: claim, scan, undo, finish, release.
+    #[command(subcommand)]
+    Pack(PackCommand),
+    /// Hand a ready order to the courier.
+    Ship {
+        number: String,
+        #[arg(long)]
+        carrier: String,
+        #[arg(long)]
+        tracking: String,
+    },
+    /// Benchmarks on a generated database (see BENCHMARKS.md).
+    Bench(bench::BenchArgs),
+}
+
+#[derive(Subcommand)]
+enum ImportCommand {
+    /// Products CSV: sku, name, weight_g, bin, barcodes, stock.
+    Products { file: PathBuf },
+    /// Orders CSV from a shop export or Packbench's own format.
+    Orders {
+        file: PathBuf,
+        #[arg(
+            long,
+            default_value = "packbench",
+            value_name = "packbench|shopify|woocommerce"
+        )]
+        format: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum OrdersCommand {
+    /// List orders, newest first.
+    List {
+        #[arg(long)]
+        status: Option<String>,
+        #[arg(long)]
+        search: Option<String>,
+        #[arg(long, default_value_t = 50)]
+        limit: i64,
+    },
+    /// One order with lines, packed counts, status and history.
+    Show { number: String },
+    /// Confirm a new order and reserve its stock.
+    Confirm { number: String },
+    /// Cancel an order and release its stock.
+    Cancel {
+        number: String,
+        #[arg(long)]
+        reason: String,
+    },
+}
+
+#[derive(Args)]
+struct PackTarget {
+    /// Order number.
+    number: String,
+}
+
+#[derive(Subcommand)]
+enum PackCommand {
+    /// Claim the order for this station.
+    Claim(PackTarget),
+    /// Scan one or more codes; prints one JSON line per scan.
+    Scan {
+        number: String,
+        #[arg(required = true, allow_hyphen_values = true)]
+        codes: Vec<String>,
+    },
+    /// Take back the last accepted scan.
+    Undo(PackTarget),
+    /// Close the box: the order becomes ready.
+    Finish {
+        number: String,
+        /// Ship with missing items, for this reason.
+        #[arg(long)]
+        short_reason: Option<String>,
+    },
+    /// Release the station's claim (a supervisor may release any).
+    Release(PackTarget),
+}
+
+/// An error on its way out: what to print and which exit code.
+struct Failure {
+    code: u8,
+    message: String,
+}
+
+impl From<Error> for Failure {
+    fn from(e: Error) -> Self {
+        let code = if e.is_refusal() { 1 } else { 2 };
+        Failure {
+            code,
+            message: e.to_string(),
+        }
+    }
+}
+
+fn usage(message: impl Into<String>) -> Failure {
+    Failure {
+        code: 2,
+        message: message.into(),
+    }
+}
+
+#[tokio::main(flavor = "current_thread")]
+async fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let json = cli.json;
+    match run(cli).await {
+        Ok(code) => ExitCode::from(code),
+        Err(f) => {
+            if json {
+                println!("{}", serde_json::json!({"error": f.message}));
+            } else {
+                eprintln!("packbench-cli: {}", f.message);
+            }
+            ExitCode::from(f.code)
+        }
+    }
+}
+
+async fn open(db: &Option<String>) -> Result<Store, Failure> {
+    let target = match db {
+        Some(d) => DbTarget::parse(d)?,
+        None => DbTarget::from_env_or_default()?,
+    };
+    Ok(Store::open(&target).await?)
+}
+
+async fn run(cli: Cli) -> Result<u8, Failure> {
+    let role = Role::parse(&cli.role).map_err(usage)?;
+    let user = cli
+        .user
+        .clone()
+        .or_else(|| std::env::var("USER").ok())
+        .unwrap_or_else(|| "cli".into());
+    let actor = Actor::new(user, cli.station.clone(), role);
+    let json = cli.json;
+    if let Command::Bench(args) = &cli.command {
+        return bench::run(args, cli.db.as_deref()).await;
+    }
+    let store = open(&cli.db).await?;
+    let result = dispatch(&store, &actor, json, cli.command).await;
+    store.close().await;
+    result
+}
+
+async fn dispatch(
+    store: &Store,
+    actor: &Actor,
+    json: bool,
+    command: Command,
+) -> Result<u8, Failure> {
+    match command {
+        Command::Init { demo, seed } => {
+            let loaded = if demo {
+                Some(ops::load_demo(store, actor, seed).await?)
+            } else {
+                None
+            };
+            print::init(json, store.describe(), loaded.as_ref());
+        }
+        Command::Import(ImportCommand::Products { file }) => {
+            let bytes = read_file(&file)?;
+            let summary = ops::import_products(store, actor, &bytes).await?;
+            print::import(json, &summary);
+        }
+        Command::Import(ImportCommand::Orders { file, format }) => {
+            let format = OrderFormat::parse(&format).map_err(usage)?;
+            let bytes = read_file(&file)?;
+            let summary = ops::import_orders(store, actor, &bytes, format).await?;
+            print::import(json, &summary);
+        }
+        Command::Orders(OrdersCommand::List {
+            status,
+            search,
+            limit,
+        }) => {
+            let status = status
+                .map(|s| OrderStatus::parse(&s))
+                .transpose()
+                .map_err(usage)?;
+            let filter = OrderFilter {
+                status,
+                search,
+                limit,
+            };
+            print::order_list(json, &ops::list_orders(store, &filter).await?);
+        }
+        Command::Orders(OrdersCommand::Show { number }) => {
+            print::order(json, &ops::order_detail(store, &number).await?);
+        }
+        Command::Orders(OrdersCommand::Confirm { number }) => {
+            let (detail, short) = ops::confirm_order(store, actor, &number).await?;
+            print::confirmed(json, &detail, &short);
+        }
+        Command::Orders(OrdersCommand::Cancel { number, reason }) => {
+            print::order(
+                json,
+                &ops::cancel_order(store, actor, &number, &reason).await?,
+            );
+        }
+        Command::Pack(PackCommand::Claim(t)) => {
+            print::order(json, &ops::claim_order(store, actor, &t.number).await?);
+        }
+        Command::Pack(PackCommand::Scan { number, codes }) => {
+            let mut refused = false;
+            for (i, code) in codes.iter().enumerate() {
+                let scan_id = new_scan_id(i);
+                let result = ops::record_scan(store, actor, &number, code, &scan_id).await?;
+                refused |= !result.outcome.is_accepted();
+                println!("{}", serde_json::to_string(&result).unwrap_or_default());
+            }
+            return Ok(u8::from(refused));
+        }
+        Command::Pack(PackCommand::Undo(t)) => {
+            let undone = ops::undo_last_scan(store, actor, &t.number).await?;
+            print::undone(json, &undone);
+        }
+        Command::Pack(PackCommand::Finish {
+            number,
+            short_reason,
+        }) => {
+            let detail =
+                ops::finish_packing(store, actor, &number, short_reason.as_deref()).await?;
+            print::order(json, &detail);
+        }
+        Command::Pack(PackCommand::Release(t)) => {
+            print::order(json, &ops::release_claim(store, actor, &t.number).await?);
+        }
+        Command::Ship {
+            number,
+            carrier,
+            tracking,
+        } => {
+            print::order(
+                json,
+                &ops::ship_order(store, actor, &number, &carrier, &tracking).await?,
+            );
+        }
+        Command::Bench(args) => return bench::run(&args, None).await,
+    }
+    Ok(0)
+}
+
+fn read_file(path: &PathBuf) -> Result<Vec<u8>, Failure> {
+    std::fs::read(path).map_err(|e| usage(format!("cannot read {}: {e}", path.display())))
+}
+
+/// A scan id unique across processes: the CLI has no client to supply one.
+fn new_scan_id(i: usize) -> String {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_nanos())
+        .unwrap_or_default();
+    format!(
+        "cli-{}-{nanos}-{i}-{:08x}",
+        std::process::id(),
+        rand::random::<u32>()
+    )
+}

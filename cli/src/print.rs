@@ -1,0 +1,177 @@
+//! What the CLI shows: a table for people, JSON with --json.
+
+use packbench_core::domain::money::{exponent_of, format_minor};
+use packbench_core::ops::{DemoSummary, ImportSummary, OrderDetail, OrderSummary, UndoResult};
+use serde::Serialize;
+
+fn emit<T: Serialize>(value: &T) {
+    println!(
+        "{}",
+        serde_json::to_string_pretty(value).unwrap_or_default()
+    );
+}
+
+fn money(minor: i64, currency: &str) -> String {
+    format!("{} {currency}", format_minor(minor, exponent_of(currency)))
+}
+
+pub fn init(json: bool, db: &str, demo: Option<&DemoSummary>) {
+    if json {
+        emit(&serde_json::json!({"database": db, "demo": demo}));
+        return;
+    }
+    println!("database ready: {db}");
+    if let Some(d) = demo {
+        println!(
+            "demo warehouse loaded: {} products, {} orders; try `packbench-cli orders list --status confirmed`",
+            d.products, d.orders
+        );
+    }
+}
+
+pub fn import(json: bool, s: &ImportSummary) {
+    if json {
+        emit(s);
+        return;
+    }
+    println!(
+        "imported {}, updated {}, already present {}, failed {}, warnings {}",
+        s.imported, s.updated, s.skipped, s.failed, s.warnings
+    );
+    for e in &s.errors {
+        println!(
+            "  error   row {}{}: {}",
+            e.row,
+            e.order
+                .as_deref()
+                .map(|o| format!(" (order {o})"))
+                .unwrap_or_default(),
+            e.message
+        );
+    }
+    for w in &s.warning_details {
+        println!(
+            "  warning row {}{}: {}",
+            w.row,
+            w.order
+                .as_deref()
+                .map(|o| format!(" (order {o})"))
+                .unwrap_or_default(),
+            w.message
+        );
+    }
+}
+
+pub fn order_list(json: bool, rows: &[OrderSummary]) {
+    if json {
+        emit(&rows);
+        return;
+    }
+    println!(
+        "{:<12} {:<10} {:<28} {:>7} {:>14}  {:<16} created",
+        "number", "status", "customer", "packed", "total", "delivery"
+    );
+    for r in rows {
+        println!(
+            "{:<12} {:<10} {:<28} {:>7} {:>14}  {:<16} {}",
+            r.number,
+            r.status.as_str(),
+            truncate(&r.customer_name, 28),
+            format!("{}/{}", r.packed, r.units),
+            money(r.total_minor, &r.currency),
+            truncate(&r.delivery_method, 16),
+            r.created_at.format("%Y-%m-%d %H:%M")
+        );
+    }
+    println!("{} orders", rows.len());
+}
+
+fn truncate(s: &str, n: usize) -> String {
+    if s.chars().count() <= n {
+        s.to_string()
+    } else {
+        let mut t: String = s.chars().take(n - 1).collect();
+        t.push('…');
+        t
+    }
+}
+
+pub fn order(json: bool, d: &OrderDetail) {
+    if json {
+        emit(d);
+        return;
+    }
+    let h = &d.head;
+    println!("order {} · {} · {}", h.number, h.status, h.customer_name);
+    println!(
+        "  {} · {} · {} · {}",
+        h.channel, h.delivery_method, h.email, h.phone
+    );
+    if !h.shipping_address.is_empty() {
+        println!("  {}", h.shipping_address.replace('\n', ", "));
+    }
+    if let Some(s) = &h.claimed_station {
+        println!(
+            "  claimed by station {s} ({})",
+            h.claimed_by.as_deref().unwrap_or("?")
+        );
+    }
+    if let (Some(c), Some(t)) = (&h.carrier, &h.tracking_number) {
+        println!("  shipped with {c}, tracking {t}");
+    }
+    if !h.comment.is_empty() {
+        println!("  note: {}", h.comment);
+    }
+    for l in &d.lines {
+        let mark = if l.packed == l.quantity { "✔" } else { " " };
+        println!(
+            "  {mark} {:<12} {:<36} bin {:<8} {:>3} / {:<3} {:>12}",
+            l.sku,
+            truncate(&l.name, 36),
+            l.bin.as_deref().unwrap_or("-"),
+            l.packed,
+            l.quantity,
+            money(l.unit_price_minor, &h.currency)
+        );
+    }
+    println!(
+        "  packed {} of {} units · total {}",
+        d.packed,
+        d.units,
+        money(d.total_minor, &h.currency)
+    );
+    if let Some(r) = &h.short_reason {
+        println!("  short-shipped: {r}");
+    }
+    for e in &d.events {
+        println!(
+            "  {} {:<16} {} @ {}",
+            e.at.format("%Y-%m-%d %H:%M:%S"),
+            e.kind,
+            e.user,
+            e.station
+        );
+    }
+}
+
+pub fn confirmed(json: bool, d: &OrderDetail, short: &[String]) {
+    if json {
+        emit(&serde_json::json!({"order": d, "short_stock": short}));
+        return;
+    }
+    order(false, d);
+    if !short.is_empty() {
+        println!("  not enough stock to reserve: {}", short.join(", "));
+    }
+}
+
+pub fn undone(json: bool, u: &UndoResult) {
+    if json {
+        emit(u);
+        return;
+    }
+    println!(
+        "undone: {} ({}) -{}; now {} of {}",
+        u.code, u.sku, u.units, u.packed, u.ordered
+    );
+}

@@ -1,0 +1,208 @@
+//! Orders and their lines as they arrive from a channel.
+
+use super::status::OrderStatus;
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+/// Payment is tracked beside fulfilment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PaymentStatus {
+    AwaitingPayment,
+    Paid,
+    PartiallyRefunded,
+    Refunded,
+}
+
+impl PaymentStatus {
+    pub const ALL: [PaymentStatus; 4] = [
+        PaymentStatus::AwaitingPayment,
+        PaymentStatus::Paid,
+        PaymentStatus::PartiallyRefunded,
+        PaymentStatus::Refunded,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PaymentStatus::AwaitingPayment => "awaiting_payment",
+            PaymentStatus::Paid => "paid",
+            PaymentStatus::PartiallyRefunded => "partially_refunded",
+            PaymentStatus::Refunded => "refunded",
+        }
+    }
+
+    /// Accepts our own names and the words shop exports use
+    /// (Shopify "pending", "authorized"; WooCommerce "processing", "on-hold").
+    pub fn parse(text: &str) -> Result<Self, String> {
+        let t = text.trim().to_ascii_lowercase().replace(['-', ' '], "_");
+        Ok(match t.as_str() {
+            "" | "awaiting_payment" | "pending" | "authorized" | "unpaid" | "on_hold"
+            | "pending_payment" | "voided" => PaymentStatus::AwaitingPayment,
+            "paid" | "processing" | "completed" => PaymentStatus::Paid,
+            "partially_refunded" | "partially_paid" => PaymentStatus::PartiallyRefunded,
+            "refunded" => PaymentStatus::Refunded,
+            _ => {
+                return Err(format!(
+                    "{text:?} is not a payment status; use awaiting_payment, paid, partially_refunded or refunded"
+                ))
+            }
+        })
+    }
+}
+
+/// One line of a new order. The product is named by SKU; a SKU the store does
+/// not know yet is kept and flagged, so the order can wait for the product.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewLine {
+    pub sku: String,
+    pub name: String,
+    pub quantity: i64,
+    pub unit_price_minor: i64,
+    /// Discount on the whole line, in minor units.
+    pub discount_minor: i64,
+    /// Tax rate in basis points (20% = 2000).
+    pub tax_rate_bp: i64,
+}
+
+/// An order as it arrives from a channel (import, phone, web form, demo).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewOrder {
+    pub number: String,
+    pub channel: String,
+    pub customer_name: String,
+    pub email: String,
+    pub phone: String,
+    pub shipping_address: String,
+    pub delivery_method: String,
+    pub delivery_cost_minor: i64,
+    pub currency: String,
+    pub payment_status: PaymentStatus,
+    pub comment: String,
+    pub created_at: DateTime<Utc>,
+    pub status: OrderStatus,
+    pub lines: Vec<NewLine>,
+}
+
+impl NewOrder {
+    /// Checks the rules an order must meet before it is stored.
+    pub fn validate(&self) -> Result<(), String> {
+        let number = self.number.trim();
+        if number.is_empty() {
+            return Err("the order number is empty".into());
+        }
+        if number.len() > 64 || number.chars().any(char::is_control) {
+            return Err(format!(
+                "order number {number:?} is longer than 64 characters or holds control characters"
+            ));
+        }
+        super::money::Currency::parse(&self.currency)?;
+        if self.lines.is_empty() {
+            return Err(format!("order {number} has no lines"));
+        }
+        if self.delivery_cost_minor < 0 {
+            return Err(format!("order {number} has a negative delivery cost"));
+        }
+        for (i, line) in self.lines.iter().enumerate() {
+            let n = i + 1;
+            if line.sku.trim().is_empty() {
+                return Err(format!("line {n} of order {number} has no SKU"));
+            }
+            if line.quantity < 1 {
+                return Err(format!(
+                    "line {n} of order {number} ({}) has quantity {}; it must be at least 1",
+                    line.sku, line.quantity
+                ));
+            }
+            if line.unit_price_minor < 0 || line.discount_minor < 0 {
+                return Err(format!(
+                    "line {n} of order {number} ({}) has a negative price or discount",
+                    line.sku
+                ));
+            }
+            if !(0..=10_000).contains(&line.tax_rate_bp) {
+                return Err(format!(
+                    "line {n} of order {number} ({}) has a tax rate outside 0-100%",
+                    line.sku
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// Goods total after line discounts, in minor units (tax included in price).
+    pub fn goods_total_minor(&self) -> i64 {
+        self.lines
+            .iter()
+            .map(|l| l.unit_price_minor * l.quantity - l.discount_minor)
+            .sum()
+    }
+
+    pub fn total_minor(&self) -> i64 {
+        self.goods_total_minor() + self.delivery_cost_minor
+    }
+
+    pub fn unit_count(&self) -> i64 {
+        self.lines.iter().map(|l| l.quantity).sum()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn order() -> NewOrder {
+        NewOrder {
+            number: "1001".into(),
+            channel: "web".into(),
+            customer_name: "Иванова Мария".into(),
+            email: "maria@example.ru".into(),
+            phone: "+7 912 345-67-89".into(),
+            shipping_address: "Казань, ул. Садовая, 3".into(),
+            delivery_method: "СДЭК".into(),
+            delivery_cost_minor: 30000,
+            currency: "RUB".into(),
+            payment_status: PaymentStatus::Paid,
+            comment: String::new(),
+            created_at: DateTime::from_timestamp(1_790_000_000, 0).unwrap(),
+            status: OrderStatus::New,
+            lines: vec![NewLine {
+                sku: "PB-001".into(),
+                name: "Кружка".into(),
+                quantity: 2,
+                unit_price_minor: 45000,
+                discount_minor: 5000,
+                tax_rate_bp: 2000,
+            }],
+        }
+    }
+
+    #[test]
+    fn totals_come_from_lines_minus_discounts_plus_delivery() {
+        let o = order();
+        assert_eq!(o.goods_total_minor(), 85000);
+        assert_eq!(o.total_minor(), 115000);
+        assert_eq!(o.unit_count(), 2);
+    }
+
+    #[test]
+    fn a_line_with_zero_quantity_is_refused_with_its_number() {
+        let mut o = order();
+        o.lines[0].quantity = 0;
+        let err = o.validate().unwrap_err();
+        assert!(err.contains("line 1") && err.contains("PB-001"), "{err}");
+    }
+
+    #[test]
+    fn shop_payment_words_map_to_our_payment_statuses() {
+        assert_eq!(
+            PaymentStatus::parse("pending"),
+            Ok(PaymentStatus::AwaitingPayment)
+        );
+        assert_eq!(PaymentStatus::parse("Paid"), Ok(PaymentStatus::Paid));
+        assert_eq!(
+            PaymentStatus::parse("partially_refunded"),
+            Ok(PaymentStatus::PartiallyRefunded)
+        );
+        assert!(PaymentStatus::parse("maybe").is_err());
+    }
+}

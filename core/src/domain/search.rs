@@ -1,0 +1,77 @@
+//! Words an order is found by. Both engines index the same pre-folded words,
+//! so a search means the same on SQLite (FTS5) and PostgreSQL (tsvector).
+
+/// Lower-cased words of `text`, split on everything that is not a letter or
+/// a digit. `ё` folds to `е`, as Russian users type both.
+pub fn words(text: &str) -> Vec<String> {
+    text.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(|w| w.to_lowercase().replace('ё', "е"))
+        .collect()
+}
+
+/// The text stored in an order's search index: its number, customer, e-mail,
+/// phone (also as bare digits, with and without the trunk prefix) and comment.
+pub fn order_search_text(
+    number: &str,
+    customer_name: &str,
+    email: &str,
+    phone: &str,
+    comment: &str,
+) -> String {
+    let mut all = words(number);
+    all.extend(words(customer_name));
+    all.extend(words(email));
+    let digits: String = phone.chars().filter(char::is_ascii_digit).collect();
+    if !digits.is_empty() {
+        if digits.len() == 11 && (digits.starts_with('7') || digits.starts_with('8')) {
+            all.push(digits[1..].to_string());
+        }
+        all.push(digits);
+    }
+    all.extend(words(comment));
+    all.join(" ")
+}
+
+/// Query words for a prefix search; a phone typed with punctuation is kept
+/// as its digits.
+pub fn query_words(query: &str) -> Vec<String> {
+    let trimmed = query.trim();
+    let looks_like_phone = trimmed.chars().filter(char::is_ascii_digit).count() >= 5
+        && trimmed
+            .chars()
+            .all(|c| c.is_ascii_digit() || " +-()".contains(c));
+    if looks_like_phone {
+        let digits: String = trimmed.chars().filter(char::is_ascii_digit).collect();
+        return vec![digits];
+    }
+    words(trimmed)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cyrillic_names_fold_case_and_yo() {
+        assert_eq!(words("Пётр СМИРНОВ"), vec!["петр", "смирнов"]);
+    }
+
+    #[test]
+    fn a_phone_is_indexed_as_digits_with_and_without_the_trunk_prefix() {
+        let t = order_search_text("1001", "Anna", "a@b.c", "+7 (912) 345-67-89", "");
+        assert!(
+            t.contains("79123456789") && t.contains(" 9123456789"),
+            "{t}"
+        );
+        assert_eq!(query_words("+7 912 345-67-89"), vec!["79123456789"]);
+    }
+
+    #[test]
+    fn an_email_is_split_into_words() {
+        assert_eq!(
+            words("anna.k@example.com"),
+            vec!["anna", "k", "example", "com"]
+        );
+    }
+}

@@ -1,0 +1,14 @@
+//! Packbench core: the domain, storage, scanning and import/export.
+//!
+//! Nothing here knows about Tauri or the terminal: the desktop app and the
+//! command-line tool are thin shells over [`ops`].
+
+pub mod clock;
+pub mod demo;
+pub mod domain;
+pub mod error;
+pub mod exchange;
+pub mod ops;
+pub mod store;
+
+pub use error::{Error, Result};

@@ -1,0 +1,289 @@
+//! Fast bulk loading of a generated warehouse, for benchmarks: many rows per
+//! statement, ids assigned here so lines can name their order.
+
+use super::{Engine, Store};
+use crate::demo::{customer, product_name};
+use crate::domain::barcode::gtin_check_digit;
+use crate::domain::search::order_search_text;
+use crate::Result;
+use sqlx::any::AnyArguments;
+use sqlx::Arguments;
+
+/// One value of a generated row.
+pub enum Cell {
+    Int(i64),
+    Text(String),
+    Null,
+}
+
+/// Inserts `rows` into `table` in statements of `per_statement` rows.
+pub async fn insert_rows(
+    conn: &mut sqlx::AnyConnection,
+    table: &str,
+    columns: &[&str],
+    rows: Vec<Vec<Cell>>,
+) -> Result<()> {
+    // Both engines cap bind parameters per statement (SQLite 32766, PostgreSQL 65535).
+    let per_statement = (30_000 / columns.len()).max(1);
+    let head = format!("INSERT INTO {table} ({}) VALUES ", columns.join(", "));
+    let mut iter = rows.into_iter().peekable();
+    while iter.peek().is_some() {
+        let mut sql = head.clone();
+        let mut args = AnyArguments::default();
+        let mut n = 0usize;
+        for (r, row) in iter.by_ref().take(per_statement).enumerate() {
+            if r > 0 {
+                sql.push(',');
+            }
+            sql.push('(');
+            for (c, cell) in row.into_iter().enumerate() {
+                if c > 0 {
+                    sql.push(',');
+                }
+                n += 1;
+                sql.push_str(&format!("${n}"));
+                let added = match cell {
+                    Cell::Int(v) => args.add(v),
+                    Cell::Text(v) => args.add(v),
+                    Cell::Null => args.add(Option::<i64>::None),
+                };
+                added.map_err(sqlx::Error::Encode)?;
+            }
+            sql.push(')');
+        }
+        sqlx::query_with(&sql, args).execute(&mut *conn).await?;
+    }
+    Ok(())
+}
+
+/// A synthetic EAN-13 in the in-store range 200-299, unique per index.
+pub fn synthetic_ean13(i: usize) -> String {
+    let body = format!("2{:011}", i);
+    let check = gtin_check_digit(&body).unwrap_or(0);
+    format!("{body}{check}")
+}
+
+/// The SKU of generated product `i`.
+pub fn synthetic_sku(i: usize) -> String {
+    format!("BP-{i:06}")
+}
+
+/// The number of generated order `i`.
+pub fn synthetic_order_number(i: usize) -> String {
+    format!("B{i:07}")
+}
+
+/// Lines of generated order `i`: (product index, quantity), 1 to 4 lines.
+pub fn synthetic_lines(i: usize, products: usize) -> Vec<(usize, i64)> {
+    let count = 1 + (i * 7) % 4;
+    (0..count)
+        .map(|k| {
+            let p = (i.wrapping_mul(7919) + k * 104_729) % products;
+            (p, 1 + ((i + k) % 3) as i64)
+        })
+        .collect()
+}
+
+/// Fills an empty database with `products` products and `orders` orders.
+/// One order in `confirmed_every` is confirmed (packable); the rest are
+/// completed history. Calls `progress(done_orders)` now and then.
+pub async fn generate(
+    store: &Store,
+    products: usize,
+    orders: usize,
+    confirmed_every: usize,
+    mut progress: impl FnMut(usize),
+) -> Result<()> {
+    let now = store.now_ms();
+    let mut tx = store.write().await?;
+    let bins: Vec<Vec<Cell>> = (0..200)
+        .map(|b| {
+            vec![
+                Cell::Text(format!(
+                    "{}-{:02}",
+                    (b'A' + (b / 20) as u8) as char,
+                    b % 20 + 1
+                )),
+                Cell::Int(now),
+            ]
+        })
+        .collect();
+    insert_rows(&mut tx, "bins", &["code", "created_at"], bins).await?;
+    for start in (0..products).step_by(20_000) {
+        let end = (start + 20_000).min(products);
+        let mut prows = Vec::new();
+        let mut brows = Vec::new();
+        let mut srows = Vec::new();
+        for i in start..end {
+            let id = i as i64 + 1;
+            let bin = format!(
+                "{}-{:02}",
+                (b'A' + ((i % 200) / 20) as u8) as char,
+                i % 20 + 1
+            );
+            prows.push(vec![
+                Cell::Int(id),
+                Cell::Text(synthetic_sku(i)),
+                Cell::Text(product_name(i)),
+                Cell::Int(50 + (i % 900) as i64),
+                Cell::Text(bin.clone()),
+                Cell::Int(now),
+                Cell::Int(now),
+            ]);
+            let ean = synthetic_ean13(i);
+            brows.push(vec![
+                Cell::Text(ean.clone()),
+                Cell::Int(id),
+                Cell::Int(1),
+                Cell::Text(format!("0{ean}")),
+            ]);
+            srows.push(vec![
+                Cell::Int(id),
+                Cell::Text(bin),
+                Cell::Int(1_000_000),
+                Cell::Int(0),
+            ]);
+        }
+        insert_rows(
+            &mut tx,
+            "products",
+            &[
+                "id",
+                "sku",
+                "name",
+                "weight_g",
+                "default_bin",
+                "created_at",
+                "updated_at",
+            ],
+            prows,
+        )
+        .await?;
+        insert_rows(
+            &mut tx,
+            "product_barcodes",
+            &["code", "product_id", "units", "gtin14"],
+            brows,
+        )
+        .await?;
+        insert_rows(
+            &mut tx,
+            "stock",
+            &["product_id", "bin", "on_hand", "reserved"],
+            srows,
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    let day_ms = 86_400_000i64;
+    for start in (0..orders).step_by(10_000) {
+        let end = (start + 10_000).min(orders);
+        let mut tx = store.write().await?;
+        let mut orows = Vec::with_capacity(end - start);
+        let mut lrows = Vec::new();
+        for i in start..end {
+            let id = i as i64 + 1;
+            let number = synthetic_order_number(i);
+            let (name, email, phone, address) = customer(i);
+            let status = if i % confirmed_every == 0 {
+                "confirmed"
+            } else {
+                "completed"
+            };
+            let created = now - ((orders - i) as i64 * day_ms * 365 / orders.max(1) as i64);
+            let search = order_search_text(&number, &name, &email, &phone, "");
+            orows.push(vec![
+                Cell::Int(id),
+                Cell::Text(number),
+                Cell::Text("web".into()),
+                Cell::Text(name),
+                Cell::Text(email),
+                Cell::Text(phone),
+                Cell::Text(address),
+                Cell::Text("СДЭК".into()),
+                Cell::Int(30_000),
+                Cell::Text("RUB".into()),
+                Cell::Text("paid".into()),
+                Cell::Text(String::new()),
+                Cell::Text(status.into()),
+                Cell::Int(created),
+                Cell::Int(created),
+                Cell::Int(created),
+                Cell::Text(search),
+            ]);
+            for (pos, (p, qty)) in synthetic_lines(i, products).into_iter().enumerate() {
+                let packed = if status == "completed" { qty } else { 0 };
+                lrows.push(vec![
+                    Cell::Int(id),
+                    Cell::Int(pos as i64 + 1),
+                    Cell::Int(p as i64 + 1),
+                    Cell::Text(synthetic_sku(p)),
+                    Cell::Text(product_name(p)),
+                    Cell::Int(qty),
+                    Cell::Int(10_000 + (p % 500) as i64 * 100),
+                    Cell::Int(0),
+                    Cell::Int(2000),
+                    Cell::Int(packed),
+                ]);
+            }
+        }
+        insert_rows(
+            &mut tx,
+            "orders",
+            &[
+                "id",
+                "number",
+                "channel",
+                "customer_name",
+                "email",
+                "phone",
+                "shipping_address",
+                "delivery_method",
+                "delivery_cost_minor",
+                "currency",
+                "payment_status",
+                "comment",
+                "status",
+                "status_changed_at",
+                "created_at",
+                "updated_at",
+                "search_text",
+            ],
+            orows,
+        )
+        .await?;
+        insert_rows(
+            &mut tx,
+            "order_lines",
+            &[
+                "order_id",
+                "position",
+                "product_id",
+                "sku",
+                "name",
+                "quantity",
+                "unit_price_minor",
+                "discount_minor",
+                "tax_rate_bp",
+                "packed",
+            ],
+            lrows,
+        )
+        .await?;
+        tx.commit().await?;
+        progress(end);
+    }
+    if store.engine() == Engine::Postgres {
+        // Explicit ids do not move identity sequences; later inserts would collide.
+        for table in ["products", "orders"] {
+            let sql = format!(
+                "SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT COALESCE(MAX(id), 1) FROM {table}))"
+            );
+            sqlx::query(&sql).execute(store.pool()).await?;
+        }
+        sqlx::query("ANALYZE").execute(store.pool()).await?;
+    } else {
+        sqlx::query("ANALYZE").execute(store.pool()).await?;
+    }
+    Ok(())
+}

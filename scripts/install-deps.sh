@@ -1,0 +1,87 @@
+#!/usr/bin/env bash
+# Installs what building and testing Packbench needs on Debian 12.
+#
+# CI runs in a fresh clone, possibly on a fresh machine, so everything the
+# project needs is installed from here. It is idempotent and quick when all is
+# present: dpkg is asked first, and apt-get runs only for what is missing.
+set -euo pipefail
+
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+# Build: C toolchain and OpenSSL headers for -sys crates.
+# Run and test: PostgreSQL (the second storage engine the test suite runs on),
+# poppler-utils and zbar-tools (tests read PDFs back with pdftotext/pdftoppm
+# and decode barcodes with zbarimg), DejaVu (Cyrillic in documents), Xvfb
+# (anything that opens a window needs a display).
+BASE_PKGS=(
+  build-essential pkg-config libssl-dev file
+  postgresql poppler-utils zbar-tools fonts-dejavu-core xvfb xauth
+)
+
+# The desktop app (TOOLCHAIN.md, "System packages"): WebKitGTK and friends to
+# build src-tauri; WebKitWebDriver, xdotool and imagemagick to drive it and
+# take screenshots end to end; CUPS with a PDF printer for printing tests.
+# Installed only once src-tauri/ exists, so the core/CLI work stays lean.
+DESKTOP_PKGS=(
+  libwebkit2gtk-4.1-dev libgtk-3-dev librsvg2-dev libayatana-appindicator3-dev
+  libsoup-3.0-dev libjavascriptcoregtk-4.1-dev
+  webkit2gtk-driver imagemagick xdotool
+  cups cups-client printer-driver-cups-pdf
+)
+
+say() { echo "install-deps: $*"; }
+
+wanted=("${BASE_PKGS[@]}")
+if [[ -d src-tauri ]]; then
+  wanted+=("${DESKTOP_PKGS[@]}")
+fi
+
+missing=()
+for pkg in "${wanted[@]}"; do
+  # A removed package can linger as "deinstall ok config-files": only a fully
+  # installed one counts.
+  status=$(dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null || true)
+  if [[ "$status" != "install ok installed" ]]; then
+    missing+=("$pkg")
+  fi
+done
+
+if ((${#missing[@]})); then
+  if [[ $(id -u) -eq 0 ]]; then
+    as_root=()
+  elif command -v sudo >/dev/null; then
+    as_root=(sudo)
+  else
+    say "missing Debian packages: ${missing[*]}" >&2
+    say "not root and no sudo: install them as root and run again" >&2
+    exit 1
+  fi
+  say "installing: ${missing[*]}"
+  # Wait for a concurrent apt/dpkg instead of failing on its lock.
+  apt_opts=(-o DPkg::Lock::Timeout=300 -q)
+  "${as_root[@]}" apt-get "${apt_opts[@]}" update
+  "${as_root[@]}" env DEBIAN_FRONTEND=noninteractive \
+    apt-get "${apt_opts[@]}" install -y --no-install-recommends "${missing[@]}"
+else
+  say "Debian packages: all ${#wanted[@]} present"
+fi
+
+# Lints need rustfmt and clippy; the machine's rustup usually has them.
+for component in rustfmt clippy; do
+  if [[ $component == rustfmt ]]; then check=(cargo fmt --version); else check=(cargo clippy --version); fi
+  if ! "${check[@]}" >/dev/null 2>&1; then
+    say "adding rustup component $component"
+    rustup component add "$component"
+  fi
+done
+
+# The UI (a later issue). With an npm workspace at the root, install there;
+# otherwise in ui/ itself. Only when node_modules is missing: a full install
+# on every test run would cost time for nothing.
+if [[ -f ui/package.json ]]; then
+  if [[ -f package.json ]]; then npm_dir=.; else npm_dir=ui; fi
+  if [[ ! -d $npm_dir/node_modules ]]; then
+    say "npm install in $npm_dir/"
+    (cd "$npm_dir" && npm install --no-audit --no-fund)
+  fi
+fi

@@ -1,0 +1,1 @@
+//! Flow tests live in tests/tests.

@@ -1,0 +1,119 @@
+//! Opens a fresh store on each engine: a SQLite file in a temporary folder,
+//! or a new database on the PostgreSQL test server (`PACKBENCH_TEST_PG_URL`,
+//! started by `make test`).
+#![allow(dead_code)]
+
+use packbench_core::clock::FixedClock;
+use packbench_core::ops::{Actor, Role};
+use packbench_core::store::{create_database_if_missing, DbTarget, Store};
+use std::sync::Arc;
+
+pub struct TestDb {
+    pub store: Store,
+    pub target: DbTarget,
+    // Keeps the SQLite folder alive for the test's duration.
+    _dir: Option<tempfile::TempDir>,
+}
+
+pub fn pg_url() -> Option<String> {
+    match std::env::var("PACKBENCH_TEST_PG_URL") {
+        Ok(u) if !u.trim().is_empty() => Some(u),
+        _ => {
+            // A silently skipped engine would pass without testing anything:
+            // skipping must be asked for by name.
+            assert!(
+                std::env::var("PACKBENCH_SKIP_PG").as_deref() == Ok("1"),
+                "PACKBENCH_TEST_PG_URL is not set, so the PostgreSQL half of the suite cannot run; \
+                 run `make test` (it starts a server), or set PACKBENCH_SKIP_PG=1 to skip it knowingly"
+            );
+            None
+        }
+    }
+}
+
+pub async fn sqlite() -> TestDb {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let target = DbTarget::SqliteFile(dir.path().join("packbench.db"));
+    let store = Store::open(&target).await.expect("SQLite store opens");
+    eprintln!("engine: {}", store.describe());
+    TestDb {
+        store,
+        target,
+        _dir: Some(dir),
+    }
+}
+
+/// A new, empty database on the test server; None (test skipped, said so)
+/// only when PACKBENCH_SKIP_PG=1.
+pub async fn postgres() -> Option<TestDb> {
+    let Some(url) = pg_url() else {
+        eprintln!("engine: PostgreSQL SKIPPED by PACKBENCH_SKIP_PG=1");
+        return None;
+    };
+    let admin = Store::open(&DbTarget::Postgres(url.clone()))
+        .await
+        .expect("the PostgreSQL test server accepts connections");
+    let name = format!(
+        "pbt_{}_{}",
+        std::process::id(),
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_nanos()
+    );
+    create_database_if_missing(&admin, &name)
+        .await
+        .expect("test database created");
+    admin.close().await;
+    let (base, _) = url.rsplit_once('/').expect("URL with a database name");
+    let target = DbTarget::Postgres(format!("{base}/{name}"));
+    let store = Store::open(&target).await.expect("PostgreSQL store opens");
+    eprintln!("engine: {}", store.describe());
+    Some(TestDb {
+        store,
+        target,
+        _dir: None,
+    })
+}
+
+pub fn clock() -> Arc<FixedClock> {
+    Arc::new(FixedClock::at(
+        chrono::DateTime::parse_from_rfc3339("2026-11-20T09:00:00Z")
+            .unwrap()
+            .to_utc(),
+    ))
+}
+
+pub fn packer(station: &str) -> Actor {
+    Actor::new(format!("packer-{station}"), station, Role::Packer)
+}
+
+pub fn supervisor() -> Actor {
+    Actor::new("olga", "office", Role::Supervisor)
+}
+
+/// Runs the body once on SQLite and once on PostgreSQL; the test names end
+/// in `::sqlite` and `::postgres`, so the output says which engine ran.
+#[macro_export]
+macro_rules! on_both_engines {
+    ($name:ident, |$db:ident| $body:block) => {
+        mod $name {
+            #[allow(unused_imports)]
+            use super::*;
+
+            async fn run($db: $crate::common::TestDb) $body
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                run($crate::common::sqlite().await).await;
+            }
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                if let Some(db) = $crate::common::postgres().await {
+                    run(db).await;
+                }
+            }
+        }
+    };
+}
