@@ -80,7 +80,7 @@ our_server_runs() {
 }
 
 port_answers() {
-  "$BIN/pg_isready" -q -h 127.0.0.1 -p "$PB_PG_PORT" -t 2 >/dev/null 2>&1
+  "$BIN/pg_isready" -q -h 127.0.0.1 -p "$PB_PG_PORT" -U postgres -d postgres -t 2 >/dev/null 2>&1
 }
 
 show_log_tail() {
@@ -91,10 +91,11 @@ show_log_tail() {
 }
 
 wait_ready() {
-  local deadline=$((SECONDS + READY_TIMEOUT))
+  local timeout=${1:-$READY_TIMEOUT}
+  local deadline=$((SECONDS + timeout))
   until port_answers; do
     if ((SECONDS >= deadline)); then
-      say "PostgreSQL on 127.0.0.1:$PB_PG_PORT not ready after ${READY_TIMEOUT}s"
+      say "PostgreSQL on 127.0.0.1:$PB_PG_PORT not ready after ${timeout}s"
       show_log_tail
       exit 1
     fi
@@ -140,10 +141,15 @@ prepare_dir() {
 start() {
   find_bin
   if our_server_runs; then
-    wait_ready
-    ensure_role_and_db
-    say "already running on 127.0.0.1:$PB_PG_PORT (data $DATA), reusing it"
-    return
+    # Starts and stops are serialised (flock), so a server of ours is either
+    # up or left over from a killed run (its pid lingering, say) and useless.
+    if (wait_ready 5) 2>/dev/null; then
+      ensure_role_and_db
+      say "already running on 127.0.0.1:$PB_PG_PORT (data $DATA), reusing it"
+      return
+    fi
+    say "a left-over server in $DATA does not answer; replacing it"
+    as_owner "$BIN/pg_ctl" -D "$DATA" -m immediate -w -t 10 stop >/dev/null 2>&1 || true
   fi
   if port_answers; then
     # Some other server holds the port. Reuse it only if it is usable as ours.

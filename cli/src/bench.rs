@@ -67,9 +67,11 @@ fn fail(e: packbench_core::Error) -> Failure {
 }
 
 pub async fn run(args: &BenchArgs, _db: Option<&str>) -> Result<u8, Failure> {
-    println!(
+    out!(
         "# packbench bench: {} orders, {} products, {} orders packed per engine",
-        args.orders, args.products, args.pack_orders
+        args.orders,
+        args.products,
+        args.pack_orders
     );
     std::fs::create_dir_all(&args.dir)
         .map_err(|e| super::usage(format!("cannot create {}: {e}", args.dir.display())))?;
@@ -93,11 +95,11 @@ pub async fn run(args: &BenchArgs, _db: Option<&str>) -> Result<u8, Failure> {
         rows.extend(measure(&pg, args, "PostgreSQL", 0).await?);
         pg.close().await;
     }
-    println!();
-    println!("| what | n | p50 ms | p99 ms | max ms |");
-    println!("|---|---|---|---|---|");
+    out!("");
+    out!("| what | n | p50 ms | p99 ms | max ms |");
+    out!("|---|---|---|---|---|");
     for r in rows {
-        println!("{r}");
+        out!("{r}");
     }
     Ok(0)
 }
@@ -118,7 +120,7 @@ async fn open(target: &DbTarget, durability: Durability) -> Result<Store, Failur
 async fn prepare(store: &Store, args: &BenchArgs) -> Result<(), Failure> {
     let have: i64 = sqlx_count(store).await?;
     if have as usize == args.orders {
-        println!("reusing {} ({have} orders)", store.describe());
+        out!("reusing {} ({have} orders)", store.describe());
         return Ok(());
     }
     if have != 0 {
@@ -139,7 +141,7 @@ async fn prepare(store: &Store, args: &BenchArgs) -> Result<(), Failure> {
     })
     .await
     .map_err(fail)?;
-    println!(
+    out!(
         "generated {} orders and {} products in {} in {:.1} s",
         args.orders,
         args.products,

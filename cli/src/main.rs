@@ -3,6 +3,14 @@
 //!
 //! Exit codes: 0 success, 1 refused by a rule, 2 bad usage or bad input.
 
+/// Prints a line to stdout; a closed pipe (`| head`) ends the program
+/// quietly instead of panicking.
+macro_rules! out {
+    ($($arg:tt)*) => {
+        $crate::print::write_line(format_args!($($arg)*))
+    };
+}
+
 mod bench;
 mod print;
 
@@ -57,6 +65,9 @@ enum Command {
     /// Look at orders, confirm or cancel them.
     #[command(subcommand)]
     Orders(OrdersCommand),
+    /// Look at products.
+    #[command(subcommand)]
+    Products(ProductsCommand),
     /// The packing table: claim, scan, undo, finish, release.
     #[command(subcommand)]
     Pack(PackCommand),
@@ -109,6 +120,12 @@ enum OrdersCommand {
         #[arg(long)]
         reason: String,
     },
+}
+
+#[derive(Subcommand)]
+enum ProductsCommand {
+    /// One product with its barcodes and stock per bin.
+    Show { sku: String },
 }
 
 #[derive(Args)]
@@ -171,7 +188,7 @@ async fn main() -> ExitCode {
         Ok(code) => ExitCode::from(code),
         Err(f) => {
             if json {
-                println!("{}", serde_json::json!({"error": f.message}));
+                out!("{}", serde_json::json!({"error": f.message}));
             } else {
                 eprintln!("packbench-cli: {}", f.message);
             }
@@ -261,6 +278,9 @@ async fn dispatch(
                 &ops::cancel_order(store, actor, &number, &reason).await?,
             );
         }
+        Command::Products(ProductsCommand::Show { sku }) => {
+            print::product(json, &ops::product_by_sku(store, &sku).await?);
+        }
         Command::Pack(PackCommand::Claim(t)) => {
             print::order(json, &ops::claim_order(store, actor, &t.number).await?);
         }
@@ -270,7 +290,7 @@ async fn dispatch(
                 let scan_id = new_scan_id(i);
                 let result = ops::record_scan(store, actor, &number, code, &scan_id).await?;
                 refused |= !result.outcome.is_accepted();
-                println!("{}", serde_json::to_string(&result).unwrap_or_default());
+                out!("{}", serde_json::to_string(&result).unwrap_or_default());
             }
             return Ok(u8::from(refused));
         }

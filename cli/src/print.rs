@@ -1,11 +1,24 @@
 //! What the CLI shows: a table for people, JSON with --json.
 
 use packbench_core::domain::money::{exponent_of, format_minor};
-use packbench_core::ops::{DemoSummary, ImportSummary, OrderDetail, OrderSummary, UndoResult};
+use packbench_core::ops::{
+    DemoSummary, ImportSummary, OrderDetail, OrderSummary, ProductView, UndoResult,
+};
 use serde::Serialize;
 
+pub fn write_line(args: std::fmt::Arguments) {
+    use std::io::Write;
+    let mut stdout = std::io::stdout().lock();
+    if writeln!(stdout, "{args}")
+        .and_then(|_| stdout.flush())
+        .is_err()
+    {
+        std::process::exit(0);
+    }
+}
+
 fn emit<T: Serialize>(value: &T) {
-    println!(
+    out!(
         "{}",
         serde_json::to_string_pretty(value).unwrap_or_default()
     );
@@ -20,9 +33,9 @@ pub fn init(json: bool, db: &str, demo: Option<&DemoSummary>) {
         emit(&serde_json::json!({"database": db, "demo": demo}));
         return;
     }
-    println!("database ready: {db}");
+    out!("database ready: {db}");
     if let Some(d) = demo {
-        println!(
+        out!(
             "demo warehouse loaded: {} products, {} orders; try `packbench-cli orders list --status confirmed`",
             d.products, d.orders
         );
@@ -34,12 +47,16 @@ pub fn import(json: bool, s: &ImportSummary) {
         emit(s);
         return;
     }
-    println!(
+    out!(
         "imported {}, updated {}, already present {}, failed {}, warnings {}",
-        s.imported, s.updated, s.skipped, s.failed, s.warnings
+        s.imported,
+        s.updated,
+        s.skipped,
+        s.failed,
+        s.warnings
     );
     for e in &s.errors {
-        println!(
+        out!(
             "  error   row {}{}: {}",
             e.row,
             e.order
@@ -50,7 +67,7 @@ pub fn import(json: bool, s: &ImportSummary) {
         );
     }
     for w in &s.warning_details {
-        println!(
+        out!(
             "  warning row {}{}: {}",
             w.row,
             w.order
@@ -67,12 +84,17 @@ pub fn order_list(json: bool, rows: &[OrderSummary]) {
         emit(&rows);
         return;
     }
-    println!(
+    out!(
         "{:<12} {:<10} {:<28} {:>7} {:>14}  {:<16} created",
-        "number", "status", "customer", "packed", "total", "delivery"
+        "number",
+        "status",
+        "customer",
+        "packed",
+        "total",
+        "delivery"
     );
     for r in rows {
-        println!(
+        out!(
             "{:<12} {:<10} {:<28} {:>7} {:>14}  {:<16} {}",
             r.number,
             r.status.as_str(),
@@ -83,7 +105,7 @@ pub fn order_list(json: bool, rows: &[OrderSummary]) {
             r.created_at.format("%Y-%m-%d %H:%M")
         );
     }
-    println!("{} orders", rows.len());
+    out!("{} orders", rows.len());
 }
 
 fn truncate(s: &str, n: usize) -> String {
@@ -102,29 +124,32 @@ pub fn order(json: bool, d: &OrderDetail) {
         return;
     }
     let h = &d.head;
-    println!("order {} · {} · {}", h.number, h.status, h.customer_name);
-    println!(
+    out!("order {} · {} · {}", h.number, h.status, h.customer_name);
+    out!(
         "  {} · {} · {} · {}",
-        h.channel, h.delivery_method, h.email, h.phone
+        h.channel,
+        h.delivery_method,
+        h.email,
+        h.phone
     );
     if !h.shipping_address.is_empty() {
-        println!("  {}", h.shipping_address.replace('\n', ", "));
+        out!("  {}", h.shipping_address.replace('\n', ", "));
     }
     if let Some(s) = &h.claimed_station {
-        println!(
+        out!(
             "  claimed by station {s} ({})",
             h.claimed_by.as_deref().unwrap_or("?")
         );
     }
     if let (Some(c), Some(t)) = (&h.carrier, &h.tracking_number) {
-        println!("  shipped with {c}, tracking {t}");
+        out!("  shipped with {c}, tracking {t}");
     }
     if !h.comment.is_empty() {
-        println!("  note: {}", h.comment);
+        out!("  note: {}", h.comment);
     }
     for l in &d.lines {
         let mark = if l.packed == l.quantity { "✔" } else { " " };
-        println!(
+        out!(
             "  {mark} {:<12} {:<36} bin {:<8} {:>3} / {:<3} {:>12}",
             l.sku,
             truncate(&l.name, 36),
@@ -134,17 +159,17 @@ pub fn order(json: bool, d: &OrderDetail) {
             money(l.unit_price_minor, &h.currency)
         );
     }
-    println!(
+    out!(
         "  packed {} of {} units · total {}",
         d.packed,
         d.units,
         money(d.total_minor, &h.currency)
     );
     if let Some(r) = &h.short_reason {
-        println!("  short-shipped: {r}");
+        out!("  short-shipped: {r}");
     }
     for e in &d.events {
-        println!(
+        out!(
             "  {} {:<16} {} @ {}",
             e.at.format("%Y-%m-%d %H:%M:%S"),
             e.kind,
@@ -161,7 +186,7 @@ pub fn confirmed(json: bool, d: &OrderDetail, short: &[String]) {
     }
     order(false, d);
     if !short.is_empty() {
-        println!("  not enough stock to reserve: {}", short.join(", "));
+        out!("  not enough stock to reserve: {}", short.join(", "));
     }
 }
 
@@ -170,8 +195,32 @@ pub fn undone(json: bool, u: &UndoResult) {
         emit(u);
         return;
     }
-    println!(
+    out!(
         "undone: {} ({}) -{}; now {} of {}",
-        u.code, u.sku, u.units, u.packed, u.ordered
+        u.code,
+        u.sku,
+        u.units,
+        u.packed,
+        u.ordered
     );
+}
+
+pub fn product(json: bool, p: &ProductView) {
+    if json {
+        emit(p);
+        return;
+    }
+    out!(
+        "{} · {} · {} g · bin {}",
+        p.sku,
+        p.name,
+        p.weight_g,
+        p.default_bin.as_deref().unwrap_or("-")
+    );
+    for b in &p.barcodes {
+        out!("  barcode {} ({} per scan)", b.code, b.units);
+    }
+    for (bin, on_hand, reserved) in &p.stock {
+        out!("  bin {bin:<10} on hand {on_hand:>6} reserved {reserved:>6}");
+    }
 }

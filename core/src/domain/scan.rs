@@ -80,7 +80,7 @@ impl ScanOutcome {
                 format!("unknown code: no product carries {code}; check the label or add the barcode to the product")
             }
             ScanOutcome::InvalidBarcode { reason } => {
-                format!("invalid code: {reason}; scan again")
+                format!("invalid code: {reason}")
             }
             ScanOutcome::NotClaimed { held_by: Some(s) } => {
                 format!("this order is held by station {s}; claim it first")

@@ -1,0 +1,461 @@
+//! The command-line tool as a user runs it: a real binary, a real database
+//! file or server, exit codes and printed output.
+
+use packbench_core::store::{create_database_if_missing, DbTarget, Store};
+use serde_json::Value;
+use std::path::Path;
+use std::process::{Command, Output};
+
+const BIN: &str = env!("CARGO_BIN_EXE_packbench-cli");
+
+fn fixture(name: &str) -> String {
+    format!("{}/../tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"))
+}
+
+fn cli(db: &str, args: &[&str]) -> Output {
+    Command::new(BIN)
+        .arg("--db")
+        .arg(db)
+        .args(args)
+        .env_remove("PACKBENCH_DATABASE_URL")
+        .output()
+        .expect("packbench-cli runs")
+}
+
+fn json(out: &Output) -> Value {
+    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "not JSON ({e}): {}\nstderr: {}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        )
+    })
+}
+
+fn scans(out: &Output) -> Vec<Value> {
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("one JSON object per scan line"))
+        .collect()
+}
+
+fn sqlite_db(dir: &Path) -> String {
+    dir.join("pb.db").display().to_string()
+}
+
+/// A new database on the PostgreSQL test server, or None when skipping was
+/// asked for by name (PACKBENCH_SKIP_PG=1).
+fn postgres_db() -> Option<String> {
+    let url = match std::env::var("PACKBENCH_TEST_PG_URL") {
+        Ok(u) if !u.is_empty() => u,
+        _ => {
+            assert_eq!(
+                std::env::var("PACKBENCH_SKIP_PG").as_deref(),
+                Ok("1"),
+                "PACKBENCH_TEST_PG_URL is not set; run `make test` or set PACKBENCH_SKIP_PG=1"
+            );
+            eprintln!("engine: PostgreSQL SKIPPED by PACKBENCH_SKIP_PG=1");
+            return None;
+        }
+    };
+    let name = format!(
+        "pbcli_{}_{}",
+        std::process::id(),
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_nanos()
+    );
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    rt.block_on(async {
+        let admin = Store::open(&DbTarget::Postgres(url.clone()))
+            .await
+            .expect("test server up");
+        create_database_if_missing(&admin, &name).await.unwrap();
+        admin.close().await;
+    });
+    let (base, _) = url.rsplit_once('/').unwrap();
+    Some(format!("{base}/{name}"))
+}
+
+/// Barcodes (units 1) for every unit of an order, in line order.
+fn unit_codes(db: &str, number: &str) -> Vec<String> {
+    let order = json(&cli(db, &["--json", "orders", "show", number]));
+    let mut codes = Vec::new();
+    for line in order["lines"].as_array().unwrap() {
+        let sku = line["sku"].as_str().unwrap();
+        let product = json(&cli(db, &["--json", "products", "show", sku]));
+        let code = product["barcodes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|b| b["units"] == 1)
+            .expect("every demo product has a unit barcode")["code"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        for _ in 0..line["quantity"].as_i64().unwrap() {
+            codes.push(code.clone());
+        }
+    }
+    codes
+}
+
+fn packed_counts(db: &str, number: &str) -> Vec<i64> {
+    json(&cli(db, &["--json", "orders", "show", number]))["lines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["packed"].as_i64().unwrap())
+        .collect()
+}
+
+#[test]
+fn a_demo_order_is_claimed_scanned_and_finished_to_ready() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = sqlite_db(dir.path());
+    let init = cli(&db, &["init", "--demo"]);
+    assert!(
+        init.status.success(),
+        "init --demo: {}",
+        String::from_utf8_lossy(&init.stderr)
+    );
+    let claim = cli(&db, &["pack", "claim", "1001", "--station", "S1"]);
+    assert!(
+        claim.status.success(),
+        "{}",
+        String::from_utf8_lossy(&claim.stderr)
+    );
+
+    // A product that is not in the order, found by the demo's SKU list.
+    let order = json(&cli(&db, &["--json", "orders", "show", "1001"]));
+    let in_order: Vec<&str> = order["lines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["sku"].as_str().unwrap())
+        .collect();
+    let stranger_sku = (1..=200)
+        .map(|i| format!("PB-{i:04}"))
+        .find(|s| !in_order.contains(&s.as_str()))
+        .unwrap();
+    let stranger = json(&cli(&db, &["--json", "products", "show", &stranger_sku]))["barcodes"][0]
+        ["code"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let codes = unit_codes(&db, "1001");
+    let first = codes[0].clone();
+    let mut bad_check = first.clone();
+    let last = bad_check.pop().unwrap();
+    bad_check.push(if last == '9' {
+        '0'
+    } else {
+        (last as u8 + 1) as char
+    });
+
+    let refused = cli(
+        &db,
+        &[
+            "pack",
+            "scan",
+            "1001",
+            "--station",
+            "S1",
+            &stranger,
+            "2000000000008",
+            &bad_check,
+        ],
+    );
+    assert_eq!(refused.status.code(), Some(1), "refused scans exit 1");
+    let outcomes: Vec<String> = scans(&refused)
+        .iter()
+        .map(|s| s["outcome"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(
+        outcomes,
+        ["wrong_item", "unknown_barcode", "invalid_barcode"]
+    );
+    assert!(
+        packed_counts(&db, "1001").iter().all(|p| *p == 0),
+        "refused scans pack nothing"
+    );
+
+    let ok = cli(
+        &db,
+        &["pack", "scan", "1001", "--station", "S1"]
+            .into_iter()
+            .chain(codes.iter().map(String::as_str))
+            .collect::<Vec<_>>(),
+    );
+    assert!(
+        ok.status.success(),
+        "every right item is accepted: {}",
+        String::from_utf8_lossy(&ok.stdout)
+    );
+    let results = scans(&ok);
+    assert!(results.iter().all(|s| s["outcome"] == "accepted"));
+    assert_eq!(
+        results.last().unwrap()["order_complete"],
+        true,
+        "the last scan completes the order"
+    );
+
+    let before_extra = packed_counts(&db, "1001");
+    let extra = cli(&db, &["pack", "scan", "1001", "--station", "S1", &first]);
+    assert_eq!(extra.status.code(), Some(1));
+    assert_eq!(
+        scans(&extra)[0]["outcome"],
+        "over_scan",
+        "an extra item is refused"
+    );
+    assert_eq!(
+        packed_counts(&db, "1001"),
+        before_extra,
+        "and changes nothing"
+    );
+
+    let finish = cli(
+        &db,
+        &["--json", "pack", "finish", "1001", "--station", "S1"],
+    );
+    assert!(
+        finish.status.success(),
+        "{}",
+        String::from_utf8_lossy(&finish.stdout)
+    );
+    assert_eq!(
+        json(&finish)["status"],
+        "ready",
+        "the finished order is ready"
+    );
+
+    let ship = cli(
+        &db,
+        &[
+            "--json",
+            "ship",
+            "1001",
+            "--carrier",
+            "СДЭК",
+            "--tracking",
+            "1234567890",
+        ],
+    );
+    assert_eq!(json(&ship)["status"], "shipped");
+    let twice = cli(
+        &db,
+        &[
+            "ship",
+            "1001",
+            "--carrier",
+            "СДЭК",
+            "--tracking",
+            "1234567890",
+        ],
+    );
+    assert_eq!(
+        twice.status.code(),
+        Some(1),
+        "shipping twice is refused by a rule"
+    );
+    assert!(String::from_utf8_lossy(&twice.stderr).contains("already shipped"));
+}
+
+fn claim_race(db: &str) {
+    let init = cli(db, &["init", "--demo"]);
+    assert!(
+        init.status.success(),
+        "{}",
+        String::from_utf8_lossy(&init.stderr)
+    );
+    let confirmed = json(&cli(
+        db,
+        &[
+            "--json",
+            "orders",
+            "list",
+            "--status",
+            "confirmed",
+            "--limit",
+            "8",
+        ],
+    ));
+    let numbers: Vec<String> = confirmed
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o["number"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(numbers.len(), 8);
+    for number in &numbers {
+        // Both processes start before either finishes: a real race between processes.
+        let spawn = |station: &str| {
+            Command::new(BIN)
+                .args(["--db", db, "pack", "claim", number, "--station", station])
+                .stdout(std::process::Stdio::piped())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .unwrap()
+        };
+        let (a, b) = (spawn("A"), spawn("B"));
+        let (a, b) = (a.wait_with_output().unwrap(), b.wait_with_output().unwrap());
+        let codes = [a.status.code(), b.status.code()];
+        assert!(
+            codes == [Some(0), Some(1)] || codes == [Some(1), Some(0)],
+            "order {number}: exactly one process wins, the other is refused: {codes:?}\n{}\n{}",
+            String::from_utf8_lossy(&a.stderr),
+            String::from_utf8_lossy(&b.stderr)
+        );
+        let (loser, winner) = if a.status.success() {
+            (&b, "A")
+        } else {
+            (&a, "B")
+        };
+        let message = String::from_utf8_lossy(&loser.stderr);
+        assert!(
+            message.contains(&format!("station {winner}")),
+            "the loser is told who holds it: {message}"
+        );
+        let order = json(&cli(db, &["--json", "orders", "show", number]));
+        assert_eq!(
+            order["claimed_station"], winner,
+            "the database agrees with the winner"
+        );
+    }
+}
+
+#[test]
+fn two_processes_claiming_the_same_order_on_sqlite_have_one_winner() {
+    let dir = tempfile::tempdir().unwrap();
+    claim_race(&sqlite_db(dir.path()));
+}
+
+#[test]
+fn two_processes_claiming_the_same_order_on_postgres_have_one_winner() {
+    if let Some(db) = postgres_db() {
+        claim_race(&db);
+    }
+}
+
+#[test]
+fn a_shopify_export_imports_whole_orders_and_reimporting_adds_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = sqlite_db(dir.path());
+    let products = json(&cli(
+        &db,
+        &["--json", "import", "products", &fixture("products.csv")],
+    ));
+    assert_eq!(products["imported"], 6, "{products}");
+    let file = fixture("shopify_orders.csv");
+    let first = cli(
+        &db,
+        &["--json", "import", "orders", &file, "--format", "shopify"],
+    );
+    assert_eq!(
+        first.status.code(),
+        Some(0),
+        "a file with one bad order still imports the rest"
+    );
+    let summary = json(&first);
+    assert_eq!(
+        summary["imported"], 4,
+        "orders 1001..1005 less the malformed one: {summary}"
+    );
+    assert_eq!(
+        summary["failed"], 1,
+        "the order with quantity 'two' fails: {summary}"
+    );
+    let error = &summary["errors"][0];
+    assert_eq!(
+        (error["row"].as_i64(), error["order"].as_str()),
+        (Some(6), Some("1003")),
+        "{summary}"
+    );
+    assert!(
+        summary["warnings"].as_i64().unwrap() >= 1,
+        "the unknown SKU is a warning: {summary}"
+    );
+    let again = json(&cli(
+        &db,
+        &["--json", "import", "orders", &file, "--format", "shopify"],
+    ));
+    assert_eq!(again["imported"], 0, "nothing is imported twice: {again}");
+    let list = json(&cli(
+        &db,
+        &["--json", "orders", "list", "--search", "Иванова"],
+    ));
+    assert_eq!(
+        list[0]["customer_name"], "Иванова Мария",
+        "the Cyrillic customer arrives intact and is searchable: {list}"
+    );
+    let order = json(&cli(&db, &["--json", "orders", "show", "1001"]));
+    assert_eq!(
+        order["lines"].as_array().unwrap().len(),
+        3,
+        "a multi-line order keeps all its lines"
+    );
+    assert!(
+        order["shipping_address"].as_str().unwrap().contains(','),
+        "quoted commas survive"
+    );
+    assert!(
+        order["comment"].as_str().unwrap().contains('\n'),
+        "quoted newlines survive"
+    );
+    assert!(cli(&db, &["orders", "confirm", "1004"]).status.success());
+    let waiting = cli(&db, &["pack", "claim", "1004", "--station", "S1"]);
+    assert_eq!(waiting.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&waiting.stderr).contains("NOPE-404"),
+        "the order waits for its unknown SKU"
+    );
+}
+
+#[test]
+fn bad_usage_and_unreadable_files_exit_with_2_and_say_why() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = sqlite_db(dir.path());
+    let missing = cli(
+        &db,
+        &[
+            "import",
+            "orders",
+            "/nonexistent.csv",
+            "--format",
+            "shopify",
+        ],
+    );
+    assert_eq!(missing.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&missing.stderr).contains("/nonexistent.csv"));
+    let format = cli(
+        &db,
+        &[
+            "import",
+            "orders",
+            &fixture("shopify_orders.csv"),
+            "--format",
+            "excel",
+        ],
+    );
+    assert_eq!(format.status.code(), Some(2));
+    let status = cli(&db, &["orders", "list", "--status", "packed"]);
+    assert_eq!(status.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&status.stderr).contains("ready"),
+        "the error lists the real statuses"
+    );
+    let garbage = dir.path().join("garbage.csv");
+    std::fs::write(&garbage, [0xff, 0xfe, 0x00, 0x41, 0x0a, 0x80]).unwrap();
+    let bad = cli(&db, &["import", "products", garbage.to_str().unwrap()]);
+    assert_eq!(
+        bad.status.code(),
+        Some(2),
+        "a file that is not UTF-8 CSV is bad input"
+    );
+    let url = cli("mysql://host/db", &["orders", "list"]);
+    assert_eq!(url.status.code(), Some(2));
+}
