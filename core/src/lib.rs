@@ -4,6 +4,7 @@
 //! command-line tool are thin shells over [`ops`].
 
 pub mod clock;
+pub mod config;
 pub mod demo;
 pub mod domain;
 pub mod error;

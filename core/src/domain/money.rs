@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 
 /// An ISO 4217 currency code, upper-case, three letters.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(transparent)]
 pub struct Currency(String);
 

@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 
 /// Payment is tracked beside fulfilment.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "snake_case")]
 pub enum PaymentStatus {
     AwaitingPayment,
@@ -53,6 +54,7 @@ impl PaymentStatus {
 /// One line of a new order. The product is named by SKU; a SKU the store does
 /// not know yet is kept and flagged, so the order can wait for the product.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct NewLine {
     pub sku: String,
     pub name: String,
@@ -66,6 +68,7 @@ pub struct NewLine {
 
 /// An order as it arrives from a channel (import, phone, web form, demo).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct NewOrder {
     pub number: String,
     pub channel: String,

@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 
 /// One barcode of a product. A case barcode counts as several units per scan.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct ProductBarcode {
     pub code: String,
     pub units: i64,
@@ -11,6 +12,7 @@ pub struct ProductBarcode {
 
 /// Stock of a product in one bin.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct StockEntry {
     pub bin: String,
     pub on_hand: i64,
@@ -18,6 +20,7 @@ pub struct StockEntry {
 
 /// A product as it arrives from an import or the demo generator.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct NewProduct {
     pub sku: String,
     pub name: String,

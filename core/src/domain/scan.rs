@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 /// The verdict on one scan. Refused outcomes change nothing but are still
 /// written to the scan ledger.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(tag = "outcome", rename_all = "snake_case")]
 pub enum ScanOutcome {
     /// The item belongs to the order and fitted: `units` were added to the line.
@@ -94,6 +95,7 @@ impl ScanOutcome {
 
 /// The answer to one scan, as the CLI prints it and the UI receives it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct ScanResult {
     /// What the scanner sent, after normalisation where it could be normalised.
     pub code: String,

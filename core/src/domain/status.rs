@@ -6,6 +6,7 @@ use std::collections::BTreeSet;
 /// Where an order is in fulfilment. Payment is tracked beside it
 /// ([`super::PaymentStatus`]), not in this machine.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "snake_case")]
 pub enum OrderStatus {
     New,
@@ -78,6 +79,7 @@ impl std::fmt::Display for OrderStatus {
 /// Which status may follow which. The default lives in code and is copied into
 /// the database on first start; the store may restrict it there.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct TransitionMatrix {
     allowed: BTreeSet<(OrderStatus, OrderStatus)>,
 }

@@ -146,6 +146,7 @@ impl std::fmt::Display for OrderFormat {
 
 /// A row that could not be taken, and what to do about it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct RowError {
     /// 1-based data row: row 1 is the first row after the header. Rows are
     /// CSV records, so a quoted value spanning lines does not shift them.

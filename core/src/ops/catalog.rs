@@ -12,6 +12,7 @@ use sqlx::Connection;
 
 /// What an import did, row-numbered where something went wrong.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct ImportSummary {
     pub imported: usize,
     /// Already in the database (same order number or SKU): left as they were
@@ -145,6 +146,7 @@ pub async fn import_products(store: &Store, actor: &Actor, bytes: &[u8]) -> Resu
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct DemoSummary {
     pub products: usize,
     pub orders: usize,
@@ -207,6 +209,7 @@ pub async fn load_demo(store: &Store, actor: &Actor, seed: u64) -> Result<DemoSu
 
 /// A product with its barcodes and stock per bin.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct ProductView {
     pub id: i64,
     pub sku: String,

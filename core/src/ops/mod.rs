@@ -3,7 +3,9 @@
 
 mod catalog;
 mod orders;
+mod overview;
 mod packing;
+mod picking;
 mod shipping;
 mod stock;
 
@@ -13,8 +15,16 @@ pub use catalog::{
 };
 use orders::order_detail_in;
 pub use orders::{cancel_order, confirm_order, list_orders, order_detail, OrderDetail};
+pub use overview::{
+    carriers, changes_since, find_order, is_empty, status_counts, test_database, ChangeCursor,
+    DbTest, StatusCount,
+};
 pub use packing::{
     claim_order, finish_packing, record_scan, release_claim, undo_last_scan, UndoResult,
+};
+pub use picking::{
+    complete_pick_list, create_pick_list, open_pick_lists, pick_list, pick_scan, short_pick,
+    PickLine, PickList, PickListSummary, PickOutcome, PickScanResult, PickSelection,
 };
 pub use shipping::ship_order;
 
@@ -24,6 +34,7 @@ use serde::{Deserialize, Serialize};
 
 /// What a user may do.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
     Picker,
@@ -57,6 +68,7 @@ impl Role {
 
 /// Who does something, and at which station. Written on every event.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Actor {
     pub user: String,
     pub station: String,

@@ -14,6 +14,7 @@ use serde::Serialize;
 use sqlx::{AnyConnection, Row};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct EventView {
     pub at: DateTime<Utc>,
     pub user: String,
@@ -24,6 +25,7 @@ pub struct EventView {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct ScanView {
     pub at: DateTime<Utc>,
     pub user: String,
@@ -35,6 +37,7 @@ pub struct ScanView {
 
 /// Everything about one order: the head, lines with packed counts, history.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct OrderDetail {
     #[serde(flatten)]
     pub head: OrderHead,
@@ -129,7 +132,7 @@ pub async fn order_detail(store: &Store, number: &str) -> Result<OrderDetail> {
 
 pub async fn list_orders(store: &Store, filter: &OrderFilter) -> Result<Vec<OrderSummary>> {
     let mut conn = store.pool().acquire().await?;
-    list(&mut conn, store.engine(), filter).await
+    list(&mut conn, store.engine(), filter, store.now_ms()).await
 }
 
 /// Confirms a new order and reserves its stock bin by bin. Returns the order

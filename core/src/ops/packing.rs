@@ -336,6 +336,7 @@ async fn pack_units(
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct UndoResult {
     pub code: String,
     pub line_id: i64,

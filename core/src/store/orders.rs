@@ -11,6 +11,7 @@ use sqlx::{AnyConnection, Row};
 
 /// The order row without its lines: what the rules look at.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct OrderHead {
     pub id: i64,
     pub number: String,
@@ -99,6 +100,7 @@ pub async fn head_by_number(
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct LineRow {
     pub id: i64,
     pub position: i64,
@@ -205,6 +207,7 @@ pub async fn insert(
 
 /// One row of an order listing.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct OrderSummary {
     pub number: String,
     pub status: OrderStatus,
@@ -217,6 +220,8 @@ pub struct OrderSummary {
     pub total_minor: i64,
     pub currency: String,
     pub claimed_station: Option<String>,
+    /// In its status longer than the status allows.
+    pub overdue: bool,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -232,6 +237,7 @@ pub async fn list(
     conn: &mut AnyConnection,
     engine: Engine,
     filter: &OrderFilter,
+    now_ms: i64,
 ) -> Result<Vec<OrderSummary>> {
     let limit = if filter.limit <= 0 {
         200
@@ -288,8 +294,11 @@ pub async fn list(
          (SELECT CAST(COALESCE(SUM(l.quantity), 0) AS BIGINT) FROM order_lines l WHERE l.order_id = o.id), \
          (SELECT CAST(COALESCE(SUM(l.packed), 0) AS BIGINT) FROM order_lines l WHERE l.order_id = o.id), \
          (SELECT CAST(COALESCE(SUM(l.quantity * l.unit_price_minor - l.discount_minor), 0) AS BIGINT) \
-            FROM order_lines l WHERE l.order_id = o.id) \
-         FROM orders o {filter_sql} ORDER BY o.id DESC LIMIT {limit}"
+            FROM order_lines l WHERE l.order_id = o.id), \
+         CASE WHEN s.max_minutes IS NOT NULL AND o.status_changed_at < {now_ms} - s.max_minutes * 60000 \
+           THEN 1 ELSE 0 END \
+         FROM orders o LEFT JOIN statuses s ON s.code = o.status \
+         {filter_sql} ORDER BY o.id DESC LIMIT {limit}"
     );
     let mut query = sqlx::query(&sql);
     for b in &binds {
@@ -313,6 +322,7 @@ pub async fn list(
                 units: r.try_get(9)?,
                 packed: r.try_get(10)?,
                 total_minor: goods + delivery,
+                overdue: r.try_get::<i64, _>(12)? == 1,
             })
         })
         .collect()
