@@ -77,7 +77,12 @@ pub async fn run(args: &BenchArgs, _db: Option<&str>) -> Result<u8, Failure> {
         .map_err(|e| super::usage(format!("cannot create {}: {e}", args.dir.display())))?;
     let path = args
         .dir
-        .join(format!("bench-{}-{}.db", args.orders, args.products));
+        .join(format!(
+            "bench-v{}-{}-{}.db",
+            bulk::GENERATOR_VERSION,
+            args.orders,
+            args.products
+        ));
     let sqlite = DbTarget::SqliteFile(path.clone());
     let mut rows = Vec::new();
     let normal = open(&sqlite, Durability::Normal).await?;
@@ -164,11 +169,12 @@ async fn pg_bench_database(url: &str) -> Result<String, Failure> {
     let admin = Store::open(&DbTarget::Postgres(url.to_string()))
         .await
         .map_err(fail)?;
-    packbench_core::store::create_database_if_missing(&admin, "packbench_bench")
+    let name = format!("packbench_bench_v{}", bulk::GENERATOR_VERSION);
+    packbench_core::store::create_database_if_missing(&admin, &name)
         .await
         .map_err(fail)?;
     admin.close().await;
-    Ok(format!("{base}/packbench_bench"))
+    Ok(format!("{base}/{name}"))
 }
 
 async fn measure(

@@ -21,7 +21,13 @@ pub fn order_search_text(
 ) -> String {
     let mut all = words(number);
     all.extend(words(customer_name));
-    all.extend(words(email));
+    // The mailbox's own words, and the whole address as one token; the
+    // domain's words would match half the database ("gmail", "com").
+    let local = email.split('@').next().unwrap_or("");
+    all.extend(words(local));
+    if let Some(token) = email_token(email) {
+        all.push(token);
+    }
     let digits: String = phone.chars().filter(char::is_ascii_digit).collect();
     if !digits.is_empty() {
         if digits.len() == 11 && (digits.starts_with('7') || digits.starts_with('8')) {
@@ -33,10 +39,22 @@ pub fn order_search_text(
     all.join(" ")
 }
 
+/// An e-mail address as one searchable word: its letters and digits.
+fn email_token(email: &str) -> Option<String> {
+    if !email.contains('@') {
+        return None;
+    }
+    let token: String = words(email).concat();
+    (!token.is_empty()).then_some(token)
+}
+
 /// Query words for a prefix search; a phone typed with punctuation is kept
-/// as its digits.
+/// as its digits, an e-mail address (or its start) as one word.
 pub fn query_words(query: &str) -> Vec<String> {
     let trimmed = query.trim();
+    if trimmed.contains('@') && !trimmed.contains(char::is_whitespace) {
+        return email_token(trimmed).into_iter().collect();
+    }
     let looks_like_phone = trimmed.chars().filter(char::is_ascii_digit).count() >= 5
         && trimmed
             .chars()

@@ -9,6 +9,10 @@ use crate::Result;
 use sqlx::any::AnyArguments;
 use sqlx::Arguments;
 
+/// Changes whenever generated data or the search words change, so a kept
+/// benchmark database of an older kind is not measured by mistake.
+pub const GENERATOR_VERSION: u32 = 2;
+
 /// One value of a generated row.
 pub enum Cell {
     Int(i64),

@@ -255,6 +255,10 @@ pub async fn list(
         binds.push(s.as_str().to_string());
         conditions.push(format!("o.status = ${}", binds.len()));
     }
+    // On SQLite the full-text index drives the query newest first and stops
+    // at the limit; a common surname would otherwise fetch every match.
+    let mut from = "orders o".to_string();
+    let mut order_by = "o.id DESC";
     if !words.is_empty() {
         match engine {
             Engine::Sqlite => {
@@ -264,10 +268,9 @@ pub async fn list(
                     .collect::<Vec<_>>()
                     .join(" ");
                 binds.push(q);
-                conditions.push(format!(
-                    "o.id IN (SELECT rowid FROM orders_fts WHERE orders_fts MATCH ${})",
-                    binds.len()
-                ));
+                from = "orders_fts f JOIN orders o ON o.id = f.rowid".into();
+                conditions.push(format!("orders_fts MATCH ${}", binds.len()));
+                order_by = "f.rowid DESC";
             }
             Engine::Postgres => {
                 let q = words
@@ -297,8 +300,8 @@ pub async fn list(
             FROM order_lines l WHERE l.order_id = o.id), \
          CASE WHEN s.max_minutes IS NOT NULL AND o.status_changed_at < {now_ms} - s.max_minutes * 60000 \
            THEN 1 ELSE 0 END \
-         FROM orders o LEFT JOIN statuses s ON s.code = o.status \
-         {filter_sql} ORDER BY o.id DESC LIMIT {limit}"
+         FROM {from} LEFT JOIN statuses s ON s.code = o.status \
+         {filter_sql} ORDER BY {order_by} LIMIT {limit}"
     );
     let mut query = sqlx::query(&sql);
     for b in &binds {
