@@ -1,0 +1,616 @@
+// Every word the UI shows, in English and Russian, and the formatters that
+// depend on the language (money, dates). Pure functions of the language, so
+// tests and the packing logic need no Svelte; the current language lives in
+// locale.svelte.ts as a $state that components read through `t()`.
+//
+// Russian plurals: phrases are written "Товаров: 5" rather than "5 товаров"
+// so a count never needs a plural form.
+
+import type { Language, OrderStatus, PaymentStatus, Role } from './types';
+
+const en = {
+  'app.name': 'Packbench',
+  'app.fake': 'Browser preview: demo data, nothing is saved',
+
+  'role.picker': 'picker',
+  'role.packer': 'packer',
+  'role.supervisor': 'supervisor',
+  'role.admin': 'admin',
+
+  'top.language': 'Interface language',
+  'top.db': 'DB',
+  'top.dbOk': 'connected',
+  'top.dbDown': 'not connected',
+
+  'nav.label': 'Screens',
+  'nav.orders': 'Orders',
+  'nav.picking': 'Pick list',
+  'nav.packing': 'Packing',
+  'nav.settings': 'Settings',
+
+  'status.new': 'New',
+  'status.confirmed': 'Confirmed',
+  'status.picking': 'Picking',
+  'status.packing': 'Packing',
+  'status.ready': 'Ready',
+  'status.shipped': 'Shipped',
+  'status.delivered': 'Delivered',
+  'status.completed': 'Completed',
+  'status.returned': 'Returned',
+  'status.cancelled': 'Cancelled',
+
+  'payment.awaiting_payment': 'Awaiting payment',
+  'payment.paid': 'Paid',
+  'payment.partially_refunded': 'Partially refunded',
+  'payment.refunded': 'Refunded',
+
+  'error.not_found': 'Not found',
+  'error.invalid_transition': 'Not possible in this status',
+  'error.conflict': 'Changed by someone else',
+  'error.refused': 'Refused',
+  'error.invalid': 'Invalid input',
+  'error.forbidden': 'Not allowed for your role',
+  'error.unavailable': 'Database unavailable',
+  'error.storage': 'Database error',
+  'error.migration': 'Database upgrade failed',
+  'error.ipc': 'The app did not answer',
+
+  'common.cancel': 'Cancel',
+  'common.confirm': 'Confirm',
+  'common.loading': 'Loading…',
+  'common.retry': 'Retry',
+  'common.back': 'Back',
+  'common.none': '—',
+  'common.scanned': 'Scanned: {code}',
+  'common.required': 'Required',
+
+  'welcome.title': 'The warehouse is empty',
+  'welcome.text':
+    'There are no orders yet. Load the demo warehouse to try Packbench at once: household goods, stationery and 50 orders to pack.',
+  'welcome.load': 'Load demo warehouse',
+  'welcome.loading': 'Loading the demo warehouse…',
+  'welcome.loaded': 'Demo warehouse loaded. Products: {products}, orders: {orders}.',
+  'welcome.import':
+    'Real orders come in with the command-line tool (packbench-cli import) or from a shared database.',
+  'welcome.settings': 'Database settings',
+
+  'startup.title': 'Packbench cannot open its database',
+  'startup.what': 'What to do',
+  'startup.step1':
+    'Shared PostgreSQL server: check that the server is running and reachable from this computer, and that the address in Settings is right.',
+  'startup.step2':
+    'Local file: check that the disk is not full and that the folder can be written to.',
+  'startup.step3':
+    'Then press Retry. If it keeps failing, call your supervisor and show them the message above.',
+  'startup.settings': 'Open database settings',
+
+  'packing.idleTitle': 'Scan an order number',
+  'packing.idleHint': 'Scan an order number, e.g. 1001',
+  'packing.orType': 'or type it here:',
+  'packing.orderField': 'Order number',
+  'packing.open': 'Open',
+  'packing.order': 'ORDER',
+  'packing.unitsOf': '{packed} of {units} units',
+  'packing.note': 'Note',
+  'packing.last': 'last',
+  'packing.sku': 'SKU',
+  'packing.bin': 'bin',
+  'packing.lines': 'Order lines',
+  'packing.scanItems': 'Scan the items of this order',
+  'packing.undo': 'Undo last',
+  'packing.short': 'Short-ship…',
+  'packing.finish': 'Finish',
+  'packing.release': 'Release',
+  'packing.handover': 'Hand over: choose the carrier and scan the tracking number',
+  'packing.carrier': 'Carrier',
+  'packing.carrierKeys': 'keys 1–9 choose',
+  'packing.tracking': 'Tracking number',
+  'packing.ship': 'Ship',
+  'packing.shortTitle': 'Ship order {number} short',
+  'packing.shortText': 'Units not packed: {missing}. Why is the order going out short?',
+  'packing.shortReason': 'Reason',
+  'packing.shortConfirm': 'Finish short',
+  'packing.lastShipped': 'Last shipped: order {number}, {carrier}, tracking {tracking}',
+  'packing.busy': 'Working…',
+  'packing.queued': 'Scans waiting: {n}',
+
+  'scan.accepted': 'OK: {name} ({sku}), {packed} of {ordered}',
+  'scan.duplicate': 'Repeated scan, counted once: {name} ({sku}), {packed} of {ordered}',
+  'scan.wrong_item': 'Wrong item: {name} ({sku}) is not in this order',
+  'scan.over_scan': 'Too many: {name} ({sku}) is already packed {packed} of {ordered}',
+  'scan.unknown_barcode': 'Unknown barcode: {code}',
+  'scan.invalid_barcode': 'Invalid barcode {code}: {reason}',
+  'scan.not_claimed': 'Order {number} is held by {held_by}: scan the order number to take it',
+  'scan.not_claimed_free': 'Order {number} is not claimed by this station: scan its number again',
+  'scan.allPacked': 'All units packed: press F9 to finish',
+  'scan.finished': 'Order {number} packed. Choose the carrier and scan the tracking number',
+  'scan.shipped': 'Order {number} shipped: {carrier}, tracking {tracking}. Scan the next order',
+  'scan.opened': 'Order {number} opened: scan the items',
+  'scan.switched': 'Switched to order {number}',
+  'scan.alreadyOpen': 'Order {number} is already open',
+  'scan.orderNotFound': 'No order {code}',
+  'scan.released': 'Order {number} released',
+  'scan.undone': 'Undone: {sku}, now {packed} of {ordered}',
+  'scan.chooseCarrier': 'Choose a carrier first (keys 1–9), then scan the tracking number',
+  'scan.notPackable': 'Order {number} is {status}: nothing to pack',
+  'scan.error': '{error}: {message}',
+
+  'outcome.accepted': 'Accepted',
+  'outcome.wrong_item': 'Wrong item',
+  'outcome.over_scan': 'Too many',
+  'outcome.unknown_barcode': 'Unknown barcode',
+  'outcome.invalid_barcode': 'Invalid barcode',
+  'outcome.not_claimed': 'Not claimed',
+
+  'orders.title': 'Orders',
+  'orders.all': 'All',
+  'orders.search': 'Search: number, customer, phone, SKU',
+  'orders.overdue': 'overdue',
+  'orders.overdueCount': 'Overdue: {n}',
+  'orders.empty': 'No orders here',
+  'orders.keys': '↑ ↓ select · Enter open · / search · ← → status',
+  'orders.col.number': 'No.',
+  'orders.col.status': 'Status',
+  'orders.col.customer': 'Customer',
+  'orders.col.packed': 'Packed',
+  'orders.col.total': 'Total',
+  'orders.col.delivery': 'Delivery',
+  'orders.col.created': 'Created',
+  'orders.col.station': 'Station',
+
+  'detail.title': 'Order {number}',
+  'detail.customer': 'Customer',
+  'detail.address': 'Address',
+  'detail.phone': 'Phone',
+  'detail.email': 'Email',
+  'detail.comment': 'Comment',
+  'detail.payment': 'Payment',
+  'detail.channel': 'Channel',
+  'detail.delivery': 'Delivery',
+  'detail.created': 'Created',
+  'detail.claimed': 'At station',
+  'detail.carrier': 'Carrier',
+  'detail.tracking': 'Tracking',
+  'detail.shipped': 'Shipped',
+  'detail.shortReason': 'Shipped short',
+  'detail.lines': 'Items',
+  'detail.product': 'Product',
+  'detail.qty': 'Packed / ordered',
+  'detail.price': 'Price',
+  'detail.sum': 'Sum',
+  'detail.goods': 'Goods',
+  'detail.deliveryCost': 'Delivery',
+  'detail.total': 'Total',
+  'detail.history': 'History',
+  'detail.scans': 'Scans',
+  'detail.noHistory': 'Nothing yet',
+  'detail.confirm': 'Confirm',
+  'detail.openPacking': 'Open at packing station',
+  'detail.confirmed': 'Order {number} confirmed',
+  'detail.by': '{user} at {station}',
+
+  'pick.title': 'Pick lists',
+  'pick.openLists': 'Open pick lists',
+  'pick.none': 'No open pick lists',
+  'pick.listTitle': 'Pick list {id}',
+  'pick.summary': 'Orders: {orders} · lines: {lines} · picked {picked} of {units}',
+  'pick.createdBy': 'Created {at} by {user}',
+  'pick.new': 'New pick list',
+  'pick.confirmedOrders': 'Confirmed orders',
+  'pick.noConfirmed': 'No confirmed orders waiting',
+  'pick.fromSelected': 'From selected orders ({n})',
+  'pick.nextN': 'Next confirmed orders',
+  'pick.nextCount': 'How many',
+  'pick.createNext': 'Create from next {n}',
+  'pick.open': 'Open',
+  'pick.bin': 'Bin',
+  'pick.sku': 'SKU',
+  'pick.product': 'Product',
+  'pick.picked': 'Picked',
+  'pick.orders': 'Orders',
+  'pick.scanBin': 'Scan the bin label, e.g. {bin}',
+  'pick.currentBin': 'Bin {bin}: scan the items',
+  'pick.nextBin': 'Bin done. Next: scan bin {bin}',
+  'pick.shortBtn': 'Short pick',
+  'pick.shortTitle': 'Short pick: {name} ({sku})',
+  'pick.shortText': 'Missing: {missing}. Why?',
+  'pick.reason': 'Reason',
+  'pick.shortConfirm': 'Record short pick',
+  'pick.short': 'short {n}: {reason}',
+  'pick.complete': 'Complete',
+  'pick.done': 'done',
+  'pick.completed': 'Pick list {id} completed',
+  'pick.created': 'Pick list {id} created',
+  'pick.back': 'All pick lists',
+  'pick.noList': 'Open a pick list first',
+  'pick.bin_confirmed': 'Bin {bin} confirmed: scan the items',
+  'pick.picked_ok': 'Picked: {name} ({sku}), {picked} of {quantity}',
+  'pick.list_complete': 'Everything picked: press Complete',
+  'pick.scan_bin_first': 'Scan the bin first, then the item',
+  'pick.wrong_bin': 'Wrong bin: {name} ({sku}) is in {expected_bin}',
+  'pick.not_in_list': 'Not in this pick list: {name} ({sku})',
+  'pick.over_pick': 'Too many: {sku} is already picked {picked} of {quantity}',
+
+  'settings.title': 'Settings',
+  'settings.station': 'Station name',
+  'settings.user': 'User name',
+  'settings.language': 'Language',
+  'settings.autoFinish': 'Finish the order by itself when the last unit is scanned',
+  'settings.database': 'Database',
+  'settings.dbLocal': 'Local file on this computer (default)',
+  'settings.dbCustom': 'Another SQLite file or a shared PostgreSQL server',
+  'settings.dbField': 'File path or postgres:// address',
+  'settings.dbPlaceholder': 'postgres://packbench:password@server/packbench',
+  'settings.test': 'Test connection',
+  'settings.testing': 'Testing…',
+  'settings.testOk': 'Connected ({engine}): {message}',
+  'settings.testFail': 'Cannot connect: {message}',
+  'settings.save': 'Save',
+  'settings.saving': 'Saving…',
+  'settings.saved': 'Saved. Database in use: {database}',
+  'settings.inUse': 'In use now',
+  'settings.version': 'Packbench {version}',
+};
+
+export type MessageKey = keyof typeof en;
+/** Slot values; a nested message is translated in the same language. */
+export type Params = { [name: string]: string | number | null | undefined | Msg };
+
+const ru: Record<MessageKey, string> = {
+  'app.name': 'Packbench',
+  'app.fake': 'Просмотр в браузере: демо-данные, ничего не сохраняется',
+
+  'role.picker': 'сборщик',
+  'role.packer': 'упаковщик',
+  'role.supervisor': 'старший смены',
+  'role.admin': 'администратор',
+
+  'top.language': 'Язык интерфейса',
+  'top.db': 'БД',
+  'top.dbOk': 'подключена',
+  'top.dbDown': 'нет подключения',
+
+  'nav.label': 'Экраны',
+  'nav.orders': 'Заказы',
+  'nav.picking': 'Сборка',
+  'nav.packing': 'Упаковка',
+  'nav.settings': 'Настройки',
+
+  'status.new': 'Новый',
+  'status.confirmed': 'Подтверждён',
+  'status.picking': 'Сборка',
+  'status.packing': 'Упаковка',
+  'status.ready': 'Готов',
+  'status.shipped': 'Отправлен',
+  'status.delivered': 'Доставлен',
+  'status.completed': 'Завершён',
+  'status.returned': 'Возврат',
+  'status.cancelled': 'Отменён',
+
+  'payment.awaiting_payment': 'Ожидает оплаты',
+  'payment.paid': 'Оплачен',
+  'payment.partially_refunded': 'Частичный возврат',
+  'payment.refunded': 'Возвращён',
+
+  'error.not_found': 'Не найдено',
+  'error.invalid_transition': 'Нельзя в этом статусе',
+  'error.conflict': 'Изменено кем-то другим',
+  'error.refused': 'Отклонено',
+  'error.invalid': 'Неверные данные',
+  'error.forbidden': 'Недостаточно прав',
+  'error.unavailable': 'База данных недоступна',
+  'error.storage': 'Ошибка базы данных',
+  'error.migration': 'Не удалось обновить базу данных',
+  'error.ipc': 'Приложение не ответило',
+
+  'common.cancel': 'Отмена',
+  'common.confirm': 'Подтвердить',
+  'common.loading': 'Загрузка…',
+  'common.retry': 'Повторить',
+  'common.back': 'Назад',
+  'common.none': '—',
+  'common.scanned': 'Отсканировано: {code}',
+  'common.required': 'Обязательно',
+
+  'welcome.title': 'Склад пуст',
+  'welcome.text':
+    'Заказов пока нет. Загрузите демо-склад, чтобы сразу попробовать Packbench: товары для дома, канцелярия и 50 заказов для упаковки.',
+  'welcome.load': 'Загрузить демо-склад',
+  'welcome.loading': 'Загружаем демо-склад…',
+  'welcome.loaded': 'Демо-склад загружен. Товаров: {products}, заказов: {orders}.',
+  'welcome.import':
+    'Настоящие заказы загружаются программой командной строки (packbench-cli import) или из общей базы данных.',
+  'welcome.settings': 'Настройки базы данных',
+
+  'startup.title': 'Packbench не может открыть базу данных',
+  'startup.what': 'Что делать',
+  'startup.step1':
+    'Общий сервер PostgreSQL: проверьте, что сервер работает и доступен с этого компьютера, а адрес в настройках указан верно.',
+  'startup.step2': 'Локальный файл: проверьте, что диск не заполнен и в папку можно записывать.',
+  'startup.step3':
+    'Затем нажмите «Повторить». Если ошибка повторяется, позовите старшего смены и покажите ему сообщение выше.',
+  'startup.settings': 'Открыть настройки базы данных',
+
+  'packing.idleTitle': 'Отсканируйте номер заказа',
+  'packing.idleHint': 'Отсканируйте номер заказа, например 1001',
+  'packing.orType': 'или введите его здесь:',
+  'packing.orderField': 'Номер заказа',
+  'packing.open': 'Открыть',
+  'packing.order': 'ЗАКАЗ',
+  'packing.unitsOf': '{packed} из {units} шт.',
+  'packing.note': 'Комментарий',
+  'packing.last': 'последний',
+  'packing.sku': 'Арт.',
+  'packing.bin': 'ячейка',
+  'packing.lines': 'Строки заказа',
+  'packing.scanItems': 'Сканируйте товары этого заказа',
+  'packing.undo': 'Отменить последний',
+  'packing.short': 'Недовложение…',
+  'packing.finish': 'Завершить',
+  'packing.release': 'Освободить',
+  'packing.handover': 'Передача: выберите перевозчика и отсканируйте трек-номер',
+  'packing.carrier': 'Перевозчик',
+  'packing.carrierKeys': 'клавиши 1–9',
+  'packing.tracking': 'Трек-номер',
+  'packing.ship': 'Отправить',
+  'packing.shortTitle': 'Отправить заказ {number} с недовложением',
+  'packing.shortText': 'Не упаковано единиц: {missing}. Почему заказ уходит неполным?',
+  'packing.shortReason': 'Причина',
+  'packing.shortConfirm': 'Завершить с недовложением',
+  'packing.lastShipped': 'Последний отправленный: заказ {number}, {carrier}, трек {tracking}',
+  'packing.busy': 'Выполняется…',
+  'packing.queued': 'Сканов в очереди: {n}',
+
+  'scan.accepted': 'Принято: «{name}» ({sku}), {packed} из {ordered}',
+  'scan.duplicate': 'Повторный скан, учтён один раз: «{name}» ({sku}), {packed} из {ordered}',
+  'scan.wrong_item': 'Не тот товар: «{name}» ({sku}) нет в этом заказе',
+  'scan.over_scan': 'Лишний товар: «{name}» ({sku}) уже упакован {packed} из {ordered}',
+  'scan.unknown_barcode': 'Неизвестный штрихкод: {code}',
+  'scan.invalid_barcode': 'Неверный штрихкод {code}: {reason}',
+  'scan.not_claimed':
+    'Заказ {number} занят ({held_by}): отсканируйте номер заказа, чтобы взять его',
+  'scan.not_claimed_free':
+    'Заказ {number} не закреплён за этой станцией: отсканируйте его номер ещё раз',
+  'scan.allPacked': 'Всё упаковано: нажмите F9, чтобы завершить',
+  'scan.finished': 'Заказ {number} упакован. Выберите перевозчика и отсканируйте трек-номер',
+  'scan.shipped':
+    'Заказ {number} отправлен: {carrier}, трек {tracking}. Отсканируйте следующий заказ',
+  'scan.opened': 'Заказ {number} открыт: сканируйте товары',
+  'scan.switched': 'Открыт другой заказ: {number}',
+  'scan.alreadyOpen': 'Заказ {number} уже открыт',
+  'scan.orderNotFound': 'Заказ {code} не найден',
+  'scan.released': 'Заказ {number} освобождён',
+  'scan.undone': 'Отменено: {sku}, теперь {packed} из {ordered}',
+  'scan.chooseCarrier': 'Сначала выберите перевозчика (клавиши 1–9), затем отсканируйте трек-номер',
+  'scan.notPackable': 'Заказ {number}: статус «{status}», упаковывать нечего',
+  'scan.error': '{error}: {message}',
+
+  'outcome.accepted': 'Принято',
+  'outcome.wrong_item': 'Не тот товар',
+  'outcome.over_scan': 'Лишний товар',
+  'outcome.unknown_barcode': 'Неизвестный штрихкод',
+  'outcome.invalid_barcode': 'Неверный штрихкод',
+  'outcome.not_claimed': 'Заказ не закреплён',
+
+  'orders.title': 'Заказы',
+  'orders.all': 'Все',
+  'orders.search': 'Поиск: номер, покупатель, телефон, артикул',
+  'orders.overdue': 'просрочен',
+  'orders.overdueCount': 'Просрочено: {n}',
+  'orders.empty': 'Здесь заказов нет',
+  'orders.keys': '↑ ↓ выбор · Enter открыть · / поиск · ← → статус',
+  'orders.col.number': '№',
+  'orders.col.status': 'Статус',
+  'orders.col.customer': 'Покупатель',
+  'orders.col.packed': 'Упаковано',
+  'orders.col.total': 'Сумма',
+  'orders.col.delivery': 'Доставка',
+  'orders.col.created': 'Создан',
+  'orders.col.station': 'Станция',
+
+  'detail.title': 'Заказ {number}',
+  'detail.customer': 'Покупатель',
+  'detail.address': 'Адрес',
+  'detail.phone': 'Телефон',
+  'detail.email': 'Эл. почта',
+  'detail.comment': 'Комментарий',
+  'detail.payment': 'Оплата',
+  'detail.channel': 'Канал',
+  'detail.delivery': 'Доставка',
+  'detail.created': 'Создан',
+  'detail.claimed': 'На станции',
+  'detail.carrier': 'Перевозчик',
+  'detail.tracking': 'Трек-номер',
+  'detail.shipped': 'Отправлен',
+  'detail.shortReason': 'Недовложение',
+  'detail.lines': 'Товары',
+  'detail.product': 'Товар',
+  'detail.qty': 'Упак. / заказ.',
+  'detail.price': 'Цена',
+  'detail.sum': 'Сумма',
+  'detail.goods': 'Товары',
+  'detail.deliveryCost': 'Доставка',
+  'detail.total': 'Итого',
+  'detail.history': 'История',
+  'detail.scans': 'Сканирования',
+  'detail.noHistory': 'Пока ничего',
+  'detail.confirm': 'Подтвердить',
+  'detail.openPacking': 'Открыть на упаковке',
+  'detail.confirmed': 'Заказ {number} подтверждён',
+  'detail.by': '{user}, станция {station}',
+
+  'pick.title': 'Сборочные листы',
+  'pick.openLists': 'Открытые сборочные листы',
+  'pick.none': 'Открытых сборочных листов нет',
+  'pick.listTitle': 'Сборочный лист {id}',
+  'pick.summary': 'Заказов: {orders} · строк: {lines} · собрано {picked} из {units}',
+  'pick.createdBy': 'Создан {at}, {user}',
+  'pick.new': 'Новый сборочный лист',
+  'pick.confirmedOrders': 'Подтверждённые заказы',
+  'pick.noConfirmed': 'Подтверждённых заказов нет',
+  'pick.fromSelected': 'Из выбранных заказов ({n})',
+  'pick.nextN': 'Следующие подтверждённые заказы',
+  'pick.nextCount': 'Сколько',
+  'pick.createNext': 'Создать из следующих {n}',
+  'pick.open': 'Открыть',
+  'pick.bin': 'Ячейка',
+  'pick.sku': 'Артикул',
+  'pick.product': 'Товар',
+  'pick.picked': 'Собрано',
+  'pick.orders': 'Заказы',
+  'pick.scanBin': 'Отсканируйте этикетку ячейки, например {bin}',
+  'pick.currentBin': 'Ячейка {bin}: сканируйте товары',
+  'pick.nextBin': 'Ячейка собрана. Дальше: отсканируйте ячейку {bin}',
+  'pick.shortBtn': 'Недостача',
+  'pick.shortTitle': 'Недостача: «{name}» ({sku})',
+  'pick.shortText': 'Не хватает: {missing}. Почему?',
+  'pick.reason': 'Причина',
+  'pick.shortConfirm': 'Записать недостачу',
+  'pick.short': 'недостача {n}: {reason}',
+  'pick.complete': 'Завершить',
+  'pick.done': 'завершён',
+  'pick.completed': 'Сборочный лист {id} завершён',
+  'pick.created': 'Сборочный лист {id} создан',
+  'pick.back': 'Все сборочные листы',
+  'pick.noList': 'Сначала откройте сборочный лист',
+  'pick.bin_confirmed': 'Ячейка {bin} подтверждена: сканируйте товары',
+  'pick.picked_ok': 'Собрано: «{name}» ({sku}), {picked} из {quantity}',
+  'pick.list_complete': 'Всё собрано: нажмите «Завершить»',
+  'pick.scan_bin_first': 'Сначала отсканируйте ячейку, потом товар',
+  'pick.wrong_bin': 'Не та ячейка: «{name}» ({sku}) лежит в {expected_bin}',
+  'pick.not_in_list': 'Нет в этом сборочном листе: «{name}» ({sku})',
+  'pick.over_pick': 'Лишний товар: {sku} уже собран {picked} из {quantity}',
+
+  'settings.title': 'Настройки',
+  'settings.station': 'Название станции',
+  'settings.user': 'Имя пользователя',
+  'settings.language': 'Язык',
+  'settings.autoFinish': 'Завершать заказ автоматически после последнего товара',
+  'settings.database': 'База данных',
+  'settings.dbLocal': 'Локальный файл на этом компьютере (по умолчанию)',
+  'settings.dbCustom': 'Другой файл SQLite или общий сервер PostgreSQL',
+  'settings.dbField': 'Путь к файлу или адрес postgres://',
+  'settings.dbPlaceholder': 'postgres://packbench:пароль@сервер/packbench',
+  'settings.test': 'Проверить подключение',
+  'settings.testing': 'Проверяем…',
+  'settings.testOk': 'Подключено ({engine}): {message}',
+  'settings.testFail': 'Не удалось подключиться: {message}',
+  'settings.save': 'Сохранить',
+  'settings.saving': 'Сохраняем…',
+  'settings.saved': 'Сохранено. Используется база: {database}',
+  'settings.inUse': 'Сейчас используется',
+  'settings.version': 'Packbench {version}',
+};
+
+export const messages: Record<Language, Record<MessageKey, string>> = { en, ru };
+
+export const LANGUAGES: readonly Language[] = ['ru', 'en'];
+
+/** The message `key` in `lang`, with `{name}` slots filled from `params`. */
+export function translate(lang: Language, key: MessageKey, params?: Params): string {
+  const text = messages[lang][key] ?? messages.en[key] ?? key;
+  if (!params) return text;
+  return text.replace(/\{(\w+)\}/g, (slot, name: string) => {
+    const v = params[name];
+    if (v === undefined || v === null) return slot;
+    if (typeof v === 'object') return translate(lang, v.key, v.params);
+    return String(v);
+  });
+}
+
+/** A message to show later, translated when shown (so a language switch applies). */
+export interface Msg {
+  key: MessageKey;
+  params?: Params;
+}
+
+export function statusKey(status: OrderStatus): MessageKey {
+  return `status.${status}`;
+}
+
+export function paymentKey(status: PaymentStatus): MessageKey {
+  return `payment.${status}`;
+}
+
+export function roleKey(role: Role): MessageKey {
+  return `role.${role}`;
+}
+
+export function errorKey(code: string): MessageKey {
+  const key = `error.${code}`;
+  return key in en ? (key as MessageKey) : 'error.ipc';
+}
+
+// Locales chosen for their separators: "1 234,50 ₽" and "€1,234.50"; en-GB
+// also gives the 24-hour clock a warehouse shift reads.
+const LOCALE: Record<Language, string> = { ru: 'ru-RU', en: 'en-GB' };
+
+export function localeOf(lang: Language): string {
+  return LOCALE[lang];
+}
+
+// ISO 4217 minor-unit exponents that are not 2.
+const EXPONENTS: Record<string, number> = {
+  JPY: 0,
+  KRW: 0,
+  VND: 0,
+  CLP: 0,
+  ISK: 0,
+  HUF: 2,
+  BHD: 3,
+  KWD: 3,
+  OMR: 3,
+  JOD: 3,
+  TND: 3,
+};
+
+export function currencyExponent(currency: string): number {
+  return EXPONENTS[currency.toUpperCase()] ?? 2;
+}
+
+/** Integer minor units of `currency` as the language writes money. */
+export function formatMoney(minor: number, currency: string, lang: Language): string {
+  const exp = currencyExponent(currency);
+  const major = minor / 10 ** exp;
+  try {
+    return new Intl.NumberFormat(LOCALE[lang], {
+      style: 'currency',
+      currency,
+      minimumFractionDigits: exp,
+      maximumFractionDigits: exp,
+    }).format(major);
+  } catch {
+    // An unknown currency code: a plain number and the code.
+    return `${major.toFixed(exp)} ${currency}`;
+  }
+}
+
+/** An ISO UTC time as local date and time. */
+export function formatDateTime(iso: string | null | undefined, lang: Language): string {
+  if (!iso) return '—';
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return iso;
+  return new Intl.DateTimeFormat(LOCALE[lang], {
+    day: '2-digit',
+    month: '2-digit',
+    year: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
+  }).format(d);
+}
+
+/** Short local time for lists: "14:05" today, "21.11 14:05" otherwise. */
+export function formatShortTime(
+  iso: string | null | undefined,
+  lang: Language,
+  today = new Date(),
+): string {
+  if (!iso) return '—';
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return iso;
+  const sameDay = d.toDateString() === today.toDateString();
+  const opts: Intl.DateTimeFormatOptions = sameDay
+    ? { hour: '2-digit', minute: '2-digit' }
+    : { day: '2-digit', month: '2-digit', hour: '2-digit', minute: '2-digit' };
+  return new Intl.DateTimeFormat(LOCALE[lang], opts).format(d);
+}

@@ -1,0 +1,523 @@
+// The packing station's logic, apart from its looks: which order is open,
+// what the last scan did, and the strict queue every scan and action goes
+// through so two quick scans are both recorded, in order. Driven by an
+// injected backend, so tests run it without Tauri or Svelte components; the
+// screen subscribes to it as a Svelte store.
+
+import { writable, type Readable } from 'svelte/store';
+import type { Ipc } from './ipc';
+import { IpcError, toIpcError } from './ipc';
+import type { Msg } from './i18n';
+import { errorKey, statusKey } from './i18n';
+import type { SoundKind } from './sound';
+import type { LineRow, OrderDetail, ScanResult } from './types';
+
+export type Tone = 'good' | 'bad' | 'info' | 'done';
+
+/** What the status banner shows: a tone, the outcome's name (for tests and
+ * colour) and the words, translated when shown. */
+export interface Banner {
+  tone: Tone;
+  outcome: string;
+  msg: Msg;
+  /** What was scanned, shown under the message. */
+  code?: string;
+  /** The line a refusal is about (over-scan), so only that line turns red. */
+  lineId?: number;
+  /** Counts banners, so the screen can re-run its flash for a repeat. */
+  seq: number;
+}
+
+export type Phase = 'idle' | 'packing' | 'handover';
+
+export interface PackingState {
+  phase: Phase;
+  order: OrderDetail | null;
+  /** The line the last scan or undo changed. */
+  lastLineId: number | null;
+  /** Bumped on every line change, to re-run the highlight. */
+  flash: number;
+  banner: Banner | null;
+  carriers: string[];
+  carrier: string | null;
+  /** Scans and actions waiting or running. */
+  pending: number;
+  lastShipped: { number: string; carrier: string; tracking: string } | null;
+}
+
+export type PackingIpc = Pick<
+  Ipc,
+  | 'claimOrder'
+  | 'findOrder'
+  | 'recordScan'
+  | 'orderDetail'
+  | 'undoLastScan'
+  | 'finishPacking'
+  | 'releaseClaim'
+  | 'shipOrder'
+  | 'carriers'
+>;
+
+export interface PackingDeps {
+  ipc: PackingIpc;
+  /** Read at each completed order, so a settings change applies at once. */
+  autoFinish: () => boolean;
+  sound?: (kind: SoundKind) => void;
+  newScanId?: () => string;
+}
+
+const PACKABLE = new Set(['confirmed', 'picking', 'packing']);
+
+function phaseOf(order: OrderDetail | null): Phase {
+  if (!order) return 'idle';
+  if (order.status === 'ready') return 'handover';
+  if (PACKABLE.has(order.status)) return 'packing';
+  return 'idle';
+}
+
+function packedOf(lines: LineRow[]): number {
+  return lines.reduce((sum, l) => sum + l.packed, 0);
+}
+
+function defaultId(): string {
+  return crypto.randomUUID();
+}
+
+export class PackingStation implements Readable<PackingState> {
+  private readonly deps: PackingDeps;
+  private readonly store;
+  private s: PackingState;
+  private queue: Promise<void> = Promise.resolve();
+  private bannerSeq = 0;
+  // Bumped by every change made from a scan or action; a background refresh
+  // that started before such a change is stale and is dropped.
+  private changeSeq = 0;
+
+  constructor(deps: PackingDeps) {
+    this.deps = deps;
+    this.s = {
+      phase: 'idle',
+      order: null,
+      lastLineId: null,
+      flash: 0,
+      banner: null,
+      carriers: [],
+      carrier: null,
+      pending: 0,
+      lastShipped: null,
+    };
+    this.store = writable(this.s);
+  }
+
+  subscribe = (run: (value: PackingState) => void, invalidate?: () => void) =>
+    this.store.subscribe(run, invalidate);
+
+  get state(): PackingState {
+    return this.s;
+  }
+
+  private set(patch: Partial<PackingState>) {
+    this.s = { ...this.s, ...patch };
+    this.store.set(this.s);
+  }
+
+  private banner(tone: Tone, outcome: string, msg: Msg, code?: string, lineId?: number) {
+    this.set({ banner: { tone, outcome, msg, code, lineId, seq: ++this.bannerSeq } });
+    if (tone === 'good') this.deps.sound?.('good');
+    else if (tone === 'bad') this.deps.sound?.('bad');
+    else if (tone === 'done') this.deps.sound?.('done');
+  }
+
+  private errorBanner(e: unknown, code?: string) {
+    const err = toIpcError(e);
+    this.banner(
+      'bad',
+      'error',
+      { key: 'scan.error', params: { error: { key: errorKey(err.code) }, message: err.message } },
+      code,
+    );
+  }
+
+  /** Runs `task` after everything queued before it; resolves when it is done. */
+  private enqueue(task: () => Promise<void>): Promise<void> {
+    this.set({ pending: this.s.pending + 1 });
+    const run = this.queue.then(async () => {
+      try {
+        await task();
+      } catch (e) {
+        this.errorBanner(e);
+      } finally {
+        this.set({ pending: this.s.pending - 1 });
+        if (this.s.pending === 0) this.refreshInBackground();
+      }
+    });
+    this.queue = run;
+    return run;
+  }
+
+  /** Resolves when every queued scan and action has finished. */
+  settled(): Promise<void> {
+    return this.queue;
+  }
+
+  // ---- what the packer does -------------------------------------------
+
+  /** A scan from the global scanner (or the order field). */
+  scan(code: string): Promise<void> {
+    const trimmed = code.trim();
+    if (!trimmed) return this.settled();
+    return this.enqueue(() => this.handleScan(trimmed));
+  }
+
+  /** Opens (claims) an order by number, as typed or picked from a list. */
+  open(number: string): Promise<void> {
+    return this.enqueue(() => this.claim(number.trim(), 'opened'));
+  }
+
+  undo(): Promise<void> {
+    return this.enqueue(async () => {
+      const order = this.s.order;
+      if (!order || this.s.phase !== 'packing') return;
+      const r = await this.deps.ipc.undoLastScan(order.number);
+      this.changeSeq++;
+      const lines = order.lines.map((l) => (l.id === r.line_id ? { ...l, packed: r.packed } : l));
+      this.set({
+        order: { ...order, lines, packed: packedOf(lines) },
+        lastLineId: r.line_id,
+        flash: this.s.flash + 1,
+      });
+      this.banner('info', 'undone', {
+        key: 'scan.undone',
+        params: { sku: r.sku, packed: r.packed, ordered: r.ordered },
+      });
+    });
+  }
+
+  /** Finishes packing; a short order needs `shortReason`. */
+  finish(shortReason?: string): Promise<void> {
+    return this.enqueue(async () => {
+      const order = this.s.order;
+      if (!order || this.s.phase !== 'packing') return;
+      await this.doFinish(order.number, shortReason);
+    });
+  }
+
+  release(): Promise<void> {
+    return this.enqueue(async () => {
+      const order = this.s.order;
+      if (!order) return;
+      await this.deps.ipc.releaseClaim(order.number);
+      this.changeSeq++;
+      this.set({ order: null, phase: 'idle', lastLineId: null, carrier: null });
+      this.banner('info', 'released', { key: 'scan.released', params: { number: order.number } });
+    });
+  }
+
+  chooseCarrier(carrier: string | null) {
+    this.set({ carrier });
+  }
+
+  /** Picks the n-th carrier (1-based), as the digit keys do. */
+  chooseCarrierByIndex(n: number) {
+    const c = this.s.carriers[n - 1];
+    if (c) this.set({ carrier: c });
+  }
+
+  /** Hands the ready order over with `tracking` (typed or scanned). */
+  ship(tracking: string): Promise<void> {
+    return this.enqueue(() => this.doShip(tracking.trim()));
+  }
+
+  /** `orders-changed`: refresh the open order if it is among them. */
+  ordersChanged(numbers: string[]) {
+    const order = this.s.order;
+    if (order && numbers.includes(order.number) && this.s.pending === 0) {
+      this.refreshInBackground();
+    }
+  }
+
+  /** Forget the last banner (e.g. when coming back to the screen). */
+  clearBanner() {
+    this.set({ banner: null });
+  }
+
+  // ---- the rules of a scan --------------------------------------------
+
+  private async handleScan(code: string) {
+    const { phase, order } = this.s;
+    if (phase === 'idle' || !order) {
+      await this.claimScanned(code);
+    } else if (phase === 'handover') {
+      await this.handoverScan(code);
+    } else {
+      await this.itemScan(order, code);
+    }
+  }
+
+  // With no order open a scan is an order number, or a code that names one
+  // (find_order knows label barcodes and the like).
+  private async claimScanned(code: string) {
+    try {
+      await this.claim(code, 'opened', code, true);
+    } catch (e) {
+      const err = toIpcError(e);
+      if (err.code !== 'not_found') throw err;
+      const number = await this.deps.ipc.findOrder(code);
+      if (number && number !== code) {
+        await this.claim(number, 'opened', code);
+      } else {
+        this.banner(
+          'bad',
+          'order_not_found',
+          { key: 'scan.orderNotFound', params: { code } },
+          code,
+        );
+      }
+    }
+  }
+
+  private async claim(
+    number: string,
+    how: 'opened' | 'switched',
+    code?: string,
+    rethrowNotFound = false,
+  ) {
+    if (!number) return;
+    let detail: OrderDetail;
+    try {
+      detail = await this.deps.ipc.claimOrder(number);
+    } catch (e) {
+      const err = toIpcError(e);
+      if (err.code === 'not_found' && rethrowNotFound) throw err;
+      if (err.code === 'not_found') {
+        this.banner('bad', 'order_not_found', {
+          key: 'scan.orderNotFound',
+          params: { code: number },
+        });
+        return;
+      }
+      this.errorBanner(err, code);
+      return;
+    }
+    this.changeSeq++;
+    const phase = phaseOf(detail);
+    if (phase === 'idle') {
+      this.set({ order: null, phase, lastLineId: null });
+      this.banner(
+        'bad',
+        'not_packable',
+        {
+          key: 'scan.notPackable',
+          params: { number: detail.number, status: { key: statusKey(detail.status) } },
+        },
+        code,
+      );
+      return;
+    }
+    this.set({ order: detail, phase, lastLineId: null, carrier: null });
+    if (phase === 'handover') {
+      await this.prepareHandover(detail);
+      this.banner('info', 'opened', { key: 'scan.finished', params: { number: detail.number } });
+      return;
+    }
+    this.banner(
+      'info',
+      how,
+      {
+        key: how === 'switched' ? 'scan.switched' : 'scan.opened',
+        params: { number: detail.number },
+      },
+      code,
+    );
+  }
+
+  private async itemScan(order: OrderDetail, code: string) {
+    const scanId = (this.deps.newScanId ?? defaultId)();
+    let r: ScanResult;
+    try {
+      r = await this.deps.ipc.recordScan(order.number, code, scanId);
+    } catch (e) {
+      this.errorBanner(e, code);
+      return;
+    }
+    switch (r.outcome) {
+      case 'accepted': {
+        this.changeSeq++;
+        const current = this.s.order ?? order;
+        const lines = current.lines.map((l) =>
+          l.id === r.line_id ? { ...l, packed: r.packed, quantity: r.ordered } : l,
+        );
+        this.set({
+          order: { ...current, lines, packed: packedOf(lines) },
+          lastLineId: r.line_id,
+          flash: this.s.flash + 1,
+        });
+        const params = { name: r.name, sku: r.sku, packed: r.packed, ordered: r.ordered };
+        if (r.order_complete && this.deps.autoFinish()) {
+          this.deps.sound?.('good');
+          await this.doFinish(order.number);
+        } else if (r.order_complete) {
+          this.banner('good', 'accepted', { key: 'scan.allPacked' }, code);
+        } else {
+          this.banner(
+            'good',
+            'accepted',
+            { key: r.duplicate ? 'scan.duplicate' : 'scan.accepted', params },
+            code,
+          );
+        }
+        return;
+      }
+      case 'over_scan':
+        this.set({ lastLineId: r.line_id, flash: this.s.flash + 1 });
+        this.banner(
+          'bad',
+          r.outcome,
+          {
+            key: 'scan.over_scan',
+            params: { name: r.name, sku: r.sku, packed: r.packed, ordered: r.ordered },
+          },
+          code,
+          r.line_id,
+        );
+        return;
+      case 'wrong_item':
+        this.banner(
+          'bad',
+          r.outcome,
+          { key: 'scan.wrong_item', params: { name: r.name, sku: r.sku } },
+          code,
+        );
+        return;
+      case 'invalid_barcode':
+        this.banner(
+          'bad',
+          r.outcome,
+          { key: 'scan.invalid_barcode', params: { code, reason: r.reason } },
+          code,
+        );
+        return;
+      case 'not_claimed':
+        this.banner(
+          'bad',
+          r.outcome,
+          r.held_by
+            ? { key: 'scan.not_claimed', params: { number: order.number, held_by: r.held_by } }
+            : { key: 'scan.not_claimed_free', params: { number: order.number } },
+          code,
+        );
+        return;
+      case 'unknown_barcode': {
+        // Not a product: maybe the next order's number.
+        const number = await this.deps.ipc.findOrder(code);
+        if (number && number === order.number) {
+          this.banner(
+            'info',
+            'already_open',
+            { key: 'scan.alreadyOpen', params: { number } },
+            code,
+          );
+        } else if (number) {
+          await this.claim(number, 'switched', code);
+        } else {
+          this.banner('bad', r.outcome, { key: 'scan.unknown_barcode', params: { code } }, code);
+        }
+        return;
+      }
+    }
+  }
+
+  private async handoverScan(code: string) {
+    const order = this.s.order;
+    if (!order) return;
+    const number = await this.deps.ipc.findOrder(code);
+    if (number && number !== order.number) {
+      await this.claim(number, 'switched', code);
+      return;
+    }
+    if (number === order.number) {
+      this.banner('info', 'already_open', { key: 'scan.alreadyOpen', params: { number } }, code);
+      return;
+    }
+    await this.doShip(code);
+  }
+
+  private async doFinish(number: string, shortReason?: string) {
+    const detail = await this.deps.ipc.finishPacking(number, shortReason);
+    this.changeSeq++;
+    this.set({ order: detail, phase: phaseOf(detail) });
+    if (phaseOf(detail) === 'handover') await this.prepareHandover(detail);
+    this.banner('done', 'finished', { key: 'scan.finished', params: { number } });
+  }
+
+  private async prepareHandover(order: OrderDetail) {
+    let carriers = this.s.carriers;
+    if (carriers.length === 0) {
+      try {
+        carriers = await this.deps.ipc.carriers();
+      } catch {
+        carriers = [];
+      }
+    }
+    const carrier = carriers.includes(order.delivery_method) ? order.delivery_method : null;
+    this.set({ carriers, carrier: this.s.carrier ?? carrier });
+  }
+
+  private async doShip(tracking: string) {
+    const order = this.s.order;
+    if (!order || this.s.phase !== 'handover' || !tracking) return;
+    const carrier = this.s.carrier;
+    if (!carrier) {
+      this.banner('bad', 'choose_carrier', { key: 'scan.chooseCarrier' }, tracking);
+      return;
+    }
+    let detail: OrderDetail;
+    try {
+      detail = await this.deps.ipc.shipOrder(order.number, carrier, tracking);
+    } catch (e) {
+      this.errorBanner(e, tracking);
+      return;
+    }
+    this.changeSeq++;
+    this.set({
+      order: null,
+      phase: 'idle',
+      lastLineId: null,
+      carrier: null,
+      lastShipped: {
+        number: detail.number,
+        carrier: detail.carrier ?? carrier,
+        tracking: detail.tracking_number ?? tracking,
+      },
+    });
+    this.banner('done', 'shipped', {
+      key: 'scan.shipped',
+      params: { number: detail.number, carrier, tracking },
+    });
+  }
+
+  // After the queue empties, fetch the whole order again (other fields,
+  // history, a change from another station). Dropped if anything changed
+  // meanwhile, so a slow refresh never rolls back a newer scan.
+  private refreshInBackground() {
+    const order = this.s.order;
+    if (!order) return;
+    const seq = this.changeSeq;
+    this.deps.ipc.orderDetail(order.number).then(
+      (detail) => {
+        if (seq !== this.changeSeq || this.s.pending > 0) return;
+        if (this.s.order?.number !== detail.number) return;
+        const phase = phaseOf(detail);
+        this.set({ order: phase === 'idle' ? null : detail, phase });
+        if (phase === 'handover' && this.s.carriers.length === 0) {
+          void this.prepareHandover(detail);
+        }
+      },
+      (e: unknown) => {
+        // The next scan will show a real problem; a failed refresh alone
+        // must not cover the last scan's banner.
+        if (!(e instanceof IpcError)) console.warn('order refresh failed', e);
+      },
+    );
+  }
+}

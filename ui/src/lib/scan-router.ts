@@ -1,0 +1,50 @@
+// Who gets a scan. The scanner is global (one per window); the screen on
+// show registers what a scan means there. While a dialog is open scans are
+// swallowed, so a barcode never lands in a reason field or closes a dialog.
+
+export type ScanHandler = (code: string) => boolean | void;
+
+let handler: ScanHandler | null = null;
+let modals = 0;
+
+/** Registers `fn` as the current screen's scan handler; returns an unregister. */
+export function handleScans(fn: ScanHandler): () => void {
+  handler = fn;
+  return () => {
+    if (handler === fn) handler = null;
+  };
+}
+
+/** Marks a dialog open; returns the function that marks it closed. */
+export function openModal(): () => void {
+  modals++;
+  let closed = false;
+  return () => {
+    if (!closed) modals--;
+    closed = true;
+  };
+}
+
+export function modalOpen(): boolean {
+  return modals > 0;
+}
+
+/** The scanner's onScan: false means "not taken", the keys stay typed. */
+export function routeScan(code: string): boolean {
+  if (modals > 0) return true;
+  if (!handler) return false;
+  return handler(code) !== false;
+}
+
+/** True when a key event is headed for a text field (shortcuts stand back). */
+export function typingInField(e: Event): boolean {
+  const el = e.target as HTMLElement | null;
+  if (!el || !el.tagName) return false;
+  if (el.isContentEditable) return true;
+  if (el.tagName === 'TEXTAREA') return true;
+  if (el.tagName === 'INPUT') {
+    const type = (el as HTMLInputElement).type;
+    return !['checkbox', 'radio', 'button', 'submit', 'reset'].includes(type);
+  }
+  return false;
+}
