@@ -12,21 +12,23 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 # Run and test: PostgreSQL (the second storage engine the test suite runs on),
 # poppler-utils and zbar-tools (tests read PDFs back with pdftotext/pdftoppm
 # and decode barcodes with zbarimg), DejaVu (Cyrillic in documents), Xvfb
-# (anything that opens a window needs a display).
+# (anything that opens a window needs a display), CUPS with a PDF printer
+# (printing tests send real jobs through lp to queues that
+# scripts/cups-test-printer.sh creates).
 BASE_PKGS=(
   build-essential pkg-config libssl-dev file
   postgresql poppler-utils zbar-tools fonts-dejavu-core xvfb xauth
+  cups cups-client printer-driver-cups-pdf
 )
 
 # The desktop app (TOOLCHAIN.md, "System packages"): WebKitGTK and friends to
 # build src-tauri; WebKitWebDriver, xdotool and imagemagick to drive it and
-# take screenshots end to end; CUPS with a PDF printer for printing tests.
+# take screenshots end to end.
 # Installed only once src-tauri/ exists, so the core/CLI work stays lean.
 DESKTOP_PKGS=(
   libwebkit2gtk-4.1-dev libgtk-3-dev librsvg2-dev libayatana-appindicator3-dev
   libsoup-3.0-dev libjavascriptcoregtk-4.1-dev
   webkit2gtk-driver imagemagick xdotool
-  cups cups-client printer-driver-cups-pdf
 )
 
 say() { echo "install-deps: $*"; }
@@ -81,7 +83,26 @@ done
 if [[ -f ui/package.json ]]; then
   if [[ -f package.json ]]; then npm_dir=.; else npm_dir=ui; fi
   if [[ ! -d $npm_dir/node_modules ]]; then
-    say "npm install in $npm_dir/"
-    (cd "$npm_dir" && npm install --no-audit --no-fund)
+    # npm ci installs exactly what package-lock.json says.
+    say "npm ci in $npm_dir/"
+    (cd "$npm_dir" && npm ci --no-audit --no-fund)
+  fi
+fi
+
+# End-to-end tests in the real app (scripts/e2e.sh): tauri-driver, the
+# WebDriver proxy in front of WebKitWebDriver, is a Rust tool from crates.io
+# (no Debian package); pinned to the version TOOLCHAIN.md verified. And the
+# test runner's npm packages (webdriverio), exactly as locked. Install scripts
+# are skipped: webdriverio's optional browser-driver downloads cannot reach
+# anything here and are not used (tauri-driver is the driver).
+if [[ -d src-tauri ]]; then
+  if ! command -v tauri-driver >/dev/null; then
+    say "cargo install tauri-driver"
+    # Its own throw-away target dir: not the project's shared build cache.
+    env -u CARGO_TARGET_DIR cargo install tauri-driver --version 2.1.0 --locked
+  fi
+  if [[ -f tests/e2e/package-lock.json && ! -d tests/e2e/node_modules ]]; then
+    say "npm ci in tests/e2e/"
+    (cd tests/e2e && npm ci --ignore-scripts --no-audit --no-fund)
   fi
 fi

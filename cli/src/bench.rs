@@ -75,14 +75,12 @@ pub async fn run(args: &BenchArgs, _db: Option<&str>) -> Result<u8, Failure> {
     );
     std::fs::create_dir_all(&args.dir)
         .map_err(|e| super::usage(format!("cannot create {}: {e}", args.dir.display())))?;
-    let path = args
-        .dir
-        .join(format!(
-            "bench-v{}-{}-{}.db",
-            bulk::GENERATOR_VERSION,
-            args.orders,
-            args.products
-        ));
+    let path = args.dir.join(format!(
+        "bench-v{}-{}-{}.db",
+        bulk::GENERATOR_VERSION,
+        args.orders,
+        args.products
+    ));
     let sqlite = DbTarget::SqliteFile(path.clone());
     let mut rows = Vec::new();
     let normal = open(&sqlite, Durability::Normal).await?;
@@ -100,6 +98,7 @@ pub async fn run(args: &BenchArgs, _db: Option<&str>) -> Result<u8, Failure> {
         rows.extend(measure(&pg, args, "PostgreSQL", 0).await?);
         pg.close().await;
     }
+    rows.extend(super::print_cmd::bench_documents().await);
     out!("");
     out!("| what | n | p50 ms | p99 ms | max ms |");
     out!("|---|---|---|---|---|");
@@ -275,7 +274,9 @@ async fn measure(
         .collect();
     // Two passes: the first reads from disk (cold), the second is what a
     // packer typing a second search meets (warm cache). Both are reported.
-    let mut cold = Sample::new(format!("{label}: search by customer text, first pass (cold cache)"));
+    let mut cold = Sample::new(format!(
+        "{label}: search by customer text, first pass (cold cache)"
+    ));
     for pass in 0..2 {
         for (k, query) in queries.iter().enumerate() {
             let filter = OrderFilter {

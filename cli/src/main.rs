@@ -13,6 +13,7 @@ macro_rules! out {
 
 mod bench;
 mod print;
+mod print_cmd;
 
 use clap::{Args, Parser, Subcommand};
 use packbench_core::domain::OrderStatus;
@@ -81,6 +82,9 @@ enum Command {
     },
     /// Benchmarks on a generated database (see BENCHMARKS.md).
     Bench(bench::BenchArgs),
+    /// Documents to a file or a printer; the print queue; printers.
+    #[command(subcommand)]
+    Print(print_cmd::PrintCommand),
 }
 
 #[derive(Subcommand)]
@@ -320,6 +324,7 @@ async fn dispatch(
             );
         }
         Command::Bench(args) => return bench::run(&args, None).await,
+        Command::Print(command) => return print_cmd::run(store, actor, json, command).await,
     }
     Ok(0)
 }

@@ -148,9 +148,11 @@ mod tests {
     fn settings_survive_a_save_and_load() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("station.json");
-        let mut c = StationConfig::default();
-        c.station = "Стол 2".into();
-        c.language = "en".into();
+        let c = StationConfig {
+            station: "Стол 2".into(),
+            language: "en".into(),
+            ..Default::default()
+        };
         c.save_to(&path).unwrap();
         assert_eq!(StationConfig::load_from(&path).unwrap(), c);
     }

@@ -6,6 +6,7 @@
 pub mod clock;
 pub mod config;
 pub mod demo;
+pub mod documents;
 pub mod domain;
 pub mod error;
 pub mod exchange;

@@ -166,6 +166,13 @@ pub async fn load_demo(store: &Store, actor: &Actor, seed: u64) -> Result<DemoSu
         )));
     }
     let now = store.now_ms();
+    // The demo shop's own details, so the first invoice is a whole one.
+    sqlx::query(
+        "INSERT INTO settings (key, value) VALUES ('seller', $1) ON CONFLICT (key) DO NOTHING",
+    )
+    .bind(serde_json::to_string(&crate::documents::Seller::demo()).unwrap_or_default())
+    .execute(&mut *tx)
+    .await?;
     for p in &demo.products {
         products::upsert(&mut tx, p, actor, now).await?;
     }

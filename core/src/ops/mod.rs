@@ -2,16 +2,22 @@
 //! actor, runs in one transaction, writes its event rows, returns a view.
 
 mod catalog;
+mod documents;
 mod orders;
 mod overview;
 mod packing;
 mod picking;
+mod printing;
 mod shipping;
 mod stock;
 
 pub use catalog::{
     import_orders, import_products, load_demo, product_by_sku, DemoSummary, ImportSummary,
     ProductView,
+};
+pub use documents::{
+    invoice_view, label_view, manifest_view, packing_slip_view, pick_list_view, render_document,
+    render_with_sscc, seller, set_seller, DocumentKey,
 };
 use orders::order_detail_in;
 pub use orders::{cancel_order, confirm_order, list_orders, order_detail, OrderDetail};
@@ -25,6 +31,10 @@ pub use packing::{
 pub use picking::{
     complete_pick_list, create_pick_list, open_pick_lists, pick_list, pick_scan, short_pick,
     PickLine, PickList, PickListSummary, PickOutcome, PickScanResult, PickSelection,
+};
+pub use printing::{
+    list_printers, order_print_jobs, print_after_pack, print_document, print_jobs, retry_print_job,
+    PrintJob, PrintStatus, Printer, PrinterState, LP_TIMEOUT,
 };
 pub use shipping::ship_order;
 

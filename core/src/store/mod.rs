@@ -95,6 +95,9 @@ impl Store {
         let url = target.connect_url()?;
         let pool = AnyPoolOptions::new()
             .max_connections(options.max_connections)
+            // An unreachable server is reported within seconds, not after
+            // sqlx's default 30 s; a long migration is not cut off by this.
+            .acquire_timeout(std::time::Duration::from_secs(6))
             .after_connect(match options.durability {
                 Durability::Normal => sqlite_normal as ConnectHook,
                 Durability::Full => sqlite_full as ConnectHook,

@@ -1,0 +1,684 @@
+//! Printing through CUPS, and the print queue in the database.
+//!
+//! A job is written `queued` first, in its own transaction, after whatever
+//! the user did (packing, shipping) has committed; then it is rendered and
+//! handed to `lp` with a time limit, and the job becomes `sent` (with the
+//! CUPS job id) or `failed` (with lp's or lpstat's own words). A printer that
+//! is missing, stopped or hanging costs a few seconds and a `failed` row —
+//! never the order. Each outcome is also an event on the order, so the
+//! change feed shows it at every station within seconds.
+
+use super::documents::{render_document, DocumentKey};
+use super::Actor;
+use crate::documents::{
+    DocFormat, DocumentKind, DocumentSettings, Dpi, Lang, Paper, PrintSettings,
+};
+use crate::store::{ms_to_time, record_event, Store};
+use crate::{Error, Result};
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use sqlx::any::AnyRow;
+use sqlx::Row;
+use std::process::Stdio;
+use std::time::Duration;
+use tokio::io::AsyncWriteExt;
+
+/// How long `lp` may take to accept a job before the job counts as failed.
+pub const LP_TIMEOUT: Duration = Duration::from_secs(5);
+/// How long `lpstat` may take to describe a printer.
+const LPSTAT_TIMEOUT: Duration = Duration::from_secs(3);
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "snake_case")]
+pub enum PrintStatus {
+    /// Waiting: not sent yet, or no printer chosen.
+    Queued,
+    /// CUPS accepted the job.
+    Sent,
+    /// The printer is missing or stopped, or lp refused or timed out.
+    Failed,
+}
+
+impl PrintStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PrintStatus::Queued => "queued",
+            PrintStatus::Sent => "sent",
+            PrintStatus::Failed => "failed",
+        }
+    }
+
+    fn parse(text: &str) -> PrintStatus {
+        match text {
+            "sent" => PrintStatus::Sent,
+            "failed" => PrintStatus::Failed,
+            _ => PrintStatus::Queued,
+        }
+    }
+}
+
+/// One row of the print queue.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct PrintJob {
+    pub id: i64,
+    pub kind: DocumentKind,
+    pub key: DocumentKey,
+    pub format: DocFormat,
+    pub paper: Paper,
+    pub dpi: Dpi,
+    pub lang: Lang,
+    pub printer: Option<String>,
+    pub status: PrintStatus,
+    pub message: String,
+    /// CUPS's id for the job ("VirtualPDF-12") once sent.
+    pub cups_job: Option<String>,
+    pub attempts: i64,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub station: String,
+    pub user: String,
+}
+
+impl PrintJob {
+    pub fn settings(&self) -> DocumentSettings {
+        DocumentSettings {
+            printer: self.printer.clone(),
+            paper: self.paper,
+            format: self.format,
+            dpi: self.dpi,
+            lang: self.lang,
+        }
+    }
+
+    /// The job's title in CUPS: what, which job, from which station —
+    /// ASCII, so every backend keeps it intact ("packbench-invoice-1001-job7-station-2").
+    pub fn title(&self) -> String {
+        let what = match &self.key {
+            DocumentKey::Order { number } => number.clone(),
+            DocumentKey::PickList { id } => id.to_string(),
+            DocumentKey::Manifest { date, .. } => date.to_string(),
+        };
+        let title = format!(
+            "packbench-{}-{what}-job{}-{}",
+            self.kind.as_str().replace('_', "-"),
+            self.id,
+            self.station
+        );
+        title
+            .chars()
+            .map(|c| {
+                if c.is_ascii_alphanumeric() || c == '-' {
+                    c
+                } else {
+                    '_'
+                }
+            })
+            .collect()
+    }
+}
+
+const JOB_COLUMNS: &str = "j.id, j.kind, o.number, j.pick_list_id, j.carrier, j.day, j.format, \
+    j.paper, j.dpi, j.lang, j.printer, j.status, j.message, j.cups_job, j.attempts, \
+    j.created_at, j.updated_at, j.station, j.user_name, j.order_id";
+
+fn job_from(row: &AnyRow) -> Result<PrintJob> {
+    let bad = |what: &str, e: String| {
+        Error::Storage(sqlx::Error::ColumnDecode {
+            index: what.to_string(),
+            source: e.into(),
+        })
+    };
+    let kind: String = row.try_get(1)?;
+    let kind = DocumentKind::parse(&kind).map_err(|e| bad("kind", e))?;
+    let number: Option<String> = row.try_get(2)?;
+    let pick_list: Option<i64> = row.try_get(3)?;
+    let carrier: Option<String> = row.try_get(4)?;
+    let day: Option<String> = row.try_get(5)?;
+    let key = match kind {
+        DocumentKind::PickList => DocumentKey::PickList {
+            id: pick_list.unwrap_or_default(),
+        },
+        DocumentKind::Manifest => DocumentKey::Manifest {
+            carrier: carrier.unwrap_or_default(),
+            date: day
+                .as_deref()
+                .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
+                .unwrap_or_default(),
+        },
+        _ => DocumentKey::Order {
+            number: number.unwrap_or_default(),
+        },
+    };
+    let format: String = row.try_get(6)?;
+    let paper: String = row.try_get(7)?;
+    let dpi: i64 = row.try_get(8)?;
+    let lang: String = row.try_get(9)?;
+    let status: String = row.try_get(11)?;
+    Ok(PrintJob {
+        id: row.try_get(0)?,
+        kind,
+        key,
+        format: DocFormat::parse(&format).map_err(|e| bad("format", e))?,
+        paper: Paper::parse(&paper).map_err(|e| bad("paper", e))?,
+        dpi: Dpi::parse(&dpi.to_string()).map_err(|e| bad("dpi", e))?,
+        lang: Lang::parse(&lang).map_err(|e| bad("lang", e))?,
+        printer: row.try_get(10)?,
+        status: PrintStatus::parse(&status),
+        message: row.try_get(12)?,
+        cups_job: row.try_get(13)?,
+        attempts: row.try_get(14)?,
+        created_at: ms_to_time(row.try_get(15)?),
+        updated_at: ms_to_time(row.try_get(16)?),
+        station: row.try_get(17)?,
+        user: row.try_get(18)?,
+    })
+}
+
+async fn job_by_id(conn: &mut sqlx::AnyConnection, id: i64) -> Result<(PrintJob, Option<i64>)> {
+    let sql = format!(
+        "SELECT {JOB_COLUMNS} FROM print_jobs j LEFT JOIN orders o ON o.id = j.order_id WHERE j.id = $1"
+    );
+    let row = sqlx::query(&sql)
+        .bind(id)
+        .fetch_optional(&mut *conn)
+        .await?
+        .ok_or_else(|| Error::not_found("print job", id.to_string()))?;
+    Ok((job_from(&row)?, row.try_get(19)?))
+}
+
+/// The newest jobs first.
+pub async fn print_jobs(store: &Store, limit: i64) -> Result<Vec<PrintJob>> {
+    let sql = format!(
+        "SELECT {JOB_COLUMNS} FROM print_jobs j LEFT JOIN orders o ON o.id = j.order_id \
+         ORDER BY j.id DESC LIMIT $1"
+    );
+    sqlx::query(&sql)
+        .bind(limit.clamp(1, 1000))
+        .fetch_all(store.pool())
+        .await?
+        .iter()
+        .map(job_from)
+        .collect()
+}
+
+/// An order's jobs, newest first (the order screen's "printed" line).
+pub async fn order_print_jobs(store: &Store, number: &str) -> Result<Vec<PrintJob>> {
+    let sql = format!(
+        "SELECT {JOB_COLUMNS} FROM print_jobs j JOIN orders o ON o.id = j.order_id \
+         WHERE o.number = $1 ORDER BY j.id DESC LIMIT 100"
+    );
+    sqlx::query(&sql)
+        .bind(number.trim())
+        .fetch_all(store.pool())
+        .await?
+        .iter()
+        .map(job_from)
+        .collect()
+}
+
+/// Writes a `queued` job; the key must name an existing order or pick list.
+async fn enqueue(
+    store: &Store,
+    actor: &Actor,
+    kind: DocumentKind,
+    key: &DocumentKey,
+    settings: &DocumentSettings,
+) -> Result<i64> {
+    settings.check(kind)?;
+    key.check(kind)?;
+    let mut tx = store.write().await?;
+    let (order_id, pick_list_id, carrier, day) = match key {
+        DocumentKey::Order { number } => {
+            let head = crate::store::orders::head_by_number(&mut tx, store.engine(), number, false)
+                .await?;
+            (Some(head.id), None, None, None)
+        }
+        DocumentKey::PickList { id } => {
+            let found: Option<i64> = sqlx::query_scalar("SELECT id FROM pick_lists WHERE id = $1")
+                .bind(id)
+                .fetch_optional(&mut *tx)
+                .await?;
+            let id = found.ok_or_else(|| Error::not_found("pick list", id.to_string()))?;
+            (None, Some(id), None, None)
+        }
+        DocumentKey::Manifest { carrier, date } => (
+            None,
+            None,
+            Some(carrier.trim().to_string()),
+            Some(date.to_string()),
+        ),
+    };
+    let now = store.now_ms();
+    let printer = settings
+        .printer
+        .as_deref()
+        .map(str::trim)
+        .filter(|p| !p.is_empty());
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO print_jobs (kind, order_id, pick_list_id, carrier, day, format, paper, dpi, lang, \
+           printer, status, message, attempts, created_at, updated_at, station, user_name) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'queued', '', 0, $11, $11, $12, $13) RETURNING id",
+    )
+    .bind(kind.as_str())
+    .bind(order_id)
+    .bind(pick_list_id)
+    .bind(carrier)
+    .bind(day)
+    .bind(settings.format.as_str())
+    .bind(settings.paper.as_str())
+    .bind(i64::from(settings.dpi.value()))
+    .bind(settings.lang.as_str())
+    .bind(printer)
+    .bind(now)
+    .bind(&actor.station)
+    .bind(&actor.user)
+    .fetch_one(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// Records the outcome of one attempt, with an event on the order.
+async fn finish(
+    store: &Store,
+    actor: &Actor,
+    id: i64,
+    status: PrintStatus,
+    message: &str,
+    cups_job: Option<&str>,
+    attempted: bool,
+) -> Result<PrintJob> {
+    let mut tx = store.write().await?;
+    let now = store.now_ms();
+    sqlx::query(
+        "UPDATE print_jobs SET status = $1, message = $2, cups_job = $3, \
+         attempts = attempts + $4, updated_at = $5 WHERE id = $6",
+    )
+    .bind(status.as_str())
+    .bind(message)
+    .bind(cups_job)
+    .bind(i64::from(attempted))
+    .bind(now)
+    .bind(id)
+    .execute(&mut *tx)
+    .await?;
+    let (job, order_id) = job_by_id(&mut tx, id).await?;
+    if attempted {
+        record_event(
+            &mut tx,
+            order_id,
+            now,
+            actor,
+            if status == PrintStatus::Sent {
+                "printed"
+            } else {
+                "print_failed"
+            },
+            None,
+            Some(json!({
+                "job": job.id,
+                "document": job.kind,
+                "printer": job.printer,
+                "status": job.status,
+                "message": job.message,
+            })),
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(job)
+}
+
+/// Renders and sends a queued job; the outcome is written to the job.
+async fn send(store: &Store, actor: &Actor, id: i64) -> Result<PrintJob> {
+    let (job, _) = {
+        let mut conn = store.pool().acquire().await?;
+        job_by_id(&mut conn, id).await?
+    };
+    let Some(printer) = job.printer.clone() else {
+        let message = format!(
+            "no printer is chosen for the {}; choose one in the station's print settings, then print it again",
+            job.kind.as_str().replace('_', " ")
+        );
+        return finish(store, actor, id, PrintStatus::Queued, &message, None, false).await;
+    };
+    let bytes = match render_document(store, job.kind, &job.key, &job.settings()).await {
+        Ok(bytes) => bytes,
+        Err(e) if e.is_refusal() || matches!(e, Error::Invalid(_)) => {
+            let message = format!("the document could not be made: {e}");
+            return finish(store, actor, id, PrintStatus::Failed, &message, None, true).await;
+        }
+        Err(e) => return Err(e),
+    };
+    match submit(&printer, &job.title(), &bytes, job.format, job.paper).await {
+        Ok(cups_job) => {
+            let message = format!("sent to {printer} as {cups_job}");
+            finish(
+                store,
+                actor,
+                id,
+                PrintStatus::Sent,
+                &message,
+                Some(&cups_job),
+                true,
+            )
+            .await
+        }
+        Err(message) => {
+            tracing::warn!(job = id, %printer, %message, "print job failed");
+            finish(store, actor, id, PrintStatus::Failed, &message, None, true).await
+        }
+    }
+}
+
+/// Queues one document and sends it at once when a printer is chosen.
+pub async fn print_document(
+    store: &Store,
+    actor: &Actor,
+    kind: DocumentKind,
+    key: &DocumentKey,
+    settings: &DocumentSettings,
+) -> Result<PrintJob> {
+    let id = enqueue(store, actor, kind, key, settings).await?;
+    send(store, actor, id).await
+}
+
+/// After a pack: the invoice and the label into the queue and, with a
+/// printer configured, onto the printer — both at once, each with its own
+/// time limit. Call it after `finish_packing` has returned; a printer
+/// problem comes back as a `failed` job, never as an error. Nothing is
+/// queued when the station has auto-print off.
+pub async fn print_after_pack(
+    store: &Store,
+    actor: &Actor,
+    number: &str,
+    settings: &PrintSettings,
+) -> Result<Vec<PrintJob>> {
+    if !settings.auto_print {
+        return Ok(Vec::new());
+    }
+    let key = DocumentKey::order(number.trim());
+    let invoice = enqueue(store, actor, DocumentKind::Invoice, &key, &settings.invoice).await?;
+    let label = enqueue(store, actor, DocumentKind::Label, &key, &settings.label).await?;
+    let (a, b) = tokio::join!(send(store, actor, invoice), send(store, actor, label));
+    Ok(vec![a?, b?])
+}
+
+/// Sends a job again: a failed one once the printer is back, or a sent one
+/// as a reprint. `printer` sends it elsewhere (and is kept on the job).
+pub async fn retry_print_job(
+    store: &Store,
+    actor: &Actor,
+    id: i64,
+    printer: Option<&str>,
+) -> Result<PrintJob> {
+    let printer = printer.map(str::trim).filter(|p| !p.is_empty());
+    let mut tx = store.write().await?;
+    let updated = sqlx::query(
+        "UPDATE print_jobs SET status = 'queued', printer = COALESCE($1, printer), updated_at = $2 WHERE id = $3",
+    )
+    .bind(printer)
+    .bind(store.now_ms())
+    .bind(id)
+    .execute(&mut *tx)
+    .await?;
+    if updated.rows_affected() == 0 {
+        return Err(Error::not_found("print job", id.to_string()));
+    }
+    tx.commit().await?;
+    send(store, actor, id).await
+}
+
+/// A CUPS destination as `lpstat` describes it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct Printer {
+    pub name: String,
+    pub state: PrinterState,
+    /// lpstat's words about it ("Paused", "Unplugged or turned off", ...).
+    pub message: String,
+    pub is_default: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "snake_case")]
+pub enum PrinterState {
+    Idle,
+    Printing,
+    Stopped,
+    /// Known to CUPS (for example found on the network) but not described.
+    Unknown,
+}
+
+/// Runs a CUPS tool with a time limit; Err holds what to tell the user.
+async fn run(
+    program: &str,
+    args: &[&str],
+    stdin: Option<&[u8]>,
+    limit: Duration,
+) -> Result<String, String> {
+    let mut command = tokio::process::Command::new(program);
+    command
+        .args(args)
+        .stdin(if stdin.is_some() {
+            Stdio::piped()
+        } else {
+            Stdio::null()
+        })
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .kill_on_drop(true);
+    let work = async {
+        let mut child = command.spawn().map_err(|e| {
+            if e.kind() == std::io::ErrorKind::NotFound {
+                format!("{program} is not installed: install CUPS (Debian: cups-client) to print")
+            } else {
+                format!("cannot run {program}: {e}")
+            }
+        })?;
+        if let (Some(bytes), Some(mut pipe)) = (stdin, child.stdin.take()) {
+            pipe.write_all(bytes)
+                .await
+                .map_err(|e| format!("{program} did not take the document: {e}"))?;
+            drop(pipe);
+        }
+        let out = child
+            .wait_with_output()
+            .await
+            .map_err(|e| format!("{program} failed: {e}"))?;
+        let stdout = String::from_utf8_lossy(&out.stdout).trim().to_string();
+        let stderr = String::from_utf8_lossy(&out.stderr).trim().to_string();
+        if out.status.success() {
+            Ok(stdout)
+        } else if !stderr.is_empty() {
+            Err(stderr)
+        } else if !stdout.is_empty() {
+            Err(stdout)
+        } else {
+            Err(format!("{program} failed ({})", out.status))
+        }
+    };
+    match tokio::time::timeout(limit, work).await {
+        Ok(result) => result,
+        Err(_) => Err(format!(
+            "{program} did not answer within {} s; is the print server (cupsd) running?",
+            limit.as_secs_f32()
+        )),
+    }
+}
+
+/// Asks CUPS whether `printer` exists and is enabled. A destination CUPS
+/// only knows from the network (`lpstat -e`, an IPP Everywhere printer not
+/// yet set up) has no state to ask about: lp sets it up on first use.
+async fn check_printer(printer: &str) -> Result<(), String> {
+    let out = match run("lpstat", &["-p", printer], None, LPSTAT_TIMEOUT).await {
+        Ok(out) => out,
+        Err(e) if e.contains("Invalid destination") || e.contains("does not exist") => {
+            let known = run("lpstat", &["-e"], None, LPSTAT_TIMEOUT)
+                .await
+                .map(|names| names.lines().any(|n| n.trim() == printer))
+                .unwrap_or(false);
+            return if known {
+                Ok(())
+            } else {
+                Err(format!("printer {printer} does not exist (lpstat: {e})"))
+            };
+        }
+        Err(e) => return Err(e),
+    };
+    match parse_lpstat_p(&out).iter().find(|p| p.name == printer) {
+        Some(p) if p.state == PrinterState::Stopped => Err(format!(
+            "printer {printer} is stopped{}",
+            if p.message.is_empty() {
+                String::new()
+            } else {
+                format!(": {}", p.message)
+            }
+        )),
+        Some(_) => Ok(()),
+        None => Err(format!("printer {printer} does not exist")),
+    }
+}
+
+/// Hands the document to CUPS; Ok holds the CUPS job id.
+async fn submit(
+    printer: &str,
+    title: &str,
+    bytes: &[u8],
+    format: DocFormat,
+    paper: Paper,
+) -> Result<String, String> {
+    check_printer(printer).await?;
+    let media = format!("media={}", paper.cups_media());
+    let mut args = vec!["-d", printer, "-t", title];
+    match format {
+        // ZPL goes to the printer byte for byte.
+        DocFormat::Zpl => args.extend(["-o", "raw"]),
+        DocFormat::Pdf => args.extend(["-o", media.as_str()]),
+    }
+    let out = run("lp", &args, Some(bytes), LP_TIMEOUT).await?;
+    // "request id is VirtualPDF-12 (1 file(s))"
+    Ok(out
+        .strip_prefix("request id is ")
+        .and_then(|rest| rest.split_whitespace().next())
+        .unwrap_or(out.as_str())
+        .to_string())
+}
+
+/// `lpstat -p` output: "printer NAME is idle.  enabled since ...",
+/// "printer NAME now printing NAME-3.  enabled since ...",
+/// "printer NAME disabled since ... -" followed by an indented reason.
+fn parse_lpstat_p(text: &str) -> Vec<Printer> {
+    let mut out: Vec<Printer> = Vec::new();
+    for line in text.lines() {
+        if let Some(rest) = line.strip_prefix("printer ") {
+            let mut words = rest.split_whitespace();
+            let name = words.next().unwrap_or_default().to_string();
+            let tail: String = words.collect::<Vec<_>>().join(" ");
+            let state = if tail.starts_with("disabled") {
+                PrinterState::Stopped
+            } else if tail.starts_with("now printing") {
+                PrinterState::Printing
+            } else if tail.starts_with("is idle") {
+                PrinterState::Idle
+            } else {
+                PrinterState::Unknown
+            };
+            out.push(Printer {
+                name,
+                state,
+                message: String::new(),
+                is_default: false,
+            });
+        } else if line.starts_with(char::is_whitespace) {
+            if let Some(last) = out.last_mut() {
+                let reason = line.trim();
+                if !reason.is_empty()
+                    && !reason.starts_with("Form mounted")
+                    && last.message.is_empty()
+                {
+                    last.message = reason.to_string();
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The system's printers (CUPS destinations), default first. Empty when
+/// CUPS is not installed or not running.
+pub async fn list_printers() -> Vec<Printer> {
+    let described = run("lpstat", &["-p"], None, LPSTAT_TIMEOUT)
+        .await
+        .map(|t| parse_lpstat_p(&t))
+        .unwrap_or_default();
+    let names: Vec<String> = run("lpstat", &["-e"], None, LPSTAT_TIMEOUT)
+        .await
+        .map(|t| {
+            t.lines()
+                .map(|l| l.trim().to_string())
+                .filter(|l| !l.is_empty())
+                .collect()
+        })
+        .unwrap_or_default();
+    let default = run("lpstat", &["-d"], None, LPSTAT_TIMEOUT)
+        .await
+        .ok()
+        .and_then(|t| t.split_once(": ").map(|(_, name)| name.trim().to_string()));
+    let mut printers = described;
+    for name in names {
+        if !printers.iter().any(|p| p.name == name) {
+            printers.push(Printer {
+                name,
+                state: PrinterState::Unknown,
+                message: String::new(),
+                is_default: false,
+            });
+        }
+    }
+    for p in &mut printers {
+        p.is_default = default.as_deref() == Some(p.name.as_str());
+    }
+    printers.sort_by(|a, b| {
+        b.is_default
+            .cmp(&a.is_default)
+            .then_with(|| a.name.cmp(&b.name))
+    });
+    printers
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lpstat_states_and_reasons_are_read() {
+        let text = "printer RawZpl is idle.  enabled since Sun Nov 22 21:57:59 2026\n\
+                    printer Office now printing Office-7.  enabled since Sun Nov 22 2026\n\
+                    printer Zebra disabled since Sun Nov 22 21:58:04 2026 -\n\
+                    \tout of labels\n";
+        let printers = parse_lpstat_p(text);
+        assert_eq!(printers.len(), 3);
+        assert_eq!(printers[0].state, PrinterState::Idle);
+        assert_eq!(printers[1].state, PrinterState::Printing);
+        assert_eq!(printers[2].state, PrinterState::Stopped);
+        assert_eq!(printers[2].message, "out of labels");
+    }
+
+    #[tokio::test]
+    async fn a_hanging_tool_is_cut_off_at_its_time_limit() {
+        let started = std::time::Instant::now();
+        let result = run("sleep", &["10"], None, Duration::from_millis(300)).await;
+        assert!(result.unwrap_err().contains("did not answer"));
+        assert!(
+            started.elapsed() < Duration::from_secs(2),
+            "the limit holds"
+        );
+        let missing = run("no-such-lp-here", &[], None, Duration::from_secs(1)).await;
+        assert!(missing.unwrap_err().contains("not installed"));
+    }
+}

@@ -1,0 +1,228 @@
+//! The commands of docs/IPC.md: each takes the state, calls one op of core
+//! and maps its error. Rules live in core, not here.
+
+use crate::error::IpcError;
+use crate::state::{AppInfo, AppState, Settings};
+use packbench_core::domain::scan::ScanResult;
+use packbench_core::domain::OrderStatus;
+use packbench_core::ops::{
+    self, DbTest, DemoSummary, OrderDetail, OrderFilter, OrderSummary, PickList, PickListSummary,
+    PickScanResult, PickSelection, StatusCount, UndoResult,
+};
+use tauri::State;
+
+type Reply<T> = Result<T, IpcError>;
+
+/// The demo warehouse is the same on every station (and in the CLI's `init --demo`).
+const DEMO_SEED: u64 = 1;
+
+#[tauri::command]
+#[specta::specta]
+pub async fn app_info(state: State<'_, AppState>) -> Reply<AppInfo> {
+    state.info().await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn load_demo(state: State<'_, AppState>) -> Reply<DemoSummary> {
+    let store = state.store().await?;
+    Ok(ops::load_demo(&store, &state.actor().await, DEMO_SEED).await?)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn list_orders(
+    state: State<'_, AppState>,
+    status: Option<OrderStatus>,
+    search: Option<String>,
+    limit: Option<i64>,
+) -> Reply<Vec<OrderSummary>> {
+    let store = state.store().await?;
+    let filter = OrderFilter {
+        status,
+        search,
+        limit: limit.unwrap_or_default(),
+    };
+    Ok(ops::list_orders(&store, &filter).await?)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn status_counts(state: State<'_, AppState>) -> Reply<Vec<StatusCount>> {
+    let store = state.store().await?;
+    Ok(ops::status_counts(&store).await?)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn order_detail(state: State<'_, AppState>, number: String) -> Reply<OrderDetail> {
+    let store = state.store().await?;
+    Ok(ops::order_detail(&store, &number).await?)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn find_order(state: State<'_, AppState>, code: String) -> Reply<Option<String>> {
+    let store = state.store().await?;
+    Ok(ops::find_order(&store, &code).await?)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn confirm_order(state: State<'_, AppState>, number: String) -> Reply<OrderDetail> {
+    let store = state.store().await?;
+    let (detail, _short_skus) = ops::confirm_order(&store, &state.actor().await, &number).await?;
+    Ok(detail)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn claim_order(state: State<'_, AppState>, number: String) -> Reply<OrderDetail> {
+    let store = state.store().await?;
+    Ok(ops::claim_order(&store, &state.actor().await, &number).await?)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn record_scan(
+    state: State<'_, AppState>,
+    number: String,
+    code: String,
+    scan_id: String,
+) -> Reply<ScanResult> {
+    let store = state.store().await?;
+    let actor = state.actor().await;
+    Ok(ops::record_scan(&store, &actor, &number, &code, &scan_id).await?)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn undo_last_scan(state: State<'_, AppState>, number: String) -> Reply<UndoResult> {
+    let store = state.store().await?;
+    Ok(ops::undo_last_scan(&store, &state.actor().await, &number).await?)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn finish_packing(
+    state: State<'_, AppState>,
+    number: String,
+    short_reason: Option<String>,
+) -> Reply<OrderDetail> {
+    let store = state.store().await?;
+    let actor = state.actor().await;
+    Ok(ops::finish_packing(&store, &actor, &number, short_reason.as_deref()).await?)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn release_claim(state: State<'_, AppState>, number: String) -> Reply<OrderDetail> {
+    let store = state.store().await?;
+    Ok(ops::release_claim(&store, &state.actor().await, &number).await?)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn ship_order(
+    state: State<'_, AppState>,
+    number: String,
+    carrier: String,
+    tracking: String,
+) -> Reply<OrderDetail> {
+    let store = state.store().await?;
+    let actor = state.actor().await;
+    Ok(ops::ship_order(&store, &actor, &number, &carrier, &tracking).await?)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub fn carriers() -> Vec<String> {
+    ops::carriers()
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn create_pick_list(
+    state: State<'_, AppState>,
+    orders: Option<Vec<String>>,
+    next: Option<u32>,
+) -> Reply<PickList> {
+    let selection = match (orders, next) {
+        (Some(orders), None) => PickSelection::Orders(orders),
+        (None, Some(n)) => PickSelection::NextConfirmed(n as usize),
+        _ => {
+            return Err(IpcError::invalid(
+                "give either the orders to pick or how many of the next confirmed orders",
+            ))
+        }
+    };
+    let store = state.store().await?;
+    let actor = state.actor().await;
+    Ok(ops::create_pick_list(&store, &actor, selection).await?)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn open_pick_lists(state: State<'_, AppState>) -> Reply<Vec<PickListSummary>> {
+    let store = state.store().await?;
+    Ok(ops::open_pick_lists(&store).await?)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn pick_list(state: State<'_, AppState>, id: i64) -> Reply<PickList> {
+    let store = state.store().await?;
+    Ok(ops::pick_list(&store, id).await?)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn pick_scan(
+    state: State<'_, AppState>,
+    id: i64,
+    bin: Option<String>,
+    code: String,
+    scan_id: String,
+) -> Reply<PickScanResult> {
+    let store = state.store().await?;
+    let actor = state.actor().await;
+    Ok(ops::pick_scan(&store, &actor, id, bin.as_deref(), &code, &scan_id).await?)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn short_pick(
+    state: State<'_, AppState>,
+    id: i64,
+    line_id: i64,
+    reason: String,
+) -> Reply<PickList> {
+    let store = state.store().await?;
+    let actor = state.actor().await;
+    Ok(ops::short_pick(&store, &actor, id, line_id, &reason).await?)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn complete_pick_list(state: State<'_, AppState>, id: i64) -> Reply<PickList> {
+    let store = state.store().await?;
+    Ok(ops::complete_pick_list(&store, &state.actor().await, id).await?)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn get_settings(state: State<'_, AppState>) -> Reply<Settings> {
+    Ok(state.settings().await)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn save_settings(state: State<'_, AppState>, settings: Settings) -> Reply<AppInfo> {
+    state.save_settings(settings).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn test_database(database: String) -> DbTest {
+    ops::test_database(&database).await
+}

@@ -1,0 +1,141 @@
+//! Packbench desktop shell: thin Tauri commands over `packbench-core`
+//! (docs/IPC.md), the station's state, and the `orders-changed` event.
+
+pub mod changes;
+pub mod commands;
+pub mod error;
+pub mod state;
+
+use packbench_core::config::StationConfig;
+use specta_typescript::Typescript;
+use state::AppState;
+use std::path::Path;
+use tauri::Runtime;
+
+/// The commands and the event, as Tauri runs them and TypeScript sees them.
+pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
+    use commands::*;
+    tauri_specta::Builder::<R>::new()
+        .commands(tauri_specta::collect_commands![
+            app_info,
+            load_demo,
+            list_orders,
+            status_counts,
+            order_detail,
+            find_order,
+            confirm_order,
+            claim_order,
+            record_scan,
+            undo_last_scan,
+            finish_packing,
+            release_claim,
+            ship_order,
+            carriers,
+            create_pick_list,
+            open_pick_lists,
+            pick_list,
+            pick_scan,
+            short_pick,
+            complete_pick_list,
+            get_settings,
+            save_settings,
+            test_database,
+        ])
+        .events(tauri_specta::collect_events![changes::OrdersChanged])
+        // Ids and minor units are far below 2^53: plain numbers for the UI.
+        .dangerously_cast_bigints_to_number()
+        // The UI only receives these types: one shape each, not a
+        // serialize/deserialize pair.
+        .disable_serde_phases()
+}
+
+/// Where the committed bindings live, from the workspace root.
+pub const BINDINGS_PATH: &str = "ui/src/lib/bindings.ts";
+
+const BINDINGS_HEADER: &str = "// Generated from src-tauri (commands, DTOs, events). Do not edit:\n// run `cargo run -p packbench --example export-bindings` after changing them.";
+
+/// Writes the TypeScript bindings for every command, DTO and event.
+pub fn export_bindings(path: &Path) -> Result<(), String> {
+    specta_builder::<tauri::Wry>()
+        .export(Typescript::default().header(BINDINGS_HEADER), path)
+        .map_err(|e| format!("cannot export the bindings to {}: {e}", path.display()))
+}
+
+/// The app around a given state: commands, and [`on_start`] once it runs.
+/// `run` uses it with the real runtime, the tests with the mock one.
+pub fn app_builder<R: Runtime>(builder: tauri::Builder<R>, state: AppState) -> tauri::Builder<R> {
+    builder
+        .manage(state)
+        .invoke_handler(specta_builder::<R>().invoke_handler())
+        .setup(|app| {
+            on_start(app.handle());
+            Ok(())
+        })
+}
+
+/// What starts with the event loop: the typed events and the change watch.
+/// (Tests on the mock runtime never start the loop; they call this.)
+pub fn on_start<R: Runtime>(app: &tauri::AppHandle<R>) {
+    specta_builder::<R>().mount_events(app);
+    changes::watch(app.clone());
+}
+
+/// Starts the desktop app. The window appears even when the settings or the
+/// database are broken: the UI shows why and what to do.
+pub fn run() {
+    init_logging();
+    let (state, opening) = AppState::opening(StationConfig::path());
+    tauri::async_runtime::spawn(opening);
+    if let Err(e) = app_builder(tauri::Builder::default(), state).run(tauri::generate_context!()) {
+        tracing::error!(error = %e, "Packbench stopped");
+        eprintln!("Packbench could not start: {e}");
+        std::process::exit(1);
+    }
+}
+
+/// Where this station keeps things, for `packbench --where` (no window).
+pub fn whereabouts() -> String {
+    let settings = StationConfig::path();
+    let database = StationConfig::load_from(&settings)
+        .and_then(|c| c.db_target())
+        .map_or_else(|e| format!("cannot tell: {e}"), |t| t.describe());
+    format!(
+        "settings: {}\ndatabase: {database}\nlog:      {}\n",
+        settings.display(),
+        log_path().display()
+    )
+}
+
+/// The log file next to the default database: the place a supervisor
+/// looks when the UI says "look at the app's log".
+pub fn log_path() -> std::path::PathBuf {
+    packbench_core::store::default_sqlite_path().with_file_name("packbench.log")
+}
+
+fn init_logging() {
+    use tracing_subscriber::fmt::writer::MakeWriterExt;
+    use tracing_subscriber::EnvFilter;
+    let filter = EnvFilter::try_from_env("PACKBENCH_LOG")
+        .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,tao=warn,wry=warn"));
+    let path = log_path();
+    let file = path
+        .parent()
+        .map_or(Ok(()), std::fs::create_dir_all)
+        .and_then(|()| {
+            std::fs::OpenOptions::new()
+                .create(true)
+                .append(true)
+                .open(&path)
+        });
+    let builder = tracing_subscriber::fmt().with_env_filter(filter);
+    let _ = match file {
+        Ok(f) => builder
+            .with_ansi(false)
+            .with_writer(std::io::stderr.and(std::sync::Mutex::new(f)))
+            .try_init(),
+        Err(e) => {
+            eprintln!("cannot write the log file {}: {e}", path.display());
+            builder.with_writer(std::io::stderr).try_init()
+        }
+    };
+}

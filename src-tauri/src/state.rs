@@ -1,0 +1,280 @@
+//! What the shell keeps between commands: the open store, this station's
+//! settings, and why the database could not be opened (if it could not).
+
+use crate::error::IpcError;
+use packbench_core::config::StationConfig;
+use packbench_core::ops::Actor;
+use packbench_core::store::{DbTarget, Store};
+use serde::{Deserialize, Serialize};
+use std::future::Future;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use tokio::sync::{RwLock, RwLockReadGuard};
+
+/// What the UI needs to draw its frame and decide its first screen.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
+pub struct AppInfo {
+    pub version: String,
+    pub station: String,
+    pub user: String,
+    pub role: packbench_core::ops::Role,
+    /// "SQLite /path" or "PostgreSQL postgres://user@host/db" (no password).
+    pub database: String,
+    /// "SQLite" or "PostgreSQL".
+    pub engine: String,
+    pub language: String,
+    pub auto_finish: bool,
+    /// No orders yet: the UI offers the demo warehouse.
+    pub empty_database: bool,
+    /// The database could not be opened; the UI shows this and the settings.
+    pub startup_error: Option<String>,
+}
+
+/// The settings a station may change from the UI. The role is not here: it
+/// is set in the settings file by whoever sets up the station.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+pub struct Settings {
+    pub station: String,
+    pub user: String,
+    /// "" = the default local file.
+    pub database: String,
+    pub language: String,
+    pub auto_finish: bool,
+}
+
+impl From<&StationConfig> for Settings {
+    fn from(c: &StationConfig) -> Self {
+        Self {
+            station: c.station.clone(),
+            user: c.user.clone(),
+            database: c.database.clone(),
+            language: c.language.clone(),
+            auto_finish: c.auto_finish,
+        }
+    }
+}
+
+impl Settings {
+    fn applied_to(self, config: &StationConfig) -> StationConfig {
+        StationConfig {
+            station: self.station,
+            user: self.user,
+            database: self.database,
+            language: self.language,
+            auto_finish: self.auto_finish,
+            ..config.clone()
+        }
+    }
+}
+
+pub struct AppState {
+    /// `None` until the database is open, and for good if it could not be.
+    /// Held for writing while it opens, so the first commands wait for it
+    /// instead of reporting a database that is merely not open yet.
+    pub store: Arc<RwLock<Option<Store>>>,
+    pub config: RwLock<StationConfig>,
+    pub startup_error: Arc<RwLock<Option<String>>>,
+    config_path: PathBuf,
+    /// When opening the database last failed: `app_info` tries again (the
+    /// UI's Retry), but not straight after a failure it is only reporting.
+    failed_at: Arc<std::sync::Mutex<Option<Instant>>>,
+}
+
+/// A failure younger than this is reported, not retried.
+const RETRY_AFTER: Duration = Duration::from_secs(2);
+
+type Opening = std::pin::Pin<Box<dyn Future<Output = ()> + Send>>;
+
+impl AppState {
+    /// The state at once, and the work that opens the database. The window
+    /// can appear while that runs (an unreachable PostgreSQL server takes
+    /// a while to give up); commands wait for it. A settings file that
+    /// cannot be read leaves the defaults in place and no database open.
+    pub fn opening(config_path: PathBuf) -> (Self, Opening) {
+        let (config, target) = match StationConfig::load_from(&config_path) {
+            Ok(c) => {
+                let target = c.db_target();
+                (c, target)
+            }
+            Err(e) => {
+                tracing::error!(error = %e, "cannot read the station settings");
+                (StationConfig::default(), Err(e))
+            }
+        };
+        let store = Arc::new(RwLock::new(None));
+        let startup_error = Arc::new(RwLock::new(None));
+        let mut store_slot = store.clone().try_write_owned().expect("a new lock is free");
+        let error_slot = startup_error.clone();
+        let failed_at = Arc::new(std::sync::Mutex::new(None));
+        let failed_slot = failed_at.clone();
+        let opening = Box::pin(async move {
+            match open(target).await {
+                Ok(s) => *store_slot = Some(s),
+                // Written before the store lock is released: whoever waited
+                // for the store then finds the reason.
+                Err(message) => {
+                    *error_slot.write().await = Some(message);
+                    *failed_slot.lock().unwrap() = Some(Instant::now());
+                }
+            }
+            drop(store_slot);
+        });
+        let state = Self {
+            store,
+            config: RwLock::new(config),
+            startup_error,
+            config_path,
+            failed_at,
+        };
+        (state, opening)
+    }
+
+    /// Reads the settings and opens the database right away (tests, tools).
+    pub async fn open(config_path: PathBuf) -> Self {
+        let (state, opening) = Self::opening(config_path);
+        opening.await;
+        state
+    }
+
+    /// The open store, or why there is none.
+    pub async fn store(&self) -> Result<RwLockReadGuard<'_, Store>, IpcError> {
+        let guard = self.store.read().await;
+        match RwLockReadGuard::try_map(guard, Option::as_ref) {
+            Ok(store) => Ok(store),
+            Err(_) => Err(IpcError::unavailable(
+                self.startup_error
+                    .read()
+                    .await
+                    .clone()
+                    .unwrap_or_else(|| "the database is not open".into()),
+            )),
+        }
+    }
+
+    pub async fn actor(&self) -> Actor {
+        self.config.read().await.actor()
+    }
+
+    pub async fn info(&self) -> Result<AppInfo, IpcError> {
+        self.retry_if_closed().await;
+        let store = self.store.read().await;
+        let config = self.config.read().await.clone();
+        let startup_error = self.startup_error.read().await.clone();
+        let (database, engine, empty_database) = match store.as_ref() {
+            Some(s) => (
+                s.describe().to_string(),
+                s.engine().name().to_string(),
+                packbench_core::ops::is_empty(s).await?,
+            ),
+            None => match config.db_target() {
+                Ok(t) => (t.describe(), t.engine().name().to_string(), false),
+                Err(_) => (config.database.clone(), String::new(), false),
+            },
+        };
+        Ok(AppInfo {
+            version: env!("CARGO_PKG_VERSION").to_string(),
+            station: config.station,
+            user: config.user,
+            role: config.role,
+            database,
+            engine,
+            language: config.language,
+            auto_finish: config.auto_finish,
+            empty_database,
+            startup_error,
+        })
+    }
+
+    /// Starts over when the database could not be opened before (the
+    /// server is back, the settings file was mended): reads the settings
+    /// again and opens the database they name.
+    async fn retry_if_closed(&self) {
+        let stale = |at: &Option<Instant>| at.is_some_and(|t| t.elapsed() >= RETRY_AFTER);
+        if !stale(&self.failed_at.lock().unwrap()) {
+            return;
+        }
+        let mut store = self.store.write().await;
+        if store.is_some() || !stale(&self.failed_at.lock().unwrap()) {
+            return; // another command got here first
+        }
+        let opened = match StationConfig::load_from(&self.config_path) {
+            Ok(config) => {
+                let target = config.db_target();
+                *self.config.write().await = config;
+                open(target).await
+            }
+            Err(e) => Err(e.to_string()),
+        };
+        self.record(&mut store, opened).await;
+    }
+
+    /// Keeps an opening's outcome: the store, or why there is none.
+    async fn record(&self, store: &mut Option<Store>, opened: Result<Store, String>) {
+        match opened {
+            Ok(new_store) => {
+                if let Some(old) = store.replace(new_store) {
+                    old.close().await;
+                }
+                *self.startup_error.write().await = None;
+                *self.failed_at.lock().unwrap() = None;
+            }
+            Err(message) => {
+                *self.startup_error.write().await = Some(message);
+                *self.failed_at.lock().unwrap() = Some(Instant::now());
+            }
+        }
+    }
+
+    pub async fn settings(&self) -> Settings {
+        Settings::from(&*self.config.read().await)
+    }
+
+    /// Saves the settings. A new database is opened before anything is
+    /// saved: one that cannot be opened is refused, so the station keeps
+    /// working on the old one. When the database could not be opened and
+    /// the setting is unchanged, the rest is saved and opening is retried.
+    pub async fn save_settings(&self, settings: Settings) -> Result<AppInfo, IpcError> {
+        {
+            let mut store = self.store.write().await;
+            let mut config = self.config.write().await;
+            let next = settings.applied_to(&config);
+            next.validate()?;
+            let target = next.db_target()?;
+            let changed = config.db_target().ok().as_ref() != Some(&target);
+            let opened = if changed || store.is_none() {
+                match open(Ok(target)).await {
+                    Err(message) if changed => return Err(IpcError::unavailable(message)),
+                    outcome => Some(outcome),
+                }
+            } else {
+                None
+            };
+            if let Err(e) = next.save_to(&self.config_path) {
+                if let Some(Ok(s)) = opened {
+                    s.close().await;
+                }
+                return Err(e.into());
+            }
+            if let Some(outcome) = opened {
+                self.record(&mut store, outcome).await;
+            }
+            *config = next;
+        }
+        self.info().await
+    }
+}
+
+async fn open(target: packbench_core::Result<DbTarget>) -> Result<Store, String> {
+    let target = target.map_err(|e| e.to_string())?;
+    match Store::open(&target).await {
+        Ok(s) => {
+            tracing::info!(database = %s.describe(), "database open");
+            Ok(s)
+        }
+        Err(e) => {
+            tracing::error!(database = %target.describe(), error = %e, "cannot open the database");
+            Err(IpcError::from(e).message)
+        }
+    }
+}

@@ -1,0 +1,453 @@
+//! The desktop commands as the UI calls them: through Tauri's IPC, with the
+//! mock runtime (no display), on a real SQLite file per test.
+
+use packbench_app::state::AppState;
+use packbench_core::config::StationConfig;
+use packbench_core::store::{DbTarget, Store};
+use serde_json::{json, Value};
+use std::path::PathBuf;
+use std::sync::mpsc;
+use std::time::Duration;
+use tauri::test::{get_ipc_response, mock_builder, mock_context, noop_assets, MockRuntime};
+use tauri::{App, Listener, WebviewWindow, WebviewWindowBuilder};
+
+struct Station {
+    app: App<MockRuntime>,
+    window: WebviewWindow<MockRuntime>,
+    dir: tempfile::TempDir,
+}
+
+impl Station {
+    /// A station with an empty SQLite database and its own settings file.
+    fn on_empty_database() -> Self {
+        let dir = tempfile::tempdir().expect("a temporary folder");
+        let database = dir.path().join("packbench.db").display().to_string();
+        Self::start(dir, &database)
+    }
+
+    /// A station whose settings name `database`, as a user would set it.
+    fn start(dir: tempfile::TempDir, database: &str) -> Self {
+        assert!(
+            std::env::var_os("PACKBENCH_DATABASE_URL").is_none(),
+            "PACKBENCH_DATABASE_URL is set and would win over the test's database: \
+             unset it to run these tests"
+        );
+        let settings = dir.path().join("station.json");
+        StationConfig {
+            station: "station-2".into(),
+            user: "anna".into(),
+            database: database.into(),
+            ..Default::default()
+        }
+        .save_to(&settings)
+        .expect("the settings file is written");
+        let state = tauri::async_runtime::block_on(AppState::open(settings));
+        let app = packbench_app::app_builder(mock_builder(), state)
+            .build(mock_context(noop_assets()))
+            .expect("the app builds on the mock runtime");
+        packbench_app::on_start(app.handle());
+        let window = WebviewWindowBuilder::new(&app, "main", Default::default())
+            .build()
+            .expect("a window on the mock runtime");
+        Self { app, window, dir }
+    }
+
+    fn path(&self, name: &str) -> PathBuf {
+        self.dir.path().join(name)
+    }
+
+    /// What `invoke(cmd, args)` resolves to in the UI, or what it rejects with.
+    fn invoke(&self, cmd: &str, args: Value) -> Result<Value, Value> {
+        get_ipc_response(
+            &self.window,
+            tauri::webview::InvokeRequest {
+                cmd: cmd.into(),
+                callback: tauri::ipc::CallbackFn(0),
+                error: tauri::ipc::CallbackFn(1),
+                url: "tauri://localhost".parse().unwrap(),
+                body: tauri::ipc::InvokeBody::Json(args),
+                headers: Default::default(),
+                invoke_key: tauri::test::INVOKE_KEY.to_string(),
+            },
+        )
+        .map(|body| body.deserialize::<Value>().expect("a JSON reply"))
+    }
+
+    fn ok(&self, cmd: &str, args: Value) -> Value {
+        self.invoke(cmd, args)
+            .unwrap_or_else(|e| panic!("{cmd} failed: {e}"))
+    }
+}
+
+/// A product's first barcode, read with core beside the app.
+fn barcode_of(target: &DbTarget, sku: &str) -> String {
+    tauri::async_runtime::block_on(async {
+        let store = Store::open(target).await.unwrap();
+        let p = packbench_core::ops::product_by_sku(&store, sku)
+            .await
+            .unwrap();
+        store.close().await;
+        p.barcodes[0].code.clone()
+    })
+}
+
+/// A new database on the PostgreSQL test server (`make test` starts it);
+/// None only when PACKBENCH_SKIP_PG=1 asks to skip, as in tests/.
+fn fresh_postgres_database() -> Option<String> {
+    let url = match std::env::var("PACKBENCH_TEST_PG_URL") {
+        Ok(u) if !u.trim().is_empty() => u,
+        _ => {
+            assert!(
+                std::env::var("PACKBENCH_SKIP_PG").as_deref() == Ok("1"),
+                "PACKBENCH_TEST_PG_URL is not set; run `make test` (it starts a server), \
+                 or set PACKBENCH_SKIP_PG=1 to skip PostgreSQL knowingly"
+            );
+            return None;
+        }
+    };
+    let name = format!(
+        "pbapp_{}_{}",
+        std::process::id(),
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_nanos()
+    );
+    tauri::async_runtime::block_on(async {
+        let admin = Store::open(&DbTarget::Postgres(url.clone()))
+            .await
+            .expect("the PostgreSQL test server accepts connections");
+        packbench_core::store::create_database_if_missing(&admin, &name)
+            .await
+            .unwrap();
+        admin.close().await;
+    });
+    let (base, _) = url.rsplit_once('/').expect("a URL with a database name");
+    Some(format!("{base}/{name}"))
+}
+
+#[test]
+fn an_empty_database_is_reported_so_the_ui_can_offer_the_demo() {
+    let s = Station::on_empty_database();
+    let info = s.ok("app_info", json!({}));
+    assert_eq!(info["empty_database"], true, "no orders yet: {info}");
+    assert_eq!(info["engine"], "SQLite");
+    assert_eq!(info["startup_error"], Value::Null);
+    assert_eq!(info["station"], "station-2");
+    assert_eq!(info["role"], "packer");
+    let db = info["database"].as_str().unwrap();
+    assert!(
+        db.starts_with("SQLite ") && db.ends_with("packbench.db"),
+        "the UI shows where the data lives: {db}"
+    );
+}
+
+#[test]
+fn the_demo_warehouse_lists_its_fifty_orders() {
+    let s = Station::on_empty_database();
+    let demo = s.ok("load_demo", json!({}));
+    assert_eq!(demo["orders"], 50, "{demo}");
+    let orders = s.ok("list_orders", json!({}));
+    assert_eq!(
+        orders.as_array().unwrap().len(),
+        50,
+        "every demo order is listed"
+    );
+    assert_eq!(s.ok("app_info", json!({}))["empty_database"], false);
+
+    let confirmed = s.ok("list_orders", json!({ "status": "confirmed", "limit": 5 }));
+    let confirmed = confirmed.as_array().unwrap();
+    assert_eq!(confirmed.len(), 5, "the limit is passed through");
+    assert!(confirmed.iter().all(|o| o["status"] == "confirmed"));
+
+    let counts = s.ok("status_counts", json!({}));
+    let total: i64 = counts
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["count"].as_i64().unwrap())
+        .sum();
+    assert_eq!(total, 50, "the counts cover every order: {counts}");
+}
+
+#[test]
+fn a_wrong_item_comes_back_as_a_scan_outcome_and_packs_nothing() {
+    let s = Station::on_empty_database();
+    s.ok("load_demo", json!({}));
+    let claimed = s.ok("claim_order", json!({ "number": "1001" }));
+    assert_eq!(claimed["status"], "packing");
+    assert_eq!(claimed["claimed_station"], "station-2");
+
+    let in_order: Vec<&str> = claimed["lines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["sku"].as_str().unwrap())
+        .collect();
+    let stranger = (1..=200)
+        .map(|i| format!("PB-{i:04}"))
+        .find(|sku| !in_order.contains(&sku.as_str()))
+        .unwrap();
+    let barcode = barcode_of(&DbTarget::SqliteFile(s.path("packbench.db")), &stranger);
+
+    let scan = s.ok(
+        "record_scan",
+        json!({ "number": "1001", "code": barcode, "scanId": "scan-1" }),
+    );
+    assert_eq!(scan["outcome"], "wrong_item", "{scan}");
+    assert_eq!(scan["sku"], stranger.as_str());
+    assert_eq!(scan["duplicate"], false);
+    assert!(scan["message"].as_str().unwrap().contains("wrong item"));
+
+    let again = s.ok(
+        "record_scan",
+        json!({ "number": "1001", "code": barcode, "scanId": "scan-1" }),
+    );
+    assert_eq!(again["duplicate"], true, "a retried scan is counted once");
+
+    let detail = s.ok("order_detail", json!({ "number": "1001" }));
+    assert_eq!(detail["packed"], 0, "a wrong item packs nothing");
+}
+
+#[test]
+fn a_refusal_reaches_the_ui_as_code_and_message() {
+    let s = Station::on_empty_database();
+    let err = s
+        .invoke("claim_order", json!({ "number": "9999" }))
+        .unwrap_err();
+    assert_eq!(
+        err,
+        json!({ "code": "not_found", "message": "order 9999 was not found" })
+    );
+
+    s.ok("load_demo", json!({}));
+    let err = s.invoke("load_demo", json!({})).unwrap_err();
+    assert_eq!(
+        err["code"], "refused",
+        "the demo goes only into an empty database"
+    );
+    assert!(err["message"].as_str().unwrap().contains("empty database"));
+}
+
+#[test]
+fn a_database_that_cannot_be_opened_still_answers_with_the_reason() {
+    let dir = tempfile::tempdir().unwrap();
+    // A folder where a file is: the database cannot be created there.
+    std::fs::write(dir.path().join("blocked"), "").unwrap();
+    let database = dir.path().join("blocked").join("packbench.db");
+    let s = Station::start(dir, &database.display().to_string());
+
+    let info = s.ok("app_info", json!({}));
+    let reason = info["startup_error"].as_str().expect("the reason is given");
+    assert!(reason.contains("blocked"), "it names the place: {reason}");
+    assert_eq!(info["empty_database"], false);
+
+    let err = s.invoke("list_orders", json!({})).unwrap_err();
+    assert_eq!(err["code"], "unavailable");
+    assert_eq!(err["message"], reason, "every command says the same why");
+}
+
+#[test]
+fn retry_opens_the_database_once_the_problem_is_fixed() {
+    let dir = tempfile::tempdir().unwrap();
+    let blocker = dir.path().join("blocked");
+    std::fs::write(&blocker, "").unwrap();
+    let database = blocker.join("packbench.db");
+    let s = Station::start(dir, &database.display().to_string());
+    assert!(s.ok("app_info", json!({}))["startup_error"].is_string());
+
+    std::fs::remove_file(&blocker).unwrap();
+    std::thread::sleep(Duration::from_millis(2100));
+    // The UI's Retry asks for app_info again.
+    let info = s.ok("app_info", json!({}));
+    assert_eq!(info["startup_error"], Value::Null, "{info}");
+    assert_eq!(info["empty_database"], true);
+    s.ok("load_demo", json!({}));
+}
+
+#[test]
+fn a_damaged_settings_file_is_reported_and_mended_by_saving_the_settings() {
+    let dir = tempfile::tempdir().unwrap();
+    let settings_file = dir.path().join("station.json");
+    std::fs::write(&settings_file, "{not json").unwrap();
+    let state = tauri::async_runtime::block_on(AppState::open(settings_file.clone()));
+    let app = packbench_app::app_builder(mock_builder(), state)
+        .build(mock_context(noop_assets()))
+        .unwrap();
+    let window = WebviewWindowBuilder::new(&app, "main", Default::default())
+        .build()
+        .unwrap();
+    let s = Station { app, window, dir };
+
+    let info = s.ok("app_info", json!({}));
+    let reason = info["startup_error"].as_str().expect("a reason");
+    assert!(
+        reason.contains("station.json") && reason.contains("damaged"),
+        "{reason}"
+    );
+
+    let mut settings = s.ok("get_settings", json!({}));
+    settings["database"] = json!(s.path("packbench.db").display().to_string());
+    let info = s.ok("save_settings", json!({ "settings": settings }));
+    assert_eq!(info["startup_error"], Value::Null, "{info}");
+    assert!(
+        StationConfig::load_from(&settings_file).is_ok(),
+        "the file is whole again"
+    );
+}
+
+#[test]
+fn the_language_is_saved_even_while_the_database_is_down() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("blocked"), "").unwrap();
+    let database = dir.path().join("blocked").join("packbench.db");
+    let s = Station::start(dir, &database.display().to_string());
+    let mut settings = s.ok("get_settings", json!({}));
+    settings["language"] = json!("en");
+    let info = s.ok("save_settings", json!({ "settings": settings }));
+    assert_eq!(info["language"], "en");
+    assert!(info["startup_error"].is_string(), "still down: {info}");
+    let saved = StationConfig::load_from(&s.path("station.json")).unwrap();
+    assert_eq!(saved.language, "en");
+}
+
+#[test]
+fn settings_are_saved_and_a_new_database_is_opened_at_once() {
+    let s = Station::on_empty_database();
+    s.ok("load_demo", json!({}));
+    let mut settings = s.ok("get_settings", json!({}));
+    assert_eq!(settings["station"], "station-2");
+
+    let other = s.path("other.db");
+    settings["station"] = json!("station-7");
+    settings["language"] = json!("en");
+    settings["database"] = json!(other.display().to_string());
+    let info = s.ok("save_settings", json!({ "settings": settings }));
+    assert_eq!(info["station"], "station-7");
+    assert_eq!(info["language"], "en");
+    assert_eq!(
+        info["empty_database"], true,
+        "the new database has no orders"
+    );
+    assert!(info["database"].as_str().unwrap().ends_with("other.db"));
+
+    let saved = StationConfig::load_from(&s.path("station.json")).unwrap();
+    assert_eq!(saved.station, "station-7", "the settings outlive the app");
+
+    settings["database"] = json!("mysql://db/warehouse");
+    let err = s
+        .invoke("save_settings", json!({ "settings": settings }))
+        .unwrap_err();
+    assert_eq!(err["code"], "invalid", "{err}");
+    let saved = StationConfig::load_from(&s.path("station.json")).unwrap();
+    assert!(
+        saved.database.ends_with("other.db"),
+        "a refused setting is not written: {saved:?}"
+    );
+    assert_eq!(s.ok("app_info", json!({}))["empty_database"], true);
+}
+
+#[test]
+fn a_claim_is_announced_as_orders_changed() {
+    let s = Station::on_empty_database();
+    let (tx, rx) = mpsc::channel::<Value>();
+    s.app.listen("orders-changed", move |event| {
+        let _ = tx.send(serde_json::from_str(event.payload()).unwrap());
+    });
+    let next_naming = |number: &Value| loop {
+        let event = rx
+            .recv_timeout(Duration::from_secs(5))
+            .expect("orders-changed within a few polls");
+        if event["numbers"].as_array().unwrap().contains(number) {
+            return event;
+        }
+    };
+    s.ok("load_demo", json!({}));
+    let confirmed = s.ok("list_orders", json!({ "status": "confirmed", "limit": 1 }));
+    let number = confirmed[0]["number"].clone();
+    let demo = next_naming(&number);
+    assert_eq!(
+        demo["numbers"].as_array().unwrap().len(),
+        50,
+        "the demo's orders are new"
+    );
+
+    s.ok("claim_order", json!({ "number": number }));
+    assert_eq!(
+        next_naming(&number),
+        json!({ "numbers": [number] }),
+        "only the claimed order changed"
+    );
+}
+
+#[test]
+fn the_database_check_names_the_engine_without_opening_anything() {
+    let s = Station::on_empty_database();
+    let fresh = s.path("not-yet.db");
+    let test = s.ok(
+        "test_database",
+        json!({ "database": fresh.display().to_string() }),
+    );
+    assert_eq!(test["ok"], true, "{test}");
+    assert_eq!(test["engine"], "SQLite");
+    assert!(!fresh.exists(), "a check creates no file");
+
+    let test = s.ok("test_database", json!({ "database": "mysql://db/x" }));
+    assert_eq!(test["ok"], false);
+    assert_eq!(test["engine"], Value::Null);
+}
+
+#[test]
+fn carriers_and_an_order_number_in_a_scan_are_recognised() {
+    let s = Station::on_empty_database();
+    s.ok("load_demo", json!({}));
+    assert!(!s.ok("carriers", json!({})).as_array().unwrap().is_empty());
+    assert_eq!(s.ok("find_order", json!({ "code": "1001" })), "1001");
+    assert_eq!(
+        s.ok("find_order", json!({ "code": "4601234567893" })),
+        Value::Null
+    );
+}
+
+#[test]
+fn a_pick_list_is_made_from_the_next_confirmed_orders() {
+    let s = Station::on_empty_database();
+    s.ok("load_demo", json!({}));
+    let list = s.ok("create_pick_list", json!({ "next": 3 }));
+    assert_eq!(list["orders"].as_array().unwrap().len(), 3, "{list}");
+    assert_eq!(list["status"], "open");
+    let id = list["id"].clone();
+    assert_eq!(s.ok("pick_list", json!({ "id": id }))["id"], id);
+    let open = s.ok("open_pick_lists", json!({}));
+    assert_eq!(open.as_array().unwrap().len(), 1);
+
+    let err = s.invoke("create_pick_list", json!({})).unwrap_err();
+    assert_eq!(err["code"], "invalid", "neither orders nor a count: {err}");
+}
+
+#[test]
+fn a_station_on_postgresql_packs_through_the_same_commands() {
+    let Some(url) = fresh_postgres_database() else {
+        eprintln!("engine: PostgreSQL SKIPPED by PACKBENCH_SKIP_PG=1");
+        return;
+    };
+    let s = Station::start(tempfile::tempdir().unwrap(), &url);
+    let info = s.ok("app_info", json!({}));
+    assert_eq!(info["engine"], "PostgreSQL", "{info}");
+    assert_eq!(info["empty_database"], true);
+    assert_eq!(info["startup_error"], Value::Null);
+
+    s.ok("load_demo", json!({}));
+    let order = s.ok("claim_order", json!({ "number": "1001" }));
+    let sku = order["lines"][0]["sku"].as_str().unwrap().to_string();
+    let scan = s.ok(
+        "record_scan",
+        json!({ "number": "1001", "code": barcode_of(&DbTarget::Postgres(url.clone()), &sku), "scanId": "pg-1" }),
+    );
+    assert_eq!(scan["outcome"], "accepted", "{scan}");
+    assert_eq!(scan["sku"], sku.as_str());
+    assert_eq!(
+        s.ok("order_detail", json!({ "number": "1001" }))["packed"],
+        scan["units"]
+    );
+}

@@ -1,0 +1,624 @@
+//! Printing through real CUPS queues on this machine, set up by
+//! scripts/cups-test-printer.sh (run by `make test`):
+//!
+//! - a cups-pdf printer (PACKBENCH_TEST_PRINTER, default VirtualPDF) that
+//!   writes every job as a PDF into PACKBENCH_TEST_PDF_DIR ($HOME/PDF);
+//! - a raw queue (PACKBENCH_TEST_RAW_PRINTER, default RawZpl) that sends the
+//!   job's bytes to 127.0.0.1:PACKBENCH_TEST_RAW_PORT (9109), where the test
+//!   listens as a Zebra on port 9100 would;
+//! - a queue that is always stopped (PACKBENCH_TEST_STOPPED_PRINTER).
+//!
+//! Nothing is skipped: without CUPS or its queues these tests fail and say
+//! which script sets them up.
+
+mod common;
+
+use common::{clock, packer, supervisor, TestDb};
+use packbench_core::documents::{
+    DocFormat, DocumentKind, DocumentSettings, Dpi, Lang, Paper, PrintSettings, Seller,
+};
+use packbench_core::domain::OrderStatus;
+use packbench_core::ops::{self, Actor, DocumentKey, PrintStatus, PrinterState, Role};
+use packbench_core::store::Store;
+use std::io::Read;
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+fn env_or(name: &str, default: &str) -> String {
+    std::env::var(name)
+        .ok()
+        .filter(|v| !v.trim().is_empty())
+        .unwrap_or_else(|| default.to_string())
+}
+
+fn pdf_printer() -> String {
+    env_or("PACKBENCH_TEST_PRINTER", "VirtualPDF")
+}
+
+fn raw_printer() -> String {
+    env_or("PACKBENCH_TEST_RAW_PRINTER", "RawZpl")
+}
+
+fn stopped_printer() -> String {
+    env_or("PACKBENCH_TEST_STOPPED_PRINTER", "PackbenchStopped")
+}
+
+fn raw_port() -> u16 {
+    env_or("PACKBENCH_TEST_RAW_PORT", "9109")
+        .parse()
+        .expect("PACKBENCH_TEST_RAW_PORT is a port number")
+}
+
+fn pdf_dir() -> PathBuf {
+    PathBuf::from(env_or(
+        "PACKBENCH_TEST_PDF_DIR",
+        &format!("{}/PDF", env_or("HOME", "/root")),
+    ))
+}
+
+/// The test queues must exist: a missing one fails with the fix.
+fn require_queues() {
+    let out = Command::new("lpstat")
+        .args(["-p", &pdf_printer(), &raw_printer(), &stopped_printer()])
+        .output()
+        .unwrap_or_else(|e| {
+            panic!("lpstat could not run ({e}): install CUPS with scripts/install-deps.sh")
+        });
+    assert!(
+        out.status.success(),
+        "the CUPS test queues are missing ({}); run scripts/cups-test-printer.sh",
+        String::from_utf8_lossy(&out.stderr).trim()
+    );
+}
+
+/// One test at a time talks to the raw queue's port and reads cups-pdf's
+/// folder, so the SQLite and PostgreSQL runs do not take each other's jobs.
+static QUEUES: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
+/// Listens where the raw queue sends its jobs; the receiver gets the bytes
+/// of the next connection.
+fn zebra_on_the_raw_port() -> mpsc::Receiver<Vec<u8>> {
+    let listener = TcpListener::bind(("127.0.0.1", raw_port()))
+        .unwrap_or_else(|e| panic!("port {} for the raw test queue: {e}", raw_port()));
+    listener.set_nonblocking(true).unwrap();
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while Instant::now() < deadline {
+            match listener.accept() {
+                Ok((mut stream, _)) => {
+                    stream.set_nonblocking(false).unwrap();
+                    stream
+                        .set_read_timeout(Some(Duration::from_secs(10)))
+                        .unwrap();
+                    let mut bytes = Vec::new();
+                    let _ = stream.read_to_end(&mut bytes);
+                    let _ = tx.send(bytes);
+                    return;
+                }
+                Err(_) => std::thread::sleep(Duration::from_millis(20)),
+            }
+        }
+    });
+    rx
+}
+
+/// Waits for cups-pdf to write the job titled `title`; returns its path.
+fn wait_for_pdf(title: &str) -> PathBuf {
+    let dir = pdf_dir();
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while Instant::now() < deadline {
+        if let Ok(entries) = std::fs::read_dir(&dir) {
+            for entry in entries.flatten() {
+                let name = entry.file_name().to_string_lossy().to_string();
+                if name.contains(title) && name.ends_with(".pdf") {
+                    // cups-pdf writes the file, then closes it: wait for a
+                    // complete PDF.
+                    let bytes = std::fs::read(entry.path()).unwrap_or_default();
+                    if bytes.windows(5).any(|w| w == b"%%EOF") {
+                        return entry.path();
+                    }
+                }
+            }
+        }
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    panic!(
+        "no PDF titled {title} appeared in {} within 30 s (cups-pdf's Out folder; see /var/log/cups/error_log)",
+        dir.display()
+    );
+}
+
+/// What cups-pdf wrote, read back: page size in points and the barcodes
+/// on the first page at 203 dpi. (cups-pdf re-renders the document through
+/// Ghostscript, which turns the embedded fonts into Type 3 glyphs that
+/// pdftotext cannot read: the barcodes and the page size are what survive
+/// to be checked, as on a real printer.)
+fn printed(path: &Path) -> ((f32, f32), Vec<String>) {
+    let info = Command::new("pdfinfo")
+        .arg(path)
+        .output()
+        .expect("pdfinfo runs (poppler-utils)");
+    let info = String::from_utf8_lossy(&info.stdout).to_string();
+    let size: Vec<f32> = info
+        .lines()
+        .find(|l| l.starts_with("Page size:"))
+        .map(|l| {
+            l.split_whitespace()
+                .filter_map(|w| w.parse().ok())
+                .collect()
+        })
+        .unwrap_or_default();
+    let dir = tempfile::tempdir().unwrap();
+    let prefix = dir.path().join("p");
+    let out = Command::new("pdftoppm")
+        .args(["-r", "203", "-png", "-f", "1", "-l", "1"])
+        .arg(path)
+        .arg(&prefix)
+        .output()
+        .expect("pdftoppm runs (poppler-utils)");
+    assert!(out.status.success(), "pdftoppm renders {}", path.display());
+    let page = std::fs::read_dir(dir.path())
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .find(|p| p.extension().is_some_and(|x| x == "png"))
+        .expect("a page image");
+    let out = Command::new("zbarimg")
+        .args(["--raw", "-q"])
+        .arg(&page)
+        .output()
+        .expect("zbarimg runs (zbar-tools)");
+    let mut codes: Vec<String> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(str::to_string)
+        .collect();
+    codes.sort();
+    ((size[0].round(), size[1].round()), codes)
+}
+
+fn pdf_text(path: &Path) -> String {
+    let out = Command::new("pdftotext")
+        .args(["-layout", path.to_str().unwrap(), "-"])
+        .output()
+        .expect("pdftotext runs (poppler-utils)");
+    String::from_utf8_lossy(&out.stdout).to_string()
+}
+
+/// A station name no other run uses: it is part of the CUPS job title.
+fn station(tag: &str) -> Actor {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_nanos();
+    packer(&format!("{tag}-{nanos}"))
+}
+
+async fn demo(db: &TestDb) -> Store {
+    let store = db.store.clone().with_clock(clock());
+    ops::load_demo(&store, &Actor::new("admin", "office", Role::Admin), 1)
+        .await
+        .unwrap();
+    ops::set_seller(&store, &supervisor(), &Seller::demo())
+        .await
+        .unwrap();
+    store
+}
+
+/// Claims, scans every unit and finishes `number` at `station`.
+async fn pack(store: &Store, station: &Actor, number: &str) {
+    ops::claim_order(store, station, number).await.unwrap();
+    let detail = ops::order_detail(store, number).await.unwrap();
+    for line in &detail.lines {
+        let product = ops::product_by_sku(store, &line.sku).await.unwrap();
+        let code = product
+            .barcodes
+            .iter()
+            .find(|b| b.units == 1)
+            .unwrap()
+            .code
+            .clone();
+        for unit in 0..line.quantity {
+            let id = format!("{}-{}-{unit}", station.station, line.id);
+            ops::record_scan(store, station, number, &code, &id)
+                .await
+                .unwrap();
+        }
+    }
+    let done = ops::finish_packing(store, station, number, None)
+        .await
+        .unwrap();
+    assert_eq!(done.head.status, OrderStatus::Ready);
+}
+
+fn printing_to(invoice: &str, label: Option<&str>) -> PrintSettings {
+    let mut settings = PrintSettings::default();
+    settings.invoice.printer = Some(invoice.to_string());
+    settings.label = DocumentSettings {
+        printer: label.map(str::to_string),
+        paper: Paper::Label4x6,
+        format: DocFormat::Zpl,
+        dpi: Dpi::D203,
+        lang: Lang::Ru,
+    };
+    settings
+}
+
+async fn order_events(store: &Store, number: &str) -> Vec<String> {
+    ops::order_detail(store, number)
+        .await
+        .unwrap()
+        .events
+        .into_iter()
+        .map(|e| e.kind)
+        .collect()
+}
+
+on_both_engines!(
+    finishing_a_pack_prints_the_invoice_on_a_pdf_queue_and_the_label_on_a_raw_zpl_queue,
+    |db| {
+        require_queues();
+        let _queues = QUEUES.lock().await;
+        let store = demo(&db).await;
+        let station = station("pack");
+        pack(&store, &station, "1001").await;
+        let zebra = zebra_on_the_raw_port();
+        let settings = printing_to(&pdf_printer(), Some(&raw_printer()));
+        let jobs = ops::print_after_pack(&store, &station, "1001", &settings)
+            .await
+            .unwrap();
+        assert_eq!(jobs.len(), 2, "an invoice and a label");
+        let (invoice, label) = (&jobs[0], &jobs[1]);
+        assert_eq!(invoice.kind, DocumentKind::Invoice);
+        assert_eq!(label.kind, DocumentKind::Label);
+        for job in &jobs {
+            assert_eq!(job.status, PrintStatus::Sent, "{job:?}");
+            assert_eq!(job.attempts, 1);
+            let printer = job.printer.clone().unwrap();
+            assert!(
+                job.cups_job
+                    .as_deref()
+                    .is_some_and(|id| id.starts_with(&printer)),
+                "CUPS gave the job an id on {printer}: {job:?}"
+            );
+        }
+        // The Zebra got the label's ZPL byte for byte.
+        let received = zebra
+            .recv_timeout(Duration::from_secs(30))
+            .expect("the raw queue delivered the label to the printer's port");
+        let expected = ops::render_document(
+            &store,
+            DocumentKind::Label,
+            &DocumentKey::order("1001"),
+            &settings.label,
+        )
+        .await
+        .unwrap();
+        assert_eq!(received, expected, "ZPL passes through CUPS unchanged");
+        // The invoice arrived as a PDF that still reads right.
+        let pdf = wait_for_pdf(&invoice.title());
+        assert_eq!(
+            printed(&pdf),
+            ((595.0, 842.0), vec!["1001".to_string()]),
+            "an A4 invoice whose order barcode still scans"
+        );
+        let _ = std::fs::remove_file(&pdf);
+        // The queue and the order's history both say so.
+        let listed = ops::print_jobs(&store, 10).await.unwrap();
+        assert_eq!(listed.len(), 2);
+        assert!(listed.iter().all(|j| j.status == PrintStatus::Sent));
+        assert_eq!(listed[0].id, label.id, "newest first");
+        let events = order_events(&store, "1001").await;
+        assert_eq!(
+            events.iter().filter(|k| *k == "printed").count(),
+            2,
+            "{events:?}"
+        );
+        assert_eq!(
+            ops::order_print_jobs(&store, "1001").await.unwrap().len(),
+            2
+        );
+    }
+);
+
+on_both_engines!(
+    a_missing_printer_fails_the_jobs_within_seconds_and_the_order_still_ships,
+    |db| {
+        require_queues();
+        let store = demo(&db).await;
+        let station = station("missing");
+        pack(&store, &station, "1001").await;
+        let settings = printing_to("NoSuchPrinter", Some("NoSuchPrinter"));
+        let started = Instant::now();
+        let jobs = ops::print_after_pack(&store, &station, "1001", &settings)
+            .await
+            .expect("a printer problem is a failed job, not an error");
+        assert!(
+            started.elapsed() < ops::LP_TIMEOUT,
+            "the failure is known within seconds: {:?}",
+            started.elapsed()
+        );
+        for job in &jobs {
+            assert_eq!(job.status, PrintStatus::Failed, "{job:?}");
+            assert!(
+                job.message.contains("NoSuchPrinter") && job.message.contains("does not exist"),
+                "the message names the printer: {}",
+                job.message
+            );
+        }
+        // Shipping is not held up by the printer.
+        let shipped = ops::ship_order(&store, &station, "1001", "СДЭК", "1084563217")
+            .await
+            .unwrap();
+        assert_eq!(shipped.head.status, OrderStatus::Shipped);
+        let events = order_events(&store, "1001").await;
+        assert!(
+            events.iter().filter(|k| *k == "print_failed").count() == 2,
+            "the order's history shows the failure: {events:?}"
+        );
+        // Once a printer is chosen the same job goes out.
+        let _queues = QUEUES.lock().await;
+        let retried = ops::retry_print_job(&store, &station, jobs[0].id, Some(&pdf_printer()))
+            .await
+            .unwrap();
+        assert_eq!(retried.status, PrintStatus::Sent, "{retried:?}");
+        assert_eq!(retried.attempts, 2);
+        assert_eq!(retried.printer.as_deref(), Some(pdf_printer().as_str()));
+        let _ = std::fs::remove_file(wait_for_pdf(&retried.title()));
+    }
+);
+
+on_both_engines!(
+    a_stopped_printer_fails_the_job_with_the_printers_reason,
+    |db| {
+        require_queues();
+        let store = demo(&db).await;
+        let station = station("stopped");
+        let settings = DocumentSettings::for_kind(DocumentKind::Label).on(stopped_printer());
+        let job = ops::print_document(
+            &store,
+            &station,
+            DocumentKind::Label,
+            &DocumentKey::order("1009"),
+            &settings,
+        )
+        .await
+        .unwrap();
+        assert_eq!(job.status, PrintStatus::Failed);
+        assert!(
+            job.message.contains("stopped") && job.message.contains("out of labels"),
+            "lpstat's reason is kept: {}",
+            job.message
+        );
+        assert!(job.cups_job.is_none(), "nothing was left waiting in CUPS");
+    }
+);
+
+on_both_engines!(
+    without_a_printer_the_jobs_wait_in_the_queue_until_one_is_chosen,
+    |db| {
+        require_queues();
+        let store = demo(&db).await;
+        let station = station("unset");
+        pack(&store, &station, "1001").await;
+        let jobs = ops::print_after_pack(&store, &station, "1001", &PrintSettings::default())
+            .await
+            .unwrap();
+        assert_eq!(jobs.len(), 2, "auto-print is on by default");
+        for job in &jobs {
+            assert_eq!(job.status, PrintStatus::Queued);
+            assert_eq!(job.attempts, 0);
+            assert!(
+                job.message.contains("no printer is chosen"),
+                "{}",
+                job.message
+            );
+        }
+        let _queues = QUEUES.lock().await;
+        let label = jobs.iter().find(|j| j.kind == DocumentKind::Label).unwrap();
+        let sent = ops::retry_print_job(&store, &station, label.id, Some(&pdf_printer()))
+            .await
+            .unwrap();
+        assert_eq!(sent.status, PrintStatus::Sent, "{sent:?}");
+        let pdf = wait_for_pdf(&sent.title());
+        assert_eq!(
+            printed(&pdf),
+            ((288.0, 432.0), vec!["1001".to_string()]),
+            "a 4x6 in label whose order barcode still scans"
+        );
+        let _ = std::fs::remove_file(pdf);
+        // A reprint is another attempt on the same job.
+        let again = ops::retry_print_job(&store, &station, label.id, None)
+            .await
+            .unwrap();
+        assert_eq!((again.status, again.attempts), (PrintStatus::Sent, 2));
+        let _ = std::fs::remove_file(wait_for_pdf(&again.title()));
+    }
+);
+
+on_both_engines!(with_auto_print_off_nothing_is_queued, |db| {
+    let store = demo(&db).await;
+    let settings = PrintSettings {
+        auto_print: false,
+        ..printing_to(&pdf_printer(), None)
+    };
+    let jobs = ops::print_after_pack(&store, &station("off"), "1001", &settings)
+        .await
+        .unwrap();
+    assert!(jobs.is_empty());
+    assert!(ops::print_jobs(&store, 10).await.unwrap().is_empty());
+});
+
+#[tokio::test]
+async fn the_systems_printers_are_listed_with_their_state() {
+    require_queues();
+    let printers = ops::list_printers().await;
+    let find = |name: &str| {
+        printers
+            .iter()
+            .find(|p| p.name == name)
+            .unwrap_or_else(|| panic!("{name} is listed: {printers:?}"))
+    };
+    assert_ne!(find(&pdf_printer()).state, PrinterState::Stopped);
+    assert_ne!(find(&raw_printer()).state, PrinterState::Stopped);
+    let stopped = find(&stopped_printer());
+    assert_eq!(stopped.state, PrinterState::Stopped);
+    assert_eq!(stopped.message, "out of labels");
+}
+
+// ---- the print command, as a user runs it ----
+
+/// The CLI binary `cargo test --workspace` builds next to this test.
+fn cli() -> PathBuf {
+    let exe = std::env::current_exe().unwrap();
+    let bin = exe
+        .parent()
+        .and_then(Path::parent)
+        .map(|dir| dir.join("packbench-cli"))
+        .unwrap();
+    assert!(
+        bin.exists(),
+        "{} is missing: build it (`cargo build -p packbench-cli`, which `cargo test --workspace` does)",
+        bin.display()
+    );
+    bin
+}
+
+fn run_cli(db: &Path, args: &[&str]) -> (i32, String, String) {
+    let out = Command::new(cli())
+        .arg("--db")
+        .arg(db)
+        .args(["--station", "cli-print-test"])
+        .args(args)
+        .output()
+        .expect("the CLI runs");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).to_string(),
+        String::from_utf8_lossy(&out.stderr).to_string(),
+    )
+}
+
+#[tokio::test]
+async fn the_print_command_writes_files_and_sends_jobs_to_real_queues() {
+    require_queues();
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("cli.db");
+    let (code, _, err) = run_cli(&db, &["init", "--demo"]);
+    assert_eq!(code, 0, "{err}");
+    let (code, out, err) = run_cli(&db, &["print", "seller", "--demo"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("ООО «Пакбенч»"));
+
+    // To files: a PDF and ZPL at both resolutions.
+    let invoice = dir.path().join("invoice.pdf");
+    let (code, _, err) = run_cli(
+        &db,
+        &[
+            "print",
+            "invoice",
+            "1001",
+            "--lang",
+            "en",
+            "--out",
+            invoice.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(code, 0, "{err}");
+    assert!(pdf_text(&invoice).contains("Invoice No. 1001"));
+    let zpl = dir.path().join("label.zpl");
+    let (code, _, err) = run_cli(
+        &db,
+        &[
+            "print",
+            "label",
+            "1001",
+            "--size",
+            "100x150",
+            "--dpi",
+            "300",
+            "--format",
+            "zpl",
+            "--sscc",
+            "046012340000010016",
+            "--out",
+            zpl.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(code, 0, "{err}");
+    let text = std::fs::read_to_string(&zpl).unwrap();
+    assert!(
+        text.contains("^PW1181") && text.contains(">;>800046012340000010016"),
+        "{text}"
+    );
+    let (code, _, err) = run_cli(&db, &["print", "invoice", "1001"]);
+    assert_eq!(code, 2, "no destination is bad usage: {err}");
+    assert!(err.contains("--out FILE"), "{err}");
+
+    let _queues = QUEUES.lock().await;
+    // To the PDF printer.
+    let (code, out, err) = run_cli(
+        &db,
+        &[
+            "--json",
+            "print",
+            "packing-slip",
+            "1001",
+            "--printer",
+            &pdf_printer(),
+        ],
+    );
+    assert_eq!(code, 0, "{out}{err}");
+    let job: serde_json::Value = serde_json::from_str(out.trim()).unwrap();
+    assert_eq!(job["status"], "sent", "{job}");
+    let title = format!(
+        "packbench-packing-slip-1001-job{}-cli-print-test",
+        job["id"]
+    );
+    let pdf = wait_for_pdf(&title);
+    assert_eq!(printed(&pdf), ((595.0, 842.0), vec!["1001".to_string()]));
+    let _ = std::fs::remove_file(pdf);
+    // To the raw queue as ZPL.
+    let zebra = zebra_on_the_raw_port();
+    let (code, out, err) = run_cli(
+        &db,
+        &[
+            "print",
+            "label",
+            "1001",
+            "--format",
+            "zpl",
+            "--printer",
+            &raw_printer(),
+        ],
+    );
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(out.contains("sent"), "{out}");
+    let received = zebra
+        .recv_timeout(Duration::from_secs(30))
+        .expect("ZPL arrives");
+    let received = String::from_utf8(received).unwrap();
+    assert!(received.starts_with("^XA") && received.contains("^FDИванова Мария^FS"));
+    // A missing printer: exit 1, the job failed, the queue lists it.
+    let (code, out, _) = run_cli(
+        &db,
+        &["print", "invoice", "1001", "--printer", "NoSuchPrinter"],
+    );
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains("failed") && out.contains("NoSuchPrinter"),
+        "{out}"
+    );
+    let (code, out, _) = run_cli(&db, &["print", "jobs"]);
+    assert_eq!(code, 0);
+    assert_eq!(out.lines().count(), 3, "three jobs in the queue:\n{out}");
+    let (code, out, _) = run_cli(&db, &["print", "printers"]);
+    assert_eq!(code, 0);
+    assert!(
+        out.contains(&pdf_printer()) && out.contains("out of labels"),
+        "{out}"
+    );
+}
