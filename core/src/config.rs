@@ -20,6 +20,10 @@ pub struct StationConfig {
     pub language: String,
     /// Finish packing by itself when the last unit is scanned.
     pub auto_finish: bool,
+    /// Printer, paper and format per document; print invoice and label when
+    /// packing finishes (on by default; with no printer chosen the jobs wait
+    /// in the print queue).
+    pub print: crate::documents::PrintSettings,
 }
 
 impl Default for StationConfig {
@@ -34,6 +38,7 @@ impl Default for StationConfig {
             database: String::new(),
             language: "ru".into(),
             auto_finish: true,
+            print: crate::documents::PrintSettings::default(),
         }
     }
 }

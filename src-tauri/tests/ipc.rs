@@ -210,6 +210,51 @@ fn a_wrong_item_comes_back_as_a_scan_outcome_and_packs_nothing() {
 }
 
 #[test]
+fn finishing_a_pack_puts_invoice_and_label_in_the_print_queue() {
+    let s = Station::on_empty_database();
+    s.ok("load_demo", json!({}));
+    let claimed = s.ok("claim_order", json!({ "number": "1001" }));
+    let target = DbTarget::SqliteFile(s.path("packbench.db"));
+    let mut n = 0;
+    for line in claimed["lines"].as_array().unwrap() {
+        let code = barcode_of(&target, line["sku"].as_str().unwrap());
+        for _ in 0..line["quantity"].as_i64().unwrap() {
+            n += 1;
+            let scan = s.ok(
+                "record_scan",
+                json!({ "number": "1001", "code": code, "scanId": format!("s{n}") }),
+            );
+            assert_eq!(scan["outcome"], "accepted", "{scan}");
+        }
+    }
+    let done = s.ok("finish_packing", json!({ "number": "1001" }));
+    assert_eq!(done["status"], "ready");
+    // Printing runs in the background after the pack is committed.
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let kinds = rt.block_on(async {
+        let store = Store::open(&target).await.unwrap();
+        for _ in 0..100 {
+            let jobs = packbench_core::ops::print_jobs(&store, 10).await.unwrap();
+            if jobs.len() >= 2 {
+                let mut kinds: Vec<String> = jobs.iter().map(|j| format!("{:?}", j.kind)).collect();
+                kinds.sort();
+                return kinds;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        Vec::new()
+    });
+    assert_eq!(
+        kinds,
+        vec!["Invoice", "Label"],
+        "invoice and label are queued for order 1001"
+    );
+}
+
+#[test]
 fn a_refusal_reaches_the_ui_as_code_and_message() {
     let s = Station::on_empty_database();
     let err = s
