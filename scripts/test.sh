@@ -11,6 +11,14 @@ banner() { printf '\n== %s\n' "$*"; }
 banner "system packages and toolchain"
 scripts/install-deps.sh
 
+# The desktop shell embeds ui/dist when it compiles (clippy included), so the
+# UI is built and checked first.
+banner "UI: build, svelte-check, eslint + prettier, vitest"
+npm --prefix ui run build
+npm --prefix ui run check
+npm --prefix ui run lint
+npm --prefix ui test
+
 banner "rustfmt"
 cargo fmt --all --check
 
@@ -34,6 +42,14 @@ pg_started=1
 scripts/pg-test-server.sh start
 pg_url=$(scripts/pg-test-server.sh url)
 
+banner "CUPS test printers"
+# Printing tests send real jobs to these queues; the script prints the
+# queue names and where their output lands as NAME=value lines.
+cups_env=$(scripts/cups-test-printer.sh)
+while IFS= read -r setting; do
+  export "${setting?}"
+done <<<"$cups_env"
+
 banner "tests on SQLite and PostgreSQL ($pg_url)"
 # PACKBENCH_REQUIRE_PG=1: a test that finds no PostgreSQL URL fails instead
 # of skipping, so a green run always means both engines were exercised. For
@@ -46,7 +62,19 @@ PACKBENCH_TEST_PG_URL=$pg_url PACKBENCH_REQUIRE_PG=1 \
   cargo test --workspace --no-fail-fast || rc=$?
 
 stop_pg
+
+banner "end to end in the real app (scripts/e2e.sh)"
+# The built app under Xvfb, driven by keystrokes through tauri-driver; its
+# last line is its own `N passed, N failed`. It runs even when cargo test
+# failed, and either failing fails the whole run.
+e2e_rc=0
+scripts/e2e.sh || e2e_rc=$?
+
 if ((rc != 0)); then
   banner "tests FAILED (cargo test exit code $rc)"
+fi
+if ((e2e_rc != 0)); then
+  banner "end-to-end tests FAILED (scripts/e2e.sh exit code $e2e_rc)"
+  ((rc != 0)) || rc=$e2e_rc
 fi
 exit "$rc"
