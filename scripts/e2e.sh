@@ -95,7 +95,9 @@ cleanup() {
     done
     kill -KILL -- "-$xvfb_pid" 2>/dev/null || true
   fi
-  rm -rf "$work"
+  # A killed web process may still be flushing its shader cache: try again
+  # briefly, and never let a leftover temp folder fail a green run.
+  rm -rf "$work" 2>/dev/null || { sleep 1; rm -rf "$work" 2>/dev/null || true; }
   exit "$rc"
 }
 trap cleanup EXIT
