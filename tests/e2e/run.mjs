@@ -363,9 +363,10 @@ function burstsOf(keys) {
  * before, and the app rightly takes that burst for typing, not a scan. So
  * the keys are read back as the page got them: a burst that was not a
  * scanner's burst is sent again (counted in perf.json), one that was and
- * still failed fails its test.
+ * still failed fails its test. With `resend: false` the late bursts are
+ * returned instead, for the caller to decide.
  */
-async function scan(codes, gapMs = 0) {
+async function scan(codes, gapMs = 0, { resend = true } = {}) {
   let todo = Array.isArray(codes) ? codes : [codes];
   for (let attempt = 1; ; attempt++) {
     const mark = await browser.execute(() => window.__e2eKeys.list.length);
@@ -386,7 +387,11 @@ async function scan(codes, gapMs = 0) {
       keyGaps.push(gap);
       if (!parts.length || parts[0][0] !== code || gap > SCAN_GAP_MS) slow.push([code, gap, parts[0]?.[0]]);
     }
-    if (!slow.length) return;
+    if (!slow.length) return [];
+    if (!resend) {
+      for (const [code, gap] of slow) log(`burst ${code} reached the page with a ${Math.round(gap)} ms gap between keys (the driver was late)`);
+      return slow.map((x) => x[0]);
+    }
     for (const [code, gap, seen] of slow) {
       log(`burst ${code} reached the page as "${seen ?? ''}" with a ${Math.round(gap)} ms gap between keys (a scanner's are under ${SCAN_GAP_MS} ms); the driver was late, sending it again`);
     }
@@ -590,8 +595,19 @@ test('packing by scanner: scan order 1001, a wrong item is refused, every right 
 });
 
 test('two scans 50 ms apart are both counted', async () => {
-  const order = data.take((d) => d.lines.some((l) => l.quantity >= 2));
-  const line = order.lines.find((l) => l.quantity >= 2);
+  // The unused confirmed order with the most units on one line: room to
+  // send the pair again if the driver typed a burst too slowly.
+  const maxLine = (d) => d.lines.reduce((a, l) => (l.quantity > a.quantity ? l : a));
+  const candidates = data
+    .confirmed()
+    .filter((n) => !data.used.has(n))
+    .map(orderOf)
+    .filter((d) => maxLine(d).quantity >= 2)
+    .sort((a, b) => maxLine(b).quantity - maxLine(a).quantity);
+  check(candidates.length, 'no confirmed order with a line of 2 or more units');
+  const order = candidates[0];
+  data.used.add(order.number);
+  const line = maxLine(order);
   const code = barcodeOf(line.sku);
   log(`order ${order.number}: ${line.sku} x${line.quantity} (${code})`);
 
@@ -600,14 +616,29 @@ test('two scans 50 ms apart are both counted', async () => {
   await waitAttr('order-status', 'data-status', 'packing');
   eq(await attr(`line-${line.sku}`, 'data-packed'), '0', 'packed before');
 
-  await scan([code, code], 50);
-  await waitAttr(`line-${line.sku}`, 'data-packed', 2);
-  await sleep(500);
-  eq(await attr(`line-${line.sku}`, 'data-packed'), '2', 'packed on screen 500 ms later');
+  const packedNow = async () => Number(await attr(`line-${line.sku}`, 'data-packed'));
+  let before = 0;
+  for (let attempt = 1; ; attempt++) {
+    const late = await scan([code, code], 50, { resend: false });
+    if (!late.length) {
+      await waitAttr(`line-${line.sku}`, 'data-packed', before + 2);
+      await sleep(500);
+      eq(await packedNow(), before + 2, 'packed on screen 500 ms later');
+      break;
+    }
+    // Not two scanner bursts 50 ms apart after all: let the app settle on
+    // what it got, and send the pair again while the line has room.
+    await sleep(800);
+    before = await packedNow();
+    log(`the pair was not typed at a scanner's pace (attempt ${attempt}); packed now ${before}`);
+    check(attempt < 3 && before + 2 <= line.quantity, 'the driver could not type two bursts at a scanner\'s pace');
+  }
   const d = orderOf(order.number);
-  eq(d.lines.find((l) => l.id === line.id).packed, 2, 'packed in the database');
+  eq(d.lines.find((l) => l.id === line.id).packed, before + 2, 'packed in the database');
   const accepted = d.scans.filter((s) => s.code === code && s.outcome === 'accepted');
-  eq(accepted.length, 2, 'accepted scans in the history');
+  eq(accepted.length, before + 2, 'accepted scans in the history');
+  const [a, b] = accepted.slice(-2).map((x) => Date.parse(x.at));
+  log(`the two scans were recorded ${b - a} ms apart`);
 });
 
 test('screenshots of every main screen in Russian and English', async () => {
