@@ -136,6 +136,21 @@ const en = {
   'scan.error': '{error}: {message}',
 
   'outcome.accepted': 'Accepted',
+  'event.created': 'Created',
+  'event.imported': 'Imported',
+  'event.confirmed': 'Confirmed',
+  'event.claimed': 'Claimed for packing',
+  'event.claim_released': 'Claim released',
+  'event.packed': 'Packed',
+  'event.packed_short': 'Packed short',
+  'event.shipped': 'Shipped',
+  'event.cancelled': 'Cancelled',
+  'event.pick_list': 'Put on a pick list',
+  'event.picked': 'Picked',
+  'event.short_pick': 'Short pick',
+  'event.printed': 'Printed',
+  'event.print_failed': 'Printing failed',
+  'outcome.undo': 'Undone',
   'outcome.wrong_item': 'Wrong item',
   'outcome.over_scan': 'Too many',
   'outcome.unknown_barcode': 'Unknown barcode',
@@ -386,6 +401,21 @@ const ru: Record<MessageKey, string> = {
   'scan.error': '{error}: {message}',
 
   'outcome.accepted': 'Принято',
+  'event.created': 'Создан',
+  'event.imported': 'Импортирован',
+  'event.confirmed': 'Подтверждён',
+  'event.claimed': 'Взят в упаковку',
+  'event.claim_released': 'Освобождён',
+  'event.packed': 'Упакован',
+  'event.packed_short': 'Упакован с недовложением',
+  'event.shipped': 'Отправлен',
+  'event.cancelled': 'Отменён',
+  'event.pick_list': 'В сборочном листе',
+  'event.picked': 'Собран',
+  'event.short_pick': 'Недостача при сборке',
+  'event.printed': 'Напечатано',
+  'event.print_failed': 'Ошибка печати',
+  'outcome.undo': 'Отменено',
   'outcome.wrong_item': 'Не тот товар',
   'outcome.over_scan': 'Лишний товар',
   'outcome.unknown_barcode': 'Неизвестный штрихкод',
@@ -522,6 +552,14 @@ export function translate(lang: Language, key: MessageKey, params?: Params): str
 export interface Msg {
   key: MessageKey;
   params?: Params;
+}
+
+/** The message key for an event kind or scan outcome, if it has one. */
+export function historyKey(kind: string): MessageKey | null {
+  for (const key of [`event.${kind}`, `outcome.${kind}`]) {
+    if (key in en) return key as MessageKey;
+  }
+  return null;
 }
 
 export function statusKey(status: OrderStatus): MessageKey {
