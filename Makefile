@@ -27,8 +27,9 @@ help:
 	@echo "make clean-db  stop the throw-away PostgreSQL test server and delete its data"
 	@echo "build cache: $(CARGO_TARGET_DIR)"
 
-# TODO(desktop): once src-tauri/ exists this starts the desktop app through
-# scripts/run-app.sh; until then it builds the CLI and says how to use it.
+# Starts the desktop app (scripts/run-app.sh: installs what is missing, builds
+# the UI and a self-contained binary, runs it; under Xvfb on a headless
+# machine). Without src-tauri/ it would build the CLI and say how to use it.
 run:
 	@if [[ -d src-tauri ]]; then \
 		exec scripts/run-app.sh; \
