@@ -104,7 +104,7 @@ impl StationConfig {
         if !self.database.trim().is_empty() {
             DbTarget::parse(&self.database)?;
         }
-        Ok(())
+        self.print.check()
     }
 
     pub fn save(&self) -> Result<()> {
@@ -185,5 +185,27 @@ mod tests {
         };
         assert!(c.save_to(&path).is_err());
         assert!(!path.exists(), "nothing half-written");
+    }
+
+    #[test]
+    fn print_settings_no_printer_can_honour_are_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("station.json");
+        let mut c = StationConfig::default();
+        c.print.invoice.format = crate::documents::DocFormat::Zpl;
+        let err = c.save_to(&path).unwrap_err().to_string();
+        assert!(err.contains("ZPL is for shipping labels"), "{err}");
+        let mut c = StationConfig::default();
+        c.print.label.paper = crate::documents::Paper::A4;
+        assert!(c
+            .save_to(&path)
+            .unwrap_err()
+            .to_string()
+            .contains("label paper"));
+        assert!(!path.exists());
+        // A file written by hand with such a setting names the problem on load.
+        std::fs::write(&path, r#"{"print":{"packing_slip":{"paper":"label_4x6"}}}"#).unwrap();
+        let err = StationConfig::load_from(&path).unwrap_err().to_string();
+        assert!(err.contains("not on labels"), "{err}");
     }
 }

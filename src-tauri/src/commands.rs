@@ -3,11 +3,13 @@
 
 use crate::error::IpcError;
 use crate::state::{AppInfo, AppState, Settings};
+use packbench_core::documents::{DocumentKind, DocumentSettings, PrintSettings, Seller};
 use packbench_core::domain::scan::ScanResult;
 use packbench_core::domain::OrderStatus;
 use packbench_core::ops::{
-    self, DbTest, DemoSummary, OrderDetail, OrderFilter, OrderSummary, PickList, PickListSummary,
-    PickScanResult, PickSelection, StatusCount, UndoResult,
+    self, DbTest, DemoSummary, DocumentKey, DocumentPreview, OrderDetail, OrderFilter,
+    OrderSummary, PickList, PickListSummary, PickScanResult, PickSelection, PrintJob, Printer,
+    StatusCount, UndoResult,
 };
 use packbench_core::store::Store;
 use tauri::State;
@@ -237,4 +239,111 @@ pub async fn save_settings(state: State<'_, AppState>, settings: Settings) -> Re
 #[specta::specta]
 pub async fn test_database(database: String) -> DbTest {
     ops::test_database(&database).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn print_settings(state: State<'_, AppState>) -> Reply<PrintSettings> {
+    Ok(state.config.read().await.print.clone())
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn save_print_settings(
+    state: State<'_, AppState>,
+    settings: PrintSettings,
+) -> Reply<PrintSettings> {
+    state.save_print_settings(settings).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn list_printers() -> Vec<Printer> {
+    ops::list_printers().await
+}
+
+/// The newest jobs first (100 unless asked).
+#[tauri::command]
+#[specta::specta]
+pub async fn print_jobs(state: State<'_, AppState>, limit: Option<i64>) -> Reply<Vec<PrintJob>> {
+    let store = state.store().await?;
+    Ok(ops::print_jobs(&store, limit.unwrap_or(100)).await?)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn order_print_jobs(state: State<'_, AppState>, number: String) -> Reply<Vec<PrintJob>> {
+    let store = state.store().await?;
+    Ok(ops::order_print_jobs(&store, &number).await?)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn retry_print_job(
+    state: State<'_, AppState>,
+    id: i64,
+    printer: Option<String>,
+) -> Reply<PrintJob> {
+    let store = state.store().await?;
+    let actor = state.actor().await;
+    Ok(ops::retry_print_job(&store, &actor, id, printer.as_deref()).await?)
+}
+
+/// "Print again" (F8): the order's invoice and label, whatever auto-print says.
+#[tauri::command]
+#[specta::specta]
+pub async fn print_order_documents(
+    state: State<'_, AppState>,
+    number: String,
+) -> Reply<Vec<PrintJob>> {
+    let store = state.store().await?;
+    let actor = state.actor().await;
+    let print = state.config.read().await.print.clone();
+    Ok(ops::print_order_documents(&store, &actor, &number, &print).await?)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn print_document(
+    state: State<'_, AppState>,
+    kind: DocumentKind,
+    key: DocumentKey,
+) -> Reply<PrintJob> {
+    let store = state.store().await?;
+    let actor = state.actor().await;
+    let settings = state.config.read().await.print.for_kind(kind).clone();
+    Ok(ops::print_document(&store, &actor, kind, &key, &settings).await?)
+}
+
+/// The document drawn as pages; `settings` (a choice not saved yet) or the
+/// station's own.
+#[tauri::command]
+#[specta::specta]
+pub async fn preview_document(
+    state: State<'_, AppState>,
+    kind: DocumentKind,
+    key: DocumentKey,
+    settings: Option<DocumentSettings>,
+) -> Reply<DocumentPreview> {
+    let store = state.store().await?;
+    let settings = match settings {
+        Some(s) => s,
+        None => state.config.read().await.print.for_kind(kind).clone(),
+    };
+    Ok(ops::preview_document(&store, kind, &key, &settings).await?)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn seller(state: State<'_, AppState>) -> Reply<Seller> {
+    let store = state.store().await?;
+    Ok(ops::seller(&store).await?)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn save_seller(state: State<'_, AppState>, seller: Seller) -> Reply<Seller> {
+    let store = state.store().await?;
+    let actor = state.actor().await;
+    Ok(ops::set_seller(&store, &actor, &seller).await?)
 }

@@ -40,6 +40,17 @@ pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
             get_settings,
             save_settings,
             test_database,
+            print_settings,
+            save_print_settings,
+            list_printers,
+            print_jobs,
+            order_print_jobs,
+            retry_print_job,
+            print_order_documents,
+            print_document,
+            preview_document,
+            seller,
+            save_seller,
         ])
         .events(tauri_specta::collect_events![changes::OrdersChanged])
         // Ids and minor units are far below 2^53: plain numbers for the UI.

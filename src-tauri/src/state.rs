@@ -3,6 +3,7 @@
 
 use crate::error::IpcError;
 use packbench_core::config::StationConfig;
+use packbench_core::documents::PrintSettings;
 use packbench_core::ops::Actor;
 use packbench_core::store::{DbTarget, Store};
 use serde::{Deserialize, Serialize};
@@ -224,6 +225,21 @@ impl AppState {
                 *self.failed_at.lock().unwrap() = Some(Instant::now());
             }
         }
+    }
+
+    /// This station's printing, checked and saved to its settings file.
+    pub async fn save_print_settings(
+        &self,
+        print: PrintSettings,
+    ) -> Result<PrintSettings, IpcError> {
+        let mut config = self.config.write().await;
+        let next = StationConfig {
+            print,
+            ..config.clone()
+        };
+        next.save_to(&self.config_path)?;
+        *config = next;
+        Ok(config.print.clone())
     }
 
     pub async fn settings(&self) -> Settings {

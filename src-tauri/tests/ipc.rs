@@ -209,10 +209,9 @@ fn a_wrong_item_comes_back_as_a_scan_outcome_and_packs_nothing() {
     assert_eq!(detail["packed"], 0, "a wrong item packs nothing");
 }
 
-#[test]
-fn finishing_a_pack_puts_invoice_and_label_in_the_print_queue() {
-    let s = Station::on_empty_database();
-    s.ok("load_demo", json!({}));
+/// Claims demo order 1001, scans every unit and finishes it, through the
+/// commands; the station's database comes back.
+fn pack_1001(s: &Station) -> DbTarget {
     let claimed = s.ok("claim_order", json!({ "number": "1001" }));
     let target = DbTarget::SqliteFile(s.path("packbench.db"));
     let mut n = 0;
@@ -229,6 +228,14 @@ fn finishing_a_pack_puts_invoice_and_label_in_the_print_queue() {
     }
     let done = s.ok("finish_packing", json!({ "number": "1001" }));
     assert_eq!(done["status"], "ready");
+    target
+}
+
+#[test]
+fn finishing_a_pack_puts_invoice_and_label_in_the_print_queue() {
+    let s = Station::on_empty_database();
+    s.ok("load_demo", json!({}));
+    let target = pack_1001(&s);
     // Printing runs in the background after the pack is committed.
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -495,4 +502,141 @@ fn a_station_on_postgresql_packs_through_the_same_commands() {
         s.ok("order_detail", json!({ "number": "1001" }))["packed"],
         scan["units"]
     );
+}
+
+#[test]
+fn print_settings_are_checked_saved_and_kept_in_the_settings_file() {
+    let s = Station::on_empty_database();
+    let mut print = s.ok("print_settings", json!({}));
+    assert_eq!(print["auto_print"], true, "auto-print is on by default");
+    assert_eq!(print["label"]["paper"], "label_4x6");
+    assert_eq!(print["invoice"]["printer"], Value::Null);
+    // ZPL for an invoice: refused, nothing written.
+    let mut bad = print.clone();
+    bad["invoice"]["format"] = json!("zpl");
+    let err = s
+        .invoke("save_print_settings", json!({ "settings": bad }))
+        .unwrap_err();
+    assert_eq!(err["code"], "invalid");
+    assert!(err["message"].as_str().unwrap().contains("ZPL"), "{err}");
+    let on_disk = StationConfig::load_from(&s.path("station.json")).unwrap();
+    assert_eq!(
+        on_disk.print.invoice.format,
+        packbench_core::documents::DocFormat::Pdf
+    );
+    // A label printer with ZPL at 300 dpi on 100x150 mm, packing slip on A5.
+    print["label"] = json!({ "printer": "Zebra-1", "paper": "label_100x150", "format": "zpl",
+        "dpi": "300", "lang": "en" });
+    print["packing_slip"]["paper"] = json!("a5");
+    print["auto_print"] = json!(false);
+    let saved = s.ok("save_print_settings", json!({ "settings": print }));
+    assert_eq!(saved, print);
+    assert_eq!(s.ok("print_settings", json!({})), print);
+    let on_disk = StationConfig::load_from(&s.path("station.json")).unwrap();
+    assert_eq!(on_disk.print.label.printer.as_deref(), Some("Zebra-1"));
+    assert!(!on_disk.print.auto_print);
+    assert_eq!(
+        on_disk.station, "station-2",
+        "the rest of the settings is kept"
+    );
+}
+
+#[test]
+fn the_print_queue_preview_and_print_again_work_through_the_commands() {
+    let s = Station::on_empty_database();
+    s.ok("load_demo", json!({}));
+    pack_1001(&s);
+    // Print again (F8): invoice + label, waiting for a printer to be chosen.
+    let again = s.ok("print_order_documents", json!({ "number": "1001" }));
+    let again = again.as_array().unwrap();
+    assert_eq!(again.len(), 2);
+    assert_eq!(again[0]["kind"], "invoice");
+    assert_eq!(again[1]["kind"], "label");
+    assert_eq!(
+        again[0]["key"],
+        json!({ "type": "order", "number": "1001" })
+    );
+    assert_eq!(again[0]["status"], "queued");
+    assert!(again[0]["message"]
+        .as_str()
+        .unwrap()
+        .contains("no printer is chosen"));
+    let for_order = s.ok("order_print_jobs", json!({ "number": "1001" }));
+    assert!(for_order.as_array().unwrap().len() >= 2);
+    let newest = s.ok("print_jobs", json!({ "limit": 1 }));
+    assert_eq!(newest.as_array().unwrap().len(), 1);
+    assert_eq!(newest[0]["id"], again[1]["id"], "newest first");
+    // Sent to a printer that does not exist: failed, with the reason, fast.
+    let started = std::time::Instant::now();
+    let failed = s.ok(
+        "retry_print_job",
+        json!({ "id": again[0]["id"], "printer": "NoSuchPrinter-ipc" }),
+    );
+    assert_eq!(failed["status"], "failed", "{failed}");
+    assert_eq!(failed["printer"], "NoSuchPrinter-ipc");
+    assert!(!failed["message"].as_str().unwrap().is_empty());
+    assert!(started.elapsed() < Duration::from_secs(10));
+    // A pick list is printed with the station's pick-list settings.
+    let list = s.ok("create_pick_list", json!({ "next": 2 }));
+    let job = s.ok(
+        "print_document",
+        json!({ "kind": "pick_list", "key": { "type": "pick_list", "id": list["id"] } }),
+    );
+    assert_eq!(
+        (job["kind"].as_str(), job["paper"].as_str()),
+        (Some("pick_list"), Some("a4"))
+    );
+    // The preview: page images of what would be printed.
+    let preview = s.ok(
+        "preview_document",
+        json!({ "kind": "invoice", "key": { "type": "order", "number": "1001" } }),
+    );
+    assert_eq!(preview["page_count"], 1);
+    assert!(preview["pages"][0]
+        .as_str()
+        .unwrap()
+        .starts_with("data:image/png;base64,iVBOR"));
+    let zpl = s.ok(
+        "preview_document",
+        json!({ "kind": "label", "key": { "type": "order", "number": "1001" },
+                "settings": { "printer": null, "paper": "label_4x6", "format": "zpl", "dpi": "203", "lang": "ru" } }),
+    );
+    assert!(zpl["zpl"].as_str().unwrap().starts_with("^XA"));
+    let err = s
+        .invoke(
+            "preview_document",
+            json!({ "kind": "invoice", "key": { "type": "order", "number": "77777" } }),
+        )
+        .unwrap_err();
+    assert_eq!(err["code"], "not_found", "{err}");
+    // The printers CUPS knows (make test sets up its test queues).
+    let printers = s.ok("list_printers", json!({}));
+    if let Ok(name) = std::env::var("PACKBENCH_TEST_PRINTER") {
+        assert!(
+            printers
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|p| p["name"] == name.as_str()),
+            "{name} is listed: {printers}"
+        );
+    }
+}
+
+#[test]
+fn the_sellers_details_are_shown_and_only_a_supervisor_changes_them() {
+    let s = Station::on_empty_database();
+    s.ok("load_demo", json!({}));
+    let seller = s.ok("seller", json!({}));
+    assert!(
+        !seller["name"].as_str().unwrap().is_empty(),
+        "the demo seller"
+    );
+    let mut changed = seller.clone();
+    changed["name"] = json!("ИП Иванов");
+    let err = s
+        .invoke("save_seller", json!({ "seller": changed }))
+        .unwrap_err();
+    assert_eq!(err["code"], "forbidden", "a packer station: {err}");
+    assert_eq!(s.ok("seller", json!({})), seller, "nothing changed");
 }

@@ -439,6 +439,158 @@ on_both_engines!(
     }
 );
 
+on_both_engines!(
+    print_again_queues_invoice_and_label_even_with_auto_print_off,
+    |db| {
+        let store = demo(&db).await;
+        let station = station("again");
+        pack(&store, &station, "1001").await;
+        let settings = PrintSettings {
+            auto_print: false,
+            ..PrintSettings::default()
+        };
+        let jobs = ops::print_order_documents(&store, &station, "1001", &settings)
+            .await
+            .unwrap();
+        let kinds: Vec<DocumentKind> = jobs.iter().map(|j| j.kind).collect();
+        assert_eq!(kinds, vec![DocumentKind::Invoice, DocumentKind::Label]);
+        assert!(jobs
+            .iter()
+            .all(|j| j.status == PrintStatus::Queued && j.key == DocumentKey::order("1001")));
+        let listed = ops::order_print_jobs(&store, "1001").await.unwrap();
+        assert_eq!(listed.len(), 2, "both are in the order's queue");
+        let missing = ops::print_order_documents(&store, &station, "9999", &settings).await;
+        assert!(
+            missing.unwrap_err().to_string().contains("9999"),
+            "an unknown order is named"
+        );
+    }
+);
+
+/// The pixel size of a `data:image/png;base64,` page, and its PNG bytes.
+fn png_page(data_url: &str) -> ((u32, u32), Vec<u8>) {
+    use base64::Engine as _;
+    let b64 = data_url
+        .strip_prefix("data:image/png;base64,")
+        .expect("a PNG data URL");
+    let png = base64::engine::general_purpose::STANDARD
+        .decode(b64)
+        .expect("valid base64");
+    assert_eq!(&png[1..4], b"PNG");
+    let be = |at: usize| u32::from_be_bytes(png[at..at + 4].try_into().unwrap());
+    ((be(16), be(20)), png)
+}
+
+/// A page drawn at the paper's size: pdftoppm rounds a fraction of a pixel up.
+fn assert_size(got: (u32, u32), want: (u32, u32)) {
+    assert!(
+        got.0.abs_diff(want.0) <= 1 && got.1.abs_diff(want.1) <= 1,
+        "a page of {}x{} px, not {}x{}",
+        got.0,
+        got.1,
+        want.0,
+        want.1
+    );
+}
+
+/// What zbarimg reads in a PNG.
+fn barcodes_in_png(png: &[u8]) -> Vec<String> {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("page.png");
+    std::fs::write(&path, png).unwrap();
+    let out = Command::new("zbarimg")
+        .args(["--quiet", "--raw"])
+        .arg(&path)
+        .output()
+        .expect("zbarimg runs (make test installs zbar-tools)");
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(str::to_string)
+        .collect()
+}
+
+on_both_engines!(
+    a_preview_shows_each_document_as_page_images_on_its_paper,
+    |db| {
+        let store = demo(&db).await;
+        let station = station("preview");
+        pack(&store, &station, "1001").await;
+        let order = DocumentKey::order("1001");
+        // A4 at 96 dpi: 794 x 1123 px.
+        let invoice = ops::preview_document(
+            &store,
+            DocumentKind::Invoice,
+            &order,
+            &DocumentSettings::for_kind(DocumentKind::Invoice),
+        )
+        .await
+        .unwrap();
+        assert_eq!((invoice.page_count, invoice.pages.len()), (1, 1));
+        assert_size(png_page(&invoice.pages[0]).0, (794, 1123));
+        assert_eq!(invoice.file_name, "invoice-1001.pdf");
+        assert!(invoice.bytes > 1000 && invoice.zpl.is_none());
+        // A5 packing slip: 148 x 210 mm = 559 x 794 px.
+        let slip_settings = DocumentSettings {
+            paper: Paper::A5,
+            ..DocumentSettings::for_kind(DocumentKind::PackingSlip)
+        };
+        let slip = ops::preview_document(&store, DocumentKind::PackingSlip, &order, &slip_settings)
+            .await
+            .unwrap();
+        assert_size(png_page(&slip.pages[0]).0, (559, 794));
+        // A ZPL label: the ZPL text and the same label drawn at 150 dpi
+        // (4 x 6 in = 600 x 900 px) whose order barcode scans.
+        let zpl_settings = DocumentSettings {
+            format: DocFormat::Zpl,
+            ..DocumentSettings::for_kind(DocumentKind::Label)
+        };
+        let label = ops::preview_document(&store, DocumentKind::Label, &order, &zpl_settings)
+            .await
+            .unwrap();
+        let zpl = label.zpl.as_deref().expect("the ZPL is shown");
+        assert!(zpl.starts_with("^XA") && zpl.contains("^CI28"), "{zpl}");
+        assert_eq!(label.bytes, zpl.len() as i64);
+        assert_eq!(label.file_name, "label-1001.zpl");
+        let (size, png) = png_page(&label.pages[0]);
+        assert_size(size, (600, 900));
+        assert!(
+            barcodes_in_png(&png).contains(&"1001".to_string()),
+            "the preview's order barcode scans"
+        );
+        // The pick list and the manifest have their own keys.
+        let list =
+            ops::create_pick_list(&store, &supervisor(), ops::PickSelection::NextConfirmed(3))
+                .await
+                .unwrap();
+        let pick = ops::preview_document(
+            &store,
+            DocumentKind::PickList,
+            &DocumentKey::PickList { id: list.id },
+            &DocumentSettings::for_kind(DocumentKind::PickList),
+        )
+        .await
+        .unwrap();
+        assert!(pick.page_count >= 1 && pick.pages.len() as i64 == pick.page_count);
+        // A key that does not fit the document, and an order that is not there.
+        let wrong = ops::preview_document(
+            &store,
+            DocumentKind::Invoice,
+            &DocumentKey::PickList { id: list.id },
+            &DocumentSettings::for_kind(DocumentKind::Invoice),
+        )
+        .await;
+        assert!(wrong.unwrap_err().to_string().contains("order number"));
+        let missing = ops::preview_document(
+            &store,
+            DocumentKind::Invoice,
+            &DocumentKey::order("404404"),
+            &DocumentSettings::for_kind(DocumentKind::Invoice),
+        )
+        .await;
+        assert!(missing.unwrap_err().to_string().contains("404404"));
+    }
+);
+
 on_both_engines!(with_auto_print_off_nothing_is_queued, |db| {
     let store = demo(&db).await;
     let settings = PrintSettings {

@@ -333,6 +333,15 @@ impl Default for PrintSettings {
 }
 
 impl PrintSettings {
+    /// Every document's settings checked against its kind: the first
+    /// that cannot be printed, named.
+    pub fn check(&self) -> crate::Result<()> {
+        for kind in DocumentKind::ALL {
+            self.for_kind(kind).check(kind)?;
+        }
+        Ok(())
+    }
+
     pub fn for_kind(&self, kind: DocumentKind) -> &DocumentSettings {
         match kind {
             DocumentKind::Invoice => &self.invoice,

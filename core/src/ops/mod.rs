@@ -33,8 +33,9 @@ pub use picking::{
     PickLine, PickList, PickListSummary, PickOutcome, PickScanResult, PickSelection,
 };
 pub use printing::{
-    list_printers, order_print_jobs, print_after_pack, print_document, print_jobs, retry_print_job,
-    PrintJob, PrintStatus, Printer, PrinterState, LP_TIMEOUT,
+    list_printers, order_print_jobs, preview_document, print_after_pack, print_document,
+    print_jobs, print_order_documents, retry_print_job, DocumentPreview, PrintJob, PrintStatus,
+    Printer, PrinterState, LP_TIMEOUT, PREVIEW_PAGES,
 };
 pub use shipping::ship_order;
 

@@ -400,6 +400,17 @@ pub async fn print_after_pack(
     if !settings.auto_print {
         return Ok(Vec::new());
     }
+    print_order_documents(store, actor, number, settings).await
+}
+
+/// The invoice and the label of one order, now, whatever auto-print says:
+/// the packer's "print again" (F8) after a jam or a torn label.
+pub async fn print_order_documents(
+    store: &Store,
+    actor: &Actor,
+    number: &str,
+    settings: &PrintSettings,
+) -> Result<Vec<PrintJob>> {
     let key = DocumentKey::order(number.trim());
     let invoice = enqueue(store, actor, DocumentKind::Invoice, &key, &settings.invoice).await?;
     let label = enqueue(store, actor, DocumentKind::Label, &key, &settings.label).await?;
@@ -430,6 +441,152 @@ pub async fn retry_print_job(
     }
     tx.commit().await?;
     send(store, actor, id).await
+}
+
+/// At most this many pages are drawn for a preview (a long pick list
+/// shows its first pages and says how many there are).
+pub const PREVIEW_PAGES: usize = 10;
+/// How long drawing a preview may take.
+const PREVIEW_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// A document as the station would print it, drawn as page images.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct DocumentPreview {
+    pub kind: DocumentKind,
+    pub format: DocFormat,
+    pub paper: Paper,
+    /// Size of what the printer receives, in bytes.
+    pub bytes: i64,
+    /// `data:image/png;base64,...`, one per page, at most [`PREVIEW_PAGES`].
+    pub pages: Vec<String>,
+    pub page_count: i64,
+    /// The ZPL itself when the format is ZPL; the images then show the same
+    /// label laid out as PDF (the printer draws ZPL's barcodes itself).
+    pub zpl: Option<String>,
+    /// "invoice-1001.pdf", "label-1001.zpl".
+    pub file_name: String,
+}
+
+/// Renders a document with `settings` and draws its pages with poppler's
+/// `pdftoppm` (screen resolution for sheets, sharper for labels).
+pub async fn preview_document(
+    store: &Store,
+    kind: DocumentKind,
+    key: &DocumentKey,
+    settings: &DocumentSettings,
+) -> Result<DocumentPreview> {
+    let bytes = render_document(store, kind, key, settings).await?;
+    let (pdf, zpl) = match settings.format {
+        DocFormat::Pdf => (bytes.clone(), None),
+        DocFormat::Zpl => {
+            let as_pdf = DocumentSettings {
+                format: DocFormat::Pdf,
+                ..settings.clone()
+            };
+            let pdf = render_document(store, kind, key, &as_pdf).await?;
+            (pdf, Some(String::from_utf8_lossy(&bytes).into_owned()))
+        }
+    };
+    let dpi = if settings.paper.is_label() { 150 } else { 96 };
+    let (pages, page_count) = draw_pages(&pdf, dpi).await.map_err(Error::Unavailable)?;
+    let what = match key {
+        DocumentKey::Order { number } => number.clone(),
+        DocumentKey::PickList { id } => id.to_string(),
+        DocumentKey::Manifest { carrier, date } => format!("{carrier}-{date}"),
+    };
+    let file_name = format!(
+        "{}-{}.{}",
+        kind.as_str().replace('_', "-"),
+        what.chars()
+            .map(|c| if c.is_alphanumeric() || c == '-' {
+                c
+            } else {
+                '_'
+            })
+            .collect::<String>(),
+        settings.format.extension()
+    );
+    Ok(DocumentPreview {
+        kind,
+        format: settings.format,
+        paper: settings.paper,
+        bytes: i64::try_from(bytes.len()).unwrap_or(i64::MAX),
+        pages,
+        page_count,
+        zpl,
+        file_name,
+    })
+}
+
+/// PDF pages as PNG data URLs (the first [`PREVIEW_PAGES`]) and the page count.
+async fn draw_pages(pdf: &[u8], dpi: u32) -> Result<(Vec<String>, i64), String> {
+    use base64::Engine as _;
+    let dir = tempfile::Builder::new()
+        .prefix("packbench-preview-")
+        .tempdir()
+        .map_err(|e| format!("cannot make a scratch folder for the preview: {e}"))?;
+    let input = dir.path().join("document.pdf");
+    tokio::fs::write(&input, pdf)
+        .await
+        .map_err(|e| format!("cannot write the preview's scratch file: {e}"))?;
+    let input_arg = input.to_string_lossy().into_owned();
+    let root = dir.path().join("page").to_string_lossy().into_owned();
+    let dpi_arg = dpi.to_string();
+    let last = PREVIEW_PAGES.to_string();
+    let args = [
+        "-png",
+        "-r",
+        dpi_arg.as_str(),
+        "-l",
+        last.as_str(),
+        input_arg.as_str(),
+        root.as_str(),
+    ];
+    run("pdftoppm", &args, None, PREVIEW_TIMEOUT)
+        .await
+        .map_err(|e| {
+            if e.contains("not installed") {
+                "pdftoppm is not installed: install poppler-utils to see previews (printing works without it)".to_string()
+            } else {
+                format!("the preview could not be drawn: {e}")
+            }
+        })?;
+    // page-1.png .. page-10.png, or zero-padded (page-01.png) for longer documents.
+    let mut files: Vec<(u32, std::path::PathBuf)> = std::fs::read_dir(dir.path())
+        .map_err(|e| format!("cannot read the preview's pages: {e}"))?
+        .filter_map(|entry| {
+            let path = entry.ok()?.path();
+            let name = path.file_name()?.to_str()?;
+            let n = name
+                .strip_prefix("page-")?
+                .strip_suffix(".png")?
+                .parse()
+                .ok()?;
+            Some((n, path))
+        })
+        .collect();
+    files.sort();
+    let mut pages = Vec::with_capacity(files.len());
+    for (_, path) in files {
+        let png = tokio::fs::read(&path)
+            .await
+            .map_err(|e| format!("cannot read a preview page: {e}"))?;
+        pages.push(format!(
+            "data:image/png;base64,{}",
+            base64::engine::general_purpose::STANDARD.encode(png)
+        ));
+    }
+    let page_count = run("pdfinfo", &[input_arg.as_str()], None, PREVIEW_TIMEOUT)
+        .await
+        .ok()
+        .and_then(|info| {
+            info.lines()
+                .find_map(|l| l.strip_prefix("Pages:"))
+                .and_then(|n| n.trim().parse().ok())
+        })
+        .unwrap_or(i64::try_from(pages.len()).unwrap_or_default());
+    Ok((pages, page_count))
 }
 
 /// A CUPS destination as `lpstat` describes it.

@@ -30,6 +30,23 @@ export const commands = {
 	getSettings: () => typedError<Settings, IpcError>(__TAURI_INVOKE("get_settings")),
 	saveSettings: (settings: Settings) => typedError<AppInfo, IpcError>(__TAURI_INVOKE("save_settings", { settings })),
 	testDatabase: (database: string) => __TAURI_INVOKE<DbTest>("test_database", { database }),
+	printSettings: () => typedError<PrintSettings, IpcError>(__TAURI_INVOKE("print_settings")),
+	savePrintSettings: (settings: PrintSettings) => typedError<PrintSettings, IpcError>(__TAURI_INVOKE("save_print_settings", { settings })),
+	listPrinters: () => __TAURI_INVOKE<Printer[]>("list_printers"),
+	/**  The newest jobs first (100 unless asked). */
+	printJobs: (limit: number | null) => typedError<PrintJob[], IpcError>(__TAURI_INVOKE("print_jobs", { limit })),
+	orderPrintJobs: (number: string) => typedError<PrintJob[], IpcError>(__TAURI_INVOKE("order_print_jobs", { number })),
+	retryPrintJob: (id: number, printer: string | null) => typedError<PrintJob, IpcError>(__TAURI_INVOKE("retry_print_job", { id, printer })),
+	/**  "Print again" (F8): the order's invoice and label, whatever auto-print says. */
+	printOrderDocuments: (number: string) => typedError<PrintJob[], IpcError>(__TAURI_INVOKE("print_order_documents", { number })),
+	printDocument: (kind: DocumentKind, key: DocumentKey) => typedError<PrintJob, IpcError>(__TAURI_INVOKE("print_document", { kind, key })),
+	/**
+	 *  The document drawn as pages; `settings` (a choice not saved yet) or the
+	 *  station's own.
+	 */
+	previewDocument: (kind: DocumentKind, key: DocumentKey, settings: DocumentSettings | null) => typedError<DocumentPreview, IpcError>(__TAURI_INVOKE("preview_document", { kind, key, settings })),
+	seller: () => typedError<Seller, IpcError>(__TAURI_INVOKE("seller")),
+	saveSeller: (seller: Seller) => typedError<Seller, IpcError>(__TAURI_INVOKE("save_seller", { seller })),
 };
 
 /** Events */
@@ -67,6 +84,50 @@ export type DemoSummary = {
 	orders: number,
 };
 
+/**  Bytes for a laser printer or for a Zebra-compatible thermal printer. */
+export type DocFormat = "pdf" | "zpl";
+
+/**  Which document: an order's, a pick list's, or a carrier's day. */
+export type DocumentKey = { type: "order"; number: string } | { type: "pick_list"; id: number } | { type: "manifest"; carrier: string; date: string };
+
+/**  What is printed. */
+export type DocumentKind = "invoice" | "packing_slip" | "label" | "pick_list" | "manifest";
+
+/**  A document as the station would print it, drawn as page images. */
+export type DocumentPreview = {
+	kind: DocumentKind,
+	format: DocFormat,
+	paper: Paper,
+	/**  Size of what the printer receives, in bytes. */
+	bytes: number,
+	/**  `data:image/png;base64,...`, one per page, at most [`PREVIEW_PAGES`]. */
+	pages: string[],
+	page_count: number,
+	/**
+	 *  The ZPL itself when the format is ZPL; the images then show the same
+	 *  label laid out as PDF (the printer draws ZPL's barcodes itself).
+	 */
+	zpl: string | null,
+	/**  "invoice-1001.pdf", "label-1001.zpl". */
+	file_name: string,
+};
+
+/**
+ *  How one kind of document is printed at a station: which printer, paper,
+ *  format, resolution and language.
+ */
+export type DocumentSettings = {
+	/**  A CUPS queue name; None: kept in the print queue until one is chosen. */
+	printer?: string | null,
+	paper?: Paper,
+	format?: DocFormat,
+	dpi?: Dpi,
+	lang?: Lang,
+};
+
+/**  Thermal printer resolution in dots per inch (ZPL is laid out in dots). */
+export type Dpi = "203" | "300";
+
 export type EventView = {
 	at: string,
 	user: string,
@@ -84,6 +145,9 @@ export type IpcError = {
 	code: string,
 	message: string,
 };
+
+/**  The language a document is printed in. */
+export type Lang = "ru" | "en";
 
 export type LineRow = {
 	id: number,
@@ -164,6 +228,13 @@ export type OrdersChanged = {
 	numbers: string[],
 };
 
+/**  Paper sizes: office sheets and the two common shipping label rolls. */
+export type Paper = "a4" | "a5" | 
+/**  4 x 6 inches (101.6 x 152.4 mm), the courier standard. */
+"label_4x6" | 
+/**  100 x 150 mm, common with Russian carriers. */
+"label_100x150";
+
 /**  Payment is tracked beside fulfilment. */
 export type PaymentStatus = "awaiting_payment" | "paid" | "partially_refunded" | "refunded";
 
@@ -208,6 +279,62 @@ export type PickScanResult = {
 	message: string,
 } & PickOutcome;
 
+/**  One row of the print queue. */
+export type PrintJob = {
+	id: number,
+	kind: DocumentKind,
+	key: DocumentKey,
+	format: DocFormat,
+	paper: Paper,
+	dpi: Dpi,
+	lang: Lang,
+	printer: string | null,
+	status: PrintStatus,
+	message: string,
+	/**  CUPS's id for the job ("VirtualPDF-12") once sent. */
+	cups_job: string | null,
+	attempts: number,
+	created_at: string,
+	updated_at: string,
+	station: string,
+	user: string,
+};
+
+/**
+ *  A station's printing: one setting per document kind, and whether the
+ *  invoice and label print by themselves when packing finishes. The desktop
+ *  app keeps it in the station's configuration.
+ */
+export type PrintSettings = {
+	auto_print?: boolean,
+	invoice?: DocumentSettings,
+	packing_slip?: DocumentSettings,
+	label?: DocumentSettings,
+	pick_list?: DocumentSettings,
+	manifest?: DocumentSettings,
+};
+
+export type PrintStatus = 
+/**  Waiting: not sent yet, or no printer chosen. */
+"queued" | 
+/**  CUPS accepted the job. */
+"sent" | 
+/**  The printer is missing or stopped, or lp refused or timed out. */
+"failed";
+
+/**  A CUPS destination as `lpstat` describes it. */
+export type Printer = {
+	name: string,
+	state: PrinterState,
+	/**  lpstat's words about it ("Paused", "Unplugged or turned off", ...). */
+	message: string,
+	is_default: boolean,
+};
+
+export type PrinterState = "idle" | "printing" | "stopped" | 
+/**  Known to CUPS (for example found on the network) but not described. */
+"unknown";
+
 /**  What a user may do. */
 export type Role = "picker" | "packer" | "supervisor" | "admin";
 
@@ -251,6 +378,25 @@ export type ScanView = {
 	code: string,
 	outcome: string,
 	units: number,
+};
+
+/**  Who sells and ships: printed on invoices, labels and manifests. */
+export type Seller = {
+	name?: string,
+	address?: string,
+	phone?: string,
+	email?: string,
+	/**  ИНН: 10 digits for a company, 12 for a sole trader. */
+	inn?: string,
+	/**  КПП: companies only. */
+	kpp?: string,
+	bank_name?: string,
+	/**  БИК. */
+	bik?: string,
+	/**  Расчётный счёт. */
+	account?: string,
+	/**  Корреспондентский счёт. */
+	corr_account?: string,
 };
 
 /**
