@@ -403,6 +403,46 @@ fn bench_invoice(lines: usize) -> InvoiceView {
     }
 }
 
+/// The app's preview (render + pdftoppm + PNG as data URL) of the demo
+/// order's invoice and label, on a throw-away SQLite file.
+async fn bench_previews() -> Vec<String> {
+    let path =
+        std::env::temp_dir().join(format!("packbench-preview-bench-{}.db", std::process::id()));
+    let outcome = async {
+        let store = Store::open(&packbench_core::store::DbTarget::SqliteFile(path.clone())).await?;
+        let admin = Actor::new("bench", "bench", ops::Role::Admin);
+        ops::load_demo(&store, &admin, 1).await?;
+        let key = DocumentKey::order("1001");
+        let mut rows = Vec::new();
+        for (kind, what) in [
+            (
+                DocumentKind::Invoice,
+                "preview: invoice A4 drawn at 96 dpi (pdftoppm)",
+            ),
+            (
+                DocumentKind::Label,
+                "preview: label 4x6 drawn at 150 dpi (pdftoppm)",
+            ),
+        ] {
+            let settings = DocumentSettings::for_kind(kind);
+            let mut times = Vec::new();
+            for _ in 0..20 {
+                let start = Instant::now();
+                ops::preview_document(&store, kind, &key, &settings).await?;
+                times.push(start.elapsed());
+            }
+            rows.push(row(what, &mut times));
+        }
+        store.close().await;
+        Ok::<_, packbench_core::Error>(rows)
+    }
+    .await;
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+    }
+    outcome.unwrap_or_else(|e| vec![format!("| preview: not measured ({e}) | 0 | - | - | - |")])
+}
+
 fn row(what: &str, times: &mut [Duration]) -> String {
     times.sort();
     let n = times.len();
@@ -468,6 +508,7 @@ pub async fn bench_documents() -> Vec<String> {
         })
         .collect();
     rows.push(row("invoice A4, 50 lines (2 pages)", &mut times));
+    rows.extend(bench_previews().await);
     rows.push(format!(
         "| bytes: one label PDF | 1 | {} | - | - |",
         one.len()

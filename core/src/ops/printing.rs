@@ -577,15 +577,21 @@ async fn draw_pages(pdf: &[u8], dpi: u32) -> Result<(Vec<String>, i64), String> 
             base64::engine::general_purpose::STANDARD.encode(png)
         ));
     }
-    let page_count = run("pdfinfo", &[input_arg.as_str()], None, PREVIEW_TIMEOUT)
-        .await
-        .ok()
-        .and_then(|info| {
-            info.lines()
-                .find_map(|l| l.strip_prefix("Pages:"))
-                .and_then(|n| n.trim().parse().ok())
-        })
-        .unwrap_or(i64::try_from(pages.len()).unwrap_or_default());
+    let drawn = i64::try_from(pages.len()).unwrap_or_default();
+    // Only a document cut short at PREVIEW_PAGES needs counting.
+    let page_count = if pages.len() < PREVIEW_PAGES {
+        drawn
+    } else {
+        run("pdfinfo", &[input_arg.as_str()], None, PREVIEW_TIMEOUT)
+            .await
+            .ok()
+            .and_then(|info| {
+                info.lines()
+                    .find_map(|l| l.strip_prefix("Pages:"))
+                    .and_then(|n| n.trim().parse().ok())
+            })
+            .unwrap_or(drawn)
+    };
     Ok((pages, page_count))
 }
 
@@ -824,6 +830,34 @@ mod tests {
         assert_eq!(printers[1].state, PrinterState::Printing);
         assert_eq!(printers[2].state, PrinterState::Stopped);
         assert_eq!(printers[2].message, "out of labels");
+    }
+
+    #[tokio::test]
+    async fn a_long_document_previews_its_first_pages_and_counts_them_all() {
+        use crate::documents::{label, LabelView, Party, Seller};
+        let views: Vec<LabelView> = (0..12)
+            .map(|i| LabelView {
+                number: format!("{}", 5000 + i),
+                sender: Party::from_seller(&Seller::demo()),
+                recipient: Party {
+                    name: "Иванова Мария".into(),
+                    address: "г. Казань, ул. Баумана, д. 1".into(),
+                    phone: String::new(),
+                    email: String::new(),
+                },
+                delivery_method: "СДЭК".into(),
+                tracking: None,
+                weight_g: 500,
+                units: 1,
+                sscc: None,
+            })
+            .collect();
+        let pdf = label::labels_pdf(&views, Paper::Label4x6, Lang::Ru).unwrap();
+        let (pages, count) = draw_pages(&pdf, 30).await.unwrap();
+        assert_eq!((pages.len(), count), (PREVIEW_PAGES, 12));
+        assert!(pages.iter().all(|p| p.starts_with("data:image/png;base64,")));
+        let broken = draw_pages(b"not a pdf", 30).await.unwrap_err();
+        assert!(broken.contains("could not be drawn"), "{broken}");
     }
 
     #[tokio::test]
