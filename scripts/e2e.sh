@@ -137,6 +137,15 @@ cp "$CARGO_TARGET_DIR/debug/packbench-cli" "$work/packbench-cli"
 mkdir -p "$work/xdg/config" "$work/xdg/data" "$work/xdg/cache" "$work/xdg/runtime"
 chmod 700 "$work/xdg/runtime"
 
+# The printing scenario prints to the CUPS test queues (a cups-pdf printer
+# writing PDFs to a folder); make test has set them up already.
+if [[ -z ${PACKBENCH_TEST_PRINTER:-} ]]; then
+  say "setting up the CUPS test printers (scripts/cups-test-printer.sh)"
+  while IFS= read -r setting; do
+    export "${setting?}"
+  done < <(scripts/cups-test-printer.sh)
+fi
+
 artifacts=$ROOT/artifacts/e2e
 rm -rf "$artifacts"
 mkdir -p "$artifacts"

@@ -129,6 +129,20 @@ async function run(lang) {
     'auto-finish made the order ready',
   );
   await shot('09-packing-handover');
+  // Auto-print: the demo's label printer is out of labels, so the strip
+  // turns red within seconds; the hand-over goes on regardless.
+  await page.waitForSelector('[data-testid=print-item-label][data-status=failed]', {
+    timeout: 5000,
+  });
+  check(
+    (await page.getAttribute('[data-testid=print-item-invoice]', 'data-status')) === 'sent',
+    'auto-print sent the invoice',
+  );
+  await shot('09b-packing-print-failed');
+  await page.keyboard.press('F8');
+  await page.waitForFunction(
+    () => document.querySelector('[data-testid=print-again]')?.disabled === false,
+  );
   await scan('80099887766551');
   await page.waitForSelector('[data-testid=order-input]');
   check((await outcome()) === 'shipped', 'tracking scan shipped the order');
@@ -177,6 +191,40 @@ async function run(lang) {
   await page.click('[data-testid=test-database]');
   await page.waitForSelector('[data-testid=db-test-result]');
   await shot('16-settings');
+  await page.click('[data-testid=db-local]');
+  await page.locator('[data-testid=settings-printing]').scrollIntoViewIfNeeded();
+  await page.selectOption('[data-testid=settings-format-label]', 'zpl');
+  check(!!(await page.$('[data-testid=settings-dpi-label]')), 'ZPL shows the resolution');
+  check(
+    (await page.$$('[data-testid=settings-paper-invoice] option')).length === 0,
+    'the invoice has only A4: no paper choice',
+  );
+  await shot('17-settings-printing');
+  await page.click('[data-testid=settings-preview-label]');
+  await page.waitForSelector('[data-testid=preview-page-1]');
+  await shot('18-settings-preview');
+  await page.keyboard.press('Escape');
+  await page.locator('[data-testid=settings-seller]').scrollIntoViewIfNeeded();
+  await shot('19-settings-seller');
+
+  // Printing: the queue, and a scanned order's invoice in the preview.
+  await page.keyboard.press('F5');
+  await page.waitForSelector('[data-testid=screen-printing]');
+  await page.waitForSelector('[data-testid=print-job]');
+  check(
+    (await page.$$('[data-testid=print-job][data-status=failed]')).length > 0,
+    'the failed label is in the queue',
+  );
+  await scan('1003');
+  await page.waitForSelector('[data-testid=preview-page-1]');
+  check((await page.inputValue('[data-testid=preview-order]')) === '1003', 'scan fills the order');
+  await shot('20-printing');
+  await page.selectOption('[data-testid=preview-kind]', 'label');
+  await page.click('[data-testid=preview-show]');
+  await page.waitForSelector('[data-testid=preview-zpl]');
+  await page.click('[data-testid=preview-print]');
+  await page.waitForSelector('[data-testid=preview-print-result]');
+  await shot('21-printing-label');
 
   await page.close();
 }

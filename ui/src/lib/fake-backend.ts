@@ -4,11 +4,16 @@
 // enough to walk every screen; it is no reference for the real rules.
 //
 // URL switches for previews: ?empty=1 (welcome screen), ?error=1 (startup
-// error), ?lang=en, ?autofinish=0.
+// error), ?lang=en, ?autofinish=0, ?autoprint=0, ?role=supervisor (may change
+// the seller's details).
 
 import type {
   AppInfo,
   DbTest,
+  DocumentKey,
+  DocumentKind,
+  DocumentPreview,
+  DocumentSettings,
   EventView,
   LineRow,
   OrderDetail,
@@ -20,13 +25,18 @@ import type {
   PickList,
   PickListSummary,
   PickScanResult,
+  Printer,
+  PrintJob,
+  PrintSettings,
   ScanResult,
   ScanView,
+  Seller,
   Settings,
   StatusCount,
   UndoResult,
 } from './types';
 import { ORDER_STATUSES } from './types';
+import { fakePage, fakeZpl } from './fake-documents';
 
 interface Product {
   id: number;
@@ -203,6 +213,72 @@ const SEEDS: Seed[] = [
   ],
 ];
 
+const FAKE_PRINTERS: Printer[] = [
+  { name: 'VirtualPDF', state: 'idle', message: '', is_default: true },
+  { name: 'HP_LaserJet_Sklad', state: 'idle', message: '', is_default: false },
+  {
+    name: 'Zebra_ZD420',
+    state: 'stopped',
+    message: 'Media out: load labels and press Feed',
+    is_default: false,
+  },
+];
+
+const DEMO_SELLER: Seller = {
+  name: 'ООО «Пакбенч»',
+  address: '420021, г. Казань, ул. Складская, д. 7, стр. 2',
+  phone: '+7 843 200-10-20',
+  email: 'shop@packbench.example',
+  inn: '1655123456',
+  kpp: '165501001',
+  bank_name: 'ПАО «Банк Примерный», г. Казань',
+  bik: '049205999',
+  account: '40702810900000012345',
+  corr_account: '30101810000000000999',
+};
+
+function docSettings(
+  printer: string | null,
+  paper: DocumentSettings['paper'],
+  lang: DocumentSettings['lang'],
+  format: DocumentSettings['format'] = 'pdf',
+): DocumentSettings {
+  return { printer, paper, format, dpi: '203', lang };
+}
+
+// The same refusals as core's DocumentSettings::check.
+function checkDocument(kind: DocumentKind, s: DocumentSettings) {
+  const what = kind.replace('_', ' ');
+  const label = s.paper === 'label_4x6' || s.paper === 'label_100x150';
+  if (s.format === 'zpl' && kind !== 'label') {
+    fail('invalid', `ZPL is for shipping labels; print the ${what} as PDF`);
+  }
+  if (kind === 'label' && !label) {
+    fail('invalid', 'a shipping label is printed on 4x6 in or 100x150 mm label paper');
+  }
+  if (kind !== 'label' && label) {
+    fail('invalid', `the ${what} is printed on A4 or A5 paper, not on labels`);
+  }
+  if (s.paper === 'a5' && kind !== 'packing_slip') {
+    fail('invalid', `only the packing slip fits on A5; print the ${what} on A4`);
+  }
+}
+
+function checkSeller(s: Seller) {
+  const digits = (v: string, n: number[], what: string) => {
+    const t = v.trim();
+    if (t && !(/^\d+$/.test(t) && n.includes(t.length))) {
+      fail('invalid', `${what} must be ${n.join(' or ')} digits, not ${JSON.stringify(t)}`);
+    }
+  };
+  if (!s.name.trim()) fail('invalid', "the seller's name is empty");
+  digits(s.inn, [10, 12], 'INN');
+  digits(s.kpp, [9], 'KPP');
+  digits(s.bik, [9], 'BIK');
+  digits(s.account, [20], 'the account number');
+  digits(s.corr_account, [20], 'the correspondent account');
+}
+
 function natural(a: string, b: string): number {
   return a.localeCompare(b, 'en', { numeric: true });
 }
@@ -214,6 +290,12 @@ class FakeWarehouse {
   pickLists: FakePickList[] = [];
   listeners = new Set<(e: OrdersChanged) => void>();
   nextLineId = 1;
+  print: PrintSettings;
+  printers: Printer[] = structuredClone(FAKE_PRINTERS);
+  jobs: PrintJob[] = [];
+  nextJobId = 1;
+  cupsSeq = 40;
+  seller: Seller = { ...DEMO_SELLER };
 
   constructor(params: URLSearchParams) {
     const lang = params.get('lang') === 'en' ? 'en' : 'ru';
@@ -224,9 +306,21 @@ class FakeWarehouse {
       language: lang,
       auto_finish: params.get('autofinish') !== '0',
     };
+    // The label printer is out of labels, so the preview shows a failed print.
+    this.print = {
+      auto_print: params.get('autoprint') !== '0',
+      invoice: docSettings('VirtualPDF', 'a4', lang),
+      packing_slip: docSettings(null, 'a5', lang),
+      label: docSettings('Zebra_ZD420', 'label_100x150', lang, 'zpl'),
+      pick_list: docSettings('HP_LaserJet_Sklad', 'a4', lang),
+      manifest: docSettings('HP_LaserJet_Sklad', 'a4', lang),
+    };
     this.info = {
       version: '0.1.0 (browser preview)',
-      role: 'packer',
+      role:
+        (['picker', 'packer', 'supervisor', 'admin'] as const).find(
+          (r) => r === params.get('role'),
+        ) ?? 'packer',
       database: 'SQLite in-browser preview (nothing is saved)',
       engine: 'SQLite',
       startup_error:
@@ -542,6 +636,7 @@ class FakeWarehouse {
     d.short_reason = d.packed < d.units ? shortReason!.trim() : null;
     this.setStatus(o, 'ready');
     this.changed([number]);
+    if (this.print.auto_print) this.printAfterPack(number);
     return structuredClone(d);
   }
 
@@ -678,6 +773,182 @@ class FakeWarehouse {
     };
   }
 
+  // ---- documents and printing ------------------------------------------
+
+  checkKey(kind: DocumentKind, key: DocumentKey) {
+    const perOrder = kind === 'invoice' || kind === 'packing_slip' || kind === 'label';
+    if (key.type === 'order' && perOrder) this.order(key.number);
+    else if (key.type === 'pick_list' && kind === 'pick_list') this.pickList(key.id);
+    else if (key.type === 'manifest' && kind === 'manifest') {
+      if (!key.carrier.trim()) fail('invalid', 'choose a carrier for the manifest');
+      if (!/^\d{4}-\d{2}-\d{2}$/.test(key.date)) fail('invalid', `${key.date} is no date`);
+    } else fail('invalid', `a ${kind.replace('_', ' ')} is not found by a ${key.type} key`);
+  }
+
+  enqueue(kind: DocumentKind, key: DocumentKey): PrintJob {
+    this.checkKey(kind, key);
+    const s = this.print[kind];
+    const now = new Date().toISOString();
+    const job: PrintJob = {
+      id: this.nextJobId++,
+      kind,
+      key: structuredClone(key),
+      format: s.format,
+      paper: s.paper,
+      dpi: s.dpi,
+      lang: s.lang,
+      printer: s.printer,
+      status: 'queued',
+      message: '',
+      cups_job: null,
+      attempts: 0,
+      created_at: now,
+      updated_at: now,
+      station: this.settings.station,
+      user: this.settings.user,
+    };
+    this.jobs.push(job);
+    return job;
+  }
+
+  // What lp would do: a stopped or missing printer fails the job.
+  send(job: PrintJob): PrintJob {
+    job.updated_at = new Date().toISOString();
+    if (!job.printer) {
+      job.status = 'queued';
+      job.message = `no printer is chosen for the ${job.kind.replace('_', ' ')}; choose one in the station's print settings, then print it again`;
+      return structuredClone(job);
+    }
+    job.attempts += 1;
+    const printer = this.printers.find((p) => p.name === job.printer);
+    if (!printer) {
+      job.status = 'failed';
+      job.message = `lp: The printer or class ${job.printer} does not exist.`;
+    } else if (printer.state === 'stopped') {
+      job.status = 'failed';
+      job.message = `printer ${printer.name} is stopped: ${printer.message}`;
+    } else {
+      job.cups_job = `${printer.name}-${++this.cupsSeq}`;
+      job.status = 'sent';
+      job.message = `sent to ${printer.name} as ${job.cups_job}`;
+    }
+    if (job.key.type === 'order') {
+      const o = this.orders.get(job.key.number);
+      if (o) {
+        this.event(o, job.status === 'sent' ? 'printed' : 'print_failed', null, {
+          job: job.id,
+          document: job.kind,
+          printer: job.printer,
+          status: job.status,
+          message: job.message,
+        });
+        this.changed([job.key.number]);
+      }
+    }
+    return structuredClone(job);
+  }
+
+  // Like the shell: after finish_packing has answered, the invoice and the
+  // label go to their printers; the outcome arrives as orders-changed.
+  printAfterPack(number: string) {
+    const key: DocumentKey = { type: 'order', number };
+    const jobs = [this.enqueue('invoice', key), this.enqueue('label', key)];
+    this.changed([number]);
+    setTimeout(() => jobs.forEach((j) => this.send(j)), 1500);
+  }
+
+  retry(id: number, printer: string | undefined): PrintJob {
+    const job = this.jobs.find((j) => j.id === id);
+    if (!job) fail('not_found', `print job ${id} not found`);
+    if (printer?.trim()) job.printer = printer.trim();
+    job.status = 'queued';
+    return this.send(job);
+  }
+
+  preview(kind: DocumentKind, key: DocumentKey, given?: DocumentSettings): DocumentPreview {
+    this.checkKey(kind, key);
+    const s = given ?? this.print[kind];
+    checkDocument(kind, s);
+    const what =
+      key.type === 'order' ? key.number : key.type === 'pick_list' ? String(key.id) : key.date;
+    const lines = this.documentLines(kind, key);
+    const perPage = kind === 'label' ? Infinity : 18;
+    const pageCount = Math.max(1, Math.ceil(lines.rows.length / perPage));
+    const pages: string[] = [];
+    for (let i = 0; i < Math.min(pageCount, 10); i++) {
+      pages.push(
+        fakePage({
+          kind,
+          paper: s.paper,
+          lang: s.lang,
+          title: lines.title,
+          subtitle: lines.subtitle,
+          rows: kind === 'label' ? lines.rows : lines.rows.slice(i * perPage, (i + 1) * perPage),
+          barcode: kind === 'label' ? what : null,
+          page: i + 1,
+          pages: pageCount,
+          seller: this.seller.name,
+        }),
+      );
+    }
+    const zpl = s.format === 'zpl' ? fakeZpl(lines.title, lines.rows, what, s.dpi) : null;
+    return {
+      kind,
+      format: s.format,
+      paper: s.paper,
+      bytes: zpl ? new TextEncoder().encode(zpl).length : 9000 + pageCount * 3100,
+      pages,
+      page_count: pageCount,
+      zpl,
+      file_name: `${kind.replace('_', '-')}-${what}.${s.format}`,
+    };
+  }
+
+  // The words a fake page shows: good enough to tell documents apart.
+  documentLines(
+    kind: DocumentKind,
+    key: DocumentKey,
+  ): { title: string; subtitle: string; rows: string[] } {
+    if (key.type === 'order') {
+      const d = this.order(key.number).detail;
+      return {
+        title: `${kind === 'label' ? d.delivery_method : kind === 'invoice' ? 'Счёт' : 'Упаковочный лист'} № ${d.number}`,
+        subtitle: `${d.customer_name}, ${d.shipping_address}`,
+        rows:
+          kind === 'label'
+            ? [d.customer_name, d.shipping_address, d.phone, `${d.units} шт.`]
+            : d.lines.map((l) => `${l.sku}  ${l.name}  × ${l.quantity}`),
+      };
+    }
+    if (key.type === 'pick_list') {
+      const { list } = this.pickList(key.id);
+      return {
+        title: `Лист сборки № ${list.id}`,
+        subtitle: `${list.orders.length} заказов · ${list.created_by}`,
+        rows: list.lines.map((l) => `${l.bin}  ${l.sku}  ${l.name}  × ${l.quantity}`),
+      };
+    }
+    const shipped = [...this.orders.values()]
+      .map((o) => o.detail)
+      .filter((d) => d.carrier === key.carrier && d.shipped_at?.startsWith(key.date));
+    return {
+      title: `Реестр · ${key.carrier}`,
+      subtitle: key.date,
+      rows: shipped.length
+        ? shipped.map((d) => `${d.number}  ${d.customer_name}  ${d.tracking_number ?? ''}`)
+        : ['Отправлений за этот день нет'],
+    };
+  }
+
+  saveSeller(next: Seller): Seller {
+    if (this.info.role !== 'supervisor' && this.info.role !== 'admin') {
+      fail('forbidden', "changing the seller's details needs a supervisor or an admin");
+    }
+    checkSeller(next);
+    this.seller = { ...next };
+    return { ...this.seller };
+  }
+
   testDatabase(database: string): DbTest {
     const db = database.trim();
     if (db === '') return { ok: true, engine: 'SQLite', message: 'the local file opens' };
@@ -760,6 +1031,42 @@ class FakeWarehouse {
         return this.appInfo();
       case 'test_database':
         return this.testDatabase(s('database'));
+      case 'print_settings':
+        return structuredClone(this.print);
+      case 'save_print_settings': {
+        const next = a.settings as PrintSettings;
+        for (const kind of ['invoice', 'packing_slip', 'label', 'pick_list', 'manifest'] as const) {
+          checkDocument(kind, next[kind]);
+        }
+        this.print = structuredClone(next);
+        return structuredClone(this.print);
+      }
+      case 'list_printers':
+        return structuredClone(this.printers);
+      case 'print_jobs':
+        return structuredClone([...this.jobs].reverse().slice(0, Number(a.limit ?? 100)));
+      case 'order_print_jobs':
+        return structuredClone(
+          this.jobs.filter((j) => j.key.type === 'order' && j.key.number === s('number')).reverse(),
+        );
+      case 'retry_print_job':
+        return this.retry(Number(a.id), a.printer as string | undefined);
+      case 'print_order_documents': {
+        const key: DocumentKey = { type: 'order', number: s('number') };
+        return [this.enqueue('invoice', key), this.enqueue('label', key)].map((j) => this.send(j));
+      }
+      case 'print_document':
+        return this.send(this.enqueue(a.kind as DocumentKind, a.key as DocumentKey));
+      case 'preview_document':
+        return this.preview(
+          a.kind as DocumentKind,
+          a.key as DocumentKey,
+          a.settings as DocumentSettings | undefined,
+        );
+      case 'seller':
+        return { ...this.seller };
+      case 'save_seller':
+        return this.saveSeller(a.seller as Seller);
       default:
         fail('ipc', `command ${cmd} not found`);
     }

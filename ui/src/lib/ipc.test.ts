@@ -164,6 +164,103 @@ describe('ipc', () => {
     });
   });
 
+  it('sends every printing command by its name with the arguments of docs/IPC.md', async () => {
+    const r = record();
+    mockIPC(r.handler(() => null));
+    const doc = {
+      printer: null,
+      paper: 'label_100x150',
+      format: 'zpl',
+      dpi: '300',
+      lang: 'en',
+    } as const;
+    const settings = {
+      auto_print: true,
+      invoice: { ...doc, printer: 'VirtualPDF', paper: 'a4', format: 'pdf' },
+      packing_slip: { ...doc, paper: 'a5', format: 'pdf' },
+      label: doc,
+      pick_list: { ...doc, paper: 'a4', format: 'pdf' },
+      manifest: { ...doc, paper: 'a4', format: 'pdf' },
+    } as const;
+    const seller = {
+      name: 'ООО «Пакбенч»',
+      address: 'Казань',
+      phone: '',
+      email: '',
+      inn: '1655123456',
+      kpp: '165501001',
+      bank_name: '',
+      bik: '049205999',
+      account: '40702810900000012345',
+      corr_account: '30101810000000000999',
+    };
+    await ipc.printSettings();
+    await ipc.savePrintSettings(settings);
+    await ipc.listPrinters();
+    await ipc.printJobs();
+    await ipc.printJobs(20);
+    await ipc.orderPrintJobs('1001');
+    await ipc.retryPrintJob(7);
+    await ipc.retryPrintJob(7, 'Zebra_ZD420');
+    await ipc.printOrderDocuments('1001');
+    await ipc.printDocument('pick_list', { type: 'pick_list', id: 3 });
+    await ipc.previewDocument('invoice', { type: 'order', number: '1001' });
+    await ipc.previewDocument(
+      'manifest',
+      { type: 'manifest', carrier: 'СДЭК', date: '2026-11-22' },
+      settings.manifest,
+    );
+    await ipc.seller();
+    await ipc.saveSeller(seller);
+    const withArgs = r.calls.map((c) => [c.cmd, c.args]);
+    expect(withArgs.map(([cmd]) => cmd)).toEqual([
+      'print_settings',
+      'save_print_settings',
+      'list_printers',
+      'print_jobs',
+      'print_jobs',
+      'order_print_jobs',
+      'retry_print_job',
+      'retry_print_job',
+      'print_order_documents',
+      'print_document',
+      'preview_document',
+      'preview_document',
+      'seller',
+      'save_seller',
+    ]);
+    const args = (i: number) => r.calls[i]!.args;
+    expect(args(1), 'settings go whole, under "settings"').toEqual({ settings });
+    expect(args(3), 'no limit: the backend default (100)').toEqual({});
+    expect(args(4)).toEqual({ limit: 20 });
+    expect(args(5)).toEqual({ number: '1001' });
+    expect(args(6), 'same printer: no printer argument').toEqual({ id: 7 });
+    expect(args(7)).toEqual({ id: 7, printer: 'Zebra_ZD420' });
+    expect(args(8)).toEqual({ number: '1001' });
+    expect(args(9), 'the key is tagged by "type", as serde writes it').toEqual({
+      kind: 'pick_list',
+      key: { type: 'pick_list', id: 3 },
+    });
+    expect(args(10), "no settings: the station's own").toEqual({
+      kind: 'invoice',
+      key: { type: 'order', number: '1001' },
+    });
+    expect(args(11)).toEqual({
+      kind: 'manifest',
+      key: { type: 'manifest', carrier: 'СДЭК', date: '2026-11-22' },
+      settings: settings.manifest,
+    });
+    expect(args(13), 'the seller goes under "seller"').toEqual({ seller });
+  });
+
+  it('turns a refused seller change into a forbidden IpcError the settings screen can name', async () => {
+    mockIPC(() => {
+      throw { code: 'forbidden', message: 'changing the seller needs a supervisor' };
+    });
+    const err = await ipc.saveSeller({} as never).catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: 'forbidden' });
+  });
+
   it('falls back to the in-browser fake backend outside Tauri', async () => {
     expect(ipc.inTauri(), 'no mock installed: a plain browser').toBe(false);
     const info = await ipc.appInfo();

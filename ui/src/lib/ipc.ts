@@ -8,6 +8,10 @@ import type {
   AppInfo,
   DbTest,
   DemoSummary,
+  DocumentKey,
+  DocumentKind,
+  DocumentPreview,
+  DocumentSettings,
   ErrorCode,
   ListOrdersArgs,
   OrderDetail,
@@ -16,7 +20,11 @@ import type {
   PickList,
   PickListSummary,
   PickScanResult,
+  PrintJob,
+  Printer,
+  PrintSettings,
   ScanResult,
+  Seller,
   Settings,
   StatusCount,
   UndoResult,
@@ -127,6 +135,30 @@ export const getSettings = () => call<Settings>('get_settings');
 export const saveSettings = (settings: Settings) => call<AppInfo>('save_settings', { settings });
 export const testDatabase = (database: string) => call<DbTest>('test_database', { database });
 
+// Documents and printing.
+export const printSettings = () => call<PrintSettings>('print_settings');
+export const savePrintSettings = (settings: PrintSettings) =>
+  call<PrintSettings>('save_print_settings', { settings });
+export const listPrinters = () => call<Printer[]>('list_printers');
+export const printJobs = (limit?: number) => call<PrintJob[]>('print_jobs', { limit });
+export const orderPrintJobs = (number: string) => call<PrintJob[]>('order_print_jobs', { number });
+/** A failed job again, or a sent one reprinted; `printer` sends it elsewhere. */
+export const retryPrintJob = (id: number, printer?: string) =>
+  call<PrintJob>('retry_print_job', { id, printer });
+/** The order's invoice and label again ("Print again F8"), whatever auto-print says. */
+export const printOrderDocuments = (number: string) =>
+  call<PrintJob[]>('print_order_documents', { number });
+export const printDocument = (kind: DocumentKind, key: DocumentKey) =>
+  call<PrintJob>('print_document', { kind, key });
+/** `settings` previews a choice not saved yet; without it, the station's own. */
+export const previewDocument = (
+  kind: DocumentKind,
+  key: DocumentKey,
+  settings?: DocumentSettings,
+) => call<DocumentPreview>('preview_document', { kind, key, settings });
+export const seller = () => call<Seller>('seller');
+export const saveSeller = (next: Seller) => call<Seller>('save_seller', { seller: next });
+
 /** Calls `cb` on every `orders-changed` event; resolves to an unsubscribe. */
 export async function onOrdersChanged(cb: (e: OrdersChanged) => void): Promise<() => void> {
   if (inTauri()) {
@@ -162,6 +194,17 @@ export const ipc = {
   getSettings,
   saveSettings,
   testDatabase,
+  printSettings,
+  savePrintSettings,
+  listPrinters,
+  printJobs,
+  orderPrintJobs,
+  retryPrintJob,
+  printOrderDocuments,
+  printDocument,
+  previewDocument,
+  seller,
+  saveSeller,
   onOrdersChanged,
 };
 

@@ -2,7 +2,14 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { playBad, playDone, playGood } from './sound';
 import { handleScans, modalOpen, openModal, routeScan, typingInField } from './scan-router';
 import { invoke as fakeInvoke } from './fake-backend';
-import type { AppInfo, OrderDetail, ScanResult } from './types';
+import type {
+  AppInfo,
+  DocumentPreview,
+  OrderDetail,
+  PrintJob,
+  PrintSettings,
+  ScanResult,
+} from './types';
 
 describe('sounds', () => {
   it('do nothing, quietly, where there is no audio', () => {
@@ -102,5 +109,78 @@ describe('the in-browser fake backend', () => {
       tracking: 'T-1',
     })) as OrderDetail;
     expect(shipped).toMatchObject({ status: 'shipped', carrier: 'СДЭК', tracking_number: 'T-1' });
+  });
+});
+
+describe('printing in the in-browser fake backend', () => {
+  it('prints the invoice and label after packing, as the shell does with auto-print on', async () => {
+    const codes = (await import('./fake-backend')).demoBarcodes();
+    const order = (await fakeInvoke('claim_order', { number: '1004' })) as OrderDetail;
+    let n = 0;
+    for (const line of order.lines) {
+      const code = codes.find((c) => c.sku === line.sku)!.barcode;
+      for (let i = 0; i < line.quantity; i++) {
+        await fakeInvoke('record_scan', { number: '1004', code, scanId: `p-${++n}` });
+      }
+    }
+    await fakeInvoke('finish_packing', { number: '1004' });
+    const queued = (await fakeInvoke('order_print_jobs', { number: '1004' })) as PrintJob[];
+    expect(
+      queued.map((j) => [j.kind, j.status]),
+      'queued at once, newest first',
+    ).toEqual([
+      ['label', 'queued'],
+      ['invoice', 'queued'],
+    ]);
+    await vi.waitFor(
+      async () => {
+        const jobs = (await fakeInvoke('order_print_jobs', { number: '1004' })) as PrintJob[];
+        expect(jobs.map((j) => [j.kind, j.status])).toEqual([
+          ['label', 'failed'],
+          ['invoice', 'sent'],
+        ]);
+      },
+      { timeout: 4000 },
+    );
+    const [label] = (await fakeInvoke('order_print_jobs', { number: '1004' })) as PrintJob[];
+    expect(label!.message, 'the demo label printer is out of labels').toContain('stopped');
+    const again = (await fakeInvoke('retry_print_job', {
+      id: label!.id,
+      printer: 'VirtualPDF',
+    })) as PrintJob;
+    expect(again).toMatchObject({ status: 'sent', printer: 'VirtualPDF', attempts: 2 });
+  });
+
+  it('refuses settings a document cannot take, and keeps good ones', async () => {
+    const s = (await fakeInvoke('print_settings', {})) as PrintSettings;
+    await expect(
+      fakeInvoke('save_print_settings', {
+        settings: { ...s, invoice: { ...s.invoice, paper: 'a5' } },
+      }),
+    ).rejects.toMatchObject({ code: 'invalid' });
+    const saved = (await fakeInvoke('save_print_settings', {
+      settings: { ...s, packing_slip: { ...s.packing_slip, printer: 'VirtualPDF' } },
+    })) as PrintSettings;
+    expect(saved.packing_slip.printer).toBe('VirtualPDF');
+  });
+
+  it('draws a preview as page pictures, with the ZPL of a thermal label', async () => {
+    const p = (await fakeInvoke('preview_document', {
+      kind: 'label',
+      key: { type: 'order', number: '1002' },
+    })) as DocumentPreview;
+    expect(p.pages[0]).toMatch(/^data:image\/svg\+xml/);
+    expect(p.page_count).toBe(1);
+    expect(p.zpl).toContain('^XA');
+    await expect(
+      fakeInvoke('preview_document', { kind: 'invoice', key: { type: 'order', number: '99' } }),
+    ).rejects.toMatchObject({ code: 'not_found' });
+  });
+
+  it("keeps the seller's details from a packer", async () => {
+    const seller = await fakeInvoke('seller', {});
+    await expect(fakeInvoke('save_seller', { seller })).rejects.toMatchObject({
+      code: 'forbidden',
+    });
   });
 });

@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { IpcError } from './ipc';
 import { PackingStation, type PackingIpc } from './packing';
-import type { LineRow, OrderDetail, ScanResult } from './types';
+import type { LineRow, OrderDetail, PrintJob, PrintSettings, ScanResult } from './types';
 
 function line(id: number, sku: string, quantity: number, packed = 0): LineRow {
   return {
@@ -70,6 +70,52 @@ function accepted(lineId: number, sku: string, packed: number, ordered: number, 
   } as ScanResult;
 }
 
+function job(
+  id: number,
+  kind: PrintJob['kind'],
+  status: PrintJob['status'],
+  printer: string | null = 'VirtualPDF',
+  message = '',
+  number = '1001',
+): PrintJob {
+  return {
+    id,
+    kind,
+    key: { type: 'order', number },
+    format: 'pdf',
+    paper: kind === 'label' ? 'label_4x6' : 'a4',
+    dpi: '203',
+    lang: 'ru',
+    printer,
+    status,
+    message,
+    cups_job: status === 'sent' ? `${printer}-${id}` : null,
+    attempts: status === 'queued' ? 0 : 1,
+    created_at: '2026-11-22T10:00:00Z',
+    updated_at: '2026-11-22T10:00:01Z',
+    station: 'Станция 2',
+    user: 'Анна',
+  };
+}
+
+function printSettings(labelPrinter: string | null): PrintSettings {
+  const doc = (paper: 'a4' | 'label_4x6', printer: string | null) => ({
+    printer,
+    paper,
+    format: 'pdf' as const,
+    dpi: '203' as const,
+    lang: 'ru' as const,
+  });
+  return {
+    auto_print: true,
+    invoice: doc('a4', 'VirtualPDF'),
+    packing_slip: doc('a4', null),
+    label: doc('label_4x6', labelPrinter),
+    pick_list: doc('a4', null),
+    manifest: doc('a4', null),
+  };
+}
+
 function fakeIpc(overrides: Partial<PackingIpc> = {}) {
   const ipc = {
     claimOrder: vi.fn(async (n: string) => order(n)),
@@ -88,6 +134,15 @@ function fakeIpc(overrides: Partial<PackingIpc> = {}) {
       tracking_number: tracking,
     })),
     carriers: vi.fn(async () => ['Почта России', 'СДЭК', 'Boxberry']),
+    orderPrintJobs: vi.fn(async (): Promise<PrintJob[]> => []),
+    printOrderDocuments: vi.fn(async (n: string): Promise<PrintJob[]> => [
+      job(11, 'invoice', 'sent', 'VirtualPDF', 'sent to VirtualPDF as VirtualPDF-11', n),
+      job(12, 'label', 'sent', 'Zebra', 'sent to Zebra as Zebra-12', n),
+    ]),
+    retryPrintJob: vi.fn(async (id: number, printer?: string) =>
+      job(id, 'label', 'sent', printer ?? 'Zebra', 'sent'),
+    ),
+    printSettings: vi.fn(async () => printSettings('Zebra')),
     ...overrides,
   };
   return ipc as typeof ipc & PackingIpc;
@@ -380,5 +435,170 @@ describe('the packing station', () => {
     vi.mocked(ipc.orderDetail).mockResolvedValue(changed);
     station.ordersChanged(['1001']);
     await vi.waitFor(() => expect(station.state.order?.comment).toBe('новый комментарий'));
+  });
+});
+
+describe('printing at the packing station', () => {
+  async function handedOver(ipc: PackingIpc) {
+    vi.mocked(ipc.recordScan).mockResolvedValue(accepted(2, 'PB-0002', 1, 1, true));
+    const made = await opened(ipc, true);
+    await made.station.scan('x');
+    expect(made.station.state.phase).toBe('handover');
+    return made;
+  }
+
+  it('prints the invoice and the label again with F8 and shows how each went', async () => {
+    const ipc = fakeIpc();
+    const { station, sound } = await handedOver(ipc);
+    sound.mockClear();
+    await station.printAgain();
+    expect(ipc.printOrderDocuments).toHaveBeenCalledWith('1001');
+    expect(
+      station.state.prints.map((j) => [j.kind, j.status]),
+      'both jobs in the strip, newest first',
+    ).toEqual([
+      ['label', 'sent'],
+      ['invoice', 'sent'],
+    ]);
+    expect(station.state.printing).toBe(false);
+    expect(sound, 'nothing went wrong: no alarm').not.toHaveBeenCalled();
+  });
+
+  it('never makes a scan wait for a slow printer', async () => {
+    let answer: (jobs: PrintJob[]) => void = () => {};
+    const ipc = fakeIpc({
+      printOrderDocuments: vi.fn(() => new Promise<PrintJob[]>((r) => (answer = r))),
+      recordScan: vi.fn(async () => accepted(1, 'PB-0001', 1, 2)),
+    });
+    const { station } = await opened(ipc);
+    const printing = station.printAgain();
+    expect(station.state.printing, 'the print is on its way').toBe(true);
+    await station.scan('mug');
+    expect(ipc.recordScan, 'the scan went through meanwhile').toHaveBeenCalledTimes(1);
+    expect(station.state.order?.lines[0]?.packed).toBe(1);
+    answer([job(11, 'invoice', 'sent')]);
+    await printing;
+    expect(station.state.printing).toBe(false);
+    expect(station.state.prints.map((j) => j.id)).toEqual([11]);
+  });
+
+  it('shows a failed auto-print arriving as orders-changed, loudly, and still ships', async () => {
+    const ipc = fakeIpc();
+    vi.mocked(ipc.orderPrintJobs).mockResolvedValue([
+      job(2, 'label', 'queued', 'Zebra'),
+      job(1, 'invoice', 'queued', 'VirtualPDF'),
+    ]);
+    const { station, sound } = await handedOver(ipc);
+    await vi.waitFor(() => expect(station.state.prints).toHaveLength(2));
+    sound.mockClear();
+    vi.mocked(ipc.orderPrintJobs).mockResolvedValue([
+      job(2, 'label', 'failed', 'Zebra', 'printer Zebra is stopped: out of labels'),
+      job(1, 'invoice', 'sent', 'VirtualPDF', 'sent to VirtualPDF as VirtualPDF-1'),
+    ]);
+    station.ordersChanged(['1001']);
+    await vi.waitFor(() => expect(station.state.prints[0]?.status).toBe('failed'));
+    expect(sound, 'a failed print sounds like a refusal').toHaveBeenCalledWith('bad');
+    expect(station.state.banner?.outcome, 'the scan banner is left alone').toBe('finished');
+    const asked = vi.mocked(ipc.orderPrintJobs).mock.calls.length;
+    station.ordersChanged(['1001']);
+    await vi.waitFor(() => expect(ipc.orderPrintJobs).toHaveBeenCalledTimes(asked + 1));
+    expect(sound, 'the same failure sounds once').toHaveBeenCalledTimes(1);
+    await station.scan('80012345678901');
+    expect(ipc.shipOrder, 'a failed label does not block the hand-over').toHaveBeenCalled();
+    expect(station.state.prints, "the shipped order's jobs leave with it").toEqual([]);
+  });
+
+  it('does not ask for print jobs on every scan while packing with nothing printed', async () => {
+    const ipc = fakeIpc();
+    const { station } = await opened(ipc);
+    await vi.waitFor(() => expect(ipc.orderPrintJobs).toHaveBeenCalledTimes(1));
+    station.ordersChanged(['1001']);
+    station.ordersChanged(['1002']);
+    await Promise.resolve();
+    expect(ipc.orderPrintJobs, 'only the look when the order opened').toHaveBeenCalledTimes(1);
+  });
+
+  it('retries a failed job on its own printer, and a waiting one on the printer chosen since', async () => {
+    const ipc = fakeIpc();
+    vi.mocked(ipc.orderPrintJobs).mockResolvedValue([
+      job(2, 'label', 'queued', null, 'no printer is chosen for the label'),
+      job(1, 'invoice', 'failed', 'VirtualPDF', 'lp: printer stopped'),
+    ]);
+    const { station } = await handedOver(ipc);
+    await vi.waitFor(() => expect(station.state.prints).toHaveLength(2));
+    await station.retryPrint(1);
+    expect(ipc.retryPrintJob).toHaveBeenLastCalledWith(1, undefined);
+    await station.retryPrint(2);
+    expect(ipc.printSettings).toHaveBeenCalled();
+    expect(ipc.retryPrintJob, "the station's label printer").toHaveBeenLastCalledWith(2, 'Zebra');
+    expect(station.state.prints.find((j) => j.id === 2)?.status).toBe('sent');
+  });
+
+  it('sounds when a retry fails again: the packer pressed it and must hear the answer', async () => {
+    const ipc = fakeIpc({
+      retryPrintJob: vi.fn(async (id: number) =>
+        job(id, 'label', 'failed', 'Zebra', 'still out of labels'),
+      ),
+    });
+    vi.mocked(ipc.orderPrintJobs).mockResolvedValue([
+      job(2, 'label', 'failed', 'Zebra', 'out of labels'),
+    ]);
+    const { station, sound } = await handedOver(ipc);
+    await vi.waitFor(() => expect(station.state.prints).toHaveLength(1));
+    sound.mockClear();
+    await station.retryPrint(2);
+    expect(station.state.prints[0]?.message).toBe('still out of labels');
+    expect(sound).toHaveBeenCalledWith('bad');
+  });
+
+  it('says why a print request was refused, without covering the scan banner', async () => {
+    const ipc = fakeIpc({
+      printOrderDocuments: vi.fn(async () => {
+        throw new IpcError('unavailable', 'database is locked');
+      }),
+    });
+    const { station, sound } = await handedOver(ipc);
+    await station.printAgain();
+    expect(station.state.printError).toMatchObject({
+      key: 'print.error',
+      params: { error: { key: 'error.unavailable' }, message: 'database is locked' },
+    });
+    expect(station.state.banner?.outcome).toBe('finished');
+    expect(sound).toHaveBeenLastCalledWith('bad');
+  });
+
+  it("drops a late answer about the last order's jobs", async () => {
+    let late: (jobs: PrintJob[]) => void = () => {};
+    const ipc = fakeIpc({
+      orderPrintJobs: vi.fn(
+        (n: string) =>
+          new Promise<PrintJob[]>((resolve) => {
+            if (n === '1001') late = resolve;
+            else resolve([job(5, 'invoice', 'sent', 'VirtualPDF', '', n)]);
+          }),
+      ),
+      recordScan: vi.fn(
+        async () =>
+          ({
+            outcome: 'unknown_barcode',
+            code: '1002',
+            scan_id: 'x',
+            duplicate: false,
+            message: '',
+          }) as ScanResult,
+      ),
+      findOrder: vi.fn(async () => '1002'),
+    });
+    const { station } = await opened(ipc);
+    await station.scan('1002');
+    await vi.waitFor(() => expect(station.state.prints.map((j) => j.id)).toEqual([5]));
+    late([job(9, 'label', 'failed', 'Zebra', 'stopped', '1001')]);
+    await Promise.resolve();
+    await Promise.resolve();
+    expect(station.state.order?.number).toBe('1002');
+    expect(
+      station.state.prints.map((j) => j.id),
+      "1001's jobs stay out of 1002's strip",
+    ).toEqual([5]);
   });
 });

@@ -9,8 +9,9 @@ import type { Ipc } from './ipc';
 import { IpcError, toIpcError } from './ipc';
 import type { Msg } from './i18n';
 import { errorKey, statusKey } from './i18n';
+import { mergeJobs, newlyFailed, retryPrinter } from './printing';
 import type { SoundKind } from './sound';
-import type { LineRow, OrderDetail, ScanResult } from './types';
+import type { LineRow, OrderDetail, PrintJob, ScanResult } from './types';
 
 export type Tone = 'good' | 'bad' | 'info' | 'done';
 
@@ -43,6 +44,12 @@ export interface PackingState {
   /** Scans and actions waiting or running. */
   pending: number;
   lastShipped: { number: string; carrier: string; tracking: string } | null;
+  /** The open order's print jobs, newest first (order_print_jobs). */
+  prints: PrintJob[];
+  /** A print request (F8, Retry) is on its way. */
+  printing: boolean;
+  /** Why the last print request itself failed (not a printer's failure). */
+  printError: Msg | null;
 }
 
 export type PackingIpc = Pick<
@@ -56,6 +63,10 @@ export type PackingIpc = Pick<
   | 'releaseClaim'
   | 'shipOrder'
   | 'carriers'
+  | 'orderPrintJobs'
+  | 'printOrderDocuments'
+  | 'retryPrintJob'
+  | 'printSettings'
 >;
 
 export interface PackingDeps {
@@ -92,6 +103,10 @@ export class PackingStation implements Readable<PackingState> {
   // Bumped by every change made from a scan or action; a background refresh
   // that started before such a change is stale and is dropped.
   private changeSeq = 0;
+  // The order the shown print jobs were fetched for (null: not yet), and a
+  // counter that drops print answers overtaken by newer ones.
+  private printsOf: string | null = null;
+  private printSeq = 0;
 
   constructor(deps: PackingDeps) {
     this.deps = deps;
@@ -105,6 +120,9 @@ export class PackingStation implements Readable<PackingState> {
       carrier: null,
       pending: 0,
       lastShipped: null,
+      prints: [],
+      printing: false,
+      printError: null,
     };
     this.store = writable(this.s);
   }
@@ -117,8 +135,17 @@ export class PackingStation implements Readable<PackingState> {
   }
 
   private set(patch: Partial<PackingState>) {
+    const before = this.s.order?.number ?? null;
     this.s = { ...this.s, ...patch };
+    const after = this.s.order?.number ?? null;
+    // Another order (or none): its print jobs replace the last one's.
+    if (before !== after) {
+      this.printsOf = null;
+      this.printSeq++;
+      this.s = { ...this.s, prints: [], printError: null };
+    }
     this.store.set(this.s);
+    if (before !== after && after) void this.refreshPrints();
   }
 
   private banner(tone: Tone, outcome: string, msg: Msg, code?: string, lineId?: number) {
@@ -231,9 +258,93 @@ export class PackingStation implements Readable<PackingState> {
   /** `orders-changed`: refresh the open order if it is among them. */
   ordersChanged(numbers: string[]) {
     const order = this.s.order;
-    if (order && numbers.includes(order.number) && this.s.pending === 0) {
-      this.refreshInBackground();
+    if (!order || !numbers.includes(order.number)) return;
+    if (this.s.pending === 0) this.refreshInBackground();
+    // Auto-print's outcome arrives this way, seconds after the finish. While
+    // packing with nothing printed there is nothing to follow, so the scans'
+    // own changes do not each cost a query.
+    if (this.s.phase === 'handover' || this.s.prints.length > 0 || this.s.printing) {
+      void this.refreshPrints();
     }
+  }
+
+  // ---- printing: beside the scan queue, never in it -------------------
+  //
+  // A print can wait seconds for lp; packing and the hand-over must not.
+
+  /** "Print again" (F8): the open order's invoice and label, now. */
+  async printAgain(): Promise<void> {
+    const order = this.s.order;
+    if (!order || this.s.printing) return;
+    await this.printRequest(order.number, () => this.deps.ipc.printOrderDocuments(order.number));
+  }
+
+  /** Sends one of the open order's jobs again (a failed one, usually). */
+  async retryPrint(id: number, printer?: string): Promise<void> {
+    const order = this.s.order;
+    const job = this.s.prints.find((j) => j.id === id);
+    if (!order || !job) return;
+    await this.printRequest(order.number, async () => {
+      let target = printer;
+      // A job that waits for a printer goes to the one chosen since.
+      if (!target && !job.printer) {
+        target = retryPrinter(job, await this.deps.ipc.printSettings().catch(() => null));
+      }
+      return [await this.deps.ipc.retryPrintJob(id, target)];
+    });
+  }
+
+  private async printRequest(number: string, request: () => Promise<PrintJob[]>) {
+    this.set({ printing: true, printError: null });
+    try {
+      const jobs = await request();
+      if (this.s.order?.number !== number) return;
+      this.printSeq++;
+      this.applyPrints(mergeJobs(this.s.prints, jobs), jobs);
+    } catch (e) {
+      if (this.s.order?.number !== number) return;
+      const err = toIpcError(e);
+      this.set({
+        printError: {
+          key: 'print.error',
+          params: { error: { key: errorKey(err.code) }, message: err.message },
+        },
+      });
+      this.deps.sound?.('bad');
+    } finally {
+      this.set({ printing: false });
+    }
+  }
+
+  /** Fetches the open order's print jobs; a late answer is dropped. */
+  async refreshPrints(): Promise<void> {
+    const number = this.s.order?.number;
+    if (!number) return;
+    const seq = ++this.printSeq;
+    try {
+      const jobs = await this.deps.ipc.orderPrintJobs(number);
+      if (seq !== this.printSeq || this.s.order?.number !== number) return;
+      this.applyPrints(jobs);
+    } catch (e) {
+      // The last known jobs stay; the next change tries again.
+      if (!(e instanceof IpcError)) console.warn('print jobs refresh failed', e);
+    }
+  }
+
+  // A print that fails while the order is open sounds like a refusal: the
+  // packer may be looking at the courier, not the screen. Failures already
+  // there when the order opened are shown, not sounded again; the answer to
+  // a request (`answered`) is always news.
+  private applyPrints(jobs: PrintJob[], answered?: PrintJob[]) {
+    const number = this.s.order?.number ?? null;
+    const fresh = answered
+      ? answered.filter((j) => j.status === 'failed')
+      : this.printsOf === number
+        ? newlyFailed(this.s.prints, jobs)
+        : [];
+    this.printsOf = number;
+    this.set({ prints: jobs });
+    if (fresh.length > 0) this.deps.sound?.('bad');
   }
 
   /** Forget the last banner (e.g. when coming back to the screen). */
@@ -448,6 +559,8 @@ export class PackingStation implements Readable<PackingState> {
     this.set({ order: detail, phase: phaseOf(detail) });
     if (phaseOf(detail) === 'handover') await this.prepareHandover(detail);
     this.banner('done', 'finished', { key: 'scan.finished', params: { number } });
+    // Auto-print has started in the background: show its jobs as they come.
+    void this.refreshPrints();
   }
 
   private async prepareHandover(order: OrderDetail) {

@@ -249,6 +249,115 @@ export type PickOutcome =
 
 export type PickScanResult = PickOutcome & { code: string; message: string };
 
+// ---- Documents and printing (issue 4) ---------------------------------
+
+export type DocumentKind = 'invoice' | 'packing_slip' | 'label' | 'pick_list' | 'manifest';
+
+export const DOCUMENT_KINDS: readonly DocumentKind[] = [
+  'invoice',
+  'packing_slip',
+  'label',
+  'pick_list',
+  'manifest',
+];
+
+/** zpl: labels only */
+export type DocFormat = 'pdf' | 'zpl';
+/** a5: packing slip only; labels: label paper only */
+export type Paper = 'a4' | 'a5' | 'label_4x6' | 'label_100x150';
+/** used by zpl */
+export type Dpi = '203' | '300';
+/** the document's language */
+export type Lang = 'ru' | 'en';
+
+export interface DocumentSettings {
+  /** CUPS queue; null = jobs wait in the queue */
+  printer: string | null;
+  paper: Paper;
+  format: DocFormat;
+  dpi: Dpi;
+  lang: Lang;
+}
+
+export interface PrintSettings {
+  /** invoice + label when packing finishes */
+  auto_print: boolean;
+  invoice: DocumentSettings;
+  packing_slip: DocumentSettings;
+  label: DocumentSettings;
+  pick_list: DocumentSettings;
+  manifest: DocumentSettings;
+}
+
+export type DocumentKey =
+  /** invoice, packing_slip, label */
+  | { type: 'order'; number: string }
+  /** pick_list */
+  | { type: 'pick_list'; id: number }
+  /** manifest; date is YYYY-MM-DD */
+  | { type: 'manifest'; carrier: string; date: string };
+
+export type PrintStatus = 'queued' | 'sent' | 'failed';
+
+export const PRINT_STATUSES: readonly PrintStatus[] = ['queued', 'sent', 'failed'];
+
+export interface PrintJob {
+  id: number;
+  kind: DocumentKind;
+  key: DocumentKey;
+  format: DocFormat;
+  paper: Paper;
+  dpi: Dpi;
+  lang: Lang;
+  printer: string | null;
+  status: PrintStatus;
+  /** failed: the printer's or lp's words; sent: "sent to X as X-12"; queued: why it waits */
+  message: string;
+  cups_job: string | null;
+  attempts: number;
+  created_at: string;
+  updated_at: string;
+  station: string;
+  user: string;
+}
+
+export type PrinterState = 'idle' | 'printing' | 'stopped' | 'unknown';
+
+export interface Printer {
+  name: string;
+  state: PrinterState;
+  message: string;
+  is_default: boolean;
+}
+
+export interface DocumentPreview {
+  kind: DocumentKind;
+  format: DocFormat;
+  paper: Paper;
+  /** size of what the printer receives */
+  bytes: number;
+  /** "data:image/png;base64,..." one per page, at most 10 */
+  pages: string[];
+  page_count: number;
+  /** the ZPL text when format = zpl (the images then show the same label as PDF) */
+  zpl: string | null;
+  /** "invoice-1001.pdf" */
+  file_name: string;
+}
+
+export interface Seller {
+  name: string;
+  address: string;
+  phone: string;
+  email: string;
+  inn: string;
+  kpp: string;
+  bank_name: string;
+  bik: string;
+  account: string;
+  corr_account: string;
+}
+
 export const ERROR_CODES = [
   'not_found',
   'invalid_transition',
