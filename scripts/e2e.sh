@@ -5,6 +5,8 @@
 #   scripts/e2e.sh                       build what is stale, run, report
 #   E2E_UPDATE_DOCS=1 scripts/e2e.sh     also copy the screenshots to
 #                                        docs/screenshots/ (for the README)
+#   E2E_ONLY=printing scripts/e2e.sh     the first-run scenario and those
+#                                        whose name contains "printing"
 #   E2E_PROFILE=release scripts/e2e.sh   test the optimised build (what a
 #                                        user runs; the figures for
 #                                        BENCHMARKS.md); default: debug

@@ -836,7 +836,217 @@ test('speed: scan to screen over 120 scans, start-up and memory (reported, not a
   perf.memory_fresh_start = memory();
 });
 
+const PDF_PRINTER = process.env.PACKBENCH_TEST_PRINTER || 'VirtualPDF';
+const STOPPED_PRINTER = process.env.PACKBENCH_TEST_STOPPED_PRINTER || 'PackbenchStopped';
+const PDF_DIR = process.env.PACKBENCH_TEST_PDF_DIR || path.join(process.env.HOME || '/root', 'PDF');
+
+/** The complete PDF cups-pdf wrote for a job whose title contains `title`. */
+async function printedPdf(title) {
+  return waitFor(
+    `a PDF titled ${title} in ${PDF_DIR} (cups-pdf's folder)`,
+    () => {
+      let names = [];
+      try {
+        names = fs.readdirSync(PDF_DIR);
+      } catch {
+        return null;
+      }
+      const name = names.find((n) => n.includes(title) && n.endsWith('.pdf'));
+      if (!name) return null;
+      const file = path.join(PDF_DIR, name);
+      return fs.readFileSync(file).includes('%%EOF') ? file : null;
+    },
+    30_000,
+  );
+}
+/** Page size in points ("288 x 432") as pdfinfo reads it. */
+function pageSize(file) {
+  const info = execFileSync('pdfinfo', [file], { encoding: 'utf8' });
+  const m = info.match(/Page size:\s+([\d.]+) x ([\d.]+) pts/);
+  return m ? `${Math.round(Number(m[1]))} x ${Math.round(Number(m[2]))}` : info;
+}
+/** The job titles the app gives CUPS (core PrintJob::title). */
+const jobTitle = (kind, number, id) => `packbench-${kind}-${number}-job${id}-`;
+
+/** Presses a button from the keyboard (focus, Space), as a packer with a
+ *  scanner in one hand does. For buttons far down a scrolled screen:
+ *  WebKitWebDriver's pointer click there focuses the button but its
+ *  pointer events miss it (seen on the printing settings' Save). */
+async function pressButton(testid) {
+  const found = await browser.execute((q) => {
+    const el = document.querySelector(q);
+    if (!el || el.disabled) return false;
+    el.scrollIntoView({ block: 'center' });
+    el.focus();
+    return document.activeElement === el;
+  }, sel(testid));
+  check(found, `${testid} is on screen and enabled`);
+  await press(Key.Space);
+}
+
+/** Chooses an option as a user's pick does (value set, change fired).
+ *  WebDriver's own select opens WebKitGTK's native pop-up menu, which then
+ *  swallows the next click. */
+async function selectValue(testid, value) {
+  const found = await browser.execute(
+    (q, v) => {
+      const el = document.querySelector(q);
+      if (!el || ![...el.options].some((o) => o.value === v)) return false;
+      el.value = v;
+      el.dispatchEvent(new Event('input', { bubbles: true }));
+      el.dispatchEvent(new Event('change', { bubbles: true }));
+      return true;
+    },
+    sel(testid),
+    value,
+  );
+  check(found, `${testid} offers ${value}`);
+  await waitFor(`${testid} = ${value}`, () => browser.execute((q) => document.querySelector(q)?.value, sel(testid)).then((v) => v === value));
+}
+
+/** The preview's first page as the window shows it: a PNG drawn from the
+ *  PDF, kept in artifacts/e2e/ as `name`.png; returns what zbarimg reads on it. */
+async function previewShown(name) {
+  await waitExists('preview-page-1', 20_000);
+  await waitFor('the preview page decoded', () => browser.execute((q) => document.querySelector(q)?.complete && document.querySelector(q).naturalWidth > 0, sel('preview-page-1')));
+  const img = await browser.execute((q) => {
+    const el = document.querySelector(q);
+    return { w: el.naturalWidth, h: el.naturalHeight, src: el.getAttribute('src') };
+  }, sel('preview-page-1'));
+  check(img.w > 300 && img.h > 300, `the preview shows a drawn page: ${img.w}x${img.h}`);
+  const prefix = 'data:image/png;base64,';
+  eq(img.src.slice(0, prefix.length), prefix, 'the page is the PNG drawn from the PDF');
+  const file = path.join(OUT, `${name}.png`);
+  fs.writeFileSync(file, Buffer.from(img.src.slice(prefix.length), 'base64'));
+  try {
+    return execFileSync('zbarimg', ['--quiet', '--raw', file], { encoding: 'utf8' }).split('\n').filter(Boolean);
+  } catch {
+    return []; // zbarimg exits 4 when it finds no barcode
+  }
+}
+
+test('printing: printers chosen in settings, a finished pack prints invoice and label on the printer, preview, F8, a stopped printer fails with its reason', async () => {
+  await setLanguage('ru');
+  // Settings: the real CUPS printers are offered; the invoice and the label
+  // go to the cups-pdf printer.
+  await click('nav-settings');
+  await waitExists('settings-printing');
+  await waitFor(`${PDF_PRINTER} offered as a printer`, () => browser.execute((q, name) => [...document.querySelectorAll(`${q} option`)].some((o) => o.value === name), sel('settings-printer-invoice'), PDF_PRINTER), 15_000);
+  await selectValue('settings-printer-invoice', PDF_PRINTER);
+  await selectValue('settings-printer-label', PDF_PRINTER);
+  await selectValue('settings-paper-label', 'label_4x6');
+  await selectValue('settings-format-label', 'pdf');
+  await pressButton('print-settings-save');
+  await waitFor('print settings saved', async () => (await text('print-settings-message'))?.startsWith('✔'));
+  const station = JSON.parse(fs.readFileSync(process.env.PACKBENCH_CONFIG, 'utf8'));
+  eq(station.print.invoice.printer, PDF_PRINTER, 'invoice printer in station.json');
+  eq(station.print.label.printer, PDF_PRINTER, 'label printer in station.json');
+  eq(station.print.auto_print, true, 'auto-print in station.json');
+  await browser.execute((q) => document.querySelector(q)?.scrollIntoView({ block: 'start' }), sel('settings-printing'));
+  await screenshot('ru-8-settings-printing');
+
+  // The label's preview from the settings: the PNG drawn from the PDF.
+  await pressButton('settings-preview-label');
+  await waitExists('preview-dialog');
+  const sample = cliJson('orders', 'list', '--limit', '1')[0].number;
+  const onLabel = await previewShown('preview-label');
+  check(onLabel.includes(sample), `the label preview's order barcode scans as ${sample}: ${onLabel.join(', ')}`);
+  await sleep(1500);
+  await screenshot('ru-9-preview-label');
+  await click('preview-close');
+  await waitFor('preview closed', async () => !(await exists('preview-dialog')));
+
+  // Pack an order: auto-print sends the invoice and the label.
+  await click('nav-packing');
+  await waitExists('screen-packing');
+  const order = data.take((d) => d.lines.length <= 4 && d.units <= 6);
+  const number = order.number;
+  await browser.execute(() => document.activeElement?.blur());
+  await scan(number);
+  await waitOrderOpen(number);
+  await waitAttr('order-status', 'data-status', 'packing');
+  for (const line of order.lines) {
+    const code = barcodeOf(line.sku);
+    for (let i = 1; i <= line.quantity; i++) {
+      await scan(code);
+      await waitAttr(`line-${line.sku}`, 'data-packed', i);
+    }
+  }
+  await waitAttr('order-status', 'data-status', 'ready');
+  await waitAttr('screen-packing', 'data-phase', 'handover');
+  // The strip shows both documents sent, within lp's limit.
+  await waitAttr('print-item-invoice', 'data-status', 'sent', 20_000);
+  await waitAttr('print-item-label', 'data-status', 'sent', 20_000);
+  const invoiceJob = await attr('print-item-invoice', 'data-job-id');
+  const labelJob = await attr('print-item-label', 'data-job-id');
+  const invoicePdf = await printedPdf(jobTitle('invoice', number, invoiceJob));
+  const labelPdf = await printedPdf(jobTitle('label', number, labelJob));
+  eq(pageSize(invoicePdf), '595 x 842', 'the invoice printed on A4');
+  eq(pageSize(labelPdf), '288 x 432', 'the label printed on 4x6 in');
+  log(`auto-print: ${path.basename(invoicePdf)}, ${path.basename(labelPdf)}`);
+  await screenshot('ru-10-packing-printed');
+
+  // F8: print again, two new jobs on the printer.
+  await press(Key.F8);
+  await waitFor('F8 printed the invoice again', async () => {
+    const id = await attr('print-item-invoice', 'data-job-id');
+    return id !== invoiceJob && (await attr('print-item-invoice', 'data-status')) === 'sent' ? id : null;
+  }, 20_000);
+  const againJob = await attr('print-item-invoice', 'data-job-id');
+  await printedPdf(jobTitle('invoice', number, againJob));
+  const jobs = cliJson('print', 'jobs').filter((j) => j.key?.number === number);
+  eq(jobs.length, 4, `jobs of order ${number} in the queue (auto-print + F8)`);
+  check(jobs.every((j) => j.status === 'sent'), `all sent: ${jobs.map((j) => j.status).join(', ')}`);
+
+  // The print queue: reprint the label on a stopped printer, it fails with
+  // the printer's reason, and the order is not held up.
+  await click('nav-printing');
+  await waitExists('print-queue');
+  const row = `[data-testid="print-job"][data-job-id="${labelJob}"]`;
+  await waitFor(`label job ${labelJob} in the queue`, () => browser.execute((q) => !!document.querySelector(q), row));
+  await selectValue(`print-target-${labelJob}`, STOPPED_PRINTER);
+  await click(`print-retry-${labelJob}`);
+  await waitFor(`job ${labelJob} failed on ${STOPPED_PRINTER}`, () => browser.execute((q) => document.querySelector(q)?.dataset.status, row).then((st) => st === 'failed'), 20_000);
+  const message = await browser.execute((q) => document.querySelector(q)?.textContent ?? '', `${row} [data-testid="print-job-message"]`);
+  check(message.includes('out of labels'), `the stopped printer's reason is shown: ${message}`);
+  eq(orderOf(number).status, 'ready', 'the order is still ready to hand over');
+
+  // Preview on the printing screen: the order's label as ZPL settings would print it.
+  await selectValue('preview-kind', 'invoice');
+  const input = await browser.$(sel('preview-order'));
+  await input.setValue(number);
+  await click('preview-show');
+  const onInvoice = await previewShown('preview-invoice');
+  check(onInvoice.includes(number), `the invoice preview's order barcode scans as ${number}: ${onInvoice.join(', ')}`);
+  await screenshot('ru-11-print-queue');
+  await setLanguage('en');
+  await screenshot('en-11-print-queue');
+  await click('nav-settings');
+  await waitExists('settings-printing');
+  await browser.execute((q) => document.querySelector(q)?.scrollIntoView({ block: 'start' }), sel('settings-printing'));
+  await screenshot('en-8-settings-printing');
+  await setLanguage('ru');
+
+  // Hand the parcel over so the station is free again.
+  await click('nav-packing');
+  await waitExists('screen-packing');
+  await waitAttr('screen-packing', 'data-phase', 'handover');
+  await browser.execute(() => document.activeElement?.blur());
+  await sleep(150);
+  await scan(`1Z${Date.now().toString().slice(-10)}`);
+  await waitAttr('screen-packing', 'data-phase', 'idle');
+  eq(orderOf(number).status, 'shipped', `order ${number} shipped after printing`);
+});
+
 // ---- the runner -------------------------------------------------------
+
+// E2E_ONLY=text: the first-run scenario (it loads the demo) and the
+// scenarios whose name contains text; for working on one scenario.
+if (process.env.E2E_ONLY) {
+  const only = process.env.E2E_ONLY;
+  const keep = tests.filter((t, i) => i === 0 || t.name.includes(only));
+  tests.splice(0, tests.length, ...keep);
+}
 
 let passed = 0;
 let failed = 0;

@@ -277,6 +277,17 @@ const en = {
   'print.line.failed': '{doc}: failed — {message}',
   'print.line.queued': '{doc}: queued, printing…',
   'print.line.waiting': '{doc}: waiting — {message}',
+  'printerSaid.stopped': 'printer {printer} is stopped: {reason}',
+  'printerSaid.stoppedNoReason': 'printer {printer} is stopped',
+  'printerSaid.missing': 'printer {printer} does not exist',
+  'printerSaid.noPrinter':
+    'no printer is chosen for this document: choose one in Settings → Printing, then print again',
+  'printerSaid.timeout':
+    '{program} did not answer within {seconds} s: is the print server (CUPS) running?',
+  'printerSaid.noCups':
+    'CUPS is not installed ({program} is missing): install cups-client to print',
+  'printerSaid.sent': 'sent to {printer} as {job}',
+  'printerSaid.notMade': 'the document could not be made: {reason}',
   'print.noPrinter': 'none',
   'print.noPrinterOption': 'None: jobs wait in the queue',
   'print.samePrinter': 'Same printer ({printer})',
@@ -654,6 +665,16 @@ const ru: Record<MessageKey, string> = {
   'print.line.failed': '{doc}: ошибка — {message}',
   'print.line.queued': '{doc}: в очереди, печатается…',
   'print.line.waiting': '{doc}: ждёт в очереди — {message}',
+  'printerSaid.stopped': 'принтер {printer} остановлен: {reason}',
+  'printerSaid.stoppedNoReason': 'принтер {printer} остановлен',
+  'printerSaid.missing': 'принтера {printer} нет в системе',
+  'printerSaid.noPrinter':
+    'для этого документа не выбран принтер: выберите его в «Настройки → Печать» и напечатайте снова',
+  'printerSaid.timeout': '{program} не ответил за {seconds} с: работает ли сервер печати (CUPS)?',
+  'printerSaid.noCups':
+    'CUPS не установлен (нет {program}): установите cups-client, чтобы печатать',
+  'printerSaid.sent': 'отправлено на {printer} как {job}',
+  'printerSaid.notMade': 'документ не удалось сформировать: {reason}',
   'print.noPrinter': 'не выбран',
   'print.noPrinterOption': 'Не выбран: задания ждут в очереди',
   'print.samePrinter': 'Тот же принтер ({printer})',
@@ -726,7 +747,7 @@ const ru: Record<MessageKey, string> = {
   'settings.format': 'Формат',
   'settings.dpi': 'Разрешение',
   'settings.docLang': 'Язык',
-  'settings.preview': 'Предпросмотр',
+  'settings.preview': 'Просмотр',
   'settings.refreshPrinters': 'Обновить список принтеров',
   'settings.savePrint': 'Сохранить настройки печати',
   'settings.printSaved': 'Настройки печати сохранены',

@@ -124,7 +124,7 @@ describe('print jobs in words', () => {
     expect(line(job(1, 'invoice', 'sent'), 'en')).toBe('Invoice: sent to VirtualPDF');
     expect(
       line(job(2, 'label', 'failed', { message: 'printer Zebra is stopped: out of labels' })),
-    ).toBe('Этикетка: ошибка — printer Zebra is stopped: out of labels');
+    ).toBe('Этикетка: ошибка — принтер Zebra остановлен: out of labels');
     expect(line(job(2, 'label', 'failed')), 'a failure without words still says so').toBe(
       'Этикетка: ошибка — Ошибка',
     );
@@ -194,5 +194,34 @@ describe('small formats', () => {
     expect(kilobytes(1536, 'ru')).toBe('1,5');
     expect(kilobytes(10, 'en'), 'never 0 KB').toBe('0.1');
     expect(kilobytes(123_456, 'en')).toBe('121');
+  });
+});
+
+describe("the printer's words in the user's language", () => {
+  it('reads the shapes core writes and keeps anything else as it came', async () => {
+    const { printerSaidMsg } = await import('./printing');
+    const { translate } = await import('./i18n');
+    const ru = (m: string) => {
+      const said = printerSaidMsg(m);
+      return typeof said === 'string' ? said : translate('ru', said.key, said.params);
+    };
+    expect(ru('printer PackbenchStopped is stopped: out of labels')).toBe(
+      'принтер PackbenchStopped остановлен: out of labels',
+    );
+    expect(ru('printer Zebra does not exist (lpstat: Invalid destination name)')).toBe(
+      'принтера Zebra нет в системе',
+    );
+    expect(ru('lp did not answer within 5 s; is the print server (cupsd) running?')).toContain(
+      'lp не ответил за 5 с',
+    );
+    expect(
+      ru(
+        "no printer is chosen for the invoice; choose one in the station's print settings, then print it again",
+      ),
+    ).toContain('не выбран принтер');
+    expect(ru('sent to VirtualPDF as VirtualPDF-12')).toBe(
+      'отправлено на VirtualPDF как VirtualPDF-12',
+    );
+    expect(ru('paper jam in tray 2')).toBe('paper jam in tray 2');
   });
 });

@@ -110,6 +110,39 @@ export function documentMsg(kind: DocumentKind, key: DocumentKey, lang?: Languag
   }
 }
 
+/**
+ * What the printer, lp or the queue said (core writes English sentences of
+ * a few known shapes), in the user's language; anything else as it came,
+ * since it is the printer's own words.
+ */
+export function printerSaidMsg(message: string): Msg | string {
+  const text = message.trim();
+  let m: RegExpMatchArray | null;
+  if ((m = text.match(/^printer (\S+) is stopped: (.+)$/s))) {
+    return { key: 'printerSaid.stopped', params: { printer: m[1], reason: m[2] } };
+  }
+  if ((m = text.match(/^printer (\S+) is stopped$/))) {
+    return { key: 'printerSaid.stoppedNoReason', params: { printer: m[1] } };
+  }
+  if ((m = text.match(/^printer (\S+) does not exist/))) {
+    return { key: 'printerSaid.missing', params: { printer: m[1] } };
+  }
+  if (text.startsWith('no printer is chosen for the ')) return { key: 'printerSaid.noPrinter' };
+  if ((m = text.match(/^(\S+) did not answer within ([\d.]+) s/))) {
+    return { key: 'printerSaid.timeout', params: { program: m[1], seconds: m[2] } };
+  }
+  if ((m = text.match(/^(\S+) is not installed: install CUPS/))) {
+    return { key: 'printerSaid.noCups', params: { program: m[1] } };
+  }
+  if ((m = text.match(/^sent to (\S+) as (\S+)$/))) {
+    return { key: 'printerSaid.sent', params: { printer: m[1], job: m[2] } };
+  }
+  if ((m = text.match(/^the document could not be made: (.+)$/s))) {
+    return { key: 'printerSaid.notMade', params: { reason: m[1] } };
+  }
+  return text;
+}
+
 /** One line of the packing strip: "Счёт: отправлено на VirtualPDF". */
 export function jobLineMsg(job: PrintJob): Msg {
   const doc: Msg = { key: kindKey(job.kind) };
@@ -122,11 +155,14 @@ export function jobLineMsg(job: PrintJob): Msg {
     case 'failed':
       return {
         key: 'print.line.failed',
-        params: { doc, message: job.message || { key: 'print.status.failed' } },
+        params: {
+          doc,
+          message: job.message ? printerSaidMsg(job.message) : { key: 'print.status.failed' },
+        },
       };
     case 'queued':
       return job.message
-        ? { key: 'print.line.waiting', params: { doc, message: job.message } }
+        ? { key: 'print.line.waiting', params: { doc, message: printerSaidMsg(job.message) } }
         : { key: 'print.line.queued', params: { doc } };
   }
 }

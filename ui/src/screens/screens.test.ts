@@ -126,7 +126,7 @@ describe('the packing screen', () => {
       expect($(root, 'print-item-label')?.dataset.status).toBe('failed');
     });
     expect($(root, 'print-item-label')?.textContent).toContain(
-      'Этикетка: ошибка — printer Zebra is stopped: out of labels',
+      'Этикетка: ошибка — принтер Zebra остановлен: out of labels',
     );
     expect($(root, 'print-item-invoice')?.textContent).toContain('Счёт: отправлено на VirtualPDF');
     $(root, 'print-item-retry-label')!.click();
