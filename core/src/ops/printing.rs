@@ -855,7 +855,9 @@ mod tests {
         let pdf = label::labels_pdf(&views, Paper::Label4x6, Lang::Ru).unwrap();
         let (pages, count) = draw_pages(&pdf, 30).await.unwrap();
         assert_eq!((pages.len(), count), (PREVIEW_PAGES, 12));
-        assert!(pages.iter().all(|p| p.starts_with("data:image/png;base64,")));
+        assert!(pages
+            .iter()
+            .all(|p| p.starts_with("data:image/png;base64,")));
         let broken = draw_pages(b"not a pdf", 30).await.unwrap_err();
         assert!(broken.contains("could not be drawn"), "{broken}");
     }
