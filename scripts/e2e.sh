@@ -186,7 +186,7 @@ summary=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$out" | tail -n 1 || true)
 if [[ ${E2E_UPDATE_DOCS:-} == 1 && $rc -eq 0 ]]; then
   mkdir -p docs/screenshots
   for f in "$artifacts"/{ru,en}-*.png; do
-    name=$(basename "$f" | sed -E 's/^(ru|en)-[0-9]+-/\1-/')
+    name=$(basename "$f")
     # As taken (1366x900), unless heavy: then narrowed to 1100 px.
     if (($(stat -c %s "$f") <= 300 * 1024)); then
       cp "$f" "docs/screenshots/$name"
