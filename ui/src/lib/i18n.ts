@@ -648,7 +648,7 @@ const ru: Record<MessageKey, string> = {
 
   'paper.a4': 'A4',
   'paper.a5': 'A5',
-  'paper.label_4x6': '4×6″ (102×152 мм)',
+  'paper.label_4x6': '4×6″ (102×152)',
   'paper.label_100x150': '100×150 мм',
   'format.pdf': 'PDF',
   'format.zpl': 'ZPL',
