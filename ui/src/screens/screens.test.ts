@@ -242,6 +242,32 @@ describe('the settings screen', () => {
     expect(options($(root, 'settings-printer-invoice'))[0], '"none" comes first').toBe('');
   });
 
+  it('opens a scanned order at packing and puts any other scan into the field in use', async () => {
+    const opened: string[] = [];
+    const root = show(Settings as never, {
+      info,
+      onSaved: () => {},
+      onOpenAtPacking: (n: string) => opened.push(n),
+    });
+    await vi.waitFor(() => {
+      flushSync();
+      expect(($(root, 'settings-station') as HTMLInputElement | null)?.value).toBeTruthy();
+    });
+    const { ipc } = await import('../lib/ipc');
+    const order = (await ipc.listOrders({ limit: 1 }))[0]!.number;
+    const { routeScan } = await import('../lib/scan-router');
+    const station = $(root, 'settings-station') as HTMLInputElement;
+    station.focus();
+    const before = station.value;
+    expect(routeScan(order), 'the scan is taken, not typed into the station name').toBe(true);
+    await vi.waitFor(() => expect(opened).toEqual([order]));
+    expect(station.value).toBe(before);
+    station.setSelectionRange(before.length, before.length);
+    expect(routeScan('NOT-AN-ORDER-42')).toBe(true);
+    await vi.waitFor(() => expect(station.value).toBe(`${before}NOT-AN-ORDER-42`));
+    expect(opened).toEqual([order]);
+  });
+
   it('says a supervisor must change the seller when the backend forbids it', async () => {
     const root = await settings();
     $(root, 'seller-save')!.click();
