@@ -546,6 +546,16 @@ fn the_print_queue_preview_and_print_again_work_through_the_commands() {
     let s = Station::on_empty_database();
     s.ok("load_demo", json!({}));
     pack_1001(&s);
+    // Auto-print queues its two jobs in the background: let it finish first,
+    // so the jobs below are the newest.
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    while s.ok("print_jobs", json!({})).as_array().unwrap().len() < 2 {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "auto-print queued nothing"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
     // Print again (F8): invoice + label, waiting for a printer to be chosen.
     let again = s.ok("print_order_documents", json!({ "number": "1001" }));
     let again = again.as_array().unwrap();
