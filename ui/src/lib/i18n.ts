@@ -65,6 +65,10 @@ const en = {
   'common.scanned': 'Scanned: {code}',
   'common.required': 'Required',
   'common.close': 'Close',
+  'printFail.title': 'Not printed',
+  'printFail.open': 'Print queue',
+  'printFail.hide': 'Dismiss',
+  'printFail.more': 'and {n} more: see the print queue',
   'common.refresh': 'Refresh',
 
   'welcome.title': 'The warehouse is empty',
@@ -451,6 +455,10 @@ const ru: Record<MessageKey, string> = {
   'common.scanned': 'Отсканировано: {code}',
   'common.required': 'Обязательно',
   'common.close': 'Закрыть',
+  'printFail.title': 'Не напечаталось',
+  'printFail.open': 'Очередь печати',
+  'printFail.hide': 'Скрыть',
+  'printFail.more': 'и ещё {n}: смотрите очередь печати',
   'common.refresh': 'Обновить',
 
   'welcome.title': 'Склад пуст',
