@@ -133,11 +133,19 @@ impl StationConfig {
     /// `PACKBENCH_DATABASE_URL` first (as for the CLI), then the setting,
     /// then the default file.
     pub fn db_target(&self) -> Result<DbTarget> {
-        match std::env::var("PACKBENCH_DATABASE_URL") {
-            Ok(v) if !v.trim().is_empty() => DbTarget::parse(&v),
-            _ if !self.database.trim().is_empty() => DbTarget::parse(&self.database),
-            _ => DbTarget::from_env_or_default(),
+        match Self::database_override() {
+            Some(v) => DbTarget::parse(&v),
+            None if !self.database.trim().is_empty() => DbTarget::parse(&self.database),
+            None => DbTarget::from_env_or_default(),
         }
+    }
+
+    /// The database named by `PACKBENCH_DATABASE_URL`, which wins over the
+    /// saved setting (the settings screen says so).
+    pub fn database_override() -> Option<String> {
+        std::env::var("PACKBENCH_DATABASE_URL")
+            .ok()
+            .filter(|v| !v.trim().is_empty())
     }
 
     pub fn actor(&self) -> Actor {

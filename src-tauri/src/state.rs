@@ -24,6 +24,9 @@ pub struct AppInfo {
     pub database: String,
     /// "SQLite" or "PostgreSQL".
     pub engine: String,
+    /// PACKBENCH_DATABASE_URL chose the database: the database setting is
+    /// saved but not used while it is set.
+    pub database_from_env: bool,
     pub language: String,
     pub auto_finish: bool,
     /// No orders yet: the UI offers the demo warehouse.
@@ -180,6 +183,7 @@ impl AppState {
             role: config.role,
             database,
             engine,
+            database_from_env: StationConfig::database_override().is_some(),
             language: config.language,
             auto_finish: config.auto_finish,
             empty_database,

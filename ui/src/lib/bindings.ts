@@ -65,6 +65,11 @@ export type AppInfo = {
 	database: string,
 	/**  "SQLite" or "PostgreSQL". */
 	engine: string,
+	/**
+	 *  PACKBENCH_DATABASE_URL chose the database: the database setting is
+	 *  saved but not used while it is set.
+	 */
+	database_from_env: boolean,
 	language: string,
 	auto_finish: boolean,
 	/**  No orders yet: the UI offers the demo warehouse. */

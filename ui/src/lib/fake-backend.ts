@@ -323,6 +323,7 @@ class FakeWarehouse {
         ) ?? 'packer',
       database: 'SQLite in-browser preview (nothing is saved)',
       engine: 'SQLite',
+      database_from_env: params.get('dbenv') === '1',
       startup_error:
         params.get('error') === '1'
           ? 'could not connect to postgres://packbench@db.warehouse.local/packbench: connection refused (is the server running on port 5432?)'

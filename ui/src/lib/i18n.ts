@@ -354,6 +354,8 @@ const en = {
   'settings.saving': 'Saving…',
   'settings.saved': 'Saved. Database in use: {database}',
   'settings.inUse': 'In use now',
+  'settings.dbFromEnv':
+    'Chosen by the PACKBENCH_DATABASE_URL variable, which wins over the choice above: the choice is saved, and used once the variable is unset.',
   'settings.version': 'Packbench {version}',
   'settings.general': 'Station',
   'settings.printing': 'Printing',
@@ -745,6 +747,8 @@ const ru: Record<MessageKey, string> = {
   'settings.saving': 'Сохраняем…',
   'settings.saved': 'Сохранено. Используется база: {database}',
   'settings.inUse': 'Сейчас используется',
+  'settings.dbFromEnv':
+    'Задана переменной PACKBENCH_DATABASE_URL — она важнее выбора выше: выбор сохранится и заработает, когда переменную уберут.',
   'settings.version': 'Packbench {version}',
   'settings.general': 'Станция',
   'settings.printing': 'Печать',

@@ -40,6 +40,8 @@ export interface AppInfo {
   /** "SQLite /path" or "PostgreSQL postgres://user@host/db" (no password) */
   database: string;
   engine: 'SQLite' | 'PostgreSQL';
+  /** PACKBENCH_DATABASE_URL chose the database: the saved setting is not used */
+  database_from_env: boolean;
   language: Language;
   auto_finish: boolean;
   /** no orders yet: show the welcome screen */

@@ -200,6 +200,7 @@ describe('the settings screen', () => {
     role: 'supervisor',
     database: 'SQLite test',
     engine: 'SQLite',
+    database_from_env: false,
     language: 'ru',
     auto_finish: true,
     empty_database: false,
@@ -266,6 +267,19 @@ describe('the settings screen', () => {
     expect(routeScan('NOT-AN-ORDER-42')).toBe(true);
     await vi.waitFor(() => expect(station.value).toBe(`${before}NOT-AN-ORDER-42`));
     expect(opened).toEqual([order]);
+  });
+
+  it('says when PACKBENCH_DATABASE_URL overrides the database setting', async () => {
+    const root = await settings();
+    expect($(root, 'db-from-env'), 'no note without the variable').toBeNull();
+    const env = show(Settings as never, {
+      info: { ...info, database_from_env: true },
+      onSaved: () => {},
+    });
+    await vi.waitFor(() => {
+      flushSync();
+      expect($(env, 'db-from-env')?.textContent).toContain('PACKBENCH_DATABASE_URL');
+    });
   });
 
   it('says a supervisor must change the seller when the backend forbids it', async () => {
