@@ -4,30 +4,16 @@
 // injected backend, so tests run it without Tauri or Svelte components; the
 // screen subscribes to it as a Svelte store.
 
-import { writable, type Readable } from 'svelte/store';
 import type { Ipc } from './ipc';
 import { IpcError, toIpcError } from './ipc';
 import type { Msg } from './i18n';
 import { errorKey, statusKey } from './i18n';
 import { mergeJobs, newlyFailed, retryPrinter } from './printing';
+import { ScanStation, type Banner } from './scan-station';
 import type { SoundKind } from './sound';
 import type { LineRow, OrderDetail, PrintJob, ScanResult } from './types';
 
-export type Tone = 'good' | 'bad' | 'info' | 'done';
-
-/** What the status banner shows: a tone, the outcome's name (for tests and
- * colour) and the words, translated when shown. */
-export interface Banner {
-  tone: Tone;
-  outcome: string;
-  msg: Msg;
-  /** What was scanned, shown under the message. */
-  code?: string;
-  /** The line a refusal is about (over-scan), so only that line turns red. */
-  lineId?: number;
-  /** Counts banners, so the screen can re-run its flash for a repeat. */
-  seq: number;
-}
+export type { Banner, Tone } from './scan-station';
 
 export type Phase = 'idle' | 'packing' | 'handover';
 
@@ -94,12 +80,8 @@ function defaultId(): string {
   return crypto.randomUUID();
 }
 
-export class PackingStation implements Readable<PackingState> {
+export class PackingStation extends ScanStation<PackingState> {
   private readonly deps: PackingDeps;
-  private readonly store;
-  private s: PackingState;
-  private queue: Promise<void> = Promise.resolve();
-  private bannerSeq = 0;
   // Bumped by every change made from a scan or action; a background refresh
   // that started before such a change is stale and is dropped.
   private changeSeq = 0;
@@ -109,82 +91,37 @@ export class PackingStation implements Readable<PackingState> {
   private printSeq = 0;
 
   constructor(deps: PackingDeps) {
+    super(
+      {
+        phase: 'idle',
+        order: null,
+        lastLineId: null,
+        flash: 0,
+        banner: null,
+        carriers: [],
+        carrier: null,
+        pending: 0,
+        lastShipped: null,
+        prints: [],
+        printing: false,
+        printError: null,
+      },
+      deps.sound,
+    );
     this.deps = deps;
-    this.s = {
-      phase: 'idle',
-      order: null,
-      lastLineId: null,
-      flash: 0,
-      banner: null,
-      carriers: [],
-      carrier: null,
-      pending: 0,
-      lastShipped: null,
-      prints: [],
-      printing: false,
-      printError: null,
-    };
-    this.store = writable(this.s);
   }
 
-  subscribe = (run: (value: PackingState) => void, invalidate?: () => void) =>
-    this.store.subscribe(run, invalidate);
-
-  get state(): PackingState {
-    return this.s;
-  }
-
-  private set(patch: Partial<PackingState>) {
+  protected override set(patch: Partial<PackingState>) {
     const before = this.s.order?.number ?? null;
-    this.s = { ...this.s, ...patch };
-    const after = this.s.order?.number ?? null;
+    const after = ('order' in patch ? patch.order : this.s.order)?.number ?? null;
     // Another order (or none): its print jobs replace the last one's.
     if (before !== after) {
       this.printsOf = null;
       this.printSeq++;
-      this.s = { ...this.s, prints: [], printError: null };
+      patch = { ...patch, prints: [], printError: null };
     }
-    this.store.set(this.s);
+    super.set(patch);
     if (before !== after && after) void this.refreshPrints();
-  }
-
-  private banner(tone: Tone, outcome: string, msg: Msg, code?: string, lineId?: number) {
-    this.set({ banner: { tone, outcome, msg, code, lineId, seq: ++this.bannerSeq } });
-    if (tone === 'good') this.deps.sound?.('good');
-    else if (tone === 'bad') this.deps.sound?.('bad');
-    else if (tone === 'done') this.deps.sound?.('done');
-  }
-
-  private errorBanner(e: unknown, code?: string) {
-    const err = toIpcError(e);
-    this.banner(
-      'bad',
-      'error',
-      { key: 'scan.error', params: { error: { key: errorKey(err.code) }, message: err.message } },
-      code,
-    );
-  }
-
-  /** Runs `task` after everything queued before it; resolves when it is done. */
-  private enqueue(task: () => Promise<void>): Promise<void> {
-    this.set({ pending: this.s.pending + 1 });
-    const run = this.queue.then(async () => {
-      try {
-        await task();
-      } catch (e) {
-        this.errorBanner(e);
-      } finally {
-        this.set({ pending: this.s.pending - 1 });
-        if (this.s.pending === 0) this.refreshInBackground();
-      }
-    });
-    this.queue = run;
-    return run;
-  }
-
-  /** Resolves when every queued scan and action has finished. */
-  settled(): Promise<void> {
-    return this.queue;
   }
 
   // ---- what the packer does -------------------------------------------
@@ -612,7 +549,7 @@ export class PackingStation implements Readable<PackingState> {
   // After the queue empties, fetch the whole order again (other fields,
   // history, a change from another station). Dropped if anything changed
   // meanwhile, so a slow refresh never rolls back a newer scan.
-  private refreshInBackground() {
+  protected refreshInBackground() {
     const order = this.s.order;
     if (!order) return;
     const seq = this.changeSeq;

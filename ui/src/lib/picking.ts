@@ -1,14 +1,10 @@
 // The pick-list walk: confirm a bin by scanning its label, then scan what
 // is taken from it. The bin confirmed last goes with every item scan, so the
 // backend can refuse an item taken from the wrong bin. Same queue and
-// store shape as packing.ts.
+// store as packing.ts (scan-station.ts).
 
-import { writable, type Readable } from 'svelte/store';
 import type { Ipc } from './ipc';
-import { toIpcError } from './ipc';
-import type { Msg } from './i18n';
-import { errorKey } from './i18n';
-import type { Banner, Tone } from './packing';
+import { ScanStation, type Banner } from './scan-station';
 import type { SoundKind } from './sound';
 import type { PickList, PickLine } from './types';
 
@@ -41,67 +37,16 @@ export function lineDone(l: PickLine): boolean {
   return l.picked + l.short >= l.quantity;
 }
 
-export class PickingStation implements Readable<PickingState> {
+export class PickingStation extends ScanStation<PickingState> {
   private readonly deps: PickingDeps;
-  private readonly store;
-  private s: PickingState = {
-    list: null,
-    bin: null,
-    lastLineId: null,
-    flash: 0,
-    banner: null,
-    pending: 0,
-  };
-  private queue: Promise<void> = Promise.resolve();
-  private bannerSeq = 0;
   private changeSeq = 0;
 
   constructor(deps: PickingDeps) {
+    super(
+      { list: null, bin: null, lastLineId: null, flash: 0, banner: null, pending: 0 },
+      deps.sound,
+    );
     this.deps = deps;
-    this.store = writable(this.s);
-  }
-
-  subscribe = (run: (value: PickingState) => void, invalidate?: () => void) =>
-    this.store.subscribe(run, invalidate);
-
-  get state(): PickingState {
-    return this.s;
-  }
-
-  private set(patch: Partial<PickingState>) {
-    this.s = { ...this.s, ...patch };
-    this.store.set(this.s);
-  }
-
-  private banner(tone: Tone, outcome: string, msg: Msg, code?: string, lineId?: number) {
-    this.set({ banner: { tone, outcome, msg, code, lineId, seq: ++this.bannerSeq } });
-    if (tone === 'good') this.deps.sound?.('good');
-    else if (tone === 'bad') this.deps.sound?.('bad');
-    else if (tone === 'done') this.deps.sound?.('done');
-  }
-
-  private enqueue(task: () => Promise<void>): Promise<void> {
-    this.set({ pending: this.s.pending + 1 });
-    const run = this.queue.then(async () => {
-      try {
-        await task();
-      } catch (e) {
-        const err = toIpcError(e);
-        this.banner('bad', 'error', {
-          key: 'scan.error',
-          params: { error: { key: errorKey(err.code) }, message: err.message },
-        });
-      } finally {
-        this.set({ pending: this.s.pending - 1 });
-        if (this.s.pending === 0) this.refreshInBackground();
-      }
-    });
-    this.queue = run;
-    return run;
-  }
-
-  settled(): Promise<void> {
-    return this.queue;
   }
 
   open(id: number): Promise<void> {
@@ -239,7 +184,7 @@ export class PickingStation implements Readable<PickingState> {
     }
   }
 
-  private refreshInBackground() {
+  protected refreshInBackground() {
     const list = this.s.list;
     if (!list) return;
     const seq = this.changeSeq;
