@@ -66,13 +66,23 @@ impl StationConfig {
     pub fn load_from(path: &Path) -> Result<Self> {
         match std::fs::read_to_string(path) {
             Ok(text) => {
-                let config: StationConfig = serde_json::from_str(&text).map_err(|e| {
+                let mut config: StationConfig = serde_json::from_str(&text).map_err(|e| {
                     Error::Invalid(format!(
                         "the settings file {} is damaged ({e}); fix it or delete it to start with defaults",
                         path.display()
                     ))
                 })?;
-                config.validate()?;
+                // A print setting no printer can honour (written by hand) must
+                // not keep the station from opening: that document goes back
+                // to its own paper and format, and the log says so.
+                let (print, fixed) = config.print.fitted();
+                config.print = print;
+                for problem in fixed {
+                    tracing::warn!(file = %path.display(), "print setting put back to its default: {problem}");
+                }
+                config.validate().map_err(|e| {
+                    Error::Invalid(format!("the settings file {}: {e}", path.display()))
+                })?;
                 Ok(config)
             }
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Self::default()),
@@ -211,9 +221,16 @@ mod tests {
             .to_string()
             .contains("label paper"));
         assert!(!path.exists());
-        // A file written by hand with such a setting names the problem on load.
-        std::fs::write(&path, r#"{"print":{"packing_slip":{"paper":"label_4x6"}}}"#).unwrap();
-        let err = StationConfig::load_from(&path).unwrap_err().to_string();
-        assert!(err.contains("not on labels"), "{err}");
+        // A file written by hand with such a setting still opens: that
+        // document is back on its own paper, its printer kept.
+        std::fs::write(
+            &path,
+            r#"{"station":"Стол 3","print":{"packing_slip":{"printer":"Office","paper":"label_4x6"}}}"#,
+        )
+        .unwrap();
+        let loaded = StationConfig::load_from(&path).unwrap();
+        assert_eq!(loaded.station, "Стол 3");
+        assert_eq!(loaded.print.packing_slip.paper, crate::documents::Paper::A4);
+        assert_eq!(loaded.print.packing_slip.printer.as_deref(), Some("Office"));
     }
 }

@@ -284,7 +284,7 @@ pub async fn retry_print_job(
     id: i64,
     printer: Option<String>,
 ) -> Reply<PrintJob> {
-    let store = state.store().await?;
+    let store = state.store_handle().await?;
     let actor = state.actor().await;
     Ok(ops::retry_print_job(&store, &actor, id, printer.as_deref()).await?)
 }
@@ -296,7 +296,7 @@ pub async fn print_order_documents(
     state: State<'_, AppState>,
     number: String,
 ) -> Reply<Vec<PrintJob>> {
-    let store = state.store().await?;
+    let store = state.store_handle().await?;
     let actor = state.actor().await;
     let print = state.config.read().await.print.clone();
     Ok(ops::print_order_documents(&store, &actor, &number, &print).await?)
@@ -309,7 +309,7 @@ pub async fn print_document(
     kind: DocumentKind,
     key: DocumentKey,
 ) -> Reply<PrintJob> {
-    let store = state.store().await?;
+    let store = state.store_handle().await?;
     let actor = state.actor().await;
     let settings = state.config.read().await.print.for_kind(kind).clone();
     Ok(ops::print_document(&store, &actor, kind, &key, &settings).await?)
@@ -325,7 +325,7 @@ pub async fn preview_document(
     key: DocumentKey,
     settings: Option<DocumentSettings>,
 ) -> Reply<DocumentPreview> {
-    let store = state.store().await?;
+    let store = state.store_handle().await?;
     let settings = match settings {
         Some(s) => s,
         None => state.config.read().await.print.for_kind(kind).clone(),

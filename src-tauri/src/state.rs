@@ -156,6 +156,13 @@ impl AppState {
         }
     }
 
+    /// The open store as a handle of its own (a pool), for commands that
+    /// wait on lp or pdftoppm for seconds: they must not hold the lock a
+    /// settings change waits for, or every scan would wait behind them.
+    pub async fn store_handle(&self) -> Result<Store, IpcError> {
+        Ok(Store::clone(&*self.store().await?))
+    }
+
     pub async fn actor(&self) -> Actor {
         self.config.read().await.actor()
     }

@@ -853,8 +853,10 @@ const PDF_PRINTER = process.env.PACKBENCH_TEST_PRINTER || 'VirtualPDF';
 const STOPPED_PRINTER = process.env.PACKBENCH_TEST_STOPPED_PRINTER || 'PackbenchStopped';
 const PDF_DIR = process.env.PACKBENCH_TEST_PDF_DIR || path.join(process.env.HOME || '/root', 'PDF');
 
-/** The complete PDF cups-pdf wrote for a job whose title contains `title`. */
-async function printedPdf(title) {
+/** The complete PDF cups-pdf wrote for a job whose title contains `title`,
+ *  written after `since` (ms): job ids start again with every fresh
+ *  database, so an earlier run's file can carry the same title. */
+async function printedPdf(title, since) {
   return waitFor(
     `a PDF titled ${title} in ${PDF_DIR} (cups-pdf's folder)`,
     () => {
@@ -864,10 +866,13 @@ async function printedPdf(title) {
       } catch {
         return null;
       }
-      const name = names.find((n) => n.includes(title) && n.endsWith('.pdf'));
-      if (!name) return null;
-      const file = path.join(PDF_DIR, name);
-      return fs.readFileSync(file).includes('%%EOF') ? file : null;
+      for (const name of names) {
+        if (!name.includes(title) || !name.endsWith('.pdf')) continue;
+        const file = path.join(PDF_DIR, name);
+        if (fs.statSync(file).mtimeMs < since) continue;
+        if (fs.readFileSync(file).includes('%%EOF')) return file;
+      }
+      return null;
     },
     30_000,
   );
@@ -941,6 +946,7 @@ async function previewShown(name) {
 }
 
 test('printing: printers chosen in settings, a finished pack prints invoice and label on the printer, preview, F8, a stopped printer fails with its reason', async () => {
+  const since = Date.now() - 1000;
   await setLanguage('ru');
   // Settings: the real CUPS printers are offered; the invoice and the label
   // go to the cups-pdf printer.
@@ -994,8 +1000,8 @@ test('printing: printers chosen in settings, a finished pack prints invoice and 
   await waitAttr('print-item-label', 'data-status', 'sent', 20_000);
   const invoiceJob = await attr('print-item-invoice', 'data-job-id');
   const labelJob = await attr('print-item-label', 'data-job-id');
-  const invoicePdf = await printedPdf(jobTitle('invoice', number, invoiceJob));
-  const labelPdf = await printedPdf(jobTitle('label', number, labelJob));
+  const invoicePdf = await printedPdf(jobTitle('invoice', number, invoiceJob), since);
+  const labelPdf = await printedPdf(jobTitle('label', number, labelJob), since);
   eq(pageSize(invoicePdf), '595 x 842', 'the invoice printed on A4');
   eq(pageSize(labelPdf), '288 x 432', 'the label printed on 4x6 in');
   log(`auto-print: ${path.basename(invoicePdf)}, ${path.basename(labelPdf)}`);
@@ -1008,7 +1014,7 @@ test('printing: printers chosen in settings, a finished pack prints invoice and 
     return id !== invoiceJob && (await attr('print-item-invoice', 'data-status')) === 'sent' ? id : null;
   }, 20_000);
   const againJob = await attr('print-item-invoice', 'data-job-id');
-  await printedPdf(jobTitle('invoice', number, againJob));
+  await printedPdf(jobTitle('invoice', number, againJob), since);
   const jobs = cliJson('print', 'jobs').filter((j) => j.key?.number === number);
   eq(jobs.length, 4, `jobs of order ${number} in the queue (auto-print + F8)`);
   check(jobs.every((j) => j.status === 'sent'), `all sent: ${jobs.map((j) => j.status).join(', ')}`);

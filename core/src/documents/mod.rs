@@ -342,6 +342,31 @@ impl PrintSettings {
         Ok(())
     }
 
+    /// The same settings with every document that cannot be printed as set
+    /// (a label on A4, ZPL for an invoice...) put back on its own paper and
+    /// format, keeping its printer and language; and what was changed.
+    pub fn fitted(mut self) -> (PrintSettings, Vec<String>) {
+        let mut changed = Vec::new();
+        for kind in DocumentKind::ALL {
+            let slot = match kind {
+                DocumentKind::Invoice => &mut self.invoice,
+                DocumentKind::PackingSlip => &mut self.packing_slip,
+                DocumentKind::Label => &mut self.label,
+                DocumentKind::PickList => &mut self.pick_list,
+                DocumentKind::Manifest => &mut self.manifest,
+            };
+            if let Err(e) = slot.check(kind) {
+                changed.push(e.to_string());
+                *slot = DocumentSettings {
+                    printer: slot.printer.take(),
+                    lang: slot.lang,
+                    ..DocumentSettings::for_kind(kind)
+                };
+            }
+        }
+        (self, changed)
+    }
+
     pub fn for_kind(&self, kind: DocumentKind) -> &DocumentSettings {
         match kind {
             DocumentKind::Invoice => &self.invoice,

@@ -489,7 +489,7 @@ pub async fn preview_document(
         }
     };
     let dpi = if settings.paper.is_label() { 150 } else { 96 };
-    let (pages, page_count) = draw_pages(&pdf, dpi).await.map_err(Error::Unavailable)?;
+    let (pages, page_count) = draw_pages(&pdf, dpi).await.map_err(Error::Refused)?;
     let what = match key {
         DocumentKey::Order { number } => number.clone(),
         DocumentKey::PickList { id } => id.to_string(),
@@ -667,8 +667,12 @@ async fn run(
     };
     match tokio::time::timeout(limit, work).await {
         Ok(result) => result,
-        Err(_) => Err(format!(
+        Err(_) if program.starts_with("lp") => Err(format!(
             "{program} did not answer within {} s; is the print server (cupsd) running?",
+            limit.as_secs_f32()
+        )),
+        Err(_) => Err(format!(
+            "{program} did not answer within {} s",
             limit.as_secs_f32()
         )),
     }

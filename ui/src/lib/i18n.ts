@@ -292,6 +292,9 @@ const en = {
     'CUPS is not installed ({program} is missing): install cups-client to print',
   'printerSaid.sent': 'sent to {printer} as {job}',
   'printerSaid.notMade': 'the document could not be made: {reason}',
+  'printerSaid.noPoppler':
+    'previews need pdftoppm: install poppler-utils (printing works without it)',
+  'printerSaid.notDrawn': 'the preview could not be drawn: {reason}',
   'print.noPrinter': 'none',
   'print.noPrinterOption': 'None: jobs wait in the queue',
   'print.samePrinter': 'Same printer ({printer})',
@@ -685,6 +688,9 @@ const ru: Record<MessageKey, string> = {
     'CUPS не установлен (нет {program}): установите cups-client, чтобы печатать',
   'printerSaid.sent': 'отправлено на {printer} как {job}',
   'printerSaid.notMade': 'документ не удалось сформировать: {reason}',
+  'printerSaid.noPoppler':
+    'для предпросмотра нужен pdftoppm: установите poppler-utils (печать работает и без него)',
+  'printerSaid.notDrawn': 'предпросмотр не удалось нарисовать: {reason}',
   'print.noPrinter': 'не выбран',
   'print.noPrinterOption': 'Не выбран: задания ждут в очереди',
   'print.samePrinter': 'Тот же принтер ({printer})',
@@ -724,7 +730,7 @@ const ru: Record<MessageKey, string> = {
   'printing.choose': 'Выберите документ и нажмите «Показать» или отсканируйте номер заказа',
   'printing.pages': 'Страниц: {n}',
   'printing.size': 'Размер: {kb} КБ',
-  'printing.firstPages': 'Показаны первые {shown} из {n} страниц',
+  'printing.firstPages': 'Показаны страницы 1–{shown}, всего: {n}',
   'printing.zpl': 'Код ZPL для принтера',
   'printing.page': 'Страница {n}',
   'printing.result': 'Задание печати {id}',

@@ -43,15 +43,21 @@ export class PrintWatch {
       return this.running;
     }
     this.running = (async () => {
-      do {
-        this.again = false;
-        try {
-          this.update(await this.ipc.printJobs(WATCH_JOBS));
-        } catch {
-          // The queue cannot be read now (database down): the next change tries again.
-        }
-      } while (this.again);
-      this.running = null;
+      try {
+        do {
+          this.again = false;
+          let jobs: PrintJob[];
+          try {
+            jobs = await this.ipc.printJobs(WATCH_JOBS);
+          } catch {
+            // The queue cannot be read now (database down): the next change tries again.
+            continue;
+          }
+          this.update(jobs);
+        } while (this.again);
+      } finally {
+        this.running = null;
+      }
     })();
     return this.running;
   }

@@ -222,6 +222,12 @@ describe("the printer's words in the user's language", () => {
     expect(ru('sent to VirtualPDF as VirtualPDF-12')).toBe(
       'отправлено на VirtualPDF как VirtualPDF-12',
     );
+    expect(
+      ru(
+        'pdftoppm is not installed: install poppler-utils to see previews (printing works without it)',
+      ),
+    ).toContain('установите poppler-utils');
+    expect(ru('pdftoppm did not answer within 10 s')).toBe('pdftoppm did not answer within 10 s');
     expect(ru('paper jam in tray 2')).toBe('paper jam in tray 2');
   });
 });

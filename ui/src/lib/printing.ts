@@ -128,7 +128,11 @@ export function printerSaidMsg(message: string): Msg | string {
     return { key: 'printerSaid.missing', params: { printer: m[1] } };
   }
   if (text.startsWith('no printer is chosen for the ')) return { key: 'printerSaid.noPrinter' };
-  if ((m = text.match(/^(\S+) did not answer within ([\d.]+) s/))) {
+  if (text.startsWith('pdftoppm is not installed')) return { key: 'printerSaid.noPoppler' };
+  if ((m = text.match(/^the preview could not be drawn: (.+)$/s))) {
+    return { key: 'printerSaid.notDrawn', params: { reason: m[1] } };
+  }
+  if ((m = text.match(/^(lp\S*) did not answer within ([\d.]+) s/))) {
     return { key: 'printerSaid.timeout', params: { program: m[1], seconds: m[2] } };
   }
   if ((m = text.match(/^(\S+) is not installed: install CUPS/))) {
@@ -141,6 +145,12 @@ export function printerSaidMsg(message: string): Msg | string {
     return { key: 'printerSaid.notMade', params: { reason: m[1] } };
   }
   return text;
+}
+
+/** [`printerSaidMsg`] as words in the current language. */
+export function printerSaid(message: string, tm: (m: Msg) => string): string {
+  const m = printerSaidMsg(message);
+  return typeof m === 'string' ? m : tm(m);
 }
 
 /** One line of the packing strip: "Счёт: отправлено на VirtualPDF". */

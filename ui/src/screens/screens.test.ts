@@ -269,6 +269,45 @@ describe('the settings screen', () => {
     expect(opened).toEqual([order]);
   });
 
+  it('does not call a change saved when it was made after the save', async () => {
+    const root = await settings();
+    $(root, 'print-settings-save')!.click();
+    await vi.waitFor(() => {
+      flushSync();
+      expect($(root, 'print-settings-message')?.textContent).toContain('✔');
+    });
+    const lang = $(root, 'settings-lang-invoice') as HTMLSelectElement;
+    lang.value = lang.value === 'ru' ? 'en' : 'ru';
+    lang.dispatchEvent(new Event('change'));
+    flushSync();
+    expect($(root, 'print-settings-message'), 'the old "saved" is gone').toBeNull();
+    expect($(root, 'settings-printing')?.textContent).toContain('несохранённые');
+  });
+
+  it('puts a scan into the field in use when the database cannot say what it is', async () => {
+    const opened: string[] = [];
+    const down = show(Settings as never, {
+      info,
+      onSaved: () => {},
+      onOpenAtPacking: (n: string) => opened.push(n),
+    });
+    await vi.waitFor(() => {
+      flushSync();
+      expect(($(down, 'settings-station') as HTMLInputElement | null)?.value).toBeTruthy();
+    });
+    const { ipc } = await import('../lib/ipc');
+    const spy = vi.spyOn(ipc, 'findOrder').mockRejectedValue(new Error('database down'));
+    const { routeScan } = await import('../lib/scan-router');
+    const station = $(down, 'settings-station') as HTMLInputElement;
+    station.focus();
+    station.setSelectionRange(station.value.length, station.value.length);
+    const before = station.value;
+    routeScan('1001');
+    await vi.waitFor(() => expect(station.value).toBe(`${before}1001`));
+    expect(opened).toEqual([]);
+    spy.mockRestore();
+  });
+
   it('says when PACKBENCH_DATABASE_URL overrides the database setting', async () => {
     const root = await settings();
     expect($(root, 'db-from-env'), 'no note without the variable').toBeNull();
