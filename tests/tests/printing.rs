@@ -417,6 +417,13 @@ on_both_engines!(
                 job.message
             );
         }
+        // Every station hears of it through the change feed.
+        let waiting = order_events(&store, "1001").await;
+        assert_eq!(
+            waiting.iter().filter(|k| *k == "print_waiting").count(),
+            2,
+            "{waiting:?}"
+        );
         let _queues = QUEUES.lock().await;
         let label = jobs.iter().find(|j| j.kind == DocumentKind::Label).unwrap();
         let sent = ops::retry_print_job(&store, &station, label.id, Some(&pdf_printer()))

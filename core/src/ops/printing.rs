@@ -306,17 +306,22 @@ async fn finish(
     .execute(&mut *tx)
     .await?;
     let (job, order_id) = job_by_id(&mut tx, id).await?;
-    if attempted {
+    // Every outcome is an event, so the change feed tells every station:
+    // also a job that waits because no printer is chosen (the packer must
+    // learn that nothing came out).
+    let kind = match (attempted, status) {
+        (true, PrintStatus::Sent) => Some("printed"),
+        (true, _) => Some("print_failed"),
+        (false, PrintStatus::Queued) => Some("print_waiting"),
+        (false, _) => None,
+    };
+    if let Some(kind) = kind {
         record_event(
             &mut tx,
             order_id,
             now,
             actor,
-            if status == PrintStatus::Sent {
-                "printed"
-            } else {
-                "print_failed"
-            },
+            kind,
             None,
             Some(json!({
                 "job": job.id,

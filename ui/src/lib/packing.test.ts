@@ -536,9 +536,12 @@ describe('printing at the packing station', () => {
 
   it('sounds when a retry fails again: the packer pressed it and must hear the answer', async () => {
     const ipc = fakeIpc({
-      retryPrintJob: vi.fn(async (id: number) =>
-        job(id, 'label', 'failed', 'Zebra', 'still out of labels'),
-      ),
+      // A retry is another attempt: the job comes back changed.
+      retryPrintJob: vi.fn(async (id: number) => ({
+        ...job(id, 'label', 'failed', 'Zebra', 'still out of labels'),
+        attempts: 2,
+        updated_at: '2026-11-22T10:00:09Z',
+      })),
     });
     vi.mocked(ipc.orderPrintJobs).mockResolvedValue([
       job(2, 'label', 'failed', 'Zebra', 'out of labels'),
@@ -549,6 +552,24 @@ describe('printing at the packing station', () => {
     await station.retryPrint(2);
     expect(station.state.prints[0]?.message).toBe('still out of labels');
     expect(sound).toHaveBeenCalledWith('bad');
+  });
+
+  it('does not sound twice for a failure the change feed has shown already', async () => {
+    const failed = { ...job(7, 'label', 'failed', 'Zebra', 'out of labels'), attempts: 2 };
+    let answer: (jobs: PrintJob[]) => void = () => {};
+    const ipc = fakeIpc({
+      printOrderDocuments: vi.fn(() => new Promise<PrintJob[]>((r) => (answer = r))),
+    });
+    const { station, sound } = await handedOver(ipc);
+    const pressed = station.printAgain();
+    // The label fails fast and the feed shows it while lp still has the invoice.
+    vi.mocked(ipc.orderPrintJobs).mockResolvedValue([failed]);
+    sound.mockClear();
+    await station.refreshPrints();
+    expect(sound).toHaveBeenCalledTimes(1);
+    answer([failed, job(8, 'invoice', 'sent')]);
+    await pressed;
+    expect(sound, 'the same failure is not sounded again').toHaveBeenCalledTimes(1);
   });
 
   it('says why a print request was refused, without covering the scan banner', async () => {

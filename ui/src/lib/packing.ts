@@ -118,7 +118,8 @@ export class PackingStation extends ScanStation<PackingState> {
     if (before !== after) {
       this.printsOf = null;
       this.printSeq++;
-      patch = { ...patch, prints: [], printError: null };
+      // A print request for the last order must not disable F8 for this one.
+      patch = { ...patch, prints: [], printError: null, printing: false };
     }
     super.set(patch);
     if (before !== after && after) void this.refreshPrints();
@@ -274,8 +275,13 @@ export class PackingStation extends ScanStation<PackingState> {
   // a request (`answered`) is always news.
   private applyPrints(jobs: PrintJob[], answered?: PrintJob[]) {
     const number = this.s.order?.number ?? null;
+    // A failure already on screen (same job, same attempt) is not news again.
+    const shown = (j: PrintJob) =>
+      this.s.prints.some(
+        (p) => p.id === j.id && p.status === 'failed' && p.updated_at === j.updated_at,
+      );
     const fresh = answered
-      ? answered.filter((j) => j.status === 'failed')
+      ? answered.filter((j) => j.status === 'failed' && !shown(j))
       : this.printsOf === number
         ? newlyFailed(this.s.prints, jobs)
         : [];
