@@ -191,17 +191,31 @@ async fn measure(
     let mut search = Sample::new(format!("{label}: search by customer text, warm cache"));
     let confirmed: Vec<usize> = (0..args.orders).step_by(CONFIRMED_EVERY).collect();
     let start = slice * args.pack_orders;
-    let batch: Vec<usize> = confirmed
-        .iter()
-        .copied()
-        .skip(start)
-        .take(args.pack_orders)
-        .collect();
+    // The generated file is kept between runs: orders an earlier run packed
+    // are passed over, so every run packs orders that are still confirmed.
+    let mut batch: Vec<usize> = Vec::with_capacity(args.pack_orders);
+    for &i in confirmed.iter().skip(start) {
+        if batch.len() == args.pack_orders {
+            break;
+        }
+        let order = ops::order_detail(store, &synthetic_order_number(i))
+            .await
+            .map_err(fail)?;
+        if order.head.status == packbench_core::domain::OrderStatus::Confirmed {
+            batch.push(i);
+        }
+    }
     if batch.len() < args.pack_orders {
         return Err(super::usage(
             "not enough confirmed orders for this run; generate more orders",
         ));
     }
+    // Scan ids are the client's promise that a retried scan counts once: a
+    // second run reusing the file must not reuse the first run's ids (they
+    // would come back as that run's scans of other orders).
+    let run = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis());
     let mut seq = 0u64;
     for &i in &batch {
         let number = synthetic_order_number(i);
@@ -223,7 +237,7 @@ async fn measure(
             &actor,
             &number,
             &synthetic_ean13(stranger),
-            &format!("b{slice}-{seq}"),
+            &format!("b{run}-{slice}-{seq}"),
         )
         .await
         .map_err(fail)?;
@@ -238,7 +252,7 @@ async fn measure(
                     &actor,
                     &number,
                     &synthetic_ean13(p),
-                    &format!("b{slice}-{seq}"),
+                    &format!("b{run}-{slice}-{seq}"),
                 )
                 .await
                 .map_err(fail)?;
