@@ -459,3 +459,48 @@ fn bad_usage_and_unreadable_files_exit_with_2_and_say_why() {
     let url = cli("mysql://host/db", &["orders", "list"]);
     assert_eq!(url.status.code(), Some(2));
 }
+
+#[test]
+fn a_second_bench_run_on_the_kept_file_measures_new_scans_not_retries() {
+    let dir = tempfile::tempdir().unwrap();
+    let dir_arg = dir.path().display().to_string();
+    let args = [
+        "bench",
+        "--orders",
+        "2000",
+        "--products",
+        "300",
+        "--pack-orders",
+        "5",
+        "--dir",
+        dir_arg.as_str(),
+    ];
+    for run in 1..=2 {
+        let out = Command::new(BIN)
+            .args(args)
+            .env_remove("PACKBENCH_DATABASE_URL")
+            .output()
+            .expect("packbench-cli runs");
+        assert!(
+            out.status.success(),
+            "run {run}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    // Both runs packed orders of their own (2 runs x 2 SQLite slices x 5):
+    // a run that replayed the first run's scan ids would pack nothing new.
+    let file = std::fs::read_dir(dir.path())
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .find(|p| p.extension().is_some_and(|x| x == "db"))
+        .expect("the kept bench file");
+    let db = file.display().to_string();
+    let ready = json(&cli(
+        &db,
+        &[
+            "--json", "orders", "list", "--status", "ready", "--limit", "100",
+        ],
+    ));
+    assert_eq!(ready.as_array().unwrap().len(), 20, "{ready}");
+}
