@@ -11,7 +11,6 @@ use packbench_core::ops::{
     OrderSummary, PickList, PickListSummary, PickScanResult, PickSelection, PrintJob, Printer,
     StatusCount, UndoResult,
 };
-use packbench_core::store::Store;
 use tauri::State;
 
 type Reply<T> = Result<T, IpcError>;
@@ -112,14 +111,12 @@ pub async fn finish_packing(
     number: String,
     short_reason: Option<String>,
 ) -> Reply<OrderDetail> {
-    let store = state.store().await?;
+    let store = state.store_handle().await?;
     let actor = state.actor().await;
     let detail = ops::finish_packing(&store, &actor, &number, short_reason.as_deref()).await?;
     // Printing runs after the pack is committed and never holds the packer
     // up: a missing printer ends as a failed job in the queue.
     let print = state.config.read().await.print.clone();
-    // Store is a cheap handle (a pool); the copy outlives this command.
-    let store = Store::clone(&store);
     tauri::async_runtime::spawn(async move {
         if let Err(e) = ops::print_after_pack(&store, &actor, &number, &print).await {
             tracing::warn!("auto-print of order {number} failed: {e}");

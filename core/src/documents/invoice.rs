@@ -541,22 +541,10 @@ pub fn pdf(view: &InvoiceView, lang: Lang) -> Result<Vec<u8>> {
         );
     }
     pages.push(c);
+    let footer_title = format!("{title} {} {}", w.of_date, date(view.date, lang));
     builder.push_all(pages, |c, page, total| {
         c.hline(LEFT, RIGHT, 284.0, 0.3);
-        c.left(
-            LEFT,
-            288.0,
-            7.0,
-            Weight::Regular,
-            &format!("{title} {} {}", w.of_date, date(view.date, lang)),
-        );
-        c.right(
-            RIGHT,
-            288.0,
-            7.0,
-            Weight::Regular,
-            &format!("{} {page} {} {total}", w.page, w.page_of),
-        );
+        c.footer(LEFT, RIGHT, 288.0, &footer_title, &w.page_n_of(page, total));
     });
     Ok(builder.save())
 }

@@ -298,6 +298,22 @@ impl Canvas {
         ]);
     }
 
+    /// A label and a line to write on after it ("Упаковал ________");
+    /// returns where the line starts.
+    pub fn label_and_line(&mut self, x: f32, y: f32, size: f32, label: &str, length: f32) -> f32 {
+        self.left(x, y, size, Weight::Regular, label);
+        let start = x + text_width(label, size, Weight::Regular) + 3.0;
+        self.hline(start, start + length, y + 0.8, 0.5);
+        start
+    }
+
+    /// A page's running footer: `title` on the left, `page` ("Стр. 1 из 2")
+    /// on the right, on baseline `y`.
+    pub fn footer(&mut self, left: f32, right: f32, y: f32, title: &str, page: &str) {
+        self.left(left, y, 7.0, Weight::Regular, title);
+        self.right(right, y, 7.0, Weight::Regular, page);
+    }
+
     /// A horizontal rule; `thickness` in points.
     pub fn hline(&mut self, x1: f32, x2: f32, y: f32, thickness: f32) {
         self.path(&[(x1, y), (x2, y)], thickness, false);

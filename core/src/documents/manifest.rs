@@ -236,21 +236,11 @@ pub fn pdf(view: &ManifestView, lang: Lang) -> Result<Vec<u8>> {
         );
     }
     y += 26.0;
-    c.left(LEFT, y, 9.5, Weight::Regular, &format!("{}:", w.time));
-    let start =
-        LEFT + super::layout::text_width(&format!("{}:", w.time), 9.5, Weight::Regular) + 3.0;
-    c.hline(start, start + 40.0, y + 0.8, 0.5);
+    c.label_and_line(LEFT, y, 9.5, &format!("{}:", w.time), 40.0);
     pages.push(c);
     builder.push_all(pages, |c, page, total| {
         c.hline(LEFT, RIGHT, 284.0, 0.3);
-        c.left(LEFT, 288.0, 7.0, Weight::Regular, &title);
-        c.right(
-            RIGHT,
-            288.0,
-            7.0,
-            Weight::Regular,
-            &format!("{} {page} {} {total}", w.page, w.page_of),
-        );
+        c.footer(LEFT, RIGHT, 288.0, &title, &w.page_n_of(page, total));
     });
     Ok(builder.save())
 }

@@ -231,18 +231,15 @@ pub fn pdf(view: &PackingSlipView, lang: Lang, paper: Paper) -> Result<Vec<u8>> 
         &format!("{}: {packed} / {units}", w.units),
     );
     y += 14.0;
-    c.left(margin, y, 9.0, Weight::Regular, w.packed_by);
-    let start = margin + super::layout::text_width(w.packed_by, 9.0, Weight::Regular) + 3.0;
-    c.hline(start, start + 60.0, y + 0.8, 0.5);
+    c.label_and_line(margin, y, 9.0, w.packed_by, 60.0);
     pages.push(c);
     builder.push_all(pages, |c, page, total| {
-        c.left(margin, page_h - 7.0, 7.0, Weight::Regular, &title);
-        c.right(
+        c.footer(
+            margin,
             right,
             page_h - 7.0,
-            7.0,
-            Weight::Regular,
-            &format!("{} {page} {} {total}", w.page, w.page_of),
+            &title,
+            &w.page_n_of(page, total),
         );
     });
     Ok(builder.save())

@@ -233,6 +233,13 @@ const EN: Words = Words {
     no_parcels: "No parcels were shipped with this carrier on this day",
 };
 
+impl Words {
+    /// "Стр. 1 из 2" / "Page 1 of 2".
+    pub fn page_n_of(&self, page: usize, total: usize) -> String {
+        format!("{} {page} {} {total}", self.page, self.page_of)
+    }
+}
+
 pub(crate) fn words(lang: Lang) -> &'static Words {
     match lang {
         Lang::Ru => &RU,

@@ -38,7 +38,11 @@ export function routeScan(code: string): boolean {
 
 /** True when a key event is headed for a text field (shortcuts stand back). */
 export function typingInField(e: Event): boolean {
-  const el = e.target as HTMLElement | null;
+  return isTextField(e.target as HTMLElement | null);
+}
+
+/** True for an element a person types text into. */
+export function isTextField(el: HTMLElement | null): boolean {
   if (!el || !el.tagName) return false;
   if (el.isContentEditable) return true;
   if (el.tagName === 'TEXTAREA') return true;
