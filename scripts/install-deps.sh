@@ -18,7 +18,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 BASE_PKGS=(
   build-essential pkg-config libssl-dev file
   postgresql poppler-utils zbar-tools fonts-dejavu-core xvfb xauth
-  cups cups-client printer-driver-cups-pdf
+  cups cups-client printer-driver-cups-pdf locales
 )
 
 # The desktop app (TOOLCHAIN.md, "System packages"): WebKitGTK and friends to
@@ -28,7 +28,7 @@ BASE_PKGS=(
 DESKTOP_PKGS=(
   libwebkit2gtk-4.1-dev libgtk-3-dev librsvg2-dev libayatana-appindicator3-dev
   libsoup-3.0-dev libjavascriptcoregtk-4.1-dev
-  webkit2gtk-driver imagemagick xdotool
+  webkit2gtk-driver imagemagick xdotool x11-xkb-utils
 )
 
 say() { echo "install-deps: $*"; }
@@ -66,6 +66,18 @@ if ((${#missing[@]})); then
     apt-get "${apt_opts[@]}" install -y --no-install-recommends "${missing[@]}"
 else
   say "Debian packages: all ${#wanted[@]} present"
+fi
+
+# Russian users come first: the tests print, import and scan with a Russian
+# locale (CUPS's tools answer in Russian there), so the machine must have
+# ru_RU.UTF-8 generated, not only the C locale.
+if ! locale -a 2>/dev/null | grep -qiE '^ru_RU\.utf-?8$'; then
+  say "generating the ru_RU.UTF-8 locale"
+  if [[ $(id -u) -eq 0 ]]; then
+    localedef -i ru_RU -f UTF-8 ru_RU.UTF-8
+  else
+    sudo localedef -i ru_RU -f UTF-8 ru_RU.UTF-8
+  fi
 fi
 
 # Lints need rustfmt and clippy; the machine's rustup usually has them.

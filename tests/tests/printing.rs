@@ -13,6 +13,9 @@
 
 mod common;
 
+use common::cups::{
+    pdf_dir, pdf_printer, raw_port, raw_printer, require_queues, stopped_printer, wait_for_pdf,
+};
 use common::{clock, packer, supervisor, TestDb};
 use packbench_core::documents::{
     DocFormat, DocumentKind, DocumentSettings, Dpi, Lang, Paper, PrintSettings, Seller,
@@ -26,53 +29,6 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
-
-fn env_or(name: &str, default: &str) -> String {
-    std::env::var(name)
-        .ok()
-        .filter(|v| !v.trim().is_empty())
-        .unwrap_or_else(|| default.to_string())
-}
-
-fn pdf_printer() -> String {
-    env_or("PACKBENCH_TEST_PRINTER", "VirtualPDF")
-}
-
-fn raw_printer() -> String {
-    env_or("PACKBENCH_TEST_RAW_PRINTER", "RawZpl")
-}
-
-fn stopped_printer() -> String {
-    env_or("PACKBENCH_TEST_STOPPED_PRINTER", "PackbenchStopped")
-}
-
-fn raw_port() -> u16 {
-    env_or("PACKBENCH_TEST_RAW_PORT", "9109")
-        .parse()
-        .expect("PACKBENCH_TEST_RAW_PORT is a port number")
-}
-
-fn pdf_dir() -> PathBuf {
-    PathBuf::from(env_or(
-        "PACKBENCH_TEST_PDF_DIR",
-        &format!("{}/PDF", env_or("HOME", "/root")),
-    ))
-}
-
-/// The test queues must exist: a missing one fails with the fix.
-fn require_queues() {
-    let out = Command::new("lpstat")
-        .args(["-p", &pdf_printer(), &raw_printer(), &stopped_printer()])
-        .output()
-        .unwrap_or_else(|e| {
-            panic!("lpstat could not run ({e}): install CUPS with scripts/install-deps.sh")
-        });
-    assert!(
-        out.status.success(),
-        "the CUPS test queues are missing ({}); run scripts/cups-test-printer.sh",
-        String::from_utf8_lossy(&out.stderr).trim()
-    );
-}
 
 /// One test at a time talks to the raw queue's port and reads cups-pdf's
 /// folder, so the SQLite and PostgreSQL runs do not take each other's jobs.
@@ -104,32 +60,6 @@ fn zebra_on_the_raw_port() -> mpsc::Receiver<Vec<u8>> {
         }
     });
     rx
-}
-
-/// Waits for cups-pdf to write the job titled `title`; returns its path.
-fn wait_for_pdf(title: &str) -> PathBuf {
-    let dir = pdf_dir();
-    let deadline = Instant::now() + Duration::from_secs(30);
-    while Instant::now() < deadline {
-        if let Ok(entries) = std::fs::read_dir(&dir) {
-            for entry in entries.flatten() {
-                let name = entry.file_name().to_string_lossy().to_string();
-                if name.contains(title) && name.ends_with(".pdf") {
-                    // cups-pdf writes the file, then closes it: wait for a
-                    // complete PDF.
-                    let bytes = std::fs::read(entry.path()).unwrap_or_default();
-                    if bytes.windows(5).any(|w| w == b"%%EOF") {
-                        return entry.path();
-                    }
-                }
-            }
-        }
-        std::thread::sleep(Duration::from_millis(200));
-    }
-    panic!(
-        "no PDF titled {title} appeared in {} within 30 s (cups-pdf's Out folder; see /var/log/cups/error_log)",
-        dir.display()
-    );
 }
 
 /// What cups-pdf wrote, read back: page size in points and the barcodes

@@ -632,6 +632,12 @@ async fn run(
     let mut command = tokio::process::Command::new(program);
     command
         .args(args)
+        // CUPS's tools and poppler speak the desktop's language (`lpstat -p`
+        // says "принтер X свободен", `lp` "id запроса ..." on a Russian
+        // station), and their answers are read here: run them in the C
+        // locale. LANGUAGE would still pick gettext's catalogue otherwise.
+        .env("LC_ALL", "C")
+        .env_remove("LANGUAGE")
         .stdin(if stdin.is_some() {
             Stdio::piped()
         } else {

@@ -3,6 +3,8 @@
 //! started by `make test`).
 #![allow(dead_code)]
 
+pub mod cups;
+
 use packbench_core::clock::FixedClock;
 use packbench_core::ops::{Actor, Role};
 use packbench_core::store::{create_database_if_missing, DbTarget, Store};
