@@ -3,6 +3,8 @@
 
 use super::Failure;
 use clap::Args;
+use packbench_core::documents::PrintSettings;
+use packbench_core::domain::ScanKind;
 use packbench_core::ops::{self, Actor, OrderFilter, Role};
 use packbench_core::store::bulk::{self, synthetic_ean13, synthetic_lines, synthetic_order_number};
 use packbench_core::store::{DbTarget, Durability, OpenOptions, Store};
@@ -66,7 +68,7 @@ fn fail(e: packbench_core::Error) -> Failure {
     Failure::from(e)
 }
 
-pub async fn run(args: &BenchArgs, _db: Option<&str>) -> Result<u8, Failure> {
+pub async fn run(args: &BenchArgs) -> Result<u8, Failure> {
     out!(
         "# packbench bench: {} orders, {} products, {} orders packed per engine",
         args.orders,
@@ -135,14 +137,25 @@ async fn prepare(store: &Store, args: &BenchArgs) -> Result<(), Failure> {
         )));
     }
     let started = Instant::now();
-    bulk::generate(store, args.products, args.orders, CONFIRMED_EVERY, |done| {
-        if done % 100_000 == 0 {
-            eprintln!(
-                "  generated {done} orders in {:.1} s",
-                started.elapsed().as_secs_f64()
-            );
-        }
-    })
+    let names = bulk::Names {
+        customer: &packbench_core::demo::customer,
+        product: &packbench_core::demo::product_name,
+    };
+    bulk::generate(
+        store,
+        &names,
+        args.products,
+        args.orders,
+        CONFIRMED_EVERY,
+        |done| {
+            if done % 100_000 == 0 {
+                eprintln!(
+                    "  generated {done} orders in {:.1} s",
+                    started.elapsed().as_secs_f64()
+                );
+            }
+        },
+    )
     .await
     .map_err(fail)?;
     out!(
@@ -156,9 +169,7 @@ async fn prepare(store: &Store, args: &BenchArgs) -> Result<(), Failure> {
 }
 
 async fn sqlx_count(store: &Store) -> Result<i64, Failure> {
-    packbench_core::store::count_orders(store)
-        .await
-        .map_err(fail)
+    ops::order_count(store).await.map_err(fail)
 }
 
 async fn pg_bench_database(url: &str) -> Result<String, Failure> {
@@ -242,7 +253,7 @@ async fn measure(
         .await
         .map_err(fail)?;
         wrong.times.push(t.elapsed());
-        assert_outcome(&r.outcome, "wrong_item")?;
+        assert_outcome(&r.outcome, ScanKind::WrongItem)?;
         for (p, qty) in lines {
             for _ in 0..qty {
                 seq += 1;
@@ -257,13 +268,18 @@ async fn measure(
                 .await
                 .map_err(fail)?;
                 scan.times.push(t.elapsed());
-                assert_outcome(&r.outcome, "accepted")?;
+                assert_outcome(&r.outcome, ScanKind::Accepted)?;
             }
         }
         let t = Instant::now();
-        ops::finish_packing(store, &actor, &number, None)
+        let no_print = PrintSettings {
+            auto_print: false,
+            ..PrintSettings::default()
+        };
+        let (_, nothing_to_print) = ops::finish_packing(store, &actor, &number, None, &no_print)
             .await
             .map_err(fail)?;
+        nothing_to_print.send().await.map_err(fail)?;
         finish.times.push(t.elapsed());
     }
     for k in 0..2000usize {
@@ -321,7 +337,7 @@ async fn measure(
 
 fn assert_outcome(
     o: &packbench_core::domain::scan::ScanOutcome,
-    want: &str,
+    want: ScanKind,
 ) -> Result<(), Failure> {
     if o.kind() == want {
         Ok(())

@@ -16,6 +16,8 @@ mod print;
 mod print_cmd;
 
 use clap::{Args, Parser, Subcommand};
+use packbench_core::config::StationConfig;
+use packbench_core::documents::PrintSettings;
 use packbench_core::domain::OrderStatus;
 use packbench_core::exchange::OrderFormat;
 use packbench_core::ops::{self, Actor, OrderFilter, Role};
@@ -53,6 +55,15 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Benchmarks on a generated database (see BENCHMARKS.md).
+    Bench(bench::BenchArgs),
+    /// Everything else works on one database (--db).
+    #[command(flatten)]
+    Db(DbCommand),
+}
+
+#[derive(Subcommand)]
+enum DbCommand {
     /// Create or migrate the database; --demo loads the demo warehouse.
     Init {
         #[arg(long)]
@@ -80,8 +91,6 @@ enum Command {
         #[arg(long)]
         tracking: String,
     },
-    /// Benchmarks on a generated database (see BENCHMARKS.md).
-    Bench(bench::BenchArgs),
     /// Documents to a file or a printer; the print queue; printers.
     #[command(subcommand)]
     Print(print_cmd::PrintCommand),
@@ -140,7 +149,10 @@ struct PackTarget {
 
 #[derive(Subcommand)]
 enum PackCommand {
-    /// Claim the order for this station.
+    /// Open the order as the app does when its number is scanned: a
+    /// confirmed or picked order is claimed, a packed one goes to the hand-over.
+    Open(PackTarget),
+    /// Claim the order for this station (a packed order is refused: take it apart).
     Claim(PackTarget),
     /// Scan one or more codes; prints one JSON line per scan.
     Scan {
@@ -150,12 +162,22 @@ enum PackCommand {
     },
     /// Take back the last accepted scan.
     Undo(PackTarget),
-    /// Close the box: the order becomes ready.
+    /// Close the box: the order becomes ready, and the invoice and label are
+    /// printed as this machine's station settings say (as the app does).
     Finish {
         number: String,
         /// Ship with missing items, for this reason.
         #[arg(long)]
         short_reason: Option<String>,
+        /// Print nothing, whatever the station settings say.
+        #[arg(long)]
+        no_print: bool,
+    },
+    /// Open a packed (ready) order's box again to change it; kept in its history.
+    TakeApart {
+        number: String,
+        #[arg(long)]
+        reason: String,
     },
     /// Release the station's claim (a supervisor may release any).
     Release(PackTarget),
@@ -218,11 +240,13 @@ async fn run(cli: Cli) -> Result<u8, Failure> {
         .unwrap_or_else(|| "cli".into());
     let actor = Actor::new(user, cli.station.clone(), role);
     let json = cli.json;
-    if let Command::Bench(args) = &cli.command {
-        return bench::run(args, cli.db.as_deref()).await;
-    }
+    let command = match cli.command {
+        // The benchmarks make databases of their own.
+        Command::Bench(args) => return bench::run(&args).await,
+        Command::Db(command) => command,
+    };
     let store = open(&cli.db).await?;
-    let result = dispatch(&store, &actor, json, cli.command).await;
+    let result = dispatch(&store, &actor, json, command).await;
     store.close().await;
     result
 }
@@ -231,10 +255,10 @@ async fn dispatch(
     store: &Store,
     actor: &Actor,
     json: bool,
-    command: Command,
+    command: DbCommand,
 ) -> Result<u8, Failure> {
     match command {
-        Command::Init { demo, seed } => {
+        DbCommand::Init { demo, seed } => {
             let loaded = if demo {
                 Some(ops::load_demo(store, actor, seed).await?)
             } else {
@@ -242,18 +266,18 @@ async fn dispatch(
             };
             print::init(json, store.describe(), loaded.as_ref());
         }
-        Command::Import(ImportCommand::Products { file }) => {
+        DbCommand::Import(ImportCommand::Products { file }) => {
             let bytes = read_file(&file)?;
             let summary = ops::import_products(store, actor, &bytes).await?;
             print::import(json, &summary);
         }
-        Command::Import(ImportCommand::Orders { file, format }) => {
+        DbCommand::Import(ImportCommand::Orders { file, format }) => {
             let format = OrderFormat::parse(&format).map_err(usage)?;
             let bytes = read_file(&file)?;
             let summary = ops::import_orders(store, actor, &bytes, format).await?;
             print::import(json, &summary);
         }
-        Command::Orders(OrdersCommand::List {
+        DbCommand::Orders(OrdersCommand::List {
             status,
             search,
             limit,
@@ -269,26 +293,34 @@ async fn dispatch(
             };
             print::order_list(json, &ops::list_orders(store, &filter).await?);
         }
-        Command::Orders(OrdersCommand::Show { number }) => {
+        DbCommand::Orders(OrdersCommand::Show { number }) => {
             print::order(json, &ops::order_detail(store, &number).await?);
         }
-        Command::Orders(OrdersCommand::Confirm { number }) => {
-            let (detail, short) = ops::confirm_order(store, actor, &number).await?;
-            print::confirmed(json, &detail, &short);
+        DbCommand::Orders(OrdersCommand::Confirm { number }) => {
+            print::confirmed(json, &ops::confirm_order(store, actor, &number).await?);
         }
-        Command::Orders(OrdersCommand::Cancel { number, reason }) => {
+        DbCommand::Orders(OrdersCommand::Cancel { number, reason }) => {
             print::order(
                 json,
                 &ops::cancel_order(store, actor, &number, &reason).await?,
             );
         }
-        Command::Products(ProductsCommand::Show { sku }) => {
+        DbCommand::Products(ProductsCommand::Show { sku }) => {
             print::product(json, &ops::product_by_sku(store, &sku).await?);
         }
-        Command::Pack(PackCommand::Claim(t)) => {
+        DbCommand::Pack(PackCommand::Open(t)) => {
+            print::opened(json, &ops::open_for_packing(store, actor, &t.number).await?);
+        }
+        DbCommand::Pack(PackCommand::TakeApart { number, reason }) => {
+            print::order(
+                json,
+                &ops::take_apart(store, actor, &number, &reason).await?,
+            );
+        }
+        DbCommand::Pack(PackCommand::Claim(t)) => {
             print::order(json, &ops::claim_order(store, actor, &t.number).await?);
         }
-        Command::Pack(PackCommand::Scan { number, codes }) => {
+        DbCommand::Pack(PackCommand::Scan { number, codes }) => {
             let mut refused = false;
             for (i, code) in codes.iter().enumerate() {
                 let scan_id = new_scan_id(i);
@@ -298,22 +330,34 @@ async fn dispatch(
             }
             return Ok(u8::from(refused));
         }
-        Command::Pack(PackCommand::Undo(t)) => {
+        DbCommand::Pack(PackCommand::Undo(t)) => {
             let undone = ops::undo_last_scan(store, actor, &t.number).await?;
             print::undone(json, &undone);
         }
-        Command::Pack(PackCommand::Finish {
+        DbCommand::Pack(PackCommand::Finish {
             number,
             short_reason,
+            no_print,
         }) => {
-            let detail =
-                ops::finish_packing(store, actor, &number, short_reason.as_deref()).await?;
-            print::order(json, &detail);
+            let print = if no_print {
+                PrintSettings {
+                    auto_print: false,
+                    ..PrintSettings::default()
+                }
+            } else {
+                StationConfig::load()?.print
+            };
+            let (packed, printing) =
+                ops::finish_packing(store, actor, &number, short_reason.as_deref(), &print).await?;
+            // Unlike the app, the command waits for the printers and says
+            // what they did.
+            let jobs = printing.send().await?;
+            print::packed(json, &packed.order, &jobs);
         }
-        Command::Pack(PackCommand::Release(t)) => {
+        DbCommand::Pack(PackCommand::Release(t)) => {
             print::order(json, &ops::release_claim(store, actor, &t.number).await?);
         }
-        Command::Ship {
+        DbCommand::Ship {
             number,
             carrier,
             tracking,
@@ -323,8 +367,7 @@ async fn dispatch(
                 &ops::ship_order(store, actor, &number, &carrier, &tracking).await?,
             );
         }
-        Command::Bench(args) => return bench::run(&args, None).await,
-        Command::Print(command) => return print_cmd::run(store, actor, json, command).await,
+        DbCommand::Print(command) => return print_cmd::run(store, actor, json, command).await,
     }
     Ok(0)
 }

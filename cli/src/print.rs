@@ -2,7 +2,8 @@
 
 use packbench_core::domain::money::{exponent_of, format_minor};
 use packbench_core::ops::{
-    DemoSummary, ImportSummary, OrderDetail, OrderSummary, ProductView, UndoResult,
+    Confirmation, DemoSummary, ImportSummary, Opened, OrderDetail, OrderSummary, PrintJob,
+    ProductView, UndoResult,
 };
 use serde::Serialize;
 
@@ -179,14 +180,49 @@ pub fn order(json: bool, d: &OrderDetail) {
     }
 }
 
-pub fn confirmed(json: bool, d: &OrderDetail, short: &[String]) {
+pub fn confirmed(json: bool, c: &Confirmation) {
     if json {
-        emit(&serde_json::json!({"order": d, "short_stock": short}));
+        emit(c);
+        return;
+    }
+    order(false, &c.order);
+    if !c.unreserved_skus.is_empty() {
+        out!(
+            "  not enough stock to reserve: {}",
+            c.unreserved_skus.join(", ")
+        );
+    }
+}
+
+pub fn opened(json: bool, o: &Opened) {
+    if json {
+        emit(o);
+        return;
+    }
+    match o {
+        Opened::Packing { order: d } => order(false, d),
+        Opened::HandOver { order: d } => {
+            order(false, d);
+            out!("  packed: hand it to the courier (ship it), or take it apart to change the box");
+        }
+    }
+}
+
+/// A closed box and what its printers did.
+pub fn packed(json: bool, d: &OrderDetail, jobs: &[PrintJob]) {
+    if json {
+        emit(&serde_json::json!({"order": d, "print_jobs": jobs}));
         return;
     }
     order(false, d);
-    if !short.is_empty() {
-        out!("  not enough stock to reserve: {}", short.join(", "));
+    for job in jobs {
+        out!(
+            "  {} {}: {} ({})",
+            job.kind.as_str(),
+            job.id,
+            job.status,
+            job.message
+        );
     }
 }
 

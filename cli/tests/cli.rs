@@ -18,6 +18,10 @@ fn cli(db: &str, args: &[&str]) -> Output {
         .arg(db)
         .args(args)
         .env_remove("PACKBENCH_DATABASE_URL")
+        // The station's settings (print settings for `pack finish`): a file
+        // of the test's own that does not exist, so the defaults apply and
+        // this machine's own station.json is never read.
+        .env("PACKBENCH_CONFIG", format!("{db}.station.json"))
         .output()
         .expect("packbench-cli runs")
 }
@@ -227,10 +231,38 @@ fn a_demo_order_is_claimed_scanned_and_finished_to_ready() {
         "{}",
         String::from_utf8_lossy(&finish.stdout)
     );
+    let finished = json(&finish);
     assert_eq!(
-        json(&finish)["status"],
-        "ready",
+        finished["order"]["status"], "ready",
         "the finished order is ready"
+    );
+    // As in the app, finishing queues the invoice and the label; with no
+    // printer chosen in the station settings they wait in the queue.
+    let jobs: Vec<(&str, &str)> = finished["print_jobs"]
+        .as_array()
+        .expect("the print jobs are listed")
+        .iter()
+        .map(|j| (j["kind"].as_str().unwrap(), j["status"].as_str().unwrap()))
+        .collect();
+    assert_eq!(jobs, [("invoice", "queued"), ("label", "queued")]);
+
+    // Opening the packed order again goes to the hand-over; it stays ready.
+    let opened = json(&cli(
+        &db,
+        &["--json", "pack", "open", "1001", "--station", "S2"],
+    ));
+    assert_eq!(opened["mode"], "hand_over", "{opened}");
+    assert_eq!(opened["order"]["status"], "ready");
+    let claim = cli(&db, &["pack", "claim", "1001", "--station", "S2"]);
+    assert_eq!(
+        claim.status.code(),
+        Some(1),
+        "a packed order is not claimed"
+    );
+    assert!(
+        String::from_utf8_lossy(&claim.stderr).contains("take it apart"),
+        "{}",
+        String::from_utf8_lossy(&claim.stderr)
     );
 
     let ship = cli(

@@ -1,7 +1,7 @@
 //! This station's own settings: kept in a file on the machine, not in the
 //! (possibly shared) database, because they describe this packing table.
 
-use crate::ops::{Actor, Role};
+use crate::domain::{Actor, Role};
 use crate::store::DbTarget;
 use crate::{Error, Result};
 use serde::{Deserialize, Serialize};

@@ -28,8 +28,14 @@ pub enum Error {
     #[error("the database is unavailable: {0}")]
     Unavailable(String),
 
+    /// Stored data that cannot be read as what it should be (a status the
+    /// code does not know, a time no calendar holds, a damaged record):
+    /// shown as it is, never replaced by a default.
+    #[error("stored data is damaged and was not used: {0}; nothing was changed. Ask a supervisor to look at the database (the app's log has the details)")]
+    Damaged(String),
+
     #[error("storage error: {0}")]
-    Storage(#[from] sqlx::Error),
+    Storage(sqlx::Error),
 
     #[error("migration failed: {0}")]
     Migration(#[from] sqlx::migrate::MigrateError),
@@ -46,6 +52,7 @@ impl Error {
             Error::Invalid(_) => "invalid",
             Error::Forbidden { .. } => "forbidden",
             Error::Unavailable(_) => "unavailable",
+            Error::Damaged(_) => "damaged",
             Error::Storage(_) => "storage",
             Error::Migration(_) => "migration",
         }
@@ -63,10 +70,39 @@ impl Error {
         )
     }
 
+    /// Another station changed the order between our read and our write.
+    pub fn changed_meanwhile(number: &str) -> Self {
+        Error::Conflict(format!("order {number} changed meanwhile; open it again"))
+    }
+
+    /// The trimmed reason a user gave, or `Invalid` with `ask` (what to say
+    /// and where it is kept) when they gave none.
+    pub fn require_reason<'a>(reason: &'a str, ask: &str) -> Result<&'a str> {
+        let reason = reason.trim();
+        if reason.is_empty() {
+            Err(Error::Invalid(ask.to_string()))
+        } else {
+            Ok(reason)
+        }
+    }
+
     pub fn not_found(what: &'static str, key: impl Into<String>) -> Self {
         Error::NotFound {
             what,
             key: key.into(),
+        }
+    }
+}
+
+impl From<sqlx::Error> for Error {
+    fn from(e: sqlx::Error) -> Self {
+        match e {
+            // A column that does not decode is bad stored data (store/codec.rs
+            // says which value and why), not a broken connection.
+            sqlx::Error::ColumnDecode { index, source } => {
+                Error::Damaged(format!("column {index}: {source}"))
+            }
+            other => Error::Storage(other),
         }
     }
 }

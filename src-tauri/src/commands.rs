@@ -7,9 +7,9 @@ use packbench_core::documents::{DocumentKind, DocumentSettings, PrintSettings, S
 use packbench_core::domain::scan::ScanResult;
 use packbench_core::domain::OrderStatus;
 use packbench_core::ops::{
-    self, DbTest, DemoSummary, DocumentKey, DocumentPreview, OrderDetail, OrderFilter,
-    OrderSummary, PickList, PickListSummary, PickScanResult, PickSelection, PrintJob, Printer,
-    StatusCount, UndoResult,
+    self, Confirmation, DbTest, DemoSummary, DocumentKey, DocumentPreview, Opened, OrderDetail,
+    OrderFilter, OrderSummary, Packed, PickList, PickListSummary, PickScanResult, PickSelection,
+    PrintJob, Printer, StatusCount, UndoResult,
 };
 use tauri::State;
 
@@ -71,10 +71,30 @@ pub async fn find_order(state: State<'_, AppState>, code: String) -> Reply<Optio
 
 #[tauri::command]
 #[specta::specta]
-pub async fn confirm_order(state: State<'_, AppState>, number: String) -> Reply<OrderDetail> {
+pub async fn confirm_order(state: State<'_, AppState>, number: String) -> Reply<Confirmation> {
     let store = state.store().await?;
-    let (detail, _short_skus) = ops::confirm_order(&store, &state.actor().await, &number).await?;
-    Ok(detail)
+    Ok(ops::confirm_order(&store, &state.actor().await, &number).await?)
+}
+
+/// A scanned or typed order number at the packing station: claimed and
+/// packed, or (when packed already) handed over, unchanged.
+#[tauri::command]
+#[specta::specta]
+pub async fn open_for_packing(state: State<'_, AppState>, number: String) -> Reply<Opened> {
+    let store = state.store().await?;
+    Ok(ops::open_for_packing(&store, &state.actor().await, &number).await?)
+}
+
+/// Opens a packed order's box again at this station, with a reason.
+#[tauri::command]
+#[specta::specta]
+pub async fn take_apart(
+    state: State<'_, AppState>,
+    number: String,
+    reason: String,
+) -> Reply<OrderDetail> {
+    let store = state.store().await?;
+    Ok(ops::take_apart(&store, &state.actor().await, &number, &reason).await?)
 }
 
 #[tauri::command]
@@ -110,19 +130,16 @@ pub async fn finish_packing(
     state: State<'_, AppState>,
     number: String,
     short_reason: Option<String>,
-) -> Reply<OrderDetail> {
+) -> Reply<Packed> {
     let store = state.store_handle().await?;
     let actor = state.actor().await;
-    let detail = ops::finish_packing(&store, &actor, &number, short_reason.as_deref()).await?;
-    // Printing runs after the pack is committed and never holds the packer
-    // up: a missing printer ends as a failed job in the queue.
     let print = state.config.read().await.print.clone();
-    tauri::async_runtime::spawn(async move {
-        if let Err(e) = ops::print_after_pack(&store, &actor, &number, &print).await {
-            tracing::warn!("auto-print of order {number} failed: {e}");
-        }
-    });
-    Ok(detail)
+    let (packed, printing) =
+        ops::finish_packing(&store, &actor, &number, short_reason.as_deref(), &print).await?;
+    // The packer is never held up by a printer: the jobs go out in the
+    // background and their outcome reaches every screen as order events.
+    printing.send_in_background();
+    Ok(packed)
 }
 
 #[tauri::command]

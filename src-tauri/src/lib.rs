@@ -24,6 +24,8 @@ pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
             order_detail,
             find_order,
             confirm_order,
+            open_for_packing,
+            take_apart,
             claim_order,
             record_scan,
             undo_last_scan,

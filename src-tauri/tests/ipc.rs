@@ -227,7 +227,7 @@ fn pack_1001(s: &Station) -> DbTarget {
         }
     }
     let done = s.ok("finish_packing", json!({ "number": "1001" }));
-    assert_eq!(done["status"], "ready");
+    assert_eq!(done["order"]["status"], "ready");
     target
 }
 
@@ -236,7 +236,7 @@ fn finishing_a_pack_puts_invoice_and_label_in_the_print_queue() {
     let s = Station::on_empty_database();
     s.ok("load_demo", json!({}));
     let target = pack_1001(&s);
-    // Printing runs in the background after the pack is committed.
+    // The jobs are queued with the pack; they are sent in the background.
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -258,6 +258,56 @@ fn finishing_a_pack_puts_invoice_and_label_in_the_print_queue() {
         kinds,
         vec!["Invoice", "Label"],
         "invoice and label are queued for order 1001"
+    );
+}
+
+#[test]
+fn a_packed_order_opened_at_packing_goes_to_the_hand_over_and_stays_ready() {
+    let s = Station::on_empty_database();
+    s.ok("load_demo", json!({}));
+    pack_1001(&s);
+    let opened = s.ok("open_for_packing", json!({ "number": "1001" }));
+    assert_eq!(opened["mode"], "hand_over", "{opened}");
+    assert_eq!(opened["order"]["status"], "ready", "it stays packed");
+    assert!(opened["order"]["claimed_station"].is_null());
+    let claim = s
+        .invoke("claim_order", json!({ "number": "1001" }))
+        .unwrap_err();
+    assert_eq!(claim["code"], "refused", "{claim}");
+    let detail = s.ok("order_detail", json!({ "number": "1001" }));
+    assert_eq!(detail["status"], "ready");
+    // Opening the box again is its own action, with a reason.
+    let taken = s.ok(
+        "take_apart",
+        json!({ "number": "1001", "reason": "wrong size of box" }),
+    );
+    assert_eq!(taken["status"], "packing");
+    assert_eq!(taken["claimed_station"], "station-2");
+    let kinds: Vec<&str> = taken["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|e| e["kind"].as_str())
+        .collect();
+    assert!(kinds.contains(&"taken_apart"), "{kinds:?}");
+    let resumed = s.ok("open_for_packing", json!({ "number": "1001" }));
+    assert_eq!(resumed["mode"], "packing", "{resumed}");
+}
+
+#[test]
+fn confirming_an_order_says_which_skus_could_not_be_reserved() {
+    let s = Station::on_empty_database();
+    s.ok("load_demo", json!({}));
+    let new = s.ok(
+        "list_orders",
+        json!({ "status": "new", "search": null, "limit": 1 }),
+    );
+    let number = new[0]["number"].as_str().expect("the demo has a new order");
+    let confirmed = s.ok("confirm_order", json!({ "number": number }));
+    assert_eq!(confirmed["order"]["status"], "confirmed", "{confirmed}");
+    assert!(
+        confirmed["unreserved_skus"].is_array(),
+        "the reply names the SKUs stock did not cover: {confirmed}"
     );
 }
 

@@ -219,9 +219,7 @@ async fn pack_and_ship(store: &Store, number: &str, carrier: &str, tracking: &st
             assert!(result.outcome.is_accepted(), "{result:?}");
         }
     }
-    ops::finish_packing(store, &station, number, None)
-        .await
-        .unwrap();
+    common::finish(store, &station, number, None).await.unwrap();
     ops::ship_order(store, &station, number, carrier, tracking)
         .await
         .unwrap();

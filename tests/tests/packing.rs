@@ -2,6 +2,8 @@
 
 mod common;
 
+use packbench_core::domain::{EventKind, ScanKind};
+
 use common::{clock, packer, supervisor, TestDb};
 use packbench_core::domain::scan::ScanOutcome;
 use packbench_core::domain::{NewLine, NewOrder, OrderStatus, PaymentStatus};
@@ -128,9 +130,7 @@ on_both_engines!(
         }
         let last = ops::order_detail(&store, "1001").await.unwrap();
         assert!(last.is_complete(), "every line is packed: {:?}", last.lines);
-        let done = ops::finish_packing(&store, &me, "1001", None)
-            .await
-            .unwrap();
+        let done = common::finish(&store, &me, "1001", None).await.unwrap();
         assert_eq!(
             done.head.status,
             OrderStatus::Ready,
@@ -145,7 +145,11 @@ on_both_engines!(
             kinds.contains(&"claimed") && kinds.contains(&"packed"),
             "history records claim and pack: {kinds:?}"
         );
-        let packed_event = done.events.iter().find(|e| e.kind == "packed").unwrap();
+        let packed_event = done
+            .events
+            .iter()
+            .find(|e| e.kind == EventKind::Packed)
+            .unwrap();
         assert_eq!(
             packed_event.station, STATION,
             "the event says where it happened"
@@ -326,7 +330,11 @@ on_both_engines!(undo_takes_back_the_last_accepted_scan_only, |db| {
     );
     let detail = ops::order_detail(&store, "1001").await.unwrap();
     assert_eq!(
-        detail.scans.iter().filter(|s| s.outcome == "undo").count(),
+        detail
+            .scans
+            .iter()
+            .filter(|s| s.outcome == ScanKind::Undo)
+            .count(),
         2,
         "undos are ledger rows of their own"
     );
@@ -337,9 +345,7 @@ on_both_engines!(finishing_a_short_order_needs_a_reason, |db| {
     let me = packer(STATION);
     ops::claim_order(&store, &me, "1001").await.unwrap();
     scan(&store, &me, "4006381333931", "m1").await;
-    let refused = ops::finish_packing(&store, &me, "1001", None)
-        .await
-        .unwrap_err();
+    let refused = common::finish(&store, &me, "1001", None).await.unwrap_err();
     let text = refused.to_string();
     assert!(
         text.contains("PB-001 1 of 2") && text.contains("PB-002 0 of 1"),
@@ -349,7 +355,7 @@ on_both_engines!(finishing_a_short_order_needs_a_reason, |db| {
         ops::order_detail(&store, "1001").await.unwrap().head.status,
         OrderStatus::Packing
     );
-    let done = ops::finish_packing(&store, &me, "1001", Some("kettle damaged, customer agreed"))
+    let done = common::finish(&store, &me, "1001", Some("kettle damaged, customer agreed"))
         .await
         .unwrap();
     assert_eq!(done.head.status, OrderStatus::Ready);
@@ -358,7 +364,7 @@ on_both_engines!(finishing_a_short_order_needs_a_reason, |db| {
         Some("kettle damaged, customer agreed")
     );
     assert!(
-        done.events.iter().any(|e| e.kind == "packed_short"),
+        done.events.iter().any(|e| e.kind == EventKind::PackedShort),
         "the short-ship is in the history"
     );
 });
@@ -540,9 +546,7 @@ on_both_engines!(shipping_takes_stock_once_and_only_once, |db| {
         ),
         "not before it is packed: {early}"
     );
-    ops::finish_packing(&store, &me, "1001", None)
-        .await
-        .unwrap();
+    common::finish(&store, &me, "1001", None).await.unwrap();
     let other = packer("station-2");
     let (a, b) = tokio::join!(
         ops::ship_order(&store, &me, "1001", "СДЭК", "1234567890"),
@@ -579,7 +583,7 @@ on_both_engines!(short_shipped_units_go_back_to_free_stock, |db| {
     ops::claim_order(&store, &me, "1001").await.unwrap();
     scan(&store, &me, "4006381333931", "m1").await;
     scan(&store, &me, "4601234567893", "k1").await;
-    ops::finish_packing(&store, &me, "1001", Some("only one mug left"))
+    common::finish(&store, &me, "1001", Some("only one mug left"))
         .await
         .unwrap();
     ops::ship_order(&store, &me, "1001", "Почта России", "RA123456789RU")
@@ -593,9 +597,137 @@ on_both_engines!(short_shipped_units_go_back_to_free_stock, |db| {
     );
 });
 
+/// Claims 1001 at STATION, scans both mugs and the kettle, closes the box.
+async fn pack_1001(store: &Store) -> ops::OrderDetail {
+    let me = packer(STATION);
+    ops::claim_order(store, &me, "1001").await.unwrap();
+    for (i, code) in ["4006381333931", "4006381333931", "4601234567893"]
+        .iter()
+        .enumerate()
+    {
+        assert!(scan(store, &me, code, &format!("p{i}")).await.is_accepted());
+    }
+    common::finish(store, &me, "1001", None).await.unwrap()
+}
+
+on_both_engines!(
+    opening_a_ready_order_at_packing_goes_to_the_hand_over_and_leaves_it_ready,
+    |db| {
+        let store = warehouse(&db).await;
+        let ready = pack_1001(&store).await;
+        assert_eq!(ready.head.status, OrderStatus::Ready);
+        // The same station scans the number again, and so does another one.
+        for station in [STATION, "station-2"] {
+            let opened = ops::open_for_packing(&store, &packer(station), "1001")
+                .await
+                .unwrap();
+            let ops::Opened::HandOver { order } = opened else {
+                panic!("a packed order opens at the hand-over at {station}: {opened:?}");
+            };
+            assert_eq!(order.head.status, OrderStatus::Ready, "it stays packed");
+            assert!(order.head.claimed_station.is_none(), "nobody claims it");
+        }
+        let refused = ops::claim_order(&store, &packer(STATION), "1001")
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(refused, Error::Refused(_)) && refused.to_string().contains("take it apart"),
+            "claiming a packed order is refused with what to do: {refused}"
+        );
+        let after = ops::order_detail(&store, "1001").await.unwrap();
+        assert_eq!(after.head.status, OrderStatus::Ready);
+        assert_eq!(after.packed, 3, "the packed units stay counted");
+        assert_eq!(
+            after
+                .events
+                .iter()
+                .filter(|e| e.kind == EventKind::Claimed)
+                .count(),
+            1,
+            "only the first packing claimed it; opening it again wrote no claim: {:?}",
+            after.events
+        );
+        // And it ships from there.
+        let shipped = ops::ship_order(&store, &packer(STATION), "1001", "СДЭК", "1084563217")
+            .await
+            .unwrap();
+        assert_eq!(shipped.head.status, OrderStatus::Shipped);
+    }
+);
+
+on_both_engines!(
+    opening_a_confirmed_order_claims_it_and_opening_it_again_carries_on,
+    |db| {
+        let store = warehouse(&db).await;
+        let me = packer(STATION);
+        let first = ops::open_for_packing(&store, &me, "1001").await.unwrap();
+        assert!(
+            matches!(&first, ops::Opened::Packing { order } if order.head.status == OrderStatus::Packing
+                && order.head.claimed_station.as_deref() == Some(STATION)),
+            "{first:?}"
+        );
+        assert!(scan(&store, &me, "4006381333931", "o1").await.is_accepted());
+        let again = ops::open_for_packing(&store, &me, "1001").await.unwrap();
+        assert!(
+            matches!(&again, ops::Opened::Packing { order } if order.packed == 1),
+            "re-opening keeps what was packed: {again:?}"
+        );
+        let elsewhere = ops::open_for_packing(&store, &packer("station-2"), "1001")
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(elsewhere, Error::Conflict(_)) && elsewhere.to_string().contains(STATION),
+            "{elsewhere}"
+        );
+    }
+);
+
+on_both_engines!(
+    taking_a_packed_order_apart_is_an_explicit_action_with_a_reason_in_the_history,
+    |db| {
+        let store = warehouse(&db).await;
+        pack_1001(&store).await;
+        let me = packer(STATION);
+        let no_reason = ops::take_apart(&store, &me, "1001", "  ")
+            .await
+            .unwrap_err();
+        assert!(matches!(no_reason, Error::Invalid(_)), "{no_reason}");
+        let opened = ops::take_apart(&store, &me, "1001", "customer adds a mug by phone")
+            .await
+            .unwrap();
+        assert_eq!(opened.head.status, OrderStatus::Packing);
+        assert_eq!(opened.head.claimed_station.as_deref(), Some(STATION));
+        assert_eq!(opened.packed, 3, "what was packed stays counted");
+        let taken = opened
+            .events
+            .iter()
+            .find(|e| e.kind == EventKind::TakenApart)
+            .expect("the history says the box was opened again");
+        assert_eq!(taken.station, STATION);
+        assert_eq!(
+            taken.after.as_ref().and_then(|a| a["reason"].as_str()),
+            Some("customer adds a mug by phone")
+        );
+        // An order that is not packed cannot be taken apart.
+        let again = ops::take_apart(&store, &me, "1001", "twice")
+            .await
+            .unwrap_err();
+        assert!(
+            again.to_string().contains("packing"),
+            "names both statuses: {again}"
+        );
+        // Undo works on the reopened box, and finishing makes it ready again.
+        ops::undo_last_scan(&store, &me, "1001").await.unwrap();
+        let done = common::finish(&store, &me, "1001", Some("kettle stays out"))
+            .await
+            .unwrap();
+        assert_eq!(done.head.status, OrderStatus::Ready);
+    }
+);
+
 on_both_engines!(an_invalid_transition_names_both_statuses, |db| {
     let store = warehouse(&db).await;
-    let err = ops::finish_packing(&store, &packer(STATION), "1001", None)
+    let err = common::finish(&store, &packer(STATION), "1001", None)
         .await
         .unwrap_err();
     let text = err.to_string();
@@ -698,7 +830,7 @@ on_both_engines!(
     the_transition_matrix_in_the_database_is_the_standard_one,
     |db| {
         let mut conn = db.store.pool().acquire().await.unwrap();
-        let stored = packbench_core::store::transition_matrix(&mut conn)
+        let stored = packbench_core::store::statuses::transition_matrix(&mut conn)
             .await
             .unwrap();
         assert_eq!(

@@ -2,6 +2,8 @@
 
 mod common;
 
+use packbench_core::domain::{EventKind, PickListStatus};
+
 use common::{clock, packer};
 use packbench_core::ops::{self, Actor, PickOutcome, PickSelection, Role};
 use packbench_core::store::Store;
@@ -166,10 +168,10 @@ on_both_engines!(
             .unwrap();
         assert_eq!((shorted.lines[1].picked, shorted.lines[1].short), (1, 2));
         let done = ops::complete_pick_list(&store, &p, id).await.unwrap();
-        assert_eq!(done.status, "done");
+        assert_eq!(done.status, PickListStatus::Done);
         let history = ops::order_detail(&store, "1002").await.unwrap().events;
         assert!(
-            history.iter().any(|e| e.kind == "short_pick"),
+            history.iter().any(|e| e.kind == EventKind::ShortPick),
             "the short pick is in the order's history"
         );
         ops::claim_order(&store, &packer("station-1"), "1001")

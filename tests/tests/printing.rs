@@ -14,14 +14,14 @@
 mod common;
 
 use common::cups::{
-    pdf_dir, pdf_printer, raw_port, raw_printer, require_queues, stopped_printer, wait_for_pdf,
+    pdf_printer, raw_port, raw_printer, require_queues, stopped_printer, wait_for_pdf,
 };
 use common::{clock, packer, supervisor, TestDb};
 use packbench_core::documents::{
     DocFormat, DocumentKind, DocumentSettings, Dpi, Lang, Paper, PrintSettings, Seller,
 };
 use packbench_core::domain::OrderStatus;
-use packbench_core::ops::{self, Actor, DocumentKey, PrintStatus, PrinterState, Role};
+use packbench_core::ops::{self, Actor, DocumentKey, PrintJob, PrintStatus, PrinterState, Role};
 use packbench_core::store::Store;
 use std::io::Read;
 use std::net::TcpListener;
@@ -138,8 +138,14 @@ async fn demo(db: &TestDb) -> Store {
     store
 }
 
-/// Claims, scans every unit and finishes `number` at `station`.
-async fn pack(store: &Store, station: &Actor, number: &str) {
+/// Claims, scans every unit and finishes `number` at `station`, which
+/// prints as `settings` say; returns the print jobs once they were sent.
+async fn pack(
+    store: &Store,
+    station: &Actor,
+    number: &str,
+    settings: &PrintSettings,
+) -> Vec<PrintJob> {
     ops::claim_order(store, station, number).await.unwrap();
     let detail = ops::order_detail(store, number).await.unwrap();
     for line in &detail.lines {
@@ -158,10 +164,17 @@ async fn pack(store: &Store, station: &Actor, number: &str) {
                 .unwrap();
         }
     }
-    let done = ops::finish_packing(store, station, number, None)
+    let (packed, printing) = ops::finish_packing(store, station, number, None, settings)
         .await
-        .unwrap();
-    assert_eq!(done.head.status, OrderStatus::Ready);
+        .expect("a printer problem is a failed job, never a failed pack");
+    assert_eq!(packed.order.head.status, OrderStatus::Ready);
+    let sent = printing.send().await.unwrap();
+    assert_eq!(
+        sent.iter().map(|j| j.id).collect::<Vec<_>>(),
+        packed.print_jobs.iter().map(|j| j.id).collect::<Vec<_>>(),
+        "the jobs the pack queued are the ones sent"
+    );
+    sent
 }
 
 fn printing_to(invoice: &str, label: Option<&str>) -> PrintSettings {
@@ -183,7 +196,7 @@ async fn order_events(store: &Store, number: &str) -> Vec<String> {
         .unwrap()
         .events
         .into_iter()
-        .map(|e| e.kind)
+        .map(|e| e.kind.as_str().to_string())
         .collect()
 }
 
@@ -194,12 +207,9 @@ on_both_engines!(
         let _queues = QUEUES.lock().await;
         let store = demo(&db).await;
         let station = station("pack");
-        pack(&store, &station, "1001").await;
         let zebra = zebra_on_the_raw_port();
         let settings = printing_to(&pdf_printer(), Some(&raw_printer()));
-        let jobs = ops::print_after_pack(&store, &station, "1001", &settings)
-            .await
-            .unwrap();
+        let jobs = pack(&store, &station, "1001", &settings).await;
         assert_eq!(jobs.len(), 2, "an invoice and a label");
         let (invoice, label) = (&jobs[0], &jobs[1]);
         assert_eq!(invoice.kind, DocumentKind::Invoice);
@@ -260,12 +270,9 @@ on_both_engines!(
         require_queues();
         let store = demo(&db).await;
         let station = station("missing");
-        pack(&store, &station, "1001").await;
         let settings = printing_to("NoSuchPrinter", Some("NoSuchPrinter"));
         let started = Instant::now();
-        let jobs = ops::print_after_pack(&store, &station, "1001", &settings)
-            .await
-            .expect("a printer problem is a failed job, not an error");
+        let jobs = pack(&store, &station, "1001", &settings).await;
         assert!(
             started.elapsed() < ops::LP_TIMEOUT,
             "the failure is known within seconds: {:?}",
@@ -333,10 +340,7 @@ on_both_engines!(
         require_queues();
         let store = demo(&db).await;
         let station = station("unset");
-        pack(&store, &station, "1001").await;
-        let jobs = ops::print_after_pack(&store, &station, "1001", &PrintSettings::default())
-            .await
-            .unwrap();
+        let jobs = pack(&store, &station, "1001", &PrintSettings::default()).await;
         assert_eq!(jobs.len(), 2, "auto-print is on by default");
         for job in &jobs {
             assert_eq!(job.status, PrintStatus::Queued);
@@ -381,11 +385,11 @@ on_both_engines!(
     |db| {
         let store = demo(&db).await;
         let station = station("again");
-        pack(&store, &station, "1001").await;
         let settings = PrintSettings {
             auto_print: false,
             ..PrintSettings::default()
         };
+        assert!(pack(&store, &station, "1001", &settings).await.is_empty());
         let jobs = ops::print_order_documents(&store, &station, "1001", &settings)
             .await
             .unwrap();
@@ -451,7 +455,7 @@ on_both_engines!(
     |db| {
         let store = demo(&db).await;
         let station = station("preview");
-        pack(&store, &station, "1001").await;
+        pack(&store, &station, "1001", &common::no_auto_print()).await;
         let order = DocumentKey::order("1001");
         // A4 at 96 dpi: 794 x 1123 px.
         let invoice = ops::preview_document(
@@ -534,9 +538,7 @@ on_both_engines!(with_auto_print_off_nothing_is_queued, |db| {
         auto_print: false,
         ..printing_to(&pdf_printer(), None)
     };
-    let jobs = ops::print_after_pack(&store, &station("off"), "1001", &settings)
-        .await
-        .unwrap();
+    let jobs = pack(&store, &station("off"), "1001", &settings).await;
     assert!(jobs.is_empty());
     assert!(ops::print_jobs(&store, 10).await.unwrap().is_empty());
 });

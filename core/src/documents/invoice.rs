@@ -11,6 +11,7 @@ use super::format::{amount, date, money};
 use super::layout::{leading, wrap, Align, Canvas, Grid, PdfBuilder, Weight, PAD};
 use super::words::{payment_status, rate, words, Words};
 use super::{Lang, Party, Seller};
+use crate::domain::money::{line_amount_minor, vat_included};
 use crate::domain::PaymentStatus;
 use crate::Result;
 use chrono::NaiveDate;
@@ -31,7 +32,7 @@ pub struct InvoiceLine {
 impl InvoiceLine {
     /// What the line costs after its discount, VAT included.
     pub fn amount_minor(&self) -> i64 {
-        self.quantity * self.unit_price_minor - self.discount_minor
+        line_amount_minor(self.quantity, self.unit_price_minor, self.discount_minor)
     }
 }
 
@@ -73,29 +74,6 @@ pub struct InvoiceTotals {
     /// VAT by rate, highest rate first; zero rates are left out.
     pub vat: Vec<VatSum>,
     pub vat_total_minor: i64,
-}
-
-/// `a / b` rounded half away from zero (b > 0).
-fn div_round(a: i128, b: i128) -> i128 {
-    let q = a / b;
-    let r = a % b;
-    if 2 * r.abs() >= b {
-        q + a.signum()
-    } else {
-        q
-    }
-}
-
-/// The VAT inside a price that includes it: amount x rate / (1 + rate),
-/// rounded half away from zero to the minor unit.
-pub fn vat_included(amount_minor: i64, rate_bp: i64) -> i64 {
-    if rate_bp <= 0 {
-        return 0;
-    }
-    div_round(
-        i128::from(amount_minor) * i128::from(rate_bp),
-        10_000 + i128::from(rate_bp),
-    ) as i64
 }
 
 impl InvoiceView {

@@ -16,14 +16,16 @@ pub mod pick_list;
 mod words;
 pub mod zpl;
 
+pub use crate::domain::money::vat_included;
 pub use barcode::{sscc, sscc_human, Code128Part, Symbol};
 pub use format::{amount, date, money, weight_kg};
-pub use invoice::{vat_included, InvoiceLine, InvoiceTotals, InvoiceView, VatSum};
+pub use invoice::{InvoiceLine, InvoiceTotals, InvoiceView, VatSum};
 pub use label::LabelView;
 pub use manifest::{ManifestParcel, ManifestView};
 pub use packing_slip::{PackingSlipLine, PackingSlipView};
 pub use pick_list::{PickListLineView, PickListView};
 
+use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 /// The language a document is printed in.
@@ -446,6 +448,55 @@ impl Party {
 /// A rendering failure: a view that cannot become this document.
 pub(crate) fn invalid(message: impl Into<String>) -> crate::Error {
     crate::Error::Invalid(message.into())
+}
+
+/// Which document: an order's, a pick list's, or a carrier's day.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum DocumentKey {
+    Order { number: String },
+    PickList { id: i64 },
+    Manifest { carrier: String, date: NaiveDate },
+}
+
+impl DocumentKey {
+    pub fn order(number: impl Into<String>) -> Self {
+        DocumentKey::Order {
+            number: number.into(),
+        }
+    }
+
+    /// Refuses a key that does not name this kind of document.
+    pub fn check(&self, kind: DocumentKind) -> crate::Result<()> {
+        let fits = match self {
+            DocumentKey::Order { .. } => kind.is_per_order(),
+            DocumentKey::PickList { .. } => kind == DocumentKind::PickList,
+            DocumentKey::Manifest { .. } => kind == DocumentKind::Manifest,
+        };
+        if fits {
+            Ok(())
+        } else {
+            Err(crate::Error::Invalid(format!(
+                "a {} is printed for {}",
+                kind.as_str().replace('_', " "),
+                match kind {
+                    DocumentKind::PickList => "a pick list id",
+                    DocumentKind::Manifest => "a carrier and a day",
+                    _ => "an order number",
+                }
+            )))
+        }
+    }
+
+    /// A short name for titles and logs: "1001", "pick list 3", "СДЭК 2026-11-20".
+    pub fn describe(&self) -> String {
+        match self {
+            DocumentKey::Order { number } => number.clone(),
+            DocumentKey::PickList { id } => format!("pick list {id}"),
+            DocumentKey::Manifest { carrier, date } => format!("{carrier} {date}"),
+        }
+    }
 }
 
 #[cfg(test)]

@@ -37,8 +37,8 @@ pub struct PickListView {
     pub lines: Vec<PickListLineView>,
 }
 
-impl From<&crate::ops::PickList> for PickListView {
-    fn from(list: &crate::ops::PickList) -> Self {
+impl From<&crate::domain::PickList> for PickListView {
+    fn from(list: &crate::domain::PickList) -> Self {
         PickListView {
             id: list.id,
             date: list.created_at.date_naive(),

@@ -1,14 +1,28 @@
-//! Pure types and rules: no I/O here.
+//! Pure types and rules: no I/O here. Everything is unit-tested inline,
+//! without a database.
 
+#[macro_use]
+pub mod names;
+
+pub mod actor;
 pub mod barcode;
+pub mod event;
 pub mod money;
 pub mod order;
+pub mod picking;
 pub mod product;
 pub mod scan;
 pub mod search;
 pub mod status;
+pub mod stock;
+pub mod time;
 
+pub use actor::{Actor, Role};
+pub use event::EventKind;
 pub use money::{format_minor, parse_minor, Currency};
-pub use order::{NewLine, NewOrder, PaymentStatus};
+pub use names::Named;
+pub use order::{NewLine, NewOrder, OrderHead, OrderLine, PaymentStatus};
+pub use picking::{PickLine, PickList, PickListStatus, PickOutcome, PickScanResult};
 pub use product::{NewProduct, ProductBarcode, StockEntry};
-pub use status::{OrderStatus, TransitionMatrix};
+pub use scan::{ProductHit, ScanKind, ScanOutcome, ScanResult};
+pub use status::{OrderStatus, PackingOpening, TransitionMatrix};

@@ -111,6 +111,53 @@ pub fn format_minor(minor: i64, exponent: u32) -> String {
     )
 }
 
+/// What an order line costs: quantity times the unit price, less the
+/// line's discount (a discount is on the whole line, not per unit). Prices
+/// include VAT, as Russian shops sell to consumers. The one place this is
+/// computed: the order screen, the list, documents and exports all use it
+/// (the store keeps it per line as `amount_minor`).
+pub fn line_amount_minor(quantity: i64, unit_price_minor: i64, discount_minor: i64) -> i64 {
+    quantity * unit_price_minor - discount_minor
+}
+
+/// `a / b` rounded half away from zero (b > 0).
+fn div_round(a: i128, b: i128) -> i128 {
+    let q = a / b;
+    let r = a % b;
+    if 2 * r.abs() >= b {
+        q + a.signum()
+    } else {
+        q
+    }
+}
+
+/// The VAT inside a price that includes it: amount x rate / (1 + rate),
+/// rounded half away from zero to the minor unit.
+pub fn vat_included(amount_minor: i64, rate_bp: i64) -> i64 {
+    if rate_bp <= 0 {
+        return 0;
+    }
+    div_round(
+        i128::from(amount_minor) * i128::from(rate_bp),
+        10_000 + i128::from(rate_bp),
+    ) as i64
+}
+
+/// The rate most of the goods are taxed at (by amount; the higher rate on a
+/// tie), given each line's (rate, amount): delivery is taxed like the goods
+/// it carries.
+pub fn main_tax_rate_bp(lines: impl IntoIterator<Item = (i64, i64)>) -> i64 {
+    let mut by_rate: std::collections::BTreeMap<i64, i64> = Default::default();
+    for (rate, amount) in lines {
+        *by_rate.entry(rate).or_default() += amount;
+    }
+    by_rate
+        .into_iter()
+        .max_by_key(|&(rate, amount)| (amount, rate))
+        .map(|(rate, _)| rate)
+        .unwrap_or(0)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -142,6 +189,39 @@ mod tests {
         assert_eq!(format_minor(199050, 2), "1990.50");
         assert_eq!(format_minor(-5, 2), "-0.05");
         assert_eq!(format_minor(700, 0), "700");
+    }
+
+    #[test]
+    fn a_line_costs_its_units_less_its_whole_line_discount() {
+        assert_eq!(line_amount_minor(3, 45000, 5000), 130000);
+        assert_eq!(line_amount_minor(1, 990, 0), 990);
+    }
+
+    #[test]
+    fn vat_inside_a_price_is_rounded_half_away_from_zero() {
+        assert_eq!(
+            vat_included(12000, 2000),
+            2000,
+            "20% inside 120.00 is 20.00"
+        );
+        assert_eq!(vat_included(100, 1000), 9, "10% inside 1.00 is 0.0909");
+        assert_eq!(
+            vat_included(-12000, 2000),
+            -2000,
+            "a refund carries its VAT back"
+        );
+        assert_eq!(vat_included(5000, 0), 0);
+    }
+
+    #[test]
+    fn the_main_rate_is_the_one_most_of_the_money_is_taxed_at() {
+        assert_eq!(main_tax_rate_bp([(2000, 100), (1000, 300)]), 1000);
+        assert_eq!(
+            main_tax_rate_bp([(2000, 300), (1000, 300)]),
+            2000,
+            "the higher on a tie"
+        );
+        assert_eq!(main_tax_rate_bp([]), 0);
     }
 
     #[test]

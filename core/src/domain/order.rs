@@ -1,40 +1,25 @@
 //! Orders and their lines as they arrive from a channel.
 
+use super::money::line_amount_minor;
 use super::status::OrderStatus;
+use super::time::{MaybeMillis, Millis};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-/// Payment is tracked beside fulfilment.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[cfg_attr(feature = "specta", derive(specta::Type))]
-#[serde(rename_all = "snake_case")]
-pub enum PaymentStatus {
-    AwaitingPayment,
-    Paid,
-    PartiallyRefunded,
-    Refunded,
+crate::named_enum! {
+    /// Payment is tracked beside fulfilment.
+    pub enum PaymentStatus("payment status") {
+        AwaitingPayment = "awaiting_payment",
+        Paid = "paid",
+        PartiallyRefunded = "partially_refunded",
+        Refunded = "refunded",
+    }
 }
 
 impl PaymentStatus {
-    pub const ALL: [PaymentStatus; 4] = [
-        PaymentStatus::AwaitingPayment,
-        PaymentStatus::Paid,
-        PaymentStatus::PartiallyRefunded,
-        PaymentStatus::Refunded,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            PaymentStatus::AwaitingPayment => "awaiting_payment",
-            PaymentStatus::Paid => "paid",
-            PaymentStatus::PartiallyRefunded => "partially_refunded",
-            PaymentStatus::Refunded => "refunded",
-        }
-    }
-
-    /// Accepts our own names and the words shop exports use
-    /// (Shopify "pending", "authorized"; WooCommerce "processing", "on-hold").
-    pub fn parse(text: &str) -> Result<Self, String> {
+    /// Our own names and the words shop exports use (Shopify "pending",
+    /// "authorized"; WooCommerce "processing", "on-hold").
+    pub fn from_shop(text: &str) -> Result<Self, String> {
         let t = text.trim().to_ascii_lowercase().replace(['-', ' '], "_");
         Ok(match t.as_str() {
             "" | "awaiting_payment" | "pending" | "authorized" | "unpaid" | "on_hold"
@@ -51,6 +36,81 @@ impl PaymentStatus {
     }
 }
 
+/// The order as stored, without its lines: what the rules look at.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct OrderHead {
+    pub id: i64,
+    pub number: String,
+    pub channel: String,
+    pub customer_name: String,
+    pub email: String,
+    pub phone: String,
+    pub shipping_address: String,
+    pub delivery_method: String,
+    pub delivery_cost_minor: i64,
+    pub currency: String,
+    pub payment_status: PaymentStatus,
+    pub comment: String,
+    pub status: OrderStatus,
+    #[sqlx(try_from = "Millis")]
+    pub status_changed_at: DateTime<Utc>,
+    #[sqlx(try_from = "Millis")]
+    pub created_at: DateTime<Utc>,
+    pub claimed_station: Option<String>,
+    pub claimed_by: Option<String>,
+    pub carrier: Option<String>,
+    pub tracking_number: Option<String>,
+    #[sqlx(try_from = "MaybeMillis")]
+    pub shipped_at: Option<DateTime<Utc>>,
+    pub short_reason: Option<String>,
+}
+
+impl OrderHead {
+    /// Claimed for packing by this station.
+    pub fn packing_at(&self, station: &str) -> bool {
+        self.status == OrderStatus::Packing && self.claimed_station.as_deref() == Some(station)
+    }
+}
+
+/// One line of a stored order, with what has been packed of it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct OrderLine {
+    pub id: i64,
+    pub position: i64,
+    pub product_id: Option<i64>,
+    pub sku: String,
+    pub name: String,
+    pub quantity: i64,
+    pub unit_price_minor: i64,
+    pub discount_minor: i64,
+    pub tax_rate_bp: i64,
+    pub packed: i64,
+    /// The product's default bin, where the picker finds it.
+    pub bin: Option<String>,
+}
+
+impl OrderLine {
+    /// What the line costs after its discount, VAT included.
+    pub fn amount_minor(&self) -> i64 {
+        line_amount_minor(self.quantity, self.unit_price_minor, self.discount_minor)
+    }
+
+    pub fn is_short(&self) -> bool {
+        self.packed < self.quantity
+    }
+}
+
+/// Lines whose products the store does not know yet: the order waits.
+pub fn unknown_skus(lines: &[OrderLine]) -> Vec<&str> {
+    lines
+        .iter()
+        .filter(|l| l.product_id.is_none())
+        .map(|l| l.sku.as_str())
+        .collect()
+}
+
 /// One line of a new order. The product is named by SKU; a SKU the store does
 /// not know yet is kept and flagged, so the order can wait for the product.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -64,6 +124,13 @@ pub struct NewLine {
     pub discount_minor: i64,
     /// Tax rate in basis points (20% = 2000).
     pub tax_rate_bp: i64,
+}
+
+impl NewLine {
+    /// What the line costs after its discount, VAT included.
+    pub fn amount_minor(&self) -> i64 {
+        line_amount_minor(self.quantity, self.unit_price_minor, self.discount_minor)
+    }
 }
 
 /// An order as it arrives from a channel (import, phone, web form, demo).
@@ -134,10 +201,7 @@ impl NewOrder {
 
     /// Goods total after line discounts, in minor units (tax included in price).
     pub fn goods_total_minor(&self) -> i64 {
-        self.lines
-            .iter()
-            .map(|l| l.unit_price_minor * l.quantity - l.discount_minor)
-            .sum()
+        self.lines.iter().map(NewLine::amount_minor).sum()
     }
 
     pub fn total_minor(&self) -> i64 {
@@ -198,14 +262,18 @@ mod tests {
     #[test]
     fn shop_payment_words_map_to_our_payment_statuses() {
         assert_eq!(
-            PaymentStatus::parse("pending"),
+            PaymentStatus::from_shop("pending"),
             Ok(PaymentStatus::AwaitingPayment)
         );
-        assert_eq!(PaymentStatus::parse("Paid"), Ok(PaymentStatus::Paid));
+        assert_eq!(PaymentStatus::from_shop("Paid"), Ok(PaymentStatus::Paid));
         assert_eq!(
-            PaymentStatus::parse("partially_refunded"),
+            PaymentStatus::from_shop("partially_refunded"),
             Ok(PaymentStatus::PartiallyRefunded)
         );
-        assert!(PaymentStatus::parse("maybe").is_err());
+        assert!(PaymentStatus::from_shop("maybe").is_err());
+        assert!(
+            PaymentStatus::parse("pending").is_err(),
+            "stored values are our own names only"
+        );
     }
 }

@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 /// One barcode of a product. A case barcode counts as several units per scan.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, sqlx::FromRow)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct ProductBarcode {
     pub code: String,

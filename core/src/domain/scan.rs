@@ -1,6 +1,39 @@
 //! What a scan at the packing table comes to.
 
+use super::order::OrderLine;
 use serde::{Deserialize, Serialize};
+
+crate::named_enum! {
+    /// What a row of the scan ledger records: a packing verdict, an undo,
+    /// or a picking verdict. The ledger serves the packing table and the
+    /// pick walk alike.
+    pub enum ScanKind("scan kind") {
+        Accepted = "accepted",
+        WrongItem = "wrong_item",
+        OverScan = "over_scan",
+        UnknownBarcode = "unknown_barcode",
+        InvalidBarcode = "invalid_barcode",
+        NotClaimed = "not_claimed",
+        /// Takes back an accepted scan (a row of its own).
+        Undo = "undo",
+        BinConfirmed = "bin_confirmed",
+        Picked = "picked",
+        ScanBinFirst = "scan_bin_first",
+        WrongBin = "wrong_bin",
+        NotInList = "not_in_list",
+        OverPick = "over_pick",
+    }
+}
+
+/// A product found by a scan, with how many units that barcode counts (a
+/// case barcode counts several).
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct ProductHit {
+    pub id: i64,
+    pub sku: String,
+    pub name: String,
+    pub units: i64,
+}
 
 /// The verdict on one scan. Refused outcomes change nothing but are still
 /// written to the scan ledger.
@@ -40,14 +73,22 @@ pub enum ScanOutcome {
 }
 
 impl ScanOutcome {
-    pub fn kind(&self) -> &'static str {
+    pub fn kind(&self) -> ScanKind {
         match self {
-            ScanOutcome::Accepted { .. } => "accepted",
-            ScanOutcome::WrongItem { .. } => "wrong_item",
-            ScanOutcome::OverScan { .. } => "over_scan",
-            ScanOutcome::UnknownBarcode => "unknown_barcode",
-            ScanOutcome::InvalidBarcode { .. } => "invalid_barcode",
-            ScanOutcome::NotClaimed { .. } => "not_claimed",
+            ScanOutcome::Accepted { .. } => ScanKind::Accepted,
+            ScanOutcome::WrongItem { .. } => ScanKind::WrongItem,
+            ScanOutcome::OverScan { .. } => ScanKind::OverScan,
+            ScanOutcome::UnknownBarcode => ScanKind::UnknownBarcode,
+            ScanOutcome::InvalidBarcode { .. } => ScanKind::InvalidBarcode,
+            ScanOutcome::NotClaimed { .. } => ScanKind::NotClaimed,
+        }
+    }
+
+    /// The line and units an accepted scan added.
+    pub fn packed_units(&self) -> Option<(i64, i64)> {
+        match self {
+            ScanOutcome::Accepted { line_id, units, .. } => Some((*line_id, *units)),
+            _ => None,
         }
     }
 
@@ -105,4 +146,147 @@ pub struct ScanResult {
     #[serde(flatten)]
     pub outcome: ScanOutcome,
     pub message: String,
+}
+
+/// A line that is already complete for `units` more.
+pub fn over_scan(line: &OrderLine, units: i64) -> ScanOutcome {
+    ScanOutcome::OverScan {
+        line_id: line.id,
+        sku: line.sku.clone(),
+        name: line.name.clone(),
+        units,
+        packed: line.packed,
+        ordered: line.quantity,
+    }
+}
+
+/// The verdict on a scanned product against the order's lines: the first
+/// line of that product with room for the barcode's units takes them. A
+/// product not in the order is a wrong item; a full line, a case that would
+/// overfill it, or a marked item (Chestny ZNAK) already in the box is an
+/// over-scan. Nothing is changed here: the store applies an accepted scan.
+pub fn pack_verdict(
+    lines: &[OrderLine],
+    hit: &ProductHit,
+    marking_already_packed: bool,
+) -> ScanOutcome {
+    let of_product: Vec<&OrderLine> = lines
+        .iter()
+        .filter(|l| l.product_id == Some(hit.id))
+        .collect();
+    let Some(first) = of_product.first() else {
+        return ScanOutcome::WrongItem {
+            sku: hit.sku.clone(),
+            name: hit.name.clone(),
+        };
+    };
+    if marking_already_packed {
+        return over_scan(first, hit.units);
+    }
+    let Some(line) = of_product
+        .iter()
+        .find(|l| l.packed + hit.units <= l.quantity)
+    else {
+        return over_scan(first, hit.units);
+    };
+    let remaining: i64 = lines.iter().map(|l| l.quantity - l.packed).sum::<i64>() - hit.units;
+    ScanOutcome::Accepted {
+        line_id: line.id,
+        sku: line.sku.clone(),
+        name: line.name.clone(),
+        units: hit.units,
+        packed: line.packed + hit.units,
+        ordered: line.quantity,
+        order_complete: remaining == 0,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn line(id: i64, product: i64, quantity: i64, packed: i64) -> OrderLine {
+        OrderLine {
+            id,
+            position: id,
+            product_id: Some(product),
+            sku: format!("PB-{product}"),
+            name: format!("product {product}"),
+            quantity,
+            unit_price_minor: 100,
+            discount_minor: 0,
+            tax_rate_bp: 0,
+            packed,
+            bin: None,
+        }
+    }
+
+    fn hit(product: i64, units: i64) -> ProductHit {
+        ProductHit {
+            id: product,
+            sku: format!("PB-{product}"),
+            name: format!("product {product}"),
+            units,
+        }
+    }
+
+    #[test]
+    fn a_product_of_the_order_goes_into_the_first_line_with_room() {
+        let lines = [line(1, 7, 1, 1), line(2, 7, 2, 0), line(3, 8, 1, 0)];
+        let v = pack_verdict(&lines, &hit(7, 1), false);
+        assert_eq!(
+            v.packed_units(),
+            Some((2, 1)),
+            "line 1 is full, line 2 takes it: {v:?}"
+        );
+        assert!(matches!(
+            v,
+            ScanOutcome::Accepted {
+                order_complete: false,
+                packed: 1,
+                ..
+            }
+        ));
+    }
+
+    #[test]
+    fn the_last_unit_completes_the_order() {
+        let lines = [line(1, 7, 2, 1), line(2, 8, 1, 1)];
+        let v = pack_verdict(&lines, &hit(7, 1), false);
+        assert!(
+            matches!(
+                v,
+                ScanOutcome::Accepted {
+                    order_complete: true,
+                    ..
+                }
+            ),
+            "{v:?}"
+        );
+    }
+
+    #[test]
+    fn a_product_not_in_the_order_is_a_wrong_item() {
+        let v = pack_verdict(&[line(1, 7, 1, 0)], &hit(9, 1), false);
+        assert_eq!(v.kind(), ScanKind::WrongItem);
+    }
+
+    #[test]
+    fn a_full_line_or_a_case_too_big_for_it_is_an_over_scan_and_packs_nothing() {
+        let full = pack_verdict(&[line(1, 7, 2, 2)], &hit(7, 1), false);
+        assert_eq!(full.kind(), ScanKind::OverScan);
+        let case = pack_verdict(&[line(1, 7, 5, 0)], &hit(7, 6), false);
+        assert_eq!(
+            case.kind(),
+            ScanKind::OverScan,
+            "a case of 6 does not fit 5"
+        );
+        assert_eq!(case.packed_units(), None);
+    }
+
+    #[test]
+    fn the_same_marked_item_twice_is_an_over_scan() {
+        let v = pack_verdict(&[line(1, 7, 3, 1)], &hit(7, 1), true);
+        assert_eq!(v.kind(), ScanKind::OverScan);
+    }
 }

@@ -3,76 +3,65 @@
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
 
-/// Where an order is in fulfilment. Payment is tracked beside it
-/// ([`super::PaymentStatus`]), not in this machine.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[cfg_attr(feature = "specta", derive(specta::Type))]
-#[serde(rename_all = "snake_case")]
-pub enum OrderStatus {
-    New,
-    Confirmed,
-    Picking,
-    Packing,
-    Ready,
-    Shipped,
-    Delivered,
-    Completed,
-    Returned,
-    Cancelled,
+crate::named_enum! {
+    /// Where an order is in fulfilment: the standard stages the rules key
+    /// on. Payment is tracked beside it ([`super::PaymentStatus`]), not in
+    /// this machine.
+    pub enum OrderStatus("order status") {
+        New = "new",
+        Confirmed = "confirmed",
+        Picking = "picking",
+        Packing = "packing",
+        Ready = "ready",
+        Shipped = "shipped",
+        Delivered = "delivered",
+        Completed = "completed",
+        Returned = "returned",
+        Cancelled = "cancelled",
+    }
+}
+
+/// What opening an order at a packing station does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PackingOpening {
+    /// Confirmed or picked: claim it for this station and pack it.
+    Claim,
+    /// Already being packed here (a re-opened screen): carry on.
+    Resume,
+    /// Packed already: it goes to the hand-over and stays `ready`. Taking
+    /// the box apart again is an action of its own, never a side effect of
+    /// opening the order.
+    HandOver,
 }
 
 impl OrderStatus {
-    pub const ALL: [OrderStatus; 10] = [
-        OrderStatus::New,
-        OrderStatus::Confirmed,
-        OrderStatus::Picking,
-        OrderStatus::Packing,
-        OrderStatus::Ready,
-        OrderStatus::Shipped,
-        OrderStatus::Delivered,
-        OrderStatus::Completed,
-        OrderStatus::Returned,
-        OrderStatus::Cancelled,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            OrderStatus::New => "new",
-            OrderStatus::Confirmed => "confirmed",
-            OrderStatus::Picking => "picking",
-            OrderStatus::Packing => "packing",
-            OrderStatus::Ready => "ready",
-            OrderStatus::Shipped => "shipped",
-            OrderStatus::Delivered => "delivered",
-            OrderStatus::Completed => "completed",
-            OrderStatus::Returned => "returned",
-            OrderStatus::Cancelled => "cancelled",
+    /// What a station may do with an order it opens for packing. Another
+    /// station's claim is a conflict naming that station; a status that is
+    /// not packed from (new, shipped, cancelled, ...) is an invalid
+    /// transition naming both statuses.
+    pub fn opening_at_packing(
+        self,
+        number: &str,
+        claimed_station: Option<&str>,
+        claimed_by: Option<&str>,
+        station: &str,
+    ) -> Result<PackingOpening, crate::Error> {
+        if let Some(holder) = claimed_station.filter(|s| *s != station) {
+            return Err(crate::Error::Conflict(format!(
+                "order {number} is being packed at station {holder} by {}",
+                claimed_by.unwrap_or("?")
+            )));
         }
-    }
-
-    pub fn parse(text: &str) -> Result<Self, String> {
-        let wanted = text.trim().to_ascii_lowercase();
-        Self::ALL
-            .into_iter()
-            .find(|s| s.as_str() == wanted)
-            .ok_or_else(|| {
-                let names: Vec<_> = Self::ALL.iter().map(|s| s.as_str()).collect();
-                format!(
-                    "{text:?} is not an order status; use one of {}",
-                    names.join(", ")
-                )
-            })
-    }
-
-    /// Statuses from which a packer may claim the order at a station.
-    pub fn claimable(self) -> bool {
-        matches!(self, OrderStatus::Confirmed | OrderStatus::Picking)
-    }
-}
-
-impl std::fmt::Display for OrderStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
+        match self {
+            OrderStatus::Confirmed | OrderStatus::Picking => Ok(PackingOpening::Claim),
+            OrderStatus::Packing if claimed_station.is_some() => Ok(PackingOpening::Resume),
+            OrderStatus::Packing => Ok(PackingOpening::Claim),
+            OrderStatus::Ready => Ok(PackingOpening::HandOver),
+            from => Err(crate::Error::InvalidTransition {
+                from,
+                to: OrderStatus::Packing,
+            }),
+        }
     }
 }
 
@@ -143,10 +132,35 @@ mod tests {
     #[test]
     fn statuses_round_trip_through_their_names() {
         for s in OrderStatus::ALL {
-            assert_eq!(OrderStatus::parse(s.as_str()), Ok(s));
+            assert_eq!(OrderStatus::parse(s.as_str()), Ok(*s));
         }
         assert_eq!(OrderStatus::parse(" Ready "), Ok(OrderStatus::Ready));
         assert!(OrderStatus::parse("packed").unwrap_err().contains("ready"));
+    }
+
+    #[test]
+    fn opening_an_order_at_packing_claims_resumes_or_goes_to_the_hand_over() {
+        use OrderStatus::*;
+        let open = |s: OrderStatus, held: Option<&str>| {
+            s.opening_at_packing("1001", held, Some("anna"), "S1")
+        };
+        assert_eq!(open(Confirmed, None).unwrap(), PackingOpening::Claim);
+        assert_eq!(open(Picking, None).unwrap(), PackingOpening::Claim);
+        assert_eq!(open(Packing, Some("S1")).unwrap(), PackingOpening::Resume);
+        assert_eq!(
+            open(Ready, None).unwrap(),
+            PackingOpening::HandOver,
+            "a packed order is handed over, not unpacked"
+        );
+        let held = open(Packing, Some("S2")).unwrap_err().to_string();
+        assert!(
+            held.contains("S2") && held.contains("anna"),
+            "names the holder: {held}"
+        );
+        for s in [New, Shipped, Delivered, Completed, Returned, Cancelled] {
+            let e = open(s, None).unwrap_err().to_string();
+            assert!(e.contains(s.as_str()) && e.contains("packing"), "{e}");
+        }
     }
 
     #[test]

@@ -66,7 +66,7 @@ pub(super) fn parse(table: &Table, now: DateTime<Utc>) -> Result<ParsedOrders, S
 fn order(g: &Group<'_>, c: &Columns, now: DateTime<Utc>) -> Result<NewOrder, Failure> {
     let (currency, exponent) = g.currency(c.currency, "currency")?;
     let status = g.field(c.payment_status);
-    let payment_status = PaymentStatus::parse(status.text)
+    let payment_status = PaymentStatus::from_shop(status.text)
         .map_err(|e| status.fail(format!("payment_status: {e}")))?;
     let delivery_cost_minor = g.field(c.delivery_cost).amount(exponent, "delivery_cost")?;
     let created_at = g.field(c.created_at).time(now, "created_at")?;

@@ -134,7 +134,7 @@ pub(super) fn parse(table: &Table, now: DateTime<Utc>) -> Result<ParsedOrders, S
 fn order(g: &Group<'_>, c: &Columns, now: DateTime<Utc>) -> Result<NewOrder, Failure> {
     let (currency, exponent) = g.currency(c.currency, "Currency")?;
     let status = g.field(c.financial_status);
-    let payment_status = PaymentStatus::parse(status.text)
+    let payment_status = PaymentStatus::from_shop(status.text)
         .map_err(|e| status.fail(format!("Financial Status: {e}")))?;
     let delivery_cost_minor = g.field(c.shipping).amount(exponent, "Shipping")?;
     let created_at = g.field(c.created_at).time(now, "Created at")?;

@@ -207,7 +207,7 @@ fn payment_status(text: &str) -> Result<PaymentStatus, String> {
             "the order is {status} in WooCommerce, so there is nothing to pack; \
              leave it out of the export"
         )),
-        _ => PaymentStatus::parse(status).map_err(|e| format!("status: {e}")),
+        _ => PaymentStatus::from_shop(status).map_err(|e| format!("status: {e}")),
     }
 }
 

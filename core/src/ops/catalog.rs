@@ -1,10 +1,10 @@
 //! Bringing products and orders in: CSV imports and the demo warehouse.
 
+use super::documents::seed_seller;
 use super::stock::reserve_order;
-use super::Actor;
-use crate::domain::{NewOrder, OrderStatus};
+use crate::domain::{Actor, EventKind, NewOrder, OrderStatus, ProductBarcode};
 use crate::exchange::{self, OrderFormat, RowError};
-use crate::store::{orders, products, record_event, Store, Tx};
+use crate::store::{events, orders, products, stock, Store, Tx};
 use crate::{Error, Result};
 use serde::Serialize;
 use serde_json::json;
@@ -34,12 +34,12 @@ async fn insert_order(
     actor: &Actor,
     now: i64,
     order: &NewOrder,
-    event: &str,
+    event: EventKind,
 ) -> Result<Option<(i64, Vec<String>)>> {
     let mut sp = (**tx).begin().await?;
     let inserted = orders::insert(&mut sp, order, now).await?;
     if let Some((id, unknown)) = &inserted {
-        record_event(
+        events::record(
             &mut sp,
             Some(*id),
             now,
@@ -74,7 +74,7 @@ pub async fn import_orders(
         let mut tx = store.write().await?;
         let now = store.now_ms();
         for p in chunk {
-            match insert_order(&mut tx, actor, now, &p.order, "imported").await {
+            match insert_order(&mut tx, actor, now, &p.order, EventKind::Imported).await {
                 Ok(Some((_, unknown))) => {
                     summary.imported += 1;
                     for sku in unknown {
@@ -157,9 +157,7 @@ pub struct DemoSummary {
 pub async fn load_demo(store: &Store, actor: &Actor, seed: u64) -> Result<DemoSummary> {
     let demo = crate::demo::demo_warehouse(seed, store.now());
     let mut tx = store.write().await?;
-    let existing: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM orders")
-        .fetch_one(&mut *tx)
-        .await?;
+    let existing = orders::count(&mut tx).await?;
     if existing > 0 {
         return Err(Error::Refused(format!(
             "the database already holds {existing} orders; the demo is loaded only into an empty database"
@@ -167,41 +165,28 @@ pub async fn load_demo(store: &Store, actor: &Actor, seed: u64) -> Result<DemoSu
     }
     let now = store.now_ms();
     // The demo shop's own details, so the first invoice is a whole one.
-    sqlx::query(
-        "INSERT INTO settings (key, value) VALUES ('seller', $1) ON CONFLICT (key) DO NOTHING",
-    )
-    .bind(serde_json::to_string(&crate::documents::Seller::demo()).unwrap_or_default())
-    .execute(&mut *tx)
-    .await?;
+    seed_seller(&mut tx, &crate::documents::Seller::demo()).await?;
     for p in &demo.products {
         products::upsert(&mut tx, p, actor, now).await?;
     }
     for (i, o) in demo.orders.iter().enumerate() {
-        let Some((id, _)) = insert_order(&mut tx, actor, now, o, "created").await? else {
+        let Some((id, _)) = insert_order(&mut tx, actor, now, o, EventKind::Created).await? else {
             continue;
         };
         match o.status {
             OrderStatus::Confirmed | OrderStatus::Picking => {
-                reserve_order(&mut tx, now, id).await?;
+                reserve_order(&mut tx, id).await?;
             }
             OrderStatus::Ready
             | OrderStatus::Shipped
             | OrderStatus::Delivered
             | OrderStatus::Completed => {
-                sqlx::query("UPDATE order_lines SET packed = quantity WHERE order_id = $1")
-                    .bind(id)
-                    .execute(&mut *tx)
-                    .await?;
+                orders::pack_every_line(&mut tx, id).await?;
                 if o.status != OrderStatus::Ready {
-                    sqlx::query(
-                        "UPDATE orders SET carrier = $1, tracking_number = $2, shipped_at = $3 WHERE id = $4",
-                    )
-                    .bind(&o.delivery_method)
-                    .bind(format!("RU{:09}", 100_000_000 + i * 7919))
-                    .bind(o.created_at.timestamp_millis())
-                    .bind(id)
-                    .execute(&mut *tx)
-                    .await?;
+                    let tracking = format!("RU{:09}", 100_000_000 + i * 7919);
+                    let shipped_at = o.created_at.timestamp_millis();
+                    orders::set_shipment(&mut tx, id, &o.delivery_method, &tracking, shipped_at)
+                        .await?;
                 }
             }
             _ => {}
@@ -223,49 +208,27 @@ pub struct ProductView {
     pub name: String,
     pub weight_g: i64,
     pub default_bin: Option<String>,
-    pub barcodes: Vec<crate::domain::ProductBarcode>,
+    pub barcodes: Vec<ProductBarcode>,
     /// (bin, on hand, reserved)
     pub stock: Vec<(String, i64, i64)>,
 }
 
 pub async fn product_by_sku(store: &Store, sku: &str) -> Result<ProductView> {
-    use sqlx::Row;
     let mut conn = store.pool().acquire().await?;
-    let row =
-        sqlx::query("SELECT id, sku, name, weight_g, default_bin FROM products WHERE sku = $1")
-            .bind(sku.trim())
-            .fetch_optional(&mut *conn)
-            .await?
-            .ok_or_else(|| Error::not_found("product", sku.trim()))?;
-    let id: i64 = row.try_get(0)?;
-    let barcodes = sqlx::query(
-        "SELECT code, units FROM product_barcodes WHERE product_id = $1 ORDER BY units, code",
-    )
-    .bind(id)
-    .fetch_all(&mut *conn)
-    .await?
-    .iter()
-    .map(|r| {
-        Ok(crate::domain::ProductBarcode {
-            code: r.try_get(0)?,
-            units: r.try_get(1)?,
-        })
-    })
-    .collect::<Result<Vec<_>>>()?;
-    let mut stock = sqlx::query("SELECT bin, on_hand, reserved FROM stock WHERE product_id = $1")
-        .bind(id)
-        .fetch_all(&mut *conn)
+    let product = products::by_sku(&mut conn, sku).await?;
+    let barcodes: Vec<ProductBarcode> = products::barcodes(&mut conn, product.id).await?;
+    let mut stock: Vec<(String, i64, i64)> = stock::of_product(&mut conn, product.id)
         .await?
-        .iter()
-        .map(|r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?)))
-        .collect::<Result<Vec<(String, i64, i64)>>>()?;
+        .into_iter()
+        .map(|s| (s.bin, s.on_hand, s.reserved))
+        .collect();
     stock.sort_by(|a, b| crate::domain::product::bin_order(&a.0, &b.0));
     Ok(ProductView {
-        id,
-        sku: row.try_get(1)?,
-        name: row.try_get(2)?,
-        weight_g: row.try_get(3)?,
-        default_bin: row.try_get(4)?,
+        id: product.id,
+        sku: product.sku,
+        name: product.name,
+        weight_g: product.weight_g,
+        default_bin: product.default_bin,
         barcodes,
         stock,
     })

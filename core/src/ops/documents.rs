@@ -1,68 +1,18 @@
 //! Documents from the database: the seller's details, the view of each
 //! document built from real order data, and rendering for previews.
 
-use super::Actor;
-use super::Role;
 use crate::documents::{
-    self, DocFormat, DocumentKind, DocumentSettings, InvoiceLine, InvoiceView, LabelView,
-    ManifestParcel, ManifestView, PackingSlipLine, PackingSlipView, Party, PickListView, Seller,
+    self, DocFormat, DocumentKey, DocumentKind, DocumentSettings, InvoiceLine, InvoiceView,
+    LabelView, ManifestView, PackingSlipLine, PackingSlipView, Party, PickListView, Seller,
 };
-use crate::store::orders::{head_by_number, lines, LineRow, OrderHead};
-use crate::store::{record_event, Store};
+use crate::domain::money::main_tax_rate_bp;
+use crate::domain::{Actor, EventKind, OrderHead, OrderLine, Role};
+use crate::store::orders::{self, head_by_number, lines};
+use crate::store::{events, pick_lists, settings, stock, Store};
 use crate::{Error, Result};
 use chrono::{DateTime, Local, NaiveDate, TimeZone, Utc};
-use serde::{Deserialize, Serialize};
 use serde_json::json;
-use sqlx::{AnyConnection, Row};
-
-/// Which document: an order's, a pick list's, or a carrier's day.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[cfg_attr(feature = "specta", derive(specta::Type))]
-#[serde(tag = "type", rename_all = "snake_case")]
-pub enum DocumentKey {
-    Order { number: String },
-    PickList { id: i64 },
-    Manifest { carrier: String, date: NaiveDate },
-}
-
-impl DocumentKey {
-    pub fn order(number: impl Into<String>) -> Self {
-        DocumentKey::Order {
-            number: number.into(),
-        }
-    }
-
-    /// Refuses a key that does not name this kind of document.
-    pub fn check(&self, kind: DocumentKind) -> Result<()> {
-        let fits = match self {
-            DocumentKey::Order { .. } => kind.is_per_order(),
-            DocumentKey::PickList { .. } => kind == DocumentKind::PickList,
-            DocumentKey::Manifest { .. } => kind == DocumentKind::Manifest,
-        };
-        if fits {
-            Ok(())
-        } else {
-            Err(Error::Invalid(format!(
-                "a {} is printed for {}",
-                kind.as_str().replace('_', " "),
-                match kind {
-                    DocumentKind::PickList => "a pick list id",
-                    DocumentKind::Manifest => "a carrier and a day",
-                    _ => "an order number",
-                }
-            )))
-        }
-    }
-
-    /// A short name for titles and logs: "1001", "pick list 3", "СДЭК 2026-11-20".
-    pub fn describe(&self) -> String {
-        match self {
-            DocumentKey::Order { number } => number.clone(),
-            DocumentKey::PickList { id } => format!("pick list {id}"),
-            DocumentKey::Manifest { carrier, date } => format!("{carrier} {date}"),
-        }
-    }
-}
+use sqlx::AnyConnection;
 
 const SELLER_KEY: &str = "seller";
 
@@ -72,14 +22,15 @@ pub async fn seller(store: &Store) -> Result<Seller> {
     seller_in(&mut conn).await
 }
 
+/// The seller's details; empty until a supervisor sets them. A damaged
+/// record is an error: an invoice never goes out with a guessed seller.
 async fn seller_in(conn: &mut AnyConnection) -> Result<Seller> {
-    let text: Option<String> = sqlx::query_scalar("SELECT value FROM settings WHERE key = $1")
-        .bind(SELLER_KEY)
-        .fetch_optional(&mut *conn)
-        .await?;
-    Ok(text
-        .and_then(|t| serde_json::from_str(&t).ok())
-        .unwrap_or_default())
+    Ok(settings::get(conn, SELLER_KEY).await?.unwrap_or_default())
+}
+
+/// Sets the demo shop's details unless the store has its own.
+pub(super) async fn seed_seller(conn: &mut AnyConnection, seller: &Seller) -> Result<()> {
+    settings::put_if_absent(conn, SELLER_KEY, seller).await
 }
 
 /// Sets the shop's details (a supervisor's job: they go on every invoice).
@@ -126,23 +77,21 @@ pub async fn set_seller(store: &Store, actor: &Actor, seller: &Seller) -> Result
         }
     }
     let mut tx = store.write().await?;
-    let before = seller_in(&mut tx).await?;
-    let value = serde_json::to_string(&clean).unwrap_or_default();
-    sqlx::query(
-        "INSERT INTO settings (key, value) VALUES ($1, $2) \
-         ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-    )
-    .bind(SELLER_KEY)
-    .bind(&value)
-    .execute(&mut *tx)
-    .await?;
-    record_event(
+    // A damaged record is replaced by what the supervisor typed now; the
+    // history keeps why the old one could not be read.
+    let before = match seller_in(&mut tx).await {
+        Ok(old) => json!(old),
+        Err(Error::Damaged(why)) => json!({ "damaged": why }),
+        Err(e) => return Err(e),
+    };
+    settings::put(&mut tx, SELLER_KEY, &clean).await?;
+    events::record(
         &mut tx,
         None,
         store.now_ms(),
         actor,
-        "seller_changed",
-        Some(json!(before)),
+        EventKind::SellerChanged,
+        Some(before),
         Some(json!(clean)),
     )
     .await?;
@@ -156,7 +105,7 @@ fn local_day(t: DateTime<Utc>) -> NaiveDate {
 }
 
 /// Units in the box: what was packed, or what was ordered before packing.
-fn units_in_box(order_lines: &[LineRow]) -> (i64, bool) {
+fn units_in_box(order_lines: &[OrderLine]) -> (i64, bool) {
     let packed: i64 = order_lines.iter().map(|l| l.packed).sum();
     if packed > 0 {
         (packed, true)
@@ -165,23 +114,11 @@ fn units_in_box(order_lines: &[LineRow]) -> (i64, bool) {
     }
 }
 
-async fn weight_g(conn: &mut AnyConnection, order_id: i64, packed: bool) -> Result<i64> {
-    let column = if packed { "l.packed" } else { "l.quantity" };
-    let sql = format!(
-        "SELECT CAST(COALESCE(SUM({column} * p.weight_g), 0) AS BIGINT) FROM order_lines l \
-         JOIN products p ON p.id = l.product_id WHERE l.order_id = $1"
-    );
-    Ok(sqlx::query_scalar(&sql)
-        .bind(order_id)
-        .fetch_one(&mut *conn)
-        .await?)
-}
-
 async fn order_in(
     conn: &mut AnyConnection,
     store: &Store,
     number: &str,
-) -> Result<(OrderHead, Vec<LineRow>)> {
+) -> Result<(OrderHead, Vec<OrderLine>)> {
     let head = head_by_number(conn, store.engine(), number, false).await?;
     let order_lines = lines(conn, head.id).await?;
     Ok((head, order_lines))
@@ -194,21 +131,6 @@ fn buyer(head: &OrderHead) -> Party {
         phone: head.phone.clone(),
         email: head.email.clone(),
     }
-}
-
-/// The rate most of the goods are taxed at (by amount; the higher rate on
-/// a tie): delivery is taxed like the goods it carries.
-fn main_rate(order_lines: &[LineRow]) -> i64 {
-    let mut by_rate: std::collections::BTreeMap<i64, i64> = Default::default();
-    for l in order_lines {
-        *by_rate.entry(l.tax_rate_bp).or_default() +=
-            l.quantity * l.unit_price_minor - l.discount_minor;
-    }
-    by_rate
-        .into_iter()
-        .max_by_key(|&(rate, amount)| (amount, rate))
-        .map(|(rate, _)| rate)
-        .unwrap_or(0)
 }
 
 pub async fn invoice_view(store: &Store, number: &str) -> Result<InvoiceView> {
@@ -225,7 +147,11 @@ pub async fn invoice_view(store: &Store, number: &str) -> Result<InvoiceView> {
         payment: head.payment_status,
         delivery_method: head.delivery_method.clone(),
         delivery_cost_minor: head.delivery_cost_minor,
-        delivery_tax_rate_bp: main_rate(&order_lines),
+        delivery_tax_rate_bp: main_tax_rate_bp(
+            order_lines
+                .iter()
+                .map(|l| (l.tax_rate_bp, l.amount_minor())),
+        ),
         lines: order_lines
             .iter()
             .map(|l| InvoiceLine {
@@ -244,16 +170,9 @@ pub async fn packing_slip_view(store: &Store, number: &str) -> Result<PackingSli
     let mut tx = store.read().await?;
     let (head, order_lines) = order_in(&mut tx, store, number).await?;
     let seller = seller_in(&mut tx).await?;
-    // The bin the units were reserved in, else the product's default bin.
-    let reserved: Vec<(i64, String)> = sqlx::query(
-        "SELECT product_id, MIN(bin) FROM reservations WHERE order_id = $1 GROUP BY product_id",
-    )
-    .bind(head.id)
-    .fetch_all(&mut *tx)
-    .await?
-    .iter()
-    .map(|r| Ok((r.try_get(0)?, r.try_get(1)?)))
-    .collect::<Result<_>>()?;
+    // The bin the units were reserved in (the first by name), else the
+    // product's default bin.
+    let reserved = stock::reservations(&mut tx, head.id).await?;
     tx.commit().await?;
     Ok(PackingSlipView {
         number: head.number.clone(),
@@ -272,8 +191,9 @@ pub async fn packing_slip_view(store: &Store, number: &str) -> Result<PackingSli
                     .and_then(|p| {
                         reserved
                             .iter()
-                            .find(|(id, _)| *id == p)
-                            .map(|(_, b)| b.clone())
+                            .filter(|r| r.product_id == p)
+                            .map(|r| r.bin.clone())
+                            .min()
                     })
                     .or_else(|| l.bin.clone()),
                 quantity: l.quantity,
@@ -296,7 +216,7 @@ pub async fn label_view(store: &Store, number: &str, sscc: Option<&str>) -> Resu
     let (head, order_lines) = order_in(&mut tx, store, number).await?;
     let seller = seller_in(&mut tx).await?;
     let (units, packed) = units_in_box(&order_lines);
-    let weight = weight_g(&mut tx, head.id, packed).await?;
+    let weight = orders::weight_g(&mut tx, head.id, packed).await?;
     tx.commit().await?;
     Ok(LabelView {
         number: head.number.clone(),
@@ -315,7 +235,10 @@ pub async fn label_view(store: &Store, number: &str, sscc: Option<&str>) -> Resu
 }
 
 pub async fn pick_list_view(store: &Store, id: i64) -> Result<PickListView> {
-    let list = super::pick_list(store, id).await?;
+    let list = {
+        let mut conn = store.pool().acquire().await?;
+        pick_lists::get(&mut conn, id).await?
+    };
     let mut view = PickListView::from(&list);
     view.date = local_day(list.created_at);
     Ok(view)
@@ -342,40 +265,8 @@ pub async fn manifest_view(store: &Store, carrier: &str, date: NaiveDate) -> Res
         .unwrap_or(start + 86_400_000);
     let mut tx = store.read().await?;
     let seller = seller_in(&mut tx).await?;
-    let rows = sqlx::query(
-        "SELECT o.number, o.tracking_number, o.customer_name, o.shipping_address, o.currency, \
-           o.delivery_cost_minor, \
-           (SELECT CAST(COALESCE(SUM(l.quantity * l.unit_price_minor - l.discount_minor), 0) AS BIGINT) \
-              FROM order_lines l WHERE l.order_id = o.id), \
-           (SELECT CAST(COALESCE(SUM(l.packed), 0) AS BIGINT) FROM order_lines l WHERE l.order_id = o.id), \
-           (SELECT CAST(COALESCE(SUM(l.packed * p.weight_g), 0) AS BIGINT) \
-              FROM order_lines l JOIN products p ON p.id = l.product_id WHERE l.order_id = o.id) \
-         FROM orders o WHERE o.carrier = $1 AND o.shipped_at >= $2 AND o.shipped_at < $3 \
-         ORDER BY o.shipped_at, o.id",
-    )
-    .bind(carrier)
-    .bind(start)
-    .bind(end)
-    .fetch_all(&mut *tx)
-    .await?;
+    let parcels = orders::shipped_with(&mut tx, carrier, start, end).await?;
     tx.commit().await?;
-    let parcels = rows
-        .iter()
-        .map(|r| {
-            let goods: i64 = r.try_get(6)?;
-            let delivery: i64 = r.try_get(5)?;
-            Ok(ManifestParcel {
-                number: r.try_get(0)?,
-                tracking: r.try_get(1)?,
-                recipient: r.try_get(2)?,
-                address: r.try_get(3)?,
-                currency: r.try_get(4)?,
-                value_minor: goods + delivery,
-                units: r.try_get(7)?,
-                weight_g: r.try_get(8)?,
-            })
-        })
-        .collect::<Result<Vec<_>>>()?;
     Ok(ManifestView {
         carrier: carrier.to_string(),
         date,
@@ -404,7 +295,6 @@ pub async fn render_with_sscc(
     sscc: Option<&str>,
 ) -> Result<Vec<u8>> {
     settings.check(kind)?;
-    key.check(kind)?;
     let lang = settings.lang;
     match (kind, key) {
         (DocumentKind::Invoice, DocumentKey::Order { number }) => {
@@ -429,10 +319,11 @@ pub async fn render_with_sscc(
         (DocumentKind::Manifest, DocumentKey::Manifest { carrier, date }) => {
             documents::manifest::pdf(&manifest_view(store, carrier, *date).await?, lang)
         }
-        _ => Err(Error::Invalid(format!(
+        // A key that names another kind of document: check says which.
+        _ => key.check(kind).and(Err(Error::Invalid(format!(
             "{} cannot be printed for {}",
             kind.as_str(),
             key.describe()
-        ))),
+        )))),
     }
 }

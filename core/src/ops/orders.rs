@@ -1,39 +1,19 @@
 //! Looking at orders, confirming and cancelling them.
 
-use super::packing::transition;
 use super::stock::{release_reservation, reserve_order};
-use super::Actor;
-use crate::domain::OrderStatus;
-use crate::store::orders::{
-    head_by_number, lines, list, LineRow, OrderFilter, OrderHead, OrderSummary,
-};
-use crate::store::{ms_to_time, Engine, Store};
+use crate::domain::{Actor, EventKind, OrderHead, OrderLine, OrderStatus};
+use crate::store::events::{self, EventView};
+use crate::store::orders::{head_by_number, lines, list, OrderFilter, OrderSummary};
+use crate::store::scans::{self, ScanView};
+use crate::store::statuses::transition_matrix;
+use crate::store::{orders, Engine, Store};
 use crate::{Error, Result};
-use chrono::{DateTime, Utc};
 use serde::Serialize;
-use sqlx::{AnyConnection, Row};
+use serde_json::json;
+use sqlx::AnyConnection;
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[cfg_attr(feature = "specta", derive(specta::Type))]
-pub struct EventView {
-    pub at: DateTime<Utc>,
-    pub user: String,
-    pub station: String,
-    pub kind: String,
-    pub before: Option<serde_json::Value>,
-    pub after: Option<serde_json::Value>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[cfg_attr(feature = "specta", derive(specta::Type))]
-pub struct ScanView {
-    pub at: DateTime<Utc>,
-    pub user: String,
-    pub station: String,
-    pub code: String,
-    pub outcome: String,
-    pub units: i64,
-}
+/// How many of an order's newest scans its detail shows.
+const SCANS_SHOWN: i64 = 500;
 
 /// Everything about one order: the head, lines with packed counts, history.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -41,7 +21,7 @@ pub struct ScanView {
 pub struct OrderDetail {
     #[serde(flatten)]
     pub head: OrderHead,
-    pub lines: Vec<LineRow>,
+    pub lines: Vec<OrderLine>,
     pub units: i64,
     pub packed: i64,
     pub goods_total_minor: i64,
@@ -56,10 +36,6 @@ impl OrderDetail {
     }
 }
 
-fn parse_json(text: Option<String>) -> Option<serde_json::Value> {
-    text.and_then(|t| serde_json::from_str(&t).ok())
-}
-
 pub(super) async fn order_detail_in(
     conn: &mut AnyConnection,
     engine: Engine,
@@ -67,59 +43,18 @@ pub(super) async fn order_detail_in(
 ) -> Result<OrderDetail> {
     let head = head_by_number(conn, engine, number, false).await?;
     let lines = lines(conn, head.id).await?;
-    let events = sqlx::query(
-        "SELECT at, user_name, station, kind, before_state, after_state FROM events \
-         WHERE order_id = $1 ORDER BY id",
-    )
-    .bind(head.id)
-    .fetch_all(&mut *conn)
-    .await?
-    .iter()
-    .map(|r| {
-        Ok(EventView {
-            at: ms_to_time(r.try_get(0)?),
-            user: r.try_get(1)?,
-            station: r.try_get(2)?,
-            kind: r.try_get(3)?,
-            before: parse_json(r.try_get(4)?),
-            after: parse_json(r.try_get(5)?),
-        })
-    })
-    .collect::<Result<Vec<_>>>()?;
-    let scans = sqlx::query(
-        "SELECT at, user_name, station, code, outcome, units FROM scans \
-         WHERE order_id = $1 ORDER BY id DESC LIMIT 500",
-    )
-    .bind(head.id)
-    .fetch_all(&mut *conn)
-    .await?
-    .iter()
-    .map(|r| {
-        Ok(ScanView {
-            at: ms_to_time(r.try_get(0)?),
-            user: r.try_get(1)?,
-            station: r.try_get(2)?,
-            code: r.try_get(3)?,
-            outcome: r.try_get(4)?,
-            units: r.try_get(5)?,
-        })
-    })
-    .collect::<Result<Vec<_>>>()?;
-    let units = lines.iter().map(|l| l.quantity).sum();
-    let packed = lines.iter().map(|l| l.packed).sum();
-    let goods: i64 = lines
-        .iter()
-        .map(|l| l.quantity * l.unit_price_minor - l.discount_minor)
-        .sum();
+    let events = events::of_order(conn, head.id).await?;
+    let scans = scans::of_order(conn, head.id, SCANS_SHOWN).await?;
+    let goods: i64 = lines.iter().map(OrderLine::amount_minor).sum();
     Ok(OrderDetail {
+        units: lines.iter().map(|l| l.quantity).sum(),
+        packed: lines.iter().map(|l| l.packed).sum(),
         total_minor: goods + head.delivery_cost_minor,
+        goods_total_minor: goods,
         head,
         lines,
-        units,
-        packed,
-        goods_total_minor: goods,
         events,
-        scans: scans.into_iter().rev().collect(),
+        scans,
     })
 }
 
@@ -135,13 +70,44 @@ pub async fn list_orders(store: &Store, filter: &OrderFilter) -> Result<Vec<Orde
     list(&mut conn, store.engine(), filter, store.now_ms()).await
 }
 
-/// Confirms a new order and reserves its stock bin by bin. Returns the order
-/// and the SKUs whose stock did not cover the order (reserved in part).
-pub async fn confirm_order(
+/// Moves an order along the matrix with an event; used by the transitions
+/// that carry no other rule.
+pub(super) async fn transition(
+    tx: &mut AnyConnection,
     store: &Store,
     actor: &Actor,
-    number: &str,
-) -> Result<(OrderDetail, Vec<String>)> {
+    head: &OrderHead,
+    to: OrderStatus,
+    kind: EventKind,
+) -> Result<()> {
+    let now = store.now_ms();
+    transition_matrix(tx).await?.check(head.status, to)?;
+    if !orders::set_status(tx, head.id, head.status, to, now).await? {
+        return Err(Error::changed_meanwhile(&head.number));
+    }
+    events::record(
+        tx,
+        Some(head.id),
+        now,
+        actor,
+        kind,
+        Some(json!({"status": head.status})),
+        Some(json!({"status": to})),
+    )
+    .await
+}
+
+/// A confirmed order, and the SKUs whose stock did not cover it (reserved
+/// in part or not at all): the manager is told which.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct Confirmation {
+    pub order: OrderDetail,
+    pub unreserved_skus: Vec<String>,
+}
+
+/// Confirms a new order and reserves its stock bin by bin.
+pub async fn confirm_order(store: &Store, actor: &Actor, number: &str) -> Result<Confirmation> {
     let mut tx = store.write().await?;
     let head = head_by_number(&mut tx, store.engine(), number, true).await?;
     if head.status != OrderStatus::New {
@@ -156,13 +122,16 @@ pub async fn confirm_order(
         actor,
         &head,
         OrderStatus::Confirmed,
-        "confirmed",
+        EventKind::Confirmed,
     )
     .await?;
-    let short = reserve_order(&mut tx, store.now_ms(), head.id).await?;
-    let detail = order_detail_in(&mut tx, store.engine(), &head.number).await?;
+    let unreserved_skus = reserve_order(&mut tx, head.id).await?;
+    let order = order_detail_in(&mut tx, store.engine(), &head.number).await?;
     tx.commit().await?;
-    Ok((detail, short))
+    Ok(Confirmation {
+        order,
+        unreserved_skus,
+    })
 }
 
 /// Cancels an order and gives its reserved stock back.
@@ -172,31 +141,22 @@ pub async fn cancel_order(
     number: &str,
     reason: &str,
 ) -> Result<OrderDetail> {
-    let reason = reason.trim();
-    if reason.is_empty() {
-        return Err(Error::Invalid(
-            "say why the order is cancelled; the reason is kept in its history".into(),
-        ));
-    }
+    let reason = Error::require_reason(
+        reason,
+        "say why the order is cancelled; the reason is kept in its history",
+    )?;
     let mut tx = store.write().await?;
-    let head: OrderHead = head_by_number(&mut tx, store.engine(), number, true).await?;
+    let head = head_by_number(&mut tx, store.engine(), number, true).await?;
     transition(
         &mut tx,
         store,
         actor,
         &head,
         OrderStatus::Cancelled,
-        "cancelled",
+        EventKind::Cancelled,
     )
     .await?;
-    sqlx::query(
-        "UPDATE orders SET claimed_station = NULL, claimed_by = NULL, claimed_at = NULL, \
-         comment = CASE WHEN comment = '' THEN $1 ELSE comment END WHERE id = $2",
-    )
-    .bind(format!("cancelled: {reason}"))
-    .bind(head.id)
-    .execute(&mut *tx)
-    .await?;
+    orders::note_cancellation(&mut tx, head.id, reason).await?;
     release_reservation(&mut tx, head.id).await?;
     let detail = order_detail_in(&mut tx, store.engine(), &head.number).await?;
     tx.commit().await?;

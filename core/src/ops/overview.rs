@@ -2,49 +2,16 @@
 //! an order number in a scan, the change feed, the database check.
 
 use crate::domain::barcode;
-use crate::domain::OrderStatus;
-use crate::store::{DbTarget, Store};
+use crate::store::statuses::{self, StatusCount};
+use crate::store::{events, orders, probe_server, DbTarget, Probe, Store};
 use crate::Result;
 use serde::Serialize;
-use sqlx::Connection;
-use sqlx::Row;
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[cfg_attr(feature = "specta", derive(specta::Type))]
-pub struct StatusCount {
-    pub status: OrderStatus,
-    pub count: i64,
-    /// Orders that stayed in this status longer than its limit.
-    pub overdue: i64,
-}
 
 /// Orders per status, and how many of them are overdue; every status is
 /// listed, also with no orders.
 pub async fn status_counts(store: &Store) -> Result<Vec<StatusCount>> {
-    let now = store.now_ms();
-    let rows = sqlx::query(
-        "SELECT s.code, \
-           (SELECT COUNT(*) FROM orders o WHERE o.status = s.code), \
-           CASE WHEN s.max_minutes IS NULL THEN 0 ELSE \
-             (SELECT COUNT(*) FROM orders o WHERE o.status = s.code \
-                AND o.status_changed_at < $1 - s.max_minutes * 60000) END \
-         FROM statuses s ORDER BY s.position",
-    )
-    .bind(now)
-    .fetch_all(store.pool())
-    .await?;
-    let mut out = Vec::with_capacity(rows.len());
-    for r in rows {
-        let code: String = r.try_get(0)?;
-        if let Ok(status) = OrderStatus::parse(&code) {
-            out.push(StatusCount {
-                status,
-                count: r.try_get(1)?,
-                overdue: r.try_get(2)?,
-            });
-        }
-    }
-    Ok(out)
+    let mut conn = store.pool().acquire().await?;
+    statuses::counts(&mut conn, store.now_ms()).await
 }
 
 /// The order number a scan names, if it names one: the code as printed on a
@@ -54,12 +21,8 @@ pub async fn find_order(store: &Store, code: &str) -> Result<Option<String>> {
         return Ok(None);
     };
     let number = normalized.trim_start_matches('#');
-    Ok(
-        sqlx::query_scalar("SELECT number FROM orders WHERE number = $1")
-            .bind(number)
-            .fetch_optional(store.pool())
-            .await?,
-    )
+    let mut conn = store.pool().acquire().await?;
+    orders::number_if_exists(&mut conn, number).await
 }
 
 /// Carriers offered at hand-over, most used first in Russian shops.
@@ -80,12 +43,16 @@ pub fn carriers() -> Vec<String> {
     .collect()
 }
 
+/// How many orders the database holds.
+pub async fn order_count(store: &Store) -> Result<i64> {
+    let mut conn = store.pool().acquire().await?;
+    orders::count(&mut conn).await
+}
+
 /// No orders yet: the app offers the demo warehouse.
 pub async fn is_empty(store: &Store) -> Result<bool> {
-    let any: Option<i64> = sqlx::query_scalar("SELECT id FROM orders LIMIT 1")
-        .fetch_optional(store.pool())
-        .await?;
-    Ok(any.is_none())
+    let mut conn = store.pool().acquire().await?;
+    Ok(!orders::any(&mut conn).await?)
 }
 
 /// Where the change feed has read up to: the last event and scan rows seen.
@@ -103,12 +70,7 @@ pub async fn changes_since(
     cursor: &ChangeCursor,
 ) -> Result<(ChangeCursor, Vec<String>)> {
     let mut conn = store.pool().acquire().await?;
-    let events: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) FROM events")
-        .fetch_one(&mut *conn)
-        .await?;
-    let scans: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) FROM scans")
-        .fetch_one(&mut *conn)
-        .await?;
+    let (events, scans) = events::newest_ids(&mut conn).await?;
     let next = ChangeCursor {
         started: true,
         events,
@@ -117,18 +79,8 @@ pub async fn changes_since(
     if !cursor.started || (events == cursor.events && scans == cursor.scans) {
         return Ok((next, Vec::new()));
     }
-    let numbers: Vec<String> = sqlx::query_scalar(
-        "SELECT o.number FROM orders o WHERE o.id IN ( \
-           SELECT order_id FROM events WHERE id > $1 AND id <= $2 AND order_id IS NOT NULL \
-           UNION SELECT order_id FROM scans WHERE id > $3 AND id <= $4) \
-         ORDER BY o.number LIMIT 1000",
-    )
-    .bind(cursor.events)
-    .bind(events)
-    .bind(cursor.scans)
-    .bind(scans)
-    .fetch_all(&mut *conn)
-    .await?;
+    let numbers =
+        events::orders_changed(&mut conn, (cursor.events, events), (cursor.scans, scans)).await?;
     Ok((next, numbers))
 }
 
@@ -187,45 +139,36 @@ pub async fn test_database(setting: &str) -> DbTest {
             }
         }
         DbTarget::Postgres(url) => {
-            sqlx::any::install_default_drivers();
-            let connect = sqlx::AnyConnection::connect(url);
-            match tokio::time::timeout(std::time::Duration::from_secs(5), connect).await {
-                Err(_) => DbTest {
-                    ok: false,
-                    engine,
-                    message: format!(
+            let wait = std::time::Duration::from_secs(5);
+            let (ok, message) = match probe_server(url, wait).await {
+                Probe::Answered(version) => (
+                    true,
+                    format!(
+                        "connected to {}: {}",
+                        target.describe(),
+                        version.split(" on ").next().unwrap_or(&version)
+                    ),
+                ),
+                Probe::Silent => (
+                    false,
+                    format!(
                         "{} did not answer within 5 seconds; check the address and the network",
                         target.describe()
                     ),
-                },
-                Ok(Err(e)) => DbTest {
-                    ok: false,
-                    engine,
-                    message: format!("cannot connect to {}: {e}", target.describe()),
-                },
-                Ok(Ok(mut conn)) => {
-                    let version: std::result::Result<String, _> =
-                        sqlx::query_scalar("SELECT version()")
-                            .fetch_one(&mut conn)
-                            .await;
-                    let _ = conn.close().await;
-                    match version {
-                        Ok(v) => DbTest {
-                            ok: true,
-                            engine,
-                            message: format!(
-                                "connected to {}: {}",
-                                target.describe(),
-                                v.split(" on ").next().unwrap_or(&v)
-                            ),
-                        },
-                        Err(e) => DbTest {
-                            ok: false,
-                            engine,
-                            message: format!("connected, but the server refused a query: {e}"),
-                        },
-                    }
-                }
+                ),
+                Probe::Refused(e) => (
+                    false,
+                    format!("cannot connect to {}: {e}", target.describe()),
+                ),
+                Probe::QueryRefused(e) => (
+                    false,
+                    format!("connected, but the server refused a query: {e}"),
+                ),
+            };
+            DbTest {
+                ok,
+                engine,
+                message,
             }
         }
     }

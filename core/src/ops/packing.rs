@@ -1,11 +1,20 @@
-//! The packing table: claim an order, scan every item, undo, finish.
+//! The packing table: open an order, claim it, scan every item, undo,
+//! finish (and print), take a packed box apart again, release.
 
-use super::{order_detail_in, Actor, OrderDetail, Role};
+use super::orders::order_detail_in;
+use super::printing::{print_after_pack, PrintRun};
+use super::OrderDetail;
+use crate::documents::PrintSettings;
 use crate::domain::barcode::{self, ScanCode};
-use crate::domain::scan::{ScanOutcome, ScanResult};
-use crate::domain::OrderStatus;
-use crate::store::orders::{head_by_number, lines, set_status, OrderHead};
-use crate::store::{products, record_event, scans, transition_matrix, Store};
+use crate::domain::scan::{over_scan, pack_verdict};
+use crate::domain::{
+    order, Actor, EventKind, OrderHead, OrderStatus, PackingOpening, Role, ScanKind, ScanOutcome,
+    ScanResult,
+};
+use crate::store::orders::{self, head_by_number, lines};
+use crate::store::scans::{self, NewScan, ScanTarget};
+use crate::store::statuses::transition_matrix;
+use crate::store::{events, is_unique_violation, products, Store, Tx};
 use crate::{Error, Result};
 use serde::Serialize;
 use serde_json::json;
@@ -19,59 +28,25 @@ fn held_message(head: &OrderHead) -> String {
     )
 }
 
-/// Claims an order for packing at the actor's station. Exactly one station
-/// wins when several try at once; the others get a Conflict naming it.
-pub async fn claim_order(store: &Store, actor: &Actor, number: &str) -> Result<OrderDetail> {
-    let mut tx = store.write().await?;
-    let now = store.now_ms();
-    let head = head_by_number(&mut tx, store.engine(), number, true).await?;
-    if head.status == OrderStatus::Packing {
-        match head.claimed_station.as_deref() {
-            // Claiming again at the same station is harmless (a re-opened screen).
-            Some(s) if s == actor.station => {
-                return order_detail_in(&mut tx, store.engine(), &head.number).await;
-            }
-            Some(_) => return Err(Error::Conflict(held_message(&head))),
-            None => {}
-        }
-    } else if let Some(holder) = &head.claimed_station {
-        if holder != &actor.station {
-            return Err(Error::Conflict(held_message(&head)));
-        }
+/// Claims the order (locked in `tx`) for the actor's station. Exactly one
+/// station wins when several try at once; the others get a Conflict naming it.
+async fn claim_in(tx: &mut Tx, store: &Store, actor: &Actor, head: &OrderHead) -> Result<()> {
+    let waiting = order::unknown_skus(&lines(tx, head.id).await?).join(", ");
+    if !waiting.is_empty() {
+        return Err(Error::Refused(format!(
+            "order {} cannot be packed yet: no product has SKU {waiting}; import or create the product first",
+            head.number
+        )));
     }
     if head.status != OrderStatus::Packing {
-        transition_matrix(&mut tx)
+        transition_matrix(tx)
             .await?
             .check(head.status, OrderStatus::Packing)?;
     }
-    let order_lines = lines(&mut tx, head.id).await?;
-    let waiting: Vec<&str> = order_lines
-        .iter()
-        .filter(|l| l.product_id.is_none())
-        .map(|l| l.sku.as_str())
-        .collect();
-    if !waiting.is_empty() {
-        return Err(Error::Refused(format!(
-            "order {} cannot be packed yet: no product has SKU {}; import or create the product first",
-            head.number,
-            waiting.join(", ")
-        )));
-    }
-    let claimed = sqlx::query(
-        "UPDATE orders SET status = 'packing', claimed_station = $1, claimed_by = $2, claimed_at = $3, \
-         status_changed_at = CASE WHEN status = 'packing' THEN status_changed_at ELSE $3 END, updated_at = $3 \
-         WHERE id = $4 AND status = $5 AND (claimed_station IS NULL OR claimed_station = $1)",
-    )
-    .bind(&actor.station)
-    .bind(&actor.user)
-    .bind(now)
-    .bind(head.id)
-    .bind(head.status.as_str())
-    .execute(&mut *tx)
-    .await?;
-    if claimed.rows_affected() != 1 {
+    let now = store.now_ms();
+    if !orders::claim(tx, head.id, head.status, &actor.station, &actor.user, now).await? {
         // Someone changed the order between our read and our write.
-        let now_head = head_by_number(&mut tx, store.engine(), number, false).await?;
+        let now_head = head_by_number(tx, store.engine(), &head.number, false).await?;
         return Err(Error::Conflict(if now_head.claimed_station.is_some() {
             held_message(&now_head)
         } else {
@@ -81,14 +56,123 @@ pub async fn claim_order(store: &Store, actor: &Actor, number: &str) -> Result<O
             )
         }));
     }
-    record_event(
+    events::record(
+        tx,
+        Some(head.id),
+        now,
+        actor,
+        EventKind::Claimed,
+        Some(json!({"status": head.status})),
+        Some(json!({"status": OrderStatus::Packing, "station": actor.station, "user": actor.user})),
+    )
+    .await
+}
+
+/// Claims an order for packing at the actor's station. A packed (`ready`)
+/// order is refused: it goes to the hand-over, and taking its box apart is
+/// [`take_apart`], never a side effect of claiming.
+pub async fn claim_order(store: &Store, actor: &Actor, number: &str) -> Result<OrderDetail> {
+    let mut tx = store.write().await?;
+    let head = head_by_number(&mut tx, store.engine(), number, true).await?;
+    match head.status.opening_at_packing(
+        &head.number,
+        head.claimed_station.as_deref(),
+        head.claimed_by.as_deref(),
+        &actor.station,
+    )? {
+        PackingOpening::Claim => claim_in(&mut tx, store, actor, &head).await?,
+        PackingOpening::Resume => {}
+        PackingOpening::HandOver => {
+            return Err(Error::Refused(format!(
+                "order {} is packed and waits for the hand-over; to change its box, take it apart first",
+                head.number
+            )))
+        }
+    }
+    let detail = order_detail_in(&mut tx, store.engine(), &head.number).await?;
+    tx.commit().await?;
+    Ok(detail)
+}
+
+/// What a station does with an order it opened (a scanned or typed number).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(tag = "mode", rename_all = "snake_case")]
+pub enum Opened {
+    /// Claimed here (or already being packed here): scan its items.
+    Packing { order: OrderDetail },
+    /// Packed already: hand it to the courier. It stays `ready`.
+    HandOver { order: OrderDetail },
+}
+
+/// Opens an order at a packing station: confirmed and picked orders are
+/// claimed, an order this station is packing carries on, a packed one goes
+/// to the hand-over unchanged.
+pub async fn open_for_packing(store: &Store, actor: &Actor, number: &str) -> Result<Opened> {
+    let mut tx = store.write().await?;
+    let head = head_by_number(&mut tx, store.engine(), number, true).await?;
+    let opening = head.status.opening_at_packing(
+        &head.number,
+        head.claimed_station.as_deref(),
+        head.claimed_by.as_deref(),
+        &actor.station,
+    )?;
+    if opening == PackingOpening::Claim {
+        claim_in(&mut tx, store, actor, &head).await?;
+    }
+    let order = order_detail_in(&mut tx, store.engine(), &head.number).await?;
+    tx.commit().await?;
+    Ok(match opening {
+        PackingOpening::HandOver => Opened::HandOver { order },
+        PackingOpening::Claim | PackingOpening::Resume => Opened::Packing { order },
+    })
+}
+
+/// Opens a packed (`ready`) order's box again at this station, to change
+/// what is in it: ready → packing, claimed here, what was packed stays
+/// counted. Written to the history with the reason.
+pub async fn take_apart(
+    store: &Store,
+    actor: &Actor,
+    number: &str,
+    reason: &str,
+) -> Result<OrderDetail> {
+    let reason = Error::require_reason(
+        reason,
+        "say why the packed box is opened again; the reason is kept in the order's history",
+    )?;
+    let mut tx = store.write().await?;
+    let now = store.now_ms();
+    let head = head_by_number(&mut tx, store.engine(), number, true).await?;
+    if head.status != OrderStatus::Ready {
+        return Err(Error::InvalidTransition {
+            from: head.status,
+            to: OrderStatus::Packing,
+        });
+    }
+    transition_matrix(&mut tx)
+        .await?
+        .check(OrderStatus::Ready, OrderStatus::Packing)?;
+    if !orders::claim(
+        &mut tx,
+        head.id,
+        head.status,
+        &actor.station,
+        &actor.user,
+        now,
+    )
+    .await?
+    {
+        return Err(Error::changed_meanwhile(&head.number));
+    }
+    events::record(
         &mut tx,
         Some(head.id),
         now,
         actor,
-        "claimed",
-        Some(json!({"status": head.status})),
-        Some(json!({"status": OrderStatus::Packing, "station": actor.station, "user": actor.user})),
+        EventKind::TakenApart,
+        Some(json!({"status": OrderStatus::Ready, "short_reason": head.short_reason})),
+        Some(json!({"status": OrderStatus::Packing, "station": actor.station, "reason": reason})),
     )
     .await?;
     let detail = order_detail_in(&mut tx, store.engine(), &head.number).await?;
@@ -111,30 +195,21 @@ pub async fn release_claim(store: &Store, actor: &Actor, number: &str) -> Result
     if holder != actor.station {
         actor.require(Role::Supervisor)?;
     }
-    let to = OrderStatus::Confirmed;
-    if head.status == OrderStatus::Packing {
-        transition_matrix(&mut tx).await?.check(head.status, to)?;
-    }
     let new_status = if head.status == OrderStatus::Packing {
-        to
+        transition_matrix(&mut tx)
+            .await?
+            .check(head.status, OrderStatus::Confirmed)?;
+        OrderStatus::Confirmed
     } else {
         head.status
     };
-    sqlx::query(
-        "UPDATE orders SET status = $1, claimed_station = NULL, claimed_by = NULL, claimed_at = NULL, \
-         status_changed_at = $2, updated_at = $2 WHERE id = $3",
-    )
-    .bind(new_status.as_str())
-    .bind(now)
-    .bind(head.id)
-    .execute(&mut *tx)
-    .await?;
-    record_event(
+    orders::release(&mut tx, head.id, new_status, now).await?;
+    events::record(
         &mut tx,
         Some(head.id),
         now,
         actor,
-        "claim_released",
+        EventKind::ClaimReleased,
         Some(json!({"status": head.status, "station": holder})),
         Some(json!({"status": new_status})),
     )
@@ -159,6 +234,36 @@ fn printable(raw: &str) -> String {
     out
 }
 
+/// A client's scan id: 1 to 100 characters, so a retry is not counted twice.
+pub(super) fn check_scan_id(scan_id: &str) -> Result<&str> {
+    let scan_id = scan_id.trim();
+    if scan_id.is_empty() || scan_id.len() > 100 {
+        return Err(Error::Invalid(
+            "a scan needs an id of 1 to 100 characters, so a retry is not counted twice".into(),
+        ));
+    }
+    Ok(scan_id)
+}
+
+/// Runs one scan's transaction; when two clients race with the same scan id
+/// and the ledger's unique id refuses the loser's row, the loser runs once
+/// more and reads the winner's verdict. Packing and picking share it.
+pub(super) async fn with_scan_retry<T, F, Fut>(scan_id: &str, mut once: F) -> Result<T>
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Result<T>>,
+{
+    for attempt in 0..2 {
+        match once().await {
+            Err(e) if attempt == 0 && is_unique_violation(&e) => {}
+            other => return other,
+        }
+    }
+    Err(Error::Conflict(format!(
+        "scan {scan_id} was recorded by another client at the same moment; scan again"
+    )))
+}
+
 /// Verifies one scan against the order and, if it fits, packs it. Every scan
 /// is written to the ledger; the same `scan_id` twice is counted once.
 pub async fn record_scan(
@@ -168,23 +273,11 @@ pub async fn record_scan(
     raw_code: &str,
     scan_id: &str,
 ) -> Result<ScanResult> {
-    let scan_id = scan_id.trim();
-    if scan_id.is_empty() || scan_id.len() > 100 {
-        return Err(Error::Invalid(
-            "a scan needs an id of 1 to 100 characters, so a retry is not counted twice".into(),
-        ));
-    }
-    for attempt in 0..2 {
-        match record_scan_once(store, actor, number, raw_code, scan_id).await {
-            // Two clients raced with the same scan id: the loser reads the winner's verdict.
-            Err(Error::Storage(sqlx::Error::Database(e)))
-                if attempt == 0 && e.is_unique_violation() => {}
-            other => return other,
-        }
-    }
-    Err(Error::Conflict(format!(
-        "scan {scan_id} was recorded by another client at the same moment; scan again"
-    )))
+    let scan_id = check_scan_id(scan_id)?;
+    with_scan_retry(scan_id, || {
+        record_scan_once(store, actor, number, raw_code, scan_id)
+    })
+    .await
 }
 
 async fn record_scan_once(
@@ -195,13 +288,13 @@ async fn record_scan_once(
     scan_id: &str,
 ) -> Result<ScanResult> {
     let mut tx = store.write().await?;
-    if let Some((code, outcome)) = scans::earlier(&mut tx, scan_id).await? {
-        let message = outcome.message(&code);
+    if let Some(earlier) = scans::earlier::<ScanOutcome>(&mut tx, scan_id).await? {
+        let message = earlier.verdict.message(&earlier.code);
         return Ok(ScanResult {
-            code,
+            code: earlier.code,
             scan_id: scan_id.to_string(),
             duplicate: true,
-            outcome,
+            outcome: earlier.verdict,
             message,
         });
     }
@@ -213,9 +306,7 @@ async fn record_scan_once(
         Err(_) => printable(raw_code.trim()),
     };
     let mut marking: Option<String> = None;
-    let outcome = if head.status != OrderStatus::Packing
-        || head.claimed_station.as_deref() != Some(actor.station.as_str())
-    {
+    let outcome = if !head.packing_at(&actor.station) {
         ScanOutcome::NotClaimed {
             held_by: head.claimed_station.clone(),
         }
@@ -235,25 +326,40 @@ async fn record_scan_once(
                         reason: e.to_string(),
                     },
                     Ok(None) => ScanOutcome::UnknownBarcode,
-                    Ok(Some(hit)) => pack_units(&mut tx, head.id, &hit, marking.as_deref()).await?,
+                    Ok(Some(hit)) => {
+                        let order_lines = lines(&mut tx, head.id).await?;
+                        let twice = match &marking {
+                            Some(m) => scans::marking_code_packed(&mut tx, head.id, m).await?,
+                            None => false,
+                        };
+                        let verdict = pack_verdict(&order_lines, &hit, twice);
+                        match verdict.packed_units() {
+                            Some((line_id, units))
+                                if !orders::add_packed(&mut tx, line_id, units).await? =>
+                            {
+                                // Another scan filled the line between our read and our write.
+                                let line = order_lines.iter().find(|l| l.id == line_id);
+                                line.map_or(verdict.clone(), |l| over_scan(l, units))
+                            }
+                            _ => verdict,
+                        }
+                    }
                 }
             }
         }
     };
-    let marking_to_store = if outcome.is_accepted() {
-        marking.as_deref()
-    } else {
-        None
-    };
+    let marking_to_store = marking.as_deref().filter(|_| outcome.is_accepted());
     scans::append(
         &mut tx,
-        scans::NewScan {
+        NewScan {
             scan_id,
-            order_id: head.id,
+            target: ScanTarget::Order(head.id),
             actor,
             at_ms: now,
             code: &code,
-            outcome: &outcome,
+            kind: outcome.kind(),
+            verdict: &outcome,
+            counted: outcome.packed_units(),
             marking_code: marking_to_store,
             reverses: None,
         },
@@ -267,71 +373,6 @@ async fn record_scan_once(
         duplicate: false,
         outcome,
         message,
-    })
-}
-
-/// Adds the scanned units to the first line of this product with room for
-/// them; nothing changes when no line has room.
-async fn pack_units(
-    conn: &mut sqlx::AnyConnection,
-    order_id: i64,
-    hit: &products::ProductHit,
-    marking: Option<&str>,
-) -> Result<ScanOutcome> {
-    let order_lines = lines(conn, order_id).await?;
-    let of_product: Vec<_> = order_lines
-        .iter()
-        .filter(|l| l.product_id == Some(hit.id))
-        .collect();
-    let Some(first) = of_product.first() else {
-        return Ok(ScanOutcome::WrongItem {
-            sku: hit.sku.clone(),
-            name: hit.name.clone(),
-        });
-    };
-    let over = |l: &crate::store::orders::LineRow| ScanOutcome::OverScan {
-        line_id: l.id,
-        sku: l.sku.clone(),
-        name: l.name.clone(),
-        units: hit.units,
-        packed: l.packed,
-        ordered: l.quantity,
-    };
-    // The same marked item (Chestny ZNAK) cannot go into the box twice.
-    if let Some(m) = marking {
-        if scans::marking_code_packed(conn, order_id, m).await? {
-            return Ok(over(first));
-        }
-    }
-    let Some(line) = of_product
-        .iter()
-        .find(|l| l.packed + hit.units <= l.quantity)
-    else {
-        return Ok(over(first));
-    };
-    let updated = sqlx::query(
-        "UPDATE order_lines SET packed = packed + $1 WHERE id = $2 AND packed + $1 <= quantity",
-    )
-    .bind(hit.units)
-    .bind(line.id)
-    .execute(&mut *conn)
-    .await?;
-    if updated.rows_affected() != 1 {
-        return Ok(over(line));
-    }
-    let remaining: i64 = order_lines
-        .iter()
-        .map(|l| l.quantity - l.packed)
-        .sum::<i64>()
-        - hit.units;
-    Ok(ScanOutcome::Accepted {
-        line_id: line.id,
-        sku: line.sku.clone(),
-        name: line.name.clone(),
-        units: hit.units,
-        packed: line.packed + hit.units,
-        ordered: line.quantity,
-        order_complete: remaining == 0,
     })
 }
 
@@ -352,68 +393,89 @@ pub async fn undo_last_scan(store: &Store, actor: &Actor, number: &str) -> Resul
     let mut tx = store.write().await?;
     let now = store.now_ms();
     let head = head_by_number(&mut tx, store.engine(), number, true).await?;
-    if head.status != OrderStatus::Packing
-        || head.claimed_station.as_deref() != Some(actor.station.as_str())
-    {
+    if !head.packing_at(&actor.station) {
         return Err(Error::Refused(format!(
             "order {} is not being packed at station {}; nothing to undo",
             head.number, actor.station
         )));
     }
-    let Some((scan_row, line_id, units, code)) = scans::last_undoable(&mut tx, head.id).await?
-    else {
+    let Some(last) = scans::last_undoable(&mut tx, head.id).await? else {
         return Err(Error::Refused(format!(
             "order {} has no scan left to undo",
             head.number
         )));
     };
-    sqlx::query("UPDATE order_lines SET packed = packed - $1 WHERE id = $2 AND packed >= $1")
-        .bind(units)
-        .bind(line_id)
-        .execute(&mut *tx)
-        .await?;
+    orders::remove_packed(&mut tx, last.line_id, last.units).await?;
     let line = lines(&mut tx, head.id)
         .await?
         .into_iter()
-        .find(|l| l.id == line_id)
-        .ok_or_else(|| Error::not_found("order line", line_id.to_string()))?;
+        .find(|l| l.id == last.line_id)
+        .ok_or_else(|| Error::not_found("order line", last.line_id.to_string()))?;
     let outcome = ScanOutcome::Accepted {
-        line_id,
+        line_id: last.line_id,
         sku: line.sku.clone(),
         name: line.name.clone(),
-        units: -units,
+        units: -last.units,
         packed: line.packed,
         ordered: line.quantity,
         order_complete: false,
     };
     scans::append(
         &mut tx,
-        scans::NewScan {
-            scan_id: &format!("undo-{scan_row}"),
-            order_id: head.id,
+        NewScan {
+            scan_id: &format!("undo-{}", last.id),
+            target: ScanTarget::Order(head.id),
             actor,
             at_ms: now,
-            code: &code,
-            outcome: &outcome,
+            code: &last.code,
+            kind: ScanKind::Undo,
+            verdict: &outcome,
+            counted: outcome.packed_units(),
             marking_code: None,
-            reverses: Some(scan_row),
+            reverses: Some(last.id),
         },
     )
     .await?;
     tx.commit().await?;
     Ok(UndoResult {
-        code,
-        line_id,
+        code: last.code,
+        line_id: last.line_id,
         sku: line.sku,
-        units,
+        units: last.units,
         packed: line.packed,
         ordered: line.quantity,
     })
 }
 
+/// A closed box, and its invoice and label on their way to the printers.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct Packed {
+    pub order: OrderDetail,
+    /// The jobs auto-print queued (none with auto-print off); they are sent
+    /// in the background, and their outcome comes as order events.
+    pub print_jobs: Vec<crate::store::print_jobs::PrintJob>,
+}
+
 /// Closes the box: the order becomes `ready`. A short line needs a
-/// short-ship reason, recorded on the order and in its history.
+/// short-ship reason, recorded on the order and in its history. Then, as
+/// the station's print settings say, the invoice and the label are queued
+/// and sent: the returned [`PrintRun`] sends them; the app lets it run in
+/// the background, the CLI waits for it. A printer problem is a failed job,
+/// never a failed pack.
 pub async fn finish_packing(
+    store: &Store,
+    actor: &Actor,
+    number: &str,
+    short_reason: Option<&str>,
+    print: &PrintSettings,
+) -> Result<(Packed, PrintRun)> {
+    let order = close_box(store, actor, number, short_reason).await?;
+    let (print_jobs, run) = print_after_pack(store, actor, &order.head.number, print).await?;
+    Ok((Packed { order, print_jobs }, run))
+}
+
+async fn close_box(
     store: &Store,
     actor: &Actor,
     number: &str,
@@ -422,9 +484,7 @@ pub async fn finish_packing(
     let mut tx = store.write().await?;
     let now = store.now_ms();
     let head = head_by_number(&mut tx, store.engine(), number, true).await?;
-    if head.status != OrderStatus::Packing
-        || head.claimed_station.as_deref() != Some(actor.station.as_str())
-    {
+    if !head.packing_at(&actor.station) {
         if head.status == OrderStatus::Packing {
             return Err(Error::Conflict(held_message(&head)));
         }
@@ -437,22 +497,17 @@ pub async fn finish_packing(
         .await?
         .check(OrderStatus::Packing, OrderStatus::Ready)?;
     let order_lines = lines(&mut tx, head.id).await?;
-    let short: Vec<_> = order_lines
-        .iter()
-        .filter(|l| l.packed < l.quantity)
-        .map(|l| json!({"sku": l.sku, "packed": l.packed, "ordered": l.quantity}))
-        .collect();
-    let reason = short_reason.map(str::trim).filter(|r| !r.is_empty());
     if order_lines.iter().all(|l| l.packed == 0) {
         return Err(Error::Refused(format!(
             "nothing is packed in order {} yet; scan its items, or cancel the order",
             head.number
         )));
     }
+    let short: Vec<_> = order_lines.iter().filter(|l| l.is_short()).collect();
+    let reason = short_reason.map(str::trim).filter(|r| !r.is_empty());
     if !short.is_empty() && reason.is_none() {
-        let list: Vec<String> = order_lines
+        let list: Vec<String> = short
             .iter()
-            .filter(|l| l.packed < l.quantity)
             .map(|l| format!("{} {} of {}", l.sku, l.packed, l.quantity))
             .collect();
         return Err(Error::Refused(format!(
@@ -462,60 +517,28 @@ pub async fn finish_packing(
         )));
     }
     let stored_reason = if short.is_empty() { None } else { reason };
-    sqlx::query(
-        "UPDATE orders SET status = 'ready', claimed_station = NULL, claimed_by = NULL, claimed_at = NULL, \
-         short_reason = $1, status_changed_at = $2, updated_at = $2 WHERE id = $3 AND status = 'packing'",
-    )
-    .bind(stored_reason)
-    .bind(now)
-    .bind(head.id)
-    .execute(&mut *tx)
-    .await?;
-    record_event(
+    if !orders::mark_packed(&mut tx, head.id, stored_reason, now).await? {
+        return Err(Error::changed_meanwhile(&head.number));
+    }
+    let short_json: Vec<_> = short
+        .iter()
+        .map(|l| json!({"sku": l.sku, "packed": l.packed, "ordered": l.quantity}))
+        .collect();
+    events::record(
         &mut tx,
         Some(head.id),
         now,
         actor,
         if short.is_empty() {
-            "packed"
+            EventKind::Packed
         } else {
-            "packed_short"
+            EventKind::PackedShort
         },
         Some(json!({"status": OrderStatus::Packing})),
-        Some(json!({"status": OrderStatus::Ready, "short": short, "short_reason": stored_reason})),
+        Some(json!({"status": OrderStatus::Ready, "short": short_json, "short_reason": stored_reason})),
     )
     .await?;
     let detail = order_detail_in(&mut tx, store.engine(), &head.number).await?;
     tx.commit().await?;
     Ok(detail)
-}
-
-/// Moves an order along the matrix with an event; used by the simple
-/// transitions that carry no other rule.
-pub(super) async fn transition(
-    tx: &mut sqlx::AnyConnection,
-    store: &Store,
-    actor: &Actor,
-    head: &OrderHead,
-    to: OrderStatus,
-    kind: &str,
-) -> Result<()> {
-    let now = store.now_ms();
-    transition_matrix(tx).await?.check(head.status, to)?;
-    if !set_status(tx, head.id, head.status, to, now).await? {
-        return Err(Error::Conflict(format!(
-            "order {} changed meanwhile; open it again",
-            head.number
-        )));
-    }
-    record_event(
-        tx,
-        Some(head.id),
-        now,
-        actor,
-        kind,
-        Some(json!({"status": head.status})),
-        Some(json!({"status": to})),
-    )
-    .await
 }

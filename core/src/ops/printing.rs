@@ -8,18 +8,18 @@
 //! never the order. Each outcome is also an event on the order, so the
 //! change feed shows it at every station within seconds.
 
-use super::documents::{render_document, DocumentKey};
-use super::Actor;
+use super::documents::render_document;
 use crate::documents::{
-    DocFormat, DocumentKind, DocumentSettings, Dpi, Lang, Paper, PrintSettings,
+    DocFormat, DocumentKey, DocumentKind, DocumentSettings, Paper, PrintSettings,
 };
-use crate::store::{ms_to_time, record_event, Store};
+use crate::domain::{Actor, EventKind};
+use crate::store::orders::head_by_number;
+use crate::store::print_jobs::{self, JobSubject, PrintJob, PrintStatus};
+use crate::store::{events, pick_lists, Store};
 use crate::{Error, Result};
-use chrono::{DateTime, NaiveDate, Utc};
+use futures_util::future::join_all;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
-use sqlx::any::AnyRow;
-use sqlx::Row;
 use std::process::Stdio;
 use std::time::Duration;
 use tokio::io::AsyncWriteExt;
@@ -29,194 +29,16 @@ pub const LP_TIMEOUT: Duration = Duration::from_secs(5);
 /// How long `lpstat` may take to describe a printer.
 const LPSTAT_TIMEOUT: Duration = Duration::from_secs(3);
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "specta", derive(specta::Type))]
-#[serde(rename_all = "snake_case")]
-pub enum PrintStatus {
-    /// Waiting: not sent yet, or no printer chosen.
-    Queued,
-    /// CUPS accepted the job.
-    Sent,
-    /// The printer is missing or stopped, or lp refused or timed out.
-    Failed,
-}
-
-impl PrintStatus {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            PrintStatus::Queued => "queued",
-            PrintStatus::Sent => "sent",
-            PrintStatus::Failed => "failed",
-        }
-    }
-
-    fn parse(text: &str) -> PrintStatus {
-        match text {
-            "sent" => PrintStatus::Sent,
-            "failed" => PrintStatus::Failed,
-            _ => PrintStatus::Queued,
-        }
-    }
-}
-
-/// One row of the print queue.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[cfg_attr(feature = "specta", derive(specta::Type))]
-pub struct PrintJob {
-    pub id: i64,
-    pub kind: DocumentKind,
-    pub key: DocumentKey,
-    pub format: DocFormat,
-    pub paper: Paper,
-    pub dpi: Dpi,
-    pub lang: Lang,
-    pub printer: Option<String>,
-    pub status: PrintStatus,
-    pub message: String,
-    /// CUPS's id for the job ("VirtualPDF-12") once sent.
-    pub cups_job: Option<String>,
-    pub attempts: i64,
-    pub created_at: DateTime<Utc>,
-    pub updated_at: DateTime<Utc>,
-    pub station: String,
-    pub user: String,
-}
-
-impl PrintJob {
-    pub fn settings(&self) -> DocumentSettings {
-        DocumentSettings {
-            printer: self.printer.clone(),
-            paper: self.paper,
-            format: self.format,
-            dpi: self.dpi,
-            lang: self.lang,
-        }
-    }
-
-    /// The job's title in CUPS: what, which job, from which station —
-    /// ASCII, so every backend keeps it intact ("packbench-invoice-1001-job7-station-2").
-    pub fn title(&self) -> String {
-        let what = match &self.key {
-            DocumentKey::Order { number } => number.clone(),
-            DocumentKey::PickList { id } => id.to_string(),
-            DocumentKey::Manifest { date, .. } => date.to_string(),
-        };
-        let title = format!(
-            "packbench-{}-{what}-job{}-{}",
-            self.kind.as_str().replace('_', "-"),
-            self.id,
-            self.station
-        );
-        title
-            .chars()
-            .map(|c| {
-                if c.is_ascii_alphanumeric() || c == '-' {
-                    c
-                } else {
-                    '_'
-                }
-            })
-            .collect()
-    }
-}
-
-const JOB_COLUMNS: &str = "j.id, j.kind, o.number, j.pick_list_id, j.carrier, j.day, j.format, \
-    j.paper, j.dpi, j.lang, j.printer, j.status, j.message, j.cups_job, j.attempts, \
-    j.created_at, j.updated_at, j.station, j.user_name, j.order_id";
-
-fn job_from(row: &AnyRow) -> Result<PrintJob> {
-    let bad = |what: &str, e: String| {
-        Error::Storage(sqlx::Error::ColumnDecode {
-            index: what.to_string(),
-            source: e.into(),
-        })
-    };
-    let kind: String = row.try_get(1)?;
-    let kind = DocumentKind::parse(&kind).map_err(|e| bad("kind", e))?;
-    let number: Option<String> = row.try_get(2)?;
-    let pick_list: Option<i64> = row.try_get(3)?;
-    let carrier: Option<String> = row.try_get(4)?;
-    let day: Option<String> = row.try_get(5)?;
-    let key = match kind {
-        DocumentKind::PickList => DocumentKey::PickList {
-            id: pick_list.unwrap_or_default(),
-        },
-        DocumentKind::Manifest => DocumentKey::Manifest {
-            carrier: carrier.unwrap_or_default(),
-            date: day
-                .as_deref()
-                .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
-                .unwrap_or_default(),
-        },
-        _ => DocumentKey::Order {
-            number: number.unwrap_or_default(),
-        },
-    };
-    let format: String = row.try_get(6)?;
-    let paper: String = row.try_get(7)?;
-    let dpi: i64 = row.try_get(8)?;
-    let lang: String = row.try_get(9)?;
-    let status: String = row.try_get(11)?;
-    Ok(PrintJob {
-        id: row.try_get(0)?,
-        kind,
-        key,
-        format: DocFormat::parse(&format).map_err(|e| bad("format", e))?,
-        paper: Paper::parse(&paper).map_err(|e| bad("paper", e))?,
-        dpi: Dpi::parse(&dpi.to_string()).map_err(|e| bad("dpi", e))?,
-        lang: Lang::parse(&lang).map_err(|e| bad("lang", e))?,
-        printer: row.try_get(10)?,
-        status: PrintStatus::parse(&status),
-        message: row.try_get(12)?,
-        cups_job: row.try_get(13)?,
-        attempts: row.try_get(14)?,
-        created_at: ms_to_time(row.try_get(15)?),
-        updated_at: ms_to_time(row.try_get(16)?),
-        station: row.try_get(17)?,
-        user: row.try_get(18)?,
-    })
-}
-
-async fn job_by_id(conn: &mut sqlx::AnyConnection, id: i64) -> Result<(PrintJob, Option<i64>)> {
-    let sql = format!(
-        "SELECT {JOB_COLUMNS} FROM print_jobs j LEFT JOIN orders o ON o.id = j.order_id WHERE j.id = $1"
-    );
-    let row = sqlx::query(&sql)
-        .bind(id)
-        .fetch_optional(&mut *conn)
-        .await?
-        .ok_or_else(|| Error::not_found("print job", id.to_string()))?;
-    Ok((job_from(&row)?, row.try_get(19)?))
-}
-
 /// The newest jobs first.
 pub async fn print_jobs(store: &Store, limit: i64) -> Result<Vec<PrintJob>> {
-    let sql = format!(
-        "SELECT {JOB_COLUMNS} FROM print_jobs j LEFT JOIN orders o ON o.id = j.order_id \
-         ORDER BY j.id DESC LIMIT $1"
-    );
-    sqlx::query(&sql)
-        .bind(limit.clamp(1, 1000))
-        .fetch_all(store.pool())
-        .await?
-        .iter()
-        .map(job_from)
-        .collect()
+    let mut conn = store.pool().acquire().await?;
+    print_jobs::newest(&mut conn, limit.clamp(1, 1000)).await
 }
 
 /// An order's jobs, newest first (the order screen's "printed" line).
 pub async fn order_print_jobs(store: &Store, number: &str) -> Result<Vec<PrintJob>> {
-    let sql = format!(
-        "SELECT {JOB_COLUMNS} FROM print_jobs j JOIN orders o ON o.id = j.order_id \
-         WHERE o.number = $1 ORDER BY j.id DESC LIMIT 100"
-    );
-    sqlx::query(&sql)
-        .bind(number.trim())
-        .fetch_all(store.pool())
-        .await?
-        .iter()
-        .map(job_from)
-        .collect()
+    let mut conn = store.pool().acquire().await?;
+    print_jobs::of_order(&mut conn, number.trim()).await
 }
 
 /// Writes a `queued` job; the key must name an existing order or pick list.
@@ -230,52 +52,38 @@ async fn enqueue(
     settings.check(kind)?;
     key.check(kind)?;
     let mut tx = store.write().await?;
-    let (order_id, pick_list_id, carrier, day) = match key {
+    let carrier;
+    let subject = match key {
         DocumentKey::Order { number } => {
-            let head = crate::store::orders::head_by_number(&mut tx, store.engine(), number, false)
-                .await?;
-            (Some(head.id), None, None, None)
+            let head = head_by_number(&mut tx, store.engine(), number, false).await?;
+            JobSubject::Order(head.id)
         }
         DocumentKey::PickList { id } => {
-            let found: Option<i64> = sqlx::query_scalar("SELECT id FROM pick_lists WHERE id = $1")
-                .bind(id)
-                .fetch_optional(&mut *tx)
-                .await?;
-            let id = found.ok_or_else(|| Error::not_found("pick list", id.to_string()))?;
-            (None, Some(id), None, None)
+            pick_lists::status(&mut tx, *id).await?;
+            JobSubject::PickList(*id)
         }
-        DocumentKey::Manifest { carrier, date } => (
-            None,
-            None,
-            Some(carrier.trim().to_string()),
-            Some(date.to_string()),
-        ),
+        DocumentKey::Manifest { carrier: c, date } => {
+            carrier = c.trim().to_string();
+            JobSubject::Manifest {
+                carrier: &carrier,
+                day: *date,
+            }
+        }
     };
-    let now = store.now_ms();
     let printer = settings
         .printer
         .as_deref()
         .map(str::trim)
         .filter(|p| !p.is_empty());
-    let id: i64 = sqlx::query_scalar(
-        "INSERT INTO print_jobs (kind, order_id, pick_list_id, carrier, day, format, paper, dpi, lang, \
-           printer, status, message, attempts, created_at, updated_at, station, user_name) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'queued', '', 0, $11, $11, $12, $13) RETURNING id",
+    let id = print_jobs::enqueue(
+        &mut tx,
+        actor,
+        kind,
+        subject,
+        settings,
+        printer,
+        store.now_ms(),
     )
-    .bind(kind.as_str())
-    .bind(order_id)
-    .bind(pick_list_id)
-    .bind(carrier)
-    .bind(day)
-    .bind(settings.format.as_str())
-    .bind(settings.paper.as_str())
-    .bind(i64::from(settings.dpi.value()))
-    .bind(settings.lang.as_str())
-    .bind(printer)
-    .bind(now)
-    .bind(&actor.station)
-    .bind(&actor.user)
-    .fetch_one(&mut *tx)
     .await?;
     tx.commit().await?;
     Ok(id)
@@ -293,30 +101,19 @@ async fn finish(
 ) -> Result<PrintJob> {
     let mut tx = store.write().await?;
     let now = store.now_ms();
-    sqlx::query(
-        "UPDATE print_jobs SET status = $1, message = $2, cups_job = $3, \
-         attempts = attempts + $4, updated_at = $5 WHERE id = $6",
-    )
-    .bind(status.as_str())
-    .bind(message)
-    .bind(cups_job)
-    .bind(i64::from(attempted))
-    .bind(now)
-    .bind(id)
-    .execute(&mut *tx)
-    .await?;
-    let (job, order_id) = job_by_id(&mut tx, id).await?;
+    print_jobs::set_outcome(&mut tx, id, status, message, cups_job, attempted, now).await?;
+    let (job, order_id) = print_jobs::by_id(&mut tx, id).await?;
     // Every outcome is an event, so the change feed tells every station:
     // also a job that waits because no printer is chosen (the packer must
     // learn that nothing came out).
     let kind = match (attempted, status) {
-        (true, PrintStatus::Sent) => Some("printed"),
-        (true, _) => Some("print_failed"),
-        (false, PrintStatus::Queued) => Some("print_waiting"),
+        (true, PrintStatus::Sent) => Some(EventKind::Printed),
+        (true, _) => Some(EventKind::PrintFailed),
+        (false, PrintStatus::Queued) => Some(EventKind::PrintWaiting),
         (false, _) => None,
     };
     if let Some(kind) = kind {
-        record_event(
+        events::record(
             &mut tx,
             order_id,
             now,
@@ -341,7 +138,7 @@ async fn finish(
 async fn send(store: &Store, actor: &Actor, id: i64) -> Result<PrintJob> {
     let (job, _) = {
         let mut conn = store.pool().acquire().await?;
-        job_by_id(&mut conn, id).await?
+        print_jobs::by_id(&mut conn, id).await?
     };
     let Some(printer) = job.printer.clone() else {
         let message = format!(
@@ -391,21 +188,83 @@ pub async fn print_document(
     send(store, actor, id).await
 }
 
-/// After a pack: the invoice and the label into the queue and, with a
-/// printer configured, onto the printer — both at once, each with its own
-/// time limit. Call it after `finish_packing` has returned; a printer
-/// problem comes back as a `failed` job, never as an error. Nothing is
-/// queued when the station has auto-print off.
+/// Queued jobs to be sent, each with its own time limit, all at once. The
+/// shell decides whether to wait: the app sends in the background so the
+/// packer is never held up, the CLI waits and reports.
+#[must_use = "queued jobs are only sent when the run is sent or spawned"]
+pub struct PrintRun {
+    store: Store,
+    actor: Actor,
+    jobs: Vec<i64>,
+}
+
+impl PrintRun {
+    /// Sends every job and returns them with their outcome.
+    pub async fn send(self) -> Result<Vec<PrintJob>> {
+        // All at once: each waits on lp with its own time limit.
+        let sends = self
+            .jobs
+            .iter()
+            .map(|id| send(&self.store, &self.actor, *id));
+        join_all(sends).await.into_iter().collect()
+    }
+
+    /// Sends in the background; a failure that is not the printer's (the
+    /// database went away) is logged.
+    pub fn send_in_background(self) {
+        if self.jobs.is_empty() {
+            return;
+        }
+        tokio::spawn(async move {
+            if let Err(e) = self.send().await {
+                tracing::warn!("printing in the background failed: {e}");
+            }
+        });
+    }
+}
+
+/// After a pack: the invoice and the label into the queue, as the
+/// station's settings say (nothing with auto-print off). Returns the queued
+/// jobs and the run that sends them.
 pub async fn print_after_pack(
     store: &Store,
     actor: &Actor,
     number: &str,
     settings: &PrintSettings,
-) -> Result<Vec<PrintJob>> {
+) -> Result<(Vec<PrintJob>, PrintRun)> {
     if !settings.auto_print {
-        return Ok(Vec::new());
+        let run = PrintRun {
+            store: store.clone(),
+            actor: actor.clone(),
+            jobs: Vec::new(),
+        };
+        return Ok((Vec::new(), run));
     }
-    print_order_documents(store, actor, number, settings).await
+    queue_order_documents(store, actor, number, settings).await
+}
+
+async fn queue_order_documents(
+    store: &Store,
+    actor: &Actor,
+    number: &str,
+    settings: &PrintSettings,
+) -> Result<(Vec<PrintJob>, PrintRun)> {
+    let key = DocumentKey::order(number.trim());
+    let invoice = enqueue(store, actor, DocumentKind::Invoice, &key, &settings.invoice).await?;
+    let label = enqueue(store, actor, DocumentKind::Label, &key, &settings.label).await?;
+    let mut queued = Vec::new();
+    {
+        let mut conn = store.pool().acquire().await?;
+        for id in [invoice, label] {
+            queued.push(print_jobs::by_id(&mut conn, id).await?.0);
+        }
+    }
+    let run = PrintRun {
+        store: store.clone(),
+        actor: actor.clone(),
+        jobs: vec![invoice, label],
+    };
+    Ok((queued, run))
 }
 
 /// The invoice and the label of one order, now, whatever auto-print says:
@@ -416,11 +275,8 @@ pub async fn print_order_documents(
     number: &str,
     settings: &PrintSettings,
 ) -> Result<Vec<PrintJob>> {
-    let key = DocumentKey::order(number.trim());
-    let invoice = enqueue(store, actor, DocumentKind::Invoice, &key, &settings.invoice).await?;
-    let label = enqueue(store, actor, DocumentKind::Label, &key, &settings.label).await?;
-    let (a, b) = tokio::join!(send(store, actor, invoice), send(store, actor, label));
-    Ok(vec![a?, b?])
+    let (_, run) = queue_order_documents(store, actor, number, settings).await?;
+    run.send().await
 }
 
 /// Sends a job again: a failed one once the printer is back, or a sent one
@@ -433,15 +289,7 @@ pub async fn retry_print_job(
 ) -> Result<PrintJob> {
     let printer = printer.map(str::trim).filter(|p| !p.is_empty());
     let mut tx = store.write().await?;
-    let updated = sqlx::query(
-        "UPDATE print_jobs SET status = 'queued', printer = COALESCE($1, printer), updated_at = $2 WHERE id = $3",
-    )
-    .bind(printer)
-    .bind(store.now_ms())
-    .bind(id)
-    .execute(&mut *tx)
-    .await?;
-    if updated.rows_affected() == 0 {
+    if !print_jobs::requeue(&mut tx, id, printer, store.now_ms()).await? {
         return Err(Error::not_found("print job", id.to_string()));
     }
     tx.commit().await?;
@@ -849,7 +697,7 @@ mod tests {
 
     #[tokio::test]
     async fn a_long_document_previews_its_first_pages_and_counts_them_all() {
-        use crate::documents::{label, LabelView, Party, Seller};
+        use crate::documents::{label, LabelView, Lang, Party, Seller};
         let views: Vec<LabelView> = (0..12)
             .map(|i| LabelView {
                 number: format!("{}", 5000 + i),

@@ -1,10 +1,12 @@
 //! Handing parcels to the courier.
 
+use super::orders::order_detail_in;
 use super::stock::ship_stock;
-use super::{order_detail_in, Actor, OrderDetail};
-use crate::domain::OrderStatus;
-use crate::store::orders::head_by_number;
-use crate::store::{record_event, transition_matrix, Store};
+use super::OrderDetail;
+use crate::domain::{Actor, EventKind, OrderStatus};
+use crate::store::orders::{self, head_by_number};
+use crate::store::statuses::transition_matrix;
+use crate::store::{events, Store};
 use crate::{Error, Result};
 use serde_json::json;
 
@@ -55,29 +57,19 @@ pub async fn ship_order(
     transition_matrix(&mut tx)
         .await?
         .check(OrderStatus::Ready, OrderStatus::Shipped)?;
-    let updated = sqlx::query(
-        "UPDATE orders SET status = 'shipped', carrier = $1, tracking_number = $2, shipped_at = $3, \
-         status_changed_at = $3, updated_at = $3 WHERE id = $4 AND status = 'ready'",
-    )
-    .bind(&carrier)
-    .bind(&tracking)
-    .bind(now)
-    .bind(head.id)
-    .execute(&mut *tx)
-    .await?;
-    if updated.rows_affected() != 1 {
+    if !orders::mark_shipped(&mut tx, head.id, &carrier, &tracking, now).await? {
         return Err(Error::Conflict(format!(
             "order {} was shipped by another station meanwhile",
             head.number
         )));
     }
     let moves = ship_stock(&mut tx, head.id, actor, now).await?;
-    record_event(
+    events::record(
         &mut tx,
         Some(head.id),
         now,
         actor,
-        "shipped",
+        EventKind::Shipped,
         Some(json!({"status": OrderStatus::Ready})),
         Some(json!({"status": OrderStatus::Shipped, "carrier": carrier, "tracking": tracking, "stock": moves})),
     )

@@ -2,9 +2,10 @@
 //! statement, ids assigned here so lines can name their order.
 
 use super::{Engine, Store};
-use crate::demo::{customer, product_name};
 use crate::domain::barcode::gtin_check_digit;
+use crate::domain::money::line_amount_minor;
 use crate::domain::search::order_search_text;
+use crate::domain::{OrderStatus, PaymentStatus};
 use crate::Result;
 use sqlx::any::AnyArguments;
 use sqlx::Arguments;
@@ -93,13 +94,26 @@ pub fn synthetic_lines(i: usize, products: usize) -> Vec<(usize, i64)> {
 /// Fills an empty database with `products` products and `orders` orders.
 /// One order in `confirmed_every` is confirmed (packable); the rest are
 /// completed history. Calls `progress(done_orders)` now and then.
+/// Where generated names come from (the demo's Russian and English names;
+/// the store itself invents no data).
+pub struct Names<'a> {
+    /// Name, e-mail, phone and address of the i-th customer.
+    pub customer: &'a dyn Fn(usize) -> (String, String, String, String),
+    pub product: &'a dyn Fn(usize) -> String,
+}
+
 pub async fn generate(
     store: &Store,
+    names: &Names<'_>,
     products: usize,
     orders: usize,
     confirmed_every: usize,
     mut progress: impl FnMut(usize),
 ) -> Result<()> {
+    let Names {
+        customer,
+        product: product_name,
+    } = names;
     let now = store.now_ms();
     let mut tx = store.write().await?;
     let bins: Vec<Vec<Cell>> = (0..200)
@@ -192,9 +206,9 @@ pub async fn generate(
             let number = synthetic_order_number(i);
             let (name, email, phone, address) = customer(i);
             let status = if i % confirmed_every == 0 {
-                "confirmed"
+                OrderStatus::Confirmed
             } else {
-                "completed"
+                OrderStatus::Completed
             };
             let created = now - ((orders - i) as i64 * day_ms * 365 / orders.max(1) as i64);
             let search = order_search_text(&number, &name, &email, &phone, "");
@@ -209,16 +223,21 @@ pub async fn generate(
                 Cell::Text("СДЭК".into()),
                 Cell::Int(30_000),
                 Cell::Text("RUB".into()),
-                Cell::Text("paid".into()),
+                Cell::Text(PaymentStatus::Paid.as_str().into()),
                 Cell::Text(String::new()),
-                Cell::Text(status.into()),
+                Cell::Text(status.as_str().into()),
                 Cell::Int(created),
                 Cell::Int(created),
                 Cell::Int(created),
                 Cell::Text(search),
             ]);
             for (pos, (p, qty)) in synthetic_lines(i, products).into_iter().enumerate() {
-                let packed = if status == "completed" { qty } else { 0 };
+                let packed = if status == OrderStatus::Completed {
+                    qty
+                } else {
+                    0
+                };
+                let price = 10_000 + (p % 500) as i64 * 100;
                 lrows.push(vec![
                     Cell::Int(id),
                     Cell::Int(pos as i64 + 1),
@@ -226,10 +245,11 @@ pub async fn generate(
                     Cell::Text(synthetic_sku(p)),
                     Cell::Text(product_name(p)),
                     Cell::Int(qty),
-                    Cell::Int(10_000 + (p % 500) as i64 * 100),
+                    Cell::Int(price),
                     Cell::Int(0),
                     Cell::Int(2000),
                     Cell::Int(packed),
+                    Cell::Int(line_amount_minor(qty, price, 0)),
                 ]);
             }
         }
@@ -272,6 +292,7 @@ pub async fn generate(
                 "discount_minor",
                 "tax_rate_bp",
                 "packed",
+                "amount_minor",
             ],
             lrows,
         )

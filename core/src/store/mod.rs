@@ -6,19 +6,25 @@
 //! search), the code asks [`Store::engine`].
 
 pub mod bulk;
+mod codec;
+pub mod events;
 mod open;
 pub mod orders;
+pub mod pick_lists;
+pub mod print_jobs;
 pub mod products;
 pub mod scans;
+pub mod settings;
+pub mod statuses;
+pub mod stock;
 
-pub use open::{default_sqlite_path, DbTarget};
+pub use open::{default_sqlite_path, probe_server, DbTarget, Probe};
 
 use crate::clock::{Clock, SystemClock};
-use crate::domain::{OrderStatus, TransitionMatrix};
-use crate::Result;
+use crate::{Error, Result};
 use chrono::{DateTime, Utc};
 use sqlx::any::AnyPoolOptions;
-use sqlx::{Any, AnyConnection, AnyPool, Row, Transaction};
+use sqlx::{Any, AnyConnection, AnyPool, Transaction};
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
@@ -208,60 +214,16 @@ async fn apply_pragmas(conn: &mut AnyConnection, synchronous: &'static str) -> s
     Ok(())
 }
 
-/// The transition matrix as the database holds it now (the store may have
-/// restricted it), read inside the caller's transaction.
-pub async fn transition_matrix(conn: &mut AnyConnection) -> Result<TransitionMatrix> {
-    let rows = sqlx::query("SELECT from_status, to_status FROM status_transitions")
-        .fetch_all(&mut *conn)
-        .await?;
-    let mut pairs = Vec::with_capacity(rows.len());
-    for row in rows {
-        let from: String = row.try_get(0)?;
-        let to: String = row.try_get(1)?;
-        // A status code the code does not know (renamed by hand) is skipped
-        // rather than failing every transition.
-        if let (Ok(f), Ok(t)) = (OrderStatus::parse(&from), OrderStatus::parse(&to)) {
-            pairs.push((f, t));
-        }
-    }
-    Ok(TransitionMatrix::from_pairs(pairs))
+/// Stored data that cannot be read as what it should be: an error naming
+/// where it is, never a silent default.
+pub(crate) fn bad_stored(column: &str, why: String) -> Error {
+    Error::Damaged(format!("{column}: {why}"))
 }
 
-/// Appends an event row: who, where, what, before and after.
-pub async fn record_event(
-    conn: &mut AnyConnection,
-    order_id: Option<i64>,
-    at_ms: i64,
-    actor: &crate::ops::Actor,
-    kind: &str,
-    before: Option<serde_json::Value>,
-    after: Option<serde_json::Value>,
-) -> Result<()> {
-    sqlx::query(
-        "INSERT INTO events (order_id, at, user_name, station, kind, before_state, after_state) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7)",
-    )
-    .bind(order_id)
-    .bind(at_ms)
-    .bind(&actor.user)
-    .bind(&actor.station)
-    .bind(kind)
-    .bind(before.map(|v| v.to_string()))
-    .bind(after.map(|v| v.to_string()))
-    .execute(&mut *conn)
-    .await?;
-    Ok(())
-}
-
-pub fn ms_to_time(ms: i64) -> DateTime<Utc> {
-    DateTime::from_timestamp_millis(ms).unwrap_or_default()
-}
-
-/// How many orders the database holds.
-pub async fn count_orders(store: &Store) -> Result<i64> {
-    Ok(sqlx::query_scalar("SELECT COUNT(*) FROM orders")
-        .fetch_one(store.pool())
-        .await?)
+/// Two writers raced to insert the same unique value (a client scan id
+/// sent twice at once): the loser may read the winner's row.
+pub fn is_unique_violation(e: &Error) -> bool {
+    matches!(e, Error::Storage(sqlx::Error::Database(d)) if d.is_unique_violation())
 }
 
 /// Creates a database on the PostgreSQL server unless it exists (for tests

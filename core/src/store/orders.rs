@@ -1,81 +1,20 @@
 //! Orders and their lines.
 
-use super::{ms_to_time, Engine};
+use super::codec::Flag;
+use super::Engine;
+use crate::documents::ManifestParcel;
 use crate::domain::search::{order_search_text, query_words};
-use crate::domain::{NewOrder, OrderStatus, PaymentStatus};
+use crate::domain::time::Millis;
+use crate::domain::{NewOrder, OrderHead, OrderLine, OrderStatus};
 use crate::{Error, Result};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
-use sqlx::any::AnyRow;
-use sqlx::{AnyConnection, Row};
-
-/// The order row without its lines: what the rules look at.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[cfg_attr(feature = "specta", derive(specta::Type))]
-pub struct OrderHead {
-    pub id: i64,
-    pub number: String,
-    pub channel: String,
-    pub customer_name: String,
-    pub email: String,
-    pub phone: String,
-    pub shipping_address: String,
-    pub delivery_method: String,
-    pub delivery_cost_minor: i64,
-    pub currency: String,
-    pub payment_status: PaymentStatus,
-    pub comment: String,
-    pub status: OrderStatus,
-    pub status_changed_at: DateTime<Utc>,
-    pub created_at: DateTime<Utc>,
-    pub claimed_station: Option<String>,
-    pub claimed_by: Option<String>,
-    pub carrier: Option<String>,
-    pub tracking_number: Option<String>,
-    pub shipped_at: Option<DateTime<Utc>>,
-    pub short_reason: Option<String>,
-}
+use sqlx::AnyConnection;
 
 const HEAD_COLUMNS: &str = "id, number, channel, customer_name, email, phone, shipping_address, \
     delivery_method, delivery_cost_minor, currency, payment_status, comment, status, \
     status_changed_at, created_at, claimed_station, claimed_by, carrier, tracking_number, \
     shipped_at, short_reason";
-
-fn bad_value(column: &str, e: String) -> Error {
-    Error::Storage(sqlx::Error::ColumnDecode {
-        index: column.to_string(),
-        source: e.into(),
-    })
-}
-
-fn head(row: &AnyRow) -> Result<OrderHead> {
-    let status: String = row.try_get("status")?;
-    let payment: String = row.try_get("payment_status")?;
-    Ok(OrderHead {
-        id: row.try_get("id")?,
-        number: row.try_get("number")?,
-        channel: row.try_get("channel")?,
-        customer_name: row.try_get("customer_name")?,
-        email: row.try_get("email")?,
-        phone: row.try_get("phone")?,
-        shipping_address: row.try_get("shipping_address")?,
-        delivery_method: row.try_get("delivery_method")?,
-        delivery_cost_minor: row.try_get("delivery_cost_minor")?,
-        currency: row.try_get("currency")?,
-        payment_status: PaymentStatus::parse(&payment)
-            .map_err(|e| bad_value("payment_status", e))?,
-        comment: row.try_get("comment")?,
-        status: OrderStatus::parse(&status).map_err(|e| bad_value("status", e))?,
-        status_changed_at: ms_to_time(row.try_get("status_changed_at")?),
-        created_at: ms_to_time(row.try_get("created_at")?),
-        claimed_station: row.try_get("claimed_station")?,
-        claimed_by: row.try_get("claimed_by")?,
-        carrier: row.try_get("carrier")?,
-        tracking_number: row.try_get("tracking_number")?,
-        shipped_at: row.try_get::<Option<i64>, _>("shipped_at")?.map(ms_to_time),
-        short_reason: row.try_get("short_reason")?,
-    })
-}
 
 /// Reads the order by number; `lock` takes a row lock on PostgreSQL (SQLite's
 /// write transaction already holds the whole database).
@@ -91,58 +30,24 @@ pub async fn head_by_number(
         ""
     };
     let sql = format!("SELECT {HEAD_COLUMNS} FROM orders WHERE number = $1{suffix}");
-    let row = sqlx::query(&sql)
+    sqlx::query_as(&sql)
         .bind(number.trim())
         .fetch_optional(&mut *conn)
         .await?
-        .ok_or_else(|| Error::not_found("order", number.trim()))?;
-    head(&row)
+        .ok_or_else(|| Error::not_found("order", number.trim()))
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[cfg_attr(feature = "specta", derive(specta::Type))]
-pub struct LineRow {
-    pub id: i64,
-    pub position: i64,
-    pub product_id: Option<i64>,
-    pub sku: String,
-    pub name: String,
-    pub quantity: i64,
-    pub unit_price_minor: i64,
-    pub discount_minor: i64,
-    pub tax_rate_bp: i64,
-    pub packed: i64,
-    /// The product's default bin, where the picker finds it.
-    pub bin: Option<String>,
-}
-
-pub async fn lines(conn: &mut AnyConnection, order_id: i64) -> Result<Vec<LineRow>> {
-    let rows = sqlx::query(
+/// The order's lines in their order, with the product's default bin.
+pub async fn lines(conn: &mut AnyConnection, order_id: i64) -> Result<Vec<OrderLine>> {
+    Ok(sqlx::query_as(
         "SELECT l.id, l.position, l.product_id, l.sku, l.name, l.quantity, l.unit_price_minor, \
-         l.discount_minor, l.tax_rate_bp, l.packed, p.default_bin \
+         l.discount_minor, l.tax_rate_bp, l.packed, p.default_bin AS bin \
          FROM order_lines l LEFT JOIN products p ON p.id = l.product_id \
          WHERE l.order_id = $1 ORDER BY l.position",
     )
     .bind(order_id)
     .fetch_all(&mut *conn)
-    .await?;
-    rows.iter()
-        .map(|r| {
-            Ok(LineRow {
-                id: r.try_get(0)?,
-                position: r.try_get(1)?,
-                product_id: r.try_get(2)?,
-                sku: r.try_get(3)?,
-                name: r.try_get(4)?,
-                quantity: r.try_get(5)?,
-                unit_price_minor: r.try_get(6)?,
-                discount_minor: r.try_get(7)?,
-                tax_rate_bp: r.try_get(8)?,
-                packed: r.try_get(9)?,
-                bin: r.try_get(10)?,
-            })
-        })
-        .collect()
+    .await?)
 }
 
 /// Inserts a new order with its lines. `Ok(None)` when an order with this
@@ -171,9 +76,9 @@ pub async fn insert(
     .bind(&o.delivery_method)
     .bind(o.delivery_cost_minor)
     .bind(o.currency.trim().to_ascii_uppercase())
-    .bind(o.payment_status.as_str())
+    .bind(o.payment_status)
     .bind(&o.comment)
-    .bind(o.status.as_str())
+    .bind(o.status)
     .bind(now_ms)
     .bind(o.created_at.timestamp_millis())
     .bind(&search)
@@ -184,8 +89,8 @@ pub async fn insert(
     for (i, l) in o.lines.iter().enumerate() {
         let product_id: Option<i64> = sqlx::query_scalar(
             "INSERT INTO order_lines (order_id, position, product_id, sku, name, quantity, \
-             unit_price_minor, discount_minor, tax_rate_bp, packed) \
-             VALUES ($1, $2, (SELECT id FROM products WHERE sku = $3), $3, $4, $5, $6, $7, $8, 0) \
+             unit_price_minor, discount_minor, tax_rate_bp, packed, amount_minor) \
+             VALUES ($1, $2, (SELECT id FROM products WHERE sku = $3), $3, $4, $5, $6, $7, $8, 0, $9) \
              RETURNING product_id",
         )
         .bind(id)
@@ -196,6 +101,7 @@ pub async fn insert(
         .bind(l.unit_price_minor)
         .bind(l.discount_minor)
         .bind(l.tax_rate_bp)
+        .bind(l.amount_minor())
         .fetch_one(&mut *conn)
         .await?;
         if product_id.is_none() {
@@ -206,7 +112,7 @@ pub async fn insert(
 }
 
 /// One row of an order listing.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct OrderSummary {
     pub number: String,
@@ -214,6 +120,7 @@ pub struct OrderSummary {
     pub customer_name: String,
     pub channel: String,
     pub delivery_method: String,
+    #[sqlx(try_from = "Millis")]
     pub created_at: DateTime<Utc>,
     pub units: i64,
     pub packed: i64,
@@ -221,6 +128,7 @@ pub struct OrderSummary {
     pub currency: String,
     pub claimed_station: Option<String>,
     /// In its status longer than the status allows.
+    #[sqlx(try_from = "Flag")]
     pub overdue: bool,
 }
 
@@ -293,42 +201,21 @@ pub async fn list(
     };
     let sql = format!(
         "SELECT o.number, o.status, o.customer_name, o.channel, o.delivery_method, o.created_at, \
-         o.currency, o.claimed_station, o.delivery_cost_minor, \
-         (SELECT CAST(COALESCE(SUM(l.quantity), 0) AS BIGINT) FROM order_lines l WHERE l.order_id = o.id), \
-         (SELECT CAST(COALESCE(SUM(l.packed), 0) AS BIGINT) FROM order_lines l WHERE l.order_id = o.id), \
-         (SELECT CAST(COALESCE(SUM(l.quantity * l.unit_price_minor - l.discount_minor), 0) AS BIGINT) \
-            FROM order_lines l WHERE l.order_id = o.id), \
+         o.currency, o.claimed_station, \
+         (SELECT CAST(COALESCE(SUM(l.quantity), 0) AS BIGINT) FROM order_lines l WHERE l.order_id = o.id) AS units, \
+         (SELECT CAST(COALESCE(SUM(l.packed), 0) AS BIGINT) FROM order_lines l WHERE l.order_id = o.id) AS packed, \
+         o.delivery_cost_minor + (SELECT CAST(COALESCE(SUM(l.amount_minor), 0) AS BIGINT) \
+            FROM order_lines l WHERE l.order_id = o.id) AS total_minor, \
          CASE WHEN s.max_minutes IS NOT NULL AND o.status_changed_at < {now_ms} - s.max_minutes * 60000 \
-           THEN 1 ELSE 0 END \
+           THEN 1 ELSE 0 END AS overdue \
          FROM {from} LEFT JOIN statuses s ON s.code = o.status \
          {filter_sql} ORDER BY {order_by} LIMIT {limit}"
     );
-    let mut query = sqlx::query(&sql);
+    let mut query = sqlx::query_as(&sql);
     for b in &binds {
         query = query.bind(b);
     }
-    let rows = query.fetch_all(&mut *conn).await?;
-    rows.iter()
-        .map(|r| {
-            let status: String = r.try_get(1)?;
-            let delivery: i64 = r.try_get(8)?;
-            let goods: i64 = r.try_get(11)?;
-            Ok(OrderSummary {
-                number: r.try_get(0)?,
-                status: OrderStatus::parse(&status).map_err(|e| bad_value("status", e))?,
-                customer_name: r.try_get(2)?,
-                channel: r.try_get(3)?,
-                delivery_method: r.try_get(4)?,
-                created_at: ms_to_time(r.try_get(5)?),
-                currency: r.try_get(6)?,
-                claimed_station: r.try_get(7)?,
-                units: r.try_get(9)?,
-                packed: r.try_get(10)?,
-                total_minor: goods + delivery,
-                overdue: r.try_get::<i64, _>(12)? == 1,
-            })
-        })
-        .collect()
+    Ok(query.fetch_all(&mut *conn).await?)
 }
 
 /// Moves the order to `to` if it is still in `from`; false when another
@@ -344,11 +231,281 @@ pub async fn set_status(
         "UPDATE orders SET status = $1, status_changed_at = $2, updated_at = $2 \
          WHERE id = $3 AND status = $4",
     )
-    .bind(to.as_str())
+    .bind(to)
     .bind(now_ms)
     .bind(order_id)
-    .bind(from.as_str())
+    .bind(from)
     .execute(&mut *conn)
     .await?;
     Ok(done.rows_affected() == 1)
+}
+
+/// Claims the order for `station` if it is still in `from` and held by no
+/// other station; false when someone changed it first.
+pub async fn claim(
+    conn: &mut AnyConnection,
+    order_id: i64,
+    from: OrderStatus,
+    station: &str,
+    user: &str,
+    now_ms: i64,
+) -> Result<bool> {
+    let claimed = sqlx::query(
+        "UPDATE orders SET status = $6, claimed_station = $1, claimed_by = $2, claimed_at = $3, \
+         status_changed_at = CASE WHEN status = $6 THEN status_changed_at ELSE $3 END, updated_at = $3 \
+         WHERE id = $4 AND status = $5 AND (claimed_station IS NULL OR claimed_station = $1)",
+    )
+    .bind(station)
+    .bind(user)
+    .bind(now_ms)
+    .bind(order_id)
+    .bind(from)
+    .bind(OrderStatus::Packing)
+    .execute(&mut *conn)
+    .await?;
+    Ok(claimed.rows_affected() == 1)
+}
+
+/// Gives the claim back and sets the order's status.
+pub async fn release(
+    conn: &mut AnyConnection,
+    order_id: i64,
+    status: OrderStatus,
+    now_ms: i64,
+) -> Result<()> {
+    sqlx::query(
+        "UPDATE orders SET status = $1, claimed_station = NULL, claimed_by = NULL, claimed_at = NULL, \
+         status_changed_at = $2, updated_at = $2 WHERE id = $3",
+    )
+    .bind(status)
+    .bind(now_ms)
+    .bind(order_id)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+/// The box is closed: packing → ready, claim released, short reason kept.
+pub async fn mark_packed(
+    conn: &mut AnyConnection,
+    order_id: i64,
+    short_reason: Option<&str>,
+    now_ms: i64,
+) -> Result<bool> {
+    let done = sqlx::query(
+        "UPDATE orders SET status = $4, claimed_station = NULL, claimed_by = NULL, claimed_at = NULL, \
+         short_reason = $1, status_changed_at = $2, updated_at = $2 WHERE id = $3 AND status = $5",
+    )
+    .bind(short_reason)
+    .bind(now_ms)
+    .bind(order_id)
+    .bind(OrderStatus::Ready)
+    .bind(OrderStatus::Packing)
+    .execute(&mut *conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Handed to the courier: ready → shipped with carrier and tracking number.
+pub async fn mark_shipped(
+    conn: &mut AnyConnection,
+    order_id: i64,
+    carrier: &str,
+    tracking: &str,
+    now_ms: i64,
+) -> Result<bool> {
+    let updated = sqlx::query(
+        "UPDATE orders SET status = $5, carrier = $1, tracking_number = $2, shipped_at = $3, \
+         status_changed_at = $3, updated_at = $3 WHERE id = $4 AND status = $6",
+    )
+    .bind(carrier)
+    .bind(tracking)
+    .bind(now_ms)
+    .bind(order_id)
+    .bind(OrderStatus::Shipped)
+    .bind(OrderStatus::Ready)
+    .execute(&mut *conn)
+    .await?;
+    Ok(updated.rows_affected() == 1)
+}
+
+/// Clears any claim and keeps why the order was cancelled in its comment
+/// when it had none.
+pub async fn note_cancellation(
+    conn: &mut AnyConnection,
+    order_id: i64,
+    reason: &str,
+) -> Result<()> {
+    sqlx::query(
+        "UPDATE orders SET claimed_station = NULL, claimed_by = NULL, claimed_at = NULL, \
+         comment = CASE WHEN comment = '' THEN $1 ELSE comment END WHERE id = $2",
+    )
+    .bind(format!("cancelled: {reason}"))
+    .bind(order_id)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+/// Adds packed units to a line if they fit; false when the line is full
+/// (another scan got there first).
+pub async fn add_packed(conn: &mut AnyConnection, line_id: i64, units: i64) -> Result<bool> {
+    let updated = sqlx::query(
+        "UPDATE order_lines SET packed = packed + $1 WHERE id = $2 AND packed + $1 <= quantity",
+    )
+    .bind(units)
+    .bind(line_id)
+    .execute(&mut *conn)
+    .await?;
+    Ok(updated.rows_affected() == 1)
+}
+
+/// Takes packed units out of a line again (an undo).
+pub async fn remove_packed(conn: &mut AnyConnection, line_id: i64, units: i64) -> Result<()> {
+    sqlx::query("UPDATE order_lines SET packed = packed - $1 WHERE id = $2 AND packed >= $1")
+        .bind(units)
+        .bind(line_id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+/// Every line counts as packed in full (demo orders that start packed).
+pub async fn pack_every_line(conn: &mut AnyConnection, order_id: i64) -> Result<()> {
+    sqlx::query("UPDATE order_lines SET packed = quantity WHERE order_id = $1")
+        .bind(order_id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+/// Sets how a demo order went out, without the shipment's other effects.
+pub async fn set_shipment(
+    conn: &mut AnyConnection,
+    order_id: i64,
+    carrier: &str,
+    tracking: &str,
+    shipped_at_ms: i64,
+) -> Result<()> {
+    sqlx::query(
+        "UPDATE orders SET carrier = $1, tracking_number = $2, shipped_at = $3 WHERE id = $4",
+    )
+    .bind(carrier)
+    .bind(tracking)
+    .bind(shipped_at_ms)
+    .bind(order_id)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+/// The oldest `n` orders in `status`, by number.
+pub async fn oldest_in(
+    conn: &mut AnyConnection,
+    status: OrderStatus,
+    n: i64,
+) -> Result<Vec<String>> {
+    Ok(sqlx::query_scalar(
+        "SELECT number FROM orders WHERE status = $1 ORDER BY created_at, id LIMIT $2",
+    )
+    .bind(status)
+    .bind(n)
+    .fetch_all(&mut *conn)
+    .await?)
+}
+
+/// The order number, if an order has exactly this number.
+pub async fn number_if_exists(conn: &mut AnyConnection, number: &str) -> Result<Option<String>> {
+    Ok(
+        sqlx::query_scalar("SELECT number FROM orders WHERE number = $1")
+            .bind(number)
+            .fetch_optional(&mut *conn)
+            .await?,
+    )
+}
+
+/// How many orders the database holds.
+pub async fn count(conn: &mut AnyConnection) -> Result<i64> {
+    Ok(sqlx::query_scalar("SELECT COUNT(*) FROM orders")
+        .fetch_one(&mut *conn)
+        .await?)
+}
+
+/// Whether the database holds any order at all (cheaper than counting).
+pub async fn any(conn: &mut AnyConnection) -> Result<bool> {
+    let one: Option<i64> = sqlx::query_scalar("SELECT id FROM orders LIMIT 1")
+        .fetch_optional(&mut *conn)
+        .await?;
+    Ok(one.is_some())
+}
+
+/// What the units of an order weigh in grams: the packed units, or the
+/// ordered ones before packing.
+pub async fn weight_g(conn: &mut AnyConnection, order_id: i64, packed: bool) -> Result<i64> {
+    let column = if packed { "l.packed" } else { "l.quantity" };
+    let sql = format!(
+        "SELECT CAST(COALESCE(SUM({column} * p.weight_g), 0) AS BIGINT) FROM order_lines l \
+         JOIN products p ON p.id = l.product_id WHERE l.order_id = $1"
+    );
+    Ok(sqlx::query_scalar(&sql)
+        .bind(order_id)
+        .fetch_one(&mut *conn)
+        .await?)
+}
+
+/// Parcels handed to `carrier` between two instants (UTC ms), in the order
+/// they were handed over.
+pub async fn shipped_with(
+    conn: &mut AnyConnection,
+    carrier: &str,
+    from_ms: i64,
+    until_ms: i64,
+) -> Result<Vec<ManifestParcel>> {
+    Ok(sqlx::query_as(
+        "SELECT o.number, o.tracking_number AS tracking, o.customer_name AS recipient, \
+           o.shipping_address AS address, o.currency, \
+           o.delivery_cost_minor + (SELECT CAST(COALESCE(SUM(l.amount_minor), 0) AS BIGINT) \
+              FROM order_lines l WHERE l.order_id = o.id) AS value_minor, \
+           (SELECT CAST(COALESCE(SUM(l.packed), 0) AS BIGINT) FROM order_lines l WHERE l.order_id = o.id) AS units, \
+           (SELECT CAST(COALESCE(SUM(l.packed * p.weight_g), 0) AS BIGINT) \
+              FROM order_lines l JOIN products p ON p.id = l.product_id WHERE l.order_id = o.id) AS weight_g \
+         FROM orders o WHERE o.carrier = $1 AND o.shipped_at >= $2 AND o.shipped_at < $3 \
+         ORDER BY o.shipped_at, o.id",
+    )
+    .bind(carrier)
+    .bind(from_ms)
+    .bind(until_ms)
+    .fetch_all(&mut *conn)
+    .await?)
+}
+
+/// Product, SKU, units and default bin of an order's lines whose product
+/// is known, summed per product (`packed` or ordered units).
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct ProductUnits {
+    pub product_id: i64,
+    pub sku: String,
+    pub units: i64,
+    pub default_bin: Option<String>,
+}
+
+pub async fn units_per_product(
+    conn: &mut AnyConnection,
+    order_id: i64,
+    packed: bool,
+) -> Result<Vec<ProductUnits>> {
+    let (column, only) = if packed {
+        ("l.packed", " AND l.packed > 0")
+    } else {
+        ("l.quantity - l.packed", "")
+    };
+    let sql = format!(
+        "SELECT l.product_id, MIN(l.sku) AS sku, CAST(SUM({column}) AS BIGINT) AS units, \
+         p.default_bin FROM order_lines l JOIN products p ON p.id = l.product_id \
+         WHERE l.order_id = $1{only} GROUP BY l.product_id, p.default_bin ORDER BY l.product_id"
+    );
+    Ok(sqlx::query_as(&sql)
+        .bind(order_id)
+        .fetch_all(&mut *conn)
+        .await?)
 }

@@ -1,62 +1,96 @@
-//! The scan ledger: append-only, one row per scan, refused ones too.
+//! The scan ledger: append-only, one row per scan, refused ones too. It
+//! serves the packing table (rows of an order) and the pick walk (rows of a
+//! pick list); a client's scan id is unique across both, so a retried scan
+//! is counted once wherever it was made.
 
-use crate::domain::scan::ScanOutcome;
-use crate::ops::Actor;
+use super::bad_stored;
+use crate::domain::time::Millis;
+use crate::domain::{Actor, ScanKind};
 use crate::Result;
-use sqlx::{AnyConnection, Row};
+use chrono::{DateTime, Utc};
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use sqlx::AnyConnection;
 
-/// A scan recorded earlier under the same client scan id.
-pub async fn earlier(
-    conn: &mut AnyConnection,
-    scan_id: &str,
-) -> Result<Option<(String, ScanOutcome)>> {
-    let row = sqlx::query("SELECT code, detail FROM scans WHERE scan_id = $1")
-        .bind(scan_id)
-        .fetch_optional(&mut *conn)
-        .await?;
-    let Some(row) = row else { return Ok(None) };
-    let code: String = row.try_get(0)?;
-    let detail: String = row.try_get(1)?;
-    let outcome = serde_json::from_str(&detail).unwrap_or(ScanOutcome::InvalidBarcode {
-        reason: "the earlier verdict could not be read back".into(),
-    });
-    Ok(Some((code, outcome)))
+/// What a scan was made against.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ScanTarget {
+    Order(i64),
+    PickList(i64),
 }
 
-pub struct NewScan<'a> {
+/// A scan recorded earlier under the same client scan id: its code and the
+/// verdict it got then (a packing or a picking outcome).
+pub struct EarlierScan<V> {
+    pub code: String,
+    pub verdict: V,
+}
+
+/// The scan recorded under `scan_id`, if any. Its verdict must read back as
+/// `V`; a ledger row that does not (damaged, or the id was used for a pick
+/// scan and is now retried at packing) is an error, never a guess.
+pub async fn earlier<V: DeserializeOwned>(
+    conn: &mut AnyConnection,
+    scan_id: &str,
+) -> Result<Option<EarlierScan<V>>> {
+    let row: Option<(String, String)> =
+        sqlx::query_as("SELECT code, detail FROM scans WHERE scan_id = $1")
+            .bind(scan_id)
+            .fetch_optional(&mut *conn)
+            .await?;
+    let Some((code, detail)) = row else {
+        return Ok(None);
+    };
+    let verdict = serde_json::from_str(&detail).map_err(|e| {
+        bad_stored(
+            "scans.detail",
+            format!("the verdict of scan {scan_id} cannot be read back ({e})"),
+        )
+    })?;
+    Ok(Some(EarlierScan { code, verdict }))
+}
+
+pub struct NewScan<'a, V> {
     pub scan_id: &'a str,
-    pub order_id: i64,
+    pub target: ScanTarget,
     pub actor: &'a Actor,
     pub at_ms: i64,
     pub code: &'a str,
-    pub outcome: &'a ScanOutcome,
+    pub kind: ScanKind,
+    /// The whole verdict, as a retry of the same scan id gets it back.
+    pub verdict: &'a V,
+    /// The order line or pick line it counted on, and how many units.
+    pub counted: Option<(i64, i64)>,
     pub marking_code: Option<&'a str>,
+    /// The ledger row an undo takes back.
     pub reverses: Option<i64>,
 }
 
-pub async fn append(conn: &mut AnyConnection, s: NewScan<'_>) -> Result<i64> {
-    let (line_id, units) = match s.outcome {
-        ScanOutcome::Accepted { line_id, units, .. } => (Some(*line_id), *units),
-        _ => (None, 0),
+pub async fn append<V: Serialize>(conn: &mut AnyConnection, s: NewScan<'_, V>) -> Result<i64> {
+    let (order_id, pick_list_id) = match s.target {
+        ScanTarget::Order(id) => (Some(id), None),
+        ScanTarget::PickList(id) => (None, Some(id)),
     };
-    let kind = if s.reverses.is_some() {
-        "undo"
-    } else {
-        s.outcome.kind()
+    let (line_id, units) = match s.counted {
+        Some((line, units)) => (Some(line), units),
+        None => (None, 0),
     };
+    let detail = serde_json::to_string(s.verdict)
+        .map_err(|e| crate::Error::Invalid(format!("the scan's verdict cannot be kept: {e}")))?;
     let id: i64 = sqlx::query_scalar(
-        "INSERT INTO scans (scan_id, order_id, station, user_name, at, code, outcome, detail, \
-         line_id, units, marking_code, reverses) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id",
+        "INSERT INTO scans (scan_id, order_id, pick_list_id, station, user_name, at, code, outcome, \
+         detail, line_id, units, marking_code, reverses) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id",
     )
     .bind(s.scan_id)
-    .bind(s.order_id)
+    .bind(order_id)
+    .bind(pick_list_id)
     .bind(&s.actor.station)
     .bind(&s.actor.user)
     .bind(s.at_ms)
     .bind(s.code)
-    .bind(kind)
-    .bind(serde_json::to_string(s.outcome).unwrap_or_default())
+    .bind(s.kind)
+    .bind(detail)
     .bind(line_id)
     .bind(units)
     .bind(s.marking_code)
@@ -66,22 +100,26 @@ pub async fn append(conn: &mut AnyConnection, s: NewScan<'_>) -> Result<i64> {
     Ok(id)
 }
 
-/// The last accepted scan of the order that no undo has reversed yet.
-pub async fn last_undoable(
-    conn: &mut AnyConnection,
-    order_id: i64,
-) -> Result<Option<(i64, i64, i64, String)>> {
-    let row = sqlx::query(
+/// The last accepted scan of an order that no undo has taken back yet.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct Undoable {
+    pub id: i64,
+    pub line_id: i64,
+    pub units: i64,
+    pub code: String,
+}
+
+pub async fn last_undoable(conn: &mut AnyConnection, order_id: i64) -> Result<Option<Undoable>> {
+    Ok(sqlx::query_as(
         "SELECT s.id, s.line_id, s.units, s.code FROM scans s \
-         WHERE s.order_id = $1 AND s.outcome = 'accepted' \
+         WHERE s.order_id = $1 AND s.outcome = $2 \
            AND NOT EXISTS (SELECT 1 FROM scans u WHERE u.reverses = s.id) \
          ORDER BY s.id DESC LIMIT 1",
     )
     .bind(order_id)
+    .bind(ScanKind::Accepted)
     .fetch_optional(&mut *conn)
-    .await?;
-    row.map(|r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?, r.try_get(3)?)))
-        .transpose()
+    .await?)
 }
 
 /// Whether this marking code (Chestny ZNAK) is already packed in the order
@@ -93,11 +131,44 @@ pub async fn marking_code_packed(
 ) -> Result<bool> {
     let n: i64 = sqlx::query_scalar(
         "SELECT COUNT(*) FROM scans s WHERE s.order_id = $1 AND s.marking_code = $2 \
-         AND s.outcome = 'accepted' AND NOT EXISTS (SELECT 1 FROM scans u WHERE u.reverses = s.id)",
+         AND s.outcome = $3 AND NOT EXISTS (SELECT 1 FROM scans u WHERE u.reverses = s.id)",
     )
     .bind(order_id)
     .bind(marking)
+    .bind(ScanKind::Accepted)
     .fetch_one(&mut *conn)
     .await?;
     Ok(n > 0)
+}
+
+/// One scan in an order's history.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct ScanView {
+    #[sqlx(try_from = "Millis")]
+    pub at: DateTime<Utc>,
+    #[sqlx(rename = "user_name")]
+    pub user: String,
+    pub station: String,
+    pub code: String,
+    pub outcome: ScanKind,
+    pub units: i64,
+}
+
+/// The order's newest `limit` scans, oldest first.
+pub async fn of_order(
+    conn: &mut AnyConnection,
+    order_id: i64,
+    limit: i64,
+) -> Result<Vec<ScanView>> {
+    let mut scans: Vec<ScanView> = sqlx::query_as(
+        "SELECT at, user_name, station, code, outcome, units FROM scans \
+         WHERE order_id = $1 ORDER BY id DESC LIMIT $2",
+    )
+    .bind(order_id)
+    .bind(limit)
+    .fetch_all(&mut *conn)
+    .await?;
+    scans.reverse();
+    Ok(scans)
 }

@@ -90,6 +90,27 @@ pub fn packer(station: &str) -> Actor {
     Actor::new(format!("packer-{station}"), station, Role::Packer)
 }
 
+/// Print settings that print nothing: for tests about packing, not printing.
+pub fn no_auto_print() -> packbench_core::documents::PrintSettings {
+    packbench_core::documents::PrintSettings {
+        auto_print: false,
+        ..Default::default()
+    }
+}
+
+/// Closes the box with nothing printed; the order's detail, or why not.
+pub async fn finish(
+    store: &Store,
+    actor: &Actor,
+    number: &str,
+    short_reason: Option<&str>,
+) -> packbench_core::Result<packbench_core::ops::OrderDetail> {
+    let (packed, _nothing_to_print) =
+        packbench_core::ops::finish_packing(store, actor, number, short_reason, &no_auto_print())
+            .await?;
+    Ok(packed.order)
+}
+
 pub fn supervisor() -> Actor {
     Actor::new("olga", "office", Role::Supervisor)
 }

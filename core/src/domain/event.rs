@@ -1,0 +1,37 @@
+//! What the history of an order (and of the store) records.
+
+crate::named_enum! {
+    /// The kind of an event row: every state change writes one, in the same
+    /// transaction as the change.
+    pub enum EventKind("event kind") {
+        /// Entered by hand or by the demo.
+        Created = "created",
+        /// Came in from a shop's export.
+        Imported = "imported",
+        Confirmed = "confirmed",
+        Cancelled = "cancelled",
+        /// Put on a pick list (confirmed → picking).
+        PickList = "pick_list",
+        /// A pick-list line came up short on the shelf.
+        ShortPick = "short_pick",
+        /// The pick list holding the order is complete.
+        Picked = "picked",
+        /// A station claimed the order for packing.
+        Claimed = "claimed",
+        /// The claim was given back (the station or a supervisor).
+        ClaimReleased = "claim_released",
+        /// Packed complete (packing → ready).
+        Packed = "packed",
+        /// Packed with missing units and a reason.
+        PackedShort = "packed_short",
+        /// A packed order opened again for changes (ready → packing).
+        TakenApart = "taken_apart",
+        Shipped = "shipped",
+        Printed = "printed",
+        PrintFailed = "print_failed",
+        /// A job waits: no printer is chosen for its document.
+        PrintWaiting = "print_waiting",
+        /// The seller's details on documents changed.
+        SellerChanged = "seller_changed",
+    }
+}

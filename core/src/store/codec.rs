@@ -1,0 +1,175 @@
+//! How domain values are written to and read from a column: enums by their
+//! name, times as UTC milliseconds. A value the code does not know (a
+//! status renamed by hand, a time no calendar holds) is a decode error that
+//! names the column and the value, never a default.
+
+use crate::documents::{DocFormat, DocumentKind, Dpi, Lang, Paper};
+use crate::domain::time::{from_millis, MaybeMillis, Millis};
+use crate::domain::{EventKind, OrderStatus, PaymentStatus, PickListStatus, ScanKind};
+use sqlx::any::{Any, AnyTypeInfo};
+use sqlx::decode::Decode;
+use sqlx::encode::{Encode, IsNull};
+use sqlx::error::BoxDynError;
+use sqlx::types::Type;
+use sqlx::Database;
+
+/// Text columns holding a value's name (`as_str` / `parse`).
+macro_rules! by_name {
+    ($($t:ty),+ $(,)?) => {$(
+        impl Type<Any> for $t {
+            fn type_info() -> AnyTypeInfo {
+                <String as Type<Any>>::type_info()
+            }
+        }
+
+        impl<'q> Encode<'q, Any> for $t {
+            fn encode_by_ref(
+                &self,
+                buf: &mut <Any as Database>::ArgumentBuffer<'q>,
+            ) -> Result<IsNull, BoxDynError> {
+                <&str as Encode<'q, Any>>::encode(self.as_str(), buf)
+            }
+        }
+
+        impl<'r> Decode<'r, Any> for $t {
+            fn decode(value: <Any as Database>::ValueRef<'r>) -> Result<Self, BoxDynError> {
+                let text = <String as Decode<'r, Any>>::decode(value)?;
+                <$t>::parse(&text).map_err(Into::into)
+            }
+        }
+    )+};
+}
+
+by_name!(
+    OrderStatus,
+    PaymentStatus,
+    EventKind,
+    PickListStatus,
+    ScanKind,
+    DocumentKind,
+    DocFormat,
+    Paper,
+    Lang,
+    super::print_jobs::PrintStatus,
+);
+
+/// Dots per inch are stored as the number.
+impl Type<Any> for Dpi {
+    fn type_info() -> AnyTypeInfo {
+        <i64 as Type<Any>>::type_info()
+    }
+
+    fn compatible(ty: &AnyTypeInfo) -> bool {
+        <i64 as Type<Any>>::compatible(ty)
+    }
+}
+
+impl<'q> Encode<'q, Any> for Dpi {
+    fn encode_by_ref(
+        &self,
+        buf: &mut <Any as Database>::ArgumentBuffer<'q>,
+    ) -> Result<IsNull, BoxDynError> {
+        <i64 as Encode<'q, Any>>::encode(i64::from(self.value()), buf)
+    }
+}
+
+impl<'r> Decode<'r, Any> for Dpi {
+    fn decode(value: <Any as Database>::ValueRef<'r>) -> Result<Self, BoxDynError> {
+        let dpi = <i64 as Decode<'r, Any>>::decode(value)?;
+        Dpi::parse(&dpi.to_string()).map_err(Into::into)
+    }
+}
+
+impl Type<Any> for Millis {
+    fn type_info() -> AnyTypeInfo {
+        <i64 as Type<Any>>::type_info()
+    }
+
+    fn compatible(ty: &AnyTypeInfo) -> bool {
+        <i64 as Type<Any>>::compatible(ty)
+    }
+}
+
+impl<'r> Decode<'r, Any> for Millis {
+    fn decode(value: <Any as Database>::ValueRef<'r>) -> Result<Self, BoxDynError> {
+        let ms = <i64 as Decode<'r, Any>>::decode(value)?;
+        Ok(Millis(from_millis(ms)?))
+    }
+}
+
+impl Type<Any> for MaybeMillis {
+    fn type_info() -> AnyTypeInfo {
+        <i64 as Type<Any>>::type_info()
+    }
+
+    fn compatible(ty: &AnyTypeInfo) -> bool {
+        <i64 as Type<Any>>::compatible(ty)
+    }
+}
+
+impl<'r> Decode<'r, Any> for MaybeMillis {
+    fn decode(value: <Any as Database>::ValueRef<'r>) -> Result<Self, BoxDynError> {
+        match <Option<i64> as Decode<'r, Any>>::decode(value)? {
+            None => Ok(MaybeMillis(None)),
+            Some(ms) => Ok(MaybeMillis(Some(from_millis(ms)?))),
+        }
+    }
+}
+
+/// A yes/no the query computes as 0 or 1 (SQLite has no booleans).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Flag(pub bool);
+
+impl From<Flag> for bool {
+    fn from(f: Flag) -> Self {
+        f.0
+    }
+}
+
+impl Type<Any> for Flag {
+    fn type_info() -> AnyTypeInfo {
+        <i64 as Type<Any>>::type_info()
+    }
+
+    fn compatible(ty: &AnyTypeInfo) -> bool {
+        <i64 as Type<Any>>::compatible(ty)
+    }
+}
+
+impl<'r> Decode<'r, Any> for Flag {
+    fn decode(value: <Any as Database>::ValueRef<'r>) -> Result<Self, BoxDynError> {
+        match <i64 as Decode<'r, Any>>::decode(value)? {
+            0 => Ok(Flag(false)),
+            1 => Ok(Flag(true)),
+            other => Err(format!("{other} is not a yes (1) or no (0)").into()),
+        }
+    }
+}
+
+/// A JSON document kept as text (an event's before and after); NULL is none.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct JsonText(pub Option<serde_json::Value>);
+
+impl From<JsonText> for Option<serde_json::Value> {
+    fn from(j: JsonText) -> Self {
+        j.0
+    }
+}
+
+impl Type<Any> for JsonText {
+    fn type_info() -> AnyTypeInfo {
+        <String as Type<Any>>::type_info()
+    }
+}
+
+impl<'r> Decode<'r, Any> for JsonText {
+    fn decode(value: <Any as Database>::ValueRef<'r>) -> Result<Self, BoxDynError> {
+        match <Option<String> as Decode<'r, Any>>::decode(value)? {
+            None => Ok(JsonText(None)),
+            Some(text) => Ok(JsonText(Some(
+                serde_json::from_str(&text)
+                    .map_err(|e| format!("{text:?} is not the JSON it should be ({e})"))?,
+            ))),
+        }
+    }
+}

@@ -1,0 +1,308 @@
+//! The print queue: one row per document sent (or waiting) to a printer.
+
+use super::bad_stored;
+use crate::documents::{DocFormat, DocumentKey, DocumentKind, DocumentSettings, Dpi, Lang, Paper};
+use crate::domain::time::Millis;
+use crate::domain::Actor;
+use crate::{Error, Result};
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::Serialize;
+use sqlx::AnyConnection;
+
+crate::named_enum! {
+    /// Where a print job is.
+    pub enum PrintStatus("print job state") {
+        /// Waiting: not sent yet, or no printer chosen.
+        Queued = "queued",
+        /// CUPS accepted the job.
+        Sent = "sent",
+        /// The printer is missing or stopped, or lp refused or timed out.
+        Failed = "failed",
+    }
+}
+
+/// One row of the print queue.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct PrintJob {
+    pub id: i64,
+    pub kind: DocumentKind,
+    pub key: DocumentKey,
+    pub format: DocFormat,
+    pub paper: Paper,
+    pub dpi: Dpi,
+    pub lang: Lang,
+    pub printer: Option<String>,
+    pub status: PrintStatus,
+    pub message: String,
+    /// CUPS's id for the job ("VirtualPDF-12") once sent.
+    pub cups_job: Option<String>,
+    pub attempts: i64,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub station: String,
+    pub user: String,
+}
+
+impl PrintJob {
+    pub fn settings(&self) -> DocumentSettings {
+        DocumentSettings {
+            printer: self.printer.clone(),
+            paper: self.paper,
+            format: self.format,
+            dpi: self.dpi,
+            lang: self.lang,
+        }
+    }
+
+    /// The job's title in CUPS: what, which job, from which station —
+    /// ASCII, so every backend keeps it intact ("packbench-invoice-1001-job7-station-2").
+    pub fn title(&self) -> String {
+        let what = match &self.key {
+            DocumentKey::Order { number } => number.clone(),
+            DocumentKey::PickList { id } => id.to_string(),
+            DocumentKey::Manifest { date, .. } => date.to_string(),
+        };
+        let title = format!(
+            "packbench-{}-{what}-job{}-{}",
+            self.kind.as_str().replace('_', "-"),
+            self.id,
+            self.station
+        );
+        title
+            .chars()
+            .map(|c| {
+                if c.is_ascii_alphanumeric() || c == '-' {
+                    c
+                } else {
+                    '_'
+                }
+            })
+            .collect()
+    }
+}
+
+/// A job row as stored: what it prints is spread over several columns.
+#[derive(sqlx::FromRow)]
+struct JobRow {
+    id: i64,
+    kind: DocumentKind,
+    number: Option<String>,
+    pick_list_id: Option<i64>,
+    carrier: Option<String>,
+    day: Option<String>,
+    format: DocFormat,
+    paper: Paper,
+    dpi: Dpi,
+    lang: Lang,
+    printer: Option<String>,
+    status: PrintStatus,
+    message: String,
+    cups_job: Option<String>,
+    attempts: i64,
+    #[sqlx(try_from = "Millis")]
+    created_at: DateTime<Utc>,
+    #[sqlx(try_from = "Millis")]
+    updated_at: DateTime<Utc>,
+    station: String,
+    user_name: String,
+    order_id: Option<i64>,
+}
+
+impl JobRow {
+    /// The job, or why its row does not say what it prints.
+    fn into_job(self) -> Result<(PrintJob, Option<i64>)> {
+        let missing = |what: &str| {
+            bad_stored(
+                "print_jobs",
+                format!(
+                    "print job {} is a {} without {what}",
+                    self.id,
+                    self.kind.as_str()
+                ),
+            )
+        };
+        let key = match self.kind {
+            DocumentKind::PickList => DocumentKey::PickList {
+                id: self.pick_list_id.ok_or_else(|| missing("a pick list"))?,
+            },
+            DocumentKind::Manifest => {
+                let day = self.day.as_deref().ok_or_else(|| missing("a day"))?;
+                DocumentKey::Manifest {
+                    carrier: self.carrier.clone().ok_or_else(|| missing("a carrier"))?,
+                    date: NaiveDate::parse_from_str(day, "%Y-%m-%d").map_err(|e| {
+                        bad_stored(
+                            "print_jobs.day",
+                            format!("print job {} has the day {day:?} ({e})", self.id),
+                        )
+                    })?,
+                }
+            }
+            DocumentKind::Invoice | DocumentKind::PackingSlip | DocumentKind::Label => {
+                DocumentKey::Order {
+                    number: self.number.clone().ok_or_else(|| missing("an order"))?,
+                }
+            }
+        };
+        let job = PrintJob {
+            id: self.id,
+            kind: self.kind,
+            key,
+            format: self.format,
+            paper: self.paper,
+            dpi: self.dpi,
+            lang: self.lang,
+            printer: self.printer,
+            status: self.status,
+            message: self.message,
+            cups_job: self.cups_job,
+            attempts: self.attempts,
+            created_at: self.created_at,
+            updated_at: self.updated_at,
+            station: self.station,
+            user: self.user_name,
+        };
+        Ok((job, self.order_id))
+    }
+}
+
+const JOB_COLUMNS: &str = "j.id, j.kind, o.number, j.pick_list_id, j.carrier, j.day, j.format, \
+    j.paper, j.dpi, j.lang, j.printer, j.status, j.message, j.cups_job, j.attempts, \
+    j.created_at, j.updated_at, j.station, j.user_name, j.order_id";
+
+/// The job and the order it prints for (none for pick lists and manifests).
+pub async fn by_id(conn: &mut AnyConnection, id: i64) -> Result<(PrintJob, Option<i64>)> {
+    let sql = format!(
+        "SELECT {JOB_COLUMNS} FROM print_jobs j LEFT JOIN orders o ON o.id = j.order_id WHERE j.id = $1"
+    );
+    let row: JobRow = sqlx::query_as(&sql)
+        .bind(id)
+        .fetch_optional(&mut *conn)
+        .await?
+        .ok_or_else(|| Error::not_found("print job", id.to_string()))?;
+    row.into_job()
+}
+
+fn jobs(rows: Vec<JobRow>) -> Result<Vec<PrintJob>> {
+    rows.into_iter()
+        .map(|r| r.into_job().map(|(job, _)| job))
+        .collect()
+}
+
+/// The newest jobs first.
+pub async fn newest(conn: &mut AnyConnection, limit: i64) -> Result<Vec<PrintJob>> {
+    let sql = format!(
+        "SELECT {JOB_COLUMNS} FROM print_jobs j LEFT JOIN orders o ON o.id = j.order_id \
+         ORDER BY j.id DESC LIMIT $1"
+    );
+    jobs(
+        sqlx::query_as(&sql)
+            .bind(limit)
+            .fetch_all(&mut *conn)
+            .await?,
+    )
+}
+
+/// An order's jobs, newest first.
+pub async fn of_order(conn: &mut AnyConnection, number: &str) -> Result<Vec<PrintJob>> {
+    let sql = format!(
+        "SELECT {JOB_COLUMNS} FROM print_jobs j JOIN orders o ON o.id = j.order_id \
+         WHERE o.number = $1 ORDER BY j.id DESC LIMIT 100"
+    );
+    jobs(
+        sqlx::query_as(&sql)
+            .bind(number)
+            .fetch_all(&mut *conn)
+            .await?,
+    )
+}
+
+/// What a new job prints for: an order, a pick list, or a carrier's day.
+pub enum JobSubject<'a> {
+    Order(i64),
+    PickList(i64),
+    Manifest { carrier: &'a str, day: NaiveDate },
+}
+
+/// Writes a `queued` job and returns its id.
+pub async fn enqueue(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    kind: DocumentKind,
+    subject: JobSubject<'_>,
+    settings: &DocumentSettings,
+    printer: Option<&str>,
+    now_ms: i64,
+) -> Result<i64> {
+    let (order_id, pick_list_id, carrier, day) = match subject {
+        JobSubject::Order(id) => (Some(id), None, None, None),
+        JobSubject::PickList(id) => (None, Some(id), None, None),
+        JobSubject::Manifest { carrier, day } => (None, None, Some(carrier), Some(day.to_string())),
+    };
+    Ok(sqlx::query_scalar(
+        "INSERT INTO print_jobs (kind, order_id, pick_list_id, carrier, day, format, paper, dpi, lang, \
+           printer, status, message, attempts, created_at, updated_at, station, user_name) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $14, '', 0, $11, $11, $12, $13) RETURNING id",
+    )
+    .bind(kind)
+    .bind(order_id)
+    .bind(pick_list_id)
+    .bind(carrier)
+    .bind(day)
+    .bind(settings.format)
+    .bind(settings.paper)
+    .bind(settings.dpi)
+    .bind(settings.lang)
+    .bind(printer)
+    .bind(now_ms)
+    .bind(&actor.station)
+    .bind(&actor.user)
+    .bind(PrintStatus::Queued)
+    .fetch_one(&mut *conn)
+    .await?)
+}
+
+/// Records the outcome of one attempt.
+pub async fn set_outcome(
+    conn: &mut AnyConnection,
+    id: i64,
+    status: PrintStatus,
+    message: &str,
+    cups_job: Option<&str>,
+    attempted: bool,
+    now_ms: i64,
+) -> Result<()> {
+    sqlx::query(
+        "UPDATE print_jobs SET status = $1, message = $2, cups_job = $3, \
+         attempts = attempts + $4, updated_at = $5 WHERE id = $6",
+    )
+    .bind(status)
+    .bind(message)
+    .bind(cups_job)
+    .bind(i64::from(attempted))
+    .bind(now_ms)
+    .bind(id)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+/// Puts a job back in the queue, on `printer` when one is given; false
+/// when there is no such job.
+pub async fn requeue(
+    conn: &mut AnyConnection,
+    id: i64,
+    printer: Option<&str>,
+    now_ms: i64,
+) -> Result<bool> {
+    let updated = sqlx::query(
+        "UPDATE print_jobs SET status = $4, printer = COALESCE($1, printer), updated_at = $2 WHERE id = $3",
+    )
+    .bind(printer)
+    .bind(now_ms)
+    .bind(id)
+    .bind(PrintStatus::Queued)
+    .execute(&mut *conn)
+    .await?;
+    Ok(updated.rows_affected() == 1)
+}
