@@ -1,6 +1,7 @@
 //! Pure types and rules: no I/O here.
 
 pub mod barcode;
+pub mod gs1;
 pub mod money;
 pub mod order;
 pub mod product;
