@@ -9,6 +9,8 @@
 use std::collections::BTreeSet;
 use std::fmt;
 
+use super::gs1::{self, AiDefinition, Dictionary, Fault};
+
 /// The longest scan we accept, in characters. A Chestny ZNAK code with its
 /// 44-character crypto tail is about 85; 200 leaves room for rich GS1-128
 /// labels while catching several scans run together.
@@ -124,24 +126,6 @@ fn strip_aim_prefix(text: &str) -> &str {
     }
 }
 
-/// The mod-10 check digit over ASCII digits, weights 3 and 1 from the right.
-fn mod10_check(digits: &[u8]) -> u8 {
-    let sum: u32 = digits
-        .iter()
-        .rev()
-        .enumerate()
-        .map(|(i, d)| {
-            let d = u32::from(d - b'0');
-            if i % 2 == 0 {
-                d * 3
-            } else {
-                d
-            }
-        })
-        .fold(0, |acc, x| (acc + x) % 10);
-    ((10 - sum) % 10) as u8
-}
-
 /// GTIN check digit (mod-10, weights 3,1 from the right) of the digits given
 /// WITHOUT the check digit. `None` if empty or not all ASCII digits.
 pub fn gtin_check_digit(body: &str) -> Option<u8> {
@@ -149,7 +133,7 @@ pub fn gtin_check_digit(body: &str) -> Option<u8> {
     if digits.is_empty() || !digits.iter().all(u8::is_ascii_digit) {
         return None;
     }
-    Some(mod10_check(digits))
+    Some(gs1::mod10_check_digit(digits))
 }
 
 /// The expected and found check digits of an all-digit code, if it is wrong.
@@ -159,7 +143,7 @@ fn check_digit_mismatch(code: &str) -> Option<(u8, u8)> {
     if body.is_empty() || !digits.iter().all(u8::is_ascii_digit) {
         return None;
     }
-    let expected = mod10_check(body);
+    let expected = gs1::mod10_check_digit(body);
     let found = last - b'0';
     (expected != found).then_some((expected, found))
 }
@@ -195,6 +179,26 @@ pub fn is_valid_sscc(code: &str) -> bool {
 pub struct Gs1Element {
     pub ai: String,
     pub value: String,
+}
+
+impl Gs1Element {
+    /// GS1's data title for the AI, such as `"EXPIRY TIME"`; `None` for an
+    /// AI GS1 does not define.
+    pub fn title(&self) -> Option<&'static str> {
+        gs1::dictionary().ok()?.get(&self.ai).map(|def| def.title)
+    }
+
+    /// The value cut into the components GS1 defines for the AI: for (7003)
+    /// the date and the time, for (393n) the ISO currency and the price, for
+    /// (8008) the date, hour and optional minutes and seconds. The whole value
+    /// as one part when the AI is unknown or the value does not fit it.
+    pub fn parts(&self) -> Vec<&str> {
+        gs1::dictionary()
+            .ok()
+            .and_then(|dict| dict.get(&self.ai))
+            .and_then(|def| def.split(&self.value).ok())
+            .unwrap_or_else(|| vec![self.value.as_str()])
+    }
 }
 
 /// A parsed GS1 element string, fields in the order they were scanned.
@@ -242,18 +246,23 @@ impl Gs1 {
         })
     }
 
-    /// The machine form: fields run together, a GS after each
-    /// variable-length field except the last, as a GS1 DataMatrix holds it.
+    /// The machine form: fields run together, a GS after each field
+    /// except the last unless its AI is one of GS1's predefined-length ones
+    /// (01, 17, 3103...), as a GS1 DataMatrix holds it. A code printed to
+    /// GS1's rules, a Chestny ZNAK code among them, comes back byte for byte.
     pub fn to_element_string(&self) -> String {
+        let dict = gs1::dictionary().ok();
         let mut out = String::new();
         let last = self.elements.len().saturating_sub(1);
         for (i, e) in self.elements.iter().enumerate() {
             out.push_str(&e.ai);
             out.push_str(&e.value);
-            // An AI we do not know is treated as variable: a needless GS is
+            // An AI GS1 does not define gets a GS: a needless GS is
             // harmless, a missing one corrupts the next field.
-            let variable = ai_spec(&e.ai).is_none_or(|s| matches!(s.length, Length::Upto(_)));
-            if variable && i != last {
+            let separated = dict
+                .and_then(|d| d.get(&e.ai))
+                .is_none_or(|def| def.separator_required);
+            if separated && i != last {
                 out.push(GS);
             }
         }
@@ -269,136 +278,55 @@ impl Gs1 {
     }
 }
 
-#[derive(Debug, Clone, Copy)]
-enum Length {
-    Fixed(usize),
-    Upto(usize),
+/// GS1's table of Application Identifiers, or an error saying it cannot be
+/// read (which the tests rule out for the compiled-in file).
+fn table() -> Result<&'static Dictionary, BarcodeError> {
+    gs1::dictionary().map_err(|why| {
+        BarcodeError::Malformed(format!(
+            "the GS1 table built into Packbench cannot be read ({why}); \
+             type the GTIN and report this"
+        ))
+    })
 }
 
-#[derive(Debug, Clone, Copy)]
-enum Content {
-    Digits,
-    /// GS1 AI encodable character set 82 (printable ASCII without space and
-    /// `#$@[\]^`{|}~`).
-    Cset82,
-}
-
-#[derive(Debug, Clone, Copy)]
-enum Rule {
-    None,
-    CheckDigit,
-    Date,
-    DateTime,
-}
-
-#[derive(Debug, Clone, Copy)]
-struct AiSpec {
-    ai: &'static str,
-    what: &'static str,
-    length: Length,
-    content: Content,
-    rule: Rule,
-}
-
-const fn ai(
-    ai: &'static str,
-    what: &'static str,
-    length: Length,
-    content: Content,
-    rule: Rule,
-) -> AiSpec {
-    AiSpec {
-        ai,
-        what,
-        length,
-        content,
-        rule,
+/// "(17) USE BY or EXPIRY at character 17": how errors name a field.
+fn field_name(def: &AiDefinition, start: usize) -> String {
+    if def.title.is_empty() {
+        format!("({}) at character {}", def.ai, start + 1)
+    } else {
+        format!("({}) {} at character {}", def.ai, def.title, start + 1)
     }
-}
-
-/// The application identifiers a packing table meets. 7003 and 8005 are
-/// beyond the usual list because Chestny ZNAK codes carry them (dairy expiry
-/// time, tobacco price), and refusing those codes would stop a packer.
-const AIS: &[AiSpec] = {
-    use Content::*;
-    use Length::*;
-    use Rule::*;
-    &[
-        ai("00", "SSCC", Fixed(18), Digits, CheckDigit),
-        ai("01", "GTIN", Fixed(14), Digits, CheckDigit),
-        ai("02", "contained GTIN", Fixed(14), Digits, CheckDigit),
-        ai("10", "batch or lot", Upto(20), Cset82, None),
-        ai("11", "production date", Fixed(6), Digits, Date),
-        ai("13", "packaging date", Fixed(6), Digits, Date),
-        ai("15", "best before date", Fixed(6), Digits, Date),
-        ai("17", "expiry date", Fixed(6), Digits, Date),
-        ai("21", "serial number", Upto(20), Cset82, None),
-        ai("30", "variable count", Upto(8), Digits, None),
-        ai("37", "count of items", Upto(8), Digits, None),
-        ai("3100", "net weight in kg", Fixed(6), Digits, None),
-        ai("3101", "net weight in kg", Fixed(6), Digits, None),
-        ai("3102", "net weight in kg", Fixed(6), Digits, None),
-        ai("3103", "net weight in kg", Fixed(6), Digits, None),
-        ai("3104", "net weight in kg", Fixed(6), Digits, None),
-        ai("3105", "net weight in kg", Fixed(6), Digits, None),
-        ai("7003", "expiry date and time", Fixed(10), Digits, DateTime),
-        ai("8005", "price per unit", Fixed(6), Digits, None),
-        ai("91", "crypto key id", Upto(90), Cset82, None),
-        ai("92", "crypto signature", Upto(90), Cset82, None),
-        ai("93", "crypto tail", Upto(90), Cset82, None),
-    ]
-};
-
-fn ai_spec(ai: &str) -> Option<&'static AiSpec> {
-    AIS.iter().find(|s| s.ai == ai)
-}
-
-fn supported_list() -> String {
-    let mut names: Vec<&str> = AIS
-        .iter()
-        .map(|s| {
-            if s.ai.starts_with("310") {
-                "310n"
-            } else {
-                s.ai
-            }
-        })
-        .collect();
-    names.dedup();
-    names.join(", ")
 }
 
 fn unknown_ai(ai: &str, position: usize) -> BarcodeError {
     BarcodeError::Malformed(format!(
-        "application identifier ({ai}) at character {} is not one Packbench reads \
-         (it reads {}); type the GTIN instead",
-        position + 1,
-        supported_list()
+        "application identifier ({ai}) at character {} is not one GS1 defines; \
+         the code may be damaged or cut short, so scan it again or type the GTIN",
+        position + 1
     ))
-}
-
-fn in_cset82(c: char) -> bool {
-    c.is_ascii_graphic()
-        && !matches!(
-            c,
-            '#' | '$' | '@' | '[' | '\\' | ']' | '^' | '`' | '{' | '|' | '}' | '~'
-        )
 }
 
 /// Parse a GS1 element string: the machine form (fields run together,
 /// variable-length fields end at GS or at the end) or the printed form
 /// `(01)04601234567893(17)261231(10)LOT1`. A leading GS (FNC1 as some
 /// scanners send it) is skipped. Values are kept exactly as scanned, so
-/// `to_element_string()` gives back the machine form of the input.
+/// `to_element_string()` gives back the machine form of the input whenever
+/// its separators follow GS1's rules; a GS missing after a fixed-length field
+/// is put back there, and a needless one is dropped.
+///
+/// Every Application Identifier of GS1's Barcode Syntax Dictionary is read
+/// and its value checked against the dictionary: length, character set,
+/// check digits, dates and times.
 pub fn parse_gs1(s: &str) -> Result<Gs1, BarcodeError> {
     if s.trim().is_empty() {
         return Err(BarcodeError::Empty);
     }
+    let dict = table()?;
     let chars: Vec<char> = s.chars().collect();
     let elements = if chars.first() == Some(&'(') {
-        parse_printed(&chars)?
+        parse_printed(&chars, dict)?
     } else {
-        parse_machine(&chars)?
+        parse_machine(&chars, dict)?
     };
     if elements.is_empty() {
         return Err(BarcodeError::Malformed(
@@ -417,83 +345,90 @@ pub fn parse_gs1(s: &str) -> Result<Gs1, BarcodeError> {
     Ok(Gs1 { elements })
 }
 
-/// Reads the AI starting at `at`: two digits, or four for the 31xx, 70xx and
-/// 80xx families.
-fn read_ai(chars: &[char], at: usize) -> Result<&'static AiSpec, BarcodeError> {
-    let take = |n: usize| -> Option<String> {
+/// Reads the AI starting at `at`. Its first two digits tell its length
+/// (GS1 gives every AI sharing them one length), so it reads one way only.
+fn read_ai(
+    chars: &[char],
+    at: usize,
+    dict: &'static Dictionary,
+) -> Result<&'static AiDefinition, BarcodeError> {
+    let digits = |n: usize| -> Option<String> {
         let end = at.checked_add(n)?;
-        chars.get(at..end).map(|cs| cs.iter().collect())
+        let s: String = chars.get(at..end)?.iter().collect();
+        s.chars().all(|c| c.is_ascii_digit()).then_some(s)
     };
-    let two = take(2).unwrap_or_else(|| chars.get(at..).unwrap_or(&[]).iter().collect());
-    if two.chars().count() < 2 || !two.chars().all(|c| c.is_ascii_digit()) {
+    let Some(two) = digits(2) else {
+        let there: String = chars.get(at..).unwrap_or(&[]).iter().take(2).collect();
         return Err(BarcodeError::Malformed(format!(
             "an application identifier (two digits) should start at character {} but \
-             there is {:?}",
-            at + 1,
-            two
+             there is {there:?}",
+            at + 1
         )));
-    }
-    if let Some(spec) = ai_spec(&two) {
-        return Ok(spec);
-    }
-    if matches!(two.as_str(), "31" | "70" | "80") {
-        if let Some(four) = take(4) {
-            return ai_spec(&four).ok_or_else(|| unknown_ai(&four, at));
-        }
-    }
-    Err(unknown_ai(&two, at))
+    };
+    let Some(len) = dict.ai_length(&two) else {
+        return Err(unknown_ai(&two, at));
+    };
+    let Some(ai) = digits(len) else {
+        let there: String = chars.get(at..).unwrap_or(&[]).iter().take(len).collect();
+        return Err(BarcodeError::Malformed(format!(
+            "the application identifier at character {} is cut short: those starting {two} \
+             have {len} digits but there is {there:?}",
+            at + 1
+        )));
+    };
+    dict.get(&ai).ok_or_else(|| unknown_ai(&ai, at))
 }
 
-fn parse_machine(chars: &[char]) -> Result<Vec<Gs1Element>, BarcodeError> {
+fn parse_machine(
+    chars: &[char],
+    dict: &'static Dictionary,
+) -> Result<Vec<Gs1Element>, BarcodeError> {
     let mut elements = Vec::new();
     let mut i = 0;
-    while i < chars.len() {
+    while let Some(&c) = chars.get(i) {
         // A GS where a field should start is a leading FNC1 or a separator
-        // after a fixed-length field; both are allowed and carry nothing.
-        if chars[i] == GS {
+        // after a field; both are allowed and carry nothing.
+        if c == GS {
             i += 1;
             continue;
         }
         let start = i;
-        let spec = read_ai(chars, i)?;
-        i += spec.ai.len();
-        let value: String = match spec.length {
-            Length::Fixed(n) => {
-                let available = chars[i..].iter().take(n).take_while(|&&c| c != GS).count();
+        let def = read_ai(chars, i, dict)?;
+        i += def.ai.len();
+        let rest = chars.get(i..).unwrap_or(&[]);
+        let taken = match def.fixed_length() {
+            // A fixed-length value is read by its length, so a GS missing
+            // after one that needs it (7003, 8005, 422...) loses nothing.
+            Some(n) => {
+                let available = rest.iter().take(n).take_while(|&&c| c != GS).count();
                 if available < n {
                     return Err(BarcodeError::Malformed(format!(
-                        "({}) {} at character {} needs {n} characters but has {available}",
-                        spec.ai,
-                        spec.what,
-                        start + 1
+                        "{} needs {n} characters but has {available}",
+                        field_name(def, start)
                     )));
                 }
-                let v = chars[i..i + n].iter().collect();
-                i += n;
-                v
+                n
             }
-            Length::Upto(_) => {
-                let end = chars[i..]
-                    .iter()
-                    .position(|&c| c == GS)
-                    .map_or(chars.len(), |p| i + p);
-                let v = chars[i..end].iter().collect();
-                i = end;
-                v
-            }
+            None => rest.iter().position(|&c| c == GS).unwrap_or(rest.len()),
         };
-        check_value(spec, &value, start)?;
+        let value: String = rest.iter().take(taken).collect();
+        i += taken;
+        check_value(def, &value, start)?;
         elements.push(Gs1Element {
-            ai: spec.ai.to_string(),
+            ai: def.ai.clone(),
             value,
         });
     }
     Ok(elements)
 }
 
-/// The AI of a `(AI)` group starting at `at`, if it is one we read, and the
+/// The AI of a `(AI)` group starting at `at`, if GS1 defines it, and the
 /// index just past its `)`.
-fn printed_ai_at(chars: &[char], at: usize) -> Option<(&'static AiSpec, usize)> {
+fn printed_ai_at(
+    chars: &[char],
+    at: usize,
+    dict: &'static Dictionary,
+) -> Option<(&'static AiDefinition, usize)> {
     if chars.get(at) != Some(&'(') {
         return None;
     }
@@ -505,34 +440,37 @@ fn printed_ai_at(chars: &[char], at: usize) -> Option<(&'static AiSpec, usize)> 
             .take(5)
             .position(|&c| c == ')')?;
     let ai: String = chars.get(at + 1..close)?.iter().collect();
-    ai_spec(&ai).map(|spec| (spec, close + 1))
+    dict.get(&ai).map(|def| (def, close + 1))
 }
 
-fn parse_printed(chars: &[char]) -> Result<Vec<Gs1Element>, BarcodeError> {
+fn parse_printed(
+    chars: &[char],
+    dict: &'static Dictionary,
+) -> Result<Vec<Gs1Element>, BarcodeError> {
     let mut elements = Vec::new();
     let mut i = 0;
-    while i < chars.len() {
+    while let Some(&c) = chars.get(i) {
         let start = i;
-        let Some((spec, after)) = printed_ai_at(chars, i) else {
-            if chars[i] != '(' {
+        let Some((def, after)) = printed_ai_at(chars, i, dict) else {
+            if c != '(' {
                 return Err(BarcodeError::Malformed(format!(
                     "a bracketed application identifier such as (01) should start at \
-                     character {} but there is {:?}",
-                    i + 1,
-                    chars[i]
+                     character {} but there is {c:?}",
+                    i + 1
                 )));
             }
-            let inside: String = chars[i + 1..]
+            let after_bracket = chars.get(i + 1..).unwrap_or(&[]);
+            let inside: String = after_bracket
                 .iter()
                 .take_while(|&&c| c != ')' && c != '(')
                 .take(6)
                 .collect();
             // "(0104601234567893": a known AI whose ')' was left out.
-            let closed = chars[i + 1..].iter().take(5).any(|&c| c == ')');
-            let starts_known_ai = [2, 4].iter().any(|&n| {
-                chars
-                    .get(i + 1..i + 1 + n)
-                    .is_some_and(|ai| ai_spec(&ai.iter().collect::<String>()).is_some())
+            let closed = after_bracket.iter().take(5).any(|&c| c == ')');
+            let starts_known_ai = [2, 3, 4].iter().any(|&n| {
+                after_bracket
+                    .get(..n)
+                    .is_some_and(|ai| dict.get(&ai.iter().collect::<String>()).is_some())
             });
             if !closed && starts_known_ai {
                 return Err(BarcodeError::Malformed(format!(
@@ -547,130 +485,46 @@ fn parse_printed(chars: &[char]) -> Result<Vec<Gs1Element>, BarcodeError> {
         while chars.get(i).is_some_and(|c| *c == ' ') {
             i += 1;
         }
-        // A value runs to the next bracketed AI we know; a '(' inside a
+        // A value runs to the next bracketed AI GS1 defines; a '(' inside a
         // serial (it is in the GS1 character set) is data.
         let mut end = i;
-        while end < chars.len() && printed_ai_at(chars, end).is_none() {
+        while end < chars.len() && printed_ai_at(chars, end, dict).is_none() {
             end += 1;
         }
-        let value: String = chars[i..end].iter().collect();
+        let value: String = chars.get(i..end).unwrap_or(&[]).iter().collect();
         let value = value.trim_end_matches(' ').to_string();
         i = end;
-        if let Length::Fixed(n) = spec.length {
-            let found = value.chars().count();
-            if found != n {
-                return Err(BarcodeError::Malformed(format!(
-                    "({}) {} at character {} needs {n} characters but has {found}",
-                    spec.ai,
-                    spec.what,
-                    start + 1
-                )));
-            }
-        }
-        check_value(spec, &value, start)?;
+        check_value(def, &value, start)?;
         elements.push(Gs1Element {
-            ai: spec.ai.to_string(),
+            ai: def.ai.clone(),
             value,
         });
     }
     Ok(elements)
 }
 
-fn check_value(spec: &AiSpec, value: &str, start: usize) -> Result<(), BarcodeError> {
-    let field = format!("({}) {} at character {}", spec.ai, spec.what, start + 1);
-    let len = value.chars().count();
-    if len == 0 {
-        return Err(BarcodeError::Malformed(format!("{field} is empty")));
-    }
-    if let Length::Upto(max) = spec.length {
-        if len > max {
-            return Err(BarcodeError::Malformed(format!(
-                "{field} has {len} characters but at most {max} are allowed; \
-                 a GS separator may be missing"
-            )));
-        }
-    }
-    match spec.content {
-        Content::Digits => {
-            if let Some(c) = value.chars().find(|c| !c.is_ascii_digit()) {
-                return Err(BarcodeError::Malformed(format!(
-                    "{field} must be digits but holds {c:?}"
-                )));
-            }
-        }
-        Content::Cset82 => {
-            if let Some(c) = value.chars().find(|&c| !in_cset82(c)) {
-                let hint = if c.is_alphabetic() && !c.is_ascii() {
-                    "; the scanner may be typing with a non-English keyboard layout"
-                } else {
-                    ""
-                };
-                return Err(BarcodeError::Malformed(format!(
-                    "{field} holds {c:?}, which GS1 does not allow{hint}"
-                )));
-            }
-        }
-    }
-    match spec.rule {
-        Rule::None => {}
-        Rule::CheckDigit => {
-            if let Some((expected, found)) = check_digit_mismatch(value) {
-                return Err(BarcodeError::BadCheckDigit {
-                    code: value.to_string(),
-                    expected,
-                    found,
-                });
-            }
-        }
-        Rule::Date => check_date(&field, value)?,
-        Rule::DateTime => {
-            check_date(&field, value.get(..6).unwrap_or(""))?;
-            let hour = two_digits(value, 6);
-            let minute = two_digits(value, 8);
-            if hour > 23 || minute > 59 {
-                return Err(BarcodeError::Malformed(format!(
-                    "{field} has the time {hour:02}:{minute:02}, which does not exist"
-                )));
-            }
-        }
-    }
-    Ok(())
-}
-
-/// The number in the two ASCII digits at byte `at`; 99 when they are missing
-/// so a caller's range check refuses it.
-fn two_digits(text: &str, at: usize) -> u32 {
-    text.get(at..at + 2)
-        .and_then(|t| t.parse().ok())
-        .unwrap_or(99)
-}
-
-/// YYMMDD as GS1 writes it: day 00 means "end of the month".
-fn check_date(field: &str, value: &str) -> Result<(), BarcodeError> {
-    let (year, month, day) = (
-        two_digits(value, 0),
-        two_digits(value, 2),
-        two_digits(value, 4),
-    );
-    if !(1..=12).contains(&month) {
+/// Checks a value against its AI's definition and words the refusal.
+fn check_value(def: &AiDefinition, value: &str, start: usize) -> Result<(), BarcodeError> {
+    if let Some(c) = value.chars().find(|&c| c == GS) {
         return Err(BarcodeError::Malformed(format!(
-            "{field} has month {month:02}, which does not exist; the date is YYMMDD"
+            "{} holds {c:?}, which GS1 does not allow",
+            field_name(def, start)
         )));
     }
-    // The century is not in the code; a year divisible by 4 is taken as leap
-    // (true from 2001 to 2099, the only century GS1 dates fall in for now).
-    let days = match month {
-        2 if year % 4 == 0 => 29,
-        2 => 28,
-        4 | 6 | 9 | 11 => 30,
-        _ => 31,
-    };
-    if day > days {
-        return Err(BarcodeError::Malformed(format!(
-            "{field} has day {day:02} of month {month:02}, which does not exist"
-        )));
-    }
-    Ok(())
+    def.check(value).map_err(|fault| match fault {
+        Fault::CheckDigit {
+            code,
+            expected,
+            found,
+        } => BarcodeError::BadCheckDigit {
+            code,
+            expected,
+            found,
+        },
+        Fault::Detail(detail) => {
+            BarcodeError::Malformed(format!("{} {detail}", field_name(def, start)))
+        }
+    })
 }
 
 /// What a normalized scan is.
@@ -716,6 +570,8 @@ fn looks_like_gs1(code: &str) -> bool {
 ///   rather than text, since such a code is almost always a misread EAN/UPC.
 /// - GS1 data (a GS, a bracketed AI, or AI 01 or 00 sent without the AIM
 ///   prefix): parsed, and its errors returned.
+/// - A whole GS1 string of several fields with a GTIN, such as a label whose
+///   GTIN follows a date and a weight: GS1.
 /// - 18 digits with a valid check digit: an SSCC, returned as GS1 AI 00.
 /// - Anything else (SKUs, order numbers, other 18-digit numbers): text.
 pub fn classify(normalized: &str) -> Result<ScanCode, BarcodeError> {
@@ -737,6 +593,15 @@ pub fn classify(normalized: &str) -> Result<ScanCode, BarcodeError> {
     }
     if looks_like_gs1(normalized) {
         return parse_gs1(normalized).map(ScanCode::Gs1);
+    }
+    // A GS1-128 label read without its ]C1 prefix whose GTIN comes after
+    // predefined-length fields such as (11) or (3103), so no GS tells it
+    // apart: GS1 when it reads whole, has more than the GTIN and carries
+    // one. Anything else falls through as text, never as an error.
+    if let Ok(gs1) = parse_gs1(normalized) {
+        if gs1.elements.len() > 1 && gs1.gtin14().is_some() {
+            return Ok(ScanCode::Gs1(gs1));
+        }
     }
     if is_valid_sscc(normalized) {
         return Ok(ScanCode::Gs1(Gs1 {
@@ -1037,14 +902,294 @@ mod tests {
 
     #[test]
     fn an_unknown_application_identifier_is_refused_with_its_position() {
-        let err = parse_gs1("010460123456789399abc").unwrap_err();
+        // (99) was the example here until the parser read GS1's whole table,
+        // where 91-99 are company-internal AIs; (55) is in no GS1 table.
+        let err = parse_gs1("010460123456789355abc").unwrap_err();
         let text = err.to_string();
         assert!(
-            text.contains("(99)") && text.contains("character 17"),
+            text.contains("(55)") && text.contains("character 17"),
             "{text}"
         );
         let err = classify("(55)123").unwrap_err().to_string();
         assert!(err.contains("(55)") && err.contains("character 1"), "{err}");
+        let four = parse_gs1("01046012345678937012abc")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            four.contains("(7012)") && four.contains("character 17"),
+            "AIs starting 70 have four digits, and 7012 is none of them: {four}"
+        );
+        let three = parse_gs1("0104601234567893239x").unwrap_err().to_string();
+        assert!(
+            three.contains("(239)") && three.contains("character 17"),
+            "AIs starting 23 have three digits: {three}"
+        );
+        let cut = parse_gs1("0104601234567893700").unwrap_err().to_string();
+        assert!(
+            cut.contains("cut short") && cut.contains("character 17"),
+            "{cut}"
+        );
+        assert!(
+            parse_gs1("010460123456789399abc").is_ok(),
+            "(99) is a GS1 company-internal AI"
+        );
+    }
+
+    /// Every AI in GS1's table, with a value built from its own component
+    /// specification, beside (01) or, for (01) itself, beside (21).
+    fn every_ai_with_a_partner() -> Vec<(&'static AiDefinition, (&'static str, String))> {
+        gs1::dictionary()
+            .expect("the GS1 table parses")
+            .iter()
+            .map(|def| {
+                let partner = if def.ai == "01" {
+                    ("21", "PARTNER".to_string())
+                } else {
+                    ("01", GTIN.to_string())
+                };
+                (def, partner)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn every_ai_in_gs1s_table_is_read_beside_a_gtin_in_machine_and_printed_form() {
+        let mut checked = 0;
+        for (def, (partner_ai, partner_value)) in every_ai_with_a_partner() {
+            for longest in [true, false] {
+                let value = gs1::sample_value(def, longest);
+                let ai = def.ai.as_str();
+                let partner = format!("{partner_ai}{partner_value}");
+                let gs = if def.separator_required { "\u{1d}" } else { "" };
+                let layouts = [
+                    // after the GTIN, so the value runs to the end
+                    (
+                        format!("{partner}{ai}{value}"),
+                        format!("({partner_ai}){partner_value}({ai}){value}"),
+                    ),
+                    // before it, with the GS GS1 asks for after this AI
+                    (
+                        format!("{ai}{value}{gs}{partner}"),
+                        format!("({ai}){value}({partner_ai}){partner_value}"),
+                    ),
+                ];
+                // (01) before (21) needs no GS, and (21) ends the code.
+                let layouts = if partner_ai == "21" {
+                    &layouts[1..]
+                } else {
+                    &layouts[..]
+                };
+                for (machine, printed) in layouts {
+                    let what = format!("({ai}) {:?} in {machine:?}", def.title);
+                    let g = match classify(&normalize(machine).expect("normalizes")) {
+                        Ok(ScanCode::Gs1(g)) => g,
+                        other => panic!("{what} should read as GS1, got {other:?}"),
+                    };
+                    let gtin = if ai == "01" { value.as_str() } else { GTIN };
+                    assert_eq!(g.gtin14(), Some(gtin), "the GTIN comes back: {what}");
+                    assert_eq!(
+                        g.get(ai),
+                        Some(value.as_str()),
+                        "the value comes back: {what}"
+                    );
+                    assert_eq!(
+                        &g.to_element_string(),
+                        machine,
+                        "the machine form comes back byte for byte: {what}"
+                    );
+                    assert_eq!(&g.to_human(), printed, "{what}");
+                    let from_printed = gs1(printed);
+                    assert_eq!(from_printed, g, "the printed form reads the same: {what}");
+                    let prefixed = gs1(&format!("]d2{machine}"));
+                    assert_eq!(prefixed, g, "an AIM prefix changes nothing: {what}");
+                    checked += 1;
+                }
+            }
+        }
+        assert!(
+            checked > 2000,
+            "every AI, two values, two places: {checked}"
+        );
+    }
+
+    #[test]
+    fn every_ai_in_gs1s_table_refuses_a_value_that_breaks_its_spec_and_names_the_ai() {
+        for (def, (partner_ai, partner_value)) in every_ai_with_a_partner() {
+            let ai = def.ai.as_str();
+            let valid = gs1::sample_value(def, true);
+            // Wrong length: one short of a fixed length, one past the most
+            // ('1' is in every GS1 character set).
+            let wrong_length = match def.fixed_length() {
+                Some(n) => valid.chars().take(n - 1).collect::<String>(),
+                None => {
+                    let pad = def.max_length() + 1 - valid.chars().count();
+                    format!("{valid}{}", "1".repeat(pad))
+                }
+            };
+            // Bad character set: '~' is in none of GS1's sets.
+            let bad_charset: String = std::iter::once('~').chain(valid.chars().skip(1)).collect();
+            for bad in [wrong_length, bad_charset] {
+                // (21) would swallow what follows it, so (01) goes first.
+                let codes = if partner_ai == "21" {
+                    [
+                        format!("{ai}{bad}\u{1d}{partner_ai}{partner_value}"),
+                        format!("({ai}){bad}({partner_ai}){partner_value}"),
+                    ]
+                } else {
+                    [
+                        format!("{partner_ai}{partner_value}{ai}{bad}"),
+                        format!("({partner_ai}){partner_value}({ai}){bad}"),
+                    ]
+                };
+                for code in codes {
+                    let err = parse_gs1(&code).expect_err(&code).to_string();
+                    assert!(
+                        err.contains(&format!("({ai})")),
+                        "the refusal of {code:?} names ({ai}): {err}"
+                    );
+                    assert!(err.starts_with("the "), "{err}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn every_check_digit_gs1_defines_is_checked() {
+        let dict = gs1::dictionary().unwrap();
+        let mut checked = 0;
+        for def in dict.iter() {
+            let value = gs1::sample_value(def, true);
+            let mut parts: Vec<String> = def
+                .split(&value)
+                .unwrap()
+                .into_iter()
+                .map(String::from)
+                .collect();
+            let Some(k) = def.components.iter().position(|c| {
+                c.linters
+                    .iter()
+                    .any(|l| matches!(l, gs1::Linter::Csum | gs1::Linter::CsumAlpha))
+            }) else {
+                continue;
+            };
+            // Change the last character of the checked part to another of
+            // its set, which breaks a mod-10 digit and a check pair alike.
+            let last = parts[k].pop().unwrap();
+            parts[k].push(if last == '2' { '3' } else { '2' });
+            let code = format!("(01){GTIN}({}){}", def.ai, parts.concat());
+            let code = if def.ai == "01" {
+                format!("({}){}", def.ai, parts.concat())
+            } else {
+                code
+            };
+            let err = parse_gs1(&code).expect_err(&code);
+            match &err {
+                BarcodeError::BadCheckDigit { code: c, .. } => assert_eq!(c, &parts[k]),
+                BarcodeError::Malformed(text) => {
+                    assert!(text.contains(&format!("({})", def.ai)), "{text}")
+                }
+                other => panic!("{code}: {other:?}"),
+            }
+            checked += 1;
+        }
+        assert!(
+            checked >= 20,
+            "GTIN, SSCC, GLNs, GSIN, GSRNs, GMN...: {checked}"
+        );
+    }
+
+    #[test]
+    fn a_pharmacy_datamatrix_with_7003_8008_240_422_and_3922_is_read_and_its_gtin_found() {
+        let raw = format!(
+            "01{GTIN}70032612312359\u{1d}800826012408\u{1d}240PHARMA-7\u{1d}422643\u{1d}392212990"
+        );
+        let g = gs1(&format!("]d2{raw}\r\n"));
+        assert_eq!(g.gtin14(), Some(GTIN), "the product is found by its GTIN");
+        assert_eq!(g.get("7003"), Some("2612312359"));
+        assert_eq!(g.get("8008"), Some("26012408"));
+        assert_eq!(g.get("240"), Some("PHARMA-7"));
+        assert_eq!(g.get("422"), Some("643"));
+        assert_eq!(g.get("3922"), Some("12990"));
+        assert_eq!(g.to_element_string(), raw, "nothing is lost on the way");
+        let parts = |ai: &str| g.elements.iter().find(|e| e.ai == ai).unwrap().parts();
+        assert_eq!(parts("7003"), ["261231", "2359"], "date, then time");
+        assert_eq!(parts("8008"), ["260124", "08"], "date and hour");
+        let title = g.elements[1].title();
+        assert_eq!(title, Some("EXPIRY TIME"));
+        let printed =
+            format!("(01){GTIN}(7003)2612312359(8008)26012408(240)PHARMA-7(422)643(3922)12990");
+        assert_eq!(g.to_human(), printed);
+        assert_eq!(gs1(&printed), g);
+    }
+
+    #[test]
+    fn a_missing_gs_after_a_fixed_length_field_is_forgiven_and_restored() {
+        // 7003 and 422 have fixed lengths, so their end is known even when a
+        // printer leaves out the GS that GS1 asks for after them.
+        let sloppy = format!("01{GTIN}7003261231235942264321SER");
+        let g = gs1(&sloppy);
+        assert_eq!(g.get("422"), Some("643"));
+        assert_eq!(g.get("21"), Some("SER"));
+        assert_eq!(
+            g.to_element_string(),
+            format!("01{GTIN}70032612312359\u{1d}422643\u{1d}21SER")
+        );
+    }
+
+    #[test]
+    fn a_food_label_whose_gtin_follows_fixed_fields_is_read_without_its_prefix() {
+        // A GS1-128 label read without ]C1: production date and weight
+        // first, then the GTIN, then the lot. No GS, as none is needed.
+        let g = gs1(&format!("11260101310300125001{GTIN}10LOT-5"));
+        assert_eq!(g.gtin14(), Some(GTIN));
+        assert_eq!(g.net_weight_g(), Some(1250));
+        assert_eq!(g.get("10"), Some("LOT-5"));
+        assert_eq!(
+            classify("10LOT-5").unwrap(),
+            ScanCode::Text("10LOT-5".into()),
+            "a lone field without a GTIN stays text"
+        );
+    }
+
+    #[test]
+    fn a_tobacco_block_marking_code_with_its_price_survives_byte_for_byte() {
+        // Chestny ZNAK on a block of cigarettes: GTIN, serial, the maximum
+        // retail price (8005) and the crypto tail (93), GS after each
+        // variable or non-predefined field.
+        let raw = format!("01{GTIN}21-Gpc2eG\u{1d}8005109000\u{1d}93E8Ez");
+        let g = gs1(&raw);
+        assert!(g.is_marking_code());
+        assert_eq!(g.get("8005"), Some("109000"));
+        assert_eq!(
+            g.to_element_string(),
+            raw,
+            "the GS after (8005) must stay, or the register reads another code"
+        );
+    }
+
+    #[test]
+    fn a_marking_code_whose_scanner_drops_the_gs_before_93_keeps_its_bytes() {
+        // Without the GS the tail cannot be told from the serial (21 takes
+        // up to 20 characters), so it stays in the serial as before: the
+        // GTIN is found and the text is kept exactly.
+        let raw = format!("01{GTIN}215Qbag!93dGVz");
+        let g = gs1(&raw);
+        assert_eq!(g.gtin14(), Some(GTIN));
+        assert_eq!(g.get("21"), Some("5Qbag!93dGVz"));
+        assert_eq!(g.to_element_string(), raw);
+        let long = format!("01{GTIN}215'&%Ja,!<=\"z*91ffd092MEUCIQC");
+        let err = parse_gs1(&long).unwrap_err().to_string();
+        assert!(err.contains("GS separator may be missing"), "{err}");
+    }
+
+    #[test]
+    fn a_gmn_with_a_right_check_pair_is_read_and_a_wrong_one_refused() {
+        let g = gs1(&format!("(01){GTIN}(8013)1987654Ad4X4bL5ttr2310c2K"));
+        assert_eq!(g.get("8013"), Some("1987654Ad4X4bL5ttr2310c2K"));
+        let err = parse_gs1(&format!("(01){GTIN}(8013)1987654Ad4X4bL5ttr2310cXK"))
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("(8013) GMN") && err.contains("2K"), "{err}");
     }
 
     #[test]
@@ -1121,6 +1266,27 @@ mod tests {
             "\u{85}",
             "\u{feff}4006381333931",
             "９６３８５０７４",
+            "8008",
+            "(8008)2612",
+            "(8008)261231ЖЖ",
+            "(423)64",
+            "(423)643Ж",
+            "8030===",
+            "(8030)=",
+            "(8013)Ж2",
+            "(8013)",
+            "8013Ж",
+            "(7040)1ЖB_",
+            "253ЖЖЖ",
+            "(4309)Ж",
+            "(8006)0460123456789Ж0102",
+            "(7258)Ж/Ж",
+            "(4300)%Ж",
+            "(4300)%",
+            "70",
+            "700",
+            "(700)",
+            "(70031)",
         ]
         .iter()
         .map(|s| s.to_string())

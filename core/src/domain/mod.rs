@@ -7,6 +7,7 @@ pub mod names;
 pub mod actor;
 pub mod barcode;
 pub mod event;
+pub mod gs1;
 pub mod money;
 pub mod order;
 pub mod picking;
