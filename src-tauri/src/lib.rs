@@ -97,6 +97,13 @@ pub fn on_start<R: Runtime>(app: &tauri::AppHandle<R>) {
 /// database are broken: the UI shows why and what to do.
 pub fn run() {
     init_logging();
+    // GS1's table is read once per process: read it now, not at the first
+    // marking-code scan.
+    std::thread::spawn(|| {
+        if let Err(e) = packbench_core::domain::gs1::dictionary() {
+            tracing::error!("GS1's AI table cannot be read: {e}");
+        }
+    });
     let (state, opening) = AppState::opening(StationConfig::path());
     tauri::async_runtime::spawn(opening);
     if let Err(e) = app_builder(tauri::Builder::default(), state).run(tauri::generate_context!()) {
