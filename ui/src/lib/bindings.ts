@@ -133,6 +133,13 @@ export type DocumentSettings = {
 /**  Thermal printer resolution in dots per inch (ZPL is laid out in dots). */
 export type Dpi = "203" | "300";
 
+/**
+ *  What kind of failure an [`Error`] is, as the shells name it: the UI's
+ *  `{code, message}` carries it (exported to TypeScript, so the UI can only
+ *  test for codes that exist), the CLI maps it to an exit status.
+ */
+export type ErrorCode = "not_found" | "invalid_transition" | "conflict" | "refused" | "invalid" | "forbidden" | "unavailable" | "storage" | "migration";
+
 export type EventView = {
 	at: string,
 	user: string,
@@ -143,11 +150,12 @@ export type EventView = {
 };
 
 /**
- *  A failed command as the UI receives it. `code` is core's error code; the
- *  UI may translate by it. `message` is an English sentence fit to show.
+ *  A failed command as the UI receives it. `code` is core's error code (a
+ *  closed set, exported to TypeScript); the UI may translate by it.
+ *  `message` is an English sentence fit to show.
  */
 export type IpcError = {
-	code: string,
+	code: ErrorCode,
 	message: string,
 };
 
