@@ -11,7 +11,8 @@
 //! two seconds per change), scan ids are fixed, each flow starts on a fresh
 //! demo database, CUPS is a stand-in with the same two printers everywhere
 //! (`cups/`), and what is machine-specific (the temporary folder, the
-//! version) is replaced before writing.
+//! version) is replaced before writing. Previews are drawn for real, so
+//! recording needs poppler-utils' `pdftoppm`, as the app does.
 
 // The test and the example each use a part (the example never reads
 // FIXTURES_DIR's files back, the test never deletes them).
