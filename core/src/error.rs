@@ -43,18 +43,18 @@ pub enum Error {
 
 impl Error {
     /// A stable code for the shells (CLI exit status, UI `{code, message}`).
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> ErrorCode {
         match self {
-            Error::NotFound { .. } => "not_found",
-            Error::InvalidTransition { .. } => "invalid_transition",
-            Error::Conflict(_) => "conflict",
-            Error::Refused(_) => "refused",
-            Error::Invalid(_) => "invalid",
-            Error::Forbidden { .. } => "forbidden",
-            Error::Unavailable(_) => "unavailable",
-            Error::Damaged(_) => "damaged",
-            Error::Storage(_) => "storage",
-            Error::Migration(_) => "migration",
+            Error::NotFound { .. } => ErrorCode::NotFound,
+            Error::InvalidTransition { .. } => ErrorCode::InvalidTransition,
+            Error::Conflict(_) => ErrorCode::Conflict,
+            Error::Refused(_) => ErrorCode::Refused,
+            Error::Invalid(_) => ErrorCode::Invalid,
+            Error::Forbidden { .. } => ErrorCode::Forbidden,
+            Error::Unavailable(_) => ErrorCode::Unavailable,
+            Error::Damaged(_) => ErrorCode::Damaged,
+            Error::Storage(_) => ErrorCode::Storage,
+            Error::Migration(_) => ErrorCode::Migration,
         }
     }
 
@@ -107,4 +107,49 @@ impl From<sqlx::Error> for Error {
     }
 }
 
+crate::named_enum! {
+    /// What kind of failure an [`Error`] is, as the shells name it: the UI's
+    /// `{code, message}` carries it (exported to TypeScript, so the UI can
+    /// only test for codes that exist), the CLI maps it to an exit status.
+    pub enum ErrorCode("error code") {
+        NotFound = "not_found",
+        InvalidTransition = "invalid_transition",
+        Conflict = "conflict",
+        Refused = "refused",
+        Invalid = "invalid",
+        Forbidden = "forbidden",
+        Unavailable = "unavailable",
+        /// Stored data that cannot be read as what it should be.
+        Damaged = "damaged",
+        Storage = "storage",
+        Migration = "migration",
+    }
+}
+
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_code_travels_as_its_snake_case_name() {
+        for code in ErrorCode::ALL {
+            assert_eq!(
+                serde_json::to_value(code).unwrap(),
+                serde_json::Value::from(code.as_str()),
+                "serde and as_str agree, so the UI and the CLI name it alike"
+            );
+        }
+        assert_eq!(Error::not_found("order", "1").code(), ErrorCode::NotFound);
+        assert_eq!(
+            Error::from(sqlx::Error::ColumnDecode {
+                index: "created_at".into(),
+                source: "out of range".into()
+            })
+            .code(),
+            ErrorCode::Damaged,
+            "a column that does not decode is damaged data, not a storage failure"
+        );
+    }
+}

@@ -1,26 +1,28 @@
 //! The one error the UI sees: `{code, message}` (docs/IPC.md).
 
+use packbench_core::error::ErrorCode;
 use serde::Serialize;
 
-/// A failed command as the UI receives it. `code` is core's error code; the
-/// UI may translate by it. `message` is an English sentence fit to show.
+/// A failed command as the UI receives it. `code` is core's error code (a
+/// closed set, exported to TypeScript); the UI may translate by it.
+/// `message` is an English sentence fit to show.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
 pub struct IpcError {
-    pub code: String,
+    pub code: ErrorCode,
     pub message: String,
 }
 
 impl IpcError {
     pub fn unavailable(message: impl Into<String>) -> Self {
         Self {
-            code: "unavailable".into(),
+            code: ErrorCode::Unavailable,
             message: message.into(),
         }
     }
 
     pub fn invalid(message: impl Into<String>) -> Self {
         Self {
-            code: "invalid".into(),
+            code: ErrorCode::Invalid,
             message: message.into(),
         }
     }
@@ -43,7 +45,7 @@ impl From<packbench_core::Error> for IpcError {
             other => other.to_string(),
         };
         Self {
-            code: e.code().to_string(),
+            code: e.code(),
             message,
         }
     }
@@ -64,14 +66,14 @@ mod tests {
     #[test]
     fn a_domain_error_keeps_its_code_and_sentence() {
         let e: IpcError = packbench_core::Error::not_found("order", "1001").into();
-        assert_eq!(e.code, "not_found");
+        assert_eq!(e.code, ErrorCode::NotFound);
         assert_eq!(e.message, "order 1001 was not found");
     }
 
     #[test]
     fn a_storage_error_is_shown_without_driver_detail() {
         let e: IpcError = packbench_core::Error::Storage(sqlx::Error::PoolClosed).into();
-        assert_eq!(e.code, "storage");
+        assert_eq!(e.code, ErrorCode::Storage);
         assert!(
             !e.message.contains("pool"),
             "the driver's text stays in the log: {}",

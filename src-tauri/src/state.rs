@@ -2,6 +2,7 @@
 //! settings, and why the database could not be opened (if it could not).
 
 use crate::error::IpcError;
+use packbench_core::clock::{Clock, SystemClock};
 use packbench_core::config::StationConfig;
 use packbench_core::documents::PrintSettings;
 use packbench_core::ops::Actor;
@@ -83,6 +84,9 @@ pub struct AppState {
     /// When opening the database last failed: `app_info` tries again (the
     /// UI's Retry), but not straight after a failure it is only reporting.
     failed_at: Arc<std::sync::Mutex<Option<Instant>>>,
+    /// The clock every store this state opens runs on: the wall clock,
+    /// except where a test or the fixture recorder pins time.
+    clock: Arc<dyn Clock>,
 }
 
 /// A failure younger than this is reported, not retried.
@@ -96,6 +100,12 @@ impl AppState {
     /// a while to give up); commands wait for it. A settings file that
     /// cannot be read leaves the defaults in place and no database open.
     pub fn opening(config_path: PathBuf) -> (Self, Opening) {
+        Self::opening_with_clock(config_path, Arc::new(SystemClock))
+    }
+
+    /// As [`AppState::opening`], with every store on `clock` (tests and the
+    /// UI's fixture recorder pin time with `FixedClock`).
+    pub fn opening_with_clock(config_path: PathBuf, clock: Arc<dyn Clock>) -> (Self, Opening) {
         let (config, target) = match StationConfig::load_from(&config_path) {
             Ok(c) => {
                 let target = c.db_target();
@@ -112,8 +122,9 @@ impl AppState {
         let error_slot = startup_error.clone();
         let failed_at = Arc::new(std::sync::Mutex::new(None));
         let failed_slot = failed_at.clone();
+        let opening_clock = clock.clone();
         let opening = Box::pin(async move {
-            match open(target).await {
+            match open(target, opening_clock).await {
                 Ok(s) => *store_slot = Some(s),
                 // Written before the store lock is released: whoever waited
                 // for the store then finds the reason.
@@ -130,13 +141,19 @@ impl AppState {
             startup_error,
             config_path,
             failed_at,
+            clock,
         };
         (state, opening)
     }
 
     /// Reads the settings and opens the database right away (tests, tools).
     pub async fn open(config_path: PathBuf) -> Self {
-        let (state, opening) = Self::opening(config_path);
+        Self::open_with_clock(config_path, Arc::new(SystemClock)).await
+    }
+
+    /// As [`AppState::open`], on a given clock.
+    pub async fn open_with_clock(config_path: PathBuf, clock: Arc<dyn Clock>) -> Self {
+        let (state, opening) = Self::opening_with_clock(config_path, clock);
         opening.await;
         state
     }
@@ -214,7 +231,7 @@ impl AppState {
             Ok(config) => {
                 let target = config.db_target();
                 *self.config.write().await = config;
-                open(target).await
+                open(target, self.clock.clone()).await
             }
             Err(e) => Err(e.to_string()),
         };
@@ -270,7 +287,7 @@ impl AppState {
             let target = next.db_target()?;
             let changed = config.db_target().ok().as_ref() != Some(&target);
             let opened = if changed || store.is_none() {
-                match open(Ok(target)).await {
+                match open(Ok(target), self.clock.clone()).await {
                     Err(message) if changed => return Err(IpcError::unavailable(message)),
                     outcome => Some(outcome),
                 }
@@ -292,10 +309,14 @@ impl AppState {
     }
 }
 
-async fn open(target: packbench_core::Result<DbTarget>) -> Result<Store, String> {
+async fn open(
+    target: packbench_core::Result<DbTarget>,
+    clock: Arc<dyn Clock>,
+) -> Result<Store, String> {
     let target = target.map_err(|e| e.to_string())?;
     match Store::open(&target).await {
         Ok(s) => {
+            let s = s.with_clock(clock);
             tracing::info!(database = %s.describe(), "database open");
             Ok(s)
         }

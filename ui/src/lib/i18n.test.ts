@@ -8,7 +8,7 @@ import {
   currencyExponent,
   type MessageKey,
 } from './i18n';
-import { ERROR_CODES, ORDER_STATUSES } from './types';
+import { ERROR_CODES, ORDER_STATUSES } from './enums';
 
 const slots = (text: string) => [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
 

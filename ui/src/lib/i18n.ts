@@ -6,11 +6,19 @@
 // Russian plurals: phrases are written "Товаров: 5" rather than "5 товаров"
 // so a count never needs a plural form.
 
-import type { Language, OrderStatus, PaymentStatus, Role } from './types';
+import type { OrderStatus, PaymentStatus, Role } from './bindings';
+
+/** The languages the UI speaks (a station's `language` setting names one). */
+export const LANGUAGES = ['ru', 'en'] as const;
+export type Language = (typeof LANGUAGES)[number];
+
+/** A station's language setting as the UI speaks it; Russian unless English. */
+export function asLanguage(setting: string): Language {
+  return setting === 'en' ? 'en' : 'ru';
+}
 
 const en = {
   'app.name': 'Packbench',
-  'app.fake': 'Browser preview: demo data, nothing is saved',
 
   'role.picker': 'picker',
   'role.packer': 'packer',
@@ -80,6 +88,10 @@ const en = {
   'welcome.import':
     'Real orders come in with the command-line tool (packbench-cli import) or from a shared database.',
   'welcome.settings': 'Database settings',
+
+  'outside.title': 'Packbench runs as a desktop app',
+  'outside.body':
+    'These screens work inside the Packbench app, which holds the database and the printers. This page is open in a plain browser: start the app instead (make run, or Packbench from the menu).',
 
   'startup.title': 'Packbench cannot open its database',
   'startup.what': 'What to do',
@@ -406,7 +418,6 @@ export type Params = { [name: string]: string | number | null | undefined | Msg 
 
 const ru: Record<MessageKey, string> = {
   'app.name': 'Packbench',
-  'app.fake': 'Просмотр в браузере: демо-данные, ничего не сохраняется',
 
   'role.picker': 'сборщик',
   'role.packer': 'упаковщик',
@@ -476,6 +487,10 @@ const ru: Record<MessageKey, string> = {
   'welcome.import':
     'Настоящие заказы загружаются программой командной строки (packbench-cli import) или из общей базы данных.',
   'welcome.settings': 'Настройки базы данных',
+
+  'outside.title': 'Packbench работает как приложение',
+  'outside.body':
+    'Эти экраны работают внутри приложения Packbench: у него база данных и принтеры. Страница открыта в обычном браузере — запустите приложение (make run или Packbench из меню).',
 
   'startup.title': 'Packbench не может открыть базу данных',
   'startup.what': 'Что делать',
@@ -798,8 +813,6 @@ const ru: Record<MessageKey, string> = {
 };
 
 export const messages: Record<Language, Record<MessageKey, string>> = { en, ru };
-
-export const LANGUAGES: readonly Language[] = ['ru', 'en'];
 
 /** The message `key` in `lang`, with `{name}` slots filled from `params`. */
 export function translate(lang: Language, key: MessageKey, params?: Params): string {

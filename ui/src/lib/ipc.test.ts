@@ -3,46 +3,48 @@ import { clearMocks, mockIPC } from '@tauri-apps/api/mocks';
 import { emit } from '@tauri-apps/api/event';
 import * as ipc from './ipc';
 import { IpcError } from './ipc';
-import type { OrderDetail, ScanResult } from './types';
+import type { OrderDetail, ScanResult } from './bindings';
+import { endReplay, flow, replay, reply } from '../test/backend';
 
-afterEach(() => clearMocks());
+afterEach(() => {
+  clearMocks();
+  endReplay();
+});
 
+// For the tests of what goes over the wire: every call answers null.
 function record() {
   const calls: { cmd: string; args: unknown }[] = [];
-  return {
-    calls,
-    handler(answer: (cmd: string, args: unknown) => unknown) {
-      return (cmd: string, args: unknown) => {
-        calls.push({ cmd, args });
-        return answer(cmd, args);
-      };
-    },
-  };
+  mockIPC((cmd, args) => {
+    calls.push({ cmd, args });
+    return null;
+  });
+  return calls;
 }
 
 describe('ipc', () => {
-  it('calls claim_order with the number and returns the order', async () => {
-    const r = record();
-    const order = { number: '1001', status: 'packing' } as OrderDetail;
-    mockIPC(r.handler(() => order));
-    await expect(ipc.claimOrder('1001')).resolves.toEqual(order);
-    expect(r.calls).toEqual([{ cmd: 'claim_order', args: { number: '1001' } }]);
+  it('calls claim_order with the number and returns the order core sent', async () => {
+    const b = replay('packing');
+    const order = await ipc.claimOrder('1001');
+    expect(order, 'the reply, unwrapped').toEqual(reply<OrderDetail>('packing', 'claim_order'));
+    expect(order.status).toBe('packing');
+    expect(b.calls).toEqual([{ cmd: 'claim_order', args: { number: '1001' } }]);
   });
 
   it('sends record_scan with camelCase scanId, as Tauri maps it to scan_id', async () => {
-    const r = record();
-    const result = { outcome: 'unknown_barcode', code: 'X', scan_id: 's1' } as ScanResult;
-    mockIPC(r.handler(() => result));
-    await expect(ipc.recordScan('1001', '4601234567893', 's1')).resolves.toEqual(result);
-    expect(r.calls[0]).toEqual({
+    const b = replay('packing');
+    const first = flow('packing').steps.find((s) => s.cmd === 'record_scan')!;
+    const code = first.args.code as string;
+    await ipc.claimOrder('1001');
+    const scan = await ipc.recordScan('1001', code, 'scan-1');
+    expect(scan).toEqual(first.ok as ScanResult);
+    expect(b.calls[1]).toEqual({
       cmd: 'record_scan',
-      args: { number: '1001', code: '4601234567893', scanId: 's1' },
+      args: { number: '1001', code, scanId: 'scan-1' },
     });
   });
 
-  it('leaves optional arguments out rather than sending undefined', async () => {
-    const r = record();
-    mockIPC(r.handler(() => ({})));
+  it('sends an optional argument left out as null, which the shell reads as none', async () => {
+    const calls = record();
     await ipc.finishPacking('1001');
     await ipc.finishPacking('1002', 'out of stock');
     await ipc.listOrders({ status: 'confirmed' });
@@ -55,11 +57,11 @@ describe('ipc', () => {
       language: 'ru',
       auto_finish: true,
     });
-    expect(r.calls.map((c) => [c.cmd, c.args])).toEqual([
-      ['finish_packing', { number: '1001' }],
+    expect(calls.map((c) => [c.cmd, c.args])).toEqual([
+      ['finish_packing', { number: '1001', shortReason: null }],
       ['finish_packing', { number: '1002', shortReason: 'out of stock' }],
-      ['list_orders', { status: 'confirmed' }],
-      ['pick_scan', { id: 3, code: 'A-01-2', scanId: 's2' }],
+      ['list_orders', { status: 'confirmed', search: null, limit: null }],
+      ['pick_scan', { id: 3, bin: null, code: 'A-01-2', scanId: 's2' }],
       ['short_pick', { id: 3, lineId: 17, reason: 'broken' }],
       [
         'save_settings',
@@ -70,15 +72,24 @@ describe('ipc', () => {
     ]);
   });
 
-  it('turns a rejected {code, message} into an IpcError with both', async () => {
-    mockIPC(() => {
-      throw { code: 'conflict', message: 'order 1001 is being packed at Station 1' };
-    });
+  it("turns a refusal into an IpcError with core's code and sentence", async () => {
+    const b = replay('packing-taken');
+    b.elsewhere(); // Стол 1 claims 1001 first
     const err = await ipc.claimOrder('1001').catch((e: unknown) => e);
     expect(err).toBeInstanceOf(IpcError);
     expect(err).toMatchObject({
       code: 'conflict',
-      message: 'order 1001 is being packed at Station 1',
+      message: 'order 1001 is being packed at station Стол 1 by Борис',
+    });
+  });
+
+  it('says which move of the order was refused', async () => {
+    replay('orders');
+    await ipc.confirmOrder('1043');
+    const err = await ipc.confirmOrder('1043').catch((e: unknown) => e);
+    expect(err, 'confirmed already').toMatchObject({
+      code: 'invalid_transition',
+      message: 'cannot move the order from confirmed to confirmed',
     });
   });
 
@@ -87,6 +98,14 @@ describe('ipc', () => {
     const err = await ipc.appInfo().catch((e: unknown) => e);
     expect(err).toBeInstanceOf(IpcError);
     expect(err).toMatchObject({ code: 'ipc', message: 'command app_info not found' });
+  });
+
+  it('turns a transport that throws an Error into code "ipc" too', async () => {
+    mockIPC(() => {
+      throw new Error('the webview went away');
+    });
+    const err = await ipc.carriers().catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: 'ipc', message: 'the webview went away' });
   });
 
   it('delivers orders-changed events to the callback until unsubscribed', async () => {
@@ -101,8 +120,7 @@ describe('ipc', () => {
   });
 
   it('maps every command in docs/IPC.md to its name', async () => {
-    const r = record();
-    mockIPC(r.handler(() => null));
+    const calls = record();
     await ipc.appInfo();
     await ipc.loadDemo();
     await ipc.listOrders();
@@ -132,7 +150,7 @@ describe('ipc', () => {
       auto_finish: false,
     });
     await ipc.testDatabase('postgres://x@y/z');
-    expect(r.calls.map((c) => c.cmd)).toEqual([
+    expect(calls.map((c) => c.cmd)).toEqual([
       'app_info',
       'load_demo',
       'list_orders',
@@ -157,43 +175,22 @@ describe('ipc', () => {
       'save_settings',
       'test_database',
     ]);
-    expect(r.calls.find((c) => c.cmd === 'ship_order')?.args).toEqual({
+    expect(calls.find((c) => c.cmd === 'ship_order')?.args).toEqual({
       number: '1',
       carrier: 'СДЭК',
       tracking: 'T1',
     });
+    expect(calls.find((c) => c.cmd === 'create_pick_list')?.args).toEqual({
+      orders: null,
+      next: 5,
+    });
   });
 
   it('sends every printing command by its name with the arguments of docs/IPC.md', async () => {
-    const r = record();
-    mockIPC(r.handler(() => null));
-    const doc = {
-      printer: null,
-      paper: 'label_100x150',
-      format: 'zpl',
-      dpi: '300',
-      lang: 'en',
-    } as const;
-    const settings = {
-      auto_print: true,
-      invoice: { ...doc, printer: 'VirtualPDF', paper: 'a4', format: 'pdf' },
-      packing_slip: { ...doc, paper: 'a5', format: 'pdf' },
-      label: doc,
-      pick_list: { ...doc, paper: 'a4', format: 'pdf' },
-      manifest: { ...doc, paper: 'a4', format: 'pdf' },
-    } as const;
-    const seller = {
-      name: 'ООО «Пакбенч»',
-      address: 'Казань',
-      phone: '',
-      email: '',
-      inn: '1655123456',
-      kpp: '165501001',
-      bank_name: '',
-      bik: '049205999',
-      account: '40702810900000012345',
-      corr_account: '30101810000000000999',
-    };
+    // The station's settings and the seller as core sends them.
+    const settings = reply<ipc.PrintSettings>('settings', 'print_settings');
+    const seller = reply<ipc.Seller>('settings', 'seller');
+    const calls = record();
     await ipc.printSettings();
     await ipc.savePrintSettings(settings);
     await ipc.listPrinters();
@@ -212,8 +209,7 @@ describe('ipc', () => {
     );
     await ipc.seller();
     await ipc.saveSeller(seller);
-    const withArgs = r.calls.map((c) => [c.cmd, c.args]);
-    expect(withArgs.map(([cmd]) => cmd)).toEqual([
+    expect(calls.map((c) => c.cmd)).toEqual([
       'print_settings',
       'save_print_settings',
       'list_printers',
@@ -229,12 +225,12 @@ describe('ipc', () => {
       'seller',
       'save_seller',
     ]);
-    const args = (i: number) => r.calls[i]!.args;
+    const args = (i: number) => calls[i]!.args;
     expect(args(1), 'settings go whole, under "settings"').toEqual({ settings });
-    expect(args(3), 'no limit: the backend default (100)').toEqual({});
+    expect(args(3), 'no limit: the backend default (100)').toEqual({ limit: null });
     expect(args(4)).toEqual({ limit: 20 });
     expect(args(5)).toEqual({ number: '1001' });
-    expect(args(6), 'same printer: no printer argument').toEqual({ id: 7 });
+    expect(args(6), 'same printer: no printer argument').toEqual({ id: 7, printer: null });
     expect(args(7)).toEqual({ id: 7, printer: 'Zebra_ZD420' });
     expect(args(8)).toEqual({ number: '1001' });
     expect(args(9), 'the key is tagged by "type", as serde writes it').toEqual({
@@ -244,6 +240,7 @@ describe('ipc', () => {
     expect(args(10), "no settings: the station's own").toEqual({
       kind: 'invoice',
       key: { type: 'order', number: '1001' },
+      settings: null,
     });
     expect(args(11)).toEqual({
       kind: 'manifest',
@@ -254,19 +251,20 @@ describe('ipc', () => {
   });
 
   it('turns a refused seller change into a forbidden IpcError the settings screen can name', async () => {
-    mockIPC(() => {
-      throw { code: 'forbidden', message: 'changing the seller needs a supervisor' };
-    });
-    const err = await ipc.saveSeller({} as never).catch((e: unknown) => e);
+    replay('settings');
+    const seller = reply<ipc.Seller>('settings', 'seller');
+    const err = await ipc.saveSeller(seller).catch((e: unknown) => e);
     expect(err).toMatchObject({ code: 'forbidden' });
   });
 
-  it('falls back to the in-browser fake backend outside Tauri', async () => {
+  it('rejects every call outside the desktop app, saying where the screens run', async () => {
     expect(ipc.inTauri(), 'no mock installed: a plain browser').toBe(false);
-    const info = await ipc.appInfo();
-    expect(info.database).toContain('preview');
-    const err = await ipc.orderDetail('999999').catch((e: unknown) => e);
-    expect(err, 'the fake rejects like the shell').toMatchObject({ code: 'not_found' });
+    const err = await ipc.appInfo().catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(IpcError);
+    expect(err).toMatchObject({ code: 'ipc', message: ipc.OUTSIDE_THE_APP });
+    expect(ipc.OUTSIDE_THE_APP).toContain('desktop app');
+    await expect(ipc.onOrdersChanged(() => {})).rejects.toMatchObject({ code: 'ipc' });
+    await expect(ipc.carriers()).rejects.toMatchObject({ code: 'ipc' });
   });
 
   it('makes a fresh UUID for every scan', () => {

@@ -1,60 +1,55 @@
-// The one door between the UI and the Rust shell (docs/IPC.md). Nothing else
-// imports @tauri-apps/api, so tests swap the backend with `mockIPC` and a
-// plain browser gets the in-memory fake backend (fake-backend.ts).
+// The one door between the UI and the Rust shell (docs/IPC.md). Commands,
+// DTOs and error codes are generated from Rust into bindings.ts; this module
+// wraps the generated `commands` so the screens keep one calling convention:
+// a function per command that resolves to the value or throws one IpcError
+// (optional arguments may be left out). Nothing else calls the backend, so
+// unit tests answer with `mockIPC` (replies recorded from the real core, see
+// src/test/backend.ts). Outside the desktop app there is no backend: every
+// call rejects with code `ipc` and says so.
 
-import { invoke, type InvokeArgs } from '@tauri-apps/api/core';
-import { listen } from '@tauri-apps/api/event';
+import { commands, events } from './bindings';
+import { ERROR_CODES } from './enums';
 import type {
-  AppInfo,
-  DbTest,
-  DemoSummary,
   DocumentKey,
   DocumentKind,
-  DocumentPreview,
-  DocumentSettings,
+  DocumentSettings as DocumentSettingsIn,
   ErrorCode,
-  ListOrdersArgs,
-  OrderDetail,
+  IpcError as IpcErrorReply,
   OrdersChanged,
-  OrderSummary,
-  PickList,
-  PickListSummary,
-  PickScanResult,
-  PrintJob,
-  Printer,
-  PrintSettings,
-  ScanResult,
-  Seller,
+  OrderStatus,
+  PrintSettings as PrintSettingsIn,
+  Seller as SellerIn,
   Settings,
-  StatusCount,
-  UndoResult,
-} from './types';
-import { ERROR_CODES } from './types';
+} from './bindings';
 
 /**
- * Every failed command, whatever the transport said. `code` is one of the
- * contract's codes, or `ipc` when the call never reached a command (no such
- * command, arguments rejected by the shell, transport down).
+ * Why a call failed: one of the contract's codes (generated from core's
+ * `ErrorCode`), or `ipc`, the UI's own, when the call never reached a
+ * command: no desktop app around the page, no such command, arguments the
+ * shell could not read, the transport down. Rust never sends `ipc`.
  */
-export class IpcError extends Error {
-  readonly code: ErrorCode | 'ipc';
+export type FailureCode = ErrorCode | 'ipc';
 
-  constructor(code: ErrorCode | 'ipc', message: string) {
+/** Every failed command, whatever the transport said. */
+export class IpcError extends Error {
+  readonly code: FailureCode;
+
+  constructor(code: FailureCode, message: string) {
     super(message);
     this.name = 'IpcError';
     this.code = code;
   }
 }
 
-function isErrorCode(code: unknown): code is ErrorCode {
+export function isErrorCode(code: unknown): code is ErrorCode {
   return typeof code === 'string' && (ERROR_CODES as readonly string[]).includes(code);
 }
 
-/** Turns whatever a rejected call carried into an IpcError. */
+/** Turns whatever a failed call carried into an IpcError. */
 export function toIpcError(e: unknown): IpcError {
   if (e instanceof IpcError) return e;
   if (e !== null && typeof e === 'object') {
-    const o = e as { code?: unknown; message?: unknown };
+    const o = e as Partial<Record<keyof IpcErrorReply, unknown>>;
     const message = typeof o.message === 'string' ? o.message : JSON.stringify(e);
     return new IpcError(isErrorCode(o.code) ? o.code : 'ipc', message);
   }
@@ -71,105 +66,121 @@ export function inTauri(): boolean {
   return typeof (window as TauriWindow).__TAURI_INTERNALS__?.invoke === 'function';
 }
 
-type FakeBackend = typeof import('./fake-backend');
-let fake: Promise<FakeBackend> | null = null;
+/** What every call says in a plain browser (`npm run dev`, a screenshot tool). */
+export const OUTSIDE_THE_APP =
+  "Packbench's screens run inside the desktop app, which holds the database and the printers; " +
+  'this page is open in a plain browser, where there is nothing to talk to. Start the app with `make run`.';
 
-/** The in-memory backend, loaded only in a plain browser (a separate chunk). */
-function fakeBackend(): Promise<FakeBackend> {
-  fake ??= import('./fake-backend');
-  return fake;
-}
+type Reply<T> = { status: 'ok'; data: T } | { status: 'error'; error: IpcErrorReply };
 
-/** True when this page runs against the in-browser fake backend. */
-export function usingFakeBackend(): boolean {
-  return !inTauri();
-}
-
-// Drops undefined fields so optional arguments are absent, not null.
-function clean(args?: Record<string, unknown>): Record<string, unknown> | undefined {
-  if (!args) return undefined;
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(args)) if (v !== undefined) out[k] = v;
-  return out;
-}
-
-async function call<T>(cmd: string, args?: Record<string, unknown>): Promise<T> {
-  const payload = clean(args);
+// A command that can fail: its `{status}` reply unwrapped.
+async function call<T>(run: () => Promise<Reply<T>>): Promise<T> {
+  if (!inTauri()) throw new IpcError('ipc', OUTSIDE_THE_APP);
+  let reply: Reply<T>;
   try {
-    if (inTauri()) return await invoke<T>(cmd, payload as InvokeArgs | undefined);
-    const backend = await fakeBackend();
-    return (await backend.invoke(cmd, payload ?? {})) as T;
+    reply = await run();
+  } catch (e) {
+    throw toIpcError(e);
+  }
+  if (reply.status === 'error') throw toIpcError(reply.error);
+  return reply.data;
+}
+
+// A command that cannot fail (carriers, list_printers, test_database): only
+// the transport can.
+async function answer<T>(run: () => Promise<T>): Promise<T> {
+  if (!inTauri()) throw new IpcError('ipc', OUTSIDE_THE_APP);
+  try {
+    return await run();
   } catch (e) {
     throw toIpcError(e);
   }
 }
 
-export const appInfo = () => call<AppInfo>('app_info');
-export const loadDemo = () => call<DemoSummary>('load_demo');
+// `#[serde(default)]` makes every field of these optional in the generated
+// types (what the UI sends may leave any out); what the backend sends has
+// them all, and that is what the screens hold and send back.
+type Filled<T> = { [K in keyof T]-?: Exclude<T[K], undefined> };
+export type DocumentSettings = Filled<DocumentSettingsIn>;
+export type PrintSettings = {
+  [K in keyof PrintSettingsIn]-?: K extends 'auto_print' ? boolean : DocumentSettings;
+};
+export type Seller = Filled<SellerIn>;
+
+export interface ListOrdersArgs {
+  status?: OrderStatus;
+  search?: string;
+  limit?: number;
+}
+
+const c = commands;
+
+export const appInfo = () => call(() => c.appInfo());
+export const loadDemo = () => call(() => c.loadDemo());
 export const listOrders = (args: ListOrdersArgs = {}) =>
-  call<OrderSummary[]>('list_orders', { ...args });
-export const statusCounts = () => call<StatusCount[]>('status_counts');
-export const orderDetail = (number: string) => call<OrderDetail>('order_detail', { number });
-export const findOrder = (code: string) => call<string | null>('find_order', { code });
-export const confirmOrder = (number: string) => call<OrderDetail>('confirm_order', { number });
-export const claimOrder = (number: string) => call<OrderDetail>('claim_order', { number });
+  call(() => c.listOrders(args.status ?? null, args.search ?? null, args.limit ?? null));
+export const statusCounts = () => call(() => c.statusCounts());
+export const orderDetail = (number: string) => call(() => c.orderDetail(number));
+export const findOrder = (code: string) => call(() => c.findOrder(code));
+export const confirmOrder = (number: string) => call(() => c.confirmOrder(number));
+export const claimOrder = (number: string) => call(() => c.claimOrder(number));
 export const recordScan = (number: string, code: string, scanId: string) =>
-  call<ScanResult>('record_scan', { number, code, scanId });
-export const undoLastScan = (number: string) => call<UndoResult>('undo_last_scan', { number });
+  call(() => c.recordScan(number, code, scanId));
+export const undoLastScan = (number: string) => call(() => c.undoLastScan(number));
 export const finishPacking = (number: string, shortReason?: string) =>
-  call<OrderDetail>('finish_packing', { number, shortReason });
-export const releaseClaim = (number: string) => call<OrderDetail>('release_claim', { number });
+  call(() => c.finishPacking(number, shortReason ?? null));
+export const releaseClaim = (number: string) => call(() => c.releaseClaim(number));
 export const shipOrder = (number: string, carrier: string, tracking: string) =>
-  call<OrderDetail>('ship_order', { number, carrier, tracking });
-export const carriers = () => call<string[]>('carriers');
+  call(() => c.shipOrder(number, carrier, tracking));
+export const carriers = () => answer(() => c.carriers());
 export const createPickList = (args: { orders?: string[]; next?: number }) =>
-  call<PickList>('create_pick_list', { ...args });
-export const openPickLists = () => call<PickListSummary[]>('open_pick_lists');
-export const pickList = (id: number) => call<PickList>('pick_list', { id });
+  call(() => c.createPickList(args.orders ?? null, args.next ?? null));
+export const openPickLists = () => call(() => c.openPickLists());
+export const pickList = (id: number) => call(() => c.pickList(id));
 export const pickScan = (id: number, bin: string | undefined, code: string, scanId: string) =>
-  call<PickScanResult>('pick_scan', { id, bin, code, scanId });
+  call(() => c.pickScan(id, bin ?? null, code, scanId));
 export const shortPick = (id: number, lineId: number, reason: string) =>
-  call<PickList>('short_pick', { id, lineId, reason });
-export const completePickList = (id: number) => call<PickList>('complete_pick_list', { id });
-export const getSettings = () => call<Settings>('get_settings');
-export const saveSettings = (settings: Settings) => call<AppInfo>('save_settings', { settings });
-export const testDatabase = (database: string) => call<DbTest>('test_database', { database });
+  call(() => c.shortPick(id, lineId, reason));
+export const completePickList = (id: number) => call(() => c.completePickList(id));
+export const getSettings = () => call(() => c.getSettings());
+export const saveSettings = (settings: Settings) => call(() => c.saveSettings(settings));
+export const testDatabase = (database: string) => answer(() => c.testDatabase(database));
 
 // Documents and printing.
-export const printSettings = () => call<PrintSettings>('print_settings');
+export const printSettings = () => call(() => c.printSettings()) as Promise<PrintSettings>;
 export const savePrintSettings = (settings: PrintSettings) =>
-  call<PrintSettings>('save_print_settings', { settings });
-export const listPrinters = () => call<Printer[]>('list_printers');
-export const printJobs = (limit?: number) => call<PrintJob[]>('print_jobs', { limit });
-export const orderPrintJobs = (number: string) => call<PrintJob[]>('order_print_jobs', { number });
+  call(() => c.savePrintSettings(settings)) as Promise<PrintSettings>;
+export const listPrinters = () => answer(() => c.listPrinters());
+/** The newest jobs first; without `limit`, the backend's 100. */
+export const printJobs = (limit?: number) => call(() => c.printJobs(limit ?? null));
+export const orderPrintJobs = (number: string) => call(() => c.orderPrintJobs(number));
 /** A failed job again, or a sent one reprinted; `printer` sends it elsewhere. */
 export const retryPrintJob = (id: number, printer?: string) =>
-  call<PrintJob>('retry_print_job', { id, printer });
+  call(() => c.retryPrintJob(id, printer ?? null));
 /** The order's invoice and label again ("Print again F8"), whatever auto-print says. */
-export const printOrderDocuments = (number: string) =>
-  call<PrintJob[]>('print_order_documents', { number });
+export const printOrderDocuments = (number: string) => call(() => c.printOrderDocuments(number));
 export const printDocument = (kind: DocumentKind, key: DocumentKey) =>
-  call<PrintJob>('print_document', { kind, key });
+  call(() => c.printDocument(kind, key));
 /** `settings` previews a choice not saved yet; without it, the station's own. */
 export const previewDocument = (
   kind: DocumentKind,
   key: DocumentKey,
   settings?: DocumentSettings,
-) => call<DocumentPreview>('preview_document', { kind, key, settings });
-export const seller = () => call<Seller>('seller');
-export const saveSeller = (next: Seller) => call<Seller>('save_seller', { seller: next });
+) => call(() => c.previewDocument(kind, key, settings ?? null));
+export const seller = () => call(() => c.seller()) as Promise<Seller>;
+export const saveSeller = (next: Seller) => call(() => c.saveSeller(next)) as Promise<Seller>;
 
 /** Calls `cb` on every `orders-changed` event; resolves to an unsubscribe. */
 export async function onOrdersChanged(cb: (e: OrdersChanged) => void): Promise<() => void> {
-  if (inTauri()) {
-    const unlisten = await listen<OrdersChanged>('orders-changed', (event) => cb(event.payload));
-    return unlisten;
+  if (!inTauri()) throw new IpcError('ipc', OUTSIDE_THE_APP);
+  try {
+    return await events.ordersChanged.listen((event) => cb(event.payload));
+  } catch (e) {
+    throw toIpcError(e);
   }
-  const backend = await fakeBackend();
-  return backend.onOrdersChanged(cb);
 }
 
-/** The whole backend as one object, so screen logic can be handed a fake. */
+/** The whole backend as one object, so screen logic can be handed a narrower one. */
 export const ipc = {
   appInfo,
   loadDemo,
@@ -215,7 +226,7 @@ export function newScanId(): string {
   if (typeof crypto !== 'undefined' && typeof crypto.randomUUID === 'function') {
     return crypto.randomUUID();
   }
-  // Insecure contexts (plain http preview on a LAN address) lack randomUUID.
+  // Insecure contexts (plain http on a LAN address) lack randomUUID.
   const b = new Uint8Array(16);
   crypto.getRandomValues(b);
   b[6] = (b[6]! & 0x0f) | 0x40;

@@ -3,7 +3,7 @@
 
 import { formatDateTime, formatMoney, formatShortTime, translate } from './i18n';
 import type { MessageKey, Msg, Params } from './i18n';
-import type { Language } from './types';
+import type { Language } from './i18n';
 
 export const locale = $state<{ lang: Language }>({ lang: 'ru' });
 

@@ -1,159 +1,40 @@
-import { describe, expect, it, vi } from 'vitest';
-import { IpcError } from './ipc';
-import { PackingStation, type PackingIpc } from './packing';
-import type { LineRow, OrderDetail, PrintJob, PrintSettings, ScanResult } from './types';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { ipc } from './ipc';
+import { PackingStation } from './packing';
+import { latestPerKind } from './printing';
+import type { OrderDetail, PrintJob, ScanResult, UndoResult } from './bindings';
+import {
+  deferred,
+  endReplay,
+  flow,
+  refusals,
+  replay,
+  replies,
+  reply,
+  type ReplayOptions,
+} from '../test/backend';
 
-function line(id: number, sku: string, quantity: number, packed = 0): LineRow {
-  return {
-    id,
-    position: id,
-    product_id: id,
-    sku,
-    name: `Товар ${sku}`,
-    quantity,
-    unit_price_minor: 10000,
-    discount_minor: 0,
-    tax_rate_bp: 2000,
-    packed,
-    bin: `A-0${id}-1`,
-  };
-}
+afterEach(() => endReplay());
 
-function order(number = '1001', status: OrderDetail['status'] = 'packing'): OrderDetail {
-  const lines = [line(1, 'PB-0001', 2), line(2, 'PB-0002', 1)];
-  return {
-    id: 1,
-    number,
-    channel: 'web',
-    customer_name: 'Иванова Мария',
-    email: 'm@example.ru',
-    phone: '+7 900 000-00-00',
-    shipping_address: 'Москва',
-    delivery_method: 'СДЭК',
-    delivery_cost_minor: 35000,
-    currency: 'RUB',
-    payment_status: 'paid',
-    comment: 'позвонить перед доставкой',
-    status,
-    status_changed_at: '2026-11-22T10:00:00Z',
-    created_at: '2026-11-22T09:00:00Z',
-    claimed_station: 'Станция 2',
-    claimed_by: 'Анна',
-    carrier: null,
-    tracking_number: null,
-    shipped_at: null,
-    short_reason: null,
-    lines,
-    units: 3,
-    packed: 0,
-    goods_total_minor: 30000,
-    total_minor: 65000,
-    events: [],
-    scans: [],
-  };
-}
+// packing.json: Стол 2 packs 1001 straight through (the two-unit line
+// first), auto-print queues the invoice (no printer chosen) and fails the
+// label (Zebra is out of labels), F8 prints both again, retries, ships.
+const claimed = reply<OrderDetail>('packing', 'claim_order');
+const straight = flow('packing').steps.filter((s) => s.cmd === 'record_scan');
+const codes = straight.map((s) => s.args.code as string);
+const twoUnitLine = claimed.lines.find((l) => l.quantity === 2)!;
+const TRACKING = '80012345678901';
 
-function accepted(lineId: number, sku: string, packed: number, ordered: number, complete = false) {
-  return {
-    outcome: 'accepted',
-    line_id: lineId,
-    sku,
-    name: `Товар ${sku}`,
-    units: 1,
-    packed,
-    ordered,
-    order_complete: complete,
-    code: `code-${sku}`,
-    scan_id: 'x',
-    duplicate: false,
-    message: '',
-  } as ScanResult;
-}
+// packing-detours.json: a wrong item, the two-unit line three times (the
+// third is over), an undo, a bad check digit, an unknown product, order
+// 1014's number; released, #1015 and a code that is no order.
+const detours = replies<ScanResult>('packing-detours', 'record_scan');
+const detour = (outcome: ScanResult['outcome']) => detours.find((r) => r.outcome === outcome)!;
 
-function job(
-  id: number,
-  kind: PrintJob['kind'],
-  status: PrintJob['status'],
-  printer: string | null = 'VirtualPDF',
-  message = '',
-  number = '1001',
-): PrintJob {
-  return {
-    id,
-    kind,
-    key: { type: 'order', number },
-    format: 'pdf',
-    paper: kind === 'label' ? 'label_4x6' : 'a4',
-    dpi: '203',
-    lang: 'ru',
-    printer,
-    status,
-    message,
-    cups_job: status === 'sent' ? `${printer}-${id}` : null,
-    attempts: status === 'queued' ? 0 : 1,
-    created_at: '2026-11-22T10:00:00Z',
-    updated_at: '2026-11-22T10:00:01Z',
-    station: 'Станция 2',
-    user: 'Анна',
-  };
-}
-
-function printSettings(labelPrinter: string | null): PrintSettings {
-  const doc = (paper: 'a4' | 'label_4x6', printer: string | null) => ({
-    printer,
-    paper,
-    format: 'pdf' as const,
-    dpi: '203' as const,
-    lang: 'ru' as const,
-  });
-  return {
-    auto_print: true,
-    invoice: doc('a4', 'VirtualPDF'),
-    packing_slip: doc('a4', null),
-    label: doc('label_4x6', labelPrinter),
-    pick_list: doc('a4', null),
-    manifest: doc('a4', null),
-  };
-}
-
-function fakeIpc(overrides: Partial<PackingIpc> = {}) {
-  const ipc = {
-    claimOrder: vi.fn(async (n: string) => order(n)),
-    findOrder: vi.fn(async () => null as string | null),
-    recordScan: vi.fn(async (): Promise<ScanResult> => {
-      throw new Error('no scan answer set');
-    }),
-    // The background refresh: by default a copy of what the station holds.
-    orderDetail: vi.fn(async (n: string) => station?.state.order ?? order(n)),
-    undoLastScan: vi.fn(),
-    finishPacking: vi.fn(async (n: string) => ({ ...order(n, 'ready'), packed: 3 })),
-    releaseClaim: vi.fn(async (n: string) => order(n, 'confirmed')),
-    shipOrder: vi.fn(async (n: string, carrier: string, tracking: string) => ({
-      ...order(n, 'shipped'),
-      carrier,
-      tracking_number: tracking,
-    })),
-    carriers: vi.fn(async () => ['Почта России', 'СДЭК', 'Boxberry']),
-    orderPrintJobs: vi.fn(async (): Promise<PrintJob[]> => []),
-    printOrderDocuments: vi.fn(async (n: string): Promise<PrintJob[]> => [
-      job(11, 'invoice', 'sent', 'VirtualPDF', 'sent to VirtualPDF as VirtualPDF-11', n),
-      job(12, 'label', 'sent', 'Zebra', 'sent to Zebra as Zebra-12', n),
-    ]),
-    retryPrintJob: vi.fn(async (id: number, printer?: string) =>
-      job(id, 'label', 'sent', printer ?? 'Zebra', 'sent'),
-    ),
-    printSettings: vi.fn(async () => printSettings('Zebra')),
-    ...overrides,
-  };
-  return ipc as typeof ipc & PackingIpc;
-}
-
-let station: PackingStation | null = null;
-
-function makeStation(ipc: PackingIpc, autoFinish = true) {
+function makeStation(autoFinish = true) {
   const sound = vi.fn();
   let n = 0;
-  station = new PackingStation({
+  const station = new PackingStation({
     ipc,
     autoFinish: () => autoFinish,
     sound,
@@ -162,464 +43,491 @@ function makeStation(ipc: PackingIpc, autoFinish = true) {
   return { station, sound };
 }
 
-async function opened(ipc: PackingIpc, autoFinish = true) {
-  const made = makeStation(ipc, autoFinish);
+/** Flow `name` replayed, and a station with order 1001 open. */
+async function opened(name: string, autoFinish = true, options: ReplayOptions = {}) {
+  const backend = replay(name, options);
+  const made = makeStation(autoFinish);
   await made.station.scan('1001');
+  return { backend, ...made };
+}
+
+/** packing.json up to the hand-over: every unit scanned, auto-finished. */
+async function handedOver(options: ReplayOptions = {}) {
+  const made = await opened('packing', true, options);
+  for (const code of codes) await made.station.scan(code);
+  expect(made.station.state.phase).toBe('handover');
+  await made.station.refreshPrints();
   return made;
 }
 
+const sent = (b: { calls: { cmd: string; args: unknown }[] }, cmd: string) =>
+  b.calls.filter((c) => c.cmd === cmd).map((c) => c.args);
+
 describe('the packing station', () => {
   it('opens the scanned order when none is open', async () => {
-    const ipc = fakeIpc();
-    const { station } = await opened(ipc);
-    expect(ipc.claimOrder).toHaveBeenCalledWith('1001');
+    const { station, backend } = await opened('packing');
+    expect(sent(backend, 'claim_order')).toEqual([{ number: '1001' }]);
     expect(station.state.phase).toBe('packing');
     expect(station.state.order?.number).toBe('1001');
+    expect(station.state.order?.claimed_station).toBe('Стол 2');
     expect(station.state.banner?.outcome).toBe('opened');
   });
 
   it('updates the line at once from an accepted scan', async () => {
-    const ipc = fakeIpc({ recordScan: vi.fn(async () => accepted(1, 'PB-0001', 1, 2)) });
-    const { station, sound } = await opened(ipc);
-    await station.scan('4601234567893');
-    expect(ipc.recordScan).toHaveBeenCalledWith('1001', '4601234567893', 'scan-1');
+    const { station, sound, backend } = await opened('packing');
+    await station.scan(codes[0]!);
+    expect(sent(backend, 'record_scan')).toEqual([
+      { number: '1001', code: codes[0], scanId: 'scan-1' },
+    ]);
     const s = station.state;
-    expect(s.order?.lines[0]?.packed, 'the scanned line counts one more').toBe(1);
+    const line = s.order?.lines.find((l) => l.id === twoUnitLine.id);
+    expect(line?.packed, 'the scanned line counts one more').toBe(1);
     expect(s.order?.packed, 'and so does the order').toBe(1);
-    expect(s.lastLineId, 'the changed line is marked').toBe(1);
-    expect(s.banner).toMatchObject({ tone: 'good', outcome: 'accepted', code: '4601234567893' });
+    expect(s.lastLineId, 'the changed line is marked').toBe(twoUnitLine.id);
+    expect(s.banner).toMatchObject({ tone: 'good', outcome: 'accepted', code: codes[0] });
     expect(sound).toHaveBeenLastCalledWith('good');
   });
 
   it('leaves the lines alone and shows a refusal for a wrong item', async () => {
-    const ipc = fakeIpc({
-      recordScan: vi.fn(
-        async () =>
-          ({
-            outcome: 'wrong_item',
-            sku: 'PB-0004',
-            name: 'Ложка',
-            code: '4600000000000',
-            scan_id: 'x',
-            duplicate: false,
-            message: '',
-          }) as ScanResult,
-      ),
-    });
-    const { station, sound } = await opened(ipc);
-    const before = station.state.order?.lines;
-    await station.scan('4600000000000');
-    expect(station.state.order?.lines, 'nothing was packed').toEqual(before);
+    const wrong = detour('wrong_item') as Extract<ScanResult, { outcome: 'wrong_item' }>;
+    const { station, sound } = await opened('packing-detours');
+    const before = station.state.order?.lines.map((l) => l.packed);
+    await station.scan(wrong.code);
+    expect(
+      station.state.order?.lines.map((l) => l.packed),
+      'nothing was packed',
+    ).toEqual(before);
     expect(station.state.banner).toMatchObject({
       tone: 'bad',
       outcome: 'wrong_item',
-      msg: { key: 'scan.wrong_item', params: { name: 'Ложка', sku: 'PB-0004' } },
+      msg: { key: 'scan.wrong_item', params: { name: wrong.name, sku: wrong.sku } },
+    });
+    expect(sound).toHaveBeenLastCalledWith('bad');
+  });
+
+  it('refuses an over-scan and marks the full line, packing nothing more', async () => {
+    const { station, sound } = await opened('packing-detours');
+    const two = detour('over_scan').code;
+    await station.scan(two);
+    await station.scan(two);
+    await station.scan(two);
+    const line = station.state.order?.lines.find((l) => l.id === twoUnitLine.id);
+    expect(line?.packed, 'still two of two').toBe(2);
+    expect(station.state.banner).toMatchObject({
+      tone: 'bad',
+      outcome: 'over_scan',
+      lineId: twoUnitLine.id,
+      msg: { key: 'scan.over_scan', params: { packed: 2, ordered: 2 } },
     });
     expect(sound).toHaveBeenLastCalledWith('bad');
   });
 
   it('finishes by itself when the order is complete and auto-finish is on', async () => {
-    const ipc = fakeIpc({ recordScan: vi.fn(async () => accepted(2, 'PB-0002', 1, 1, true)) });
-    const { station, sound } = await opened(ipc, true);
-    await station.scan('x');
-    expect(ipc.finishPacking).toHaveBeenCalledWith('1001', undefined);
+    const { station, sound, backend } = await opened('packing', true);
+    for (const code of codes) await station.scan(code);
+    expect(sent(backend, 'finish_packing')).toEqual([{ number: '1001', shortReason: null }]);
     expect(station.state.phase, 'on to the hand-over').toBe('handover');
+    expect(station.state.order?.status).toBe('ready');
     expect(station.state.carrier, "the order's delivery method is the default carrier").toBe(
       'СДЭК',
     );
-    expect(sound).toHaveBeenLastCalledWith('done');
+    expect(sound).toHaveBeenCalledWith('done');
   });
 
   it('waits for F9 when auto-finish is off', async () => {
-    const ipc = fakeIpc({ recordScan: vi.fn(async () => accepted(2, 'PB-0002', 1, 1, true)) });
-    const { station } = await opened(ipc, false);
-    await station.scan('x');
-    expect(ipc.finishPacking).not.toHaveBeenCalled();
+    const { station, backend } = await opened('packing', false);
+    for (const code of codes) await station.scan(code);
+    expect(sent(backend, 'finish_packing')).toEqual([]);
     expect(station.state.banner?.msg.key).toBe('scan.allPacked');
     await station.finish();
-    expect(ipc.finishPacking).toHaveBeenCalledTimes(1);
+    expect(sent(backend, 'finish_packing')).toHaveLength(1);
+    expect(station.state.phase).toBe('handover');
   });
 
   it('records two quick scans strictly one after the other, showing both', async () => {
-    const answers: ((r: ScanResult) => void)[] = [];
-    const ipc = fakeIpc({
-      recordScan: vi.fn(() => new Promise<ScanResult>((resolve) => answers.push(resolve))),
+    const held: (() => void)[] = [];
+    const { station, backend } = await opened('packing', true, {
+      around: (call, answer) => {
+        if (call.cmd !== 'record_scan') return answer();
+        const gate = deferred();
+        held.push(gate.resolve);
+        const reply = answer();
+        return gate.promise.then(() => reply);
+      },
     });
-    const { station } = await opened(ipc);
-    const first = station.scan('mug');
-    const second = station.scan('mug');
-    await Promise.resolve();
-    await Promise.resolve();
-    expect(ipc.recordScan, 'the second scan waits for the first').toHaveBeenCalledTimes(1);
+    const first = station.scan(codes[0]!);
+    const second = station.scan(codes[1]!);
+    await vi.waitFor(() => expect(held).toHaveLength(1));
+    expect(sent(backend, 'record_scan'), 'the second scan waits for the first').toHaveLength(1);
     expect(station.state.pending).toBe(2);
-    answers[0]!(accepted(1, 'PB-0001', 1, 2));
+    held[0]!();
     await first;
-    expect(station.state.order?.lines[0]?.packed).toBe(1);
-    await vi.waitFor(() => expect(ipc.recordScan).toHaveBeenCalledTimes(2));
-    answers[1]!(accepted(1, 'PB-0001', 2, 2));
+    const packed = () => station.state.order?.lines.find((l) => l.id === twoUnitLine.id)?.packed;
+    expect(packed()).toBe(1);
+    await vi.waitFor(() => expect(held).toHaveLength(2));
+    held[1]!();
     await second;
-    expect(station.state.order?.lines[0]?.packed, 'both scans counted').toBe(2);
+    expect(packed(), 'both scans counted').toBe(2);
     expect(
-      vi.mocked(ipc.recordScan).mock.calls.map((c) => c[2]),
+      sent(backend, 'record_scan').map((a) => (a as { scanId: string }).scanId),
       'each scan has its own id',
     ).toEqual(['scan-1', 'scan-2']);
   });
 
   it('switches to another order when the scan is an order number, not a product', async () => {
-    const ipc = fakeIpc({
-      recordScan: vi.fn(
-        async () =>
-          ({
-            outcome: 'unknown_barcode',
-            code: '1002',
-            scan_id: 'x',
-            duplicate: false,
-            message: '',
-          }) as ScanResult,
-      ),
-      findOrder: vi.fn(async () => '1002'),
-    });
-    const { station } = await opened(ipc);
-    await station.scan('1002');
-    expect(ipc.findOrder).toHaveBeenCalledWith('1002');
-    expect(ipc.claimOrder).toHaveBeenLastCalledWith('1002');
-    expect(station.state.order?.number).toBe('1002');
+    const { station, backend } = await opened('packing-detours');
+    await station.scan('1014');
+    expect(sent(backend, 'find_order')).toContainEqual({ code: '1014' });
+    expect(sent(backend, 'claim_order').at(-1)).toEqual({ number: '1014' });
+    expect(station.state.order?.number).toBe('1014');
     expect(station.state.banner?.outcome).toBe('switched');
   });
 
   it('says so when an unknown barcode is no order either', async () => {
-    const ipc = fakeIpc({
-      recordScan: vi.fn(
-        async () =>
-          ({
-            outcome: 'unknown_barcode',
-            code: 'ZZZ',
-            scan_id: 'x',
-            duplicate: false,
-            message: '',
-          }) as ScanResult,
-      ),
-    });
-    const { station } = await opened(ipc);
-    await station.scan('ZZZ');
+    const unknown = detour('unknown_barcode').code;
+    const { station } = await opened('packing-detours');
+    await station.scan(unknown);
     expect(station.state.order?.number, 'the order stays open').toBe('1001');
-    expect(station.state.banner).toMatchObject({ tone: 'bad', outcome: 'unknown_barcode' });
+    expect(station.state.banner).toMatchObject({
+      tone: 'bad',
+      outcome: 'unknown_barcode',
+      msg: { params: { code: unknown } },
+    });
+  });
+
+  it('names a code with a bad check digit as such', async () => {
+    const invalid = detour('invalid_barcode') as Extract<
+      ScanResult,
+      { outcome: 'invalid_barcode' }
+    >;
+    const { station } = await opened('packing-detours');
+    await station.scan(invalid.code);
+    expect(station.state.banner).toMatchObject({
+      tone: 'bad',
+      outcome: 'invalid_barcode',
+      msg: { key: 'scan.invalid_barcode', params: { reason: invalid.reason } },
+    });
   });
 
   it('looks the code up when an idle scan is no order number', async () => {
-    const ipc = fakeIpc({
-      claimOrder: vi.fn(async (n: string) => {
-        if (n !== '1003') throw new IpcError('not_found', `order ${n} not found`);
-        return order('1003');
-      }),
-      findOrder: vi.fn(async (code: string) => (code === 'LBL-1003' ? '1003' : null)),
-    });
-    const { station } = makeStation(ipc);
-    await station.scan('LBL-1003');
-    expect(station.state.order?.number, 'a label barcode names the order').toBe('1003');
+    const backend = replay('packing-detours');
+    const { station } = makeStation();
+    await station.scan('#1015');
+    expect(sent(backend, 'find_order')).toEqual([{ code: '#1015' }]);
+    expect(station.state.order?.number, "a label's barcode names the order").toBe('1015');
     await station.release();
+    expect(station.state.order).toBeNull();
     await station.scan('nonsense');
     expect(station.state.order).toBeNull();
     expect(station.state.banner).toMatchObject({ tone: 'bad', outcome: 'order_not_found' });
   });
 
   it('shows a backend refusal with its code, not a crash', async () => {
-    const ipc = fakeIpc({
-      claimOrder: vi.fn(async () => {
-        throw new IpcError('conflict', 'order 1001 is being packed at Станция 1');
-      }),
-    });
-    const { station } = makeStation(ipc);
+    const backend = replay('packing-taken');
+    backend.elsewhere(); // Стол 1 claims 1001
+    const { station } = makeStation();
     await station.scan('1001');
     expect(station.state.phase).toBe('idle');
     expect(station.state.banner).toMatchObject({
       tone: 'bad',
       outcome: 'error',
-      msg: { key: 'scan.error', params: { error: { key: 'error.conflict' } } },
+      msg: {
+        key: 'scan.error',
+        params: {
+          error: { key: 'error.conflict' },
+          message: refusals('packing-taken', 'claim_order')[0]!.message,
+        },
+      },
     });
   });
 
+  it('follows the open order when another station takes it, and packs nothing then', async () => {
+    const backend = replay('packing-taken');
+    backend.elsewhere(); // Стол 1 claims 1001
+    const { station } = makeStation();
+    await station.scan('1014');
+    const code = flow('packing-taken').steps.find((s) => s.cmd === 'record_scan')!.args.code;
+    backend.elsewhere(); // a supervisor releases 1014
+    station.ordersChanged(['1014']);
+    await vi.waitFor(() => expect(station.state.order?.claimed_station).toBeNull());
+    await station.scan(code as string);
+    expect(station.state.banner).toMatchObject({
+      tone: 'bad',
+      outcome: 'not_claimed',
+      msg: { key: 'scan.not_claimed_free', params: { number: '1014' } },
+    });
+    backend.elsewhere(); // Стол 1 claims 1014
+    station.ordersChanged(['1014']);
+    await vi.waitFor(() => expect(station.state.order?.claimed_station).toBe('Стол 1'));
+    await station.scan(code as string);
+    expect(station.state.banner).toMatchObject({
+      outcome: 'not_claimed',
+      msg: { key: 'scan.not_claimed', params: { number: '1014', held_by: 'Стол 1' } },
+    });
+    expect(station.state.order?.packed, 'nothing was packed').toBe(0);
+  });
+
   it('ships a ready order with the scanned tracking number, then waits for the next', async () => {
-    const ipc = fakeIpc({ recordScan: vi.fn(async () => accepted(2, 'PB-0002', 1, 1, true)) });
-    const { station } = await opened(ipc, true);
-    await station.scan('x');
-    await station.scan('80012345678901');
-    expect(ipc.shipOrder).toHaveBeenCalledWith('1001', 'СДЭК', '80012345678901');
+    const { station, backend } = await handedOver();
+    await station.scan(TRACKING);
+    expect(sent(backend, 'ship_order')).toEqual([
+      { number: '1001', carrier: 'СДЭК', tracking: TRACKING },
+    ]);
     expect(station.state.phase).toBe('idle');
     expect(station.state.banner?.outcome).toBe('shipped');
     expect(station.state.lastShipped).toEqual({
       number: '1001',
       carrier: 'СДЭК',
-      tracking: '80012345678901',
+      tracking: TRACKING,
     });
   });
 
   it('lets digits pick the carrier, and refuses to ship without one', async () => {
-    const ipc = fakeIpc({
-      recordScan: vi.fn(async () => accepted(2, 'PB-0002', 1, 1, true)),
-      carriers: vi.fn(async () => ['Почта России', 'Boxberry']),
-    });
-    const { station } = await opened(ipc, true);
-    await station.scan('x');
-    expect(station.state.carrier, 'СДЭК is not offered: no default').toBeNull();
-    await station.scan('TRACK1');
-    expect(ipc.shipOrder).not.toHaveBeenCalled();
+    const { station, backend } = await handedOver();
+    station.chooseCarrier(null);
+    await station.scan(TRACKING);
+    expect(sent(backend, 'ship_order')).toEqual([]);
     expect(station.state.banner?.outcome).toBe('choose_carrier');
-    station.chooseCarrierByIndex(2);
-    expect(station.state.carrier).toBe('Boxberry');
-    await station.scan('TRACK1');
-    expect(ipc.shipOrder).toHaveBeenCalledWith('1001', 'Boxberry', 'TRACK1');
+    station.chooseCarrierByIndex(3);
+    expect(station.state.carrier).toBe(station.state.carriers[2]);
+    station.chooseCarrierByIndex(1);
+    expect(station.state.carrier).toBe('СДЭК');
+    await station.scan(TRACKING);
+    expect(sent(backend, 'ship_order')).toEqual([
+      { number: '1001', carrier: 'СДЭК', tracking: TRACKING },
+    ]);
   });
 
   it('undoes the last scan on the line it changed', async () => {
-    const ipc = fakeIpc({
-      recordScan: vi.fn(async () => accepted(1, 'PB-0001', 1, 2)),
-      undoLastScan: vi.fn(async () => ({
-        code: 'c',
-        line_id: 1,
-        sku: 'PB-0001',
-        units: 1,
-        packed: 0,
-        ordered: 2,
-      })),
-    });
-    const { station } = await opened(ipc);
-    await station.scan('c');
+    const undone = reply<UndoResult>('packing-detours', 'undo_last_scan');
+    const { station, backend } = await opened('packing-detours');
+    const two = detour('over_scan').code;
+    await station.scan(two);
+    await station.scan(two);
     await station.undo();
-    expect(ipc.undoLastScan).toHaveBeenCalledWith('1001');
-    expect(station.state.order?.lines[0]?.packed).toBe(0);
-    expect(station.state.order?.packed).toBe(0);
+    expect(sent(backend, 'undo_last_scan')).toEqual([{ number: '1001' }]);
+    const line = station.state.order?.lines.find((l) => l.id === undone.line_id);
+    expect(line?.packed).toBe(undone.packed);
+    expect(station.state.order?.packed).toBe(undone.packed);
     expect(station.state.banner?.outcome).toBe('undone');
   });
 
   it('ships short only with a reason', async () => {
-    const ipc = fakeIpc();
-    const { station } = await opened(ipc);
+    const { station, backend } = await opened('packing-short');
+    const code = flow('packing-short').steps.find((s) => s.cmd === 'record_scan')!.args.code;
+    await station.scan(code as string);
+    await station.finish();
+    expect(station.state.phase, 'refused: still packing').toBe('packing');
+    expect(station.state.banner).toMatchObject({
+      tone: 'bad',
+      msg: { params: { error: { key: 'error.refused' } } },
+    });
     await station.finish('нет на складе');
-    expect(ipc.finishPacking).toHaveBeenCalledWith('1001', 'нет на складе');
+    expect(sent(backend, 'finish_packing')).toEqual([
+      { number: '1001', shortReason: null },
+      { number: '1001', shortReason: 'нет на складе' },
+    ]);
+    expect(station.state.phase).toBe('handover');
+    expect(station.state.order?.short_reason).toBe('нет на складе');
   });
 
   it('drops a background refresh that a newer scan overtook', async () => {
-    const refreshes: ((o: OrderDetail) => void)[] = [];
-    const ipc = fakeIpc({
-      recordScan: vi
-        .fn()
-        .mockResolvedValueOnce(accepted(1, 'PB-0001', 1, 2))
-        .mockResolvedValueOnce(accepted(1, 'PB-0001', 2, 2)),
+    const refreshes: (() => void)[] = [];
+    const { station } = await opened('packing', true, {
+      around: (call, answer) => {
+        if (call.cmd !== 'order_detail') return answer();
+        const gate = deferred();
+        refreshes.push(gate.resolve);
+        const reply = answer();
+        return gate.promise.then(() => reply);
+      },
     });
-    const { station } = await opened(ipc);
-    vi.mocked(ipc.orderDetail).mockImplementation(
-      () => new Promise<OrderDetail>((resolve) => refreshes.push(resolve)),
-    );
-    await station.scan('a'); // the queue empties: refresh 1 starts
-    expect(refreshes).toHaveLength(1);
-    await station.scan('b'); // a newer change lands before refresh 1 answers
-    const stale = order();
-    stale.lines[0]!.packed = 1;
-    refreshes[0]!(stale); // refresh 1 answers late, with the state before scan b
-    await Promise.resolve();
-    await Promise.resolve();
-    expect(station.state.order?.lines[0]?.packed, 'the late refresh does not roll back').toBe(2);
-    const fresh = order();
-    fresh.lines[0]!.packed = 2;
-    fresh.comment = 'свежий';
-    refreshes[1]!(fresh); // the refresh started after scan b is current
-    await vi.waitFor(() => expect(station.state.order?.comment).toBe('свежий'));
+    const packed = () => station.state.order?.lines.find((l) => l.id === twoUnitLine.id)?.packed;
+    await station.scan(codes[0]!); // the queue empties: a refresh starts
+    await station.scan(codes[1]!); // a newer change lands before it answers
+    expect(refreshes.length).toBeGreaterThanOrEqual(2);
+    refreshes.at(-2)!(); // the refresh from before the second scan answers late
+    await new Promise((r) => setTimeout(r, 0));
+    expect(packed(), 'the late refresh does not roll back').toBe(2);
+    expect(station.state.order?.scans, 'nor is it applied').toEqual([]);
+    refreshes.at(-1)!(); // the refresh started after the second scan is current
+    await vi.waitFor(() => expect(station.state.order?.scans).toHaveLength(2));
+    expect(packed()).toBe(2);
   });
 
   it('refreshes the open order when another station changed it', async () => {
-    const ipc = fakeIpc();
-    const { station } = await opened(ipc);
-    const changed = order();
-    changed.comment = 'новый комментарий';
-    vi.mocked(ipc.orderDetail).mockResolvedValue(changed);
-    station.ordersChanged(['1001']);
-    await vi.waitFor(() => expect(station.state.order?.comment).toBe('новый комментарий'));
+    const backend = replay('packing-taken');
+    backend.elsewhere();
+    const { station } = makeStation();
+    await station.scan('1014');
+    expect(station.state.order?.claimed_station).toBe('Стол 2');
+    backend.elsewhere(); // a supervisor releases 1014
+    station.ordersChanged(['1014']);
+    await vi.waitFor(() => expect(station.state.order?.status).toBe('confirmed'));
+    expect(station.state.order?.events.at(-1)?.kind).toBe('claim_released');
   });
 });
 
 describe('printing at the packing station', () => {
-  async function handedOver(ipc: PackingIpc) {
-    vi.mocked(ipc.recordScan).mockResolvedValue(accepted(2, 'PB-0002', 1, 1, true));
-    const made = await opened(ipc, true);
-    await made.station.scan('x');
-    expect(made.station.state.phase).toBe('handover');
-    return made;
-  }
-
   it('prints the invoice and the label again with F8 and shows how each went', async () => {
-    const ipc = fakeIpc();
-    const { station, sound } = await handedOver(ipc);
+    const { station, sound, backend } = await handedOver();
     sound.mockClear();
     await station.printAgain();
-    expect(ipc.printOrderDocuments).toHaveBeenCalledWith('1001');
+    expect(sent(backend, 'print_order_documents')).toEqual([{ number: '1001' }]);
     expect(
-      station.state.prints.map((j) => [j.kind, j.status]),
-      'both jobs in the strip, newest first',
+      latestPerKind(station.state.prints).map((j) => [j.kind, j.status]),
+      'the newest of each document in the strip',
     ).toEqual([
-      ['label', 'sent'],
-      ['invoice', 'sent'],
+      ['label', 'failed'],
+      ['invoice', 'queued'],
     ]);
     expect(station.state.printing).toBe(false);
-    expect(sound, 'nothing went wrong: no alarm').not.toHaveBeenCalled();
+    expect(sound, 'the label failed again: the packer hears it').toHaveBeenCalledWith('bad');
   });
 
   it('never makes a scan wait for a slow printer', async () => {
-    let answer: (jobs: PrintJob[]) => void = () => {};
-    const ipc = fakeIpc({
-      printOrderDocuments: vi.fn(() => new Promise<PrintJob[]>((r) => (answer = r))),
-      recordScan: vi.fn(async () => accepted(1, 'PB-0001', 1, 2)),
+    const printed = deferred();
+    const { station, backend } = await opened('packing-short', true, {
+      around: (call, answer) => {
+        if (call.cmd !== 'print_order_documents') return answer();
+        const reply = answer();
+        return printed.promise.then(() => reply);
+      },
     });
-    const { station } = await opened(ipc);
+    const code = flow('packing-short').steps.find((s) => s.cmd === 'record_scan')!.args.code;
     const printing = station.printAgain();
     expect(station.state.printing, 'the print is on its way').toBe(true);
-    await station.scan('mug');
-    expect(ipc.recordScan, 'the scan went through meanwhile').toHaveBeenCalledTimes(1);
-    expect(station.state.order?.lines[0]?.packed).toBe(1);
-    answer([job(11, 'invoice', 'sent')]);
+    await station.scan(code as string);
+    expect(sent(backend, 'record_scan'), 'the scan went through meanwhile').toHaveLength(1);
+    expect(station.state.order?.packed).toBe(1);
+    printed.resolve();
     await printing;
     expect(station.state.printing).toBe(false);
-    expect(station.state.prints.map((j) => j.id)).toEqual([11]);
+    expect(station.state.prints.map((j) => j.kind).sort()).toEqual(['invoice', 'label']);
   });
 
-  it('shows a failed auto-print arriving as orders-changed, loudly, and still ships', async () => {
-    const ipc = fakeIpc();
-    vi.mocked(ipc.orderPrintJobs).mockResolvedValue([
-      job(2, 'label', 'queued', 'Zebra'),
-      job(1, 'invoice', 'queued', 'VirtualPDF'),
+  it('shows a failed auto-print loudly, once, and still ships', async () => {
+    const { station, sound } = await handedOver();
+    expect(
+      station.state.prints.map((j) => [j.kind, j.status]),
+      'auto-print: the label failed, the invoice waits for a printer',
+    ).toEqual([
+      ['label', 'failed'],
+      ['invoice', 'queued'],
     ]);
-    const { station, sound } = await handedOver(ipc);
-    await vi.waitFor(() => expect(station.state.prints).toHaveLength(2));
-    sound.mockClear();
-    vi.mocked(ipc.orderPrintJobs).mockResolvedValue([
-      job(2, 'label', 'failed', 'Zebra', 'printer Zebra is stopped: out of labels'),
-      job(1, 'invoice', 'sent', 'VirtualPDF', 'sent to VirtualPDF as VirtualPDF-1'),
-    ]);
-    station.ordersChanged(['1001']);
-    await vi.waitFor(() => expect(station.state.prints[0]?.status).toBe('failed'));
     expect(sound, 'a failed print sounds like a refusal').toHaveBeenCalledWith('bad');
     expect(station.state.banner?.outcome, 'the scan banner is left alone').toBe('finished');
-    const asked = vi.mocked(ipc.orderPrintJobs).mock.calls.length;
+    sound.mockClear();
     station.ordersChanged(['1001']);
-    await vi.waitFor(() => expect(ipc.orderPrintJobs).toHaveBeenCalledTimes(asked + 1));
-    expect(sound, 'the same failure sounds once').toHaveBeenCalledTimes(1);
-    await station.scan('80012345678901');
-    expect(ipc.shipOrder, 'a failed label does not block the hand-over').toHaveBeenCalled();
+    await station.refreshPrints();
+    expect(sound, 'the same failure sounds once').not.toHaveBeenCalled();
+    await station.scan(TRACKING);
+    expect(station.state.phase, 'a failed label does not block the hand-over').toBe('idle');
     expect(station.state.prints, "the shipped order's jobs leave with it").toEqual([]);
   });
 
   it('does not ask for print jobs on every scan while packing with nothing printed', async () => {
-    const ipc = fakeIpc();
-    const { station } = await opened(ipc);
-    await vi.waitFor(() => expect(ipc.orderPrintJobs).toHaveBeenCalledTimes(1));
+    const { station, backend } = await opened('packing');
+    await vi.waitFor(() => expect(sent(backend, 'order_print_jobs')).toHaveLength(1));
+    await station.scan(codes[0]!);
     station.ordersChanged(['1001']);
     station.ordersChanged(['1002']);
-    await Promise.resolve();
-    expect(ipc.orderPrintJobs, 'only the look when the order opened').toHaveBeenCalledTimes(1);
+    await station.settled();
+    expect(sent(backend, 'order_print_jobs'), 'only the look when the order opened').toHaveLength(
+      1,
+    );
   });
 
   it('retries a failed job on its own printer, and a waiting one on the printer chosen since', async () => {
-    const ipc = fakeIpc();
-    vi.mocked(ipc.orderPrintJobs).mockResolvedValue([
-      job(2, 'label', 'queued', null, 'no printer is chosen for the label'),
-      job(1, 'invoice', 'failed', 'VirtualPDF', 'lp: printer stopped'),
-    ]);
-    const { station } = await handedOver(ipc);
-    await vi.waitFor(() => expect(station.state.prints).toHaveLength(2));
-    await station.retryPrint(1);
-    expect(ipc.retryPrintJob).toHaveBeenLastCalledWith(1, undefined);
-    await station.retryPrint(2);
-    expect(ipc.printSettings).toHaveBeenCalled();
-    expect(ipc.retryPrintJob, "the station's label printer").toHaveBeenLastCalledWith(2, 'Zebra');
-    expect(station.state.prints.find((j) => j.id === 2)?.status).toBe('sent');
+    const { station, backend } = await handedOver();
+    await station.printAgain();
+    const [invoice, label] = reply<PrintJob[]>('packing', 'print_order_documents');
+    await station.retryPrint(label!.id);
+    expect(sent(backend, 'retry_print_job').at(-1), 'Zebra again').toEqual({
+      id: label!.id,
+      printer: null,
+    });
+    // At the settings screen the packer chooses a printer for invoices.
+    const settings = await ipc.printSettings();
+    await ipc.savePrintSettings({
+      ...settings,
+      invoice: { ...settings.invoice, printer: 'VirtualPDF' },
+    });
+    await station.retryPrint(invoice!.id);
+    expect(
+      sent(backend, 'retry_print_job').at(-1),
+      "the station's invoice printer, chosen since",
+    ).toEqual({ id: invoice!.id, printer: 'VirtualPDF' });
+    expect(station.state.prints.find((j) => j.id === invoice!.id)).toMatchObject({
+      status: 'sent',
+      printer: 'VirtualPDF',
+    });
   });
 
   it('sounds when a retry fails again: the packer pressed it and must hear the answer', async () => {
-    const ipc = fakeIpc({
-      // A retry is another attempt: the job comes back changed.
-      retryPrintJob: vi.fn(async (id: number) => ({
-        ...job(id, 'label', 'failed', 'Zebra', 'still out of labels'),
-        attempts: 2,
-        updated_at: '2026-11-22T10:00:09Z',
-      })),
-    });
-    vi.mocked(ipc.orderPrintJobs).mockResolvedValue([
-      job(2, 'label', 'failed', 'Zebra', 'out of labels'),
-    ]);
-    const { station, sound } = await handedOver(ipc);
-    await vi.waitFor(() => expect(station.state.prints).toHaveLength(1));
+    const { station, sound } = await handedOver();
+    await station.printAgain();
+    const [, label] = reply<PrintJob[]>('packing', 'print_order_documents');
     sound.mockClear();
-    await station.retryPrint(2);
-    expect(station.state.prints[0]?.message).toBe('still out of labels');
+    await station.retryPrint(label!.id);
+    const retried = station.state.prints.find((j) => j.id === label!.id);
+    expect(retried).toMatchObject({ status: 'failed', attempts: 2 });
+    expect(retried?.message).toBe('printer Zebra is stopped: out of labels');
     expect(sound).toHaveBeenCalledWith('bad');
   });
 
   it('does not sound twice for a failure the change feed has shown already', async () => {
-    const failed = { ...job(7, 'label', 'failed', 'Zebra', 'out of labels'), attempts: 2 };
-    let answer: (jobs: PrintJob[]) => void = () => {};
-    const ipc = fakeIpc({
-      printOrderDocuments: vi.fn(() => new Promise<PrintJob[]>((r) => (answer = r))),
+    const printed = deferred();
+    const { station, sound } = await handedOver({
+      around: (call, answer) => {
+        if (call.cmd !== 'print_order_documents') return answer();
+        const reply = answer();
+        return printed.promise.then(() => reply);
+      },
     });
-    const { station, sound } = await handedOver(ipc);
     const pressed = station.printAgain();
-    // The label fails fast and the feed shows it while lp still has the invoice.
-    vi.mocked(ipc.orderPrintJobs).mockResolvedValue([failed]);
+    // The label fails fast and the feed shows it while the request is out.
     sound.mockClear();
     await station.refreshPrints();
     expect(sound).toHaveBeenCalledTimes(1);
-    answer([failed, job(8, 'invoice', 'sent')]);
+    printed.resolve();
     await pressed;
     expect(sound, 'the same failure is not sounded again').toHaveBeenCalledTimes(1);
   });
 
   it('says why a print request was refused, without covering the scan banner', async () => {
-    const ipc = fakeIpc({
-      printOrderDocuments: vi.fn(async () => {
-        throw new IpcError('unavailable', 'database is locked');
-      }),
+    // What every command answers while the database is down (recorded).
+    const down = refusals('database-down', 'print_jobs')[0]!;
+    const { station, sound } = await handedOver({
+      around: (call, answer) =>
+        call.cmd === 'print_order_documents' ? Promise.reject(down) : answer(),
     });
-    const { station, sound } = await handedOver(ipc);
     await station.printAgain();
     expect(station.state.printError).toMatchObject({
       key: 'print.error',
-      params: { error: { key: 'error.unavailable' }, message: 'database is locked' },
+      params: { error: { key: 'error.unavailable' }, message: down.message },
     });
     expect(station.state.banner?.outcome).toBe('finished');
     expect(sound).toHaveBeenLastCalledWith('bad');
   });
 
   it("drops a late answer about the last order's jobs", async () => {
-    let late: (jobs: PrintJob[]) => void = () => {};
-    const ipc = fakeIpc({
-      orderPrintJobs: vi.fn(
-        (n: string) =>
-          new Promise<PrintJob[]>((resolve) => {
-            if (n === '1001') late = resolve;
-            else resolve([job(5, 'invoice', 'sent', 'VirtualPDF', '', n)]);
-          }),
-      ),
-      recordScan: vi.fn(
-        async () =>
-          ({
-            outcome: 'unknown_barcode',
-            code: '1002',
-            scan_id: 'x',
-            duplicate: false,
-            message: '',
-          }) as ScanResult,
-      ),
-      findOrder: vi.fn(async () => '1002'),
+    let hold = false;
+    const late = deferred();
+    const { station } = await handedOver({
+      around: (call, answer) => {
+        if (call.cmd !== 'order_print_jobs' || !hold) return answer();
+        const reply = answer();
+        return late.promise.then(() => reply);
+      },
     });
-    const { station } = await opened(ipc);
-    await station.scan('1002');
-    await vi.waitFor(() => expect(station.state.prints.map((j) => j.id)).toEqual([5]));
-    late([job(9, 'label', 'failed', 'Zebra', 'stopped', '1001')]);
-    await Promise.resolve();
-    await Promise.resolve();
-    expect(station.state.order?.number).toBe('1002');
-    expect(
-      station.state.prints.map((j) => j.id),
-      "1001's jobs stay out of 1002's strip",
-    ).toEqual([5]);
+    expect(station.state.prints).toHaveLength(2);
+    hold = true;
+    const refresh = station.refreshPrints();
+    await station.scan(TRACKING);
+    expect(station.state.order, 'shipped: nothing open').toBeNull();
+    late.resolve();
+    await refresh;
+    expect(station.state.prints, "1001's jobs stay out of the next order's strip").toEqual([]);
   });
 });

@@ -11,7 +11,7 @@ import { errorKey, statusKey } from './i18n';
 import { mergeJobs, newlyFailed, retryPrinter } from './printing';
 import { ScanStation, type Banner } from './scan-station';
 import type { SoundKind } from './sound';
-import type { LineRow, OrderDetail, PrintJob, ScanResult } from './types';
+import type { LineRow, OrderDetail, PrintJob, ScanResult } from './bindings';
 
 export type { Banner, Tone } from './scan-station';
 

@@ -6,7 +6,7 @@
 import type { Ipc } from './ipc';
 import { ScanStation, type Banner } from './scan-station';
 import type { SoundKind } from './sound';
-import type { PickList, PickLine } from './types';
+import type { PickList, PickLine } from './bindings';
 
 export interface PickingState {
   list: PickList | null;

@@ -1,81 +1,66 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { PrintWatch } from './print-watch';
-import type { PrintJob } from './types';
+import { ipc } from './ipc';
+import type { PrintJob } from './bindings';
+import { endReplay, replay } from '../test/backend';
 
-function job(
-  id: number,
-  status: PrintJob['status'],
-  updated: number,
-  station = 'Стол 2',
-): PrintJob {
-  return {
-    id,
-    kind: 'label',
-    key: { type: 'order', number: String(1000 + id) },
-    format: 'pdf',
-    paper: 'label_4x6',
-    dpi: '203',
-    lang: 'ru',
-    printer: 'Zebra',
-    status,
-    message: status === 'failed' ? 'printer Zebra is stopped: out of labels' : '',
-    cups_job: null,
-    attempts: 1,
-    created_at: '2026-11-23T10:00:00Z',
-    updated_at: `2026-11-23T10:00:${String(updated).padStart(2, '0')}Z`,
-    station,
-    user: 'Анна',
-  };
-}
+afterEach(() => endReplay());
 
-function watch(queue: { jobs: PrintJob[] }) {
-  const seen: number[][] = [];
+// print-queue.json: Стол 2's label of 1009 failed before the app started;
+// then Стол 1's label of 1012 fails, Стол 2's label of 1013 fails, is
+// retried on Zebra (fails again) and on VirtualPDF (sent).
+function watch() {
+  const seen: string[][] = [];
   const w = new PrintWatch({
-    ipc: { printJobs: () => Promise.resolve(queue.jobs) },
+    ipc,
     station: () => 'Стол 2',
-    onChange: (f) => seen.push(f.map((j) => j.id)),
+    onChange: (f) => seen.push(f.map(orderOf)),
   });
   return { w, seen };
 }
 
+const orderOf = (j: PrintJob) => (j.key.type === 'order' ? j.key.number : `#${j.id}`);
+
 describe('print failures over every screen', () => {
   it('raises a failure of this station once, not what had failed before the start', async () => {
-    const queue = { jobs: [job(1, 'failed', 1)] };
-    const { w, seen } = watch(queue);
+    const b = replay('print-queue');
+    const { w, seen } = watch();
+    b.elsewhere(); // 1009's label fails before the start
     await w.check();
     expect(w.failures, 'the failure from before the start is not news').toEqual([]);
-    queue.jobs = [job(3, 'failed', 5, 'Стол 7'), job(2, 'failed', 4), job(1, 'failed', 1)];
+    b.elsewhere(); // Стол 1's label of 1012
+    b.elsewhere(); // Стол 2's label of 1013
     await w.check();
-    expect(
-      w.failures.map((j) => j.id),
-      "another station's failure is theirs",
-    ).toEqual([2]);
+    expect(w.failures.map(orderOf), "another station's failure is theirs").toEqual(['1013']);
+    expect(w.failures[0]?.message).toBe('printer Zebra is stopped: out of labels');
     await w.check();
-    expect(seen, 'raised once').toEqual([[2]]);
+    expect(seen, 'raised once').toEqual([['1013']]);
   });
 
   it('raises a retry that fails again, and drops a failure once it is printed', async () => {
-    const queue = { jobs: [] as PrintJob[] };
-    const { w } = watch(queue);
+    const b = replay('print-queue');
+    const { w } = watch();
+    b.elsewhere();
     await w.check();
-    queue.jobs = [job(5, 'failed', 10)];
+    b.elsewhere();
+    b.elsewhere();
     await w.check();
     w.dismiss();
     expect(w.failures).toEqual([]);
-    queue.jobs = [job(5, 'failed', 20)];
+    b.elsewhere(); // retried on Zebra: still out of labels
     await w.check();
-    expect(
-      w.failures.map((j) => j.id),
-      'failed again after a retry',
-    ).toEqual([5]);
-    queue.jobs = [job(5, 'sent', 30)];
+    expect(w.failures.map(orderOf), 'failed again after a retry').toEqual(['1013']);
+    expect(w.failures[0]?.attempts).toBe(2);
+    b.elsewhere(); // retried on VirtualPDF: sent
     await w.check();
     expect(w.failures, 'printed after all').toEqual([]);
   });
 
   it('keeps quiet while the queue cannot be read', async () => {
+    // database-down.json: print_jobs answers `unavailable`.
+    replay('database-down');
     const w = new PrintWatch({
-      ipc: { printJobs: () => Promise.reject(new Error('database down')) },
+      ipc,
       station: () => 'Стол 2',
       onChange: () => {
         throw new Error('no change expected');

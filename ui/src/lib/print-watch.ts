@@ -5,7 +5,7 @@
 // that has failed since the app started (or failed again after a retry) is
 // raised once, until it is dismissed, printed, or the queue is opened.
 
-import type { PrintJob } from './types';
+import type { PrintJob } from './bindings';
 
 export interface PrintWatchIpc {
   printJobs: (limit?: number) => Promise<PrintJob[]>;

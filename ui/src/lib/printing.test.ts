@@ -15,39 +15,34 @@ import {
   retryPrinter,
   showsDpi,
 } from './printing';
-import type { DocumentSettings, PrintJob, PrintSettings } from './types';
-import { DOCUMENT_KINDS } from './types';
+import type { PrintJob } from './bindings';
+import { DOCUMENT_KINDS } from './enums';
+import type { PrintSettings } from './ipc';
+import { flow, replies, reply } from '../test/backend';
 
-function job(id: number, kind: PrintJob['kind'], status: PrintJob['status'], extra = {}): PrintJob {
-  return {
-    id,
-    kind,
-    key: { type: 'order', number: '1001' },
-    format: 'pdf',
-    paper: 'a4',
-    dpi: '203',
-    lang: 'ru',
-    printer: 'VirtualPDF',
-    status,
-    message: '',
-    cups_job: null,
-    attempts: 1,
-    created_at: '2026-11-22T10:00:00Z',
-    updated_at: '2026-11-22T10:00:00Z',
-    station: 'Станция 2',
-    user: 'Анна',
-    ...extra,
-  };
-}
+// The station's print settings as core sends them: invoices wait for a
+// printer, labels go to Zebra (settings.json).
+const settings = reply<PrintSettings>('settings', 'print_settings');
 
-const doc = (extra: Partial<DocumentSettings> = {}): DocumentSettings => ({
-  printer: null,
-  paper: 'a4',
-  format: 'pdf',
-  dpi: '203',
-  lang: 'ru',
-  ...extra,
-});
+// packing.json: order 1001's jobs as the packing strip reads them after
+// auto-print (invoice waiting for a printer, label failed), after F8 (both
+// again), after the label's retry (failed again) and the invoice's retry on
+// VirtualPDF (sent).
+const reads = replies<PrintJob[]>('packing', 'order_print_jobs').filter((r) => r.length > 0);
+const [afterFinish, afterF8, afterRetry, afterSent] = reads as [
+  PrintJob[],
+  PrintJob[],
+  PrintJob[],
+  PrintJob[],
+];
+const sentInvoice = afterSent.find((j) => j.status === 'sent')!;
+const failedLabel = afterFinish.find((j) => j.kind === 'label')!;
+const waitingInvoice = afterFinish.find((j) => j.kind === 'invoice')!;
+// Settings after the packer chose VirtualPDF for invoices.
+const chosen = flow('packing')
+  .steps.filter((s) => s.cmd === 'print_settings')
+  .map((s) => s.ok as PrintSettings)
+  .at(-1)!;
 
 describe('the paper and format each document takes', () => {
   it('offers only the papers a document can be printed on', () => {
@@ -74,20 +69,21 @@ describe('the paper and format each document takes', () => {
   });
 
   it('moves a setting that does not fit its document onto one that does', () => {
-    expect(fitSettings('label', doc({ paper: 'a4' })).paper).toBe('label_4x6');
-    expect(fitSettings('invoice', doc({ paper: 'a5', format: 'zpl' }))).toMatchObject({
+    // Choices a form may hold for a moment (the invoice's paper on a label).
+    expect(fitSettings('label', { ...settings.label, paper: 'a4' }).paper).toBe('label_4x6');
+    expect(
+      fitSettings('invoice', { ...settings.invoice, paper: 'a5', format: 'zpl' }),
+    ).toMatchObject({
       paper: 'a4',
       format: 'pdf',
     });
-    const fine = doc({ paper: 'a5', printer: 'HP' });
+    const fine = { ...settings.packing_slip, paper: 'a5' as const, printer: 'HP' };
     expect(fitSettings('packing_slip', fine), 'a fitting one is left as it is').toEqual(fine);
+    expect(fitPrintSettings(settings), "core's own settings fit as they are").toEqual(settings);
     const all: PrintSettings = {
+      ...settings,
       auto_print: false,
-      invoice: doc(),
-      packing_slip: doc(),
-      label: doc({ format: 'zpl', dpi: '300' }),
-      pick_list: doc(),
-      manifest: doc(),
+      label: { ...settings.invoice, format: 'zpl', dpi: '300' },
     };
     expect(fitPrintSettings(all).label).toMatchObject({
       paper: 'label_4x6',
@@ -120,70 +116,50 @@ describe('print jobs in words', () => {
       const m = jobLineMsg(j);
       return translate(lang, m.key, m.params);
     };
-    expect(line(job(1, 'invoice', 'sent'))).toBe('Счёт: отправлено на VirtualPDF');
-    expect(line(job(1, 'invoice', 'sent'), 'en')).toBe('Invoice: sent to VirtualPDF');
-    expect(
-      line(job(2, 'label', 'failed', { message: 'printer Zebra is stopped: out of labels' })),
-    ).toBe('Этикетка: ошибка — принтер Zebra остановлен: out of labels');
-    expect(line(job(2, 'label', 'failed')), 'a failure without words still says so').toBe(
-      'Этикетка: ошибка — Ошибка',
+    expect(line(sentInvoice)).toBe('Счёт: отправлено на VirtualPDF');
+    expect(line(sentInvoice, 'en')).toBe('Invoice: sent to VirtualPDF');
+    expect(line(failedLabel)).toBe('Этикетка: ошибка — принтер Zebra остановлен: out of labels');
+    expect(line(failedLabel, 'en')).toBe(
+      'Shipping label: failed — printer Zebra is stopped: out of labels',
     );
-    expect(
-      line(job(3, 'label', 'queued', { printer: null, message: 'no printer is chosen' })),
-    ).toBe('Этикетка: ждёт в очереди — no printer is chosen');
-    expect(line(job(3, 'invoice', 'queued'))).toBe('Счёт: в очереди, печатается…');
+    expect(line(waitingInvoice)).toMatch(/^Счёт: ждёт в очереди — .*не выбран принтер/);
   });
 });
 
 describe('which jobs the packing strip shows', () => {
   it('keeps the newest job of each document', () => {
-    const jobs = [
-      job(5, 'label', 'sent'),
-      job(4, 'invoice', 'sent'),
-      job(2, 'label', 'failed'),
-      job(1, 'invoice', 'failed'),
-    ];
-    expect(latestPerKind(jobs).map((j) => j.id)).toEqual([5, 4]);
+    expect(afterF8, 'auto-print and F8: two of each').toHaveLength(4);
+    const newest = latestPerKind(afterF8);
+    expect(newest.map((j) => j.kind)).toEqual(['label', 'invoice']);
+    expect(newest.map((j) => j.id)).toEqual(afterF8.slice(0, 2).map((j) => j.id));
   });
 
   it('knows a failure that is new from one already shown', () => {
-    const before = [job(2, 'label', 'queued'), job(1, 'invoice', 'failed')];
-    const after = [
-      job(3, 'label', 'failed'),
-      job(2, 'label', 'failed'),
-      job(1, 'invoice', 'failed'),
-    ];
-    expect(newlyFailed(before, after).map((j) => j.id)).toEqual([3, 2]);
-    expect(newlyFailed(after, after), 'nothing new').toEqual([]);
+    const again = newlyFailed(afterFinish, afterF8);
+    expect(
+      again.map((j) => j.kind),
+      "F8's label failed: new",
+    ).toEqual(['label']);
+    expect(again[0]?.id).not.toBe(failedLabel.id);
+    expect(newlyFailed(afterF8, afterF8), 'nothing new').toEqual([]);
+    expect(newlyFailed(afterF8, afterRetry), 'a retry that failed again is no new failure').toEqual(
+      [],
+    );
   });
 
   it('merges fresh jobs over the known ones, newest first', () => {
-    const merged = mergeJobs(
-      [job(2, 'label', 'failed'), job(1, 'invoice', 'sent')],
-      [job(2, 'label', 'sent'), job(3, 'invoice', 'sent')],
-    );
-    expect(merged.map((j) => [j.id, j.status])).toEqual([
-      [3, 'sent'],
-      [2, 'sent'],
-      [1, 'sent'],
-    ]);
+    const merged = mergeJobs(afterF8, [sentInvoice]);
+    expect(merged.map((j) => j.id)).toEqual(afterF8.map((j) => j.id));
+    expect(merged.find((j) => j.id === sentInvoice.id)?.status).toBe('sent');
+    expect(mergeJobs(afterFinish, afterF8), 'nothing lost, nothing twice').toHaveLength(4);
   });
 
   it("sends a job that waits for a printer to the station's printer, others to their own", () => {
-    const settings: PrintSettings = {
-      auto_print: true,
-      invoice: doc({ printer: 'VirtualPDF' }),
-      packing_slip: doc(),
-      label: doc({ printer: 'Zebra', paper: 'label_4x6' }),
-      pick_list: doc(),
-      manifest: doc(),
-    };
-    expect(retryPrinter({ kind: 'label', printer: null }, settings)).toBe('Zebra');
-    expect(retryPrinter({ kind: 'label', printer: 'Old' }, settings), 'its own').toBeUndefined();
-    expect(retryPrinter({ kind: 'manifest', printer: null }, settings), 'none chosen').toBe(
-      undefined,
-    );
-    expect(retryPrinter({ kind: 'label', printer: null }, null)).toBeUndefined();
+    expect(retryPrinter(waitingInvoice, chosen), 'VirtualPDF, chosen since').toBe('VirtualPDF');
+    expect(retryPrinter(waitingInvoice, settings), 'none chosen yet').toBeUndefined();
+    expect(retryPrinter(failedLabel, chosen), 'its own (Zebra)').toBeUndefined();
+    expect(retryPrinter({ kind: 'label', printer: null }, chosen)).toBe('Zebra');
+    expect(retryPrinter(waitingInvoice, null)).toBeUndefined();
   });
 });
 

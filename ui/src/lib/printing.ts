@@ -9,15 +9,14 @@ import type {
   DocFormat,
   DocumentKey,
   DocumentKind,
-  DocumentSettings,
-  Language,
   Paper,
   PrinterState,
   PrintJob,
-  PrintSettings,
   PrintStatus,
-} from './types';
-import { DOCUMENT_KINDS } from './types';
+} from './bindings';
+import { DOCUMENT_KINDS } from './enums';
+import type { Language } from './i18n';
+import type { DocumentSettings, PrintSettings } from './ipc';
 
 /** The papers a document can be printed on, the usual one first. */
 export function paperChoices(kind: DocumentKind): Paper[] {

@@ -1,18 +1,20 @@
-// The printing parts of the screens, mounted in jsdom against the
-// in-browser fake backend (or a fake station): keys, the print strip and the
-// settings a document can take, as a packer meets them.
+// The screens mounted in jsdom against replies recorded from the real
+// commands (src/test/backend.ts): keys, the print strip and the settings a
+// document can take, as a packer meets them.
 
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { flushSync, mount, unmount } from 'svelte';
-import { clearMocks, mockIPC } from '@tauri-apps/api/mocks';
 import App from '../App.svelte';
+import Orders from './Orders.svelte';
 import Packing from './Packing.svelte';
 import Picking from './Picking.svelte';
 import Settings from './Settings.svelte';
-import { PackingStation, type PackingIpc } from '../lib/packing';
-import { PickingStation, type PickingIpc } from '../lib/picking';
+import { ipc } from '../lib/ipc';
+import { PackingStation } from '../lib/packing';
+import { PickingStation } from '../lib/picking';
 import { setLanguage } from '../lib/locale.svelte';
-import type { AppInfo, OrderDetail, PickList, PrintJob } from '../lib/types';
+import type { AppInfo, OrderSummary, PickList, PrintJob, StatusCount } from '../lib/bindings';
+import { endReplay, flow, replay, replies, reply } from '../test/backend';
 
 const mounted: Record<string, unknown>[] = [];
 
@@ -25,10 +27,10 @@ function show<P extends Record<string, unknown>>(component: never, props: P): HT
 }
 
 afterEach(() => {
-  clearMocks();
   for (const c of mounted.splice(0)) void unmount(c);
   document.body.replaceChildren();
   setLanguage('ru');
+  endReplay();
 });
 
 const $ = (root: ParentNode, testid: string) =>
@@ -41,125 +43,102 @@ function key(k: string): KeyboardEvent {
   return e;
 }
 
-function readyOrder(): OrderDetail {
-  return {
-    id: 1,
-    number: '1001',
-    channel: 'web',
-    customer_name: 'Иванова Мария',
-    email: '',
-    phone: '',
-    shipping_address: 'Москва',
-    delivery_method: 'СДЭК',
-    delivery_cost_minor: 0,
-    currency: 'RUB',
-    payment_status: 'paid',
-    comment: '',
-    status: 'ready',
-    status_changed_at: '2026-11-22T10:00:00Z',
-    created_at: '2026-11-22T09:00:00Z',
-    claimed_station: 'Станция 2',
-    claimed_by: 'Анна',
-    carrier: null,
-    tracking_number: null,
-    shipped_at: null,
-    short_reason: null,
-    lines: [],
-    units: 1,
-    packed: 1,
-    goods_total_minor: 0,
-    total_minor: 0,
-    events: [],
-    scans: [],
-  };
-}
-
-function job(
-  id: number,
-  kind: PrintJob['kind'],
-  status: PrintJob['status'],
-  message = '',
-): PrintJob {
-  return {
-    id,
-    kind,
-    key: { type: 'order', number: '1001' },
-    format: 'pdf',
-    paper: 'a4',
-    dpi: '203',
-    lang: 'ru',
-    printer: kind === 'label' ? 'Zebra' : 'VirtualPDF',
-    status,
-    message,
-    cups_job: null,
-    attempts: 1,
-    created_at: '2026-11-22T10:00:00Z',
-    updated_at: '2026-11-22T10:00:00Z',
-    station: 'Станция 2',
-    user: 'Анна',
-  };
-}
-
 describe('the packing screen', () => {
   it('prints again with F8 and shows a failed label in red words with a Retry', async () => {
-    const ipc = {
-      claimOrder: vi.fn(async () => readyOrder()),
-      orderDetail: vi.fn(async () => readyOrder()),
-      carriers: vi.fn(async () => ['СДЭК']),
-      orderPrintJobs: vi.fn(async (): Promise<PrintJob[]> => []),
-      printOrderDocuments: vi.fn(async () => [
-        job(12, 'label', 'failed', 'printer Zebra is stopped: out of labels'),
-        job(11, 'invoice', 'sent'),
-      ]),
-      retryPrintJob: vi.fn(async () => job(12, 'label', 'sent')),
-      printSettings: vi.fn(),
-    } as unknown as PackingIpc;
+    // packing.json: 1001 packed and auto-finished; auto-print failed the
+    // label (Zebra is out of labels) and left the invoice waiting.
+    const b = replay('packing');
     const station = new PackingStation({ ipc, autoFinish: () => true });
     await station.open('1001');
+    for (const s of flow('packing').steps.filter((s) => s.cmd === 'record_scan')) {
+      await station.scan(s.args.code as string);
+    }
     const root = show(Packing as never, { station });
-    expect($(root, 'print-none'), 'the hand-over shows the strip at once').not.toBeNull();
+    expect($(root, 'carrier-select'), 'the hand-over').not.toBeNull();
     const e = key('F8');
     expect(e.defaultPrevented).toBe(true);
-    expect(ipc.printOrderDocuments).toHaveBeenCalledWith('1001');
     await vi.waitFor(() => {
       flushSync();
-      expect($(root, 'print-item-label')?.dataset.status).toBe('failed');
+      expect(b.calls.filter((c) => c.cmd === 'print_order_documents')).toHaveLength(1);
+      expect($(root, 'print-busy')).toBeNull();
     });
+    expect($(root, 'print-item-label')?.dataset.status).toBe('failed');
     expect($(root, 'print-item-label')?.textContent).toContain(
       'Этикетка: ошибка — принтер Zebra остановлен: out of labels',
     );
-    expect($(root, 'print-item-invoice')?.textContent).toContain('Счёт: отправлено на VirtualPDF');
+    expect($(root, 'print-item-invoice')?.textContent).toMatch(
+      /Счёт: ждёт в очереди — .*не выбран принтер/,
+    );
+    const [invoice, label] = reply<PrintJob[]>('packing', 'print_order_documents');
     $(root, 'print-item-retry-label')!.click();
+    await vi.waitFor(() =>
+      expect(b.calls.filter((c) => c.cmd === 'retry_print_job')).toHaveLength(1),
+    );
+    expect(b.calls.at(-1)?.args, 'the label goes to its own printer again').toEqual({
+      id: label!.id,
+      printer: null,
+    });
+    // The packer chooses an invoice printer (the settings screen does this).
+    const settings = await ipc.printSettings();
+    await ipc.savePrintSettings({
+      ...settings,
+      invoice: { ...settings.invoice, printer: 'VirtualPDF' },
+    });
+    $(root, 'print-item-retry-invoice')!.click();
     await vi.waitFor(() => {
       flushSync();
-      expect($(root, 'print-item-label')?.dataset.status).toBe('sent');
+      expect($(root, 'print-item-invoice')?.dataset.status).toBe('sent');
     });
-    expect(ipc.retryPrintJob).toHaveBeenCalledWith(12, undefined);
+    expect(b.calls.at(-1)?.args).toEqual({ id: invoice!.id, printer: 'VirtualPDF' });
+    expect($(root, 'print-item-invoice')?.textContent).toContain('Счёт: отправлено на VirtualPDF');
     expect($(root, 'carrier-select'), 'the hand-over form stays usable').not.toBeNull();
+  });
+});
+
+describe('the orders screen', () => {
+  it('lists the orders with a count per status, and confirms a new one', async () => {
+    // orders.json: a supervisor on the demo warehouse confirms order 1043.
+    const b = replay('orders');
+    const all = replies<OrderSummary[]>('orders', 'list_orders')[0]!;
+    const counts = reply<StatusCount[]>('orders', 'status_counts');
+    const root = show(Orders as never, {
+      changes: { seq: 0, numbers: [] },
+      onOpenAtPacking: () => {},
+    });
+    await vi.waitFor(() => {
+      flushSync();
+      expect(root.querySelectorAll('[data-testid^="order-row-"]')).toHaveLength(all.length);
+    });
+    const newOnes = counts.find((c) => c.status === 'new')!.count;
+    expect($(root, 'tab-new')?.textContent).toContain(String(newOnes));
+    $(root, 'tab-new')!.click();
+    await vi.waitFor(() => {
+      flushSync();
+      expect(root.querySelectorAll('[data-testid^="order-row-"]')).toHaveLength(newOnes);
+    });
+    $(root, 'order-row-1043')!.click();
+    await vi.waitFor(() => {
+      flushSync();
+      expect($(root, 'order-detail')?.dataset.number).toBe('1043');
+    });
+    $(root, 'confirm-order')!.click();
+    await vi.waitFor(() => {
+      flushSync();
+      expect($(root, 'order-status')?.dataset.status).toBe('confirmed');
+    });
+    expect(b.calls.filter((c) => c.cmd === 'confirm_order')).toEqual([
+      { cmd: 'confirm_order', args: { number: '1043' } },
+    ]);
+    expect($(root, 'confirm-order'), 'nothing left to confirm').toBeNull();
   });
 });
 
 describe('the picking screen', () => {
   it('prints the open pick list with its button and shows how the job went', async () => {
-    const list: PickList = {
-      id: 7,
-      status: 'open',
-      created_at: '2026-11-22T09:00:00Z',
-      created_by: 'Анна',
-      orders: ['1001'],
-      lines: [],
-    };
-    const calls: [string, unknown][] = [];
-    mockIPC((cmd, args) => {
-      calls.push([cmd, args]);
-      if (cmd === 'print_document') {
-        return { ...job(30, 'pick_list', 'sent'), key: { type: 'pick_list', id: 7 } };
-      }
-      return cmd === 'pick_list' ? list : [];
-    });
-    const station = new PickingStation({
-      ipc: { pickList: async () => list } as unknown as PickingIpc,
-    });
+    // picking.json: the list done and printed on VirtualPDF.
+    const b = replay('picking');
+    const list = replies<PickList>('picking', 'complete_pick_list')[0]!;
+    const station = new PickingStation({ ipc });
     station.show(list);
     const root = show(Picking as never, { station, changes: { seq: 0, numbers: [] } });
     $(root, 'pick-print')!.click();
@@ -167,9 +146,9 @@ describe('the picking screen', () => {
       flushSync();
       expect($(root, 'pick-print-status')?.dataset.status).toBe('sent');
     });
-    expect(calls.find(([cmd]) => cmd === 'print_document')?.[1]).toEqual({
+    expect(b.calls.find((c) => c.cmd === 'print_document')?.args).toEqual({
       kind: 'pick_list',
-      key: { type: 'pick_list', id: 7 },
+      key: { type: 'pick_list', id: list.id },
     });
     expect($(root, 'pick-print-status')?.textContent).toContain('Отправлено');
   });
@@ -177,6 +156,7 @@ describe('the picking screen', () => {
 
 describe('the app', () => {
   it('goes to the printing screen with F5 and never lets F5 reload the page', async () => {
+    replay('start');
     const root = show(App as never, {});
     await vi.waitFor(() => {
       flushSync();
@@ -190,24 +170,63 @@ describe('the app', () => {
     window.dispatchEvent(ctrl);
     expect(ctrl.defaultPrevented, 'nor Ctrl+F5').toBe(true);
   });
+
+  it('shows the station and its database in the top bar', async () => {
+    replay('start');
+    const info = reply<AppInfo>('start', 'app_info');
+    const root = show(App as never, {});
+    await vi.waitFor(() => {
+      flushSync();
+      expect($(root, 'station')?.textContent).toBe('Стол 2');
+    });
+    expect($(root, 'user')?.textContent).toContain('Анна');
+    expect($(root, 'db-indicator')?.dataset.engine).toBe('SQLite');
+    expect($(root, 'db-indicator')?.title).toBe(info.database);
+  });
+
+  it('offers the demo warehouse on an empty database and opens packing once it is in', async () => {
+    const b = replay('welcome');
+    const root = show(App as never, {});
+    await vi.waitFor(() => {
+      flushSync();
+      expect($(root, 'screen-welcome')).not.toBeNull();
+    });
+    $(root, 'load-demo')!.click();
+    await vi.waitFor(() => {
+      flushSync();
+      expect($(root, 'screen-packing')).not.toBeNull();
+    });
+    expect(b.calls.filter((c) => c.cmd === 'load_demo')).toHaveLength(1);
+  });
+
+  it('says what is wrong when the database cannot be opened', async () => {
+    replay('database-down');
+    const info = reply<AppInfo>('database-down', 'app_info');
+    const root = show(App as never, {});
+    await vi.waitFor(() => {
+      flushSync();
+      expect($(root, 'startup-error')?.textContent).toBe(info.startup_error);
+    });
+  });
+
+  it('says, in a plain browser, that its screens run inside the desktop app', async () => {
+    const root = show(App as never, {});
+    await vi.waitFor(() => {
+      flushSync();
+      expect($(root, 'screen-outside')).not.toBeNull();
+    });
+    expect($(root, 'screen-outside')?.textContent).toContain('Packbench работает как приложение');
+    expect($(root, 'outside-message')?.textContent).toContain('desktop app');
+    expect($(root, 'nav-packing'), 'no screens to go to').toBeNull();
+  });
 });
 
 describe('the settings screen', () => {
-  const info: AppInfo = {
-    version: 't',
-    station: 'Станция 2',
-    user: 'Анна',
-    role: 'supervisor',
-    database: 'SQLite test',
-    engine: 'SQLite',
-    database_from_env: false,
-    language: 'ru',
-    auto_finish: true,
-    empty_database: false,
-    startup_error: null,
-  };
+  // settings.json: Стол 2, a packer, on the demo warehouse.
+  const info = reply<AppInfo>('settings', 'app_info');
 
   async function settings() {
+    replay('settings');
     const root = show(Settings as never, { info, onSaved: () => {} });
     await vi.waitFor(() => {
       flushSync();
@@ -244,6 +263,7 @@ describe('the settings screen', () => {
   });
 
   it('opens a scanned order at packing and puts any other scan into the field in use', async () => {
+    replay('settings');
     const opened: string[] = [];
     const root = show(Settings as never, {
       info,
@@ -254,8 +274,7 @@ describe('the settings screen', () => {
       flushSync();
       expect(($(root, 'settings-station') as HTMLInputElement | null)?.value).toBeTruthy();
     });
-    const { ipc } = await import('../lib/ipc');
-    const order = (await ipc.listOrders({ limit: 1 }))[0]!.number;
+    const order = '1001';
     const { routeScan } = await import('../lib/scan-router');
     const station = $(root, 'settings-station') as HTMLInputElement;
     station.focus();
@@ -285,6 +304,11 @@ describe('the settings screen', () => {
   });
 
   it('puts a scan into the field in use when the database cannot say what it is', async () => {
+    // find_order fails on the way: the scan must not be lost.
+    replay('settings', {
+      around: (call, answer) =>
+        call.cmd === 'find_order' ? Promise.reject('the connection dropped') : answer(),
+    });
     const opened: string[] = [];
     const down = show(Settings as never, {
       info,
@@ -295,8 +319,6 @@ describe('the settings screen', () => {
       flushSync();
       expect(($(down, 'settings-station') as HTMLInputElement | null)?.value).toBeTruthy();
     });
-    const { ipc } = await import('../lib/ipc');
-    const spy = vi.spyOn(ipc, 'findOrder').mockRejectedValue(new Error('database down'));
     const { routeScan } = await import('../lib/scan-router');
     const station = $(down, 'settings-station') as HTMLInputElement;
     station.focus();
@@ -305,12 +327,12 @@ describe('the settings screen', () => {
     routeScan('1001');
     await vi.waitFor(() => expect(station.value).toBe(`${before}1001`));
     expect(opened).toEqual([]);
-    spy.mockRestore();
   });
 
   it('says when PACKBENCH_DATABASE_URL overrides the database setting', async () => {
     const root = await settings();
     expect($(root, 'db-from-env'), 'no note without the variable').toBeNull();
+    // Set by the environment the app starts in, not by anything recorded.
     const env = show(Settings as never, {
       info: { ...info, database_from_env: true },
       onSaved: () => {},
@@ -321,8 +343,50 @@ describe('the settings screen', () => {
     });
   });
 
-  it('says a supervisor must change the seller when the backend forbids it', async () => {
+  it("shows a packer the seller's details read-only and says who may change them", async () => {
     const root = await settings();
+    expect($(root, 'seller-readonly')?.textContent).toContain('упаковщик');
+    expect($(root, 'seller-save'), 'nothing to save').toBeNull();
+    expect(($(root, 'seller-name') as HTMLInputElement).readOnly).toBe(true);
+  });
+
+  it('lets a supervisor rename the seller and says it is saved', async () => {
+    // seller.json: Стол 5, a supervisor, renames the seller.
+    const b = replay('seller');
+    const saved = flow('seller').steps.find((s) => s.cmd === 'save_seller')!;
+    const name = (saved.args.seller as { name: string }).name;
+    const root = show(Settings as never, {
+      info: reply<AppInfo>('seller', 'app_info'),
+      onSaved: () => {},
+    });
+    await vi.waitFor(() => {
+      flushSync();
+      expect($(root, 'seller-save')).not.toBeNull();
+    });
+    const field = $(root, 'seller-name') as HTMLInputElement;
+    field.value = name;
+    field.dispatchEvent(new Event('input'));
+    flushSync();
+    $(root, 'seller-save')!.click();
+    await vi.waitFor(() => {
+      flushSync();
+      expect($(root, 'seller-message')?.textContent).toContain('✔');
+    });
+    expect(b.calls.find((c) => c.cmd === 'save_seller')?.args).toEqual(saved.args);
+  });
+
+  it('says a supervisor must change the seller when the backend refuses a save', async () => {
+    // The screen thinks this is a supervisor's station (its role was
+    // lowered in the settings file since the app started); core refuses.
+    replay('settings');
+    const root = show(Settings as never, {
+      info: reply<AppInfo>('seller', 'app_info'),
+      onSaved: () => {},
+    });
+    await vi.waitFor(() => {
+      flushSync();
+      expect($(root, 'seller-save')).not.toBeNull();
+    });
     $(root, 'seller-save')!.click();
     await vi.waitFor(() => {
       flushSync();

@@ -1,0 +1,530 @@
+//! The flows the UI's unit tests replay. Each starts on a fresh database at
+//! the same moment; the UI under test is station "Стол 2", packer Анна.
+
+use super::{Desk, Flow, Shift};
+use packbench_core::ops::Role;
+use serde_json::{json, Value};
+
+/// A flow's name (its file) and how it is recorded.
+pub type Recording = (&'static str, fn() -> Value);
+
+pub fn all() -> Vec<Recording> {
+    vec![
+        ("start", start),
+        ("welcome", welcome),
+        ("database-down", database_down),
+        ("settings", settings),
+        ("seller", seller),
+        ("orders", orders),
+        ("packing", packing),
+        ("packing-detours", packing_detours),
+        ("packing-short", packing_short),
+        ("packing-taken", packing_taken),
+        ("picking", picking),
+        ("print-queue", print_queue),
+    ]
+}
+
+fn anna() -> Desk {
+    Desk::packer("Стол 2", "Анна")
+}
+
+fn boris() -> Desk {
+    Desk::packer("Стол 1", "Борис")
+}
+
+fn supervisor() -> Desk {
+    Desk::packer("Стол 5", "Ольга").with_role(Role::Supervisor)
+}
+
+fn order(number: &str) -> Value {
+    json!({ "type": "order", "number": number })
+}
+
+/// Order 1001's lines as (sku, quantity, barcode), the two-unit line first.
+fn lines_of_1001(shift: &Shift, detail: &Value) -> Vec<(String, i64, String)> {
+    let mut lines: Vec<(String, i64, String)> = detail["lines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| {
+            let sku = l["sku"].as_str().unwrap().to_string();
+            let code = shift.barcode(&sku);
+            (sku, l["quantity"].as_i64().unwrap(), code)
+        })
+        .collect();
+    lines.sort_by_key(|(_, quantity, _)| -quantity);
+    assert_eq!(lines[0].1, 2, "the demo's order 1001 has a two-unit line");
+    lines
+}
+
+/// A demo product that order 1001 does not hold, by its barcode.
+fn stranger_to_1001(shift: &Shift, detail: &Value) -> String {
+    let in_order: Vec<&str> = detail["lines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["sku"].as_str().unwrap())
+        .collect();
+    let sku = (1..=200)
+        .map(|i| format!("PB-{i:04}"))
+        .find(|sku| !in_order.contains(&sku.as_str()))
+        .unwrap();
+    shift.barcode(&sku)
+}
+
+/// The app starting on a packing station with the demo loaded: what the
+/// frame, the packing screen, and the printing screen (F5) read.
+fn start() -> Value {
+    let shift = Shift::demo();
+    let anna = shift.station(anna());
+    let mut f = shift.flow("Стол 2 starts on the demo warehouse; F5 opens the print queue.");
+    f.ok(&anna, "app_info", json!({}));
+    f.ok(&anna, "print_jobs", json!({ "limit": 30 }));
+    f.ok(&anna, "print_jobs", json!({ "limit": 100 }));
+    f.ok(&anna, "list_printers", json!({}));
+    f.ok(&anna, "print_settings", json!({}));
+    f.ok(&anna, "carriers", json!({}));
+    f.ok(&anna, "open_pick_lists", json!({}));
+    f.done()
+}
+
+/// An empty database: the welcome screen loads the demo.
+fn welcome() -> Value {
+    let shift = Shift::empty();
+    let anna = shift.station(anna());
+    let mut f = shift.flow("A new station on an empty database loads the demo warehouse.");
+    f.ok(&anna, "app_info", json!({}));
+    f.ok(&anna, "print_jobs", json!({ "limit": 30 }));
+    f.ok(&anna, "load_demo", json!({}));
+    f.ok(&anna, "app_info", json!({}));
+    f.done()
+}
+
+/// A database that cannot be opened: every command says why.
+fn database_down() -> Value {
+    let shift = Shift::empty();
+    // A file where a folder should be: the database cannot be made there.
+    let blocked = shift.database().with_file_name("blocked");
+    std::fs::write(&blocked, "").unwrap();
+    let anna = shift.station_on(anna(), &blocked.join("packbench.db").display().to_string());
+    let mut f = shift
+        .flow("Стол 2's database cannot be opened (a file stands where its folder should be).");
+    f.ok(&anna, "app_info", json!({}));
+    f.refused(&anna, "print_jobs", json!({ "limit": 30 }));
+    f.refused(&anna, "list_orders", json!({ "limit": 1 }));
+    f.done()
+}
+
+/// The settings screen of a packing station.
+fn settings() -> Value {
+    let shift = Shift::demo();
+    let anna = shift.station(anna());
+    let mut f = shift
+        .flow("Стол 2 (a packer) opens the settings, saves them, and tries to change the seller.");
+    f.ok(&anna, "app_info", json!({}));
+    f.ok(&anna, "get_settings", json!({}));
+    let print = f.ok(&anna, "print_settings", json!({}));
+    f.ok(&anna, "list_printers", json!({}));
+    let seller = f.ok(&anna, "seller", json!({}));
+    f.ok(&anna, "list_orders", json!({ "limit": 1 }));
+    f.ok(&anna, "open_pick_lists", json!({}));
+    f.ok(&anna, "carriers", json!({}));
+    f.ok(&anna, "find_order", json!({ "code": "1001" }));
+    f.ok(&anna, "find_order", json!({ "code": "NOT-AN-ORDER-42" }));
+    f.ok(
+        &anna,
+        "preview_document",
+        json!({ "kind": "label", "key": order("1001"), "settings": print["label"] }),
+    );
+    f.ok(&anna, "save_print_settings", json!({ "settings": print }));
+    let mut zpl_invoice = print.clone();
+    zpl_invoice["invoice"]["format"] = json!("zpl");
+    f.refused(
+        &anna,
+        "save_print_settings",
+        json!({ "settings": zpl_invoice }),
+    );
+    f.refused(&anna, "save_seller", json!({ "seller": seller }));
+    // A database setting checked before saving: a file that is not there yet.
+    let other = shift.database().with_file_name("other.db");
+    f.ok(
+        &anna,
+        "test_database",
+        json!({ "database": other.display().to_string() }),
+    );
+    let mut english = f.ok(&anna, "get_settings", json!({}));
+    english["language"] = json!("en");
+    f.ok(&anna, "save_settings", json!({ "settings": english }));
+    f.done()
+}
+
+/// A supervisor changes the seller's details on the settings screen.
+fn seller() -> Value {
+    let shift = Shift::demo();
+    let olga = shift.station(supervisor());
+    let mut f =
+        shift.flow("Стол 5 (Ольга, a supervisor) renames the seller on the settings screen.");
+    f.ok(&olga, "app_info", json!({}));
+    f.ok(&olga, "get_settings", json!({}));
+    f.ok(&olga, "print_settings", json!({}));
+    f.ok(&olga, "list_printers", json!({}));
+    let mut seller = f.ok(&olga, "seller", json!({}));
+    f.ok(&olga, "list_orders", json!({ "limit": 1 }));
+    f.ok(&olga, "open_pick_lists", json!({}));
+    f.ok(&olga, "carriers", json!({}));
+    seller["name"] = json!("ООО «Пакбенч Казань»");
+    f.ok(&olga, "save_seller", json!({ "seller": seller }));
+    f.done()
+}
+
+/// The orders screen: the list, the counts, an order, confirming one.
+fn orders() -> Value {
+    let shift = Shift::demo();
+    let anna = shift.station(anna().with_role(Role::Supervisor));
+    let mut f = shift.flow("A supervisor at Стол 2 looks at the orders and confirms a new one.");
+    f.ok(&anna, "list_orders", json!({ "limit": 300 }));
+    f.ok(&anna, "status_counts", json!({}));
+    f.ok(
+        &anna,
+        "list_orders",
+        json!({ "status": "new", "limit": 300 }),
+    );
+    f.ok(&anna, "order_detail", json!({ "number": "1043" }));
+    f.ok(&anna, "confirm_order", json!({ "number": "1043" }));
+    // The screen reads its list again after confirming.
+    f.ok(
+        &anna,
+        "list_orders",
+        json!({ "status": "new", "limit": 300 }),
+    );
+    f.ok(&anna, "status_counts", json!({}));
+    f.refused(&anna, "confirm_order", json!({ "number": "1043" }));
+    f.done()
+}
+
+/// Order 1001 packed straight through at Стол 2, handed over, shipped.
+fn packing() -> Value {
+    let shift = Shift::demo();
+    let anna = shift.station(anna());
+    let mut f = shift.flow(
+        "Стол 2 packs order 1001 (the two-unit line first), auto-print queues the invoice \
+         (no printer chosen) and fails the label (Zebra is out of labels); F8 prints both again, \
+         the label is retried on Zebra and fails again, the invoice goes to VirtualPDF once it \
+         is chosen, and the order ships with СДЭК.",
+    );
+    f.follow("order_detail", json!({ "number": "1001" }));
+    let claimed = f.ok(&anna, "claim_order", json!({ "number": "1001" }));
+    f.ok(&anna, "order_print_jobs", json!({ "number": "1001" }));
+    let lines = lines_of_1001(&shift, &claimed);
+    let mut n = 0;
+    for (_, quantity, code) in &lines {
+        for _ in 0..*quantity {
+            n += 1;
+            let scan = f.ok(
+                &anna,
+                "record_scan",
+                json!({ "number": "1001", "code": code, "scanId": format!("scan-{n}") }),
+            );
+            assert_eq!(scan["outcome"], "accepted", "{scan}");
+        }
+    }
+    f.ok(&anna, "finish_packing", json!({ "number": "1001" }));
+    f.ok(&anna, "carriers", json!({}));
+    let jobs = f.ok(&anna, "order_print_jobs", json!({ "number": "1001" }));
+    assert_eq!(
+        jobs.as_array().unwrap().len(),
+        2,
+        "invoice and label: {jobs}"
+    );
+    // At the hand-over the packer scans the courier's tracking number: the
+    // UI asks whether it names an order first.
+    f.ok(&anna, "find_order", json!({ "code": "80012345678901" }));
+    let again = f.ok(&anna, "print_order_documents", json!({ "number": "1001" }));
+    f.ok(&anna, "order_print_jobs", json!({ "number": "1001" }));
+    let (invoice, label) = (&again[0], &again[1]);
+    assert_eq!(
+        (invoice["status"].as_str(), label["status"].as_str()),
+        (Some("queued"), Some("failed"))
+    );
+    f.ok(&anna, "retry_print_job", json!({ "id": label["id"] }));
+    f.ok(&anna, "order_print_jobs", json!({ "number": "1001" }));
+    let mut print = f.ok(&anna, "print_settings", json!({}));
+    print["invoice"]["printer"] = json!("VirtualPDF");
+    f.ok(&anna, "save_print_settings", json!({ "settings": print }));
+    f.ok(&anna, "print_settings", json!({}));
+    let sent = f.ok(
+        &anna,
+        "retry_print_job",
+        json!({ "id": invoice["id"], "printer": "VirtualPDF" }),
+    );
+    assert_eq!(sent["status"], "sent", "{sent}");
+    f.ok(&anna, "order_print_jobs", json!({ "number": "1001" }));
+    f.unfollow();
+    f.ok(
+        &anna,
+        "ship_order",
+        json!({ "number": "1001", "carrier": "СДЭК", "tracking": "80012345678901" }),
+    );
+    f.done()
+}
+
+/// Order 1001 with the scans that go wrong, and scans that name orders.
+fn packing_detours() -> Value {
+    let shift = Shift::demo();
+    let anna = shift.station(anna());
+    let mut f = shift.flow(
+        "Стол 2 opens 1001 and scans a wrong item, the two-unit line three times (the third is \
+         over), undoes, scans a code with a bad check digit, an unknown product, and order \
+         1014's number (which switches to 1014); released, it scans #1015 (a label's order \
+         number) and a code that is no order.",
+    );
+    f.follow("order_detail", json!({ "number": "1001" }));
+    let claimed = f.ok(&anna, "claim_order", json!({ "number": "1001" }));
+    f.ok(&anna, "order_print_jobs", json!({ "number": "1001" }));
+    let lines = lines_of_1001(&shift, &claimed);
+    let two = &lines[0].2;
+    let stranger = stranger_to_1001(&shift, &claimed);
+    let scans = [
+        (stranger.as_str(), "wrong_item"),
+        (two.as_str(), "accepted"),
+        (two.as_str(), "accepted"),
+        (two.as_str(), "over_scan"),
+    ];
+    let mut n = 0;
+    let mut scan = |f: &mut Flow, code: &str| {
+        n += 1;
+        f.ok(
+            &anna,
+            "record_scan",
+            json!({ "number": "1001", "code": code, "scanId": format!("scan-{n}") }),
+        )
+    };
+    for (code, outcome) in scans {
+        let r = scan(&mut f, code);
+        assert_eq!(r["outcome"], outcome, "{r}");
+    }
+    f.ok(&anna, "undo_last_scan", json!({ "number": "1001" }));
+    for (code, outcome) in [
+        ("4601234567890", "invalid_barcode"),
+        ("4600000000008", "unknown_barcode"),
+    ] {
+        let r = scan(&mut f, code);
+        assert_eq!(r["outcome"], outcome, "{r}");
+    }
+    // The UI looks an unknown code up after the scan; the refresh that
+    // follows the scan is recorded before it, but reads the same order.
+    f.ok(&anna, "find_order", json!({ "code": "4600000000008" }));
+    // The next order's number scanned as if it were a product.
+    f.unfollow();
+    let r = scan(&mut f, "1014");
+    assert_eq!(r["outcome"], "unknown_barcode", "{r}");
+    f.ok(&anna, "find_order", json!({ "code": "1014" }));
+    f.follow("order_detail", json!({ "number": "1014" }));
+    f.ok(&anna, "claim_order", json!({ "number": "1014" }));
+    f.ok(&anna, "order_print_jobs", json!({ "number": "1014" }));
+    f.unfollow();
+    f.ok(&anna, "release_claim", json!({ "number": "1014" }));
+    f.refused(&anna, "claim_order", json!({ "number": "#1015" }));
+    f.ok(&anna, "find_order", json!({ "code": "#1015" }));
+    f.follow("order_detail", json!({ "number": "1015" }));
+    f.ok(&anna, "claim_order", json!({ "number": "1015" }));
+    f.ok(&anna, "order_print_jobs", json!({ "number": "1015" }));
+    f.unfollow();
+    f.ok(&anna, "release_claim", json!({ "number": "1015" }));
+    f.refused(&anna, "claim_order", json!({ "number": "nonsense" }));
+    f.ok(&anna, "find_order", json!({ "code": "nonsense" }));
+    f.done()
+}
+
+/// Order 1001 finished short: refused without a reason, accepted with one.
+fn packing_short() -> Value {
+    let shift = Shift::demo();
+    let anna = shift.station(anna());
+    let mut f = shift.flow(
+        "Стол 2 opens 1001, prints its invoice and label early (F8), scans one unit and \
+         finishes: refused without a reason, done with «нет на складе».",
+    );
+    f.follow("order_detail", json!({ "number": "1001" }));
+    let claimed = f.ok(&anna, "claim_order", json!({ "number": "1001" }));
+    f.ok(&anna, "order_print_jobs", json!({ "number": "1001" }));
+    let lines = lines_of_1001(&shift, &claimed);
+    f.ok(&anna, "print_order_documents", json!({ "number": "1001" }));
+    f.ok(
+        &anna,
+        "record_scan",
+        json!({ "number": "1001", "code": lines[0].2, "scanId": "scan-1" }),
+    );
+    f.refused(&anna, "finish_packing", json!({ "number": "1001" }));
+    f.ok(
+        &anna,
+        "finish_packing",
+        json!({ "number": "1001", "shortReason": "нет на складе" }),
+    );
+    f.ok(&anna, "carriers", json!({}));
+    f.ok(&anna, "order_print_jobs", json!({ "number": "1001" }));
+    f.done()
+}
+
+/// Orders held by other stations: a claim that loses, scans that may not pack.
+fn packing_taken() -> Value {
+    let shift = Shift::demo();
+    let anna = shift.station(anna());
+    let boris = shift.station(boris());
+    let olga = shift.station(supervisor());
+    let mut f = shift.flow(
+        "Стол 1 (Борис) has claimed 1001, so Стол 2's claim is refused; Стол 2 opens 1014, a \
+         supervisor releases it (a scan now packs nothing), Стол 1 claims it (nor now).",
+    );
+    f.elsewhere(&boris, "claim_order", json!({ "number": "1001" }));
+    f.refused(&anna, "claim_order", json!({ "number": "1001" }));
+    f.follow("order_detail", json!({ "number": "1014" }));
+    let claimed = f.ok(&anna, "claim_order", json!({ "number": "1014" }));
+    f.ok(&anna, "order_print_jobs", json!({ "number": "1014" }));
+    let code = shift.barcode(claimed["lines"][0]["sku"].as_str().unwrap());
+    f.elsewhere(&olga, "release_claim", json!({ "number": "1014" }));
+    // orders-changed names 1014: the UI reads it again.
+    f.ok(&anna, "order_detail", json!({ "number": "1014" }));
+    f.ok(
+        &anna,
+        "record_scan",
+        json!({ "number": "1014", "code": code, "scanId": "scan-1" }),
+    );
+    f.elsewhere(&boris, "claim_order", json!({ "number": "1014" }));
+    f.ok(&anna, "order_detail", json!({ "number": "1014" }));
+    f.ok(
+        &anna,
+        "record_scan",
+        json!({ "number": "1014", "code": code, "scanId": "scan-2" }),
+    );
+    f.done()
+}
+
+/// A pick list for the next confirmed order, walked bin by bin.
+fn picking() -> Value {
+    let shift = Shift::demo();
+    let mut desk = Desk::packer("Стол 2", "Анна").with_role(Role::Picker);
+    desk.print.pick_list.printer = Some("VirtualPDF".into());
+    let anna = shift.station(desk);
+    let mut f = shift.flow(
+        "Стол 2 (a picker) makes a pick list of the next confirmed order, confirms the first \
+         bin, picks its item, scans an item of another bin, short-picks the rest, completes \
+         the list and prints it.",
+    );
+    f.ok(&anna, "open_pick_lists", json!({}));
+    f.ok(
+        &anna,
+        "list_orders",
+        json!({ "status": "confirmed", "limit": 300 }),
+    );
+    let list = f.ok(&anna, "create_pick_list", json!({ "next": 1 }));
+    let id = list["id"].clone();
+    f.ok(&anna, "pick_list", json!({ "id": id }));
+    f.follow("pick_list", json!({ "id": id }));
+    let lines = list["lines"].as_array().unwrap().clone();
+    assert!(lines.len() >= 2, "a list with two bins at least: {list}");
+    let first = &lines[0];
+    let second = &lines[1];
+    let first_code = shift.barcode(first["sku"].as_str().unwrap());
+    let second_code = shift.barcode(second["sku"].as_str().unwrap());
+    let bin = first["bin"].as_str().unwrap();
+    let mut n = 0;
+    let mut pick = |f: &mut Flow, bin: Option<&str>, code: &str| {
+        n += 1;
+        let mut args = json!({ "id": id, "code": code, "scanId": format!("scan-{n}") });
+        if let Some(bin) = bin {
+            args["bin"] = json!(bin);
+        }
+        f.ok(&anna, "pick_scan", args)
+    };
+    let r = pick(&mut f, None, bin);
+    assert_eq!(r["outcome"], "bin_confirmed", "{r}");
+    for _ in 0..first["quantity"].as_i64().unwrap() {
+        let r = pick(&mut f, Some(bin), &first_code);
+        assert_eq!(r["outcome"], "picked", "{r}");
+    }
+    let r = pick(&mut f, Some(bin), &second_code);
+    assert_eq!(r["outcome"], "wrong_bin", "{r}");
+    for line in &lines[1..] {
+        f.ok(
+            &anna,
+            "short_pick",
+            json!({ "id": id, "lineId": line["id"], "reason": "нет на месте" }),
+        );
+    }
+    f.ok(&anna, "complete_pick_list", json!({ "id": id }));
+    f.unfollow();
+    f.ok(
+        &anna,
+        "print_document",
+        json!({ "kind": "pick_list", "key": { "type": "pick_list", "id": id } }),
+    );
+    f.done()
+}
+
+/// The print queue over a shift: failures of this station and another,
+/// a retry that fails again, a reprint that goes through, previews.
+fn print_queue() -> Value {
+    let shift = Shift::demo();
+    // Стол 2 before the app under test started (the same station).
+    let earlier = shift.station(anna());
+    let anna = shift.station(anna());
+    let boris = shift.station(boris());
+    let mut f = shift.flow(
+        "Стол 2's label of 1009 failed before the app started; then Стол 1's label of 1012 \
+         fails, Стол 2's label of 1013 fails, is retried on Zebra (fails again) and on \
+         VirtualPDF (sent). The queue screen previews and prints documents.",
+    );
+    f.elsewhere(
+        &earlier,
+        "print_document",
+        json!({ "kind": "label", "key": order("1009") }),
+    );
+    f.ok(&anna, "print_jobs", json!({ "limit": 30 }));
+    f.elsewhere(
+        &boris,
+        "print_document",
+        json!({ "kind": "label", "key": order("1012") }),
+    );
+    let failed = f.elsewhere(
+        &earlier,
+        "print_document",
+        json!({ "kind": "label", "key": order("1013") }),
+    );
+    f.ok(&anna, "print_jobs", json!({ "limit": 30 }));
+    f.elsewhere(&earlier, "retry_print_job", json!({ "id": failed["id"] }));
+    f.ok(&anna, "print_jobs", json!({ "limit": 30 }));
+    f.elsewhere(
+        &earlier,
+        "retry_print_job",
+        json!({ "id": failed["id"], "printer": "VirtualPDF" }),
+    );
+    f.ok(&anna, "print_jobs", json!({ "limit": 30 }));
+    f.ok(&anna, "print_jobs", json!({ "limit": 100 }));
+    f.ok(&anna, "list_printers", json!({}));
+    f.ok(&anna, "print_settings", json!({}));
+    f.ok(&anna, "carriers", json!({}));
+    f.ok(&anna, "open_pick_lists", json!({}));
+    f.ok(
+        &anna,
+        "preview_document",
+        json!({ "kind": "invoice", "key": order("1001") }),
+    );
+    f.refused(
+        &anna,
+        "preview_document",
+        json!({ "kind": "invoice", "key": order("77777") }),
+    );
+    f.ok(
+        &anna,
+        "preview_document",
+        json!({ "kind": "manifest", "key": { "type": "manifest", "carrier": "СДЭК", "date": "2026-11-23" } }),
+    );
+    f.ok(
+        &anna,
+        "print_document",
+        json!({ "kind": "invoice", "key": order("1001") }),
+    );
+    f.ok(&anna, "print_jobs", json!({ "limit": 100 }));
+    f.done()
+}
