@@ -75,10 +75,12 @@ pub enum PrintCommand {
         #[command(flatten)]
         output: Output,
     },
-    /// The print queue, newest first.
+    /// The print queue, newest first (--order: one order's jobs).
     Jobs {
         #[arg(long, default_value_t = 20)]
         limit: i64,
+        #[arg(long)]
+        order: Option<String>,
     },
     /// Send a job again (a failed one, or a reprint).
     Retry {
@@ -273,8 +275,11 @@ pub async fn run(
             };
             emit(store, actor, json, doc, output).await
         }
-        PrintCommand::Jobs { limit } => {
-            let jobs = ops::print_jobs(store, limit).await?;
+        PrintCommand::Jobs { limit, order } => {
+            let jobs = match order {
+                Some(number) => ops::order_print_jobs(store, &number).await?,
+                None => ops::print_jobs(store, limit).await?,
+            };
             if json {
                 out!(
                     "{}",

@@ -99,13 +99,6 @@ pub async fn take_apart(
 
 #[tauri::command]
 #[specta::specta]
-pub async fn claim_order(state: State<'_, AppState>, number: String) -> Reply<OrderDetail> {
-    let store = state.store().await?;
-    Ok(ops::claim_order(&store, &state.actor().await, &number).await?)
-}
-
-#[tauri::command]
-#[specta::specta]
 pub async fn record_scan(
     state: State<'_, AppState>,
     number: String,

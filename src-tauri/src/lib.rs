@@ -26,7 +26,6 @@ pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
             confirm_order,
             open_for_packing,
             take_apart,
-            claim_order,
             record_scan,
             undo_last_scan,
             finish_packing,

@@ -174,7 +174,7 @@ fn the_demo_warehouse_lists_its_fifty_orders() {
 fn a_wrong_item_comes_back_as_a_scan_outcome_and_packs_nothing() {
     let s = Station::on_empty_database();
     s.ok("load_demo", json!({}));
-    let claimed = s.ok("claim_order", json!({ "number": "1001" }));
+    let claimed = s.ok("open_for_packing", json!({ "number": "1001" }))["order"].clone();
     assert_eq!(claimed["status"], "packing");
     assert_eq!(claimed["claimed_station"], "station-2");
 
@@ -212,7 +212,7 @@ fn a_wrong_item_comes_back_as_a_scan_outcome_and_packs_nothing() {
 /// Claims demo order 1001, scans every unit and finishes it, through the
 /// commands; the station's database comes back.
 fn pack_1001(s: &Station) -> DbTarget {
-    let claimed = s.ok("claim_order", json!({ "number": "1001" }));
+    let claimed = s.ok("open_for_packing", json!({ "number": "1001" }))["order"].clone();
     let target = DbTarget::SqliteFile(s.path("packbench.db"));
     let mut n = 0;
     for line in claimed["lines"].as_array().unwrap() {
@@ -270,10 +270,6 @@ fn a_packed_order_opened_at_packing_goes_to_the_hand_over_and_stays_ready() {
     assert_eq!(opened["mode"], "hand_over", "{opened}");
     assert_eq!(opened["order"]["status"], "ready", "it stays packed");
     assert!(opened["order"]["claimed_station"].is_null());
-    let claim = s
-        .invoke("claim_order", json!({ "number": "1001" }))
-        .unwrap_err();
-    assert_eq!(claim["code"], "refused", "{claim}");
     let detail = s.ok("order_detail", json!({ "number": "1001" }));
     assert_eq!(detail["status"], "ready");
     // Opening the box again is its own action, with a reason.
@@ -315,7 +311,7 @@ fn confirming_an_order_says_which_skus_could_not_be_reserved() {
 fn a_refusal_reaches_the_ui_as_code_and_message() {
     let s = Station::on_empty_database();
     let err = s
-        .invoke("claim_order", json!({ "number": "9999" }))
+        .invoke("open_for_packing", json!({ "number": "9999" }))
         .unwrap_err();
     assert_eq!(
         err,
@@ -474,7 +470,7 @@ fn a_claim_is_announced_as_orders_changed() {
         "the demo's orders are new"
     );
 
-    s.ok("claim_order", json!({ "number": number }));
+    s.ok("open_for_packing", json!({ "number": number }));
     assert_eq!(
         next_naming(&number),
         json!({ "numbers": [number] }),
@@ -540,7 +536,7 @@ fn a_station_on_postgresql_packs_through_the_same_commands() {
     assert_eq!(info["startup_error"], Value::Null);
 
     s.ok("load_demo", json!({}));
-    let order = s.ok("claim_order", json!({ "number": "1001" }));
+    let order = s.ok("open_for_packing", json!({ "number": "1001" }))["order"].clone();
     let sku = order["lines"][0]["sku"].as_str().unwrap().to_string();
     let scan = s.ok(
         "record_scan",

@@ -607,6 +607,50 @@ test('packing by scanner: scan order 1001, a wrong item is refused, every right 
   perf.memory_after_packing_flow = memory();
 });
 
+test('a packed order scanned at an idle station goes to the hand-over and stays ready; F6 takes its box apart with a reason', async () => {
+  const ready = cliJson('orders', 'list', '--status', 'ready', '--limit', '500').map((o) => o.number).find((n) => !data.used.has(n));
+  check(ready, 'the demo has a ready order');
+  data.used.add(ready);
+  const before = orderOf(ready);
+  const kinds = (d) => d.events.map((e) => e.kind);
+  const jobsBefore = cliJson('print', 'jobs', '--order', ready).length;
+  log(`${ready}: ready, ${before.packed} units packed`);
+
+  await waitAttr('screen-packing', 'data-phase', 'idle');
+  await scan(ready);
+  await waitOrderOpen(ready);
+  await waitAttr('screen-packing', 'data-phase', 'handover');
+  eq(await attr('order-status', 'data-status'), 'ready', 'status shown after scanning a packed order');
+  await sleep(500);
+  const after = orderOf(ready);
+  eq(after.status, 'ready', 'status in the database after scanning a packed order');
+  eq(after.claimed_station, null, 'nobody claims a packed order by opening it');
+  eq(kinds(after).join(), kinds(before).join(), 'opening it wrote nothing to its history');
+  eq(cliJson('print', 'jobs', '--order', ready).length, jobsBefore, 'print jobs after opening it: no second invoice and label');
+  await screenshot('ru-13-packed-order-hand-over');
+
+  // Taking the box apart is its own key, with a reason.
+  await press(Key.F6);
+  await waitExists('reason-dialog');
+  await browser.$(sel('reason-input')).setValue('коробка мала');
+  await click('reason-confirm');
+  await waitAttr('screen-packing', 'data-phase', 'packing');
+  await waitAttr('order-status', 'data-status', 'packing');
+  const taken = orderOf(ready);
+  eq(taken.status, 'packing', 'status after taking it apart');
+  const event = taken.events.find((e) => e.kind === 'taken_apart');
+  check(event, `the history says the box was opened again: ${kinds(taken).join()}`);
+  eq(event.after.reason, 'коробка мала', 'the reason in the history');
+  eq(taken.packed, before.packed, 'what was packed stays counted');
+
+  // Closed again (F9), then put aside: it waits, packed, for its courier.
+  await press(Key.F9);
+  await waitAttr('screen-packing', 'data-phase', 'handover');
+  await click('put-aside');
+  await waitAttr('screen-packing', 'data-phase', 'idle');
+  eq(orderOf(ready).status, 'ready', 'status after putting it aside');
+});
+
 test('two scans 50 ms apart are both counted', async () => {
   // The unused confirmed order with the most units on one line: room to
   // send the pair again if the driver typed a burst too slowly.

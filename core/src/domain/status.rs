@@ -35,6 +35,18 @@ pub enum PackingOpening {
 }
 
 impl OrderStatus {
+    /// Whether opening the order at a packing station does anything (packs
+    /// it, or hands it over); the screens offer "open at packing" by this.
+    pub fn opens_at_packing(self) -> bool {
+        matches!(
+            self,
+            OrderStatus::Confirmed
+                | OrderStatus::Picking
+                | OrderStatus::Packing
+                | OrderStatus::Ready
+        )
+    }
+
     /// What a station may do with an order it opens for packing. Another
     /// station's claim is a conflict naming that station; a status that is
     /// not packed from (new, shipped, cancelled, ...) is an invalid
@@ -146,6 +158,13 @@ mod tests {
         };
         assert_eq!(open(Confirmed, None).unwrap(), PackingOpening::Claim);
         assert_eq!(open(Picking, None).unwrap(), PackingOpening::Claim);
+        for s in OrderStatus::ALL {
+            assert_eq!(
+                s.opens_at_packing(),
+                open(*s, None).is_ok(),
+                "the screens offer packing exactly where opening works: {s}"
+            );
+        }
         assert_eq!(open(Packing, Some("S1")).unwrap(), PackingOpening::Resume);
         assert_eq!(
             open(Ready, None).unwrap(),

@@ -26,6 +26,8 @@ pub struct OrderDetail {
     pub packed: i64,
     pub goods_total_minor: i64,
     pub total_minor: i64,
+    /// Opening it at a packing station packs it or hands it over.
+    pub opens_at_packing: bool,
     pub events: Vec<EventView>,
     pub scans: Vec<ScanView>,
 }
@@ -51,6 +53,7 @@ pub(super) async fn order_detail_in(
         packed: lines.iter().map(|l| l.packed).sum(),
         total_minor: goods + head.delivery_cost_minor,
         goods_total_minor: goods,
+        opens_at_packing: head.status.opens_at_packing(),
         head,
         lines,
         events,

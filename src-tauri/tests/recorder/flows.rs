@@ -20,6 +20,7 @@ pub fn all() -> Vec<Recording> {
         ("packing-detours", packing_detours),
         ("packing-short", packing_short),
         ("packing-taken", packing_taken),
+        ("packing-ready", packing_ready),
         ("picking", picking),
         ("print-queue", print_queue),
     ]
@@ -214,7 +215,7 @@ fn packing() -> Value {
          is chosen, and the order ships with СДЭК.",
     );
     f.follow("order_detail", json!({ "number": "1001" }));
-    let claimed = f.ok(&anna, "claim_order", json!({ "number": "1001" }));
+    let claimed = f.ok(&anna, "open_for_packing", json!({ "number": "1001" }))["order"].clone();
     f.ok(&anna, "order_print_jobs", json!({ "number": "1001" }));
     let lines = lines_of_1001(&shift, &claimed);
     let mut n = 0;
@@ -280,7 +281,7 @@ fn packing_detours() -> Value {
          number) and a code that is no order.",
     );
     f.follow("order_detail", json!({ "number": "1001" }));
-    let claimed = f.ok(&anna, "claim_order", json!({ "number": "1001" }));
+    let claimed = f.ok(&anna, "open_for_packing", json!({ "number": "1001" }))["order"].clone();
     f.ok(&anna, "order_print_jobs", json!({ "number": "1001" }));
     let lines = lines_of_1001(&shift, &claimed);
     let two = &lines[0].2;
@@ -321,18 +322,18 @@ fn packing_detours() -> Value {
     assert_eq!(r["outcome"], "unknown_barcode", "{r}");
     f.ok(&anna, "find_order", json!({ "code": "1014" }));
     f.follow("order_detail", json!({ "number": "1014" }));
-    f.ok(&anna, "claim_order", json!({ "number": "1014" }));
+    f.ok(&anna, "open_for_packing", json!({ "number": "1014" }));
     f.ok(&anna, "order_print_jobs", json!({ "number": "1014" }));
     f.unfollow();
     f.ok(&anna, "release_claim", json!({ "number": "1014" }));
-    f.refused(&anna, "claim_order", json!({ "number": "#1015" }));
+    f.refused(&anna, "open_for_packing", json!({ "number": "#1015" }));
     f.ok(&anna, "find_order", json!({ "code": "#1015" }));
     f.follow("order_detail", json!({ "number": "1015" }));
-    f.ok(&anna, "claim_order", json!({ "number": "1015" }));
+    f.ok(&anna, "open_for_packing", json!({ "number": "1015" }));
     f.ok(&anna, "order_print_jobs", json!({ "number": "1015" }));
     f.unfollow();
     f.ok(&anna, "release_claim", json!({ "number": "1015" }));
-    f.refused(&anna, "claim_order", json!({ "number": "nonsense" }));
+    f.refused(&anna, "open_for_packing", json!({ "number": "nonsense" }));
     f.ok(&anna, "find_order", json!({ "code": "nonsense" }));
     f.done()
 }
@@ -346,7 +347,7 @@ fn packing_short() -> Value {
          finishes: refused without a reason, done with «нет на складе».",
     );
     f.follow("order_detail", json!({ "number": "1001" }));
-    let claimed = f.ok(&anna, "claim_order", json!({ "number": "1001" }));
+    let claimed = f.ok(&anna, "open_for_packing", json!({ "number": "1001" }))["order"].clone();
     f.ok(&anna, "order_print_jobs", json!({ "number": "1001" }));
     let lines = lines_of_1001(&shift, &claimed);
     f.ok(&anna, "print_order_documents", json!({ "number": "1001" }));
@@ -366,6 +367,40 @@ fn packing_short() -> Value {
     f.done()
 }
 
+/// A packed (ready) order scanned at an idle station: the hand-over, not
+/// packing; its box opened again only by "take apart" with a reason.
+fn packing_ready() -> Value {
+    let shift = Shift::demo();
+    let anna = shift.station(anna());
+    let ready = shift.first_in("ready");
+    let mut f = shift.flow(
+        "Стол 2 scans the demo's first ready order: it opens at the hand-over and stays ready; \
+         take apart without a reason is refused, with «коробка мала» it is packing again at \
+         Стол 2; put aside, it opens again at packing.",
+    );
+    f.follow("order_detail", json!({ "number": ready }));
+    let opened = f.ok(&anna, "open_for_packing", json!({ "number": ready }));
+    assert_eq!(opened["mode"], "hand_over", "{opened}");
+    assert_eq!(opened["order"]["status"], "ready", "{opened}");
+    f.ok(&anna, "order_print_jobs", json!({ "number": ready }));
+    f.ok(&anna, "carriers", json!({}));
+    f.refused(
+        &anna,
+        "take_apart",
+        json!({ "number": ready, "reason": " " }),
+    );
+    let taken = f.ok(
+        &anna,
+        "take_apart",
+        json!({ "number": ready, "reason": "коробка мала" }),
+    );
+    assert_eq!(taken["status"], "packing", "{taken}");
+    f.unfollow();
+    let again = f.ok(&anna, "open_for_packing", json!({ "number": ready }));
+    assert_eq!(again["mode"], "packing", "{again}");
+    f.done()
+}
+
 /// Orders held by other stations: a claim that loses, scans that may not pack.
 fn packing_taken() -> Value {
     let shift = Shift::demo();
@@ -376,10 +411,10 @@ fn packing_taken() -> Value {
         "Стол 1 (Борис) has claimed 1001, so Стол 2's claim is refused; Стол 2 opens 1014, a \
          supervisor releases it (a scan now packs nothing), Стол 1 claims it (nor now).",
     );
-    f.elsewhere(&boris, "claim_order", json!({ "number": "1001" }));
-    f.refused(&anna, "claim_order", json!({ "number": "1001" }));
+    f.elsewhere(&boris, "open_for_packing", json!({ "number": "1001" }));
+    f.refused(&anna, "open_for_packing", json!({ "number": "1001" }));
     f.follow("order_detail", json!({ "number": "1014" }));
-    let claimed = f.ok(&anna, "claim_order", json!({ "number": "1014" }));
+    let claimed = f.ok(&anna, "open_for_packing", json!({ "number": "1014" }))["order"].clone();
     f.ok(&anna, "order_print_jobs", json!({ "number": "1014" }));
     let code = shift.barcode(claimed["lines"][0]["sku"].as_str().unwrap());
     f.elsewhere(&olga, "release_claim", json!({ "number": "1014" }));
@@ -390,7 +425,7 @@ fn packing_taken() -> Value {
         "record_scan",
         json!({ "number": "1014", "code": code, "scanId": "scan-1" }),
     );
-    f.elsewhere(&boris, "claim_order", json!({ "number": "1014" }));
+    f.elsewhere(&boris, "open_for_packing", json!({ "number": "1014" }));
     f.ok(&anna, "order_detail", json!({ "number": "1014" }));
     f.ok(
         &anna,

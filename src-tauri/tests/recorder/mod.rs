@@ -74,7 +74,8 @@ const READS: &[&str] = &[
 /// The actions the UI's scan queue runs: when the queue is empty again the
 /// UI reads the open order (or pick list) again ([`Flow::follow`]).
 const QUEUED: &[&str] = &[
-    "claim_order",
+    "open_for_packing",
+    "take_apart",
     "record_scan",
     "undo_last_scan",
     "finish_packing",
@@ -227,6 +228,28 @@ impl Shift {
                 .unwrap();
             store.close().await;
             p.barcodes[0].code.clone()
+        })
+    }
+
+    /// The number of the oldest order in `status`, read with core.
+    pub fn first_in(&self, status: &str) -> String {
+        tauri::async_runtime::block_on(async {
+            let store = Store::open(&DbTarget::SqliteFile(self.database()))
+                .await
+                .unwrap();
+            let filter = packbench_core::ops::OrderFilter {
+                status: Some(packbench_core::domain::OrderStatus::parse(status).unwrap()),
+                search: None,
+                limit: 10_000,
+            };
+            let list = packbench_core::ops::list_orders(&store, &filter)
+                .await
+                .unwrap();
+            store.close().await;
+            list.last()
+                .unwrap_or_else(|| panic!("the demo has an order in {status}"))
+                .number
+                .clone()
         })
     }
 

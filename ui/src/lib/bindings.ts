@@ -13,11 +13,17 @@ export const commands = {
 	statusCounts: () => typedError<StatusCount[], IpcError>(__TAURI_INVOKE("status_counts")),
 	orderDetail: (number: string) => typedError<OrderDetail, IpcError>(__TAURI_INVOKE("order_detail", { number })),
 	findOrder: (code: string) => typedError<string | null, IpcError>(__TAURI_INVOKE("find_order", { code })),
-	confirmOrder: (number: string) => typedError<OrderDetail, IpcError>(__TAURI_INVOKE("confirm_order", { number })),
-	claimOrder: (number: string) => typedError<OrderDetail, IpcError>(__TAURI_INVOKE("claim_order", { number })),
+	confirmOrder: (number: string) => typedError<Confirmation, IpcError>(__TAURI_INVOKE("confirm_order", { number })),
+	/**
+	 *  A scanned or typed order number at the packing station: claimed and
+	 *  packed, or (when packed already) handed over, unchanged.
+	 */
+	openForPacking: (number: string) => typedError<Opened, IpcError>(__TAURI_INVOKE("open_for_packing", { number })),
+	/**  Opens a packed order's box again at this station, with a reason. */
+	takeApart: (number: string, reason: string) => typedError<OrderDetail, IpcError>(__TAURI_INVOKE("take_apart", { number, reason })),
 	recordScan: (number: string, code: string, scanId: string) => typedError<ScanResult, IpcError>(__TAURI_INVOKE("record_scan", { number, code, scanId })),
 	undoLastScan: (number: string) => typedError<UndoResult, IpcError>(__TAURI_INVOKE("undo_last_scan", { number })),
-	finishPacking: (number: string, shortReason: string | null) => typedError<OrderDetail, IpcError>(__TAURI_INVOKE("finish_packing", { number, shortReason })),
+	finishPacking: (number: string, shortReason: string | null) => typedError<Packed, IpcError>(__TAURI_INVOKE("finish_packing", { number, shortReason })),
 	releaseClaim: (number: string) => typedError<OrderDetail, IpcError>(__TAURI_INVOKE("release_claim", { number })),
 	shipOrder: (number: string, carrier: string, tracking: string) => typedError<OrderDetail, IpcError>(__TAURI_INVOKE("ship_order", { number, carrier, tracking })),
 	carriers: () => __TAURI_INVOKE<string[]>("carriers"),
@@ -78,6 +84,15 @@ export type AppInfo = {
 	startup_error: string | null,
 };
 
+/**
+ *  A confirmed order, and the SKUs whose stock did not cover it (reserved
+ *  in part or not at all): the manager is told which.
+ */
+export type Confirmation = {
+	order: OrderDetail,
+	unreserved_skus: string[],
+};
+
 export type DbTest = {
 	ok: boolean,
 	engine: string | null,
@@ -135,16 +150,49 @@ export type Dpi = "203" | "300";
 
 /**
  *  What kind of failure an [`Error`] is, as the shells name it: the UI's
- *  `{code, message}` carries it (exported to TypeScript, so the UI can only
- *  test for codes that exist), the CLI maps it to an exit status.
+ *  `{code, message}` carries it (exported to TypeScript, so the UI can
+ *  only test for codes that exist), the CLI maps it to an exit status.
  */
-export type ErrorCode = "not_found" | "invalid_transition" | "conflict" | "refused" | "invalid" | "forbidden" | "unavailable" | "storage" | "migration";
+export type ErrorCode = "not_found" | "invalid_transition" | "conflict" | "refused" | "invalid" | "forbidden" | "unavailable" | 
+/**  Stored data that cannot be read as what it should be. */
+"damaged" | "storage" | "migration";
 
+/**
+ *  The kind of an event row: every state change writes one, in the same
+ *  transaction as the change.
+ */
+export type EventKind = 
+/**  Entered by hand or by the demo. */
+"created" | 
+/**  Came in from a shop's export. */
+"imported" | "confirmed" | "cancelled" | 
+/**  Put on a pick list (confirmed → picking). */
+"pick_list" | 
+/**  A pick-list line came up short on the shelf. */
+"short_pick" | 
+/**  The pick list holding the order is complete. */
+"picked" | 
+/**  A station claimed the order for packing. */
+"claimed" | 
+/**  The claim was given back (the station or a supervisor). */
+"claim_released" | 
+/**  Packed complete (packing → ready). */
+"packed" | 
+/**  Packed with missing units and a reason. */
+"packed_short" | 
+/**  A packed order opened again for changes (ready → packing). */
+"taken_apart" | "shipped" | "printed" | "print_failed" | 
+/**  A job waits: no printer is chosen for its document. */
+"print_waiting" | 
+/**  The seller's details on documents changed. */
+"seller_changed";
+
+/**  One entry of an order's history. */
 export type EventView = {
 	at: string,
 	user: string,
 	station: string,
-	kind: string,
+	kind: EventKind,
 	before: Value | null,
 	after: Value | null,
 };
@@ -162,33 +210,27 @@ export type IpcError = {
 /**  The language a document is printed in. */
 export type Lang = "ru" | "en";
 
-export type LineRow = {
-	id: number,
-	position: number,
-	product_id: number | null,
-	sku: string,
-	name: string,
-	quantity: number,
-	unit_price_minor: number,
-	discount_minor: number,
-	tax_rate_bp: number,
-	packed: number,
-	/**  The product's default bin, where the picker finds it. */
-	bin: string | null,
-};
+/**  What a station does with an order it opened (a scanned or typed number). */
+export type Opened = 
+/**  Claimed here (or already being packed here): scan its items. */
+{ mode: "packing"; order: OrderDetail } | 
+/**  Packed already: hand it to the courier. It stays `ready`. */
+{ mode: "hand_over"; order: OrderDetail };
 
 /**  Everything about one order: the head, lines with packed counts, history. */
 export type OrderDetail = {
-	lines: LineRow[],
+	lines: OrderLine[],
 	units: number,
 	packed: number,
 	goods_total_minor: number,
 	total_minor: number,
+	/**  Opening it at a packing station packs it or hands it over. */
+	opens_at_packing: boolean,
 	events: EventView[],
 	scans: ScanView[],
 } & OrderHead;
 
-/**  The order row without its lines: what the rules look at. */
+/**  The order as stored, without its lines: what the rules look at. */
 export type OrderHead = {
 	id: number,
 	number: string,
@@ -213,9 +255,26 @@ export type OrderHead = {
 	short_reason: string | null,
 };
 
+/**  One line of a stored order, with what has been packed of it. */
+export type OrderLine = {
+	id: number,
+	position: number,
+	product_id: number | null,
+	sku: string,
+	name: string,
+	quantity: number,
+	unit_price_minor: number,
+	discount_minor: number,
+	tax_rate_bp: number,
+	packed: number,
+	/**  The product's default bin, where the picker finds it. */
+	bin: string | null,
+};
+
 /**
- *  Where an order is in fulfilment. Payment is tracked beside it
- *  ([`super::PaymentStatus`]), not in this machine.
+ *  Where an order is in fulfilment: the standard stages the rules key
+ *  on. Payment is tracked beside it ([`super::PaymentStatus`]), not in
+ *  this machine.
  */
 export type OrderStatus = "new" | "confirmed" | "picking" | "packing" | "ready" | "shipped" | "delivered" | "completed" | "returned" | "cancelled";
 
@@ -239,6 +298,16 @@ export type OrderSummary = {
 /**  `orders-changed`: these orders have new events or scans. */
 export type OrdersChanged = {
 	numbers: string[],
+};
+
+/**  A closed box, and its invoice and label on their way to the printers. */
+export type Packed = {
+	order: OrderDetail,
+	/**
+	 *  The jobs auto-print queued (none with auto-print off); they are sent
+	 *  in the background, and their outcome comes as order events.
+	 */
+	print_jobs: PrintJob[],
 };
 
 /**  Paper sizes: office sheets and the two common shipping label rolls. */
@@ -266,7 +335,7 @@ export type PickLine = {
 
 export type PickList = {
 	id: number,
-	status: string,
+	status: PickListStatus,
 	created_at: string,
 	created_by: string,
 	orders: string[],
@@ -274,9 +343,16 @@ export type PickList = {
 	lines: PickLine[],
 };
 
+/**  Where a pick list is. */
+export type PickListStatus = 
+/**  The picker is walking it. */
+"open" | 
+/**  Every line picked or recorded short. */
+"done";
+
 export type PickListSummary = {
 	id: number,
-	status: string,
+	status: PickListStatus,
 	created_at: string,
 	created_by: string,
 	orders: number,
@@ -327,6 +403,7 @@ export type PrintSettings = {
 	manifest?: DocumentSettings,
 };
 
+/**  Where a print job is. */
 export type PrintStatus = 
 /**  Waiting: not sent yet, or no printer chosen. */
 "queued" | 
@@ -350,6 +427,15 @@ export type PrinterState = "idle" | "printing" | "stopped" |
 
 /**  What a user may do. */
 export type Role = "picker" | "packer" | "supervisor" | "admin";
+
+/**
+ *  What a row of the scan ledger records: a packing verdict, an undo,
+ *  or a picking verdict. The ledger serves the packing table and the
+ *  pick walk alike.
+ */
+export type ScanKind = "accepted" | "wrong_item" | "over_scan" | "unknown_barcode" | "invalid_barcode" | "not_claimed" | 
+/**  Takes back an accepted scan (a row of its own). */
+"undo" | "bin_confirmed" | "picked" | "scan_bin_first" | "wrong_bin" | "not_in_list" | "over_pick";
 
 /**
  *  The verdict on one scan. Refused outcomes change nothing but are still
@@ -384,12 +470,13 @@ export type ScanResult = {
 	message: string,
 } & ScanOutcome;
 
+/**  One scan in an order's history. */
 export type ScanView = {
 	at: string,
 	user: string,
 	station: string,
 	code: string,
-	outcome: string,
+	outcome: ScanKind,
 	units: number,
 };
 

@@ -44,6 +44,7 @@ export const ERROR_CODES = every<ErrorCode>()([
   'invalid',
   'forbidden',
   'unavailable',
+  'damaged',
   'storage',
   'migration',
 ]);

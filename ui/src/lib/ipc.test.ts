@@ -3,7 +3,7 @@ import { clearMocks, mockIPC } from '@tauri-apps/api/mocks';
 import { emit } from '@tauri-apps/api/event';
 import * as ipc from './ipc';
 import { IpcError } from './ipc';
-import type { OrderDetail, ScanResult } from './bindings';
+import type { Opened, ScanResult } from './bindings';
 import { endReplay, flow, replay, reply } from '../test/backend';
 
 afterEach(() => {
@@ -22,19 +22,35 @@ function record() {
 }
 
 describe('ipc', () => {
-  it('calls claim_order with the number and returns the order core sent', async () => {
+  it('calls open_for_packing with the number and returns what core sent', async () => {
     const b = replay('packing');
-    const order = await ipc.claimOrder('1001');
-    expect(order, 'the reply, unwrapped').toEqual(reply<OrderDetail>('packing', 'claim_order'));
-    expect(order.status).toBe('packing');
-    expect(b.calls).toEqual([{ cmd: 'claim_order', args: { number: '1001' } }]);
+    const opened = await ipc.openForPacking('1001');
+    expect(opened, 'the reply, unwrapped').toEqual(reply<Opened>('packing', 'open_for_packing'));
+    expect(opened.mode).toBe('packing');
+    expect(opened.order.status).toBe('packing');
+    expect(b.calls).toEqual([{ cmd: 'open_for_packing', args: { number: '1001' } }]);
+  });
+
+  it('opens a packed order at the hand-over, and takes it apart with a reason', async () => {
+    const b = replay('packing-ready');
+    const number = flow('packing-ready').steps.find((s) => s.cmd === 'open_for_packing')!.args
+      .number as string;
+    const opened = await ipc.openForPacking(number);
+    expect(opened.mode, 'a packed order is handed over, not unpacked').toBe('hand_over');
+    expect(opened.order.status).toBe('ready');
+    const taken = await ipc.takeApart(number, 'коробка мала');
+    expect(taken.status).toBe('packing');
+    expect(b.calls.at(-1)).toEqual({
+      cmd: 'take_apart',
+      args: { number, reason: 'коробка мала' },
+    });
   });
 
   it('sends record_scan with camelCase scanId, as Tauri maps it to scan_id', async () => {
     const b = replay('packing');
     const first = flow('packing').steps.find((s) => s.cmd === 'record_scan')!;
     const code = first.args.code as string;
-    await ipc.claimOrder('1001');
+    await ipc.openForPacking('1001');
     const scan = await ipc.recordScan('1001', code, 'scan-1');
     expect(scan).toEqual(first.ok as ScanResult);
     expect(b.calls[1]).toEqual({
@@ -75,7 +91,7 @@ describe('ipc', () => {
   it("turns a refusal into an IpcError with core's code and sentence", async () => {
     const b = replay('packing-taken');
     b.elsewhere(); // Стол 1 claims 1001 first
-    const err = await ipc.claimOrder('1001').catch((e: unknown) => e);
+    const err = await ipc.openForPacking('1001').catch((e: unknown) => e);
     expect(err).toBeInstanceOf(IpcError);
     expect(err).toMatchObject({
       code: 'conflict',
@@ -128,7 +144,8 @@ describe('ipc', () => {
     await ipc.orderDetail('1');
     await ipc.findOrder('1');
     await ipc.confirmOrder('1');
-    await ipc.claimOrder('1');
+    await ipc.openForPacking('1');
+    await ipc.takeApart('1', 'r');
     await ipc.recordScan('1', 'c', 's');
     await ipc.undoLastScan('1');
     await ipc.finishPacking('1');
@@ -158,7 +175,8 @@ describe('ipc', () => {
       'order_detail',
       'find_order',
       'confirm_order',
-      'claim_order',
+      'open_for_packing',
+      'take_apart',
       'record_scan',
       'undo_last_scan',
       'finish_packing',

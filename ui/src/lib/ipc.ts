@@ -123,7 +123,11 @@ export const statusCounts = () => call(() => c.statusCounts());
 export const orderDetail = (number: string) => call(() => c.orderDetail(number));
 export const findOrder = (code: string) => call(() => c.findOrder(code));
 export const confirmOrder = (number: string) => call(() => c.confirmOrder(number));
-export const claimOrder = (number: string) => call(() => c.claimOrder(number));
+/** A scanned or typed number at packing: claimed, or (packed already) the hand-over. */
+export const openForPacking = (number: string) => call(() => c.openForPacking(number));
+/** Opens a packed order's box again at this station, with the reason. */
+export const takeApart = (number: string, reason: string) =>
+  call(() => c.takeApart(number, reason));
 export const recordScan = (number: string, code: string, scanId: string) =>
   call(() => c.recordScan(number, code, scanId));
 export const undoLastScan = (number: string) => call(() => c.undoLastScan(number));
@@ -189,7 +193,8 @@ export const ipc = {
   orderDetail,
   findOrder,
   confirmOrder,
-  claimOrder,
+  openForPacking,
+  takeApart,
   recordScan,
   undoLastScan,
   finishPacking,

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ipc } from './ipc';
 import { PackingStation } from './packing';
 import { latestPerKind } from './printing';
-import type { OrderDetail, PrintJob, ScanResult, UndoResult } from './bindings';
+import type { Opened, PrintJob, ScanResult, UndoResult } from './bindings';
 import {
   deferred,
   endReplay,
@@ -19,7 +19,7 @@ afterEach(() => endReplay());
 // packing.json: Стол 2 packs 1001 straight through (the two-unit line
 // first), auto-print queues the invoice (no printer chosen) and fails the
 // label (Zebra is out of labels), F8 prints both again, retries, ships.
-const claimed = reply<OrderDetail>('packing', 'claim_order');
+const claimed = reply<Opened>('packing', 'open_for_packing').order;
 const straight = flow('packing').steps.filter((s) => s.cmd === 'record_scan');
 const codes = straight.map((s) => s.args.code as string);
 const twoUnitLine = claimed.lines.find((l) => l.quantity === 2)!;
@@ -63,10 +63,57 @@ async function handedOver(options: ReplayOptions = {}) {
 const sent = (b: { calls: { cmd: string; args: unknown }[] }, cmd: string) =>
   b.calls.filter((c) => c.cmd === cmd).map((c) => c.args);
 
+// packing-ready.json: the demo's first ready order scanned at an idle
+// station; taken apart without a reason (refused), then with one.
+const readyNumber = flow('packing-ready').steps.find((s) => s.cmd === 'open_for_packing')!.args
+  .number as string;
+
+describe('a packed order at the packing station', () => {
+  it('opens at the hand-over and stays ready; nothing is claimed or printed', async () => {
+    const backend = replay('packing-ready');
+    const { station } = makeStation();
+    await station.scan(readyNumber);
+    expect(station.state.phase, 'the hand-over, not packing').toBe('handover');
+    expect(station.state.order?.status).toBe('ready');
+    expect(station.state.order?.claimed_station ?? null).toBeNull();
+    expect(sent(backend, 'finish_packing'), 'no second finish, so no second print').toEqual([]);
+    expect(sent(backend, 'print_order_documents')).toEqual([]);
+  });
+
+  it('is taken apart only with a reason, then packs again at this station', async () => {
+    const backend = replay('packing-ready');
+    const { station, sound } = makeStation();
+    await station.scan(readyNumber);
+    await station.takeApart(' ');
+    expect(station.state.phase, 'refused without a reason').toBe('handover');
+    expect(station.state.banner?.tone).toBe('bad');
+    expect(sound).toHaveBeenLastCalledWith('bad');
+    await station.takeApart('коробка мала');
+    expect(sent(backend, 'take_apart').at(-1)).toEqual({
+      number: readyNumber,
+      reason: 'коробка мала',
+    });
+    expect(station.state.phase).toBe('packing');
+    expect(station.state.order?.status).toBe('packing');
+    expect(station.state.banner?.outcome).toBe('taken_apart');
+  });
+
+  it('is put aside without a call to core: it stays packed', async () => {
+    const backend = replay('packing-ready');
+    const { station } = makeStation();
+    await station.scan(readyNumber);
+    const before = backend.calls.length;
+    await station.putAside();
+    expect(station.state.phase).toBe('idle');
+    expect(station.state.order).toBeNull();
+    expect(backend.calls.slice(before).map((c) => c.cmd)).toEqual([]);
+  });
+});
+
 describe('the packing station', () => {
   it('opens the scanned order when none is open', async () => {
     const { station, backend } = await opened('packing');
-    expect(sent(backend, 'claim_order')).toEqual([{ number: '1001' }]);
+    expect(sent(backend, 'open_for_packing')).toEqual([{ number: '1001' }]);
     expect(station.state.phase).toBe('packing');
     expect(station.state.order?.number).toBe('1001');
     expect(station.state.order?.claimed_station).toBe('Стол 2');
@@ -178,7 +225,7 @@ describe('the packing station', () => {
     const { station, backend } = await opened('packing-detours');
     await station.scan('1014');
     expect(sent(backend, 'find_order')).toContainEqual({ code: '1014' });
-    expect(sent(backend, 'claim_order').at(-1)).toEqual({ number: '1014' });
+    expect(sent(backend, 'open_for_packing').at(-1)).toEqual({ number: '1014' });
     expect(station.state.order?.number).toBe('1014');
     expect(station.state.banner?.outcome).toBe('switched');
   });
@@ -235,7 +282,7 @@ describe('the packing station', () => {
         key: 'scan.error',
         params: {
           error: { key: 'error.conflict' },
-          message: refusals('packing-taken', 'claim_order')[0]!.message,
+          message: refusals('packing-taken', 'open_for_packing')[0]!.message,
         },
       },
     });

@@ -11,7 +11,7 @@ import { errorKey, statusKey } from './i18n';
 import { mergeJobs, newlyFailed, retryPrinter } from './printing';
 import { ScanStation, type Banner } from './scan-station';
 import type { SoundKind } from './sound';
-import type { LineRow, OrderDetail, PrintJob, ScanResult } from './bindings';
+import type { OrderDetail, OrderLine, PrintJob, ScanResult } from './bindings';
 
 export type { Banner, Tone } from './scan-station';
 
@@ -40,7 +40,8 @@ export interface PackingState {
 
 export type PackingIpc = Pick<
   Ipc,
-  | 'claimOrder'
+  | 'openForPacking'
+  | 'takeApart'
   | 'findOrder'
   | 'recordScan'
   | 'orderDetail'
@@ -63,16 +64,14 @@ export interface PackingDeps {
   newScanId?: () => string;
 }
 
-const PACKABLE = new Set(['confirmed', 'picking', 'packing']);
-
+// What a refresh shows for an order already open (core decided how it
+// opened; core says whether the packing station has anything to do with it).
 function phaseOf(order: OrderDetail | null): Phase {
-  if (!order) return 'idle';
-  if (order.status === 'ready') return 'handover';
-  if (PACKABLE.has(order.status)) return 'packing';
-  return 'idle';
+  if (!order || !order.opens_at_packing) return 'idle';
+  return order.status === 'ready' ? 'handover' : 'packing';
 }
 
-function packedOf(lines: LineRow[]): number {
+function packedOf(lines: OrderLine[]): number {
   return lines.reduce((sum, l) => sum + l.packed, 0);
 }
 
@@ -164,6 +163,40 @@ export class PackingStation extends ScanStation<PackingState> {
       const order = this.s.order;
       if (!order || this.s.phase !== 'packing') return;
       await this.doFinish(order.number, shortReason);
+    });
+  }
+
+  /**
+   * Opens the packed (ready) order's box again to change it: core moves it
+   * back to packing at this station and keeps the reason in its history.
+   */
+  takeApart(reason: string): Promise<void> {
+    return this.enqueue(async () => {
+      const order = this.s.order;
+      if (!order || this.s.phase !== 'handover') return;
+      let detail: OrderDetail;
+      try {
+        detail = await this.deps.ipc.takeApart(order.number, reason);
+      } catch (e) {
+        this.errorBanner(e);
+        return;
+      }
+      this.changeSeq++;
+      this.set({ order: detail, phase: phaseOf(detail), lastLineId: null, carrier: null });
+      this.banner('info', 'taken_apart', {
+        key: 'scan.takenApart',
+        params: { number: detail.number },
+      });
+    });
+  }
+
+  /** Puts the open ready order aside without handing it over (it stays ready). */
+  putAside(): Promise<void> {
+    return this.enqueue(async () => {
+      const order = this.s.order;
+      if (!order || this.s.phase !== 'handover') return;
+      this.set({ order: null, phase: 'idle', lastLineId: null, carrier: null });
+      this.banner('info', 'put_aside', { key: 'scan.putAside', params: { number: order.number } });
     });
   }
 
@@ -338,8 +371,14 @@ export class PackingStation extends ScanStation<PackingState> {
   ) {
     if (!number) return;
     let detail: OrderDetail;
+    let phase: Phase;
     try {
-      detail = await this.deps.ipc.claimOrder(number);
+      // Core decides: a confirmed or picked order is claimed here, one this
+      // station packs carries on, a packed one goes to the hand-over
+      // unchanged (never back to packing).
+      const opened = await this.deps.ipc.openForPacking(number);
+      detail = opened.order;
+      phase = opened.mode === 'hand_over' ? 'handover' : 'packing';
     } catch (e) {
       const err = toIpcError(e);
       if (err.code === 'not_found' && rethrowNotFound) throw err;
@@ -350,24 +389,26 @@ export class PackingStation extends ScanStation<PackingState> {
         });
         return;
       }
+      if (err.code === 'invalid_transition') {
+        // New, shipped, cancelled...: not packed from. Say which status it has.
+        const status = await this.deps.ipc.orderDetail(number).then(
+          (d) => d.status,
+          () => null,
+        );
+        if (status) {
+          this.banner(
+            'bad',
+            'not_packable',
+            { key: 'scan.notPackable', params: { number, status: { key: statusKey(status) } } },
+            code,
+          );
+          return;
+        }
+      }
       this.errorBanner(err, code);
       return;
     }
     this.changeSeq++;
-    const phase = phaseOf(detail);
-    if (phase === 'idle') {
-      this.set({ order: null, phase, lastLineId: null });
-      this.banner(
-        'bad',
-        'not_packable',
-        {
-          key: 'scan.notPackable',
-          params: { number: detail.number, status: { key: statusKey(detail.status) } },
-        },
-        code,
-      );
-      return;
-    }
     this.set({ order: detail, phase, lastLineId: null, carrier: null });
     if (phase === 'handover') {
       await this.prepareHandover(detail);
@@ -497,7 +538,8 @@ export class PackingStation extends ScanStation<PackingState> {
   }
 
   private async doFinish(number: string, shortReason?: string) {
-    const detail = await this.deps.ipc.finishPacking(number, shortReason);
+    const packed = await this.deps.ipc.finishPacking(number, shortReason);
+    const detail = packed.order;
     this.changeSeq++;
     this.set({ order: detail, phase: phaseOf(detail) });
     if (phaseOf(detail) === 'handover') await this.prepareHandover(detail);
