@@ -5,7 +5,7 @@ use super::orders::transition;
 use super::packing::{check_scan_id, with_scan_retry};
 use crate::domain::barcode;
 use crate::domain::picking::{over_pick, pick_verdict};
-use crate::domain::stock::{pick_from, FreeStock};
+use crate::domain::stock::pick_from;
 use crate::domain::{
     order, Actor, EventKind, OrderStatus, PickList, PickListStatus, PickOutcome, PickScanResult,
 };
@@ -71,14 +71,7 @@ pub async fn create_pick_list(
         pick_lists::add_order(&mut tx, list_id, head.id).await?;
         let reservations = stock::reservations(&mut tx, head.id).await?;
         for wanted in orders::units_per_product(&mut tx, head.id, false).await? {
-            let reserved: Vec<FreeStock> = reservations
-                .iter()
-                .filter(|r| r.product_id == wanted.product_id)
-                .map(|r| FreeStock {
-                    bin: r.bin.clone(),
-                    free: r.qty,
-                })
-                .collect();
+            let reserved = stock::reserved_for(&reservations, wanted.product_id);
             for take in pick_from(wanted.units, reserved, wanted.default_bin.as_deref()) {
                 *need.entry((wanted.product_id, take.bin)).or_default() += take.qty;
             }

@@ -1,7 +1,7 @@
 //! Reservations on confirmation and stock leaving on shipment. Which bins
 //! are used is domain::stock's rule; this applies it.
 
-use crate::domain::stock::{reserve_from, ship_from, FreeStock};
+use crate::domain::stock::{reserve_from, ship_from};
 use crate::domain::Actor;
 use crate::store::orders;
 use crate::store::stock::{self, StockMove};
@@ -47,14 +47,7 @@ pub(super) async fn ship_stock(
     let mut moves = Vec::new();
     let mut used: Vec<(i64, String, i64)> = Vec::new();
     for packed in orders::units_per_product(conn, order_id, true).await? {
-        let reserved: Vec<FreeStock> = reservations
-            .iter()
-            .filter(|r| r.product_id == packed.product_id)
-            .map(|r| FreeStock {
-                bin: r.bin.clone(),
-                free: r.qty,
-            })
-            .collect();
+        let reserved = stock::reserved_for(&reservations, packed.product_id);
         let free = stock::free_stock(conn, packed.product_id).await?;
         for t in ship_from(packed.units, reserved, free, packed.default_bin.as_deref()) {
             let bin = t.take.bin.as_str();

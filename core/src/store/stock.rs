@@ -61,6 +61,19 @@ pub struct Reservation {
     pub qty: i64,
 }
 
+/// The bins and quantities `reservations` hold for one product, as stock a
+/// take may use.
+pub fn reserved_for(reservations: &[Reservation], product_id: i64) -> Vec<FreeStock> {
+    reservations
+        .iter()
+        .filter(|r| r.product_id == product_id)
+        .map(|r| FreeStock {
+            bin: r.bin.clone(),
+            free: r.qty,
+        })
+        .collect()
+}
+
 pub async fn reservations(conn: &mut AnyConnection, order_id: i64) -> Result<Vec<Reservation>> {
     Ok(sqlx::query_as(
         "SELECT product_id, bin, qty FROM reservations WHERE order_id = $1 ORDER BY product_id, bin",

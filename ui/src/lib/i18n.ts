@@ -531,7 +531,7 @@ const ru: Record<MessageKey, string> = {
   'packing.finish': 'Завершить',
   'packing.release': 'Освободить',
   'packing.putAside': 'Отложить',
-  'packing.takeApart': 'Разобрать упаковку',
+  'packing.takeApart': 'Разобрать',
   'packing.takeApartTitle': 'Снова открыть коробку заказа {number}',
   'packing.takeApartText':
     'Заказ упакован. Он вернётся на упаковку на этой станции; упакованное останется учтённым, его можно отменить.',
