@@ -45,6 +45,8 @@ pub struct Settings {
     pub database: String,
     pub language: String,
     pub auto_finish: bool,
+    /// The character the scanner sends for the GS separator; "" = none.
+    pub scan_gs_substitute: String,
 }
 
 impl From<&StationConfig> for Settings {
@@ -55,6 +57,7 @@ impl From<&StationConfig> for Settings {
             database: c.database.clone(),
             language: c.language.clone(),
             auto_finish: c.auto_finish,
+            scan_gs_substitute: c.scan_gs_substitute.clone(),
         }
     }
 }
@@ -67,6 +70,7 @@ impl Settings {
             database: self.database,
             language: self.language,
             auto_finish: self.auto_finish,
+            scan_gs_substitute: self.scan_gs_substitute,
             ..config.clone()
         }
     }

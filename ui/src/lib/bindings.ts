@@ -415,6 +415,8 @@ export type Settings = {
 	database: string,
 	language: string,
 	auto_finish: boolean,
+	/**  The character the scanner sends for the GS separator; "" = none. */
+	scan_gs_substitute: string,
 };
 
 export type StatusCount = {
