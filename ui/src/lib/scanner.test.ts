@@ -330,11 +330,23 @@ describe('scanning on a Russian keyboard layout', () => {
 
   it('is not turned by CapsLock left on at the station', () => {
     let t = 1000;
-    // CapsLock on, US layout: Shift+P types "p", and p types "P".
-    press(document.body, 'p', (t += 5), { code: 'KeyP', shiftKey: true });
-    press(document.body, 'B', (t += 5), { code: 'KeyB' });
-    press(document.body, '1', (t += 5), { code: 'Digit1' });
+    // CapsLock on, US layout: Shift+P types "p", and b types "B".
+    const caps = { modifierCapsLock: true };
+    press(document.body, 'p', (t += 5), { code: 'KeyP', shiftKey: true, ...caps });
+    press(document.body, 'B', (t += 5), { code: 'KeyB', ...caps });
+    press(document.body, '1', (t += 5), { code: 'Digit1', ...caps });
     press(document.body, 'Enter', t + 5);
     expect(scans, 'what the scanner sent: Shift for the capital only').toEqual(['Pb1']);
+  });
+
+  it('takes capitals and signs from a source that types them without Shift', () => {
+    // WebDriver and some virtual keyboards: "Z" and "_" with no Shift reported.
+    let t = 1000;
+    press(document.body, '1', (t += 5), { code: 'Digit1' });
+    press(document.body, 'Z', (t += 5), { code: 'KeyZ' });
+    press(document.body, '_', (t += 5), { code: 'Minus' });
+    press(document.body, 'x', (t += 5), { code: 'KeyX' });
+    press(document.body, 'Enter', t + 5);
+    expect(scans, 'what that source typed').toEqual(['1Z_x']);
   });
 });

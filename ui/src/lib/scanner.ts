@@ -96,12 +96,21 @@ for (const letter of 'abcdefghijklmnopqrstuvwxyz') {
 /**
  * What a US keyboard types for this key event, or null when its `code` is
  * not one of a US keyboard's character keys (empty from some virtual
- * keyboards, a modifier, a function key). CapsLock is ignored: a scanner
- * sends Shift for every capital, so a station's CapsLock must not turn them.
+ * keyboards, a modifier, a function key).
+ *
+ * Shift decides, and CapsLock is ignored: a scanner sends Shift for every
+ * capital, so a station's CapsLock must not turn them. One exception: a key
+ * that typed exactly the shifted character without Shift, CapsLock off,
+ * came from a source that types capitals and signs without a Shift key
+ * (WebDriver, some virtual keyboards); that character is what it meant.
  */
 export function usCharacter(e: KeyboardEvent): string | null {
   const pair = e.code ? US_KEYS[e.code] : undefined;
-  return pair ? pair[e.shiftKey ? 1 : 0] : null;
+  if (!pair) return null;
+  const [plain, shifted] = pair;
+  if (e.shiftKey) return shifted;
+  const capsLock = typeof e.getModifierState === 'function' && e.getModifierState('CapsLock');
+  return e.key === shifted && !capsLock ? shifted : plain;
 }
 
 /** Ctrl+] (the control key for ASCII 29), or GS itself if a browser names it. */
