@@ -24,6 +24,10 @@ pub struct StationConfig {
     /// packing finishes (on by default; with no printer chosen the jobs wait
     /// in the print queue).
     pub print: crate::documents::PrintSettings,
+    /// The character this station's scanner sends instead of the GS
+    /// separator of a GS1 DataMatrix (some scanners cannot send Ctrl+]).
+    /// Empty: none, the scanner sends GS itself.
+    pub scan_gs_substitute: String,
 }
 
 impl Default for StationConfig {
@@ -39,6 +43,7 @@ impl Default for StationConfig {
             language: "ru".into(),
             auto_finish: true,
             print: crate::documents::PrintSettings::default(),
+            scan_gs_substitute: String::new(),
         }
     }
 }
@@ -80,6 +85,12 @@ impl StationConfig {
                 for problem in fixed {
                     tracing::warn!(file = %path.display(), "print setting put back to its default: {problem}");
                 }
+                // Nor must a scanner setting: without it a scanner that sends
+                // GS itself still scans, and the settings screen shows it empty.
+                if let Err(problem) = check_gs_substitute(&config.scan_gs_substitute) {
+                    tracing::warn!(file = %path.display(), "GS substitute dropped: {problem}");
+                    config.scan_gs_substitute.clear();
+                }
                 config.validate().map_err(|e| {
                     Error::Invalid(format!("the settings file {}: {e}", path.display()))
                 })?;
@@ -114,6 +125,7 @@ impl StationConfig {
         if !self.database.trim().is_empty() {
             DbTarget::parse(&self.database)?;
         }
+        check_gs_substitute(&self.scan_gs_substitute)?;
         self.print.check()
     }
 
@@ -163,6 +175,44 @@ impl StationConfig {
     }
 }
 
+/// Checks the character a scanner sends in place of GS: empty (none), or
+/// one visible character that cannot occur inside a GS1 field. Letters,
+/// digits and the punctuation GS1 allows in serials and crypto tails (its
+/// character set 82: `! " % & ' ( ) * + , - . / : ; < = > ? _`) would split
+/// a marking code wherever the code itself holds that character.
+pub fn check_gs_substitute(substitute: &str) -> Result<()> {
+    let mut chars = substitute.chars();
+    let Some(c) = chars.next() else {
+        return Ok(());
+    };
+    let suggest = "for example ~ | ^ or #";
+    if chars.next().is_some() {
+        return Err(Error::Invalid(format!(
+            "the GS substitute must be a single character ({suggest}), not {substitute:?}"
+        )));
+    }
+    if c.is_control() || c.is_whitespace() {
+        return Err(Error::Invalid(format!(
+            "the GS substitute must be a visible character ({suggest}), not U+{:04X}",
+            u32::from(c)
+        )));
+    }
+    if c.is_alphanumeric() {
+        return Err(Error::Invalid(format!(
+            "the GS substitute cannot be the letter or digit {c:?}: letters and digits occur in \
+             codes; choose a sign ({suggest})"
+        )));
+    }
+    // The GS1 reader is asked rather than given a second copy of the list.
+    if crate::domain::barcode::parse_gs1(&format!("21{c}")).is_ok() {
+        return Err(Error::Invalid(format!(
+            "the GS substitute cannot be {c:?}: marking codes may hold it; choose a sign \
+             they never hold ({suggest})"
+        )));
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -203,6 +253,64 @@ mod tests {
         };
         assert!(c.save_to(&path).is_err());
         assert!(!path.exists(), "nothing half-written");
+    }
+
+    #[test]
+    fn a_gs_substitute_is_one_sign_that_no_marking_code_holds() {
+        for ok in ["", "~", "|", "^", "#", "§"] {
+            assert!(
+                check_gs_substitute(ok).is_ok(),
+                "{ok:?} is a fine substitute"
+            );
+        }
+        let refused = |s: &str| check_gs_substitute(s).unwrap_err().to_string();
+        assert!(refused("~~").contains("single character"));
+        assert!(
+            refused("A").contains("letter or digit"),
+            "letters occur in serials"
+        );
+        assert!(
+            refused("ж").contains("letter or digit"),
+            "so do letters of any alphabet"
+        );
+        assert!(refused("7").contains("letter or digit"));
+        assert!(refused(" ").contains("visible"));
+        assert!(
+            refused("\u{1d}").contains("visible"),
+            "GS itself needs no substitute"
+        );
+        for sign in ["%", "/", "_", "!", "+"] {
+            assert!(
+                refused(sign).contains("marking codes may hold it"),
+                "{sign:?} occurs in serials and crypto tails"
+            );
+        }
+    }
+
+    #[test]
+    fn a_bad_gs_substitute_is_refused_on_save_and_dropped_on_load() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("station.json");
+        let c = StationConfig {
+            scan_gs_substitute: "%".into(),
+            ..Default::default()
+        };
+        assert!(c.save_to(&path).is_err());
+        assert!(!path.exists(), "nothing written");
+        let c = StationConfig {
+            scan_gs_substitute: "~".into(),
+            ..Default::default()
+        };
+        c.save_to(&path).unwrap();
+        assert_eq!(
+            StationConfig::load_from(&path).unwrap().scan_gs_substitute,
+            "~"
+        );
+        // Written by hand: the station still opens, without a substitute.
+        std::fs::write(&path, r#"{"station":"Стол 4","scan_gs_substitute":"AB"}"#).unwrap();
+        let loaded = StationConfig::load_from(&path).unwrap();
+        assert_eq!(loaded.station, "Стол 4");
+        assert_eq!(loaded.scan_gs_substitute, "");
     }
 
     #[test]

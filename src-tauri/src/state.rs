@@ -30,6 +30,8 @@ pub struct AppInfo {
     pub database_from_env: bool,
     pub language: String,
     pub auto_finish: bool,
+    /// The character this station's scanner sends for GS ("" = none).
+    pub scan_gs_substitute: String,
     /// No orders yet: the UI offers the demo warehouse.
     pub empty_database: bool,
     /// The database could not be opened; the UI shows this and the settings.
@@ -46,6 +48,8 @@ pub struct Settings {
     pub database: String,
     pub language: String,
     pub auto_finish: bool,
+    /// The character the scanner sends for the GS separator; "" = none.
+    pub scan_gs_substitute: String,
 }
 
 impl From<&StationConfig> for Settings {
@@ -56,6 +60,7 @@ impl From<&StationConfig> for Settings {
             database: c.database.clone(),
             language: c.language.clone(),
             auto_finish: c.auto_finish,
+            scan_gs_substitute: c.scan_gs_substitute.clone(),
         }
     }
 }
@@ -68,6 +73,7 @@ impl Settings {
             database: self.database,
             language: self.language,
             auto_finish: self.auto_finish,
+            scan_gs_substitute: self.scan_gs_substitute,
             ..config.clone()
         }
     }
@@ -210,6 +216,7 @@ impl AppState {
             database_from_env: StationConfig::database_override().is_some(),
             language: config.language,
             auto_finish: config.auto_finish,
+            scan_gs_substitute: config.scan_gs_substitute,
             empty_database,
             startup_error,
         })

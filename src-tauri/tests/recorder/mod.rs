@@ -198,6 +198,7 @@ impl Shift {
             language: "ru".into(),
             auto_finish: true,
             print: desk.print.clone(),
+            ..Default::default()
         }
         .save_to(&settings)
         .expect("the settings file is written");

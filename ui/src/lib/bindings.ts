@@ -78,6 +78,8 @@ export type AppInfo = {
 	database_from_env: boolean,
 	language: string,
 	auto_finish: boolean,
+	/**  The character this station's scanner sends for GS ("" = none). */
+	scan_gs_substitute: string,
 	/**  No orders yet: the UI offers the demo warehouse. */
 	empty_database: boolean,
 	/**  The database could not be opened; the UI shows this and the settings. */
@@ -510,6 +512,8 @@ export type Settings = {
 	database: string,
 	language: string,
 	auto_finish: boolean,
+	/**  The character the scanner sends for the GS separator; "" = none. */
+	scan_gs_substitute: string,
 };
 
 export type StatusCount = {

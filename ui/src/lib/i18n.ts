@@ -409,6 +409,9 @@ const en = {
   'settings.saveSeller': 'Save seller details',
   'settings.sellerSaved': 'Seller details saved',
   'settings.unsaved': 'Changes not saved yet',
+  'settings.gsSubstitute': 'Character the scanner sends for GS',
+  'settings.gsSubstituteHint':
+    'Some scanners cannot send the GS control character; set the character they send instead. Empty: none.',
   'seller.name': 'Name',
   'seller.address': 'Address',
   'seller.phone': 'Phone',
@@ -820,6 +823,9 @@ const ru: Record<MessageKey, string> = {
   'settings.saveSeller': 'Сохранить реквизиты',
   'settings.sellerSaved': 'Реквизиты продавца сохранены',
   'settings.unsaved': 'Есть несохранённые изменения',
+  'settings.gsSubstitute': 'Символ, который сканер отправляет вместо GS',
+  'settings.gsSubstituteHint':
+    'Некоторые сканеры не умеют отправлять управляющий символ GS; укажите символ, который они отправляют вместо него. Пусто — нет такого символа.',
   'seller.name': 'Название',
   'seller.address': 'Адрес',
   'seller.phone': 'Телефон',

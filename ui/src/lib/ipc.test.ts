@@ -72,6 +72,7 @@ describe('ipc', () => {
       database: '',
       language: 'ru',
       auto_finish: true,
+      scan_gs_substitute: '~',
     });
     expect(calls.map((c) => [c.cmd, c.args])).toEqual([
       ['finish_packing', { number: '1001', shortReason: null }],
@@ -82,7 +83,14 @@ describe('ipc', () => {
       [
         'save_settings',
         {
-          settings: { station: 'S', user: 'U', database: '', language: 'ru', auto_finish: true },
+          settings: {
+            station: 'S',
+            user: 'U',
+            database: '',
+            language: 'ru',
+            auto_finish: true,
+            scan_gs_substitute: '~',
+          },
         },
       ],
     ]);
@@ -165,6 +173,7 @@ describe('ipc', () => {
       database: '',
       language: 'en',
       auto_finish: false,
+      scan_gs_substitute: '',
     });
     await ipc.testDatabase('postgres://x@y/z');
     expect(calls.map((c) => c.cmd)).toEqual([

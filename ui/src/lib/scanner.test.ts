@@ -117,11 +117,12 @@ describe('the scanner buffer', () => {
     press(document.body, 'P', (t += 4), { shiftKey: true });
     press(document.body, 'Shift', (t += 4));
     press(document.body, 'B', (t += 4), { shiftKey: true });
-    press(document.body, ']', (t += 4), { ctrlKey: true }); // GS as Ctrl+]
+    press(document.body, 'Control', (t += 4), { ctrlKey: true });
+    press(document.body, 'a', (t += 4), { ctrlKey: true, code: 'KeyA' });
     press(document.body, '-', (t += 4));
     press(document.body, '7', (t += 4));
     press(document.body, 'Enter', t + 4);
-    expect(scans).toEqual(['PB-7']);
+    expect(scans, 'Ctrl+A is a shortcut, no character of the scan').toEqual(['PB-7']);
   });
 
   it('leaves the keys typed when the handler says the scan is not its own', () => {
@@ -163,5 +164,189 @@ describe('the scanner buffer', () => {
       new KeyboardEvent('keydown', { key: 'Enter', bubbles: true, cancelable: true }),
     );
     expect(scans).toEqual(['ABC123']);
+  });
+});
+
+// The Russian layout (ЙЦУКЕН) as a browser reports it: `key` is what the
+// layout types, `code` the key's place on a US keyboard. A scanner presses
+// the US keys of its code, with Shift for capitals and signs.
+const US_ROWS = ['`1234567890-=', 'qwertyuiop[]\\', "asdfghjkl;'", 'zxcvbnm,./'];
+const US_SHIFT = ['~!@#$%^&*()_+', 'QWERTYUIOP{}|', 'ASDFGHJKL:"', 'ZXCVBNM<>?'];
+const RU_ROWS = ['ё1234567890-=', 'йцукенгшщзхъ\\', 'фывапролджэ', 'ячсмитьбю.'];
+const RU_SHIFT = ['Ё!"№;%:?*()_+', 'ЙЦУКЕНГШЩЗХЪ/', 'ФЫВАПРОЛДЖЭ', 'ЯЧСМИТЬБЮ,'];
+const PUNCT_CODES: Record<string, string> = {
+  '`': 'Backquote',
+  '-': 'Minus',
+  '=': 'Equal',
+  '[': 'BracketLeft',
+  ']': 'BracketRight',
+  '\\': 'Backslash',
+  ';': 'Semicolon',
+  "'": 'Quote',
+  ',': 'Comma',
+  '.': 'Period',
+  '/': 'Slash',
+};
+
+function codeOf(usChar: string): string {
+  if (/[a-z]/.test(usChar)) return `Key${usChar.toUpperCase()}`;
+  if (/[0-9]/.test(usChar)) return `Digit${usChar}`;
+  return PUNCT_CODES[usChar]!;
+}
+
+/** The key event a scanner's `ch` gives under the Russian layout. */
+function russianKey(ch: string): { key: string; code: string; shiftKey: boolean } {
+  if (ch === ' ') return { key: ' ', code: 'Space', shiftKey: false };
+  for (const [shiftKey, us, ru] of [
+    [false, US_ROWS, RU_ROWS],
+    [true, US_SHIFT, RU_SHIFT],
+  ] as const) {
+    for (const [r, row] of us.entries()) {
+      const i = row.indexOf(ch);
+      if (i >= 0) return { key: ru[r]![i]!, code: codeOf(US_ROWS[r]![i]!), shiftKey };
+    }
+  }
+  throw new Error(`no US key types ${JSON.stringify(ch)}`);
+}
+
+const GS = '\x1d';
+
+/** A scanner's burst under the Russian layout, GS sent as Ctrl+]; returns the time after. */
+function scanRussian(target: HTMLElement, code: string, start: number, gap = 5): number {
+  let t = start;
+  for (const ch of code) {
+    if (ch === GS) {
+      press(target, 'Control', t, { code: 'ControlLeft', ctrlKey: true });
+      press(target, 'ъ', (t += 1), { code: 'BracketRight', ctrlKey: true });
+    } else {
+      const k = russianKey(ch);
+      if (k.shiftKey) press(target, 'Shift', t, { code: 'ShiftLeft', shiftKey: true });
+      press(target, k.key, (t += k.shiftKey ? 1 : 0), { code: k.code, shiftKey: k.shiftKey });
+    }
+    t += gap;
+  }
+  press(target, 'Enter', t, { code: 'Enter' });
+  return t;
+}
+
+/** A person typing the keys of `usKeys` slowly under the Russian layout. */
+function typeRussianSlowly(target: HTMLElement, usKeys: string, start: number): number {
+  let t = start;
+  for (const ch of usKeys) {
+    const k = russianKey(ch);
+    press(target, k.key, (t += 140), { code: k.code, shiftKey: k.shiftKey });
+  }
+  return t;
+}
+
+// A Chestny ZNAK code: GTIN, serial, key id and signature, with GS between.
+const SIGNATURE = 'MEUCIQC+/x;:?_.-LZ3kT9aQ2b8Yw0yN4pR7sV1uEgH=';
+const MARKING = `010460123456789321Qb5'&%Ja,!<=z*${GS}91ffd0${GS}92${SIGNATURE}`;
+
+describe('scanning on a Russian keyboard layout', () => {
+  it('reads a SKU by key position: the keys that type "ЗИ-0126" give PB-0126', () => {
+    const end = scanRussian(document.body, 'PB-0126', 1000);
+    expect(russianKey('P').key + russianKey('B').key, 'what the layout types').toBe('ЗИ');
+    expect(scans, 'the scan is what the scanner meant').toEqual(['PB-0126']);
+    scanRussian(document.body, 'pb-0001', end + 200);
+    expect(scans[1], 'without Shift, small letters').toBe('pb-0001');
+  });
+
+  it('gives capitals and signs with Shift, as a US keyboard types them', () => {
+    scanRussian(document.body, 'AB_cd:"?~<>{}|!@#$%^&*()+', 1000);
+    expect(scans).toEqual(['AB_cd:"?~<>{}|!@#$%^&*()+']);
+  });
+
+  it('makes Ctrl+] inside a burst the GS separator, so a marking code keeps its fields', () => {
+    scanRussian(document.body, MARKING, 1000);
+    expect(scans, 'every Latin letter and sign of serial and signature, GS as ASCII 29').toEqual([
+      MARKING,
+    ]);
+    expect(scans[0]!.split(GS), 'three fields split by two GS').toHaveLength(3);
+  });
+
+  it('accepts GS when the browser reports the character itself', () => {
+    let t = 1000;
+    for (const ch of '0104601234567893') press(document.body, ch, (t += 4));
+    press(document.body, GS, (t += 4), { code: '' });
+    for (const ch of '91ab') press(document.body, ch, (t += 4));
+    press(document.body, 'GroupSeparator', (t += 4));
+    for (const ch of '93cd') press(document.body, ch, (t += 4));
+    press(document.body, 'Enter', t + 4);
+    expect(scans).toEqual([`0104601234567893${GS}91ab${GS}93cd`]);
+  });
+
+  it('turns the station’s GS substitute into GS inside a burst only', () => {
+    scanner?.dispose();
+    scanner = createScanner({
+      onScan: (code) => void scans.push(code),
+      now: () => clock,
+      gsSubstitute: () => '~',
+    });
+    // The scanner sends "~" (Shift and the key left of 1; Ё on this layout).
+    scanRussian(document.body, MARKING.replaceAll(GS, '~'), 1000);
+    expect(scans, 'the substitute became GS').toEqual([MARKING]);
+
+    const input = field();
+    press(input, '1', 5000);
+    press(input, '~', 5200, { code: 'Backquote', shiftKey: true });
+    press(input, '2', 5400);
+    press(input, 'Enter', 5600);
+    expect(scans, 'typed slowly it is no scan').toHaveLength(1);
+    expect(input.value, 'and the person’s "~" stays a "~"').toBe('1~2');
+  });
+
+  it('leaves slow typing in a text field as the layout typed it: Cyrillic', () => {
+    const input = field();
+    const end = typeRussianSlowly(input, 'ghbdtn', 1000);
+    press(input, 'Enter', end + 140, { code: 'Enter' });
+    expect(scans, 'a person typing is no scan').toEqual([]);
+    expect(input.value, 'the keys of "ghbdtn" type "привет" here').toBe('привет');
+    expect(enterReachedField, 'Enter reaches the field').toBe(1);
+  });
+
+  it('gives a focused field its text back and the scan in Latin letters', () => {
+    const input = field();
+    const end = typeRussianSlowly(input, 'cjr', 100);
+    expect(input.value).toBe('сок');
+    scanRussian(input, 'PB-0126', end + 1000);
+    expect(scans).toEqual(['PB-0126']);
+    expect(input.value, 'the Cyrillic burst is taken out, "сок" stays').toBe('сок');
+    expect(enterReachedField, "the scan's Enter does not reach the field").toBe(0);
+  });
+
+  it('gives two bursts 50 ms apart as two scans', () => {
+    const end = scanRussian(document.body, 'PB-0126', 1000, 6);
+    scanRussian(document.body, 'PB-0042', end + 50, 6);
+    expect(scans, 'neither merged nor lost').toEqual(['PB-0126', 'PB-0042']);
+  });
+
+  it('reads the key as the layout typed it when the browser names no key position', () => {
+    let t = 1000;
+    for (const ch of 'ЖУК') press(document.body, ch, (t += 5), { code: '' });
+    press(document.body, 'Enter', t + 5);
+    expect(scans, 'a virtual keyboard without codes still scans').toEqual(['ЖУК']);
+  });
+
+  it('is not turned by CapsLock left on at the station', () => {
+    let t = 1000;
+    // CapsLock on, US layout: Shift+P types "p", and b types "B".
+    const caps = { modifierCapsLock: true };
+    press(document.body, 'p', (t += 5), { code: 'KeyP', shiftKey: true, ...caps });
+    press(document.body, 'B', (t += 5), { code: 'KeyB', ...caps });
+    press(document.body, '1', (t += 5), { code: 'Digit1', ...caps });
+    press(document.body, 'Enter', t + 5);
+    expect(scans, 'what the scanner sent: Shift for the capital only').toEqual(['Pb1']);
+  });
+
+  it('takes capitals and signs from a source that types them without Shift', () => {
+    // WebDriver and some virtual keyboards: "Z" and "_" with no Shift reported.
+    let t = 1000;
+    press(document.body, '1', (t += 5), { code: 'Digit1' });
+    press(document.body, 'Z', (t += 5), { code: 'KeyZ' });
+    press(document.body, '_', (t += 5), { code: 'Minus' });
+    press(document.body, 'x', (t += 5), { code: 'KeyX' });
+    press(document.body, 'Enter', t + 5);
+    expect(scans, 'what that source typed').toEqual(['1Z_x']);
   });
 });

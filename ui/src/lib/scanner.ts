@@ -6,6 +6,14 @@
 // scan. Characters are never blocked while they arrive (a person's fast pair
 // of keys must not be lost); when a run turns out to be a scan, the text field
 // it landed in gets back the value it had before the run began.
+//
+// A scanner presses the keys of a US keyboard, whatever layout the station
+// types with: on a Russian layout its `PB-0126` arrives as `ЗИ-0126`. So a
+// scan is read by key position (`KeyboardEvent.code` and Shift) as a US
+// keyboard would type it, and only what a person types slowly stays as the
+// layout typed it. The GS separator of a GS1 DataMatrix (Chestny ZNAK) comes
+// as Ctrl+] or, from scanners that cannot send control keys, as a character
+// the station names in its settings; inside a scan either becomes ASCII 29.
 
 export interface ScannerOptions {
   /**
@@ -17,6 +25,11 @@ export interface ScannerOptions {
   maxGapMs?: number;
   /** Shortest code that counts as a scan. */
   minLength?: number;
+  /**
+   * The character this station's scanner sends instead of GS ("" = none),
+   * read at every key so a changed setting applies at once.
+   */
+  gsSubstitute?: () => string;
   /** Where to listen; `window` by default. */
   target?: EventTarget;
   /** The clock in ms; `event.timeStamp` by default. Injected by tests. */
@@ -26,6 +39,9 @@ export interface ScannerOptions {
 export interface Scanner {
   dispose: () => void;
 }
+
+/** The group separator (ASCII 29) between the fields of a GS1 code. */
+export const GS = '\x1d';
 
 type TextField = HTMLInputElement | HTMLTextAreaElement;
 
@@ -42,6 +58,66 @@ const PASS_THROUGH = new Set([
   'Unidentified',
   'Dead',
 ]);
+
+// What each key of a US keyboard types: [without Shift, with Shift]. The ISO
+// key next to the left Shift (IntlBackslash) is left out: a US (ANSI)
+// keyboard has none, so a scanner emulating one never presses it, and what
+// it types differs between systems; the layout's own character is used.
+const US_KEYS: Record<string, readonly [string, string]> = {
+  Backquote: ['`', '~'],
+  Minus: ['-', '_'],
+  Equal: ['=', '+'],
+  BracketLeft: ['[', '{'],
+  BracketRight: [']', '}'],
+  Backslash: ['\\', '|'],
+  Semicolon: [';', ':'],
+  Quote: ["'", '"'],
+  Comma: [',', '<'],
+  Period: ['.', '>'],
+  Slash: ['/', '?'],
+  Space: [' ', ' '],
+  // The keypad types the same with or without Shift (a scanner set to send
+  // keypad digits expects NumLock on; the key's place is what counts).
+  NumpadDecimal: ['.', '.'],
+  NumpadAdd: ['+', '+'],
+  NumpadSubtract: ['-', '-'],
+  NumpadMultiply: ['*', '*'],
+  NumpadDivide: ['/', '/'],
+  NumpadEqual: ['=', '='],
+};
+for (const [i, shifted] of [...')!@#$%^&*('].entries()) {
+  US_KEYS[`Digit${i}`] = [String(i), shifted];
+  US_KEYS[`Numpad${i}`] = [String(i), String(i)];
+}
+for (const letter of 'abcdefghijklmnopqrstuvwxyz') {
+  US_KEYS[`Key${letter.toUpperCase()}`] = [letter, letter.toUpperCase()];
+}
+
+/**
+ * What a US keyboard types for this key event, or null when its `code` is
+ * not one of a US keyboard's character keys (empty from some virtual
+ * keyboards, a modifier, a function key).
+ *
+ * Shift decides, and CapsLock is ignored: a scanner sends Shift for every
+ * capital, so a station's CapsLock must not turn them. One exception: a key
+ * that typed exactly the shifted character without Shift, CapsLock off,
+ * came from a source that types capitals and signs without a Shift key
+ * (WebDriver, some virtual keyboards); that character is what it meant.
+ */
+export function usCharacter(e: KeyboardEvent): string | null {
+  const pair = e.code ? US_KEYS[e.code] : undefined;
+  if (!pair) return null;
+  const [plain, shifted] = pair;
+  if (e.shiftKey) return shifted;
+  const capsLock = typeof e.getModifierState === 'function' && e.getModifierState('CapsLock');
+  return e.key === shifted && !capsLock ? shifted : plain;
+}
+
+/** Ctrl+] (the control key for ASCII 29), or GS itself if a browser names it. */
+function isGroupSeparator(e: KeyboardEvent): boolean {
+  if (e.key === GS || e.key === 'GroupSeparator') return true;
+  return e.ctrlKey && !e.altKey && !e.metaKey && (e.code === 'BracketRight' || e.key === ']');
+}
 
 const TEXT_INPUT_TYPES = new Set([
   'text',
@@ -74,12 +150,13 @@ function selection(field: TextField): [number | null, number | null] {
 }
 
 export function createScanner(options: ScannerOptions): Scanner {
-  const { onScan, maxGapMs = 35, minLength = 3, now } = options;
+  const { onScan, maxGapMs = 35, minLength = 3, now, gsSubstitute } = options;
   const target: EventTarget | undefined =
     options.target ?? (typeof window !== 'undefined' ? window : undefined);
 
-  // The run of fast characters so far, when its last key came, and the text
-  // field it started in with that field's value and caret before it.
+  // The run of fast keys so far (as a US keyboard types them, the code a
+  // scan gives), when its last key came, and the text field it started in
+  // with that field's value and caret before it.
   let run = '';
   let last = -Infinity;
   let field: TextField | null = null;
@@ -104,6 +181,24 @@ export function createScanner(options: ScannerOptions): Scanner {
     }
     // Bound values (Svelte bind:value) follow the `input` event.
     f.dispatchEvent(new Event('input', { bubbles: true }));
+  }
+
+  /**
+   * The character this key adds to a run (GS for the separator), or null
+   * for a key that is no character (those break a run unless PASS_THROUGH).
+   */
+  function character(e: KeyboardEvent): string | null {
+    if (isGroupSeparator(e)) return GS;
+    // AltGr picks a layout's extra characters; a scanner never presses it.
+    const altGraph = typeof e.getModifierState === 'function' && e.getModifierState('AltGraph');
+    const us = altGraph ? null : usCharacter(e);
+    const typed = us ?? (e.key.length === 1 ? e.key : null);
+    if (typed === null) return null;
+    const sub = gsSubstitute?.() ?? '';
+    // The substitute as the scanner meant it (its US key) or, for a sign a
+    // US keyboard lacks, as the layout typed it.
+    if (sub !== '' && (typed === sub || e.key === sub)) return GS;
+    return typed;
   }
 
   function onKeyDown(ev: Event) {
@@ -132,27 +227,27 @@ export function createScanner(options: ScannerOptions): Scanner {
     }
 
     const altGraph = typeof e.getModifierState === 'function' && e.getModifierState('AltGraph');
-    if ((e.ctrlKey || e.metaKey || e.altKey) && !altGraph) {
-      // Ctrl+] (GS from some scanners) and shortcuts are "nothing": they
-      // neither join nor break a run.
+    if ((e.ctrlKey || e.metaKey || e.altKey) && !altGraph && !isGroupSeparator(e)) {
+      // Shortcuts are "nothing": they neither join nor break a run.
       return;
     }
 
-    if (e.key.length !== 1) {
+    const ch = character(e);
+    if (ch === null) {
       if (!PASS_THROUGH.has(e.key)) reset();
       return;
     }
 
     if (run === '' || gap > maxGapMs) {
       // A new run starts: remember where it lands and what was there before.
-      run = e.key;
+      run = ch;
       field = textField(e.target);
       if (field) {
         fieldValue = field.value;
         fieldSelection = selection(field);
       }
     } else {
-      run += e.key;
+      run += ch;
     }
     last = t;
   }
