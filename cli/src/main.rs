@@ -18,9 +18,10 @@ mod print_cmd;
 use clap::{Args, Parser, Subcommand};
 use packbench_core::config::StationConfig;
 use packbench_core::documents::PrintSettings;
+use packbench_core::domain::money::{exponent_of, parse_minor};
 use packbench_core::domain::OrderStatus;
 use packbench_core::exchange::OrderFormat;
-use packbench_core::ops::{self, Actor, OrderFilter, Role};
+use packbench_core::ops::{self, Actor, OrderFilter, PaymentInput, PaymentKind, Role};
 use packbench_core::store::{DbTarget, Store};
 use packbench_core::Error;
 use std::path::PathBuf;
@@ -120,6 +121,9 @@ enum OrdersCommand {
         status: Option<String>,
         #[arg(long)]
         search: Option<String>,
+        /// Only orders longer in their status than it allows.
+        #[arg(long)]
+        overdue: bool,
         #[arg(long, default_value_t = 50)]
         limit: i64,
     },
@@ -132,6 +136,45 @@ enum OrdersCommand {
         number: String,
         #[arg(long)]
         reason: String,
+    },
+    /// Set the status of one order or several by hand: delivered, completed,
+    /// returned, or cancelled (with --reason).
+    Status {
+        #[arg(required = true)]
+        numbers: Vec<String>,
+        #[arg(long)]
+        to: String,
+        #[arg(long)]
+        reason: Option<String>,
+    },
+    /// Record a payment (or with --refund a refund), in the order's currency.
+    Pay {
+        number: String,
+        /// The amount as money is written: 1500, 1500.50 or 1 500,50.
+        amount: String,
+        #[arg(long)]
+        method: String,
+        #[arg(long)]
+        refund: bool,
+        /// Default: the order's currency.
+        #[arg(long)]
+        currency: Option<String>,
+        #[arg(long, default_value = "")]
+        note: String,
+    },
+    /// Leave a service note on the order; --pin shows it at packing and on the pick list.
+    Note {
+        number: String,
+        text: String,
+        #[arg(long)]
+        pin: bool,
+    },
+    /// Pin a note of the order (or --off to unpin it).
+    Pin {
+        number: String,
+        note: i64,
+        #[arg(long)]
+        off: bool,
     },
 }
 
@@ -280,6 +323,7 @@ async fn dispatch(
         DbCommand::Orders(OrdersCommand::List {
             status,
             search,
+            overdue,
             limit,
         }) => {
             let status = status
@@ -289,6 +333,7 @@ async fn dispatch(
             let filter = OrderFilter {
                 status,
                 search,
+                overdue,
                 limit,
             };
             print::order_list(json, &ops::list_orders(store, &filter).await?);
@@ -303,6 +348,55 @@ async fn dispatch(
             print::order(
                 json,
                 &ops::cancel_order(store, actor, &number, &reason).await?,
+            );
+        }
+        DbCommand::Orders(OrdersCommand::Status {
+            numbers,
+            to,
+            reason,
+        }) => {
+            let to = OrderStatus::parse(&to).map_err(usage)?;
+            let moved = ops::move_orders(store, actor, &numbers, to, reason.as_deref()).await?;
+            print::moved(json, &moved);
+            return Ok(u8::from(moved.iter().any(|m| m.refused.is_some())));
+        }
+        DbCommand::Orders(OrdersCommand::Pay {
+            number,
+            amount,
+            method,
+            refund,
+            currency,
+            note,
+        }) => {
+            let order = ops::order_detail(store, &number).await?;
+            let currency = currency.unwrap_or(order.head.currency);
+            let amount_minor = parse_minor(&amount, exponent_of(&currency)).map_err(usage)?;
+            let input = PaymentInput {
+                kind: if refund {
+                    PaymentKind::Refund
+                } else {
+                    PaymentKind::Payment
+                },
+                amount_minor,
+                currency,
+                method,
+                note,
+            };
+            print::order(
+                json,
+                &ops::record_payment(store, actor, &number, &input).await?,
+            );
+        }
+        DbCommand::Orders(OrdersCommand::Note { number, text, pin }) => {
+            print::order(
+                json,
+                &ops::add_note(store, actor, &number, &text, pin).await?,
+            );
+        }
+        DbCommand::Orders(OrdersCommand::Pin { number, note, off }) => {
+            print::order(
+                json,
+                &ops::pin_note(store, actor, &number, note, !off).await?,
             );
         }
         DbCommand::Products(ProductsCommand::Show { sku }) => {

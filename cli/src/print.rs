@@ -2,7 +2,7 @@
 
 use packbench_core::domain::money::{exponent_of, format_minor};
 use packbench_core::ops::{
-    Confirmation, DemoSummary, ImportSummary, Opened, OrderDetail, OrderSummary, PrintJob,
+    Confirmation, DemoSummary, ImportSummary, Moved, Opened, OrderDetail, OrderSummary, PrintJob,
     ProductView, UndoResult,
 };
 use serde::Serialize;
@@ -146,7 +146,17 @@ pub fn order(json: bool, d: &OrderDetail) {
         out!("  shipped with {c}, tracking {t}");
     }
     if !h.comment.is_empty() {
-        out!("  note: {}", h.comment);
+        out!("  comment: {}", h.comment);
+    }
+    for n in &d.notes {
+        let pin = if n.pinned { "📌" } else { "  " };
+        out!(
+            "  {pin} note {}: {} ({}, {})",
+            n.id,
+            n.text,
+            n.user,
+            n.at.format("%Y-%m-%d %H:%M")
+        );
     }
     for l in &d.lines {
         let mark = if l.packed == l.quantity { "✔" } else { " " };
@@ -165,6 +175,12 @@ pub fn order(json: bool, d: &OrderDetail) {
         d.packed,
         d.units,
         money(d.total_minor, &h.currency)
+    );
+    out!(
+        "  payment: {} · paid {} · balance {}",
+        h.payment_status,
+        money(d.paid_minor, &h.currency),
+        money(d.balance_minor, &h.currency)
     );
     if let Some(r) = &h.short_reason {
         out!("  short-shipped: {r}");
@@ -191,6 +207,21 @@ pub fn confirmed(json: bool, c: &Confirmation) {
             "  not enough stock to reserve: {}",
             c.unreserved_skus.join(", ")
         );
+    }
+}
+
+/// Orders moved by hand: each with its status, or why it stayed.
+pub fn moved(json: bool, moved: &[Moved]) {
+    if json {
+        emit(&moved);
+        return;
+    }
+    for m in moved {
+        match (&m.status, &m.refused) {
+            (_, Some(why)) => out!("{}: not moved: {why}", m.number),
+            (Some(status), None) => out!("{}: {status}", m.number),
+            (None, None) => out!("{}: ?", m.number),
+        }
     }
 }
 

@@ -7,9 +7,9 @@ use packbench_core::documents::{DocumentKind, DocumentSettings, PrintSettings, S
 use packbench_core::domain::scan::ScanResult;
 use packbench_core::domain::OrderStatus;
 use packbench_core::ops::{
-    self, Confirmation, DbTest, DemoSummary, DocumentKey, DocumentPreview, Opened, OrderDetail,
-    OrderFilter, OrderSummary, Packed, PickList, PickListSummary, PickScanResult, PickSelection,
-    PrintJob, Printer, StatusCount, UndoResult,
+    self, Confirmation, DbTest, DemoSummary, DocumentKey, DocumentPreview, Moved, Opened,
+    OrderDetail, OrderFilter, OrderSummary, Packed, PaymentInput, PickList, PickListSummary,
+    PickScanResult, PickSelection, PrintJob, Printer, StatusCount, UndoResult,
 };
 use tauri::State;
 
@@ -37,12 +37,14 @@ pub async fn list_orders(
     state: State<'_, AppState>,
     status: Option<OrderStatus>,
     search: Option<String>,
+    overdue: Option<bool>,
     limit: Option<i64>,
 ) -> Reply<Vec<OrderSummary>> {
     let store = state.store().await?;
     let filter = OrderFilter {
         status,
         search,
+        overdue: overdue.unwrap_or(false),
         limit: limit.unwrap_or_default(),
     };
     Ok(ops::list_orders(&store, &filter).await?)
@@ -74,6 +76,58 @@ pub async fn find_order(state: State<'_, AppState>, code: String) -> Reply<Optio
 pub async fn confirm_order(state: State<'_, AppState>, number: String) -> Reply<Confirmation> {
     let store = state.store().await?;
     Ok(ops::confirm_order(&store, &state.actor().await, &number).await?)
+}
+
+/// Sets the status of one order or a selection by hand (delivered,
+/// completed, returned, cancelled with a reason); each says how it went.
+#[tauri::command]
+#[specta::specta]
+pub async fn move_orders(
+    state: State<'_, AppState>,
+    numbers: Vec<String>,
+    to: OrderStatus,
+    reason: Option<String>,
+) -> Reply<Vec<Moved>> {
+    let store = state.store().await?;
+    let actor = state.actor().await;
+    Ok(ops::move_orders(&store, &actor, &numbers, to, reason.as_deref()).await?)
+}
+
+/// A payment or a refund on the order's ledger.
+#[tauri::command]
+#[specta::specta]
+pub async fn record_payment(
+    state: State<'_, AppState>,
+    number: String,
+    payment: PaymentInput,
+) -> Reply<OrderDetail> {
+    let store = state.store().await?;
+    Ok(ops::record_payment(&store, &state.actor().await, &number, &payment).await?)
+}
+
+/// A service note on the order; a pinned one shows at packing.
+#[tauri::command]
+#[specta::specta]
+pub async fn add_note(
+    state: State<'_, AppState>,
+    number: String,
+    text: String,
+    pinned: bool,
+) -> Reply<OrderDetail> {
+    let store = state.store().await?;
+    Ok(ops::add_note(&store, &state.actor().await, &number, &text, pinned).await?)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn pin_note(
+    state: State<'_, AppState>,
+    number: String,
+    note: i64,
+    pinned: bool,
+) -> Reply<OrderDetail> {
+    let store = state.store().await?;
+    Ok(ops::pin_note(&store, &state.actor().await, &number, note, pinned).await?)
 }
 
 /// A scanned or typed order number at the packing station: claimed and

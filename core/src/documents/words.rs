@@ -250,10 +250,12 @@ pub(crate) fn words(lang: Lang) -> &'static Words {
 pub(crate) fn payment_status(status: PaymentStatus, lang: Lang) -> &'static str {
     match (status, lang) {
         (PaymentStatus::AwaitingPayment, Lang::Ru) => "ожидает оплаты",
+        (PaymentStatus::PartiallyPaid, Lang::Ru) => "оплачен частично",
         (PaymentStatus::Paid, Lang::Ru) => "оплачен",
         (PaymentStatus::PartiallyRefunded, Lang::Ru) => "оплачен, частично возвращён",
         (PaymentStatus::Refunded, Lang::Ru) => "возвращён",
         (PaymentStatus::AwaitingPayment, Lang::En) => "awaiting payment",
+        (PaymentStatus::PartiallyPaid, Lang::En) => "partially paid",
         (PaymentStatus::Paid, Lang::En) => "paid",
         (PaymentStatus::PartiallyRefunded, Lang::En) => "paid, partially refunded",
         (PaymentStatus::Refunded, Lang::En) => "refunded",

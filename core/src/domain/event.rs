@@ -27,6 +27,15 @@ crate::named_enum! {
         /// A packed order opened again for changes (ready → packing).
         TakenApart = "taken_apart",
         Shipped = "shipped",
+        /// Moved by hand along the matrix (delivered, completed, returned).
+        Delivered = "delivered",
+        Completed = "completed",
+        Returned = "returned",
+        PaymentRecorded = "payment_recorded",
+        RefundRecorded = "refund_recorded",
+        NoteAdded = "note_added",
+        /// A note pinned or unpinned.
+        NotePinned = "note_pinned",
         Printed = "printed",
         PrintFailed = "print_failed",
         /// A job waits: no printer is chosen for its document.

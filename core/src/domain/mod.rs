@@ -10,6 +10,7 @@ pub mod event;
 pub mod gs1;
 pub mod money;
 pub mod order;
+pub mod payment;
 pub mod picking;
 pub mod product;
 pub mod scan;

@@ -10,6 +10,7 @@ crate::named_enum! {
     /// Payment is tracked beside fulfilment.
     pub enum PaymentStatus("payment status") {
         AwaitingPayment = "awaiting_payment",
+        PartiallyPaid = "partially_paid",
         Paid = "paid",
         PartiallyRefunded = "partially_refunded",
         Refunded = "refunded",
@@ -25,11 +26,12 @@ impl PaymentStatus {
             "" | "awaiting_payment" | "pending" | "authorized" | "unpaid" | "on_hold"
             | "pending_payment" | "voided" => PaymentStatus::AwaitingPayment,
             "paid" | "processing" | "completed" => PaymentStatus::Paid,
-            "partially_refunded" | "partially_paid" => PaymentStatus::PartiallyRefunded,
+            "partially_paid" | "partial" => PaymentStatus::PartiallyPaid,
+            "partially_refunded" => PaymentStatus::PartiallyRefunded,
             "refunded" => PaymentStatus::Refunded,
             _ => {
                 return Err(format!(
-                    "{text:?} is not a payment status; use awaiting_payment, paid, partially_refunded or refunded"
+                    "{text:?} is not a payment status; use awaiting_payment, partially_paid, paid, partially_refunded or refunded"
                 ))
             }
         })

@@ -47,6 +47,19 @@ impl OrderStatus {
         )
     }
 
+    /// Statuses a manager sets by hand (one order or a selection); the
+    /// others follow from what the warehouse does (confirm, pick, pack,
+    /// ship), each through its own operation.
+    pub fn set_by_hand(self) -> bool {
+        matches!(
+            self,
+            OrderStatus::Delivered
+                | OrderStatus::Completed
+                | OrderStatus::Returned
+                | OrderStatus::Cancelled
+        )
+    }
+
     /// What a station may do with an order it opens for packing. Another
     /// station's claim is a conflict naming that station; a status that is
     /// not packed from (new, shipped, cancelled, ...) is an invalid

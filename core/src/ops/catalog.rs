@@ -51,9 +51,54 @@ async fn insert_order(
             ),
         )
         .await?;
+        open_ledger(&mut sp, *id, order, now).await?;
     }
     sp.commit().await?;
     Ok(inserted)
+}
+
+/// An order that arrives paid (the shop took the money) opens its payment
+/// ledger with that payment, so its balance and payment state follow the
+/// ledger from then on; a refunded one with the refund too. (A partial
+/// refund's amount is not in the exports: its state is kept as it came.)
+async fn open_ledger(
+    conn: &mut sqlx::AnyConnection,
+    order_id: i64,
+    order: &NewOrder,
+    now: i64,
+) -> Result<()> {
+    use crate::domain::payment::PaymentKind;
+    use crate::domain::PaymentStatus;
+    use crate::store::payments::{self, NewEntry};
+    let total = order.total_minor();
+    let kinds: &[(PaymentKind, &str)] = match order.payment_status {
+        PaymentStatus::Paid | PaymentStatus::PartiallyRefunded => {
+            &[(PaymentKind::Payment, "paid before it reached Packbench")]
+        }
+        PaymentStatus::Refunded => &[
+            (PaymentKind::Payment, "paid before it reached Packbench"),
+            (PaymentKind::Refund, "refunded before it reached Packbench"),
+        ],
+        PaymentStatus::AwaitingPayment | PaymentStatus::PartiallyPaid => &[],
+    };
+    if total <= 0 {
+        return Ok(());
+    }
+    let shop = Actor::new("import", "import", crate::domain::Role::Admin);
+    let currency = order.currency.trim().to_ascii_uppercase();
+    for (kind, note) in kinds {
+        let entry = NewEntry {
+            order_id,
+            kind: *kind,
+            amount_minor: total,
+            currency: &currency,
+            method: "shop",
+            note,
+            at_ms: order.created_at.timestamp_millis().min(now),
+        };
+        payments::insert(conn, &entry, &shop).await?;
+    }
+    Ok(())
 }
 
 /// Imports an order export. Every order is whole or absent; an order whose

@@ -4,6 +4,7 @@
 
 mod catalog;
 mod documents;
+mod ledger;
 mod orders;
 mod overview;
 mod packing;
@@ -20,8 +21,10 @@ pub use documents::{
     invoice_view, label_view, manifest_view, packing_slip_view, pick_list_view, render_document,
     render_with_sscc, seller, set_seller,
 };
+pub use ledger::{add_note, pin_note, record_payment};
 pub use orders::{
-    cancel_order, confirm_order, list_orders, order_detail, Confirmation, OrderDetail,
+    cancel_order, confirm_order, list_orders, move_orders, order_detail, Confirmation, Moved,
+    OrderDetail,
 };
 pub use overview::{
     carriers, changes_since, find_order, is_empty, order_count, status_counts, test_database,
@@ -44,11 +47,14 @@ pub use shipping::ship_order;
 
 // What the shells name through `ops`, wherever it is defined.
 pub use crate::documents::DocumentKey;
+pub use crate::domain::payment::{PaymentInput, PaymentKind};
 pub use crate::domain::{
     Actor, PickLine, PickList, PickOutcome, PickScanResult, Role, ScanOutcome, ScanResult,
 };
 pub use crate::store::events::EventView;
+pub use crate::store::notes::Note;
 pub use crate::store::orders::{OrderFilter, OrderSummary};
+pub use crate::store::payments::PaymentEntry;
 pub use crate::store::pick_lists::PickListSummary;
 pub use crate::store::print_jobs::{PrintJob, PrintStatus};
 pub use crate::store::scans::ScanView;

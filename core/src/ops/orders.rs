@@ -3,7 +3,9 @@
 use super::stock::{release_reservation, reserve_order};
 use crate::domain::{Actor, EventKind, OrderHead, OrderLine, OrderStatus};
 use crate::store::events::{self, EventView};
+use crate::store::notes::{self, Note};
 use crate::store::orders::{head_by_number, lines, list, OrderFilter, OrderSummary};
+use crate::store::payments::{self, PaymentEntry};
 use crate::store::scans::{self, ScanView};
 use crate::store::statuses::transition_matrix;
 use crate::store::{orders, Engine, Store};
@@ -28,6 +30,14 @@ pub struct OrderDetail {
     pub total_minor: i64,
     /// Opening it at a packing station packs it or hands it over.
     pub opens_at_packing: bool,
+    /// Payments and refunds, oldest first.
+    pub payments: Vec<PaymentEntry>,
+    /// Paid less refunded.
+    pub paid_minor: i64,
+    /// Still to pay (negative: owed back to the customer).
+    pub balance_minor: i64,
+    /// Service notes: pinned first, then newest first.
+    pub notes: Vec<Note>,
     pub events: Vec<EventView>,
     pub scans: Vec<ScanView>,
 }
@@ -47,11 +57,19 @@ pub(super) async fn order_detail_in(
     let lines = lines(conn, head.id).await?;
     let events = events::of_order(conn, head.id).await?;
     let scans = scans::of_order(conn, head.id, SCANS_SHOWN).await?;
+    let payments = payments::of_order(conn, head.id).await?;
+    let paid = payments::sum(&payments);
+    let notes = notes::of_order(conn, head.id).await?;
     let goods: i64 = lines.iter().map(OrderLine::amount_minor).sum();
+    let total = goods + head.delivery_cost_minor;
     Ok(OrderDetail {
+        payments,
+        paid_minor: paid.net_minor(),
+        balance_minor: paid.balance_minor(total),
+        notes,
         units: lines.iter().map(|l| l.quantity).sum(),
         packed: lines.iter().map(|l| l.packed).sum(),
-        total_minor: goods + head.delivery_cost_minor,
+        total_minor: total,
         goods_total_minor: goods,
         opens_at_packing: head.status.opens_at_packing(),
         head,
@@ -164,4 +182,80 @@ pub async fn cancel_order(
     let detail = order_detail_in(&mut tx, store.engine(), &head.number).await?;
     tx.commit().await?;
     Ok(detail)
+}
+
+/// What happened to one order of a selection moved by hand.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct Moved {
+    pub number: String,
+    /// The order's status now (moved or not).
+    pub status: Option<OrderStatus>,
+    /// Why it was not moved; none when it was.
+    pub refused: Option<String>,
+}
+
+/// Sets the status of one order or a selection by hand: delivered,
+/// completed, returned, or cancelled (with a reason; the reservation is
+/// released). Each order moves along the matrix on its own; one that
+/// cannot move says why and the others still move.
+pub async fn move_orders(
+    store: &Store,
+    actor: &Actor,
+    numbers: &[String],
+    to: OrderStatus,
+    reason: Option<&str>,
+) -> Result<Vec<Moved>> {
+    if !to.set_by_hand() {
+        return Err(Error::Invalid(format!(
+            "{to} is not set by hand; orders become {to} by confirming, picking, packing or shipping them"
+        )));
+    }
+    if numbers.is_empty() {
+        return Err(Error::Invalid("name at least one order".into()));
+    }
+    let mut out = Vec::with_capacity(numbers.len());
+    for number in numbers {
+        let moved = if to == OrderStatus::Cancelled {
+            cancel_order(store, actor, number, reason.unwrap_or_default())
+                .await
+                .map(|d| d.head.status)
+        } else {
+            move_one(store, actor, number, to).await
+        };
+        out.push(match moved {
+            Ok(status) => Moved {
+                number: number.trim().to_string(),
+                status: Some(status),
+                refused: None,
+            },
+            Err(e @ (Error::Storage(_) | Error::Unavailable(_) | Error::Migration(_))) => {
+                return Err(e)
+            }
+            Err(e) => Moved {
+                number: number.trim().to_string(),
+                status: None,
+                refused: Some(e.to_string()),
+            },
+        });
+    }
+    Ok(out)
+}
+
+async fn move_one(
+    store: &Store,
+    actor: &Actor,
+    number: &str,
+    to: OrderStatus,
+) -> Result<OrderStatus> {
+    let mut tx = store.write().await?;
+    let head = head_by_number(&mut tx, store.engine(), number, true).await?;
+    let kind = match to {
+        OrderStatus::Delivered => EventKind::Delivered,
+        OrderStatus::Completed => EventKind::Completed,
+        _ => EventKind::Returned,
+    };
+    transition(&mut tx, store, actor, &head, to, kind).await?;
+    tx.commit().await?;
+    Ok(to)
 }

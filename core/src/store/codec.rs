@@ -51,6 +51,7 @@ by_name!(
     Paper,
     Lang,
     super::print_jobs::PrintStatus,
+    crate::domain::payment::PaymentKind,
 );
 
 /// Dots per inch are stored as the number.

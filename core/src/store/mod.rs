@@ -8,8 +8,10 @@
 pub mod bulk;
 mod codec;
 pub mod events;
+pub mod notes;
 mod open;
 pub mod orders;
+pub mod payments;
 pub mod pick_lists;
 pub mod print_jobs;
 pub mod products;

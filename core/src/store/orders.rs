@@ -5,7 +5,7 @@ use super::Engine;
 use crate::documents::ManifestParcel;
 use crate::domain::search::{order_search_text, query_words};
 use crate::domain::time::Millis;
-use crate::domain::{NewOrder, OrderHead, OrderLine, OrderStatus};
+use crate::domain::{NewOrder, OrderHead, OrderLine, OrderStatus, PaymentStatus};
 use crate::{Error, Result};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
@@ -136,6 +136,8 @@ pub struct OrderSummary {
 pub struct OrderFilter {
     pub status: Option<OrderStatus>,
     pub search: Option<String>,
+    /// Only orders longer in their status than it allows.
+    pub overdue: bool,
     pub limit: i64,
 }
 
@@ -162,6 +164,12 @@ pub async fn list(
     if let Some(s) = filter.status {
         binds.push(s.as_str().to_string());
         conditions.push(format!("o.status = ${}", binds.len()));
+    }
+    let overdue_sql = format!(
+        "s.max_minutes IS NOT NULL AND o.status_changed_at < {now_ms} - s.max_minutes * 60000"
+    );
+    if filter.overdue {
+        conditions.push(overdue_sql.clone());
     }
     // On SQLite the full-text index drives the query newest first and stops
     // at the limit; a common surname would otherwise fetch every match.
@@ -206,8 +214,7 @@ pub async fn list(
          (SELECT CAST(COALESCE(SUM(l.packed), 0) AS BIGINT) FROM order_lines l WHERE l.order_id = o.id) AS packed, \
          o.delivery_cost_minor + (SELECT CAST(COALESCE(SUM(l.amount_minor), 0) AS BIGINT) \
             FROM order_lines l WHERE l.order_id = o.id) AS total_minor, \
-         CASE WHEN s.max_minutes IS NOT NULL AND o.status_changed_at < {now_ms} - s.max_minutes * 60000 \
-           THEN 1 ELSE 0 END AS overdue \
+         CASE WHEN {overdue_sql} THEN 1 ELSE 0 END AS overdue \
          FROM {from} LEFT JOIN statuses s ON s.code = o.status \
          {filter_sql} ORDER BY {order_by} LIMIT {limit}"
     );
@@ -327,6 +334,22 @@ pub async fn mark_shipped(
     .execute(&mut *conn)
     .await?;
     Ok(updated.rows_affected() == 1)
+}
+
+/// Sets the payment state (it follows the payment ledger).
+pub async fn set_payment_status(
+    conn: &mut AnyConnection,
+    order_id: i64,
+    status: PaymentStatus,
+    now_ms: i64,
+) -> Result<()> {
+    sqlx::query("UPDATE orders SET payment_status = $1, updated_at = $2 WHERE id = $3")
+        .bind(status)
+        .bind(now_ms)
+        .bind(order_id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
 }
 
 /// Clears any claim and keeps why the order was cancelled in its comment

@@ -241,6 +241,7 @@ impl Shift {
             let filter = packbench_core::ops::OrderFilter {
                 status: Some(packbench_core::domain::OrderStatus::parse(status).unwrap()),
                 search: None,
+                overdue: false,
                 limit: 10_000,
             };
             let list = packbench_core::ops::list_orders(&store, &filter)

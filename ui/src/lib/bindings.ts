@@ -9,11 +9,21 @@ import * as __TAURI_EVENT from "@tauri-apps/api/event";
 export const commands = {
 	appInfo: () => typedError<AppInfo, IpcError>(__TAURI_INVOKE("app_info")),
 	loadDemo: () => typedError<DemoSummary, IpcError>(__TAURI_INVOKE("load_demo")),
-	listOrders: (status: OrderStatus | null, search: string | null, limit: number | null) => typedError<OrderSummary[], IpcError>(__TAURI_INVOKE("list_orders", { status, search, limit })),
+	listOrders: (status: OrderStatus | null, search: string | null, overdue: boolean | null, limit: number | null) => typedError<OrderSummary[], IpcError>(__TAURI_INVOKE("list_orders", { status, search, overdue, limit })),
 	statusCounts: () => typedError<StatusCount[], IpcError>(__TAURI_INVOKE("status_counts")),
 	orderDetail: (number: string) => typedError<OrderDetail, IpcError>(__TAURI_INVOKE("order_detail", { number })),
 	findOrder: (code: string) => typedError<string | null, IpcError>(__TAURI_INVOKE("find_order", { code })),
 	confirmOrder: (number: string) => typedError<Confirmation, IpcError>(__TAURI_INVOKE("confirm_order", { number })),
+	/**
+	 *  Sets the status of one order or a selection by hand (delivered,
+	 *  completed, returned, cancelled with a reason); each says how it went.
+	 */
+	moveOrders: (numbers: string[], to: OrderStatus, reason: string | null) => typedError<Moved[], IpcError>(__TAURI_INVOKE("move_orders", { numbers, to, reason })),
+	/**  A payment or a refund on the order's ledger. */
+	recordPayment: (number: string, payment: PaymentInput) => typedError<OrderDetail, IpcError>(__TAURI_INVOKE("record_payment", { number, payment })),
+	/**  A service note on the order; a pinned one shows at packing. */
+	addNote: (number: string, text: string, pinned: boolean) => typedError<OrderDetail, IpcError>(__TAURI_INVOKE("add_note", { number, text, pinned })),
+	pinNote: (number: string, note: number, pinned: boolean) => typedError<OrderDetail, IpcError>(__TAURI_INVOKE("pin_note", { number, note, pinned })),
 	/**
 	 *  A scanned or typed order number at the packing station: claimed and
 	 *  packed, or (when packed already) handed over, unchanged.
@@ -183,7 +193,11 @@ export type EventKind =
 /**  Packed with missing units and a reason. */
 "packed_short" | 
 /**  A packed order opened again for changes (ready → packing). */
-"taken_apart" | "shipped" | "printed" | "print_failed" | 
+"taken_apart" | "shipped" | 
+/**  Moved by hand along the matrix (delivered, completed, returned). */
+"delivered" | "completed" | "returned" | "payment_recorded" | "refund_recorded" | "note_added" | 
+/**  A note pinned or unpinned. */
+"note_pinned" | "printed" | "print_failed" | 
 /**  A job waits: no printer is chosen for its document. */
 "print_waiting" | 
 /**  The seller's details on documents changed. */
@@ -212,6 +226,24 @@ export type IpcError = {
 /**  The language a document is printed in. */
 export type Lang = "ru" | "en";
 
+/**  What happened to one order of a selection moved by hand. */
+export type Moved = {
+	number: string,
+	/**  The order's status now (moved or not). */
+	status: OrderStatus | null,
+	/**  Why it was not moved; none when it was. */
+	refused: string | null,
+};
+
+export type Note = {
+	id: number,
+	text: string,
+	pinned: boolean,
+	at: string,
+	user: string,
+	station: string,
+};
+
 /**  What a station does with an order it opened (a scanned or typed number). */
 export type Opened = 
 /**  Claimed here (or already being packed here): scan its items. */
@@ -228,6 +260,14 @@ export type OrderDetail = {
 	total_minor: number,
 	/**  Opening it at a packing station packs it or hands it over. */
 	opens_at_packing: boolean,
+	/**  Payments and refunds, oldest first. */
+	payments: PaymentEntry[],
+	/**  Paid less refunded. */
+	paid_minor: number,
+	/**  Still to pay (negative: owed back to the customer). */
+	balance_minor: number,
+	/**  Service notes: pinned first, then newest first. */
+	notes: Note[],
 	events: EventView[],
 	scans: ScanView[],
 } & OrderHead;
@@ -319,8 +359,39 @@ export type Paper = "a4" | "a5" |
 /**  100 x 150 mm, common with Russian carriers. */
 "label_100x150";
 
+/**  One entry of the ledger, as the order screen shows it. */
+export type PaymentEntry = {
+	id: number,
+	kind: PaymentKind,
+	amount_minor: number,
+	currency: string,
+	method: string,
+	note: string,
+	at: string,
+	user: string,
+	station: string,
+};
+
+/**  A payment or refund as a manager enters it. */
+export type PaymentInput = {
+	kind: PaymentKind,
+	amount_minor: number,
+	/**  Must be the order's currency. */
+	currency: string,
+	/**  Cash, card, bank transfer, the marketplace's payout ... */
+	method: string,
+	note?: string,
+};
+
+/**  An entry of an order's payment ledger. */
+export type PaymentKind = 
+/**  Money in: the customer paid (part of) the order. */
+"payment" | 
+/**  Money back: a cancellation, a return, a goodwill refund. */
+"refund";
+
 /**  Payment is tracked beside fulfilment. */
-export type PaymentStatus = "awaiting_payment" | "paid" | "partially_refunded" | "refunded";
+export type PaymentStatus = "awaiting_payment" | "partially_paid" | "paid" | "partially_refunded" | "refunded";
 
 export type PickLine = {
 	id: number,

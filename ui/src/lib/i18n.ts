@@ -49,6 +49,7 @@ const en = {
   'status.cancelled': 'Cancelled',
 
   'payment.awaiting_payment': 'Awaiting payment',
+  'payment.partially_paid': 'Partly paid',
   'payment.paid': 'Paid',
   'payment.partially_refunded': 'Partially refunded',
   'payment.refunded': 'Refunded',
@@ -462,6 +463,7 @@ const ru: Record<MessageKey, string> = {
   'status.cancelled': 'Отменён',
 
   'payment.awaiting_payment': 'Ожидает оплаты',
+  'payment.partially_paid': 'Оплачен частично',
   'payment.paid': 'Оплачен',
   'payment.partially_refunded': 'Частичный возврат',
   'payment.refunded': 'Возвращён',

@@ -110,6 +110,8 @@ export type Seller = Filled<SellerIn>;
 export interface ListOrdersArgs {
   status?: OrderStatus;
   search?: string;
+  /** Only orders longer in their status than it allows. */
+  overdue?: boolean;
   limit?: number;
 }
 
@@ -118,7 +120,14 @@ const c = commands;
 export const appInfo = () => call(() => c.appInfo());
 export const loadDemo = () => call(() => c.loadDemo());
 export const listOrders = (args: ListOrdersArgs = {}) =>
-  call(() => c.listOrders(args.status ?? null, args.search ?? null, args.limit ?? null));
+  call(() =>
+    c.listOrders(
+      args.status ?? null,
+      args.search ?? null,
+      args.overdue ?? null,
+      args.limit ?? null,
+    ),
+  );
 export const statusCounts = () => call(() => c.statusCounts());
 export const orderDetail = (number: string) => call(() => c.orderDetail(number));
 export const findOrder = (code: string) => call(() => c.findOrder(code));

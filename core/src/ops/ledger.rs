@@ -1,0 +1,149 @@
+//! Money and notes on an order: payments and refunds beside fulfilment,
+//! and the service notes managers leave for the warehouse.
+
+use super::orders::order_detail_in;
+use super::OrderDetail;
+use crate::domain::payment::{PaymentInput, PaymentKind};
+use crate::domain::{Actor, EventKind, OrderLine};
+use crate::store::orders::{self, head_by_number, lines};
+use crate::store::payments::{self, NewEntry};
+use crate::store::{events, notes, Store};
+use crate::{Error, Result};
+use serde_json::json;
+
+/// Records a payment or a refund; the order's payment state follows the
+/// ledger (domain::payment) and the change is a history entry.
+pub async fn record_payment(
+    store: &Store,
+    actor: &Actor,
+    number: &str,
+    input: &PaymentInput,
+) -> Result<OrderDetail> {
+    let mut tx = store.write().await?;
+    let now = store.now_ms();
+    let head = head_by_number(&mut tx, store.engine(), number, true).await?;
+    let so_far = payments::sum(&payments::of_order(&mut tx, head.id).await?);
+    let (method, note) = input
+        .check(&head.currency, so_far)
+        .map_err(Error::Invalid)?;
+    let total: i64 = head.delivery_cost_minor
+        + lines(&mut tx, head.id)
+            .await?
+            .iter()
+            .map(OrderLine::amount_minor)
+            .sum::<i64>();
+    let entry = NewEntry {
+        order_id: head.id,
+        kind: input.kind,
+        amount_minor: input.amount_minor,
+        currency: &head.currency,
+        method: &method,
+        note: &note,
+        at_ms: now,
+    };
+    payments::insert(&mut tx, &entry, actor).await?;
+    let mut after = so_far;
+    match input.kind {
+        PaymentKind::Payment => after.paid_minor += input.amount_minor,
+        PaymentKind::Refund => after.refunded_minor += input.amount_minor,
+    }
+    let state = after.state(total);
+    if state != head.payment_status {
+        orders::set_payment_status(&mut tx, head.id, state, now).await?;
+    }
+    events::record(
+        &mut tx,
+        Some(head.id),
+        now,
+        actor,
+        match input.kind {
+            PaymentKind::Payment => EventKind::PaymentRecorded,
+            PaymentKind::Refund => EventKind::RefundRecorded,
+        },
+        Some(json!({
+            "payment_status": head.payment_status,
+            "paid_minor": so_far.paid_minor,
+            "refunded_minor": so_far.refunded_minor,
+        })),
+        Some(json!({
+            "payment_status": state,
+            "paid_minor": after.paid_minor,
+            "refunded_minor": after.refunded_minor,
+            "amount_minor": input.amount_minor,
+            "currency": head.currency,
+            "method": method,
+            "note": note,
+        })),
+    )
+    .await?;
+    let detail = order_detail_in(&mut tx, store.engine(), &head.number).await?;
+    tx.commit().await?;
+    Ok(detail)
+}
+
+/// The longest service note, in characters.
+const NOTE_MAX: usize = 2000;
+
+/// Leaves a service note on the order ("позвонить перед доставкой");
+/// pinned notes show at the packing station and on the pick list.
+pub async fn add_note(
+    store: &Store,
+    actor: &Actor,
+    number: &str,
+    text: &str,
+    pinned: bool,
+) -> Result<OrderDetail> {
+    let text = Error::require_reason(
+        text,
+        "the note is empty; write what the warehouse should know",
+    )?;
+    if text.chars().count() > NOTE_MAX {
+        return Err(Error::Invalid(format!(
+            "the note is longer than {NOTE_MAX} characters; keep it short, it is read at the packing table"
+        )));
+    }
+    let mut tx = store.write().await?;
+    let now = store.now_ms();
+    let head = head_by_number(&mut tx, store.engine(), number, true).await?;
+    let id = notes::insert(&mut tx, head.id, text, pinned, actor, now).await?;
+    events::record(
+        &mut tx,
+        Some(head.id),
+        now,
+        actor,
+        EventKind::NoteAdded,
+        None,
+        Some(json!({"note": id, "text": text, "pinned": pinned})),
+    )
+    .await?;
+    let detail = order_detail_in(&mut tx, store.engine(), &head.number).await?;
+    tx.commit().await?;
+    Ok(detail)
+}
+
+/// Pins a note (it shows where the order is worked on) or unpins it.
+pub async fn pin_note(
+    store: &Store,
+    actor: &Actor,
+    number: &str,
+    note_id: i64,
+    pinned: bool,
+) -> Result<OrderDetail> {
+    let mut tx = store.write().await?;
+    let now = store.now_ms();
+    let head = head_by_number(&mut tx, store.engine(), number, true).await?;
+    let note = notes::set_pinned(&mut tx, head.id, note_id, pinned).await?;
+    events::record(
+        &mut tx,
+        Some(head.id),
+        now,
+        actor,
+        EventKind::NotePinned,
+        None,
+        Some(json!({"note": note.id, "text": note.text, "pinned": pinned})),
+    )
+    .await?;
+    let detail = order_detail_in(&mut tx, store.engine(), &head.number).await?;
+    tx.commit().await?;
+    Ok(detail)
+}

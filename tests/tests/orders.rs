@@ -1,0 +1,383 @@
+//! The order desk on a real database, on SQLite and PostgreSQL: payments and
+//! refunds beside fulfilment, service notes, statuses set by hand, overdue.
+
+mod common;
+
+use common::{clock, packer, TestDb};
+use packbench_core::domain::{EventKind, OrderStatus, PaymentStatus};
+use packbench_core::ops::{self, Actor, OrderFilter, PaymentInput, PaymentKind, Role};
+use packbench_core::store::Store;
+use packbench_core::Error;
+
+fn manager() -> Actor {
+    Actor::new("Мария", "office", Role::Supervisor)
+}
+
+async fn demo(db: &TestDb) -> Store {
+    let store = db.store.clone().with_clock(clock());
+    ops::load_demo(&store, &Actor::new("admin", "office", Role::Admin), 1)
+        .await
+        .unwrap();
+    store
+}
+
+/// The demo's first order in `status`.
+async fn first_in(store: &Store, status: OrderStatus) -> ops::OrderDetail {
+    let filter = OrderFilter {
+        status: Some(status),
+        limit: 1000,
+        ..Default::default()
+    };
+    let list = ops::list_orders(store, &filter).await.unwrap();
+    let number = &list
+        .last()
+        .unwrap_or_else(|| panic!("a demo order in {status}"))
+        .number;
+    ops::order_detail(store, number).await.unwrap()
+}
+
+fn money(kind: PaymentKind, amount_minor: i64, currency: &str) -> PaymentInput {
+    PaymentInput {
+        kind,
+        amount_minor,
+        currency: currency.into(),
+        method: "карта".into(),
+        note: String::new(),
+    }
+}
+
+on_both_engines!(
+    payments_and_refunds_move_the_payment_state_and_the_balance,
+    |db| {
+        let store = demo(&db).await;
+        let order = first_in(&store, OrderStatus::New).await;
+        let number = order.head.number.clone();
+        // Start from an unpaid order whatever the demo made of it.
+        let order = if order.payments.is_empty() {
+            order
+        } else {
+            let net = order.paid_minor;
+            ops::record_payment(
+                &store,
+                &manager(),
+                &number,
+                &money(PaymentKind::Refund, net, &order.head.currency),
+            )
+            .await
+            .unwrap()
+        };
+        let total = order.total_minor;
+        let cur = order.head.currency.clone();
+        let part = total / 3;
+        let after_part = ops::record_payment(
+            &store,
+            &manager(),
+            &number,
+            &money(PaymentKind::Payment, part, &cur),
+        )
+        .await
+        .unwrap();
+        assert_eq!(after_part.head.payment_status, PaymentStatus::PartiallyPaid);
+        assert_eq!(after_part.balance_minor, order.balance_minor - part);
+        let paid = ops::record_payment(
+            &store,
+            &manager(),
+            &number,
+            &money(PaymentKind::Payment, after_part.balance_minor, &cur),
+        )
+        .await
+        .unwrap();
+        assert_eq!(paid.head.payment_status, PaymentStatus::Paid);
+        assert_eq!(paid.balance_minor, 0, "nothing left to pay");
+        let refunded = ops::record_payment(
+            &store,
+            &manager(),
+            &number,
+            &money(PaymentKind::Refund, 100, &cur),
+        )
+        .await
+        .unwrap();
+        assert_eq!(
+            refunded.head.payment_status,
+            PaymentStatus::PartiallyRefunded
+        );
+        assert_eq!(refunded.balance_minor, 100);
+        let entry = refunded
+            .events
+            .iter()
+            .rev()
+            .find(|e| e.kind == EventKind::RefundRecorded)
+            .expect("the refund is in the history");
+        assert_eq!(entry.before.as_ref().unwrap()["payment_status"], "paid");
+        assert_eq!(
+            entry.after.as_ref().unwrap()["payment_status"],
+            "partially_refunded"
+        );
+        assert_eq!(entry.after.as_ref().unwrap()["method"], "карта");
+    }
+);
+
+on_both_engines!(
+    a_payment_in_another_currency_or_too_big_a_refund_changes_nothing,
+    |db| {
+        let store = demo(&db).await;
+        let order = first_in(&store, OrderStatus::Confirmed).await;
+        let number = &order.head.number;
+        let other = if order.head.currency == "EUR" {
+            "RUB"
+        } else {
+            "EUR"
+        };
+        let err = ops::record_payment(
+            &store,
+            &manager(),
+            number,
+            &money(PaymentKind::Payment, 500, other),
+        )
+        .await
+        .unwrap_err();
+        assert!(
+            matches!(err, Error::Invalid(_)) && err.to_string().contains(other),
+            "{err}"
+        );
+        let too_much = order.paid_minor + 1;
+        let err = ops::record_payment(
+            &store,
+            &manager(),
+            number,
+            &money(PaymentKind::Refund, too_much, &order.head.currency),
+        )
+        .await
+        .unwrap_err();
+        assert!(matches!(err, Error::Invalid(_)), "{err}");
+        let after = ops::order_detail(&store, number).await.unwrap();
+        assert_eq!(after.payments, order.payments, "the ledger is unchanged");
+        assert_eq!(after.head.payment_status, order.head.payment_status);
+    }
+);
+
+on_both_engines!(
+    an_order_imported_paid_opens_its_ledger_with_that_payment,
+    |db| {
+        let store = demo(&db).await;
+        let paid = first_in(&store, OrderStatus::Confirmed).await;
+        if paid.head.payment_status == PaymentStatus::Paid {
+            assert_eq!(paid.payments.len(), 1, "{:?}", paid.payments);
+            assert_eq!(paid.payments[0].amount_minor, paid.total_minor);
+            assert_eq!(paid.balance_minor, 0);
+        }
+        let filter = OrderFilter {
+            limit: 1000,
+            ..Default::default()
+        };
+        for summary in ops::list_orders(&store, &filter).await.unwrap() {
+            let d = ops::order_detail(&store, &summary.number).await.unwrap();
+            match d.head.payment_status {
+                PaymentStatus::Paid => assert_eq!(d.balance_minor, 0, "{} is paid", d.head.number),
+                PaymentStatus::AwaitingPayment => {
+                    assert_eq!(d.paid_minor, 0, "{} awaits payment", d.head.number)
+                }
+                PaymentStatus::Refunded => {
+                    assert_eq!(d.paid_minor, 0, "{} is refunded", d.head.number)
+                }
+                _ => {}
+            }
+        }
+    }
+);
+
+on_both_engines!(
+    a_pinned_note_shows_first_and_every_note_is_in_the_history,
+    |db| {
+        let store = demo(&db).await;
+        let number = first_in(&store, OrderStatus::Confirmed).await.head.number;
+        let empty = ops::add_note(&store, &manager(), &number, "   ", false)
+            .await
+            .unwrap_err();
+        assert!(matches!(empty, Error::Invalid(_)), "{empty}");
+        ops::add_note(&store, &manager(), &number, "доставка после 18:00", false)
+            .await
+            .unwrap();
+        let with_pin = ops::add_note(
+            &store,
+            &manager(),
+            &number,
+            "позвонить перед доставкой",
+            true,
+        )
+        .await
+        .unwrap();
+        assert_eq!(with_pin.notes.len(), 2);
+        assert_eq!(
+            with_pin.notes[0].text, "позвонить перед доставкой",
+            "pinned first"
+        );
+        assert!(with_pin.notes[0].pinned);
+        assert_eq!(with_pin.notes[0].user, "Мария");
+        let later = with_pin.notes[1].id;
+        let repinned = ops::pin_note(&store, &packer("S1"), &number, later, true)
+            .await
+            .unwrap();
+        assert!(repinned.notes.iter().all(|n| n.pinned));
+        let kinds: Vec<_> = repinned.events.iter().map(|e| e.kind).collect();
+        assert_eq!(
+            kinds.iter().filter(|k| **k == EventKind::NoteAdded).count(),
+            2
+        );
+        assert!(kinds.contains(&EventKind::NotePinned));
+        let other = first_in(&store, OrderStatus::New).await.head.number;
+        let wrong = ops::pin_note(&store, &manager(), &other, later, true)
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(wrong, Error::NotFound { .. }),
+            "a note of another order: {wrong}"
+        );
+    }
+);
+
+on_both_engines!(
+    statuses_set_by_hand_follow_the_matrix_one_order_at_a_time,
+    |db| {
+        let store = demo(&db).await;
+        let shipped = first_in(&store, OrderStatus::Shipped).await.head.number;
+        let fresh = first_in(&store, OrderStatus::New).await.head.number;
+        let numbers = vec![shipped.clone(), fresh.clone()];
+        let moved = ops::move_orders(&store, &manager(), &numbers, OrderStatus::Delivered, None)
+            .await
+            .unwrap();
+        assert_eq!(moved[0].status, Some(OrderStatus::Delivered), "{moved:?}");
+        assert!(moved[0].refused.is_none());
+        let why = moved[1]
+            .refused
+            .as_deref()
+            .expect("a new order is not delivered");
+        assert!(
+            why.contains("new") && why.contains("delivered"),
+            "names both statuses: {why}"
+        );
+        assert_eq!(
+            ops::order_detail(&store, &fresh).await.unwrap().head.status,
+            OrderStatus::New,
+            "the refused one is unchanged"
+        );
+        let completed = ops::move_orders(
+            &store,
+            &manager(),
+            std::slice::from_ref(&shipped),
+            OrderStatus::Completed,
+            None,
+        )
+        .await
+        .unwrap();
+        assert_eq!(completed[0].status, Some(OrderStatus::Completed));
+        let detail = ops::order_detail(&store, &shipped).await.unwrap();
+        let kinds: Vec<_> = detail.events.iter().map(|e| e.kind).collect();
+        assert!(
+            kinds.contains(&EventKind::Delivered) && kinds.contains(&EventKind::Completed),
+            "{kinds:?}"
+        );
+        let not_by_hand = ops::move_orders(
+            &store,
+            &manager(),
+            std::slice::from_ref(&fresh),
+            OrderStatus::Shipped,
+            None,
+        )
+        .await
+        .unwrap_err();
+        assert!(matches!(not_by_hand, Error::Invalid(_)), "{not_by_hand}");
+    }
+);
+
+on_both_engines!(
+    cancelling_a_selection_needs_a_reason_and_releases_stock,
+    |db| {
+        let store = demo(&db).await;
+        let confirmed = first_in(&store, OrderStatus::Confirmed).await;
+        let number = confirmed.head.number.clone();
+        let sku = confirmed.lines[0].sku.clone();
+        let reserved_before: i64 = ops::product_by_sku(&store, &sku)
+            .await
+            .unwrap()
+            .stock
+            .iter()
+            .map(|(_, _, r)| r)
+            .sum();
+        let no_reason = ops::move_orders(
+            &store,
+            &manager(),
+            std::slice::from_ref(&number),
+            OrderStatus::Cancelled,
+            None,
+        )
+        .await
+        .unwrap();
+        assert!(
+            no_reason[0]
+                .refused
+                .as_deref()
+                .unwrap_or("")
+                .contains("why"),
+            "{no_reason:?}"
+        );
+        let cancelled = ops::move_orders(
+            &store,
+            &manager(),
+            std::slice::from_ref(&number),
+            OrderStatus::Cancelled,
+            Some("клиент передумал"),
+        )
+        .await
+        .unwrap();
+        assert_eq!(cancelled[0].status, Some(OrderStatus::Cancelled));
+        let reserved_after: i64 = ops::product_by_sku(&store, &sku)
+            .await
+            .unwrap()
+            .stock
+            .iter()
+            .map(|(_, _, r)| r)
+            .sum();
+        assert!(
+            reserved_after < reserved_before,
+            "the reservation is released: {reserved_before} → {reserved_after}"
+        );
+    }
+);
+
+on_both_engines!(
+    the_overdue_filter_lists_only_orders_past_their_limit,
+    |db| {
+        let clock = clock();
+        let store = db.store.clone().with_clock(clock.clone());
+        ops::load_demo(&store, &Actor::new("admin", "office", Role::Admin), 1)
+            .await
+            .unwrap();
+        let overdue = OrderFilter {
+            overdue: true,
+            limit: 1000,
+            ..Default::default()
+        };
+        assert!(
+            ops::list_orders(&store, &overdue).await.unwrap().is_empty(),
+            "nothing is late at load"
+        );
+        // Two days later every confirmed order is past its 24-hour limit.
+        clock.advance(chrono::Duration::hours(48));
+        let late = ops::list_orders(&store, &overdue).await.unwrap();
+        assert!(!late.is_empty());
+        assert!(late.iter().all(|o| o.overdue), "{late:?}");
+        let counts = ops::status_counts(&store).await.unwrap();
+        let confirmed = counts
+            .iter()
+            .find(|c| c.status == OrderStatus::Confirmed)
+            .unwrap();
+        assert_eq!(
+            confirmed.overdue,
+            late.iter()
+                .filter(|o| o.status == OrderStatus::Confirmed)
+                .count() as i64,
+            "the tab's count and the filter agree"
+        );
+    }
+);
