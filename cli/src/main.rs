@@ -18,7 +18,6 @@ mod print_cmd;
 use clap::{Args, Parser, Subcommand};
 use packbench_core::config::StationConfig;
 use packbench_core::documents::PrintSettings;
-use packbench_core::domain::money::{exponent_of, parse_minor};
 use packbench_core::domain::OrderStatus;
 use packbench_core::exchange::OrderFormat;
 use packbench_core::ops::{self, Actor, OrderFilter, PaymentInput, PaymentKind, Role};
@@ -368,16 +367,17 @@ async fn dispatch(
             currency,
             note,
         }) => {
-            let order = ops::order_detail(store, &number).await?;
-            let currency = currency.unwrap_or(order.head.currency);
-            let amount_minor = parse_minor(&amount, exponent_of(&currency)).map_err(usage)?;
+            let currency = match currency {
+                Some(c) => c,
+                None => ops::order_detail(store, &number).await?.head.currency,
+            };
             let input = PaymentInput {
                 kind: if refund {
                     PaymentKind::Refund
                 } else {
                     PaymentKind::Payment
                 },
-                amount_minor,
+                amount,
                 currency,
                 method,
                 note,

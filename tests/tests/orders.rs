@@ -39,7 +39,10 @@ async fn first_in(store: &Store, status: OrderStatus) -> ops::OrderDetail {
 fn money(kind: PaymentKind, amount_minor: i64, currency: &str) -> PaymentInput {
     PaymentInput {
         kind,
-        amount_minor,
+        amount: packbench_core::domain::money::format_minor(
+            amount_minor,
+            packbench_core::domain::money::exponent_of(currency),
+        ),
         currency: currency.into(),
         method: "карта".into(),
         note: String::new(),

@@ -88,17 +88,15 @@ pub struct OrderLine {
     pub unit_price_minor: i64,
     pub discount_minor: i64,
     pub tax_rate_bp: i64,
+    /// What the line costs after its discount, VAT included
+    /// ([`line_amount_minor`], kept with the line when it is written).
+    pub amount_minor: i64,
     pub packed: i64,
     /// The product's default bin, where the picker finds it.
     pub bin: Option<String>,
 }
 
 impl OrderLine {
-    /// What the line costs after its discount, VAT included.
-    pub fn amount_minor(&self) -> i64 {
-        line_amount_minor(self.quantity, self.unit_price_minor, self.discount_minor)
-    }
-
     pub fn is_short(&self) -> bool {
         self.packed < self.quantity
     }

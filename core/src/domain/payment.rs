@@ -1,6 +1,7 @@
 //! Payments beside fulfilment: what was paid and refunded, and the payment
 //! state that follows from it.
 
+use super::money::{exponent_of, format_minor, parse_minor};
 use super::PaymentStatus;
 
 crate::named_enum! {
@@ -58,7 +59,8 @@ impl Paid {
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct PaymentInput {
     pub kind: PaymentKind,
-    pub amount_minor: i64,
+    /// The amount as money is written ("1500", "1 500,50"), in `currency`.
+    pub amount: String,
     /// Must be the order's currency.
     pub currency: String,
     /// Cash, card, bank transfer, the marketplace's payout ...
@@ -68,17 +70,20 @@ pub struct PaymentInput {
 }
 
 impl PaymentInput {
-    /// Checks the entry against the order's currency and ledger; the
-    /// cleaned method and note, or what is wrong and what to do.
-    pub fn check(&self, order_currency: &str, so_far: Paid) -> Result<(String, String), String> {
-        if self.amount_minor <= 0 {
-            return Err("the amount must be more than zero; a refund is recorded as a refund, not as a negative payment".into());
-        }
+    /// Checks the entry against the order's currency and ledger: the amount
+    /// in minor units with the cleaned method and note, or what is wrong
+    /// and what to do.
+    pub fn check(&self, order_currency: &str, so_far: Paid) -> Result<Checked, String> {
         let currency = self.currency.trim().to_ascii_uppercase();
         if currency != order_currency {
             return Err(format!(
                 "the order is in {order_currency}, not {currency}; record the amount in {order_currency}"
             ));
+        }
+        let amount_minor = parse_minor(&self.amount, exponent_of(&currency))
+            .map_err(|e| format!("the amount: {e}"))?;
+        if amount_minor <= 0 {
+            return Err("the amount must be more than zero; a refund is recorded as a refund, not as a negative payment".into());
         }
         let method = self.method.trim();
         if method.is_empty() || method.chars().count() > 60 || method.chars().any(char::is_control)
@@ -92,14 +97,26 @@ impl PaymentInput {
         if note.chars().count() > 500 {
             return Err("the note is longer than 500 characters".into());
         }
-        if self.kind == PaymentKind::Refund && self.amount_minor > so_far.net_minor() {
+        if self.kind == PaymentKind::Refund && amount_minor > so_far.net_minor() {
             return Err(format!(
-                "only {} (minor units) was paid and not refunded; a refund cannot be more",
-                so_far.net_minor().max(0)
+                "only {} {currency} was paid and not refunded; a refund cannot be more",
+                format_minor(so_far.net_minor().max(0), exponent_of(&currency))
             ));
         }
-        Ok((method.to_string(), note.to_string()))
+        Ok(Checked {
+            amount_minor,
+            method: method.to_string(),
+            note: note.to_string(),
+        })
     }
+}
+
+/// A ledger entry that passed [`PaymentInput::check`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Checked {
+    pub amount_minor: i64,
+    pub method: String,
+    pub note: String,
 }
 
 #[cfg(test)]
@@ -134,7 +151,7 @@ mod tests {
     fn entry(kind: PaymentKind, amount_minor: i64, currency: &str) -> PaymentInput {
         PaymentInput {
             kind,
-            amount_minor,
+            amount: format_minor(amount_minor, 2),
             currency: currency.into(),
             method: " карта ".into(),
             note: String::new(),
@@ -153,7 +170,23 @@ mod tests {
         let ok = entry(PaymentKind::Payment, 500, "rub")
             .check("RUB", Paid::default())
             .unwrap();
-        assert_eq!(ok.0, "карта");
+        assert_eq!((ok.amount_minor, ok.method.as_str()), (500, "карта"));
+        let typed = PaymentInput {
+            amount: "1 500,50".into(),
+            ..entry(PaymentKind::Payment, 0, "RUB")
+        };
+        assert_eq!(
+            typed.check("RUB", Paid::default()).unwrap().amount_minor,
+            150050
+        );
+        let garbage = PaymentInput {
+            amount: "полторы тысячи".into(),
+            ..entry(PaymentKind::Payment, 0, "RUB")
+        };
+        assert!(garbage
+            .check("RUB", Paid::default())
+            .unwrap_err()
+            .contains("amount"));
     }
 
     #[test]
@@ -161,7 +194,7 @@ mod tests {
         let e = entry(PaymentKind::Refund, 600, "RUB")
             .check("RUB", paid(500, 0))
             .unwrap_err();
-        assert!(e.contains("500"), "{e}");
+        assert!(e.contains("5.00 RUB"), "{e}");
         assert!(entry(PaymentKind::Refund, 500, "RUB")
             .check("RUB", paid(500, 0))
             .is_ok());

@@ -216,6 +216,7 @@ mod tests {
             unit_price_minor: 100,
             discount_minor: 0,
             tax_rate_bp: 0,
+            amount_minor: 100 * quantity,
             packed,
             bin: None,
         }

@@ -148,9 +148,7 @@ pub async fn invoice_view(store: &Store, number: &str) -> Result<InvoiceView> {
         delivery_method: head.delivery_method.clone(),
         delivery_cost_minor: head.delivery_cost_minor,
         delivery_tax_rate_bp: main_tax_rate_bp(
-            order_lines
-                .iter()
-                .map(|l| (l.tax_rate_bp, l.amount_minor())),
+            order_lines.iter().map(|l| (l.tax_rate_bp, l.amount_minor)),
         ),
         lines: order_lines
             .iter()

@@ -4,7 +4,7 @@
 use super::orders::order_detail_in;
 use super::OrderDetail;
 use crate::domain::payment::{PaymentInput, PaymentKind};
-use crate::domain::{Actor, EventKind, OrderLine};
+use crate::domain::{Actor, EventKind};
 use crate::store::orders::{self, head_by_number, lines};
 use crate::store::payments::{self, NewEntry};
 use crate::store::{events, notes, Store};
@@ -23,19 +23,20 @@ pub async fn record_payment(
     let now = store.now_ms();
     let head = head_by_number(&mut tx, store.engine(), number, true).await?;
     let so_far = payments::sum(&payments::of_order(&mut tx, head.id).await?);
-    let (method, note) = input
+    let checked = input
         .check(&head.currency, so_far)
         .map_err(Error::Invalid)?;
+    let (amount, method, note) = (checked.amount_minor, checked.method, checked.note);
     let total: i64 = head.delivery_cost_minor
         + lines(&mut tx, head.id)
             .await?
             .iter()
-            .map(OrderLine::amount_minor)
+            .map(|l| l.amount_minor)
             .sum::<i64>();
     let entry = NewEntry {
         order_id: head.id,
         kind: input.kind,
-        amount_minor: input.amount_minor,
+        amount_minor: amount,
         currency: &head.currency,
         method: &method,
         note: &note,
@@ -44,8 +45,8 @@ pub async fn record_payment(
     payments::insert(&mut tx, &entry, actor).await?;
     let mut after = so_far;
     match input.kind {
-        PaymentKind::Payment => after.paid_minor += input.amount_minor,
-        PaymentKind::Refund => after.refunded_minor += input.amount_minor,
+        PaymentKind::Payment => after.paid_minor += amount,
+        PaymentKind::Refund => after.refunded_minor += amount,
     }
     let state = after.state(total);
     if state != head.payment_status {
@@ -69,7 +70,7 @@ pub async fn record_payment(
             "payment_status": state,
             "paid_minor": after.paid_minor,
             "refunded_minor": after.refunded_minor,
-            "amount_minor": input.amount_minor,
+            "amount_minor": amount,
             "currency": head.currency,
             "method": method,
             "note": note,

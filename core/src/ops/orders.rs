@@ -30,6 +30,9 @@ pub struct OrderDetail {
     pub total_minor: i64,
     /// Opening it at a packing station packs it or hands it over.
     pub opens_at_packing: bool,
+    /// The statuses a manager may set by hand from here, as the store's
+    /// matrix allows (delivered, completed, returned, cancelled).
+    pub next_by_hand: Vec<OrderStatus>,
     /// Payments and refunds, oldest first.
     pub payments: Vec<PaymentEntry>,
     /// Paid less refunded.
@@ -60,9 +63,16 @@ pub(super) async fn order_detail_in(
     let payments = payments::of_order(conn, head.id).await?;
     let paid = payments::sum(&payments);
     let notes = notes::of_order(conn, head.id).await?;
-    let goods: i64 = lines.iter().map(OrderLine::amount_minor).sum();
+    let goods: i64 = lines.iter().map(|l| l.amount_minor).sum();
     let total = goods + head.delivery_cost_minor;
+    let matrix = transition_matrix(conn).await?;
+    let next_by_hand = OrderStatus::ALL
+        .iter()
+        .copied()
+        .filter(|to| to.set_by_hand() && matrix.allows(head.status, *to))
+        .collect();
     Ok(OrderDetail {
+        next_by_hand,
         payments,
         paid_minor: paid.net_minor(),
         balance_minor: paid.balance_minor(total),

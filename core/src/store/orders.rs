@@ -41,7 +41,7 @@ pub async fn head_by_number(
 pub async fn lines(conn: &mut AnyConnection, order_id: i64) -> Result<Vec<OrderLine>> {
     Ok(sqlx::query_as(
         "SELECT l.id, l.position, l.product_id, l.sku, l.name, l.quantity, l.unit_price_minor, \
-         l.discount_minor, l.tax_rate_bp, l.packed, p.default_bin AS bin \
+         l.discount_minor, l.tax_rate_bp, l.amount_minor, l.packed, p.default_bin AS bin \
          FROM order_lines l LEFT JOIN products p ON p.id = l.product_id \
          WHERE l.order_id = $1 ORDER BY l.position",
     )

@@ -21,6 +21,7 @@ pub fn all() -> Vec<Recording> {
         ("packing-short", packing_short),
         ("packing-taken", packing_taken),
         ("packing-ready", packing_ready),
+        ("order-desk", order_desk),
         ("picking", picking),
         ("print-queue", print_queue),
     ]
@@ -201,6 +202,86 @@ fn orders() -> Value {
     );
     f.ok(&anna, "status_counts", json!({}));
     f.refused(&anna, "confirm_order", json!({ "number": "1043" }));
+    f.done()
+}
+
+/// The order desk: a manager records a payment and a refund, leaves and
+/// pins notes, marks a shipped order delivered, cancels one with a reason,
+/// and lists the overdue orders.
+fn order_desk() -> Value {
+    let shift = Shift::demo();
+    let maria = shift.station(Desk::packer("Офис", "Мария").with_role(Role::Supervisor));
+    let unpaid = shift.first_in("new");
+    let shipped = shift.first_in("shipped");
+    let confirmed = shift.first_in("confirmed");
+    let mut f = shift.flow(
+        "Мария in the office: the demo's first new order gets a partial payment (one in EUR \
+         refused) and a note, pinned; its first shipped order is marked delivered, then \
+         completed in a selection with the new order (that one refused); its first confirmed \
+         order is cancelled (refused without a reason); then the overdue filter.",
+    );
+    f.ok(&maria, "order_detail", json!({ "number": unpaid }));
+    f.refused(
+        &maria,
+        "record_payment",
+        json!({ "number": unpaid, "payment": {
+            "kind": "payment", "amount": "500", "currency": "EUR", "method": "карта", "note": "" } }),
+    );
+    f.ok(
+        &maria,
+        "record_payment",
+        json!({ "number": unpaid, "payment": {
+            "kind": "payment", "amount": "500,00", "currency": "RUB", "method": "карта", "note": "" } }),
+    );
+    f.refused(
+        &maria,
+        "add_note",
+        json!({ "number": unpaid, "text": " ", "pinned": false }),
+    );
+    let noted = f.ok(
+        &maria,
+        "add_note",
+        json!({ "number": unpaid, "text": "позвонить перед доставкой", "pinned": false }),
+    );
+    let note = noted["notes"][0]["id"].clone();
+    f.ok(
+        &maria,
+        "pin_note",
+        json!({ "number": unpaid, "note": note, "pinned": true }),
+    );
+    f.ok(&maria, "order_detail", json!({ "number": shipped }));
+    let delivered = f.ok(
+        &maria,
+        "move_orders",
+        json!({ "numbers": [shipped], "to": "delivered", "reason": null }),
+    );
+    assert_eq!(delivered[0]["status"], "delivered", "{delivered}");
+    f.ok(&maria, "order_detail", json!({ "number": shipped }));
+    let selection = f.ok(
+        &maria,
+        "move_orders",
+        json!({ "numbers": [shipped, unpaid], "to": "completed", "reason": null }),
+    );
+    assert_eq!(selection[0]["status"], "completed", "{selection}");
+    assert!(selection[1]["refused"].is_string(), "{selection}");
+    f.ok(&maria, "order_detail", json!({ "number": confirmed }));
+    let bare = f.ok(
+        &maria,
+        "move_orders",
+        json!({ "numbers": [confirmed], "to": "cancelled", "reason": null }),
+    );
+    assert!(bare[0]["refused"].is_string(), "{bare}");
+    f.ok(
+        &maria,
+        "move_orders",
+        json!({ "numbers": [confirmed], "to": "cancelled", "reason": "клиент передумал" }),
+    );
+    f.ok(&maria, "order_detail", json!({ "number": confirmed }));
+    f.ok(
+        &maria,
+        "list_orders",
+        json!({ "overdue": true, "limit": 300 }),
+    );
     f.done()
 }
 

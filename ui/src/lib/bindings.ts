@@ -260,6 +260,11 @@ export type OrderDetail = {
 	total_minor: number,
 	/**  Opening it at a packing station packs it or hands it over. */
 	opens_at_packing: boolean,
+	/**
+	 *  The statuses a manager may set by hand from here, as the store's
+	 *  matrix allows (delivered, completed, returned, cancelled).
+	 */
+	next_by_hand: OrderStatus[],
 	/**  Payments and refunds, oldest first. */
 	payments: PaymentEntry[],
 	/**  Paid less refunded. */
@@ -308,6 +313,11 @@ export type OrderLine = {
 	unit_price_minor: number,
 	discount_minor: number,
 	tax_rate_bp: number,
+	/**
+	 *  What the line costs after its discount, VAT included
+	 *  ([`line_amount_minor`], kept with the line when it is written).
+	 */
+	amount_minor: number,
 	packed: number,
 	/**  The product's default bin, where the picker finds it. */
 	bin: string | null,
@@ -375,7 +385,8 @@ export type PaymentEntry = {
 /**  A payment or refund as a manager enters it. */
 export type PaymentInput = {
 	kind: PaymentKind,
-	amount_minor: number,
+	/**  The amount as money is written ("1500", "1 500,50"), in `currency`. */
+	amount: string,
 	/**  Must be the order's currency. */
 	currency: string,
 	/**  Cash, card, bank transfer, the marketplace's payout ... */

@@ -17,6 +17,7 @@ import type {
   IpcError as IpcErrorReply,
   OrdersChanged,
   OrderStatus,
+  PaymentInput,
   PrintSettings as PrintSettingsIn,
   Seller as SellerIn,
   Settings,
@@ -132,6 +133,16 @@ export const statusCounts = () => call(() => c.statusCounts());
 export const orderDetail = (number: string) => call(() => c.orderDetail(number));
 export const findOrder = (code: string) => call(() => c.findOrder(code));
 export const confirmOrder = (number: string) => call(() => c.confirmOrder(number));
+/** Marks one order or a selection delivered, completed, returned, or cancelled (with a reason). */
+export const moveOrders = (numbers: string[], to: OrderStatus, reason?: string) =>
+  call(() => c.moveOrders(numbers, to, reason ?? null));
+/** A payment or a refund, the amount as typed ("1 500,50"); core parses it. */
+export const recordPayment = (number: string, payment: PaymentInput) =>
+  call(() => c.recordPayment(number, payment));
+export const addNote = (number: string, text: string, pinned: boolean) =>
+  call(() => c.addNote(number, text, pinned));
+export const pinNote = (number: string, note: number, pinned: boolean) =>
+  call(() => c.pinNote(number, note, pinned));
 /** A scanned or typed number at packing: claimed, or (packed already) the hand-over. */
 export const openForPacking = (number: string) => call(() => c.openForPacking(number));
 /** Opens a packed order's box again at this station, with the reason. */
@@ -202,6 +213,10 @@ export const ipc = {
   orderDetail,
   findOrder,
   confirmOrder,
+  moveOrders,
+  recordPayment,
+  addNote,
+  pinNote,
   openForPacking,
   takeApart,
   recordScan,
