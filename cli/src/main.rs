@@ -94,6 +94,45 @@ enum DbCommand {
     /// Documents to a file or a printer; the print queue; printers.
     #[command(subcommand)]
     Print(print_cmd::PrintCommand),
+    /// The store's lifecycle: names, its own statuses, limits, the matrix.
+    #[command(subcommand)]
+    Statuses(StatusesCommand),
+}
+
+#[derive(Subcommand)]
+enum StatusesCommand {
+    /// Every status with its names and limit, and the allowed transitions.
+    List,
+    /// Give a status (a stage or the store's own) new names.
+    Rename {
+        code: String,
+        #[arg(long)]
+        en: String,
+        #[arg(long)]
+        ru: String,
+    },
+    /// Add the store's own status inside a stage (code: Latin letters, digits, _).
+    Add {
+        code: String,
+        /// The standard stage it belongs to: new, confirmed, ..., cancelled.
+        #[arg(long)]
+        stage: String,
+        #[arg(long)]
+        en: String,
+        #[arg(long)]
+        ru: String,
+        /// Minutes an order may stay in it.
+        #[arg(long)]
+        limit: Option<i64>,
+    },
+    /// Remove one of the store's own statuses (no order may be in it).
+    Remove { code: String },
+    /// Allow a transition between two stages.
+    Allow { from: String, to: String },
+    /// Forbid a transition between two stages (the locked ones stay).
+    Forbid { from: String, to: String },
+    /// How long an order may stay in a status: minutes, or "none".
+    Limit { code: String, minutes: String },
 }
 
 #[derive(Subcommand)]
@@ -137,7 +176,8 @@ enum OrdersCommand {
         reason: String,
     },
     /// Set the status of one order or several by hand: delivered, completed,
-    /// returned, or cancelled (with --reason).
+    /// returned, or cancelled (with --reason); or one of the store's own
+    /// statuses inside the order's stage ("none" leaves it).
     Status {
         #[arg(required = true)]
         numbers: Vec<String>,
@@ -335,7 +375,8 @@ async fn dispatch(
                 overdue,
                 limit,
             };
-            print::order_list(json, &ops::list_orders(store, &filter).await?);
+            let rows = ops::list_orders(store, &filter).await?;
+            print::order_list(json, &rows, &ops::lifecycle(store).await?);
         }
         DbCommand::Orders(OrdersCommand::Show { number }) => {
             print::order(json, &ops::order_detail(store, &number).await?);
@@ -354,8 +395,39 @@ async fn dispatch(
             to,
             reason,
         }) => {
-            let to = OrderStatus::parse(&to).map_err(usage)?;
-            let moved = ops::move_orders(store, actor, &numbers, to, reason.as_deref()).await?;
+            let moved = match OrderStatus::parse(&to) {
+                Ok(to) => ops::move_orders(store, actor, &numbers, to, reason.as_deref()).await?,
+                // Not a stage: the store's own status inside the stage.
+                Err(_) => {
+                    let code = Some(to.trim()).filter(|c| !c.eq_ignore_ascii_case("none"));
+                    if let Some(code) = code {
+                        if ops::lifecycle(store).await?.find(code).is_none() {
+                            return Err(usage(format!(
+                                "{to:?} is neither a stage nor one of the store's statuses; see `packbench-cli statuses list`"
+                            )));
+                        }
+                    }
+                    let mut moved = Vec::with_capacity(numbers.len());
+                    for number in &numbers {
+                        moved.push(
+                            match ops::set_sub_status(store, actor, number, code).await {
+                                Ok(d) => ops::Moved {
+                                    number: d.head.number.clone(),
+                                    status: Some(d.head.status),
+                                    refused: None,
+                                },
+                                Err(e) if e.is_refusal() => ops::Moved {
+                                    number: number.trim().to_string(),
+                                    status: None,
+                                    refused: Some(e.to_string()),
+                                },
+                                Err(e) => return Err(e.into()),
+                            },
+                        );
+                    }
+                    moved
+                }
+            };
             print::moved(json, &moved);
             return Ok(u8::from(moved.iter().any(|m| m.refused.is_some())));
         }
@@ -462,8 +534,61 @@ async fn dispatch(
             );
         }
         DbCommand::Print(command) => return print_cmd::run(store, actor, json, command).await,
+        DbCommand::Statuses(command) => {
+            let life = match command {
+                StatusesCommand::List => ops::lifecycle(store).await?,
+                StatusesCommand::Rename { code, en, ru } => {
+                    ops::rename_status(store, actor, &code, &en, &ru).await?
+                }
+                StatusesCommand::Add {
+                    code,
+                    stage,
+                    en,
+                    ru,
+                    limit,
+                } => {
+                    let status = ops::NewStatus {
+                        code,
+                        stage: OrderStatus::parse(&stage).map_err(usage)?,
+                        label_en: en,
+                        label_ru: ru,
+                        max_minutes: limit,
+                    };
+                    ops::add_status(store, actor, &status).await?
+                }
+                StatusesCommand::Remove { code } => ops::remove_status(store, actor, &code).await?,
+                StatusesCommand::Allow { from, to } => {
+                    let (from, to) = stages(&from, &to)?;
+                    ops::set_transition(store, actor, from, to, true).await?
+                }
+                StatusesCommand::Forbid { from, to } => {
+                    let (from, to) = stages(&from, &to)?;
+                    ops::set_transition(store, actor, from, to, false).await?
+                }
+                StatusesCommand::Limit { code, minutes } => {
+                    let minutes = if minutes.trim().eq_ignore_ascii_case("none") {
+                        None
+                    } else {
+                        Some(minutes.trim().parse::<i64>().map_err(|_| {
+                            usage(format!(
+                                "{minutes:?} is not a number of minutes; give minutes or none"
+                            ))
+                        })?)
+                    };
+                    ops::set_status_limit(store, actor, &code, minutes).await?
+                }
+            };
+            print::lifecycle(json, &life);
+        }
     }
     Ok(0)
+}
+
+fn stages(from: &str, to: &str) -> Result<(OrderStatus, OrderStatus), Failure> {
+    Ok((
+        OrderStatus::parse(from).map_err(usage)?,
+        OrderStatus::parse(to).map_err(usage)?,
+    ))
 }
 
 fn read_file(path: &PathBuf) -> Result<Vec<u8>, Failure> {

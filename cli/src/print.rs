@@ -2,8 +2,8 @@
 
 use packbench_core::domain::money::{exponent_of, format_minor};
 use packbench_core::ops::{
-    Confirmation, DemoSummary, ImportSummary, Moved, Opened, OrderDetail, OrderSummary, PrintJob,
-    ProductView, UndoResult,
+    Confirmation, DemoSummary, ImportSummary, Lifecycle, Moved, Opened, OrderDetail, OrderSummary,
+    PrintJob, ProductView, UndoResult,
 };
 use serde::Serialize;
 
@@ -80,13 +80,14 @@ pub fn import(json: bool, s: &ImportSummary) {
     }
 }
 
-pub fn order_list(json: bool, rows: &[OrderSummary]) {
+pub fn order_list(json: bool, rows: &[OrderSummary], life: &Lifecycle) {
     if json {
         emit(&rows);
         return;
     }
+    let ru = russian();
     out!(
-        "{:<12} {:<10} {:<28} {:>7} {:>14}  {:<16} created",
+        "{:<12} {:<14} {:<28} {:>7} {:>14}  {:<16} created",
         "number",
         "status",
         "customer",
@@ -96,9 +97,9 @@ pub fn order_list(json: bool, rows: &[OrderSummary]) {
     );
     for r in rows {
         out!(
-            "{:<12} {:<10} {:<28} {:>7} {:>14}  {:<16} {}",
+            "{:<12} {:<14} {:<28} {:>7} {:>14}  {:<16} {}",
             r.number,
-            r.status.as_str(),
+            truncate(&life.name(r.status, r.sub_status.as_deref(), ru), 14),
             truncate(&r.customer_name, 28),
             format!("{}/{}", r.packed, r.units),
             money(r.total_minor, &r.currency),
@@ -125,7 +126,13 @@ pub fn order(json: bool, d: &OrderDetail) {
         return;
     }
     let h = &d.head;
-    out!("order {} · {} · {}", h.number, h.status, h.customer_name);
+    out!(
+        "order {} · {} ({}) · {}",
+        h.number,
+        h.sub_status.as_deref().unwrap_or(h.status.as_str()),
+        d.status_name.get(russian()),
+        h.customer_name
+    );
     out!(
         "  {} · {} · {} · {}",
         h.channel,
@@ -289,5 +296,54 @@ pub fn product(json: bool, p: &ProductView) {
     }
     for (bin, on_hand, reserved) in &p.stock {
         out!("  bin {bin:<10} on hand {on_hand:>6} reserved {reserved:>6}");
+    }
+}
+
+/// The store's names are shown in Russian when the user's locale is
+/// Russian (LC_ALL, LC_MESSAGES or LANG, the first one set).
+fn russian() -> bool {
+    ["LC_ALL", "LC_MESSAGES", "LANG"]
+        .iter()
+        .filter_map(|v| std::env::var(v).ok())
+        .find(|v| !v.is_empty())
+        .is_some_and(|v| v.starts_with("ru"))
+}
+
+pub fn lifecycle(json: bool, life: &Lifecycle) {
+    if json {
+        emit(life);
+        return;
+    }
+    out!(
+        "{:<20} {:<10} {:<24} {:<24} limit",
+        "code",
+        "stage",
+        "English",
+        "Russian"
+    );
+    for s in &life.statuses {
+        let code = if s.standard {
+            s.code.clone()
+        } else {
+            format!("  {}", s.code)
+        };
+        out!(
+            "{:<20} {:<10} {:<24} {:<24} {}",
+            code,
+            s.stage.as_str(),
+            truncate(&s.label_en, 24),
+            truncate(&s.label_ru, 24),
+            s.max_minutes
+                .map(|m| format!("{m} min"))
+                .unwrap_or_else(|| "-".into())
+        );
+    }
+    out!("allowed transitions (🔒 locked: the packing rules depend on it):");
+    for c in life.transitions.iter().filter(|c| c.allowed) {
+        let lock = c
+            .locked
+            .map(|l| format!(" 🔒 {}", l.why()))
+            .unwrap_or_default();
+        out!("  {} → {}{lock}", c.from.as_str(), c.to.as_str());
     }
 }

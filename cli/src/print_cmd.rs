@@ -6,7 +6,7 @@ use super::{usage, Failure};
 use clap::{Args, Subcommand};
 use packbench_core::documents::{
     self, DocFormat, DocumentKind, DocumentSettings, Dpi, InvoiceLine, InvoiceView, LabelView,
-    Lang, Paper, Party, Seller,
+    Labels, Lang, Paper, Party, Seller,
 };
 use packbench_core::domain::PaymentStatus;
 use packbench_core::ops::{self, Actor, DocumentKey, PrintJob, PrintStatus};
@@ -392,6 +392,10 @@ fn bench_invoice(lines: usize) -> InvoiceView {
         },
         currency: "RUB".into(),
         payment: PaymentStatus::Paid,
+        status: Labels {
+            en: "Ready".into(),
+            ru: "Готов".into(),
+        },
         delivery_method: "СДЭК".into(),
         delivery_cost_minor: 30_000,
         delivery_tax_rate_bp: 2000,

@@ -536,3 +536,90 @@ fn a_second_bench_run_on_the_kept_file_measures_new_scans_not_retries() {
     ));
     assert_eq!(ready.as_array().unwrap().len(), 20, "{ready}");
 }
+
+#[test]
+fn statuses_are_renamed_added_and_the_matrix_edited_from_the_cli() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = sqlite_db(dir.path());
+    assert!(cli(&db, &["init", "--demo"]).status.success());
+    let out = cli(
+        &db,
+        &[
+            "statuses",
+            "rename",
+            "new",
+            "--en",
+            "Fresh",
+            "--ru",
+            "Свежий",
+        ],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let list = String::from_utf8_lossy(&cli(&db, &["statuses", "list"]).stdout).to_string();
+    assert!(list.contains("Fresh") && list.contains("Свежий"), "{list}");
+    assert!(list.contains("packing → ready 🔒"), "{list}");
+    let orders = Command::new(BIN)
+        .args(["--db", &db, "orders", "list", "--status", "new"])
+        .env("LANG", "ru_RU.UTF-8")
+        .env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES")
+        .output()
+        .unwrap();
+    let orders = String::from_utf8_lossy(&orders.stdout).to_string();
+    assert!(
+        orders.contains("Свежий"),
+        "the list names the stage as the store does:\n{orders}"
+    );
+    let add = cli(
+        &db,
+        &[
+            "--json",
+            "statuses",
+            "add",
+            "awaiting_call",
+            "--stage",
+            "new",
+            "--en",
+            "Awaiting call",
+            "--ru",
+            "Ждёт звонка",
+            "--limit",
+            "30",
+        ],
+    );
+    let life = json(&add);
+    assert!(life["statuses"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|s| s["code"] == "awaiting_call" && s["max_minutes"] == 30));
+    let number = json(&cli(&db, &["--json", "orders", "list", "--status", "new"]))[0]["number"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let moved = cli(&db, &["orders", "status", &number, "--to", "awaiting_call"]);
+    assert!(
+        moved.status.success(),
+        "{}",
+        String::from_utf8_lossy(&moved.stderr)
+    );
+    let shown = String::from_utf8_lossy(&cli(&db, &["orders", "show", &number]).stdout).to_string();
+    assert!(shown.contains("awaiting_call (Awaiting call)"), "{shown}");
+    // A locked transition and an unknown status: bad input (2), saying why.
+    let locked = cli(&db, &["statuses", "forbid", "ready", "shipped"]);
+    assert_eq!(locked.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&locked.stderr).contains("locked"));
+    let unknown = cli(&db, &["orders", "status", &number, "--to", "lost"]);
+    assert_eq!(unknown.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&unknown.stderr).contains("neither a stage"));
+    let forbid = cli(&db, &["statuses", "forbid", "new", "cancelled"]);
+    assert!(forbid.status.success());
+    let cancel = cli(&db, &["orders", "cancel", &number, "--reason", "дубль"]);
+    assert_eq!(cancel.status.code(), Some(1));
+    let said = String::from_utf8_lossy(&cancel.stderr).to_string();
+    assert!(said.contains("new") && said.contains("cancelled"), "{said}");
+}

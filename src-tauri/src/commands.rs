@@ -7,9 +7,9 @@ use packbench_core::documents::{DocumentKind, DocumentSettings, PrintSettings, S
 use packbench_core::domain::scan::ScanResult;
 use packbench_core::domain::OrderStatus;
 use packbench_core::ops::{
-    self, Confirmation, DbTest, DemoSummary, DocumentKey, DocumentPreview, Moved, Opened,
-    OrderDetail, OrderFilter, OrderSummary, Packed, PaymentInput, PickList, PickListSummary,
-    PickScanResult, PickSelection, PrintJob, Printer, StatusCount, UndoResult,
+    self, Confirmation, DbTest, DemoSummary, DocumentKey, DocumentPreview, Lifecycle, Moved,
+    NewStatus, Opened, OrderDetail, OrderFilter, OrderSummary, Packed, PaymentInput, PickList,
+    PickListSummary, PickScanResult, PickSelection, PrintJob, Printer, StatusCount, UndoResult,
 };
 use tauri::State;
 
@@ -128,6 +128,81 @@ pub async fn pin_note(
 ) -> Reply<OrderDetail> {
     let store = state.store().await?;
     Ok(ops::pin_note(&store, &state.actor().await, &number, note, pinned).await?)
+}
+
+/// The store's lifecycle: every status with its names and limit, and the
+/// matrix with the locked transitions.
+#[tauri::command]
+#[specta::specta]
+pub async fn lifecycle(state: State<'_, AppState>) -> Reply<Lifecycle> {
+    let store = state.store().await?;
+    Ok(ops::lifecycle(&store).await?)
+}
+
+/// New names for a status (admin).
+#[tauri::command]
+#[specta::specta]
+pub async fn rename_status(
+    state: State<'_, AppState>,
+    code: String,
+    label_en: String,
+    label_ru: String,
+) -> Reply<Lifecycle> {
+    let store = state.store().await?;
+    Ok(ops::rename_status(&store, &state.actor().await, &code, &label_en, &label_ru).await?)
+}
+
+/// The store's own status inside a stage (admin).
+#[tauri::command]
+#[specta::specta]
+pub async fn add_status(state: State<'_, AppState>, status: NewStatus) -> Reply<Lifecycle> {
+    let store = state.store().await?;
+    Ok(ops::add_status(&store, &state.actor().await, &status).await?)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn remove_status(state: State<'_, AppState>, code: String) -> Reply<Lifecycle> {
+    let store = state.store().await?;
+    Ok(ops::remove_status(&store, &state.actor().await, &code).await?)
+}
+
+/// Allows or forbids a transition between stages (admin); locked ones stay.
+#[tauri::command]
+#[specta::specta]
+pub async fn set_transition(
+    state: State<'_, AppState>,
+    from: OrderStatus,
+    to: OrderStatus,
+    allowed: bool,
+) -> Reply<Lifecycle> {
+    let store = state.store().await?;
+    Ok(ops::set_transition(&store, &state.actor().await, from, to, allowed).await?)
+}
+
+/// Minutes an order may stay in a status; null: no limit (admin).
+#[tauri::command]
+#[specta::specta]
+pub async fn set_status_limit(
+    state: State<'_, AppState>,
+    code: String,
+    max_minutes: Option<i64>,
+) -> Reply<Lifecycle> {
+    let store = state.store().await?;
+    Ok(ops::set_status_limit(&store, &state.actor().await, &code, max_minutes).await?)
+}
+
+/// Puts the order in one of the store's own statuses inside its stage
+/// (null: back in the bare stage).
+#[tauri::command]
+#[specta::specta]
+pub async fn set_sub_status(
+    state: State<'_, AppState>,
+    number: String,
+    code: Option<String>,
+) -> Reply<OrderDetail> {
+    let store = state.store().await?;
+    Ok(ops::set_sub_status(&store, &state.actor().await, &number, code.as_deref()).await?)
 }
 
 /// A scanned or typed order number at the packing station: claimed and

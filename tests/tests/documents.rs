@@ -16,7 +16,7 @@ mod common;
 use common::{clock, packer, supervisor, TestDb};
 use packbench_core::documents::{
     self, money, weight_kg, DocFormat, DocumentKind, DocumentSettings, Dpi, InvoiceLine,
-    InvoiceView, LabelView, Lang, Paper, Party, Seller, Symbol,
+    InvoiceView, LabelView, Labels, Lang, Paper, Party, Seller, Symbol,
 };
 use packbench_core::domain::PaymentStatus;
 use packbench_core::ops::{self, Actor, DocumentKey, PickSelection, Role};
@@ -241,6 +241,33 @@ fn settings(kind: DocumentKind, lang: Lang) -> DocumentSettings {
 }
 
 // ---- the documents ----
+
+on_both_engines!(the_invoice_shows_the_status_by_the_stores_name, |db| {
+    let store = demo(&db).await;
+    let admin =
+        packbench_core::ops::Actor::new("admin", "office", packbench_core::ops::Role::Admin);
+    let order = ops::order_detail(&store, "1001").await.unwrap();
+    let stage = order.head.status.as_str().to_string();
+    ops::rename_status(&store, &admin, &stage, "Our own stage", "Наш этап")
+        .await
+        .unwrap();
+    let key = DocumentKey::order("1001");
+    for (lang, name) in [
+        (Lang::Ru, "Статус: Наш этап"),
+        (Lang::En, "Status: Our own stage"),
+    ] {
+        let pdf = ops::render_document(
+            &store,
+            DocumentKind::Invoice,
+            &key,
+            &settings(DocumentKind::Invoice, lang),
+        )
+        .await
+        .unwrap();
+        let text = pdf_text(&pdf);
+        assert!(text.contains(name), "{name:?} on the invoice:\n{text}");
+    }
+});
 
 on_both_engines!(
     the_invoice_names_the_customer_in_cyrillic_and_adds_up_to_the_order_total,
@@ -794,6 +821,10 @@ fn a_fifty_line_invoice_runs_onto_a_second_page_and_still_adds_up() {
         },
         currency: "RUB".into(),
         payment: PaymentStatus::AwaitingPayment,
+        status: Labels {
+            en: "Ready".into(),
+            ru: "Готов".into(),
+        },
         delivery_method: "Почта России".into(),
         delivery_cost_minor: 35_000,
         delivery_tax_rate_bp: 2000,

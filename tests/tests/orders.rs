@@ -384,3 +384,224 @@ on_both_engines!(
         );
     }
 );
+
+fn admin() -> Actor {
+    Actor::new("admin", "office", Role::Admin)
+}
+
+on_both_engines!(
+    the_store_renames_a_stage_and_the_order_shows_the_new_name,
+    |db| {
+        let store = demo(&db).await;
+        let life = ops::rename_status(
+            &store,
+            &admin(),
+            "ready",
+            "Ready for pickup",
+            "Ждёт курьера",
+        )
+        .await
+        .unwrap();
+        let ready = life.find("ready").unwrap();
+        assert_eq!(
+            (ready.label_en.as_str(), ready.label_ru.as_str()),
+            ("Ready for pickup", "Ждёт курьера")
+        );
+        assert!(ready.standard);
+        let order = first_in(&store, OrderStatus::Ready).await;
+        assert_eq!(order.status_name.ru, "Ждёт курьера");
+        assert_eq!(order.status_name.en, "Ready for pickup");
+        // Only an admin edits the lifecycle, and a name cannot be empty.
+        let e = ops::rename_status(&store, &manager(), "ready", "X", "Х")
+            .await
+            .unwrap_err();
+        assert!(matches!(e, Error::Forbidden { .. }), "{e}");
+        let e = ops::rename_status(&store, &admin(), "ready", "X", "  ")
+            .await
+            .unwrap_err();
+        assert!(e.to_string().contains("Russian name is empty"), "{e}");
+        let e = ops::rename_status(&store, &admin(), "packed", "X", "Х")
+            .await
+            .unwrap_err();
+        assert!(matches!(e, Error::NotFound { .. }), "{e}");
+        assert_eq!(
+            ops::lifecycle(&store)
+                .await
+                .unwrap()
+                .find("ready")
+                .unwrap()
+                .label_ru,
+            "Ждёт курьера",
+            "a refused edit changed nothing"
+        );
+    }
+);
+
+on_both_engines!(
+    a_store_status_inside_a_stage_holds_orders_with_its_own_limit,
+    |db| {
+        let clock = clock();
+        let store = db.store.clone().with_clock(clock.clone());
+        ops::load_demo(&store, &admin(), 1).await.unwrap();
+        let call = ops::NewStatus {
+            code: String::new(),
+            stage: OrderStatus::New,
+            label_en: "Awaiting call".into(),
+            label_ru: "Ждёт звонка".into(),
+            max_minutes: Some(60),
+        };
+        let life = ops::add_status(&store, &admin(), &call).await.unwrap();
+        let def = life
+            .find("awaiting_call")
+            .expect("the code made from the name");
+        assert_eq!((def.stage, def.standard), (OrderStatus::New, false));
+        let e = ops::add_status(&store, &admin(), &call).await.unwrap_err();
+        assert!(e.to_string().contains("exists already"), "{e}");
+
+        let order = first_in(&store, OrderStatus::New).await;
+        let number = order.head.number.clone();
+        let d = ops::set_sub_status(&store, &manager(), &number, Some("awaiting_call"))
+            .await
+            .unwrap();
+        assert_eq!(d.head.status, OrderStatus::New, "the rules still see new");
+        assert_eq!(d.head.sub_status.as_deref(), Some("awaiting_call"));
+        assert_eq!(d.status_name.ru, "Ждёт звонка");
+        assert_eq!(d.events.last().unwrap().kind, EventKind::SubStatusSet);
+
+        // The stage `new` has no limit; the store's status inside it has one.
+        let new_overdue = |counts: Vec<ops::StatusCount>| {
+            counts
+                .iter()
+                .find(|c| c.status == OrderStatus::New)
+                .unwrap()
+                .overdue
+        };
+        assert_eq!(new_overdue(ops::status_counts(&store).await.unwrap()), 0);
+        clock.advance(chrono::Duration::minutes(61));
+        assert_eq!(new_overdue(ops::status_counts(&store).await.unwrap()), 1);
+        let late = ops::list_orders(
+            &store,
+            &OrderFilter {
+                overdue: true,
+                status: Some(OrderStatus::New),
+                limit: 100,
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+        assert_eq!(late.len(), 1);
+        assert_eq!(late[0].number, number);
+        assert_eq!(late[0].sub_status.as_deref(), Some("awaiting_call"));
+
+        // In use: it cannot be removed.
+        let e = ops::remove_status(&store, &admin(), "awaiting_call")
+            .await
+            .unwrap_err();
+        assert!(
+            e.to_string().contains("1 orders are in awaiting_call"),
+            "{e}"
+        );
+        // Confirming moves the order to another stage and out of it.
+        let c = ops::confirm_order(&store, &manager(), &number)
+            .await
+            .unwrap();
+        assert_eq!(c.order.head.sub_status, None);
+        assert_eq!(c.order.status_name.en, "Confirmed");
+        let e = ops::set_sub_status(&store, &manager(), &number, Some("awaiting_call"))
+            .await
+            .unwrap_err();
+        assert!(
+            e.to_string().contains("is confirmed") && e.to_string().contains("inside new"),
+            "{e}"
+        );
+        let e = ops::set_sub_status(&store, &manager(), &number, Some("ready"))
+            .await
+            .unwrap_err();
+        assert!(e.to_string().contains("is a stage"), "{e}");
+        let life = ops::remove_status(&store, &admin(), "awaiting_call")
+            .await
+            .unwrap();
+        assert!(life.find("awaiting_call").is_none());
+        let e = ops::remove_status(&store, &admin(), "new")
+            .await
+            .unwrap_err();
+        assert!(e.to_string().contains("standard stage"), "{e}");
+    }
+);
+
+on_both_engines!(
+    the_matrix_is_edited_but_the_transitions_packing_needs_stay,
+    |db| {
+        let store = demo(&db).await;
+        let life = ops::set_transition(
+            &store,
+            &admin(),
+            OrderStatus::New,
+            OrderStatus::Cancelled,
+            false,
+        )
+        .await
+        .unwrap();
+        let cell = life
+            .transitions
+            .iter()
+            .find(|c| c.from == OrderStatus::New && c.to == OrderStatus::Cancelled)
+            .unwrap();
+        assert!(!cell.allowed && cell.locked.is_none());
+        let order = first_in(&store, OrderStatus::New).await;
+        let e = ops::cancel_order(&store, &manager(), &order.head.number, "передумал")
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(
+                e,
+                Error::InvalidTransition {
+                    from: OrderStatus::New,
+                    to: OrderStatus::Cancelled
+                }
+            ),
+            "{e}"
+        );
+        assert!(
+            !ops::order_detail(&store, &order.head.number)
+                .await
+                .unwrap()
+                .next_by_hand
+                .contains(&OrderStatus::Cancelled),
+            "the order screen no longer offers it"
+        );
+        for (from, to) in [
+            (OrderStatus::Packing, OrderStatus::Ready),
+            (OrderStatus::Ready, OrderStatus::Shipped),
+            (OrderStatus::Ready, OrderStatus::Packing),
+        ] {
+            let e = ops::set_transition(&store, &admin(), from, to, false)
+                .await
+                .unwrap_err()
+                .to_string();
+            assert!(e.contains("locked"), "{e}");
+        }
+        // Allowed again, the order can be cancelled.
+        ops::set_transition(
+            &store,
+            &admin(),
+            OrderStatus::New,
+            OrderStatus::Cancelled,
+            true,
+        )
+        .await
+        .unwrap();
+        ops::cancel_order(&store, &manager(), &order.head.number, "передумал")
+            .await
+            .unwrap();
+        let limit = ops::set_status_limit(&store, &admin(), "new", Some(90))
+            .await
+            .unwrap();
+        assert_eq!(limit.find("new").unwrap().max_minutes, Some(90));
+        let e = ops::set_status_limit(&store, &admin(), "new", Some(-5))
+            .await
+            .unwrap_err();
+        assert!(e.to_string().contains("out of range"), "{e}");
+    }
+);

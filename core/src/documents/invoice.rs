@@ -11,6 +11,7 @@ use super::format::{amount, date, money};
 use super::layout::{leading, wrap, Align, Canvas, Grid, PdfBuilder, Weight, PAD};
 use super::words::{payment_status, rate, words, Words};
 use super::{Lang, Party, Seller};
+pub use crate::domain::lifecycle::Labels;
 use crate::domain::money::{line_amount_minor, vat_included};
 use crate::domain::PaymentStatus;
 use crate::Result;
@@ -46,6 +47,8 @@ pub struct InvoiceView {
     pub buyer: Party,
     pub currency: String,
     pub payment: PaymentStatus,
+    /// The order's status as the store names it.
+    pub status: Labels,
     pub delivery_method: String,
     pub delivery_cost_minor: i64,
     /// VAT rate on delivery (the order's usual rate).
@@ -302,11 +305,13 @@ pub fn pdf(view: &InvoiceView, lang: Lang) -> Result<Vec<u8>> {
         9.0,
         Weight::Regular,
         &format!(
-            "{}: {}    {}: {}    {} {}",
+            "{}: {}    {}: {}    {}: {}    {} {}",
             w.delivery,
             delivery,
             w.payment,
             payment_status(view.payment, lang),
+            w.status,
+            view.status.get(lang == Lang::Ru),
             w.order,
             view.number
         ),
@@ -576,6 +581,10 @@ mod tests {
             buyer: Party::default(),
             currency: "RUB".into(),
             payment: PaymentStatus::Paid,
+            status: Labels {
+                en: "Ready".into(),
+                ru: "Готов".into(),
+            },
             delivery_method: "СДЭК".into(),
             delivery_cost_minor: 30_000,
             delivery_tax_rate_bp: 2000,

@@ -19,7 +19,7 @@ pub mod zpl;
 pub use crate::domain::money::vat_included;
 pub use barcode::{sscc, sscc_human, Code128Part, Symbol};
 pub use format::{amount, date, money, weight_kg};
-pub use invoice::{InvoiceLine, InvoiceTotals, InvoiceView, VatSum};
+pub use invoice::{InvoiceLine, InvoiceTotals, InvoiceView, Labels, VatSum};
 pub use label::LabelView;
 pub use manifest::{ManifestParcel, ManifestView};
 pub use packing_slip::{PackingSlipLine, PackingSlipView};

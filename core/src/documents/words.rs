@@ -21,6 +21,7 @@ pub(crate) struct Words {
     pub email: &'static str,
     pub delivery: &'static str,
     pub payment: &'static str,
+    pub status: &'static str,
     pub not_set: &'static str,
     // Invoice.
     pub invoice: &'static str,
@@ -101,6 +102,7 @@ const RU: Words = Words {
     email: "E-mail",
     delivery: "Доставка",
     payment: "Оплата",
+    status: "Статус",
     not_set: "реквизиты продавца не заданы",
     invoice: "Счёт",
     col_no: "№",
@@ -176,6 +178,7 @@ const EN: Words = Words {
     email: "E-mail",
     delivery: "Delivery",
     payment: "Payment",
+    status: "Status",
     not_set: "seller details are not set",
     invoice: "Invoice",
     col_no: "#",

@@ -42,5 +42,11 @@ crate::named_enum! {
         PrintWaiting = "print_waiting",
         /// The seller's details on documents changed.
         SellerChanged = "seller_changed",
+        /// The store's lifecycle changed: a status renamed, added or
+        /// removed, a limit set, a transition allowed or forbidden.
+        LifecycleChanged = "lifecycle_changed",
+        /// The order was put in one of the store's own statuses inside its
+        /// stage (or back in the bare stage).
+        SubStatusSet = "sub_status_set",
     }
 }

@@ -8,6 +8,7 @@ pub mod actor;
 pub mod barcode;
 pub mod event;
 pub mod gs1;
+pub mod lifecycle;
 pub mod money;
 pub mod order;
 pub mod payment;

@@ -66,6 +66,8 @@ pub struct OrderHead {
     #[sqlx(try_from = "MaybeMillis")]
     pub shipped_at: Option<DateTime<Utc>>,
     pub short_reason: Option<String>,
+    /// The store's own status inside the stage, if the order is in one.
+    pub sub_status: Option<String>,
 }
 
 impl OrderHead {

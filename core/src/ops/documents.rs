@@ -8,7 +8,7 @@ use crate::documents::{
 use crate::domain::money::main_tax_rate_bp;
 use crate::domain::{Actor, EventKind, OrderHead, OrderLine, Role};
 use crate::store::orders::{self, head_by_number, lines};
-use crate::store::{events, pick_lists, settings, stock, Store};
+use crate::store::{events, pick_lists, settings, statuses, stock, Store};
 use crate::{Error, Result};
 use chrono::{DateTime, Local, NaiveDate, TimeZone, Utc};
 use serde_json::json;
@@ -137,8 +137,14 @@ pub async fn invoice_view(store: &Store, number: &str) -> Result<InvoiceView> {
     let mut tx = store.read().await?;
     let (head, order_lines) = order_in(&mut tx, store, number).await?;
     let seller = seller_in(&mut tx).await?;
+    let status = statuses::get(
+        &mut tx,
+        head.sub_status.as_deref().unwrap_or(head.status.as_str()),
+    )
+    .await?;
     tx.commit().await?;
     Ok(InvoiceView {
+        status: status.labels(),
         number: head.number.clone(),
         date: local_day(head.created_at),
         seller,

@@ -5,6 +5,7 @@
 mod catalog;
 mod documents;
 mod ledger;
+mod lifecycle;
 mod orders;
 mod overview;
 mod packing;
@@ -22,6 +23,10 @@ pub use documents::{
     render_with_sscc, seller, set_seller,
 };
 pub use ledger::{add_note, pin_note, record_payment};
+pub use lifecycle::{
+    add_status, lifecycle, remove_status, rename_status, set_status_limit, set_sub_status,
+    set_transition,
+};
 pub use orders::{
     cancel_order, confirm_order, list_orders, move_orders, order_detail, Confirmation, Moved,
     OrderDetail,
@@ -47,6 +52,7 @@ pub use shipping::ship_order;
 
 // What the shells name through `ops`, wherever it is defined.
 pub use crate::documents::DocumentKey;
+pub use crate::domain::lifecycle::{Lifecycle, Lock, NewStatus, StatusDef, TransitionCell};
 pub use crate::domain::payment::{PaymentInput, PaymentKind};
 pub use crate::domain::{
     Actor, PickLine, PickList, PickOutcome, PickScanResult, Role, ScanOutcome, ScanResult,

@@ -1,13 +1,14 @@
 //! Looking at orders, confirming and cancelling them.
 
 use super::stock::{release_reservation, reserve_order};
+use crate::domain::lifecycle::Labels;
 use crate::domain::{Actor, EventKind, OrderHead, OrderLine, OrderStatus};
 use crate::store::events::{self, EventView};
 use crate::store::notes::{self, Note};
 use crate::store::orders::{head_by_number, lines, list, OrderFilter, OrderSummary};
 use crate::store::payments::{self, PaymentEntry};
 use crate::store::scans::{self, ScanView};
-use crate::store::statuses::transition_matrix;
+use crate::store::statuses::{self, transition_matrix};
 use crate::store::{orders, Engine, Store};
 use crate::{Error, Result};
 use serde::Serialize;
@@ -23,6 +24,9 @@ const SCANS_SHOWN: i64 = 500;
 pub struct OrderDetail {
     #[serde(flatten)]
     pub head: OrderHead,
+    /// Its status as the store names it (its own status inside the stage
+    /// where it is in one).
+    pub status_name: Labels,
     pub lines: Vec<OrderLine>,
     pub units: i64,
     pub packed: i64,
@@ -66,12 +70,19 @@ pub(super) async fn order_detail_in(
     let goods: i64 = lines.iter().map(|l| l.amount_minor).sum();
     let total = goods + head.delivery_cost_minor;
     let matrix = transition_matrix(conn).await?;
+    let status_name = statuses::get(
+        conn,
+        head.sub_status.as_deref().unwrap_or(head.status.as_str()),
+    )
+    .await?
+    .labels();
     let next_by_hand = OrderStatus::ALL
         .iter()
         .copied()
         .filter(|to| to.set_by_hand() && matrix.allows(head.status, *to))
         .collect();
     Ok(OrderDetail {
+        status_name,
         next_by_hand,
         payments,
         paid_minor: paid.net_minor(),

@@ -14,7 +14,7 @@ use sqlx::AnyConnection;
 const HEAD_COLUMNS: &str = "id, number, channel, customer_name, email, phone, shipping_address, \
     delivery_method, delivery_cost_minor, currency, payment_status, comment, status, \
     status_changed_at, created_at, claimed_station, claimed_by, carrier, tracking_number, \
-    shipped_at, short_reason";
+    shipped_at, short_reason, sub_status";
 
 /// Reads the order by number; `lock` takes a row lock on PostgreSQL (SQLite's
 /// write transaction already holds the whole database).
@@ -117,6 +117,8 @@ pub async fn insert(
 pub struct OrderSummary {
     pub number: String,
     pub status: OrderStatus,
+    /// The store's own status inside the stage, if the order is in one.
+    pub sub_status: Option<String>,
     pub customer_name: String,
     pub channel: String,
     pub delivery_method: String,
@@ -166,7 +168,8 @@ pub async fn list(
         conditions.push(format!("o.status = ${}", binds.len()));
     }
     let overdue_sql = format!(
-        "s.max_minutes IS NOT NULL AND o.status_changed_at < {now_ms} - s.max_minutes * 60000"
+        "COALESCE(ss.max_minutes, s.max_minutes) IS NOT NULL \
+         AND o.status_changed_at < {now_ms} - COALESCE(ss.max_minutes, s.max_minutes) * 60000"
     );
     if filter.overdue {
         conditions.push(overdue_sql.clone());
@@ -208,7 +211,7 @@ pub async fn list(
         format!("WHERE {}", conditions.join(" AND "))
     };
     let sql = format!(
-        "SELECT o.number, o.status, o.customer_name, o.channel, o.delivery_method, o.created_at, \
+        "SELECT o.number, o.status, o.sub_status, o.customer_name, o.channel, o.delivery_method, o.created_at, \
          o.currency, o.claimed_station, \
          (SELECT CAST(COALESCE(SUM(l.quantity), 0) AS BIGINT) FROM order_lines l WHERE l.order_id = o.id) AS units, \
          (SELECT CAST(COALESCE(SUM(l.packed), 0) AS BIGINT) FROM order_lines l WHERE l.order_id = o.id) AS packed, \
@@ -216,6 +219,7 @@ pub async fn list(
             FROM order_lines l WHERE l.order_id = o.id) AS total_minor, \
          CASE WHEN {overdue_sql} THEN 1 ELSE 0 END AS overdue \
          FROM {from} LEFT JOIN statuses s ON s.code = o.status \
+         LEFT JOIN statuses ss ON ss.code = o.sub_status \
          {filter_sql} ORDER BY {order_by} LIMIT {limit}"
     );
     let mut query = sqlx::query_as(&sql);
@@ -235,7 +239,7 @@ pub async fn set_status(
     now_ms: i64,
 ) -> Result<bool> {
     let done = sqlx::query(
-        "UPDATE orders SET status = $1, status_changed_at = $2, updated_at = $2 \
+        "UPDATE orders SET status = $1, sub_status = NULL, status_changed_at = $2, updated_at = $2 \
          WHERE id = $3 AND status = $4",
     )
     .bind(to)
@@ -258,7 +262,7 @@ pub async fn claim(
     now_ms: i64,
 ) -> Result<bool> {
     let claimed = sqlx::query(
-        "UPDATE orders SET status = $6, claimed_station = $1, claimed_by = $2, claimed_at = $3, \
+        "UPDATE orders SET status = $6, sub_status = CASE WHEN status = $6 THEN sub_status ELSE NULL END, claimed_station = $1, claimed_by = $2, claimed_at = $3, \
          status_changed_at = CASE WHEN status = $6 THEN status_changed_at ELSE $3 END, updated_at = $3 \
          WHERE id = $4 AND status = $5 AND (claimed_station IS NULL OR claimed_station = $1)",
     )
@@ -281,7 +285,7 @@ pub async fn release(
     now_ms: i64,
 ) -> Result<()> {
     sqlx::query(
-        "UPDATE orders SET status = $1, claimed_station = NULL, claimed_by = NULL, claimed_at = NULL, \
+        "UPDATE orders SET status = $1, sub_status = NULL, claimed_station = NULL, claimed_by = NULL, claimed_at = NULL, \
          status_changed_at = $2, updated_at = $2 WHERE id = $3",
     )
     .bind(status)
@@ -300,7 +304,7 @@ pub async fn mark_packed(
     now_ms: i64,
 ) -> Result<bool> {
     let done = sqlx::query(
-        "UPDATE orders SET status = $4, claimed_station = NULL, claimed_by = NULL, claimed_at = NULL, \
+        "UPDATE orders SET status = $4, sub_status = NULL, claimed_station = NULL, claimed_by = NULL, claimed_at = NULL, \
          short_reason = $1, status_changed_at = $2, updated_at = $2 WHERE id = $3 AND status = $5",
     )
     .bind(short_reason)
@@ -322,7 +326,7 @@ pub async fn mark_shipped(
     now_ms: i64,
 ) -> Result<bool> {
     let updated = sqlx::query(
-        "UPDATE orders SET status = $5, carrier = $1, tracking_number = $2, shipped_at = $3, \
+        "UPDATE orders SET status = $5, sub_status = NULL, carrier = $1, tracking_number = $2, shipped_at = $3, \
          status_changed_at = $3, updated_at = $3 WHERE id = $4 AND status = $6",
     )
     .bind(carrier)

@@ -1,8 +1,10 @@
-//! The order lifecycle as the store keeps it: its statuses with their time
-//! limits, and the transition matrix.
+//! The order lifecycle as the store keeps it: its statuses (the standard
+//! stages with the store's names, and the store's own inside them) with
+//! their time limits, and the transition matrix.
 
+use crate::domain::lifecycle::{NewStatus, StatusDef};
 use crate::domain::{OrderStatus, TransitionMatrix};
-use crate::Result;
+use crate::{Error, Result};
 use serde::Serialize;
 use sqlx::AnyConnection;
 
@@ -17,25 +19,195 @@ pub async fn transition_matrix(conn: &mut AnyConnection) -> Result<TransitionMat
     Ok(TransitionMatrix::from_pairs(pairs))
 }
 
+#[derive(sqlx::FromRow)]
+struct StatusRow {
+    code: String,
+    stage: OrderStatus,
+    position: i64,
+    label_en: String,
+    label_ru: String,
+    max_minutes: Option<i64>,
+}
+
+impl From<StatusRow> for StatusDef {
+    fn from(r: StatusRow) -> Self {
+        StatusDef {
+            standard: r.code == r.stage.as_str(),
+            code: r.code,
+            stage: r.stage,
+            position: r.position,
+            label_en: r.label_en,
+            label_ru: r.label_ru,
+            max_minutes: r.max_minutes,
+        }
+    }
+}
+
+/// Every status, the stages and the store's own.
+pub async fn all(conn: &mut AnyConnection) -> Result<Vec<StatusDef>> {
+    let rows: Vec<StatusRow> = sqlx::query_as(
+        "SELECT code, stage, position, label_en, label_ru, max_minutes FROM statuses \
+         ORDER BY position, code",
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    Ok(rows.into_iter().map(StatusDef::from).collect())
+}
+
+/// One status by its code.
+pub async fn get(conn: &mut AnyConnection, code: &str) -> Result<StatusDef> {
+    let row: Option<StatusRow> = sqlx::query_as(
+        "SELECT code, stage, position, label_en, label_ru, max_minutes FROM statuses WHERE code = $1",
+    )
+    .bind(code.trim())
+    .fetch_optional(&mut *conn)
+    .await?;
+    row.map(StatusDef::from)
+        .ok_or_else(|| Error::not_found("status", code.trim()))
+}
+
+pub async fn rename(conn: &mut AnyConnection, code: &str, en: &str, ru: &str) -> Result<()> {
+    sqlx::query("UPDATE statuses SET label_en = $1, label_ru = $2 WHERE code = $3")
+        .bind(en)
+        .bind(ru)
+        .bind(code)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+pub async fn set_limit(conn: &mut AnyConnection, code: &str, minutes: Option<i64>) -> Result<()> {
+    sqlx::query("UPDATE statuses SET max_minutes = $1 WHERE code = $2")
+        .bind(minutes)
+        .bind(code)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+/// Adds the store's own status after the others; false when the code is
+/// taken.
+pub async fn insert(conn: &mut AnyConnection, s: &NewStatus) -> Result<bool> {
+    let taken: Option<i64> = sqlx::query_scalar("SELECT 1 FROM statuses WHERE code = $1")
+        .bind(&s.code)
+        .fetch_optional(&mut *conn)
+        .await?;
+    if taken.is_some() {
+        return Ok(false);
+    }
+    sqlx::query(
+        "INSERT INTO statuses (code, stage, position, label_en, label_ru, max_minutes) \
+         VALUES ($1, $2, (SELECT COALESCE(MAX(position), 0) + 1 FROM statuses), $3, $4, $5)",
+    )
+    .bind(&s.code)
+    .bind(s.stage)
+    .bind(&s.label_en)
+    .bind(&s.label_ru)
+    .bind(s.max_minutes)
+    .execute(&mut *conn)
+    .await?;
+    Ok(true)
+}
+
+/// How many orders are in the store's own status `code`.
+pub async fn orders_in(conn: &mut AnyConnection, code: &str) -> Result<i64> {
+    Ok(
+        sqlx::query_scalar("SELECT COUNT(*) FROM orders WHERE sub_status = $1")
+            .bind(code)
+            .fetch_one(&mut *conn)
+            .await?,
+    )
+}
+
+pub async fn delete(conn: &mut AnyConnection, code: &str) -> Result<()> {
+    sqlx::query("DELETE FROM statuses WHERE code = $1 AND code <> stage")
+        .bind(code)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+/// Allows or forbids `from -> to` in the matrix.
+pub async fn set_transition(
+    conn: &mut AnyConnection,
+    from: OrderStatus,
+    to: OrderStatus,
+    allowed: bool,
+) -> Result<()> {
+    if allowed {
+        let there: Option<i64> = sqlx::query_scalar(
+            "SELECT 1 FROM status_transitions WHERE from_status = $1 AND to_status = $2",
+        )
+        .bind(from)
+        .bind(to)
+        .fetch_optional(&mut *conn)
+        .await?;
+        if there.is_none() {
+            sqlx::query("INSERT INTO status_transitions (from_status, to_status) VALUES ($1, $2)")
+                .bind(from)
+                .bind(to)
+                .execute(&mut *conn)
+                .await?;
+        }
+    } else {
+        sqlx::query("DELETE FROM status_transitions WHERE from_status = $1 AND to_status = $2")
+            .bind(from)
+            .bind(to)
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(())
+}
+
+/// Puts the order in the store's own status (or back in the bare stage),
+/// if it is still in `stage`; the time in status starts again. False when
+/// another station moved it first.
+pub async fn set_sub_status(
+    conn: &mut AnyConnection,
+    order_id: i64,
+    stage: OrderStatus,
+    sub: Option<&str>,
+    now_ms: i64,
+) -> Result<bool> {
+    let done = sqlx::query(
+        "UPDATE orders SET sub_status = $1, status_changed_at = $2, updated_at = $2 \
+         WHERE id = $3 AND status = $4",
+    )
+    .bind(sub)
+    .bind(now_ms)
+    .bind(order_id)
+    .bind(stage)
+    .execute(&mut *conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct StatusCount {
     pub status: OrderStatus,
     pub count: i64,
-    /// Orders that stayed in this status longer than its limit.
+    /// Orders that stayed in this status (or their sub-stage) longer than
+    /// its limit.
     pub overdue: i64,
 }
 
-/// Orders per status, and how many of them are overdue at `now_ms`; every
-/// status is listed, also with no orders.
+/// Orders per stage, and how many of them are overdue at `now_ms` (by the
+/// limit of their sub-stage where it has one, else the stage's); every
+/// stage is listed, also with no orders.
 pub async fn counts(conn: &mut AnyConnection, now_ms: i64) -> Result<Vec<StatusCount>> {
     Ok(sqlx::query_as(
         "SELECT s.code AS status, \
            (SELECT COUNT(*) FROM orders o WHERE o.status = s.code) AS count, \
-           CASE WHEN s.max_minutes IS NULL THEN 0 ELSE \
-             (SELECT COUNT(*) FROM orders o WHERE o.status = s.code \
-                AND o.status_changed_at < $1 - s.max_minutes * 60000) END AS overdue \
-         FROM statuses s ORDER BY s.position",
+           CASE WHEN s.max_minutes IS NULL AND NOT EXISTS \
+             (SELECT 1 FROM statuses x WHERE x.stage = s.code AND x.max_minutes IS NOT NULL) \
+           THEN 0 ELSE \
+           (SELECT COUNT(*) FROM orders o LEFT JOIN statuses ss ON ss.code = o.sub_status \
+              WHERE o.status = s.code \
+                AND COALESCE(ss.max_minutes, s.max_minutes) IS NOT NULL \
+                AND o.status_changed_at < $1 - COALESCE(ss.max_minutes, s.max_minutes) * 60000) \
+           END AS overdue \
+         FROM statuses s WHERE s.code = s.stage ORDER BY s.position",
     )
     .bind(now_ms)
     .fetch_all(&mut *conn)

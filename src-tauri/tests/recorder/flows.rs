@@ -22,6 +22,7 @@ pub fn all() -> Vec<Recording> {
         ("packing-taken", packing_taken),
         ("packing-ready", packing_ready),
         ("order-desk", order_desk),
+        ("lifecycle", lifecycle),
         ("picking", picking),
         ("print-queue", print_queue),
     ]
@@ -281,6 +282,72 @@ fn order_desk() -> Value {
         &maria,
         "list_orders",
         json!({ "overdue": true, "limit": 300 }),
+    );
+    f.done()
+}
+
+/// The status editor: an admin renames a stage, adds the store's own status
+/// inside `new` with a limit, forbids a transition (a locked one refused);
+/// a manager puts an order in the new status. A packer may not edit.
+fn lifecycle() -> Value {
+    let shift = Shift::demo();
+    let admin = shift.station(Desk::packer("Офис", "Ирина").with_role(Role::Admin));
+    let anna = shift.station(anna());
+    let fresh = shift.first_in("new");
+    let mut f = shift.flow(
+        "Ирина (admin) in the office renames `ready` to «Ждёт курьера» / \"Awaiting courier\", \
+         adds «Ждёт звонка» / \"Awaiting call\" inside `new` (60 min), forbids new → cancelled \
+         (forbidding ready → shipped is refused: locked) and puts the demo's first new order in \
+         «Ждёт звонка»; Анна (a packer) may not rename.",
+    );
+    f.ok(&admin, "lifecycle", json!({}));
+    f.ok(
+        &admin,
+        "rename_status",
+        json!({ "code": "ready", "labelEn": "Awaiting courier", "labelRu": "Ждёт курьера" }),
+    );
+    f.refused(
+        &admin,
+        "rename_status",
+        json!({ "code": "ready", "labelEn": "Awaiting courier", "labelRu": " " }),
+    );
+    f.ok(
+        &admin,
+        "add_status",
+        json!({ "status": { "code": "", "stage": "new", "label_en": "Awaiting call",
+            "label_ru": "Ждёт звонка", "max_minutes": 60 } }),
+    );
+    f.ok(
+        &admin,
+        "set_transition",
+        json!({ "from": "new", "to": "cancelled", "allowed": false }),
+    );
+    f.refused(
+        &admin,
+        "set_transition",
+        json!({ "from": "ready", "to": "shipped", "allowed": false }),
+    );
+    f.ok(
+        &admin,
+        "set_status_limit",
+        json!({ "code": "confirmed", "maxMinutes": 120 }),
+    );
+    f.ok(&admin, "order_detail", json!({ "number": fresh }));
+    f.ok(
+        &admin,
+        "set_sub_status",
+        json!({ "number": fresh, "code": "awaiting_call" }),
+    );
+    f.ok(
+        &admin,
+        "list_orders",
+        json!({ "status": "new", "limit": 300 }),
+    );
+    f.ok(&admin, "status_counts", json!({}));
+    f.refused(
+        &anna,
+        "rename_status",
+        json!({ "code": "new", "labelEn": "Fresh", "labelRu": "Свежий" }),
     );
     f.done()
 }

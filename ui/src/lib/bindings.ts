@@ -25,6 +25,25 @@ export const commands = {
 	addNote: (number: string, text: string, pinned: boolean) => typedError<OrderDetail, IpcError>(__TAURI_INVOKE("add_note", { number, text, pinned })),
 	pinNote: (number: string, note: number, pinned: boolean) => typedError<OrderDetail, IpcError>(__TAURI_INVOKE("pin_note", { number, note, pinned })),
 	/**
+	 *  The store's lifecycle: every status with its names and limit, and the
+	 *  matrix with the locked transitions.
+	 */
+	lifecycle: () => typedError<Lifecycle, IpcError>(__TAURI_INVOKE("lifecycle")),
+	/**  New names for a status (admin). */
+	renameStatus: (code: string, labelEn: string, labelRu: string) => typedError<Lifecycle, IpcError>(__TAURI_INVOKE("rename_status", { code, labelEn, labelRu })),
+	/**  The store's own status inside a stage (admin). */
+	addStatus: (status: NewStatus) => typedError<Lifecycle, IpcError>(__TAURI_INVOKE("add_status", { status })),
+	removeStatus: (code: string) => typedError<Lifecycle, IpcError>(__TAURI_INVOKE("remove_status", { code })),
+	/**  Allows or forbids a transition between stages (admin); locked ones stay. */
+	setTransition: (from: OrderStatus, to: OrderStatus, allowed: boolean) => typedError<Lifecycle, IpcError>(__TAURI_INVOKE("set_transition", { from, to, allowed })),
+	/**  Minutes an order may stay in a status; null: no limit (admin). */
+	setStatusLimit: (code: string, maxMinutes: number | null) => typedError<Lifecycle, IpcError>(__TAURI_INVOKE("set_status_limit", { code, maxMinutes })),
+	/**
+	 *  Puts the order in one of the store's own statuses inside its stage
+	 *  (null: back in the bare stage).
+	 */
+	setSubStatus: (number: string, code: string | null) => typedError<OrderDetail, IpcError>(__TAURI_INVOKE("set_sub_status", { number, code })),
+	/**
 	 *  A scanned or typed order number at the packing station: claimed and
 	 *  packed, or (when packed already) handed over, unchanged.
 	 */
@@ -201,7 +220,17 @@ export type EventKind =
 /**  A job waits: no printer is chosen for its document. */
 "print_waiting" | 
 /**  The seller's details on documents changed. */
-"seller_changed";
+"seller_changed" | 
+/**
+ *  The store's lifecycle changed: a status renamed, added or
+ *  removed, a limit set, a transition allowed or forbidden.
+ */
+"lifecycle_changed" | 
+/**
+ *  The order was put in one of the store's own statuses inside its
+ *  stage (or back in the bare stage).
+ */
+"sub_status_set";
 
 /**  One entry of an order's history. */
 export type EventView = {
@@ -223,8 +252,32 @@ export type IpcError = {
 	message: string,
 };
 
+/**  A name in both languages (the store's name of a status). */
+export type Labels = {
+	en: string,
+	ru: string,
+};
+
 /**  The language a document is printed in. */
 export type Lang = "ru" | "en";
+
+/**
+ *  The whole lifecycle: every status (stages in their order, each
+ *  followed by its sub-stages) and every cell of the matrix between stages.
+ */
+export type Lifecycle = {
+	statuses: StatusDef[],
+	transitions: TransitionCell[],
+};
+
+/**  Why the editor may not forbid a transition. */
+export type Lock = 
+/**  packing → ready: finishing a pack. */
+"finishing" | 
+/**  ready → shipped: the hand-over. */
+"hand_over" | 
+/**  ready → packing: taking a packed order apart, on purpose. */
+"take_apart";
 
 /**  What happened to one order of a selection moved by hand. */
 export type Moved = {
@@ -233,6 +286,16 @@ export type Moved = {
 	status: OrderStatus | null,
 	/**  Why it was not moved; none when it was. */
 	refused: string | null,
+};
+
+/**  A status the store adds inside a stage. */
+export type NewStatus = {
+	/**  Its code for the CLI and imports; empty: made from the English label. */
+	code?: string,
+	stage: OrderStatus,
+	label_en: string,
+	label_ru: string,
+	max_minutes: number | null,
 };
 
 export type Note = {
@@ -253,6 +316,11 @@ export type Opened =
 
 /**  Everything about one order: the head, lines with packed counts, history. */
 export type OrderDetail = {
+	/**
+	 *  Its status as the store names it (its own status inside the stage
+	 *  where it is in one).
+	 */
+	status_name: Labels,
 	lines: OrderLine[],
 	units: number,
 	packed: number,
@@ -300,6 +368,8 @@ export type OrderHead = {
 	tracking_number: string | null,
 	shipped_at: string | null,
 	short_reason: string | null,
+	/**  The store's own status inside the stage, if the order is in one. */
+	sub_status: string | null,
 };
 
 /**  One line of a stored order, with what has been packed of it. */
@@ -334,6 +404,8 @@ export type OrderStatus = "new" | "confirmed" | "picking" | "packing" | "ready" 
 export type OrderSummary = {
 	number: string,
 	status: OrderStatus,
+	/**  The store's own status inside the stage, if the order is in one. */
+	sub_status: string | null,
 	customer_name: string,
 	channel: string,
 	delivery_method: string,
@@ -601,8 +673,43 @@ export type Settings = {
 export type StatusCount = {
 	status: OrderStatus,
 	count: number,
-	/**  Orders that stayed in this status longer than its limit. */
+	/**
+	 *  Orders that stayed in this status (or their sub-stage) longer than
+	 *  its limit.
+	 */
 	overdue: number,
+};
+
+/**
+ *  One status as the store names it: a standard stage (its `code` is the
+ *  stage's name) or one of the store's own inside a stage.
+ */
+export type StatusDef = {
+	code: string,
+	/**  The standard stage it is (or belongs to, for the store's own). */
+	stage: OrderStatus,
+	/**
+	 *  One of the ten standard stages (renamed at most); the store's own
+	 *  statuses can be removed, the standard ones cannot.
+	 */
+	standard: boolean,
+	position: number,
+	label_en: string,
+	label_ru: string,
+	/**
+	 *  How long an order may stay in it before it is overdue; none: no
+	 *  limit. A sub-stage without a limit of its own takes its stage's.
+	 */
+	max_minutes: number | null,
+};
+
+/**  One cell of the matrix as the editor shows it. */
+export type TransitionCell = {
+	from: OrderStatus,
+	to: OrderStatus,
+	allowed: boolean,
+	/**  Set when the editor may not forbid it, with the reason. */
+	locked: Lock | null,
 };
 
 export type UndoResult = {
