@@ -18,9 +18,13 @@ mod print_cmd;
 use clap::{Args, Parser, Subcommand};
 use packbench_core::config::StationConfig;
 use packbench_core::documents::PrintSettings;
+use packbench_core::domain::money::{exponent_of, format_minor};
 use packbench_core::domain::OrderStatus;
 use packbench_core::exchange::OrderFormat;
-use packbench_core::ops::{self, Actor, OrderFilter, PaymentInput, PaymentKind, Role};
+use packbench_core::ops::{
+    self, Actor, CustomerInput, LineInput, OrderEdit, OrderFilter, PaymentInput, PaymentKind,
+    PhoneOrderInput, Role,
+};
 use packbench_core::store::{DbTarget, Store};
 use packbench_core::Error;
 use std::path::PathBuf;
@@ -53,6 +57,8 @@ struct Cli {
     command: Command,
 }
 
+// Parsed once per process: the size of the largest command does not matter.
+#[allow(clippy::large_enum_variant)]
 #[derive(Subcommand)]
 enum Command {
     /// Benchmarks on a generated database (see BENCHMARKS.md).
@@ -162,6 +168,9 @@ enum OrdersCommand {
         /// Only orders longer in their status than it allows.
         #[arg(long)]
         overdue: bool,
+        /// Only the orders of this manager.
+        #[arg(long)]
+        manager: Option<String>,
         #[arg(long, default_value_t = 50)]
         limit: i64,
     },
@@ -215,6 +224,90 @@ enum OrdersCommand {
         #[arg(long)]
         off: bool,
     },
+    /// Enter a phone order: the customer, lines SKU:QTY:PRICE[:DISCOUNT],
+    /// delivery; its number comes from the store's sequence.
+    New {
+        #[command(flatten)]
+        contact: Contact,
+        /// SKU:QTY:PRICE or SKU:QTY:PRICE:DISCOUNT (the price as money is written: 1290,50).
+        #[arg(long = "line", required = true, value_name = "SKU:QTY:PRICE")]
+        lines: Vec<String>,
+        /// The manager responsible for it.
+        #[arg(long)]
+        manager: Option<String>,
+        /// Default: RUB.
+        #[arg(long, default_value = "")]
+        currency: String,
+    },
+    /// Change an order until it is shipped: contact, delivery, number, lines.
+    Edit {
+        number: String,
+        /// A new number for the order (the old one still finds it).
+        #[arg(long = "renumber")]
+        renumber: Option<String>,
+        #[command(flatten)]
+        contact: EditContact,
+        /// Set a line's quantity: SKU=QTY.
+        #[arg(long = "qty", value_name = "SKU=QTY")]
+        quantities: Vec<String>,
+        /// Set a line's unit price: SKU=PRICE.
+        #[arg(long = "price", value_name = "SKU=PRICE")]
+        prices: Vec<String>,
+        /// Add a line: SKU:QTY:PRICE[:DISCOUNT].
+        #[arg(long = "add", value_name = "SKU:QTY:PRICE")]
+        add: Vec<String>,
+        /// Remove the line of this SKU.
+        #[arg(long = "remove", value_name = "SKU")]
+        remove: Vec<String>,
+    },
+    /// Give orders to a manager (--none: to nobody).
+    Assign {
+        #[arg(required = true)]
+        numbers: Vec<String>,
+        #[arg(long, conflicts_with = "none", required_unless_present = "none")]
+        to: Option<String>,
+        #[arg(long)]
+        none: bool,
+    },
+    /// Find customers by phone (any formatting), e-mail or name.
+    Customers { query: String },
+}
+
+#[derive(Args)]
+struct Contact {
+    /// The customer's name.
+    #[arg(long)]
+    customer: String,
+    #[arg(long, default_value = "")]
+    phone: String,
+    #[arg(long, default_value = "")]
+    email: String,
+    #[arg(long, default_value = "")]
+    address: String,
+    #[arg(long, default_value = "")]
+    delivery: String,
+    #[arg(long = "delivery-cost", default_value = "")]
+    delivery_cost: String,
+    #[arg(long, default_value = "")]
+    comment: String,
+}
+
+#[derive(Args)]
+struct EditContact {
+    #[arg(long)]
+    customer: Option<String>,
+    #[arg(long)]
+    phone: Option<String>,
+    #[arg(long)]
+    email: Option<String>,
+    #[arg(long)]
+    address: Option<String>,
+    #[arg(long)]
+    delivery: Option<String>,
+    #[arg(long = "delivery-cost")]
+    delivery_cost: Option<String>,
+    #[arg(long)]
+    comment: Option<String>,
 }
 
 #[derive(Subcommand)]
@@ -363,6 +456,7 @@ async fn dispatch(
             status,
             search,
             overdue,
+            manager,
             limit,
         }) => {
             let status = status
@@ -373,6 +467,7 @@ async fn dispatch(
                 status,
                 search,
                 overdue,
+                manager,
                 limit,
             };
             let rows = ops::list_orders(store, &filter).await?;
@@ -470,6 +565,93 @@ async fn dispatch(
                 json,
                 &ops::pin_note(store, actor, &number, note, !off).await?,
             );
+        }
+        DbCommand::Orders(OrdersCommand::New {
+            contact,
+            lines,
+            manager,
+            currency,
+        }) => {
+            let input = PhoneOrderInput {
+                customer: CustomerInput {
+                    id: None,
+                    name: contact.customer,
+                    phone: contact.phone,
+                    email: contact.email,
+                    address: contact.address,
+                },
+                lines: lines
+                    .iter()
+                    .map(|l| line_arg(l))
+                    .collect::<Result<_, _>>()?,
+                delivery_method: contact.delivery,
+                delivery_cost: contact.delivery_cost,
+                comment: contact.comment,
+                currency,
+                manager,
+                channel: String::new(),
+            };
+            print::order(json, &ops::create_order(store, actor, &input).await?);
+        }
+        DbCommand::Orders(OrdersCommand::Edit {
+            number,
+            renumber,
+            contact,
+            quantities,
+            prices,
+            add,
+            remove,
+        }) => {
+            let lines = if quantities.is_empty()
+                && prices.is_empty()
+                && add.is_empty()
+                && remove.is_empty()
+            {
+                None
+            } else {
+                let order = ops::order_detail(store, &number).await?;
+                Some(edited_lines(&order, &quantities, &prices, &add, &remove)?)
+            };
+            let edit = OrderEdit {
+                number: renumber,
+                customer_name: contact.customer,
+                phone: contact.phone,
+                email: contact.email,
+                shipping_address: contact.address,
+                delivery_method: contact.delivery,
+                delivery_cost: contact.delivery_cost,
+                comment: contact.comment,
+                lines,
+            };
+            let edited = ops::edit_order(store, actor, &number, &edit).await?;
+            print::order(json, &edited.order);
+            if !json && !edited.unreserved_skus.is_empty() {
+                out!(
+                    "  not reserved (no free stock): {}",
+                    edited.unreserved_skus.join(", ")
+                );
+            }
+        }
+        DbCommand::Orders(OrdersCommand::Assign {
+            numbers,
+            to,
+            none: _,
+        }) => {
+            let mut last = None;
+            for number in &numbers {
+                last = Some(ops::assign_order(store, actor, number, to.as_deref()).await?);
+                if !json {
+                    out!("{number}: {}", to.as_deref().unwrap_or("nobody"));
+                }
+            }
+            if json {
+                if let Some(d) = last {
+                    print::order(json, &d);
+                }
+            }
+        }
+        DbCommand::Orders(OrdersCommand::Customers { query }) => {
+            print::customers(json, &ops::find_customers(store, &query).await?);
         }
         DbCommand::Products(ProductsCommand::Show { sku }) => {
             print::product(json, &ops::product_by_sku(store, &sku).await?);
@@ -582,6 +764,87 @@ async fn dispatch(
         }
     }
     Ok(0)
+}
+
+/// `SKU:QTY:PRICE[:DISCOUNT]` as a line of an order.
+fn line_arg(text: &str) -> Result<LineInput, Failure> {
+    let parts: Vec<&str> = text.split(':').collect();
+    let bad = || {
+        usage(format!(
+            "{text:?} is not a line; write SKU:QTY:PRICE or SKU:QTY:PRICE:DISCOUNT, e.g. PB-0126:2:1290,50"
+        ))
+    };
+    if !(3..=4).contains(&parts.len()) {
+        return Err(bad());
+    }
+    let quantity = parts[1].trim().parse::<i64>().map_err(|_| bad())?;
+    Ok(LineInput {
+        id: None,
+        sku: parts[0].trim().to_string(),
+        quantity,
+        unit_price: parts[2].to_string(),
+        discount: parts.get(3).map(|d| d.to_string()).unwrap_or_default(),
+        tax_rate_bp: None,
+    })
+}
+
+/// `SKU=VALUE`.
+fn sku_value(text: &str, what: &str) -> Result<(String, String), Failure> {
+    text.split_once('=')
+        .map(|(s, v)| (s.trim().to_string(), v.trim().to_string()))
+        .ok_or_else(|| usage(format!("{text:?}: write SKU={what}")))
+}
+
+/// The order's lines as they stand, with the edits of the command line
+/// applied: the whole list `edit_order` takes (core checks it).
+fn edited_lines(
+    order: &ops::OrderDetail,
+    quantities: &[String],
+    prices: &[String],
+    add: &[String],
+    remove: &[String],
+) -> Result<Vec<LineInput>, Failure> {
+    let exp = exponent_of(&order.head.currency);
+    let mut lines: Vec<LineInput> = order
+        .lines
+        .iter()
+        .map(|l| LineInput {
+            id: Some(l.id),
+            sku: l.sku.clone(),
+            quantity: l.quantity,
+            unit_price: format_minor(l.unit_price_minor, exp),
+            discount: format_minor(l.discount_minor, exp),
+            tax_rate_bp: Some(l.tax_rate_bp),
+        })
+        .collect();
+    let find = |lines: &mut Vec<LineInput>, sku: &str| -> Result<usize, Failure> {
+        lines.iter().position(|l| l.sku == sku).ok_or_else(|| {
+            usage(format!(
+                "order {} has no line with SKU {sku}",
+                order.head.number
+            ))
+        })
+    };
+    for q in quantities {
+        let (sku, qty) = sku_value(q, "QTY")?;
+        let i = find(&mut lines, &sku)?;
+        lines[i].quantity = qty
+            .parse()
+            .map_err(|_| usage(format!("{qty:?} is not a quantity")))?;
+    }
+    for p in prices {
+        let (sku, price) = sku_value(p, "PRICE")?;
+        let i = find(&mut lines, &sku)?;
+        lines[i].unit_price = price;
+    }
+    for sku in remove {
+        let i = find(&mut lines, sku.trim())?;
+        lines.remove(i);
+    }
+    for a in add {
+        lines.push(line_arg(a)?);
+    }
+    Ok(lines)
 }
 
 fn stages(from: &str, to: &str) -> Result<(OrderStatus, OrderStatus), Failure> {

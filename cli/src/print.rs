@@ -2,8 +2,8 @@
 
 use packbench_core::domain::money::{exponent_of, format_minor};
 use packbench_core::ops::{
-    Confirmation, DemoSummary, ImportSummary, Lifecycle, Moved, Opened, OrderDetail, OrderSummary,
-    PrintJob, ProductView, UndoResult,
+    Confirmation, Customer, DemoSummary, ImportSummary, Lifecycle, Moved, Opened, OrderDetail,
+    OrderSummary, PrintJob, ProductView, UndoResult,
 };
 use serde::Serialize;
 
@@ -142,6 +142,9 @@ pub fn order(json: bool, d: &OrderDetail) {
     );
     if !h.shipping_address.is_empty() {
         out!("  {}", h.shipping_address.replace('\n', ", "));
+    }
+    if let Some(m) = &h.manager {
+        out!("  manager: {m}");
     }
     if let Some(s) = &h.claimed_station {
         out!(
@@ -346,4 +349,22 @@ pub fn lifecycle(json: bool, life: &Lifecycle) {
             .unwrap_or_default();
         out!("  {} → {}{lock}", c.from.as_str(), c.to.as_str());
     }
+}
+
+pub fn customers(json: bool, found: &[Customer]) {
+    if json {
+        emit(&found);
+        return;
+    }
+    for c in found {
+        out!(
+            "{:>6}  {:<32} {:<18} {:<28} {}",
+            c.id,
+            truncate(&c.name, 32),
+            c.phone,
+            truncate(&c.email, 28),
+            truncate(&c.address.replace('\n', ", "), 40)
+        );
+    }
+    out!("{} customers", found.len());
 }

@@ -623,3 +623,98 @@ fn statuses_are_renamed_added_and_the_matrix_edited_from_the_cli() {
     let said = String::from_utf8_lossy(&cancel.stderr).to_string();
     assert!(said.contains("new") && said.contains("cancelled"), "{said}");
 }
+
+#[test]
+fn a_phone_order_is_entered_edited_and_assigned_from_the_cli() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = sqlite_db(dir.path());
+    assert!(cli(&db, &["init", "--demo"]).status.success());
+    let created = cli(
+        &db,
+        &[
+            "--json",
+            "orders",
+            "new",
+            "--customer",
+            "Петров Иван",
+            "--phone",
+            "+7 912 345-67-89",
+            "--delivery",
+            "СДЭК",
+            "--delivery-cost",
+            "350",
+            "--line",
+            "PB-0001:2:1290,50",
+            "--line",
+            "PB-0002:1:990",
+            "--manager",
+            "Мария",
+        ],
+    );
+    assert!(
+        created.status.success(),
+        "{}",
+        String::from_utf8_lossy(&created.stderr)
+    );
+    let order = json(&created);
+    let number = order["number"].as_str().unwrap().to_string();
+    assert_eq!(order["total_minor"], 2 * 129_050 + 99_000 + 35_000);
+    assert_eq!(order["manager"], "Мария");
+    let edited = cli(
+        &db,
+        &[
+            "--json",
+            "orders",
+            "edit",
+            &number,
+            "--qty",
+            "PB-0001=3",
+            "--remove",
+            "PB-0002",
+            "--phone",
+            "89120000000",
+        ],
+    );
+    assert!(
+        edited.status.success(),
+        "{}",
+        String::from_utf8_lossy(&edited.stderr)
+    );
+    let order = json(&edited);
+    assert_eq!(order["lines"].as_array().unwrap().len(), 1);
+    assert_eq!(order["lines"][0]["quantity"], 3);
+    let history = order["events"].as_array().unwrap();
+    let last = history.last().unwrap();
+    assert_eq!(last["kind"], "edited");
+    assert_eq!(last["before"]["lines"][0]["quantity"], 2);
+    assert_eq!(last["after"]["lines"][0]["quantity"], 3);
+    // Bad input: exit 2 and the reason; a shipped order: refused, exit 1.
+    let bad = cli(&db, &["orders", "edit", &number, "--qty", "PB-0001=-1"]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("quantity is -1"));
+    let bad_line = cli(
+        &db,
+        &["orders", "new", "--customer", "Х", "--line", "PB-0001:2"],
+    );
+    assert_eq!(bad_line.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&bad_line.stderr).contains("SKU:QTY:PRICE"));
+    let shipped = json(&cli(
+        &db,
+        &["--json", "orders", "list", "--status", "shipped"],
+    ))[0]["number"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let late = cli(&db, &["orders", "edit", &shipped, "--comment", "поздно"]);
+    assert_eq!(late.status.code(), Some(1));
+    assert!(cli(&db, &["orders", "assign", &number, "--to", "Ольга"])
+        .status
+        .success());
+    let hers = json(&cli(
+        &db,
+        &["--json", "orders", "list", "--manager", "Ольга"],
+    ));
+    assert_eq!(hers.as_array().unwrap().len(), 1);
+    let found = json(&cli(&db, &["--json", "orders", "customers", "9123456789"]));
+    assert_eq!(found[0]["name"], "Петров Иван");
+}

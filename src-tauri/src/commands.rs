@@ -7,9 +7,10 @@ use packbench_core::documents::{DocumentKind, DocumentSettings, PrintSettings, S
 use packbench_core::domain::scan::ScanResult;
 use packbench_core::domain::OrderStatus;
 use packbench_core::ops::{
-    self, Confirmation, DbTest, DemoSummary, DocumentKey, DocumentPreview, Lifecycle, Moved,
-    NewStatus, Opened, OrderDetail, OrderFilter, OrderSummary, Packed, PaymentInput, PickList,
-    PickListSummary, PickScanResult, PickSelection, PrintJob, Printer, StatusCount, UndoResult,
+    self, Confirmation, Customer, DbTest, DemoSummary, DocumentKey, DocumentPreview, Edited,
+    Lifecycle, Moved, NewStatus, Opened, OrderDetail, OrderEdit, OrderFilter, OrderSummary, Packed,
+    PaymentInput, PhoneOrderInput, PickList, PickListSummary, PickScanResult, PickSelection,
+    PrintJob, Printer, ProductMatch, StatusCount, UndoResult,
 };
 use tauri::State;
 
@@ -45,6 +46,7 @@ pub async fn list_orders(
         status,
         search,
         overdue: overdue.unwrap_or(false),
+        manager: None,
         limit: limit.unwrap_or_default(),
     };
     Ok(ops::list_orders(&store, &filter).await?)
@@ -128,6 +130,58 @@ pub async fn pin_note(
 ) -> Reply<OrderDetail> {
     let store = state.store().await?;
     Ok(ops::pin_note(&store, &state.actor().await, &number, note, pinned).await?)
+}
+
+/// A phone order entered by a manager: its number from the store's
+/// sequence, its lines priced by core.
+#[tauri::command]
+#[specta::specta]
+pub async fn create_order(
+    state: State<'_, AppState>,
+    order: PhoneOrderInput,
+) -> Reply<OrderDetail> {
+    let store = state.store().await?;
+    Ok(ops::create_order(&store, &state.actor().await, &order).await?)
+}
+
+/// Changes an order until it is shipped; one history entry.
+#[tauri::command]
+#[specta::specta]
+pub async fn edit_order(
+    state: State<'_, AppState>,
+    number: String,
+    edit: OrderEdit,
+) -> Reply<Edited> {
+    let store = state.store().await?;
+    Ok(ops::edit_order(&store, &state.actor().await, &number, &edit).await?)
+}
+
+/// Gives the order to a manager (null: to nobody).
+#[tauri::command]
+#[specta::specta]
+pub async fn assign_order(
+    state: State<'_, AppState>,
+    number: String,
+    manager: Option<String>,
+) -> Reply<OrderDetail> {
+    let store = state.store().await?;
+    Ok(ops::assign_order(&store, &state.actor().await, &number, manager.as_deref()).await?)
+}
+
+/// Customers by phone (any formatting), e-mail or name.
+#[tauri::command]
+#[specta::specta]
+pub async fn find_customers(state: State<'_, AppState>, query: String) -> Reply<Vec<Customer>> {
+    let store = state.store().await?;
+    Ok(ops::find_customers(&store, &query).await?)
+}
+
+/// Products for an order line: a scanned code, or SKU/name text.
+#[tauri::command]
+#[specta::specta]
+pub async fn find_products(state: State<'_, AppState>, query: String) -> Reply<Vec<ProductMatch>> {
+    let store = state.store().await?;
+    Ok(ops::find_products(&store, &query).await?)
 }
 
 /// The store's lifecycle: every status with its names and limit, and the

@@ -605,3 +605,330 @@ on_both_engines!(
         assert!(e.to_string().contains("out of range"), "{e}");
     }
 );
+
+// ---- phone orders and edits ----
+
+/// Two demo products with free stock: (sku, free).
+async fn two_products(store: &Store) -> Vec<(String, i64)> {
+    let found = ops::find_products(store, "PB-").await.unwrap();
+    let with_stock: Vec<_> = found
+        .into_iter()
+        .filter(|p| p.free >= 5)
+        .map(|p| (p.sku, p.free))
+        .take(3)
+        .collect();
+    assert!(
+        with_stock.len() == 3,
+        "three demo products with stock: {with_stock:?}"
+    );
+    with_stock
+}
+
+fn line_of(sku: &str, quantity: i64, price: &str) -> ops::LineInput {
+    ops::LineInput {
+        id: None,
+        sku: sku.into(),
+        quantity,
+        unit_price: price.into(),
+        discount: String::new(),
+        tax_rate_bp: None,
+    }
+}
+
+fn phone_order(lines: Vec<ops::LineInput>, phone: &str) -> ops::PhoneOrderInput {
+    ops::PhoneOrderInput {
+        customer: ops::CustomerInput {
+            id: None,
+            name: "Петров Иван".into(),
+            phone: phone.into(),
+            email: "ivan@example.ru".into(),
+            address: "Казань, ул. Баумана, 1".into(),
+        },
+        lines,
+        delivery_method: "СДЭК".into(),
+        delivery_cost: "350".into(),
+        comment: String::new(),
+        currency: String::new(),
+        manager: Some("Мария".into()),
+        channel: String::new(),
+    }
+}
+
+async fn reserved(store: &Store, sku: &str) -> i64 {
+    ops::product_by_sku(store, sku)
+        .await
+        .unwrap()
+        .stock
+        .iter()
+        .map(|(_, _, r)| r)
+        .sum()
+}
+
+on_both_engines!(
+    a_phone_order_takes_the_next_free_number_and_finds_its_customer_again,
+    |db| {
+        let store = demo(&db).await;
+        let products = two_products(&store).await;
+        let (a, b) = (&products[0].0, &products[1].0);
+        let first = ops::create_order(
+            &store,
+            &manager(),
+            &phone_order(
+                vec![line_of(a, 2, "1 290,50"), line_of(b, 1, "990")],
+                "+7 912 345-67-89",
+            ),
+        )
+        .await
+        .unwrap();
+        assert_eq!(first.head.status, OrderStatus::New);
+        assert_eq!(first.head.channel, "phone");
+        assert_eq!(first.head.manager.as_deref(), Some("Мария"));
+        assert_eq!(first.goods_total_minor, 2 * 129_050 + 99_000);
+        assert_eq!(first.total_minor, 2 * 129_050 + 99_000 + 35_000);
+        assert_eq!(first.head.payment_status, PaymentStatus::AwaitingPayment);
+        assert_eq!(first.events[0].kind, EventKind::Created);
+        let n: i64 = first.head.number.parse().expect("a number of the sequence");
+
+        // A shop's file brings in the sequence's next number meanwhile.
+        let csv = format!(
+            "number,currency,customer_name,sku,quantity,unit_price\n{},RUB,Сидорова Анна,{a},1,100\n",
+            n + 1
+        );
+        let imported = ops::import_orders(
+            &store,
+            &manager(),
+            csv.as_bytes(),
+            packbench_core::exchange::OrderFormat::Packbench,
+        )
+        .await
+        .unwrap();
+        assert_eq!(imported.imported, 1, "{imported:?}");
+        let second = ops::create_order(
+            &store,
+            &manager(),
+            &phone_order(vec![line_of(b, 1, "990")], "89123456789"),
+        )
+        .await
+        .unwrap();
+        assert_eq!(
+            second.head.number,
+            (n + 2).to_string(),
+            "the imported number is skipped"
+        );
+        let found = ops::find_customers(&store, "912 345 67 89").await.unwrap();
+        assert_eq!(
+            found.len(),
+            1,
+            "one customer however the phone is written: {found:?}"
+        );
+        assert_eq!(found[0].name, "Петров Иван");
+        assert_eq!(
+            ops::find_customers(&store, "петров").await.unwrap().len(),
+            1,
+            "by the start of a word of the name, in any case"
+        );
+
+        // Bad input changes nothing and uses no number.
+        for (bad, says) in [
+            (
+                phone_order(vec![line_of(a, -1, "10")], ""),
+                "quantity is -1",
+            ),
+            (phone_order(vec![line_of(a, 1, "-10")], ""), "negative"),
+            (
+                phone_order(vec![line_of("NO-SUCH", 1, "10")], ""),
+                "NO-SUCH",
+            ),
+        ] {
+            let e = ops::create_order(&store, &manager(), &bad)
+                .await
+                .unwrap_err();
+            assert!(
+                matches!(e, Error::Invalid(_)) && e.to_string().contains(says),
+                "{e}"
+            );
+        }
+        let third = ops::create_order(
+            &store,
+            &manager(),
+            &phone_order(vec![line_of(b, 1, "990")], ""),
+        )
+        .await
+        .unwrap();
+        assert_eq!(third.head.number, (n + 3).to_string());
+        let mine = ops::list_orders(
+            &store,
+            &OrderFilter {
+                manager: Some("Мария".into()),
+                limit: 100,
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+        assert_eq!(mine.len(), 3, "the manager's orders: {mine:?}");
+    }
+);
+
+on_both_engines!(
+    an_edit_moves_the_reservation_and_writes_one_history_entry,
+    |db| {
+        let store = demo(&db).await;
+        let products = two_products(&store).await;
+        let (a, b, c) = (&products[0].0, &products[1].0, &products[2].0);
+        let order = ops::create_order(
+            &store,
+            &manager(),
+            &phone_order(
+                vec![line_of(a, 2, "100"), line_of(b, 1, "200")],
+                "+7 900 000-00-01",
+            ),
+        )
+        .await
+        .unwrap();
+        let number = order.head.number.clone();
+        let (ra, rb, rc) = (
+            reserved(&store, a).await,
+            reserved(&store, b).await,
+            reserved(&store, c).await,
+        );
+        ops::confirm_order(&store, &manager(), &number)
+            .await
+            .unwrap();
+        assert_eq!(reserved(&store, a).await, ra + 2);
+        assert_eq!(reserved(&store, b).await, rb + 1);
+
+        // 2 → 3 of a, b removed, c added; the phone changed.
+        let la = &order.lines[0];
+        let mut keep = line_of(a, 3, "100");
+        keep.id = Some(la.id);
+        keep.tax_rate_bp = Some(la.tax_rate_bp);
+        keep.discount = "0".into();
+        let edit = ops::OrderEdit {
+            phone: Some("+7 900 000-00-02".into()),
+            lines: Some(vec![keep, line_of(c, 1, "300")]),
+            ..Default::default()
+        };
+        let edited = ops::edit_order(&store, &manager(), &number, &edit)
+            .await
+            .unwrap();
+        assert!(edited.unreserved_skus.is_empty());
+        let o = &edited.order;
+        assert_eq!(o.lines.len(), 2);
+        assert_eq!(
+            (o.lines[0].sku.as_str(), o.lines[0].quantity),
+            (a.as_str(), 3)
+        );
+        assert_eq!(o.lines[1].sku, *c);
+        assert_eq!(o.goods_total_minor, 3 * 10_000 + 30_000);
+        assert_eq!(
+            reserved(&store, a).await,
+            ra + 3,
+            "the reservation follows the line"
+        );
+        assert_eq!(
+            reserved(&store, b).await,
+            rb,
+            "the removed line's units are free again"
+        );
+        assert_eq!(reserved(&store, c).await, rc + 1);
+        let last = o.events.last().unwrap();
+        assert_eq!(last.kind, EventKind::Edited);
+        let before = last.before.as_ref().unwrap();
+        let after = last.after.as_ref().unwrap();
+        assert_eq!(before["phone"], "+7 900 000-00-01");
+        assert_eq!(after["phone"], "+7 900 000-00-02");
+        assert_eq!(before["lines"][0]["quantity"], 2);
+        assert_eq!(after["lines"][0]["quantity"], 3);
+        assert!(
+            before.get("customer_name").is_none(),
+            "only what changed: {before}"
+        );
+        let edits = o
+            .events
+            .iter()
+            .filter(|e| e.kind == EventKind::Edited)
+            .count();
+        assert_eq!(edits, 1);
+
+        // Renumbered: the old number still finds it; a taken number is refused.
+        let renamed = ops::edit_order(
+            &store,
+            &manager(),
+            &number,
+            &ops::OrderEdit {
+                number: Some("Т-77".into()),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+        assert_eq!(renamed.order.head.number, "Т-77");
+        assert_eq!(
+            ops::order_detail(&store, &number)
+                .await
+                .unwrap()
+                .head
+                .number,
+            "Т-77"
+        );
+        assert_eq!(
+            ops::find_order(&store, &number).await.unwrap().as_deref(),
+            Some("Т-77")
+        );
+        let e = ops::edit_order(
+            &store,
+            &manager(),
+            "Т-77",
+            &ops::OrderEdit {
+                number: Some("1001".into()),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap_err();
+        assert!(matches!(e, Error::Conflict(_)), "{e}");
+
+        // A negative quantity is refused and changes nothing.
+        let before_bad = ops::order_detail(&store, "Т-77").await.unwrap();
+        let mut neg = line_of(a, -3, "100");
+        neg.id = Some(before_bad.lines[0].id);
+        let e = ops::edit_order(
+            &store,
+            &manager(),
+            "Т-77",
+            &ops::OrderEdit {
+                lines: Some(vec![neg]),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap_err();
+        assert!(e.to_string().contains("quantity is -3"), "{e}");
+        assert_eq!(
+            ops::order_detail(&store, "Т-77").await.unwrap().lines,
+            before_bad.lines
+        );
+
+        // A shipped order is not edited.
+        let shipped = first_in(&store, OrderStatus::Shipped).await;
+        let e = ops::edit_order(
+            &store,
+            &manager(),
+            &shipped.head.number,
+            &ops::OrderEdit {
+                comment: Some("поздно".into()),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap_err();
+        assert!(e.to_string().contains("until it is shipped"), "{e}");
+
+        let assigned = ops::assign_order(&store, &manager(), "Т-77", Some("Ольга"))
+            .await
+            .unwrap();
+        assert_eq!(assigned.head.manager.as_deref(), Some("Ольга"));
+        assert_eq!(assigned.events.last().unwrap().kind, EventKind::Assigned);
+    }
+);

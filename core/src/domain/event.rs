@@ -9,6 +9,11 @@ crate::named_enum! {
         /// Came in from a shop's export.
         Imported = "imported",
         Confirmed = "confirmed",
+        /// Changed after it was placed (lines, contact, delivery, number):
+        /// before and after hold only what changed.
+        Edited = "edited",
+        /// Given to a manager (or taken from one).
+        Assigned = "assigned",
         Cancelled = "cancelled",
         /// Put on a pick list (confirmed → picking).
         PickList = "pick_list",

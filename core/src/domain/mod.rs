@@ -6,6 +6,8 @@ pub mod names;
 
 pub mod actor;
 pub mod barcode;
+pub mod customer;
+pub mod desk;
 pub mod event;
 pub mod gs1;
 pub mod lifecycle;

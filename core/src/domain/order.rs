@@ -68,6 +68,8 @@ pub struct OrderHead {
     pub short_reason: Option<String>,
     /// The store's own status inside the stage, if the order is in one.
     pub sub_status: Option<String>,
+    /// The manager responsible for it.
+    pub manager: Option<String>,
 }
 
 impl OrderHead {

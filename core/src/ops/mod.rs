@@ -3,6 +3,7 @@
 //! No SQL here: queries live in [`crate::store`], rules in [`crate::domain`].
 
 mod catalog;
+mod desk;
 mod documents;
 mod ledger;
 mod lifecycle;
@@ -18,6 +19,7 @@ pub use catalog::{
     import_orders, import_products, load_demo, product_by_sku, DemoSummary, ImportSummary,
     ProductView,
 };
+pub use desk::{assign_order, create_order, edit_order, find_customers, find_products, Edited};
 pub use documents::{
     invoice_view, label_view, manifest_view, packing_slip_view, pick_list_view, render_document,
     render_with_sscc, seller, set_seller,
@@ -52,6 +54,8 @@ pub use shipping::ship_order;
 
 // What the shells name through `ops`, wherever it is defined.
 pub use crate::documents::DocumentKey;
+pub use crate::domain::customer::{Customer, CustomerInput};
+pub use crate::domain::desk::{LineInput, OrderEdit, PhoneOrderInput};
 pub use crate::domain::lifecycle::{Lifecycle, Lock, NewStatus, StatusDef, TransitionCell};
 pub use crate::domain::payment::{PaymentInput, PaymentKind};
 pub use crate::domain::{
@@ -63,5 +67,6 @@ pub use crate::store::orders::{OrderFilter, OrderSummary};
 pub use crate::store::payments::PaymentEntry;
 pub use crate::store::pick_lists::PickListSummary;
 pub use crate::store::print_jobs::{PrintJob, PrintStatus};
+pub use crate::store::products::ProductMatch;
 pub use crate::store::scans::ScanView;
 pub use crate::store::statuses::StatusCount;

@@ -7,6 +7,7 @@
 
 pub mod bulk;
 mod codec;
+pub mod customers;
 pub mod events;
 pub mod notes;
 mod open;

@@ -3,6 +3,7 @@
 use super::codec::Flag;
 use super::Engine;
 use crate::documents::ManifestParcel;
+use crate::domain::desk::{HeadValues, LineChange};
 use crate::domain::search::{order_search_text, query_words};
 use crate::domain::time::Millis;
 use crate::domain::{NewOrder, OrderHead, OrderLine, OrderStatus, PaymentStatus};
@@ -14,7 +15,7 @@ use sqlx::AnyConnection;
 const HEAD_COLUMNS: &str = "id, number, channel, customer_name, email, phone, shipping_address, \
     delivery_method, delivery_cost_minor, currency, payment_status, comment, status, \
     status_changed_at, created_at, claimed_station, claimed_by, carrier, tracking_number, \
-    shipped_at, short_reason, sub_status";
+    shipped_at, short_reason, sub_status, manager";
 
 /// Reads the order by number; `lock` takes a row lock on PostgreSQL (SQLite's
 /// write transaction already holds the whole database).
@@ -30,6 +31,18 @@ pub async fn head_by_number(
         ""
     };
     let sql = format!("SELECT {HEAD_COLUMNS} FROM orders WHERE number = $1{suffix}");
+    if let Some(head) = sqlx::query_as(&sql)
+        .bind(number.trim())
+        .fetch_optional(&mut *conn)
+        .await?
+    {
+        return Ok(head);
+    }
+    // A number the order had before it was renumbered still finds it.
+    let sql = format!(
+        "SELECT {HEAD_COLUMNS} FROM orders WHERE id = \
+         (SELECT order_id FROM order_numbers WHERE number = $1){suffix}"
+    );
     sqlx::query_as(&sql)
         .bind(number.trim())
         .fetch_optional(&mut *conn)
@@ -120,6 +133,8 @@ pub struct OrderSummary {
     /// The store's own status inside the stage, if the order is in one.
     pub sub_status: Option<String>,
     pub customer_name: String,
+    /// The manager responsible for it.
+    pub manager: Option<String>,
     pub channel: String,
     pub delivery_method: String,
     #[sqlx(try_from = "Millis")]
@@ -140,6 +155,8 @@ pub struct OrderFilter {
     pub search: Option<String>,
     /// Only orders longer in their status than it allows.
     pub overdue: bool,
+    /// Only the orders of this manager.
+    pub manager: Option<String>,
     pub limit: i64,
 }
 
@@ -166,6 +183,15 @@ pub async fn list(
     if let Some(s) = filter.status {
         binds.push(s.as_str().to_string());
         conditions.push(format!("o.status = ${}", binds.len()));
+    }
+    if let Some(m) = filter
+        .manager
+        .as_deref()
+        .map(str::trim)
+        .filter(|m| !m.is_empty())
+    {
+        binds.push(m.to_string());
+        conditions.push(format!("o.manager = ${}", binds.len()));
     }
     let overdue_sql = format!(
         "COALESCE(ss.max_minutes, s.max_minutes) IS NOT NULL \
@@ -211,7 +237,7 @@ pub async fn list(
         format!("WHERE {}", conditions.join(" AND "))
     };
     let sql = format!(
-        "SELECT o.number, o.status, o.sub_status, o.customer_name, o.channel, o.delivery_method, o.created_at, \
+        "SELECT o.number, o.status, o.sub_status, o.customer_name, o.manager, o.channel, o.delivery_method, o.created_at, \
          o.currency, o.claimed_station, \
          (SELECT CAST(COALESCE(SUM(l.quantity), 0) AS BIGINT) FROM order_lines l WHERE l.order_id = o.id) AS units, \
          (SELECT CAST(COALESCE(SUM(l.packed), 0) AS BIGINT) FROM order_lines l WHERE l.order_id = o.id) AS packed, \
@@ -443,12 +469,190 @@ pub async fn oldest_in(
 
 /// The order number, if an order has exactly this number.
 pub async fn number_if_exists(conn: &mut AnyConnection, number: &str) -> Result<Option<String>> {
+    Ok(sqlx::query_scalar(
+        "SELECT number FROM orders WHERE number = $1 \
+         UNION ALL SELECT o.number FROM order_numbers n JOIN orders o ON o.id = n.order_id \
+         WHERE n.number = $1",
+    )
+    .bind(number)
+    .fetch_optional(&mut *conn)
+    .await?)
+}
+
+/// Whether an order has (or had) this number.
+pub async fn number_taken(conn: &mut AnyConnection, number: &str) -> Result<bool> {
+    Ok(number_if_exists(conn, number).await?.is_some())
+}
+
+/// The store's number sequence: its prefix and the next value.
+pub async fn sequence(conn: &mut AnyConnection) -> Result<(String, i64)> {
     Ok(
-        sqlx::query_scalar("SELECT number FROM orders WHERE number = $1")
-            .bind(number)
-            .fetch_optional(&mut *conn)
+        sqlx::query_as("SELECT prefix, next FROM number_sequence WHERE id = 1")
+            .fetch_one(&mut *conn)
             .await?,
     )
+}
+
+pub async fn set_sequence_next(conn: &mut AnyConnection, next: i64) -> Result<()> {
+    sqlx::query("UPDATE number_sequence SET next = $1 WHERE id = 1")
+        .bind(next)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+/// Links the order to its customer and its manager.
+pub async fn set_customer(conn: &mut AnyConnection, order_id: i64, customer_id: i64) -> Result<()> {
+    sqlx::query("UPDATE orders SET customer_id = $1 WHERE id = $2")
+        .bind(customer_id)
+        .bind(order_id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+pub async fn set_manager(
+    conn: &mut AnyConnection,
+    order_id: i64,
+    manager: Option<&str>,
+    now_ms: i64,
+) -> Result<()> {
+    sqlx::query("UPDATE orders SET manager = $1, updated_at = $2 WHERE id = $3")
+        .bind(manager)
+        .bind(now_ms)
+        .bind(order_id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+/// Writes an edited head (every field) and its search words; the old
+/// numbers stay findable through `order_numbers` and the search words.
+pub async fn update_head(
+    conn: &mut AnyConnection,
+    order_id: i64,
+    h: &HeadValues,
+    old_numbers: &[String],
+    now_ms: i64,
+) -> Result<()> {
+    let mut search = order_search_text(&h.number, &h.customer_name, &h.email, &h.phone, &h.comment);
+    for old in old_numbers {
+        search.push(' ');
+        search.push_str(&order_search_text(old, "", "", "", ""));
+    }
+    sqlx::query(
+        "UPDATE orders SET number = $1, customer_name = $2, phone = $3, email = $4, \
+         shipping_address = $5, delivery_method = $6, delivery_cost_minor = $7, comment = $8, \
+         search_text = $9, updated_at = $10 WHERE id = $11",
+    )
+    .bind(&h.number)
+    .bind(&h.customer_name)
+    .bind(&h.phone)
+    .bind(&h.email)
+    .bind(&h.shipping_address)
+    .bind(&h.delivery_method)
+    .bind(h.delivery_cost_minor)
+    .bind(&h.comment)
+    .bind(search)
+    .bind(now_ms)
+    .bind(order_id)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+/// Keeps `number` as a former number of the order.
+pub async fn add_former_number(
+    conn: &mut AnyConnection,
+    order_id: i64,
+    number: &str,
+) -> Result<()> {
+    sqlx::query("INSERT INTO order_numbers (number, order_id) VALUES ($1, $2)")
+        .bind(number)
+        .bind(order_id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+pub async fn former_numbers(conn: &mut AnyConnection, order_id: i64) -> Result<Vec<String>> {
+    Ok(
+        sqlx::query_scalar("SELECT number FROM order_numbers WHERE order_id = $1 ORDER BY number")
+            .bind(order_id)
+            .fetch_all(&mut *conn)
+            .await?,
+    )
+}
+
+/// Applies an edit's line changes: updated lines keep their packed count
+/// (zero: an edit of lines needs an empty box), new lines come in at their
+/// position, removed lines go.
+pub async fn apply_line_changes(
+    conn: &mut AnyConnection,
+    order_id: i64,
+    changes: &[(i64, LineChange)],
+) -> Result<()> {
+    // Positions are unique per order: move the kept lines out of the way
+    // first, then write each line at its place.
+    sqlx::query("UPDATE order_lines SET position = -position WHERE order_id = $1")
+        .bind(order_id)
+        .execute(&mut *conn)
+        .await?;
+    for (position, change) in changes {
+        match change {
+            LineChange::Delete { id } => {
+                sqlx::query("DELETE FROM order_lines WHERE id = $1 AND order_id = $2")
+                    .bind(id)
+                    .bind(order_id)
+                    .execute(&mut *conn)
+                    .await?;
+            }
+            LineChange::Update { id, line } => {
+                sqlx::query(
+                    "UPDATE order_lines SET position = $1, \
+                     product_id = (SELECT id FROM products WHERE sku = $2), sku = $2, name = $3, \
+                     quantity = $4, unit_price_minor = $5, discount_minor = $6, tax_rate_bp = $7, \
+                     amount_minor = $8 WHERE id = $9 AND order_id = $10",
+                )
+                .bind(position)
+                .bind(&line.sku)
+                .bind(&line.name)
+                .bind(line.quantity)
+                .bind(line.unit_price_minor)
+                .bind(line.discount_minor)
+                .bind(line.tax_rate_bp)
+                .bind(line.amount_minor())
+                .bind(id)
+                .bind(order_id)
+                .execute(&mut *conn)
+                .await?;
+            }
+            LineChange::Insert { line } => {
+                sqlx::query(
+                    "INSERT INTO order_lines (order_id, position, product_id, sku, name, quantity, \
+                     unit_price_minor, discount_minor, tax_rate_bp, packed, amount_minor) \
+                     VALUES ($1, $2, (SELECT id FROM products WHERE sku = $3), $3, $4, $5, $6, $7, $8, 0, $9)",
+                )
+                .bind(order_id)
+                .bind(position)
+                .bind(&line.sku)
+                .bind(&line.name)
+                .bind(line.quantity)
+                .bind(line.unit_price_minor)
+                .bind(line.discount_minor)
+                .bind(line.tax_rate_bp)
+                .bind(line.amount_minor())
+                .execute(&mut *conn)
+                .await?;
+            }
+        }
+    }
+    // Lines the edit left where they were: back to their own position.
+    sqlx::query("UPDATE order_lines SET position = -position WHERE order_id = $1 AND position < 0")
+        .bind(order_id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
 }
 
 /// How many orders the database holds.

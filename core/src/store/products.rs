@@ -178,3 +178,55 @@ pub async fn barcodes(conn: &mut AnyConnection, product_id: i64) -> Result<Vec<P
     .fetch_all(&mut *conn)
     .await?)
 }
+
+/// A product found by the order desk's search, with its free stock.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, sqlx::FromRow)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct ProductMatch {
+    pub sku: String,
+    pub name: String,
+    /// On hand and not reserved, over all bins.
+    pub free: i64,
+}
+
+const MATCH_COLUMNS: &str = "p.sku, p.name, \
+    (SELECT CAST(COALESCE(SUM(s.on_hand - s.reserved), 0) AS BIGINT) FROM stock s \
+     WHERE s.product_id = p.id AND s.on_hand > s.reserved) AS free";
+
+/// Products whose SKU or name holds what was typed (a name in any case of
+/// its first letter: SQLite folds only ASCII), SKU order.
+pub async fn search(
+    conn: &mut AnyConnection,
+    query: &str,
+    limit: i64,
+) -> Result<Vec<ProductMatch>> {
+    let q = query.trim();
+    if q.is_empty() {
+        return Ok(Vec::new());
+    }
+    let lower = q.to_lowercase();
+    let mut capital: String = lower.chars().take(1).flat_map(char::to_uppercase).collect();
+    capital.extend(lower.chars().skip(1));
+    Ok(sqlx::query_as(&format!(
+        "SELECT {MATCH_COLUMNS} FROM products p \
+         WHERE UPPER(p.sku) LIKE $1 OR p.name LIKE $2 OR p.name LIKE $3 OR p.name LIKE $4 \
+         ORDER BY p.sku LIMIT {limit}"
+    ))
+    .bind(format!("%{}%", q.to_ascii_uppercase()))
+    .bind(format!("%{q}%"))
+    .bind(format!("%{lower}%"))
+    .bind(format!("%{capital}%"))
+    .fetch_all(&mut *conn)
+    .await?)
+}
+
+/// One product by id, as the search shows it.
+pub async fn match_by_id(conn: &mut AnyConnection, id: i64) -> Result<ProductMatch> {
+    sqlx::query_as(&format!(
+        "SELECT {MATCH_COLUMNS} FROM products p WHERE p.id = $1"
+    ))
+    .bind(id)
+    .fetch_optional(&mut *conn)
+    .await?
+    .ok_or_else(|| Error::not_found("product", id.to_string()))
+}

@@ -23,6 +23,7 @@ pub fn all() -> Vec<Recording> {
         ("packing-ready", packing_ready),
         ("order-desk", order_desk),
         ("lifecycle", lifecycle),
+        ("phone-order", phone_order),
         ("picking", picking),
         ("print-queue", print_queue),
     ]
@@ -282,6 +283,75 @@ fn order_desk() -> Value {
         &maria,
         "list_orders",
         json!({ "overdue": true, "limit": 300 }),
+    );
+    f.done()
+}
+
+/// A manager takes a phone order: finds the products (by text and by a
+/// scanned barcode) and the customer, enters the order (one refused for a
+/// negative quantity), confirms it, edits a quantity and the phone, gives
+/// it to a colleague; editing a shipped order is refused.
+fn phone_order() -> Value {
+    let shift = Shift::demo();
+    let maria = shift.station(Desk::packer("Офис", "Мария").with_role(Role::Supervisor));
+    let shipped = shift.first_in("shipped");
+    let mut f = shift.flow(
+        "Мария in the office enters a phone order for Петров Иван (+7 912 345-67-89): \
+         PB-0001 ×2 at 1 290,50 and PB-0002 ×1 at 990, СДЭК 350; confirms it; edits PB-0001 \
+         to 3 and the phone; gives it to Ольга. A negative quantity and an edit of a shipped \
+         order are refused.",
+    );
+    f.ok(&maria, "find_products", json!({ "query": "кружка" }));
+    f.ok(&maria, "find_products", json!({ "query": "PB-0002" }));
+    f.ok(&maria, "find_customers", json!({ "query": "+7 912 345" }));
+    let customer = json!({ "id": null, "name": "Петров Иван", "phone": "+7 912 345-67-89",
+        "email": "ivan@example.ru", "address": "Казань, ул. Баумана, 1" });
+    let line = |sku: &str, qty: i64, price: &str| {
+        json!({ "id": null, "sku": sku, "quantity": qty, "unit_price": price, "discount": "",
+            "tax_rate_bp": null })
+    };
+    f.refused(
+        &maria,
+        "create_order",
+        json!({ "order": { "customer": customer, "lines": [line("PB-0001", -2, "1 290,50")],
+            "delivery_method": "СДЭК", "delivery_cost": "350", "comment": "", "currency": "",
+            "manager": "Мария", "channel": "" } }),
+    );
+    let order = f.ok(
+        &maria,
+        "create_order",
+        json!({ "order": { "customer": customer,
+            "lines": [line("PB-0001", 2, "1 290,50"), line("PB-0002", 1, "990")],
+            "delivery_method": "СДЭК", "delivery_cost": "350", "comment": "", "currency": "",
+            "manager": "Мария", "channel": "" } }),
+    );
+    let number = order["number"].as_str().unwrap().to_string();
+    f.ok(&maria, "confirm_order", json!({ "number": number }));
+    let mut lines = Vec::new();
+    for l in order["lines"].as_array().unwrap() {
+        let qty = if l["sku"] == "PB-0001" {
+            3
+        } else {
+            l["quantity"].as_i64().unwrap()
+        };
+        lines.push(json!({ "id": l["id"], "sku": l["sku"], "quantity": qty,
+            "unit_price": if l["sku"] == "PB-0001" { "1290.50" } else { "990" },
+            "discount": "", "tax_rate_bp": l["tax_rate_bp"] }));
+    }
+    f.ok(
+        &maria,
+        "edit_order",
+        json!({ "number": number, "edit": { "phone": "+7 912 000-00-00", "lines": lines } }),
+    );
+    f.ok(
+        &maria,
+        "assign_order",
+        json!({ "number": number, "manager": "Ольга" }),
+    );
+    f.refused(
+        &maria,
+        "edit_order",
+        json!({ "number": shipped, "edit": { "comment": "поздно" } }),
     );
     f.done()
 }

@@ -242,6 +242,7 @@ impl Shift {
                 status: Some(packbench_core::domain::OrderStatus::parse(status).unwrap()),
                 search: None,
                 overdue: false,
+                manager: None,
                 limit: 10_000,
             };
             let list = packbench_core::ops::list_orders(&store, &filter)

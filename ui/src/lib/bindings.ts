@@ -25,6 +25,19 @@ export const commands = {
 	addNote: (number: string, text: string, pinned: boolean) => typedError<OrderDetail, IpcError>(__TAURI_INVOKE("add_note", { number, text, pinned })),
 	pinNote: (number: string, note: number, pinned: boolean) => typedError<OrderDetail, IpcError>(__TAURI_INVOKE("pin_note", { number, note, pinned })),
 	/**
+	 *  A phone order entered by a manager: its number from the store's
+	 *  sequence, its lines priced by core.
+	 */
+	createOrder: (order: PhoneOrderInput) => typedError<OrderDetail, IpcError>(__TAURI_INVOKE("create_order", { order })),
+	/**  Changes an order until it is shipped; one history entry. */
+	editOrder: (number: string, edit: OrderEdit) => typedError<Edited, IpcError>(__TAURI_INVOKE("edit_order", { number, edit })),
+	/**  Gives the order to a manager (null: to nobody). */
+	assignOrder: (number: string, manager: string | null) => typedError<OrderDetail, IpcError>(__TAURI_INVOKE("assign_order", { number, manager })),
+	/**  Customers by phone (any formatting), e-mail or name. */
+	findCustomers: (query: string) => typedError<Customer[], IpcError>(__TAURI_INVOKE("find_customers", { query })),
+	/**  Products for an order line: a scanned code, or SKU/name text. */
+	findProducts: (query: string) => typedError<ProductMatch[], IpcError>(__TAURI_INVOKE("find_products", { query })),
+	/**
 	 *  The store's lifecycle: every status with its names and limit, and the
 	 *  matrix with the locked transitions.
 	 */
@@ -124,6 +137,24 @@ export type Confirmation = {
 	unreserved_skus: string[],
 };
 
+/**  A customer as stored. */
+export type Customer = {
+	id: number,
+	name: string,
+	phone: string,
+	email: string,
+	address: string,
+};
+
+/**  A customer as the manager typed them; `id` names one found before. */
+export type CustomerInput = {
+	id?: number | null,
+	name: string,
+	phone?: string,
+	email?: string,
+	address?: string,
+};
+
 export type DbTest = {
 	ok: boolean,
 	engine: string | null,
@@ -180,6 +211,15 @@ export type DocumentSettings = {
 export type Dpi = "203" | "300";
 
 /**
+ *  An edited order, and the SKUs its stock no longer covers (a confirmed
+ *  order's reservation follows its new lines).
+ */
+export type Edited = {
+	order: OrderDetail,
+	unreserved_skus: string[],
+};
+
+/**
  *  What kind of failure an [`Error`] is, as the shells name it: the UI's
  *  `{code, message}` carries it (exported to TypeScript, so the UI can
  *  only test for codes that exist), the CLI maps it to an exit status.
@@ -196,7 +236,14 @@ export type EventKind =
 /**  Entered by hand or by the demo. */
 "created" | 
 /**  Came in from a shop's export. */
-"imported" | "confirmed" | "cancelled" | 
+"imported" | "confirmed" | 
+/**
+ *  Changed after it was placed (lines, contact, delivery, number):
+ *  before and after hold only what changed.
+ */
+"edited" | 
+/**  Given to a manager (or taken from one). */
+"assigned" | "cancelled" | 
 /**  Put on a pick list (confirmed → picking). */
 "pick_list" | 
 /**  A pick-list line came up short on the shelf. */
@@ -268,6 +315,22 @@ export type Lang = "ru" | "en";
 export type Lifecycle = {
 	statuses: StatusDef[],
 	transitions: TransitionCell[],
+};
+
+/**
+ *  One line as the manager typed it. Amounts are text as typed ("1 290,50");
+ *  core reads them in the order's currency. `id` names a line the order has
+ *  (an edit); a line without one is new.
+ */
+export type LineInput = {
+	id?: number | null,
+	sku: string,
+	quantity: number,
+	unit_price: string,
+	/**  Discount on the whole line; empty: none. */
+	discount?: string,
+	/**  Basis points (22 % = 2200); none: [`DEFAULT_TAX_RATE_BP`]. */
+	tax_rate_bp?: number | null,
 };
 
 /**  Why the editor may not forbid a transition. */
@@ -345,6 +408,24 @@ export type OrderDetail = {
 	scans: ScanView[],
 } & OrderHead;
 
+/**
+ *  A change to an order after it was placed: only the fields given change.
+ *  `lines`, when given, is the whole new list: lines with an `id` keep
+ *  (and may change) that line, lines without one are added, and lines of
+ *  the order not named are removed.
+ */
+export type OrderEdit = {
+	number?: string | null,
+	customer_name?: string | null,
+	phone?: string | null,
+	email?: string | null,
+	shipping_address?: string | null,
+	delivery_method?: string | null,
+	delivery_cost?: string | null,
+	comment?: string | null,
+	lines?: LineInput[] | null,
+};
+
 /**  The order as stored, without its lines: what the rules look at. */
 export type OrderHead = {
 	id: number,
@@ -370,6 +451,8 @@ export type OrderHead = {
 	short_reason: string | null,
 	/**  The store's own status inside the stage, if the order is in one. */
 	sub_status: string | null,
+	/**  The manager responsible for it. */
+	manager: string | null,
 };
 
 /**  One line of a stored order, with what has been packed of it. */
@@ -407,6 +490,8 @@ export type OrderSummary = {
 	/**  The store's own status inside the stage, if the order is in one. */
 	sub_status: string | null,
 	customer_name: string,
+	/**  The manager responsible for it. */
+	manager: string | null,
 	channel: string,
 	delivery_method: string,
 	created_at: string,
@@ -475,6 +560,22 @@ export type PaymentKind =
 
 /**  Payment is tracked beside fulfilment. */
 export type PaymentStatus = "awaiting_payment" | "partially_paid" | "paid" | "partially_refunded" | "refunded";
+
+/**  An order a manager enters by hand. */
+export type PhoneOrderInput = {
+	customer: CustomerInput,
+	lines: LineInput[],
+	delivery_method?: string,
+	/**  As typed; empty: free delivery. */
+	delivery_cost?: string,
+	comment?: string,
+	/**  Empty: roubles. */
+	currency?: string,
+	/**  The manager responsible for it; none: nobody yet. */
+	manager?: string | null,
+	/**  Where it came from; empty: "phone". */
+	channel?: string,
+};
 
 export type PickLine = {
 	id: number,
@@ -580,6 +681,14 @@ export type Printer = {
 export type PrinterState = "idle" | "printing" | "stopped" | 
 /**  Known to CUPS (for example found on the network) but not described. */
 "unknown";
+
+/**  A product found by the order desk's search, with its free stock. */
+export type ProductMatch = {
+	sku: string,
+	name: string,
+	/**  On hand and not reserved, over all bins. */
+	free: number,
+};
 
 /**  What a user may do. */
 export type Role = "picker" | "packer" | "supervisor" | "admin";
