@@ -16,12 +16,13 @@ export CARGO_TARGET_DIR
 PG := scripts/pg-test-server.sh
 BENCH_ARGS ?=
 
-.PHONY: help run test bench lint fmt clean-db pg-start pg-stop
+.PHONY: help run test bench fuzz lint fmt clean-db pg-start pg-stop
 
 help:
 	@echo "make run       build and start Packbench"
 	@echo "make test      formatting, clippy and all tests on SQLite and PostgreSQL (what CI runs)"
 	@echo "make bench     the CLI's benchmarks, on SQLite and PostgreSQL (BENCH_ARGS=... passes options)"
+	@echo "make fuzz      10 000 random order sequences per engine: stock stays true (long)"
 	@echo "make lint      rustfmt check and clippy"
 	@echo "make fmt       format the code"
 	@echo "make clean-db  stop the throw-away PostgreSQL test server and delete its data"
@@ -51,6 +52,10 @@ test:
 
 bench:
 	scripts/bench.sh $(BENCH_ARGS)
+
+# 10 000 random order sequences per engine; stock must stay true.
+fuzz:
+	scripts/fuzz.sh
 
 lint:
 	cargo fmt --all --check

@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# The long property run (make fuzz): 10 000 random order sequences per
+# engine through core (tests/tests/stock_property.rs), on SQLite and the
+# throw-away PostgreSQL test server. make test runs a short version.
+# PACKBENCH_PROPERTY_SEQUENCES and PACKBENCH_PROPERTY_SEED change the run.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/install-deps.sh
+trap 'scripts/pg-test-server.sh stop || true' EXIT
+scripts/pg-test-server.sh start
+export PACKBENCH_TEST_PG_URL=$(scripts/pg-test-server.sh url) PACKBENCH_REQUIRE_PG=1
+export PACKBENCH_PROPERTY_SEQUENCES=${PACKBENCH_PROPERTY_SEQUENCES:-10000}
+unset PACKBENCH_SKIP_PG
+cargo test -p packbench-tests --test stock_property -- --nocapture

@@ -1,0 +1,344 @@
+//! Stock stays true whatever a store does, in whatever order: random
+//! sequences of phone orders, confirm, edit (quantities, substitutes,
+//! lines added and removed), cancel, pack (what the shelf holds, the rest
+//! short-shipped with a reason) and ship, on SQLite and PostgreSQL. After
+//! every step: on-hand and reserved are never negative, reserved is never
+//! more than on hand, every bin's reserved count equals the reservations
+//! held for it, and only open orders (confirmed, picking, packing, ready)
+//! hold reservations.
+//!
+//! A sequence is one order's life, interleaved with the others'. `make test`
+//! runs PACKBENCH_PROPERTY_SEQUENCES of them per engine (default 60, about
+//! 330 steps); `make fuzz` runs 10 000. A failure prints the seed and the
+//! step.
+
+mod common;
+
+use common::{clock, finish};
+use packbench_core::domain::OrderStatus;
+use packbench_core::ops::{self, Actor, LineInput, OrderEdit, PhoneOrderInput, Role};
+use packbench_core::store::Store;
+use packbench_core::Error;
+use std::collections::HashMap;
+
+/// A small deterministic generator (xorshift64*): a failing run repeats
+/// with its seed.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    }
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+}
+
+/// How many sequences: each is one order's life (entered, then confirmed,
+/// edited, cancelled, packed, shipped at random, interleaved with the
+/// others' steps).
+fn sequences() -> usize {
+    std::env::var("PACKBENCH_PROPERTY_SEQUENCES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(60)
+}
+
+fn manager() -> Actor {
+    Actor::new("Мария", "office", Role::Supervisor)
+}
+
+fn packer() -> Actor {
+    Actor::new("Анна", "Стол 1", Role::Packer)
+}
+
+/// Checks the invariants; the message names what broke.
+async fn check_stock(store: &Store, seed: u64, step: &str) {
+    let mut conn = store.pool().acquire().await.unwrap();
+    let bad: Vec<(i64, String, i64, i64)> = sqlx::query_as(
+        "SELECT product_id, bin, on_hand, reserved FROM stock \
+         WHERE on_hand < 0 OR reserved < 0 OR reserved > on_hand",
+    )
+    .fetch_all(&mut *conn)
+    .await
+    .unwrap();
+    assert!(
+        bad.is_empty(),
+        "seed {seed}, after {step}: stock rows {bad:?}"
+    );
+    let mismatched: Vec<(i64, String, i64, i64)> = sqlx::query_as(
+        "SELECT s.product_id, s.bin, s.reserved, \
+           CAST(COALESCE((SELECT SUM(r.qty) FROM reservations r \
+              WHERE r.product_id = s.product_id AND r.bin = s.bin), 0) AS BIGINT) AS held \
+         FROM stock s WHERE s.reserved <> \
+           COALESCE((SELECT SUM(r.qty) FROM reservations r \
+              WHERE r.product_id = s.product_id AND r.bin = s.bin), 0)",
+    )
+    .fetch_all(&mut *conn)
+    .await
+    .unwrap();
+    assert!(
+        mismatched.is_empty(),
+        "seed {seed}, after {step}: reserved differs from the reservations held (product, bin, reserved, held): {mismatched:?}"
+    );
+    let closed: Vec<(String, String)> = sqlx::query_as(
+        "SELECT DISTINCT o.number, o.status FROM reservations r JOIN orders o ON o.id = r.order_id \
+         WHERE o.status NOT IN ('confirmed', 'picking', 'packing', 'ready')",
+    )
+    .fetch_all(&mut *conn)
+    .await
+    .unwrap();
+    assert!(
+        closed.is_empty(),
+        "seed {seed}, after {step}: orders that are not open hold stock: {closed:?}"
+    );
+    let orphan: Vec<(i64, String)> = sqlx::query_as(
+        "SELECT r.product_id, r.bin FROM reservations r \
+         WHERE NOT EXISTS (SELECT 1 FROM stock s WHERE s.product_id = r.product_id AND s.bin = r.bin)",
+    )
+    .fetch_all(&mut *conn)
+    .await
+    .unwrap();
+    assert!(
+        orphan.is_empty(),
+        "seed {seed}, after {step}: reservations without a stock row {orphan:?}"
+    );
+}
+
+/// Refusals a rule gives are part of the game; anything else fails.
+fn expect_rule<T>(r: packbench_core::Result<T>, seed: u64, step: &str) -> Option<T> {
+    match r {
+        Ok(v) => Some(v),
+        Err(
+            Error::Invalid(_)
+            | Error::Refused(_)
+            | Error::InvalidTransition { .. }
+            | Error::Conflict(_),
+        ) => None,
+        Err(e) => panic!("seed {seed}, {step}: {e}"),
+    }
+}
+
+struct World {
+    /// How many of each step went through (not refused by a rule).
+    done: HashMap<&'static str, usize>,
+    skus: Vec<String>,
+    unit_code: HashMap<String, String>,
+    orders: Vec<String>,
+}
+
+async fn world(store: &Store) -> World {
+    let mut skus = Vec::new();
+    let mut unit_code = HashMap::new();
+    for p in ops::find_products(store, "PB-00")
+        .await
+        .unwrap()
+        .into_iter()
+        .take(12)
+    {
+        let view = ops::product_by_sku(store, &p.sku).await.unwrap();
+        if let Some(b) = view.barcodes.iter().find(|b| b.units == 1) {
+            unit_code.insert(p.sku.clone(), b.code.clone());
+            skus.push(p.sku);
+        }
+    }
+    assert!(
+        skus.len() >= 6,
+        "demo products with unit barcodes: {skus:?}"
+    );
+    World {
+        done: HashMap::new(),
+        skus,
+        unit_code,
+        orders: Vec::new(),
+    }
+}
+
+fn random_line(rng: &mut Rng, w: &World) -> LineInput {
+    LineInput {
+        id: None,
+        sku: w.skus[rng.below(w.skus.len())].clone(),
+        quantity: 1 + rng.below(6) as i64,
+        unit_price: format!("{}", 100 + rng.below(900)),
+        discount: String::new(),
+        tax_rate_bp: None,
+    }
+}
+
+async fn step(store: &Store, rng: &mut Rng, w: &mut World, seed: u64, n: usize) {
+    let pick = rng.below(100);
+    if w.orders.is_empty() || pick < 18 {
+        let lines = (0..1 + rng.below(3)).map(|_| random_line(rng, w)).collect();
+        let input = PhoneOrderInput {
+            customer: packbench_core::ops::CustomerInput {
+                name: format!("Покупатель {n}"),
+                phone: format!("+7 900 {:03} {:04}", n % 1000, n % 10_000),
+                ..Default::default()
+            },
+            lines,
+            ..Default::default()
+        };
+        let label = format!("step {n}: create");
+        if let Some(d) = expect_rule(
+            ops::create_order(store, &manager(), &input).await,
+            seed,
+            &label,
+        ) {
+            w.orders.push(d.head.number);
+            *w.done.entry("create").or_default() += 1;
+        }
+        check_stock(store, seed, &label).await;
+        return;
+    }
+    let number = w.orders[rng.below(w.orders.len())].clone();
+    let detail = ops::order_detail(store, &number).await.unwrap();
+    let label = format!("step {n}: {} order {number}", detail.head.status);
+    match pick {
+        18..=35 => {
+            let r = ops::confirm_order(store, &manager(), &number).await;
+            if expect_rule(r, seed, &format!("{label} confirm")).is_some() {
+                *w.done.entry("confirm").or_default() += 1;
+            }
+        }
+        36..=55 => {
+            // An edit: a quantity, a substitute product, a line added or removed.
+            let mut lines: Vec<LineInput> = detail
+                .lines
+                .iter()
+                .map(|l| LineInput {
+                    id: Some(l.id),
+                    sku: l.sku.clone(),
+                    quantity: l.quantity,
+                    unit_price: format!("{}", l.unit_price_minor / 100),
+                    discount: String::new(),
+                    tax_rate_bp: Some(l.tax_rate_bp),
+                })
+                .collect();
+            let i = rng.below(lines.len());
+            match rng.below(4) {
+                0 => lines[i].quantity = 1 + rng.below(8) as i64,
+                1 => lines[i].sku = w.skus[rng.below(w.skus.len())].clone(),
+                2 => lines.push(random_line(rng, w)),
+                _ if lines.len() > 1 => {
+                    lines.remove(i);
+                }
+                _ => lines[i].quantity += 1,
+            }
+            let edit = OrderEdit {
+                lines: Some(lines),
+                ..Default::default()
+            };
+            let r = ops::edit_order(store, &manager(), &number, &edit).await;
+            if expect_rule(r, seed, &format!("{label} edit")).is_some() {
+                *w.done.entry("edit").or_default() += 1;
+            }
+        }
+        56..=63 => {
+            let r = ops::cancel_order(store, &manager(), &number, "клиент передумал").await;
+            if expect_rule(r, seed, &format!("{label} cancel")).is_some() {
+                *w.done.entry("cancel").or_default() += 1;
+            }
+        }
+        64..=85 => {
+            // The packer packs what was reserved (what the shelf gave) and
+            // short-ships the rest with a reason.
+            let opened = ops::open_for_packing(store, &packer(), &number).await;
+            if expect_rule(opened, seed, &format!("{label} open")).is_some() {
+                let mut reserved: HashMap<String, i64> = HashMap::new();
+                for line in &detail.lines {
+                    if !reserved.contains_key(&line.sku) {
+                        let r: i64 = reserved_for(store, &number, &line.sku).await;
+                        reserved.insert(line.sku.clone(), r);
+                    }
+                }
+                let fresh = ops::order_detail(store, &number).await.unwrap();
+                for line in &fresh.lines {
+                    let left = reserved.get_mut(&line.sku).unwrap();
+                    let want = (line.quantity - line.packed).min(*left).max(0);
+                    *left -= want;
+                    for k in 0..want {
+                        let id = format!("prop-{seed}-{n}-{}-{k}", line.id);
+                        let code = &w.unit_code[&line.sku];
+                        ops::record_scan(store, &packer(), &number, code, &id)
+                            .await
+                            .unwrap_or_else(|e| panic!("seed {seed}, {label} scan: {e}"));
+                    }
+                }
+                let complete = ops::order_detail(store, &number)
+                    .await
+                    .unwrap()
+                    .is_complete();
+                let reason = (!complete).then_some("нет на полке");
+                let r = finish(store, &packer(), &number, reason).await;
+                if expect_rule(r, seed, &format!("{label} finish")).is_some() {
+                    *w.done.entry("finish").or_default() += 1;
+                }
+            }
+        }
+        _ => {
+            let r = ops::ship_order(store, &packer(), &number, "СДЭК", &format!("1Z{n:08}")).await;
+            if expect_rule(r, seed, &format!("{label} ship")).is_some() {
+                *w.done.entry("ship").or_default() += 1;
+            }
+        }
+    }
+    check_stock(store, seed, &label).await;
+    let after = ops::order_detail(store, &number).await.unwrap();
+    if matches!(
+        after.head.status,
+        OrderStatus::Shipped | OrderStatus::Cancelled
+    ) {
+        w.orders.retain(|o| o != &after.head.number);
+    }
+}
+
+/// What the order holds reserved of this SKU.
+async fn reserved_for(store: &Store, number: &str, sku: &str) -> i64 {
+    let mut conn = store.pool().acquire().await.unwrap();
+    sqlx::query_scalar(
+        "SELECT CAST(COALESCE(SUM(r.qty), 0) AS BIGINT) FROM reservations r \
+         JOIN orders o ON o.id = r.order_id JOIN products p ON p.id = r.product_id \
+         WHERE o.number = $1 AND p.sku = $2",
+    )
+    .bind(number)
+    .bind(sku)
+    .fetch_one(&mut *conn)
+    .await
+    .unwrap()
+}
+
+on_both_engines!(stock_stays_true_over_random_order_sequences, |db| {
+    let store = db.store.clone().with_clock(clock());
+    ops::load_demo(&store, &Actor::new("admin", "office", Role::Admin), 1)
+        .await
+        .unwrap();
+    check_stock(&store, 0, "the demo").await;
+    let mut w = world(&store).await;
+    let seed = std::env::var("PACKBENCH_PROPERTY_SEED")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0x5EED_0F57_0C00);
+    let mut rng = Rng(seed);
+    let wanted = sequences();
+    let mut n = 0;
+    while w.done.get("create").copied().unwrap_or(0) < wanted {
+        step(&store, &mut rng, &mut w, seed, n).await;
+        n += 1;
+        assert!(
+            n < wanted * 50,
+            "seed {seed}: orders are not being created: {:?}",
+            w.done
+        );
+    }
+    eprintln!("{wanted} sequences, {n} steps: {:?}", w.done);
+    for kind in ["create", "confirm", "edit", "cancel", "finish", "ship"] {
+        assert!(
+            w.done.get(kind).copied().unwrap_or(0) > 0,
+            "no {kind} went through in {n} steps: {:?}",
+            w.done
+        );
+    }
+});
