@@ -23,7 +23,7 @@ use packbench_core::domain::OrderStatus;
 use packbench_core::exchange::OrderFormat;
 use packbench_core::ops::{
     self, Actor, CustomerInput, LineInput, OrderEdit, OrderFilter, PaymentInput, PaymentKind,
-    PhoneOrderInput, Role,
+    PhoneOrderInput, Role, SplitLine,
 };
 use packbench_core::store::{DbTarget, Store};
 use packbench_core::Error;
@@ -271,6 +271,31 @@ enum OrdersCommand {
     },
     /// Find customers by phone (any formatting), e-mail or name.
     Customers { query: String },
+    /// Split an order: the back-ordered units (or --line LINE_ID:QTY) move to a
+    /// linked order N-2 that ships later.
+    Split {
+        number: String,
+        #[arg(long = "line", value_name = "LINE_ID:QTY")]
+        lines: Vec<String>,
+    },
+    /// Put an order on hold with a reason, or --release it.
+    Hold {
+        number: String,
+        #[arg(long, conflicts_with = "release", required_unless_present = "release")]
+        reason: Option<String>,
+        #[arg(long)]
+        release: bool,
+    },
+    /// The day a back-ordered line's missing units are expected (YYYY-MM-DD, or "none").
+    Expect {
+        number: String,
+        line: i64,
+        date: String,
+    },
+    /// Reserve stock again for what a confirmed order is missing.
+    Reserve { number: String },
+    /// Products that could stand in for a line (same first word, free stock).
+    Alternatives { number: String, line: i64 },
 }
 
 #[derive(Args)]
@@ -648,6 +673,65 @@ async fn dispatch(
                 if let Some(d) = last {
                     print::order(json, &d);
                 }
+            }
+        }
+        DbCommand::Orders(OrdersCommand::Split { number, lines }) => {
+            let wanted = lines
+                .iter()
+                .map(|l| {
+                    let bad = || {
+                        usage(format!(
+                            "{l:?}: write LINE_ID:QTY (line ids: orders show --json)"
+                        ))
+                    };
+                    let (id, qty) = l.split_once(':').ok_or_else(bad)?;
+                    Ok(SplitLine {
+                        line_id: id.trim().parse().map_err(|_| bad())?,
+                        quantity: qty.trim().parse().map_err(|_| bad())?,
+                    })
+                })
+                .collect::<Result<Vec<_>, Failure>>()?;
+            let split = ops::split_order(store, actor, &number, &wanted).await?;
+            if json {
+                out!("{}", serde_json::to_string(&split).unwrap_or_default());
+            } else {
+                print::order(false, &split.kept);
+                print::order(false, &split.split);
+            }
+        }
+        DbCommand::Orders(OrdersCommand::Hold {
+            number,
+            reason,
+            release: _,
+        }) => {
+            print::order(
+                json,
+                &ops::hold_order(store, actor, &number, reason.as_deref()).await?,
+            );
+        }
+        DbCommand::Orders(OrdersCommand::Expect { number, line, date }) => {
+            let day = Some(date.as_str()).filter(|d| !d.trim().eq_ignore_ascii_case("none"));
+            print::order(
+                json,
+                &ops::set_expected_date(store, actor, &number, line, day).await?,
+            );
+        }
+        DbCommand::Orders(OrdersCommand::Reserve { number }) => {
+            let again = ops::reserve_again(store, actor, &number).await?;
+            print::order(json, &again.order);
+            if !json && !again.unreserved_skus.is_empty() {
+                out!("  still not covered: {}", again.unreserved_skus.join(", "));
+            }
+        }
+        DbCommand::Orders(OrdersCommand::Alternatives { number, line }) => {
+            let found = ops::alternatives(store, &number, line).await?;
+            if json {
+                out!("{}", serde_json::to_string(&found).unwrap_or_default());
+            } else {
+                for p in &found {
+                    out!("{:<14} {:<40} free {}", p.sku, p.name, p.free);
+                }
+                out!("{} products", found.len());
             }
         }
         DbCommand::Orders(OrdersCommand::Customers { query }) => {

@@ -168,6 +168,15 @@ pub fn order(json: bool, d: &OrderDetail) {
             n.at.format("%Y-%m-%d %H:%M")
         );
     }
+    if let Some(r) = &h.hold_reason {
+        out!("  ⏸ on hold: {r}");
+    }
+    if let Some(n) = &d.split_from_number {
+        out!("  split from order {n}");
+    }
+    if !d.split_into.is_empty() {
+        out!("  the rest follows as order {}", d.split_into.join(", "));
+    }
     for l in &d.lines {
         let mark = if l.packed == l.quantity { "✔" } else { " " };
         out!(
@@ -179,6 +188,16 @@ pub fn order(json: bool, d: &OrderDetail) {
             l.quantity,
             money(l.unit_price_minor, &h.currency)
         );
+        if l.backordered > 0 {
+            out!(
+                "      line {}: {} back-ordered{}",
+                l.id,
+                l.backordered,
+                l.expected_on
+                    .map(|d| format!(", expected {d}"))
+                    .unwrap_or_default()
+            );
+        }
     }
     out!(
         "  packed {} of {} units · total {}",

@@ -718,3 +718,60 @@ fn a_phone_order_is_entered_edited_and_assigned_from_the_cli() {
     let found = json(&cli(&db, &["--json", "orders", "customers", "9123456789"]));
     assert_eq!(found[0]["name"], "Петров Иван");
 }
+
+#[test]
+fn a_back_ordered_order_is_dated_split_and_held_from_the_cli() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = sqlite_db(dir.path());
+    assert!(cli(&db, &["init", "--demo"]).status.success());
+    let free = json(&cli(&db, &["--json", "products", "show", "PB-0001"]))["stock"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s[1].as_i64().unwrap() - s[2].as_i64().unwrap())
+        .sum::<i64>();
+    let line = format!("PB-0001:{}:450", free + 2);
+    let order = json(&cli(
+        &db,
+        &[
+            "--json",
+            "orders",
+            "new",
+            "--customer",
+            "Смирнова Ольга",
+            "--line",
+            &line,
+            "--line",
+            "PB-0002:1:300",
+        ],
+    ));
+    let number = order["number"].as_str().unwrap().to_string();
+    assert!(cli(&db, &["orders", "confirm", &number]).status.success());
+    let shown = json(&cli(&db, &["--json", "orders", "show", &number]));
+    assert_eq!(shown["lines"][0]["backordered"], 2);
+    let line_id = shown["lines"][0]["id"].as_i64().unwrap().to_string();
+    let bad = cli(&db, &["orders", "expect", &number, &line_id, "05.12"]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("YYYY-MM-DD"));
+    let dated = String::from_utf8_lossy(
+        &cli(&db, &["orders", "expect", &number, &line_id, "2026-12-05"]).stdout,
+    )
+    .to_string();
+    assert!(
+        dated.contains("2 back-ordered, expected 2026-12-05"),
+        "{dated}"
+    );
+    let split = json(&cli(&db, &["--json", "orders", "split", &number]));
+    let rest = split["split"]["number"].as_str().unwrap().to_string();
+    assert_eq!(rest, format!("{number}-2"));
+    assert_eq!(split["split"]["lines"][0]["quantity"], 2);
+    let held = String::from_utf8_lossy(
+        &cli(&db, &["orders", "hold", &rest, "--reason", "нет в наличии"]).stdout,
+    )
+    .to_string();
+    assert!(held.contains("on hold: нет в наличии"), "{held}");
+    assert!(
+        held.contains(&format!("split from order {number}")),
+        "{held}"
+    );
+}

@@ -10,7 +10,7 @@ use packbench_core::ops::{
     self, Confirmation, Customer, DbTest, DemoSummary, DocumentKey, DocumentPreview, Edited,
     Lifecycle, Moved, NewStatus, Opened, OrderDetail, OrderEdit, OrderFilter, OrderSummary, Packed,
     PaymentInput, PhoneOrderInput, PickList, PickListSummary, PickScanResult, PickSelection,
-    PrintJob, Printer, ProductMatch, StatusCount, UndoResult,
+    PrintJob, Printer, ProductMatch, Split, SplitLine, StatusCount, UndoResult,
 };
 use tauri::State;
 
@@ -166,6 +166,64 @@ pub async fn assign_order(
 ) -> Reply<OrderDetail> {
     let store = state.store().await?;
     Ok(ops::assign_order(&store, &state.actor().await, &number, manager.as_deref()).await?)
+}
+
+/// Stock reserved again for what a confirmed order is missing.
+#[tauri::command]
+#[specta::specta]
+pub async fn reserve_again(state: State<'_, AppState>, number: String) -> Reply<Edited> {
+    let store = state.store().await?;
+    Ok(ops::reserve_again(&store, &state.actor().await, &number).await?)
+}
+
+/// The day a back-ordered line's units are expected (YYYY-MM-DD; null: unknown).
+#[tauri::command]
+#[specta::specta]
+pub async fn set_expected_date(
+    state: State<'_, AppState>,
+    number: String,
+    line_id: i64,
+    day: Option<String>,
+) -> Reply<OrderDetail> {
+    let store = state.store().await?;
+    let actor = state.actor().await;
+    Ok(ops::set_expected_date(&store, &actor, &number, line_id, day.as_deref()).await?)
+}
+
+/// Products that could stand in for a line.
+#[tauri::command]
+#[specta::specta]
+pub async fn alternatives(
+    state: State<'_, AppState>,
+    number: String,
+    line_id: i64,
+) -> Reply<Vec<ProductMatch>> {
+    let store = state.store().await?;
+    Ok(ops::alternatives(&store, &number, line_id).await?)
+}
+
+/// Splits an order; empty `lines`: its back-ordered units move.
+#[tauri::command]
+#[specta::specta]
+pub async fn split_order(
+    state: State<'_, AppState>,
+    number: String,
+    lines: Vec<SplitLine>,
+) -> Reply<Split> {
+    let store = state.store().await?;
+    Ok(ops::split_order(&store, &state.actor().await, &number, &lines).await?)
+}
+
+/// Puts an order on hold with a reason (null: releases it).
+#[tauri::command]
+#[specta::specta]
+pub async fn hold_order(
+    state: State<'_, AppState>,
+    number: String,
+    reason: Option<String>,
+) -> Reply<OrderDetail> {
+    let store = state.store().await?;
+    Ok(ops::hold_order(&store, &state.actor().await, &number, reason.as_deref()).await?)
 }
 
 /// Customers by phone (any formatting), e-mail or name.

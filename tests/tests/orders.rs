@@ -932,3 +932,182 @@ on_both_engines!(
         assert_eq!(assigned.events.last().unwrap().kind, EventKind::Assigned);
     }
 );
+
+// ---- back-orders, substitutes, splits, holds ----
+
+/// A phone order for more «Кружка «Утро»» (PB-0001) than is free, and one
+/// other product; confirmed. Returns (number, free units of PB-0001 before).
+async fn short_order(store: &Store) -> (String, i64) {
+    let free = ops::find_products(store, "PB-0001").await.unwrap()[0].free;
+    assert!(free > 0, "the demo has some PB-0001 free");
+    let order = ops::create_order(
+        store,
+        &manager(),
+        &phone_order(
+            vec![
+                line_of("PB-0001", free + 2, "450"),
+                line_of("PB-0002", 1, "300"),
+            ],
+            "+7 900 111-22-33",
+        ),
+    )
+    .await
+    .unwrap();
+    let c = ops::confirm_order(store, &manager(), &order.head.number)
+        .await
+        .unwrap();
+    assert_eq!(c.unreserved_skus, vec!["PB-0001".to_string()]);
+    (order.head.number, free)
+}
+
+on_both_engines!(
+    a_line_stock_cannot_cover_is_back_ordered_with_a_date_and_can_be_substituted,
+    |db| {
+        let store = demo(&db).await;
+        let (number, _free) = short_order(&store).await;
+        let order = ops::order_detail(&store, &number).await.unwrap();
+        let (mug, other) = (&order.lines[0], &order.lines[1]);
+        assert_eq!(mug.backordered, 2, "two units missing: {mug:?}");
+        assert_eq!(other.backordered, 0);
+        let dated = ops::set_expected_date(&store, &manager(), &number, mug.id, Some("2026-12-05"))
+            .await
+            .unwrap();
+        assert_eq!(
+            dated.lines[0].expected_on,
+            chrono::NaiveDate::from_ymd_opt(2026, 12, 5)
+        );
+        let e = ops::set_expected_date(&store, &manager(), &number, mug.id, Some("05.12"))
+            .await
+            .unwrap_err();
+        assert!(e.to_string().contains("YYYY-MM-DD"), "{e}");
+        let e = ops::set_expected_date(&store, &manager(), &number, other.id, Some("2026-12-05"))
+            .await
+            .unwrap_err();
+        assert!(e.to_string().contains("not back-ordered"), "{e}");
+
+        // Other mugs with free stock stand in for it.
+        let alts = ops::alternatives(&store, &number, mug.id).await.unwrap();
+        assert!(!alts.is_empty(), "the demo has other mugs");
+        assert!(alts
+            .iter()
+            .all(|p| p.sku != "PB-0001" && p.free > 0 && p.name.starts_with("Кружка")));
+        let substitute = alts
+            .iter()
+            .find(|p| p.free >= mug.quantity)
+            .expect("a mug with enough stock");
+        let mut line = line_of(&substitute.sku, mug.quantity, "450");
+        line.id = Some(mug.id);
+        let mut keep = line_of("PB-0002", 1, "300");
+        keep.id = Some(other.id);
+        keep.tax_rate_bp = Some(other.tax_rate_bp);
+        line.tax_rate_bp = Some(mug.tax_rate_bp);
+        let edited = ops::edit_order(
+            &store,
+            &manager(),
+            &number,
+            &ops::OrderEdit {
+                lines: Some(vec![line, keep]),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+        assert!(edited.unreserved_skus.is_empty());
+        assert_eq!(edited.order.lines[0].sku, substitute.sku);
+        assert_eq!(edited.order.lines[0].backordered, 0);
+        assert_eq!(
+            edited.order.lines[0].expected_on, None,
+            "nothing is awaited any more"
+        );
+    }
+);
+
+on_both_engines!(
+    a_split_ships_what_is_there_and_the_rest_follows_as_a_linked_order,
+    |db| {
+        let store = demo(&db).await;
+        let (number, free) = short_order(&store).await;
+        let before = ops::order_detail(&store, &number).await.unwrap();
+        // Paid in full by card before the split.
+        let paid = ops::record_payment(
+            &store,
+            &manager(),
+            &number,
+            &money(PaymentKind::Payment, before.total_minor, "RUB"),
+        )
+        .await
+        .unwrap();
+        assert_eq!(paid.head.payment_status, PaymentStatus::Paid);
+        let reserved_before = reserved(&store, "PB-0001").await;
+
+        let split = ops::split_order(&store, &manager(), &number, &[])
+            .await
+            .unwrap();
+        let (kept, rest) = (&split.kept, &split.split);
+        assert_eq!(rest.head.number, format!("{number}-2"));
+        assert_eq!(rest.split_from_number.as_deref(), Some(number.as_str()));
+        assert_eq!(kept.split_into, vec![rest.head.number.clone()]);
+        assert_eq!(kept.lines[0].quantity, free, "what the shelf has ships now");
+        assert_eq!(kept.lines[0].backordered, 0);
+        assert_eq!(rest.head.status, OrderStatus::Confirmed);
+        assert_eq!(rest.lines.len(), 1);
+        assert_eq!(
+            (rest.lines[0].sku.as_str(), rest.lines[0].quantity),
+            ("PB-0001", 2)
+        );
+        assert_eq!(rest.lines[0].backordered, 2, "still waiting for stock");
+        assert_eq!(
+            reserved(&store, "PB-0001").await,
+            reserved_before,
+            "the reservation did not grow or shrink"
+        );
+        assert_eq!(
+            kept.total_minor + rest.total_minor,
+            before.total_minor,
+            "nothing is lost or added"
+        );
+        assert_eq!(kept.head.payment_status, PaymentStatus::Paid);
+        assert_eq!(
+            rest.head.payment_status,
+            PaymentStatus::Paid,
+            "the money moved with the goods"
+        );
+        assert_eq!(rest.paid_minor, rest.total_minor);
+        assert_eq!(kept.balance_minor, 0);
+        assert_eq!(kept.events.last().unwrap().kind, EventKind::Split);
+
+        // A packed order is not split; nothing is back-ordered any more here.
+        let e = ops::split_order(&store, &manager(), &number, &[])
+            .await
+            .unwrap_err();
+        assert!(e.to_string().contains("nothing"), "{e}");
+
+        let held = ops::hold_order(&store, &manager(), &rest.head.number, Some("нет в наличии"))
+            .await
+            .unwrap();
+        assert_eq!(held.head.hold_reason.as_deref(), Some("нет в наличии"));
+        let listed = ops::list_orders(
+            &store,
+            &OrderFilter {
+                search: Some(rest.head.number.clone()),
+                limit: 10,
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+        assert_eq!(listed[0].hold_reason.as_deref(), Some("нет в наличии"));
+        let released = ops::hold_order(&store, &manager(), &rest.head.number, None)
+            .await
+            .unwrap();
+        assert_eq!(released.head.hold_reason, None);
+        assert_eq!(
+            released
+                .events
+                .iter()
+                .filter(|e| e.kind == EventKind::Held)
+                .count(),
+            2
+        );
+    }
+);

@@ -1,6 +1,7 @@
 //! Stock stays true whatever a store does, in whatever order: random
 //! sequences of phone orders, confirm, edit (quantities, substitutes,
-//! lines added and removed), cancel, pack (what the shelf holds, the rest
+//! lines added and removed), cancel, split (the back-ordered units, or a
+//! unit, to a linked order), pack (what the shelf holds, the rest
 //! short-shipped with a reason) and ship, on SQLite and PostgreSQL. After
 //! every step: on-hand and reserved are never negative, reserved is never
 //! more than on hand, every bin's reserved count equals the reservations
@@ -278,6 +279,24 @@ async fn step(store: &Store, rng: &mut Rng, w: &mut World, seed: u64, n: usize) 
                 }
             }
         }
+        86..=91 => {
+            // The back-ordered units (or, with none, one unit of a line)
+            // follow as a linked order.
+            let wanted = if detail.lines.iter().any(|l| l.backordered > 0) {
+                Vec::new()
+            } else {
+                let l = &detail.lines[rng.below(detail.lines.len())];
+                vec![packbench_core::ops::SplitLine {
+                    line_id: l.id,
+                    quantity: 1,
+                }]
+            };
+            let r = ops::split_order(store, &manager(), &number, &wanted).await;
+            if let Some(split) = expect_rule(r, seed, &format!("{label} split")) {
+                w.orders.push(split.split.head.number);
+                *w.done.entry("split").or_default() += 1;
+            }
+        }
         _ => {
             let r = ops::ship_order(store, &packer(), &number, "СДЭК", &format!("1Z{n:08}")).await;
             if expect_rule(r, seed, &format!("{label} ship")).is_some() {
@@ -334,7 +353,9 @@ on_both_engines!(stock_stays_true_over_random_order_sequences, |db| {
         );
     }
     eprintln!("{wanted} sequences, {n} steps: {:?}", w.done);
-    for kind in ["create", "confirm", "edit", "cancel", "finish", "ship"] {
+    for kind in [
+        "create", "confirm", "edit", "cancel", "finish", "split", "ship",
+    ] {
         assert!(
             w.done.get(kind).copied().unwrap_or(0) > 0,
             "no {kind} went through in {n} steps: {:?}",

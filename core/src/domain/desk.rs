@@ -517,6 +517,9 @@ impl OrderEdit {
 }
 
 #[cfg(test)]
+use tests as tests_support;
+
+#[cfg(test)]
 mod tests {
     use super::*;
     use chrono::TimeZone;
@@ -594,7 +597,7 @@ mod tests {
             .contains("no lines"));
     }
 
-    fn stored() -> (OrderHead, Vec<OrderLine>) {
+    pub(super) fn stored() -> (OrderHead, Vec<OrderLine>) {
         let head = OrderHead {
             id: 7,
             number: "1201".into(),
@@ -619,6 +622,8 @@ mod tests {
             short_reason: None,
             sub_status: None,
             manager: None,
+            hold_reason: None,
+            split_from: None,
         };
         let l = |id: i64, sku: &str, name: &str, qty: i64| OrderLine {
             id,
@@ -633,6 +638,8 @@ mod tests {
             amount_minor: qty * 10_000,
             packed: 0,
             bin: None,
+            backordered: 0,
+            expected_on: None,
         };
         (
             head,
@@ -696,5 +703,156 @@ mod tests {
         assert!(check_editable(&head, true, 0)
             .unwrap_err()
             .contains("pick list"));
+    }
+}
+
+/// Units of one line to move to a new order when the order is split.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct SplitLine {
+    pub line_id: i64,
+    pub quantity: i64,
+}
+
+/// One line's part of a split: what stays (none: the line goes) and what
+/// moves, the line's discount shared in proportion (the moved part's share
+/// rounded down, so the two parts add up to the line).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LineSplit {
+    pub line_id: i64,
+    pub kept: Option<NewLine>,
+    pub moved: NewLine,
+}
+
+/// What a split moves: the lines and units named, or (none named) every
+/// line's back-ordered units; the order keeps at least one unit.
+pub fn plan_split(
+    head: &OrderHead,
+    lines: &[OrderLine],
+    wanted: &[SplitLine],
+) -> Result<Vec<LineSplit>, String> {
+    let n = &head.number;
+    if !matches!(head.status, OrderStatus::New | OrderStatus::Confirmed) {
+        return Err(format!(
+            "order {n} is {}; an order is split while it is new or confirmed, before picking starts",
+            head.status
+        ));
+    }
+    let wanted: Vec<SplitLine> = if wanted.is_empty() {
+        lines
+            .iter()
+            .filter(|l| l.backordered > 0)
+            .map(|l| SplitLine {
+                line_id: l.id,
+                quantity: l.backordered,
+            })
+            .collect()
+    } else {
+        wanted.to_vec()
+    };
+    if wanted.is_empty() {
+        return Err(format!(
+            "nothing of order {n} is back-ordered; name the lines and units to move to the new order"
+        ));
+    }
+    let mut out: Vec<LineSplit> = Vec::new();
+    let mut moved_units = 0;
+    for w in &wanted {
+        let Some(l) = lines.iter().find(|l| l.id == w.line_id) else {
+            return Err(format!("order {n} has no line {}", w.line_id));
+        };
+        if out.iter().any(|s| s.line_id == l.id) {
+            return Err(format!("line {} ({}) is named twice", l.position, l.sku));
+        }
+        let movable = l.quantity - l.packed;
+        if w.quantity < 1 || w.quantity > movable {
+            return Err(format!(
+                "line {} ({}): {} units cannot move; 1 to {movable} can (the units not packed yet)",
+                l.position, l.sku, w.quantity
+            ));
+        }
+        moved_units += w.quantity;
+        let moved_discount = l.discount_minor * w.quantity / l.quantity;
+        let part = |quantity: i64, discount_minor: i64| NewLine {
+            sku: l.sku.clone(),
+            name: l.name.clone(),
+            quantity,
+            unit_price_minor: l.unit_price_minor,
+            discount_minor,
+            tax_rate_bp: l.tax_rate_bp,
+        };
+        out.push(LineSplit {
+            line_id: l.id,
+            kept: (w.quantity < l.quantity)
+                .then(|| part(l.quantity - w.quantity, l.discount_minor - moved_discount)),
+            moved: part(w.quantity, moved_discount),
+        });
+    }
+    let units: i64 = lines.iter().map(|l| l.quantity).sum();
+    if moved_units >= units {
+        return Err(format!(
+            "the split would move all of order {n}; nothing would ship now — leave it whole instead"
+        ));
+    }
+    Ok(out)
+}
+
+/// Why an order waits: a short reason, or none to release the hold.
+pub fn check_hold_reason(reason: Option<&str>) -> Result<Option<String>, String> {
+    match reason.map(str::trim).filter(|r| !r.is_empty()) {
+        None => Ok(None),
+        Some(r) if r.chars().count() > 200 || r.chars().any(char::is_control) => {
+            Err("a hold reason is at most 200 characters on one line, such as «ждём оплату»".into())
+        }
+        Some(r) => Ok(Some(r.to_string())),
+    }
+}
+
+#[cfg(test)]
+mod split_tests {
+    use super::*;
+
+    #[test]
+    fn a_split_moves_the_back_ordered_units_and_shares_the_discount() {
+        let (head, mut lines) = tests_support::stored();
+        lines[0].quantity = 3;
+        lines[0].discount_minor = 100;
+        lines[0].backordered = 2;
+        let plan = plan_split(&head, &lines, &[]).unwrap();
+        assert_eq!(plan.len(), 1);
+        let s = &plan[0];
+        assert_eq!(s.moved.quantity, 2);
+        assert_eq!(s.moved.discount_minor, 66);
+        let kept = s.kept.as_ref().unwrap();
+        assert_eq!((kept.quantity, kept.discount_minor), (1, 34));
+        assert_eq!(
+            kept.amount_minor() + s.moved.amount_minor(),
+            3 * lines[0].unit_price_minor - 100,
+            "the two parts add up to the line"
+        );
+        let all = [
+            SplitLine {
+                line_id: 1,
+                quantity: 3,
+            },
+            SplitLine {
+                line_id: 2,
+                quantity: 1,
+            },
+        ];
+        assert!(plan_split(&head, &lines, &all)
+            .unwrap_err()
+            .contains("leave it whole"));
+        lines[0].backordered = 0;
+        assert!(plan_split(&head, &lines, &[])
+            .unwrap_err()
+            .contains("nothing"));
+        let too_many = [SplitLine {
+            line_id: 1,
+            quantity: 4,
+        }];
+        assert!(plan_split(&head, &lines, &too_many)
+            .unwrap_err()
+            .contains("1 to 3"));
     }
 }

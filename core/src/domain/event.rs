@@ -14,6 +14,14 @@ crate::named_enum! {
         Edited = "edited",
         /// Given to a manager (or taken from one).
         Assigned = "assigned",
+        /// Stock reserved again for what the order was missing.
+        Reserved = "reserved",
+        /// The day the missing units of a back-ordered line are expected.
+        ExpectedDate = "expected_date",
+        /// Split in two: the rest of the order ships later as another.
+        Split = "split",
+        /// Put on hold with a reason, or the hold released.
+        Held = "held",
         Cancelled = "cancelled",
         /// Put on a pick list (confirmed → picking).
         PickList = "pick_list",

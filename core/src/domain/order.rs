@@ -2,7 +2,7 @@
 
 use super::money::line_amount_minor;
 use super::status::OrderStatus;
-use super::time::{MaybeMillis, Millis};
+use super::time::{MaybeDay, MaybeMillis, Millis};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -70,6 +70,10 @@ pub struct OrderHead {
     pub sub_status: Option<String>,
     /// The manager responsible for it.
     pub manager: Option<String>,
+    /// Why the order waits, if it does.
+    pub hold_reason: Option<String>,
+    /// The order this one was split from.
+    pub split_from: Option<i64>,
 }
 
 impl OrderHead {
@@ -98,6 +102,11 @@ pub struct OrderLine {
     pub packed: i64,
     /// The product's default bin, where the picker finds it.
     pub bin: Option<String>,
+    /// Units stock did not cover when the order was reserved.
+    pub backordered: i64,
+    /// When the manager expects the missing units.
+    #[sqlx(try_from = "MaybeDay")]
+    pub expected_on: Option<chrono::NaiveDate>,
 }
 
 impl OrderLine {

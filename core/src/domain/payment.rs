@@ -35,10 +35,11 @@ impl Paid {
     /// The payment state this ledger means for an order of `total_minor`:
     /// nothing in → awaiting payment; some in → partially paid; all in →
     /// paid; refunds make it partially refunded, or refunded when nothing
-    /// is left.
+    /// is left; what is kept after a refund still covering the total (an
+    /// overpayment given back, money moved to a split-off order) is paid.
     pub fn state(self, total_minor: i64) -> PaymentStatus {
         let net = self.net_minor();
-        if self.refunded_minor > 0 {
+        if self.refunded_minor > 0 && !(net > 0 && net >= total_minor) {
             if net <= 0 {
                 PaymentStatus::Refunded
             } else {
@@ -145,6 +146,11 @@ mod tests {
             PaymentStatus::PartiallyRefunded
         );
         assert_eq!(paid(1000, 1000).state(1000), PaymentStatus::Refunded);
+        assert_eq!(
+            paid(1300, 300).state(1000),
+            PaymentStatus::Paid,
+            "an overpayment given back: what is kept covers the order"
+        );
         assert_eq!(paid(1000, 300).balance_minor(1000), 300);
     }
 

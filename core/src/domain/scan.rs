@@ -219,6 +219,8 @@ mod tests {
             amount_minor: 100 * quantity,
             packed,
             bin: None,
+            backordered: 0,
+            expected_on: None,
         }
     }
 

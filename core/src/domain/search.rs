@@ -20,6 +20,11 @@ pub fn order_search_text(
     comment: &str,
 ) -> String {
     let mut all = words(number);
+    // A number with separators ("1101-2", "PB-1001") is also found typed
+    // whole: such a query is read as one word (or as a phone's digits).
+    if all.len() > 1 {
+        all.push(words(number).concat());
+    }
     all.extend(words(customer_name));
     // The mailbox's own words, and the whole address as one token; the
     // domain's words would match half the database ("gmail", "com").

@@ -125,6 +125,34 @@ pub fn fallback_bin(default_bin: Option<&str>) -> String {
         .to_string()
 }
 
+/// One line's units still to come from stock: (line id, product, units
+/// not packed yet), in line order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LineNeed {
+    pub line_id: i64,
+    pub product_id: i64,
+    pub units: i64,
+}
+
+/// How many units of each line stock does not cover: the product's
+/// reserved units go to its lines in order, and what is left of a line is
+/// back-ordered. Returns (line id, units missing) for every line.
+pub fn back_orders(
+    lines: &[LineNeed],
+    reserved: &std::collections::HashMap<i64, i64>,
+) -> Vec<(i64, i64)> {
+    let mut left = reserved.clone();
+    lines
+        .iter()
+        .map(|l| {
+            let have = left.entry(l.product_id).or_insert(0);
+            let covered = (*have).min(l.units).max(0);
+            *have -= covered;
+            (l.line_id, (l.units - covered).max(0))
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -183,5 +211,33 @@ mod tests {
         let takes = pick_from(4, bins(&[("A-1", 3)]), Some("B-2"));
         assert_eq!(taken(&takes), [("A-1", 3), ("B-2", 1)]);
         assert_eq!(taken(&pick_from(2, vec![], None)), [(UNASSIGNED_BIN, 2)]);
+    }
+
+    #[test]
+    fn reserved_units_cover_lines_in_order_and_the_rest_is_back_ordered() {
+        let lines = [
+            LineNeed {
+                line_id: 1,
+                product_id: 7,
+                units: 3,
+            },
+            LineNeed {
+                line_id: 2,
+                product_id: 8,
+                units: 2,
+            },
+            LineNeed {
+                line_id: 3,
+                product_id: 7,
+                units: 2,
+            },
+        ];
+        let reserved = std::collections::HashMap::from([(7, 4), (8, 2)]);
+        assert_eq!(back_orders(&lines, &reserved), vec![(1, 0), (2, 0), (3, 1)]);
+        assert_eq!(
+            back_orders(&lines, &Default::default()),
+            vec![(1, 3), (2, 2), (3, 2)],
+            "nothing reserved: everything missing"
+        );
     }
 }

@@ -23,6 +23,22 @@ impl From<MaybeMillis> for Option<DateTime<Utc>> {
     }
 }
 
+/// A calendar day stored as `YYYY-MM-DD` text, or none.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MaybeDay(pub Option<chrono::NaiveDate>);
+
+impl From<MaybeDay> for Option<chrono::NaiveDate> {
+    fn from(d: MaybeDay) -> Self {
+        d.0
+    }
+}
+
+/// The day `YYYY-MM-DD` names, or why it names none.
+pub fn parse_day(text: &str) -> Result<chrono::NaiveDate, String> {
+    chrono::NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
+        .map_err(|_| format!("{text:?} is not a date; write it as YYYY-MM-DD, e.g. 2026-12-05"))
+}
+
 /// The time a stored number of milliseconds names, or why it names none.
 pub fn from_millis(ms: i64) -> Result<DateTime<Utc>, String> {
     DateTime::from_timestamp_millis(ms)

@@ -3,14 +3,19 @@
 //! operation for the app, the CLI and later the shops' webhooks), and the
 //! manager responsible for an order.
 
+use super::ledger::{follow_ledger, transfer_payment};
 use super::orders::{order_detail_in, OrderDetail};
-use super::stock::{release_reservation, reserve_order};
+use super::stock::{refresh_back_orders, release_reservation, reserve_order};
 use crate::domain::customer::{Customer, CustomerInput};
-use crate::domain::desk::{check_editable, OrderEdit, PhoneOrderInput};
+use crate::domain::desk::{
+    check_editable, check_hold_reason, plan_split, OrderEdit, PhoneOrderInput, SplitLine,
+};
+use crate::domain::time::parse_day;
 use crate::domain::{barcode, Actor, EventKind, OrderStatus};
+use crate::domain::{NewOrder, PaymentStatus};
 use crate::store::orders::{self, head_by_number, lines};
 use crate::store::products::ProductMatch;
-use crate::store::{customers, events, products, Store};
+use crate::store::{customers, events, payments, products, Store};
 use crate::{Error, Result};
 use serde::Serialize;
 use serde_json::{json, Value};
@@ -179,6 +184,7 @@ pub async fn edit_order(
                 // The reservation follows the new lines.
                 release_reservation(&mut tx, head.id).await?;
                 unreserved_skus = reserve_order(&mut tx, head.id).await?;
+                refresh_back_orders(&mut tx, head.id, false).await?;
             }
         }
         let mut after = Value::Object(plan.after.clone());
@@ -195,6 +201,7 @@ pub async fn edit_order(
             Some(after),
         )
         .await?;
+        follow_ledger(&mut tx, store.engine(), actor, &plan.head.number, now).await?;
     }
     let order = order_detail_in(&mut tx, store.engine(), &plan.head.number).await?;
     tx.commit().await?;
@@ -256,4 +263,281 @@ pub async fn find_products(store: &Store, query: &str) -> Result<Vec<ProductMatc
         }
     }
     products::search(&mut conn, query, 30).await
+}
+
+/// Tries again to reserve what a confirmed order is missing (stock came
+/// in); the lines' back-orders follow.
+pub async fn reserve_again(store: &Store, actor: &Actor, number: &str) -> Result<Edited> {
+    let mut tx = store.write().await?;
+    let now = store.now_ms();
+    let head = head_by_number(&mut tx, store.engine(), number, true).await?;
+    if head.status != OrderStatus::Confirmed {
+        return Err(Error::Refused(format!(
+            "order {} is {}; stock is reserved again while it is confirmed (before picking)",
+            head.number, head.status
+        )));
+    }
+    let before: i64 = lines(&mut tx, head.id)
+        .await?
+        .iter()
+        .map(|l| l.backordered)
+        .sum();
+    release_reservation(&mut tx, head.id).await?;
+    let unreserved_skus = reserve_order(&mut tx, head.id).await?;
+    refresh_back_orders(&mut tx, head.id, false).await?;
+    let after: i64 = lines(&mut tx, head.id)
+        .await?
+        .iter()
+        .map(|l| l.backordered)
+        .sum();
+    events::record(
+        &mut tx,
+        Some(head.id),
+        now,
+        actor,
+        EventKind::Reserved,
+        Some(json!({"backordered": before})),
+        Some(json!({"backordered": after, "unreserved_skus": unreserved_skus})),
+    )
+    .await?;
+    let order = order_detail_in(&mut tx, store.engine(), &head.number).await?;
+    tx.commit().await?;
+    Ok(Edited {
+        order,
+        unreserved_skus,
+    })
+}
+
+/// The day the manager expects a back-ordered line's missing units (none:
+/// not known); the packer and the customer notifications read it.
+pub async fn set_expected_date(
+    store: &Store,
+    actor: &Actor,
+    number: &str,
+    line_id: i64,
+    day: Option<&str>,
+) -> Result<OrderDetail> {
+    let day = match day.map(str::trim).filter(|d| !d.is_empty()) {
+        Some(d) => Some(parse_day(d).map_err(Error::Invalid)?),
+        None => None,
+    };
+    let mut tx = store.write().await?;
+    let now = store.now_ms();
+    let head = head_by_number(&mut tx, store.engine(), number, true).await?;
+    let current = lines(&mut tx, head.id).await?;
+    let Some(line) = current.iter().find(|l| l.id == line_id) else {
+        return Err(Error::not_found(
+            "line",
+            format!("{line_id} of order {}", head.number),
+        ));
+    };
+    if line.backordered == 0 && day.is_some() {
+        return Err(Error::Refused(format!(
+            "line {} ({}) of order {} is not back-ordered: its stock is reserved",
+            line.position, line.sku, head.number
+        )));
+    }
+    if line.expected_on != day {
+        orders::set_expected_on(&mut tx, line.id, day).await?;
+        events::record(
+            &mut tx,
+            Some(head.id),
+            now,
+            actor,
+            EventKind::ExpectedDate,
+            Some(json!({"sku": line.sku, "expected_on": line.expected_on})),
+            Some(json!({"sku": line.sku, "expected_on": day, "backordered": line.backordered})),
+        )
+        .await?;
+    }
+    let detail = order_detail_in(&mut tx, store.engine(), &head.number).await?;
+    tx.commit().await?;
+    Ok(detail)
+}
+
+/// Products that could stand in for a line: those sharing the first word
+/// of its name, with free stock, most free first.
+pub async fn alternatives(store: &Store, number: &str, line_id: i64) -> Result<Vec<ProductMatch>> {
+    let mut tx = store.read().await?;
+    let head = head_by_number(&mut tx, store.engine(), number, false).await?;
+    let current = lines(&mut tx, head.id).await?;
+    let Some(line) = current.iter().find(|l| l.id == line_id) else {
+        return Err(Error::not_found(
+            "line",
+            format!("{line_id} of order {}", head.number),
+        ));
+    };
+    let first = line
+        .name
+        .split_whitespace()
+        .next()
+        .unwrap_or("")
+        .to_string();
+    let mut found = if first.is_empty() {
+        Vec::new()
+    } else {
+        products::search(&mut tx, &first, 50).await?
+    };
+    tx.commit().await?;
+    let lower = first.to_lowercase();
+    found.retain(|p| {
+        p.sku != line.sku
+            && p.free > 0
+            && p.name
+                .split_whitespace()
+                .next()
+                .map(str::to_lowercase)
+                .as_deref()
+                == Some(lower.as_str())
+    });
+    found.sort_by(|a, b| b.free.cmp(&a.free).then_with(|| a.sku.cmp(&b.sku)));
+    Ok(found)
+}
+
+/// An order split in two: what ships now, and the rest as a linked order.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct Split {
+    pub kept: OrderDetail,
+    pub split: OrderDetail,
+}
+
+/// Splits an order: the named units (or every back-ordered unit) move to a
+/// new order numbered `N-2` (`N-3`, ...), linked to it, in the same status
+/// (a confirmed one reserves its stock); the original ships what is there
+/// now. Money the customer paid beyond the original's new total moves with
+/// the goods, recorded on both ledgers.
+pub async fn split_order(
+    store: &Store,
+    actor: &Actor,
+    number: &str,
+    wanted: &[SplitLine],
+) -> Result<Split> {
+    let mut tx = store.write().await?;
+    let now = store.now_ms();
+    let head = head_by_number(&mut tx, store.engine(), number, true).await?;
+    let current = lines(&mut tx, head.id).await?;
+    let plan = plan_split(&head, &current, wanted).map_err(Error::Invalid)?;
+    let mut k = 2;
+    let new_number = loop {
+        let candidate = format!("{}-{k}", head.number);
+        if !orders::number_taken(&mut tx, &candidate).await? {
+            break candidate;
+        }
+        k += 1;
+    };
+    let order = NewOrder {
+        number: new_number.clone(),
+        channel: head.channel.clone(),
+        customer_name: head.customer_name.clone(),
+        email: head.email.clone(),
+        phone: head.phone.clone(),
+        shipping_address: head.shipping_address.clone(),
+        delivery_method: head.delivery_method.clone(),
+        delivery_cost_minor: 0,
+        currency: head.currency.clone(),
+        payment_status: PaymentStatus::AwaitingPayment,
+        comment: head.comment.clone(),
+        created_at: store.now(),
+        status: head.status,
+        lines: plan.iter().map(|s| s.moved.clone()).collect(),
+    };
+    let Some((new_id, _)) = orders::insert(&mut tx, &order, now).await? else {
+        return Err(Error::changed_meanwhile(&new_number));
+    };
+    orders::set_split_from(&mut tx, new_id, head.id).await?;
+    orders::set_manager(&mut tx, new_id, head.manager.as_deref(), now).await?;
+    orders::split_lines(&mut tx, head.id, &plan).await?;
+    let moved: Vec<Value> = plan
+        .iter()
+        .map(|s| json!({"sku": s.moved.sku, "quantity": s.moved.quantity}))
+        .collect();
+    if head.status != OrderStatus::New {
+        release_reservation(&mut tx, head.id).await?;
+        reserve_order(&mut tx, head.id).await?;
+        refresh_back_orders(&mut tx, head.id, false).await?;
+        reserve_order(&mut tx, new_id).await?;
+        refresh_back_orders(&mut tx, new_id, false).await?;
+    }
+    // Money paid beyond what the original costs now goes with the goods.
+    let paid = payments::sum(&payments::of_order(&mut tx, head.id).await?);
+    let kept_total = head.delivery_cost_minor
+        + lines(&mut tx, head.id)
+            .await?
+            .iter()
+            .map(|l| l.amount_minor)
+            .sum::<i64>();
+    let moved_total = order.total_minor();
+    let transfer = (paid.net_minor() - kept_total).clamp(0, moved_total);
+    if transfer > 0 {
+        transfer_payment(
+            &mut tx,
+            actor,
+            (head.id, &head.number),
+            (new_id, &new_number),
+            transfer,
+            &head.currency,
+            now,
+        )
+        .await?;
+    }
+    events::record(
+        &mut tx,
+        Some(head.id),
+        now,
+        actor,
+        EventKind::Split,
+        None,
+        Some(json!({"split_to": new_number, "moved": moved, "payment_moved_minor": transfer})),
+    )
+    .await?;
+    events::record(
+        &mut tx,
+        Some(new_id),
+        now,
+        actor,
+        EventKind::Split,
+        None,
+        Some(
+            json!({"split_from": head.number, "moved": moved, "status": head.status,
+            "payment_moved_minor": transfer}),
+        ),
+    )
+    .await?;
+    follow_ledger(&mut tx, store.engine(), actor, &head.number, now).await?;
+    follow_ledger(&mut tx, store.engine(), actor, &new_number, now).await?;
+    let kept = order_detail_in(&mut tx, store.engine(), &head.number).await?;
+    let split = order_detail_in(&mut tx, store.engine(), &new_number).await?;
+    tx.commit().await?;
+    Ok(Split { kept, split })
+}
+
+/// Puts an order on hold with a reason («ждём оплату», «нет в наличии»),
+/// or (none) releases the hold; the supervisor's views show it.
+pub async fn hold_order(
+    store: &Store,
+    actor: &Actor,
+    number: &str,
+    reason: Option<&str>,
+) -> Result<OrderDetail> {
+    let reason = check_hold_reason(reason).map_err(Error::Invalid)?;
+    let mut tx = store.write().await?;
+    let now = store.now_ms();
+    let head = head_by_number(&mut tx, store.engine(), number, true).await?;
+    if head.hold_reason != reason {
+        orders::set_hold_reason(&mut tx, head.id, reason.as_deref(), now).await?;
+        events::record(
+            &mut tx,
+            Some(head.id),
+            now,
+            actor,
+            EventKind::Held,
+            Some(json!({"hold_reason": head.hold_reason})),
+            Some(json!({"hold_reason": reason})),
+        )
+        .await?;
+    }
+    let detail = order_detail_in(&mut tx, store.engine(), &head.number).await?;
+    tx.commit().await?;
+    Ok(detail)
 }

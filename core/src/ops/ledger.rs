@@ -11,6 +11,75 @@ use crate::store::{events, notes, Store};
 use crate::{Error, Result};
 use serde_json::json;
 
+/// Sets the order's payment state from its ledger and its total now (after
+/// an edit or a split changed the total); a change is a history entry.
+pub(super) async fn follow_ledger(
+    conn: &mut sqlx::AnyConnection,
+    engine: crate::store::Engine,
+    actor: &Actor,
+    number: &str,
+    now: i64,
+) -> Result<()> {
+    let head = head_by_number(conn, engine, number, false).await?;
+    let total: i64 = head.delivery_cost_minor
+        + lines(conn, head.id)
+            .await?
+            .iter()
+            .map(|l| l.amount_minor)
+            .sum::<i64>();
+    let paid = payments::sum(&payments::of_order(conn, head.id).await?);
+    // An order nobody paid for stays as it came (awaiting payment).
+    if paid.paid_minor == 0 && paid.refunded_minor == 0 {
+        return Ok(());
+    }
+    let state = paid.state(total);
+    if state != head.payment_status {
+        orders::set_payment_status(conn, head.id, state, now).await?;
+        events::record(
+            conn,
+            Some(head.id),
+            now,
+            actor,
+            EventKind::PaymentRecorded,
+            Some(json!({"payment_status": head.payment_status})),
+            Some(json!({"payment_status": state, "total_minor": total, "why": "the order's total changed"})),
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+/// Moves `amount` of what was paid for order `from` to order `to` (a
+/// refund there, a payment here, both saying why).
+pub(super) async fn transfer_payment(
+    conn: &mut sqlx::AnyConnection,
+    actor: &Actor,
+    (from_id, from_number): (i64, &str),
+    (to_id, to_number): (i64, &str),
+    amount_minor: i64,
+    currency: &str,
+    now: i64,
+) -> Result<()> {
+    let out_note = format!("moved to order {to_number}");
+    let in_note = format!("moved from order {from_number}");
+    for (order_id, kind, note) in [
+        (from_id, PaymentKind::Refund, out_note.as_str()),
+        (to_id, PaymentKind::Payment, in_note.as_str()),
+    ] {
+        let entry = NewEntry {
+            order_id,
+            kind,
+            amount_minor,
+            currency,
+            method: "split",
+            note,
+            at_ms: now,
+        };
+        payments::insert(conn, &entry, actor).await?;
+    }
+    Ok(())
+}
+
 /// Records a payment or a refund; the order's payment state follows the
 /// ledger (domain::payment) and the change is a history entry.
 pub async fn record_payment(

@@ -19,7 +19,10 @@ pub use catalog::{
     import_orders, import_products, load_demo, product_by_sku, DemoSummary, ImportSummary,
     ProductView,
 };
-pub use desk::{assign_order, create_order, edit_order, find_customers, find_products, Edited};
+pub use desk::{
+    alternatives, assign_order, create_order, edit_order, find_customers, find_products,
+    hold_order, reserve_again, set_expected_date, split_order, Edited, Split,
+};
 pub use documents::{
     invoice_view, label_view, manifest_view, packing_slip_view, pick_list_view, render_document,
     render_with_sscc, seller, set_seller,
@@ -55,7 +58,7 @@ pub use shipping::ship_order;
 // What the shells name through `ops`, wherever it is defined.
 pub use crate::documents::DocumentKey;
 pub use crate::domain::customer::{Customer, CustomerInput};
-pub use crate::domain::desk::{LineInput, OrderEdit, PhoneOrderInput};
+pub use crate::domain::desk::{LineInput, OrderEdit, PhoneOrderInput, SplitLine};
 pub use crate::domain::lifecycle::{Lifecycle, Lock, NewStatus, StatusDef, TransitionCell};
 pub use crate::domain::payment::{PaymentInput, PaymentKind};
 pub use crate::domain::{

@@ -1,6 +1,6 @@
 //! Looking at orders, confirming and cancelling them.
 
-use super::stock::{release_reservation, reserve_order};
+use super::stock::{refresh_back_orders, release_reservation, reserve_order};
 use crate::domain::lifecycle::Labels;
 use crate::domain::{Actor, EventKind, OrderHead, OrderLine, OrderStatus};
 use crate::store::events::{self, EventView};
@@ -45,6 +45,9 @@ pub struct OrderDetail {
     pub balance_minor: i64,
     /// Service notes: pinned first, then newest first.
     pub notes: Vec<Note>,
+    /// The order this one was split from, and the orders split from it.
+    pub split_from_number: Option<String>,
+    pub split_into: Vec<String>,
     pub events: Vec<EventView>,
     pub scans: Vec<ScanView>,
 }
@@ -81,7 +84,14 @@ pub(super) async fn order_detail_in(
         .copied()
         .filter(|to| to.set_by_hand() && matrix.allows(head.status, *to))
         .collect();
+    let split_from_number = match head.split_from {
+        Some(id) => Some(orders::number_of(conn, id).await?),
+        None => None,
+    };
+    let split_into = orders::split_into(conn, head.id).await?;
     Ok(OrderDetail {
+        split_from_number,
+        split_into,
         status_name,
         next_by_hand,
         payments,
@@ -168,6 +178,7 @@ pub async fn confirm_order(store: &Store, actor: &Actor, number: &str) -> Result
     )
     .await?;
     let unreserved_skus = reserve_order(&mut tx, head.id).await?;
+    refresh_back_orders(&mut tx, head.id, false).await?;
     let order = order_detail_in(&mut tx, store.engine(), &head.number).await?;
     tx.commit().await?;
     Ok(Confirmation {
@@ -200,6 +211,7 @@ pub async fn cancel_order(
     .await?;
     orders::note_cancellation(&mut tx, head.id, reason).await?;
     release_reservation(&mut tx, head.id).await?;
+    refresh_back_orders(&mut tx, head.id, true).await?;
     let detail = order_detail_in(&mut tx, store.engine(), &head.number).await?;
     tx.commit().await?;
     Ok(detail)

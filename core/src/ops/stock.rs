@@ -1,7 +1,7 @@
 //! Reservations on confirmation and stock leaving on shipment. Which bins
 //! are used is domain::stock's rule; this applies it.
 
-use crate::domain::stock::{reserve_from, ship_from};
+use crate::domain::stock::{back_orders, reserve_from, ship_from, LineNeed};
 use crate::domain::Actor;
 use crate::store::orders;
 use crate::store::stock::{self, StockMove};
@@ -24,6 +24,40 @@ pub(super) async fn reserve_order(conn: &mut AnyConnection, order_id: i64) -> Re
         }
     }
     Ok(short)
+}
+
+/// Marks each line's units stock did not cover as back-ordered (from the
+/// reservations the order holds now); none when nothing is reserved for a
+/// `clear`ed order (new or cancelled).
+pub(super) async fn refresh_back_orders(
+    conn: &mut AnyConnection,
+    order_id: i64,
+    clear: bool,
+) -> Result<()> {
+    let lines = orders::lines(conn, order_id).await?;
+    let missing: Vec<(i64, i64)> = if clear {
+        lines.iter().map(|l| (l.id, 0)).collect()
+    } else {
+        let mut reserved = std::collections::HashMap::new();
+        for r in stock::reservations(conn, order_id).await? {
+            *reserved.entry(r.product_id).or_insert(0) += r.qty;
+        }
+        let needs: Vec<LineNeed> = lines
+            .iter()
+            .map(|l| LineNeed {
+                line_id: l.id,
+                // A SKU no product has: nothing can be reserved for it.
+                product_id: l.product_id.unwrap_or(-1),
+                units: l.quantity - l.packed,
+            })
+            .collect();
+        back_orders(&needs, &reserved)
+    };
+    let changed: Vec<(i64, i64)> = missing
+        .into_iter()
+        .filter(|(id, units)| lines.iter().any(|l| l.id == *id && l.backordered != *units))
+        .collect();
+    orders::set_back_orders(conn, &changed).await
 }
 
 /// Gives an order's reserved stock back to the bins.

@@ -4,7 +4,7 @@
 //! names the column and the value, never a default.
 
 use crate::documents::{DocFormat, DocumentKind, Dpi, Lang, Paper};
-use crate::domain::time::{from_millis, MaybeMillis, Millis};
+use crate::domain::time::{from_millis, parse_day, MaybeDay, MaybeMillis, Millis};
 use crate::domain::{EventKind, OrderStatus, PaymentStatus, PickListStatus, ScanKind};
 use sqlx::any::{Any, AnyTypeInfo};
 use sqlx::decode::Decode;
@@ -113,6 +113,25 @@ impl<'r> Decode<'r, Any> for MaybeMillis {
         match <Option<i64> as Decode<'r, Any>>::decode(value)? {
             None => Ok(MaybeMillis(None)),
             Some(ms) => Ok(MaybeMillis(Some(from_millis(ms)?))),
+        }
+    }
+}
+
+impl Type<Any> for MaybeDay {
+    fn type_info() -> AnyTypeInfo {
+        <String as Type<Any>>::type_info()
+    }
+
+    fn compatible(ty: &AnyTypeInfo) -> bool {
+        <String as Type<Any>>::compatible(ty)
+    }
+}
+
+impl<'r> Decode<'r, Any> for MaybeDay {
+    fn decode(value: <Any as Database>::ValueRef<'r>) -> Result<Self, BoxDynError> {
+        match <Option<String> as Decode<'r, Any>>::decode(value)? {
+            None => Ok(MaybeDay(None)),
+            Some(text) => Ok(MaybeDay(Some(parse_day(&text)?))),
         }
     }
 }

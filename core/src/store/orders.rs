@@ -3,7 +3,7 @@
 use super::codec::Flag;
 use super::Engine;
 use crate::documents::ManifestParcel;
-use crate::domain::desk::{HeadValues, LineChange};
+use crate::domain::desk::{HeadValues, LineChange, LineSplit};
 use crate::domain::search::{order_search_text, query_words};
 use crate::domain::time::Millis;
 use crate::domain::{NewOrder, OrderHead, OrderLine, OrderStatus, PaymentStatus};
@@ -15,7 +15,7 @@ use sqlx::AnyConnection;
 const HEAD_COLUMNS: &str = "id, number, channel, customer_name, email, phone, shipping_address, \
     delivery_method, delivery_cost_minor, currency, payment_status, comment, status, \
     status_changed_at, created_at, claimed_station, claimed_by, carrier, tracking_number, \
-    shipped_at, short_reason, sub_status, manager";
+    shipped_at, short_reason, sub_status, manager, hold_reason, split_from";
 
 /// Reads the order by number; `lock` takes a row lock on PostgreSQL (SQLite's
 /// write transaction already holds the whole database).
@@ -54,7 +54,8 @@ pub async fn head_by_number(
 pub async fn lines(conn: &mut AnyConnection, order_id: i64) -> Result<Vec<OrderLine>> {
     Ok(sqlx::query_as(
         "SELECT l.id, l.position, l.product_id, l.sku, l.name, l.quantity, l.unit_price_minor, \
-         l.discount_minor, l.tax_rate_bp, l.amount_minor, l.packed, p.default_bin AS bin \
+         l.discount_minor, l.tax_rate_bp, l.amount_minor, l.packed, p.default_bin AS bin, \
+         l.backordered, l.expected_on \
          FROM order_lines l LEFT JOIN products p ON p.id = l.product_id \
          WHERE l.order_id = $1 ORDER BY l.position",
     )
@@ -135,6 +136,8 @@ pub struct OrderSummary {
     pub customer_name: String,
     /// The manager responsible for it.
     pub manager: Option<String>,
+    /// Why it waits, if it does.
+    pub hold_reason: Option<String>,
     pub channel: String,
     pub delivery_method: String,
     #[sqlx(try_from = "Millis")]
@@ -237,7 +240,7 @@ pub async fn list(
         format!("WHERE {}", conditions.join(" AND "))
     };
     let sql = format!(
-        "SELECT o.number, o.status, o.sub_status, o.customer_name, o.manager, o.channel, o.delivery_method, o.created_at, \
+        "SELECT o.number, o.status, o.sub_status, o.customer_name, o.manager, o.hold_reason, o.channel, o.delivery_method, o.created_at, \
          o.currency, o.claimed_station, \
          (SELECT CAST(COALESCE(SUM(l.quantity), 0) AS BIGINT) FROM order_lines l WHERE l.order_id = o.id) AS units, \
          (SELECT CAST(COALESCE(SUM(l.packed), 0) AS BIGINT) FROM order_lines l WHERE l.order_id = o.id) AS packed, \
@@ -739,4 +742,110 @@ pub async fn units_per_product(
         .bind(order_id)
         .fetch_all(&mut *conn)
         .await?)
+}
+
+/// Sets each line's back-ordered units; a line fully covered forgets its
+/// expected date.
+pub async fn set_back_orders(conn: &mut AnyConnection, missing: &[(i64, i64)]) -> Result<()> {
+    for (line_id, units) in missing {
+        sqlx::query(
+            "UPDATE order_lines SET backordered = $1, \
+             expected_on = CASE WHEN $1 = 0 THEN NULL ELSE expected_on END WHERE id = $2",
+        )
+        .bind(units)
+        .bind(line_id)
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(())
+}
+
+pub async fn set_expected_on(
+    conn: &mut AnyConnection,
+    line_id: i64,
+    day: Option<chrono::NaiveDate>,
+) -> Result<()> {
+    sqlx::query("UPDATE order_lines SET expected_on = $1 WHERE id = $2")
+        .bind(day.map(|d| d.format("%Y-%m-%d").to_string()))
+        .bind(line_id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+pub async fn set_hold_reason(
+    conn: &mut AnyConnection,
+    order_id: i64,
+    reason: Option<&str>,
+    now_ms: i64,
+) -> Result<()> {
+    sqlx::query("UPDATE orders SET hold_reason = $1, updated_at = $2 WHERE id = $3")
+        .bind(reason)
+        .bind(now_ms)
+        .bind(order_id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+pub async fn set_split_from(conn: &mut AnyConnection, order_id: i64, from: i64) -> Result<()> {
+    sqlx::query("UPDATE orders SET split_from = $1 WHERE id = $2")
+        .bind(from)
+        .bind(order_id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+/// Numbers of the orders split from this one.
+pub async fn split_into(conn: &mut AnyConnection, order_id: i64) -> Result<Vec<String>> {
+    Ok(
+        sqlx::query_scalar("SELECT number FROM orders WHERE split_from = $1 ORDER BY id")
+            .bind(order_id)
+            .fetch_all(&mut *conn)
+            .await?,
+    )
+}
+
+pub async fn number_of(conn: &mut AnyConnection, order_id: i64) -> Result<String> {
+    Ok(
+        sqlx::query_scalar("SELECT number FROM orders WHERE id = $1")
+            .bind(order_id)
+            .fetch_one(&mut *conn)
+            .await?,
+    )
+}
+
+/// Applies a split to the original order's lines: each line keeps its
+/// remaining part, or goes when all of it moved.
+pub async fn split_lines(
+    conn: &mut AnyConnection,
+    order_id: i64,
+    plan: &[LineSplit],
+) -> Result<()> {
+    for s in plan {
+        match &s.kept {
+            Some(kept) => {
+                sqlx::query(
+                    "UPDATE order_lines SET quantity = $1, discount_minor = $2, amount_minor = $3 \
+                     WHERE id = $4 AND order_id = $5",
+                )
+                .bind(kept.quantity)
+                .bind(kept.discount_minor)
+                .bind(kept.amount_minor())
+                .bind(s.line_id)
+                .bind(order_id)
+                .execute(&mut *conn)
+                .await?;
+            }
+            None => {
+                sqlx::query("DELETE FROM order_lines WHERE id = $1 AND order_id = $2")
+                    .bind(s.line_id)
+                    .bind(order_id)
+                    .execute(&mut *conn)
+                    .await?;
+            }
+        }
+    }
+    Ok(())
 }

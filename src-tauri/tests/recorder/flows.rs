@@ -24,6 +24,7 @@ pub fn all() -> Vec<Recording> {
         ("order-desk", order_desk),
         ("lifecycle", lifecycle),
         ("phone-order", phone_order),
+        ("back-order", back_order),
         ("picking", picking),
         ("print-queue", print_queue),
     ]
@@ -352,6 +353,71 @@ fn phone_order() -> Value {
         &maria,
         "edit_order",
         json!({ "number": shipped, "edit": { "comment": "поздно" } }),
+    );
+    f.done()
+}
+
+/// A phone order asks for more mugs (PB-0001) than are free: confirming it
+/// back-orders two; the manager sets the expected day (a bad one refused),
+/// looks at the alternatives, splits the order (the rest follows as N-2)
+/// and puts the rest on hold.
+fn back_order() -> Value {
+    let shift = Shift::demo();
+    let maria = shift.station(Desk::packer("Офис", "Мария").with_role(Role::Supervisor));
+    let mut f = shift.flow(
+        "Мария enters a phone order for 8 × PB-0001 (6 free) and 1 × PB-0002, confirms it \
+         (PB-0001 not fully reserved: 2 back-ordered), expects them on 2026-12-05 («05.12» \
+         refused), looks at other mugs, splits the order and holds the rest «нет в наличии».",
+    );
+    let free = f.ok(&maria, "find_products", json!({ "query": "PB-0001" }))[0]["free"]
+        .as_i64()
+        .unwrap();
+    let line = |sku: &str, qty: i64, price: &str| {
+        json!({ "id": null, "sku": sku, "quantity": qty, "unit_price": price, "discount": "",
+            "tax_rate_bp": null })
+    };
+    let order = f.ok(
+        &maria,
+        "create_order",
+        json!({ "order": { "customer": { "id": null, "name": "Смирнова Ольга",
+            "phone": "+7 900 555-44-33", "email": "", "address": "Москва" },
+            "lines": [line("PB-0001", free + 2, "450"), line("PB-0002", 1, "300")],
+            "delivery_method": "Почта России", "delivery_cost": "250", "comment": "",
+            "currency": "", "manager": "Мария", "channel": "" } }),
+    );
+    let number = order["number"].as_str().unwrap().to_string();
+    let confirmed = f.ok(&maria, "confirm_order", json!({ "number": number }));
+    let mug = confirmed["order"]["lines"][0]["id"].clone();
+    f.refused(
+        &maria,
+        "set_expected_date",
+        json!({ "number": number, "lineId": mug, "day": "05.12" }),
+    );
+    f.ok(
+        &maria,
+        "set_expected_date",
+        json!({ "number": number, "lineId": mug, "day": "2026-12-05" }),
+    );
+    f.ok(
+        &maria,
+        "alternatives",
+        json!({ "number": number, "lineId": mug }),
+    );
+    let split = f.ok(
+        &maria,
+        "split_order",
+        json!({ "number": number, "lines": [] }),
+    );
+    let rest = split["split"]["number"].as_str().unwrap().to_string();
+    f.ok(
+        &maria,
+        "hold_order",
+        json!({ "number": rest, "reason": "нет в наличии" }),
+    );
+    f.ok(
+        &maria,
+        "list_orders",
+        json!({ "status": "confirmed", "limit": 300 }),
     );
     f.done()
 }

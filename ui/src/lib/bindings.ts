@@ -33,6 +33,16 @@ export const commands = {
 	editOrder: (number: string, edit: OrderEdit) => typedError<Edited, IpcError>(__TAURI_INVOKE("edit_order", { number, edit })),
 	/**  Gives the order to a manager (null: to nobody). */
 	assignOrder: (number: string, manager: string | null) => typedError<OrderDetail, IpcError>(__TAURI_INVOKE("assign_order", { number, manager })),
+	/**  Stock reserved again for what a confirmed order is missing. */
+	reserveAgain: (number: string) => typedError<Edited, IpcError>(__TAURI_INVOKE("reserve_again", { number })),
+	/**  The day a back-ordered line's units are expected (YYYY-MM-DD; null: unknown). */
+	setExpectedDate: (number: string, lineId: number, day: string | null) => typedError<OrderDetail, IpcError>(__TAURI_INVOKE("set_expected_date", { number, lineId, day })),
+	/**  Products that could stand in for a line. */
+	alternatives: (number: string, lineId: number) => typedError<ProductMatch[], IpcError>(__TAURI_INVOKE("alternatives", { number, lineId })),
+	/**  Splits an order; empty `lines`: its back-ordered units move. */
+	splitOrder: (number: string, lines: SplitLine[]) => typedError<Split, IpcError>(__TAURI_INVOKE("split_order", { number, lines })),
+	/**  Puts an order on hold with a reason (null: releases it). */
+	holdOrder: (number: string, reason: string | null) => typedError<OrderDetail, IpcError>(__TAURI_INVOKE("hold_order", { number, reason })),
 	/**  Customers by phone (any formatting), e-mail or name. */
 	findCustomers: (query: string) => typedError<Customer[], IpcError>(__TAURI_INVOKE("find_customers", { query })),
 	/**  Products for an order line: a scanned code, or SKU/name text. */
@@ -243,7 +253,15 @@ export type EventKind =
  */
 "edited" | 
 /**  Given to a manager (or taken from one). */
-"assigned" | "cancelled" | 
+"assigned" | 
+/**  Stock reserved again for what the order was missing. */
+"reserved" | 
+/**  The day the missing units of a back-ordered line are expected. */
+"expected_date" | 
+/**  Split in two: the rest of the order ships later as another. */
+"split" | 
+/**  Put on hold with a reason, or the hold released. */
+"held" | "cancelled" | 
 /**  Put on a pick list (confirmed → picking). */
 "pick_list" | 
 /**  A pick-list line came up short on the shelf. */
@@ -404,6 +422,9 @@ export type OrderDetail = {
 	balance_minor: number,
 	/**  Service notes: pinned first, then newest first. */
 	notes: Note[],
+	/**  The order this one was split from, and the orders split from it. */
+	split_from_number: string | null,
+	split_into: string[],
 	events: EventView[],
 	scans: ScanView[],
 } & OrderHead;
@@ -453,6 +474,10 @@ export type OrderHead = {
 	sub_status: string | null,
 	/**  The manager responsible for it. */
 	manager: string | null,
+	/**  Why the order waits, if it does. */
+	hold_reason: string | null,
+	/**  The order this one was split from. */
+	split_from: number | null,
 };
 
 /**  One line of a stored order, with what has been packed of it. */
@@ -474,6 +499,10 @@ export type OrderLine = {
 	packed: number,
 	/**  The product's default bin, where the picker finds it. */
 	bin: string | null,
+	/**  Units stock did not cover when the order was reserved. */
+	backordered: number,
+	/**  When the manager expects the missing units. */
+	expected_on: string | null,
 };
 
 /**
@@ -492,6 +521,8 @@ export type OrderSummary = {
 	customer_name: string,
 	/**  The manager responsible for it. */
 	manager: string | null,
+	/**  Why it waits, if it does. */
+	hold_reason: string | null,
 	channel: string,
 	delivery_method: string,
 	created_at: string,
@@ -777,6 +808,18 @@ export type Settings = {
 	auto_finish: boolean,
 	/**  The character the scanner sends for the GS separator; "" = none. */
 	scan_gs_substitute: string,
+};
+
+/**  An order split in two: what ships now, and the rest as a linked order. */
+export type Split = {
+	kept: OrderDetail,
+	split: OrderDetail,
+};
+
+/**  Units of one line to move to a new order when the order is split. */
+export type SplitLine = {
+	line_id: number,
+	quantity: number,
 };
 
 export type StatusCount = {
