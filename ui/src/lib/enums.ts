@@ -3,7 +3,7 @@
 // against its union when compiling: a value missing, or one that does not
 // exist, fails `npm run check`, so a status added in Rust cannot go unseen.
 
-import type { DocumentKind, ErrorCode, OrderStatus } from './bindings';
+import type { DocumentKind, ErrorCode, EventKind, Lock, OrderStatus } from './bindings';
 
 /** `values`, typed so that they must be exactly the members of `T`. */
 function every<T extends string>() {
@@ -47,4 +47,37 @@ export const ERROR_CODES = every<ErrorCode>()([
   'damaged',
   'storage',
   'migration',
+]);
+
+/** Why a transition of the matrix cannot be forbidden (the legend's order). */
+export const LOCKS = every<Lock>()(['finishing', 'hand_over', 'take_apart']);
+
+/** Every kind of history entry, so each one has words in both languages. */
+export const EVENT_KINDS = every<EventKind>()([
+  'created',
+  'imported',
+  'confirmed',
+  'cancelled',
+  'pick_list',
+  'short_pick',
+  'picked',
+  'claimed',
+  'claim_released',
+  'packed',
+  'packed_short',
+  'taken_apart',
+  'shipped',
+  'delivered',
+  'completed',
+  'returned',
+  'payment_recorded',
+  'refund_recorded',
+  'note_added',
+  'note_pinned',
+  'printed',
+  'print_failed',
+  'print_waiting',
+  'seller_changed',
+  'lifecycle_changed',
+  'sub_status_set',
 ]);

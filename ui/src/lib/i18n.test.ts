@@ -6,9 +6,14 @@ import {
   translate,
   errorKey,
   currencyExponent,
+  historyKey,
+  lockKey,
+  lockWhyKey,
   type MessageKey,
 } from './i18n';
-import { ERROR_CODES, ORDER_STATUSES } from './enums';
+import { ERROR_CODES, EVENT_KINDS, LOCKS, ORDER_STATUSES } from './enums';
+import type { OrderDetail } from './bindings';
+import { reply } from '../test/backend';
 
 const slots = (text: string) => [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
 
@@ -51,6 +56,38 @@ describe('messages', () => {
       'Отменён',
     ]);
     expect(translate('en', 'status.new')).toBe('New');
+  });
+
+  it('has words for every kind of history entry, the lifecycle’s too', () => {
+    for (const kind of EVENT_KINDS) {
+      const key = historyKey(kind);
+      expect(key, `${kind} has words`).not.toBeNull();
+      expect(messages.ru[key!], `${kind} in Russian`).toBeTruthy();
+    }
+    expect(translate('ru', historyKey('lifecycle_changed')!)).toBe('Изменены статусы заказов');
+    expect(translate('en', historyKey('lifecycle_changed')!)).toBe('Order statuses changed');
+    expect(translate('ru', historyKey('sub_status_set')!)).toBe('Шаг внутри этапа');
+    expect(translate('en', historyKey('sub_status_set')!)).toBe('Step within stage');
+  });
+
+  it('says why a locked move cannot be changed, shortly and in full', () => {
+    expect(LOCKS.map((l) => translate('ru', lockWhyKey(l)))).toEqual([
+      'завершение упаковки',
+      'передача курьеру',
+      'разбор упакованного заказа',
+    ]);
+    for (const l of LOCKS) expect(translate('en', lockKey(l))).toBeTruthy();
+  });
+
+  it('puts a name core gave in both languages into a sentence in the UI language', () => {
+    // The store's name of order 1043's status, as core computed it.
+    const status = reply<OrderDetail>('lifecycle', 'set_sub_status').status_name;
+    expect(translate('ru', 'scan.notPackable', { number: '1043', status })).toBe(
+      'Заказ 1043: статус «Ждёт звонка», упаковывать нечего',
+    );
+    expect(translate('en', 'scan.notPackable', { number: '1043', status })).toBe(
+      'Order 1043 is Awaiting call: nothing to pack',
+    );
   });
 
   it('builds scan outcome sentences from the result fields', () => {

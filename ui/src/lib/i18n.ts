@@ -6,7 +6,7 @@
 // Russian plurals: phrases are written "Товаров: 5" rather than "5 товаров"
 // so a count never needs a plural form.
 
-import type { OrderStatus, PaymentStatus, Role } from './bindings';
+import type { Lock, OrderStatus, PaymentStatus, Role } from './bindings';
 
 /** The languages the UI speaks (a station's `language` setting names one). */
 export const LANGUAGES = ['ru', 'en'] as const;
@@ -190,6 +190,8 @@ const en = {
   'event.printed': 'Printed',
   'event.print_failed': 'Printing failed',
   'event.print_waiting': 'Waiting for a printer',
+  'event.lifecycle_changed': 'Order statuses changed',
+  'event.sub_status_set': 'Step within stage',
   'outcome.undo': 'Undone',
   'outcome.wrong_item': 'Wrong item',
   'outcome.over_scan': 'Too many',
@@ -271,6 +273,8 @@ const en = {
   'detail.cancelText': 'Its reserved stock is released. The reason is kept in its history.',
   'detail.cancelReason': 'Why is it cancelled?',
   'detail.moved': 'Order {number}: {status}',
+  'detail.subStatus': 'Step within the stage',
+  'detail.subStatusNone': '— (the stage itself: {stage})',
 
   'pick.title': 'Pick lists',
   'pick.openLists': 'Open pick lists',
@@ -460,12 +464,56 @@ const en = {
   'seller.account': 'Account',
   'seller.corr_account': 'Correspondent account',
 
+  'statuses.title': 'Order statuses',
+  'statuses.hint': 'Stage names, the store’s own steps within a stage, time limits, allowed moves',
+  'statuses.readOnly': 'Read only: only an admin can change the order statuses (you are: {role})',
+  'statuses.forbidden': 'Not saved: only an admin can change the order statuses.',
+  'statuses.notLoaded': 'The order statuses have not been read from the database yet.',
+  'statuses.reload': 'Read again',
+  'statuses.col.code': 'Code',
+  'statuses.col.ru': 'Russian name',
+  'statuses.col.en': 'English name',
+  'statuses.col.limit': 'Limit, minutes',
+  'statuses.ownOf': 'step within “{stage}”',
+  'statuses.noLimit': 'no limit',
+  'statuses.stageLimit': 'as its stage',
+  'statuses.hours': '= {hours} h',
+  'statuses.hoursMinutes': '= {hours} h {minutes} min',
+  'statuses.limitWhole': 'The limit is whole minutes, or empty for none',
+  'statuses.save': 'Save',
+  'statuses.remove': 'Remove',
+  'statuses.saved': 'Saved: {name}',
+  'statuses.removed': 'Removed: {name}',
+  'statuses.nothingChanged': 'Nothing changed in this row',
+  'statuses.add': 'Add a step within a stage',
+  'statuses.addStage': 'Stage',
+  'statuses.addCode': 'Code (optional)',
+  'statuses.addLimit': 'Limit, minutes (optional)',
+  'statuses.addButton': 'Add',
+  'statuses.added': 'Added: {name}',
+  'statuses.matrix': 'Allowed moves between stages',
+  'statuses.matrixHint': 'Row: from; column: to. A tick allows the move.',
+  'statuses.fromTo': 'from ↓ to →',
+  'statuses.allowed': '{from} → {to}: allowed',
+  'statuses.notAllowed': '{from} → {to}: not allowed',
+  'statuses.lockedTitle': 'Always allowed, cannot be changed: {why}',
+  'statuses.legend': 'cannot be changed; the warehouse itself makes these moves:',
+  'lock.finishing': 'finish',
+  'lock.hand_over': 'hand-over',
+  'lock.take_apart': 'take apart',
+  'lockWhy.finishing': 'finishing a pack',
+  'lockWhy.hand_over': 'the hand-over to the courier',
+  'lockWhy.take_apart': 'taking a packed order apart',
+
   'pick.print': 'Print pick list',
 };
 
 export type MessageKey = keyof typeof en;
-/** Slot values; a nested message is translated in the same language. */
-export type Params = { [name: string]: string | number | null | undefined | Msg };
+/** A name core gave in both languages (the store's name of a status). */
+export type Names = Record<Language, string>;
+
+/** Slot values; a nested message, or a name in both languages, comes in the same language. */
+export type Params = { [name: string]: string | number | null | undefined | Msg | Names };
 
 const ru: Record<MessageKey, string> = {
   'app.name': 'Packbench',
@@ -642,6 +690,8 @@ const ru: Record<MessageKey, string> = {
   'event.printed': 'Напечатано',
   'event.print_failed': 'Ошибка печати',
   'event.print_waiting': 'Ждёт выбора принтера',
+  'event.lifecycle_changed': 'Изменены статусы заказов',
+  'event.sub_status_set': 'Шаг внутри этапа',
   'outcome.undo': 'Отменено',
   'outcome.wrong_item': 'Не тот товар',
   'outcome.over_scan': 'Лишний товар',
@@ -723,6 +773,8 @@ const ru: Record<MessageKey, string> = {
   'detail.cancelText': 'Резерв товара будет снят. Причина сохранится в истории.',
   'detail.cancelReason': 'Почему заказ отменяется?',
   'detail.moved': 'Заказ {number}: {status}',
+  'detail.subStatus': 'Шаг внутри этапа',
+  'detail.subStatusNone': '— (сам этап: {stage})',
 
   'pick.title': 'Сборочные листы',
   'pick.openLists': 'Открытые сборочные листы',
@@ -911,6 +963,48 @@ const ru: Record<MessageKey, string> = {
   'seller.account': 'Расчётный счёт',
   'seller.corr_account': 'Корр. счёт',
 
+  'statuses.title': 'Статусы заказов',
+  'statuses.hint': 'Названия этапов, шаги магазина внутри этапа, сроки, разрешённые переходы',
+  'statuses.readOnly':
+    'Только просмотр: статусы заказов может менять только администратор (ваша роль: {role})',
+  'statuses.forbidden': 'Не сохранено: статусы заказов может менять только администратор.',
+  'statuses.notLoaded': 'Статусы заказов ещё не прочитаны из базы данных.',
+  'statuses.reload': 'Прочитать снова',
+  'statuses.col.code': 'Код',
+  'statuses.col.ru': 'Название по-русски',
+  'statuses.col.en': 'Название по-английски',
+  'statuses.col.limit': 'Срок, минут',
+  'statuses.ownOf': 'шаг внутри этапа «{stage}»',
+  'statuses.noLimit': 'без срока',
+  'statuses.stageLimit': 'как у этапа',
+  'statuses.hours': '= {hours} ч',
+  'statuses.hoursMinutes': '= {hours} ч {minutes} мин',
+  'statuses.limitWhole': 'Срок — целое число минут; пусто — без срока',
+  'statuses.save': 'Сохранить',
+  'statuses.remove': 'Удалить',
+  'statuses.saved': 'Сохранено: {name}',
+  'statuses.removed': 'Удалён: {name}',
+  'statuses.nothingChanged': 'В этой строке ничего не изменено',
+  'statuses.add': 'Добавить шаг внутри этапа',
+  'statuses.addStage': 'Этап',
+  'statuses.addCode': 'Код (необязательно)',
+  'statuses.addLimit': 'Срок, минут (необязательно)',
+  'statuses.addButton': 'Добавить',
+  'statuses.added': 'Добавлен: {name}',
+  'statuses.matrix': 'Разрешённые переходы между этапами',
+  'statuses.matrixHint': 'Строка — откуда, столбец — куда. Отметка разрешает переход.',
+  'statuses.fromTo': 'откуда ↓ куда →',
+  'statuses.allowed': '{from} → {to}: разрешён',
+  'statuses.notAllowed': '{from} → {to}: запрещён',
+  'statuses.lockedTitle': 'Всегда разрешён, изменить нельзя: {why}',
+  'statuses.legend': 'изменить нельзя, эти переходы делает сам склад:',
+  'lock.finishing': 'завершение',
+  'lock.hand_over': 'передача',
+  'lock.take_apart': 'разбор',
+  'lockWhy.finishing': 'завершение упаковки',
+  'lockWhy.hand_over': 'передача курьеру',
+  'lockWhy.take_apart': 'разбор упакованного заказа',
+
   'pick.print': 'Печать листа',
 };
 
@@ -923,7 +1017,7 @@ export function translate(lang: Language, key: MessageKey, params?: Params): str
   return text.replace(/\{(\w+)\}/g, (slot, name: string) => {
     const v = params[name];
     if (v === undefined || v === null) return slot;
-    if (typeof v === 'object') return translate(lang, v.key, v.params);
+    if (typeof v === 'object') return 'key' in v ? translate(lang, v.key, v.params) : v[lang];
     return String(v);
   });
 }
@@ -948,6 +1042,14 @@ export function statusKey(status: OrderStatus): MessageKey {
 
 export function paymentKey(status: PaymentStatus): MessageKey {
   return `payment.${status}`;
+}
+
+export function lockKey(lock: Lock): MessageKey {
+  return `lock.${lock}`;
+}
+
+export function lockWhyKey(lock: Lock): MessageKey {
+  return `lockWhy.${lock}`;
 }
 
 export function roleKey(role: Role): MessageKey {

@@ -96,6 +96,18 @@ describe('ipc', () => {
     ]);
   });
 
+  it('sends "no limit" and "the bare stage" as null, with camelCase names', async () => {
+    const calls = record();
+    await ipc.setStatusLimit('awaiting_call', null);
+    await ipc.setSubStatus('1043', null);
+    await ipc.renameStatus('ready', 'Awaiting courier', 'Ждёт курьера');
+    expect(calls.map((c) => [c.cmd, c.args])).toEqual([
+      ['set_status_limit', { code: 'awaiting_call', maxMinutes: null }],
+      ['set_sub_status', { number: '1043', code: null }],
+      ['rename_status', { code: 'ready', labelEn: 'Awaiting courier', labelRu: 'Ждёт курьера' }],
+    ]);
+  });
+
   it("turns a refusal into an IpcError with core's code and sentence", async () => {
     const b = replay('packing-taken');
     b.elsewhere(); // Стол 1 claims 1001 first

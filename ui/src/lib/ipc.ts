@@ -15,6 +15,7 @@ import type {
   DocumentSettings as DocumentSettingsIn,
   ErrorCode,
   IpcError as IpcErrorReply,
+  NewStatus,
   OrdersChanged,
   OrderStatus,
   PaymentInput,
@@ -143,6 +144,22 @@ export const addNote = (number: string, text: string, pinned: boolean) =>
   call(() => c.addNote(number, text, pinned));
 export const pinNote = (number: string, note: number, pinned: boolean) =>
   call(() => c.pinNote(number, note, pinned));
+
+// The store's lifecycle: every edit (admin only, checked by core) answers
+// with the whole Lifecycle as it now is.
+export const lifecycle = () => call(() => c.lifecycle());
+export const renameStatus = (code: string, labelEn: string, labelRu: string) =>
+  call(() => c.renameStatus(code, labelEn, labelRu));
+export const addStatus = (status: NewStatus) => call(() => c.addStatus(status));
+export const removeStatus = (code: string) => call(() => c.removeStatus(code));
+export const setTransition = (from: OrderStatus, to: OrderStatus, allowed: boolean) =>
+  call(() => c.setTransition(from, to, allowed));
+/** `maxMinutes` null: no limit of its own. */
+export const setStatusLimit = (code: string, maxMinutes: number | null) =>
+  call(() => c.setStatusLimit(code, maxMinutes));
+/** Puts the order in one of the store's own statuses inside its stage; null: the bare stage. */
+export const setSubStatus = (number: string, code: string | null) =>
+  call(() => c.setSubStatus(number, code));
 /** A scanned or typed number at packing: claimed, or (packed already) the hand-over. */
 export const openForPacking = (number: string) => call(() => c.openForPacking(number));
 /** Opens a packed order's box again at this station, with the reason. */
@@ -217,6 +234,13 @@ export const ipc = {
   recordPayment,
   addNote,
   pinNote,
+  lifecycle,
+  renameStatus,
+  addStatus,
+  removeStatus,
+  setTransition,
+  setStatusLimit,
+  setSubStatus,
   openForPacking,
   takeApart,
   recordScan,

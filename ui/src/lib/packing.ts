@@ -7,7 +7,7 @@
 import type { Ipc } from './ipc';
 import { IpcError, toIpcError } from './ipc';
 import type { Msg } from './i18n';
-import { errorKey, statusKey } from './i18n';
+import { errorKey } from './i18n';
 import { mergeJobs, newlyFailed, retryPrinter } from './printing';
 import { ScanStation, type Banner } from './scan-station';
 import type { SoundKind } from './sound';
@@ -391,15 +391,16 @@ export class PackingStation extends ScanStation<PackingState> {
       }
       if (err.code === 'invalid_transition') {
         // New, shipped, cancelled...: not packed from. Say which status it has.
+        // As the store names it (core computed it, in both languages).
         const status = await this.deps.ipc.orderDetail(number).then(
-          (d) => d.status,
+          (d) => d.status_name,
           () => null,
         );
         if (status) {
           this.banner(
             'bad',
             'not_packable',
-            { key: 'scan.notPackable', params: { number, status: { key: statusKey(status) } } },
+            { key: 'scan.notPackable', params: { number, status } },
             code,
           );
           return;
