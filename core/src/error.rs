@@ -19,7 +19,7 @@ pub enum Error {
     #[error("{0}")]
     Invalid(String),
 
-    #[error("only a {needed} may do this; you are signed in as {actual}")]
+    #[error("only {} {needed} may do this; you are signed in as {actual}", if needed.starts_with(['a', 'e', 'i', 'o', 'u']) { "an" } else { "a" })]
     Forbidden {
         needed: &'static str,
         actual: &'static str,

@@ -197,8 +197,8 @@ pub async fn list(
         conditions.push(format!("o.manager = ${}", binds.len()));
     }
     let overdue_sql = format!(
-        "COALESCE(ss.max_minutes, s.max_minutes) IS NOT NULL \
-         AND o.status_changed_at < {now_ms} - COALESCE(ss.max_minutes, s.max_minutes) * 60000"
+        "((s.max_minutes IS NOT NULL AND o.status_changed_at < {now_ms} - s.max_minutes * 60000) \
+         OR (ss.max_minutes IS NOT NULL AND o.sub_status_since < {now_ms} - ss.max_minutes * 60000))"
     );
     if filter.overdue {
         conditions.push(overdue_sql.clone());
@@ -268,7 +268,7 @@ pub async fn set_status(
     now_ms: i64,
 ) -> Result<bool> {
     let done = sqlx::query(
-        "UPDATE orders SET status = $1, sub_status = NULL, status_changed_at = $2, updated_at = $2 \
+        "UPDATE orders SET status = $1, sub_status = NULL, sub_status_since = NULL, status_changed_at = $2, updated_at = $2 \
          WHERE id = $3 AND status = $4",
     )
     .bind(to)
@@ -314,7 +314,7 @@ pub async fn release(
     now_ms: i64,
 ) -> Result<()> {
     sqlx::query(
-        "UPDATE orders SET status = $1, sub_status = NULL, claimed_station = NULL, claimed_by = NULL, claimed_at = NULL, \
+        "UPDATE orders SET status = $1, sub_status = NULL, sub_status_since = NULL, claimed_station = NULL, claimed_by = NULL, claimed_at = NULL, \
          status_changed_at = $2, updated_at = $2 WHERE id = $3",
     )
     .bind(status)
@@ -333,7 +333,7 @@ pub async fn mark_packed(
     now_ms: i64,
 ) -> Result<bool> {
     let done = sqlx::query(
-        "UPDATE orders SET status = $4, sub_status = NULL, claimed_station = NULL, claimed_by = NULL, claimed_at = NULL, \
+        "UPDATE orders SET status = $4, sub_status = NULL, sub_status_since = NULL, claimed_station = NULL, claimed_by = NULL, claimed_at = NULL, \
          short_reason = $1, status_changed_at = $2, updated_at = $2 WHERE id = $3 AND status = $5",
     )
     .bind(short_reason)
@@ -355,7 +355,7 @@ pub async fn mark_shipped(
     now_ms: i64,
 ) -> Result<bool> {
     let updated = sqlx::query(
-        "UPDATE orders SET status = $5, sub_status = NULL, carrier = $1, tracking_number = $2, shipped_at = $3, \
+        "UPDATE orders SET status = $5, sub_status = NULL, sub_status_since = NULL, carrier = $1, tracking_number = $2, shipped_at = $3, \
          status_changed_at = $3, updated_at = $3 WHERE id = $4 AND status = $6",
     )
     .bind(carrier)

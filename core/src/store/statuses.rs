@@ -160,8 +160,8 @@ pub async fn set_transition(
 }
 
 /// Puts the order in the store's own status (or back in the bare stage),
-/// if it is still in `stage`; the time in status starts again. False when
-/// another station moved it first.
+/// if it is still in `stage`; the step's own clock starts, the stage's
+/// keeps running. False when another station moved it first.
 pub async fn set_sub_status(
     conn: &mut AnyConnection,
     order_id: i64,
@@ -170,7 +170,7 @@ pub async fn set_sub_status(
     now_ms: i64,
 ) -> Result<bool> {
     let done = sqlx::query(
-        "UPDATE orders SET sub_status = $1, status_changed_at = $2, updated_at = $2 \
+        "UPDATE orders SET sub_status = $1, sub_status_since = $2, updated_at = $2 \
          WHERE id = $3 AND status = $4",
     )
     .bind(sub)
@@ -192,9 +192,10 @@ pub struct StatusCount {
     pub overdue: i64,
 }
 
-/// Orders per stage, and how many of them are overdue at `now_ms` (by the
-/// limit of their sub-stage where it has one, else the stage's); every
-/// stage is listed, also with no orders.
+/// Orders per stage, and how many of them are overdue at `now_ms`: past
+/// the stage's limit since they entered the stage, or past their step's
+/// limit since they entered the step; every stage is listed, also with no
+/// orders.
 pub async fn counts(conn: &mut AnyConnection, now_ms: i64) -> Result<Vec<StatusCount>> {
     Ok(sqlx::query_as(
         "SELECT s.code AS status, \
@@ -204,8 +205,8 @@ pub async fn counts(conn: &mut AnyConnection, now_ms: i64) -> Result<Vec<StatusC
            THEN 0 ELSE \
            (SELECT COUNT(*) FROM orders o LEFT JOIN statuses ss ON ss.code = o.sub_status \
               WHERE o.status = s.code \
-                AND COALESCE(ss.max_minutes, s.max_minutes) IS NOT NULL \
-                AND o.status_changed_at < $1 - COALESCE(ss.max_minutes, s.max_minutes) * 60000) \
+                AND ((s.max_minutes IS NOT NULL AND o.status_changed_at < $1 - s.max_minutes * 60000) \
+                  OR (ss.max_minutes IS NOT NULL AND o.sub_status_since < $1 - ss.max_minutes * 60000))) \
            END AS overdue \
          FROM statuses s WHERE s.code = s.stage ORDER BY s.position",
     )

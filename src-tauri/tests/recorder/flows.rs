@@ -85,6 +85,7 @@ fn start() -> Value {
     let anna = shift.station(anna());
     let mut f = shift.flow("Стол 2 starts on the demo warehouse; F5 opens the print queue.");
     f.ok(&anna, "app_info", json!({}));
+    f.ok(&anna, "lifecycle", json!({}));
     f.ok(&anna, "print_jobs", json!({ "limit": 30 }));
     f.ok(&anna, "print_jobs", json!({ "limit": 100 }));
     f.ok(&anna, "list_printers", json!({}));
@@ -100,9 +101,11 @@ fn welcome() -> Value {
     let anna = shift.station(anna());
     let mut f = shift.flow("A new station on an empty database loads the demo warehouse.");
     f.ok(&anna, "app_info", json!({}));
+    f.ok(&anna, "lifecycle", json!({}));
     f.ok(&anna, "print_jobs", json!({ "limit": 30 }));
     f.ok(&anna, "load_demo", json!({}));
     f.ok(&anna, "app_info", json!({}));
+    f.ok(&anna, "lifecycle", json!({}));
     f.done()
 }
 
@@ -430,12 +433,14 @@ fn lifecycle() -> Value {
     let admin = shift.station(Desk::packer("Офис", "Ирина").with_role(Role::Admin));
     let anna = shift.station(anna());
     let fresh = shift.first_in("new");
+    let confirmed = shift.first_in("confirmed");
     let mut f = shift.flow(
         "Ирина (admin) in the office renames `ready` to «Ждёт курьера» / \"Awaiting courier\", \
          adds «Ждёт звонка» / \"Awaiting call\" inside `new` (60 min), forbids new → cancelled \
          (forbidding ready → shipped is refused: locked) and puts the demo's first new order in \
-         «Ждёт звонка»; Анна (a packer) may not rename.",
+         «Ждёт звонка»; then the refusals (a step of another stage, limits 0 and 527 041, an empty name, removing a step in use) and a packing step added and removed; Анна (a packer) may not rename.",
     );
+    f.ok(&admin, "app_info", json!({}));
     f.ok(&admin, "lifecycle", json!({}));
     f.ok(
         &admin,
@@ -480,6 +485,36 @@ fn lifecycle() -> Value {
         json!({ "status": "new", "limit": 300 }),
     );
     f.ok(&admin, "status_counts", json!({}));
+    f.ok(&admin, "list_orders", json!({ "limit": 300 }));
+    f.refused(
+        &admin,
+        "set_sub_status",
+        json!({ "number": confirmed, "code": "awaiting_call" }),
+    );
+    f.refused(
+        &admin,
+        "set_status_limit",
+        json!({ "code": "new", "maxMinutes": 0 }),
+    );
+    f.refused(
+        &admin,
+        "set_status_limit",
+        json!({ "code": "new", "maxMinutes": 527_041 }),
+    );
+    f.refused(
+        &admin,
+        "add_status",
+        json!({ "status": { "code": "", "stage": "new", "label_en": " ",
+            "label_ru": "Пусто", "max_minutes": null } }),
+    );
+    f.refused(&admin, "remove_status", json!({ "code": "awaiting_call" }));
+    f.ok(
+        &admin,
+        "add_status",
+        json!({ "status": { "code": "gift_wrap", "stage": "packing", "label_en": "Gift wrapping",
+            "label_ru": "Подарочная упаковка", "max_minutes": null } }),
+    );
+    f.ok(&admin, "remove_status", json!({ "code": "gift_wrap" }));
     f.refused(
         &anna,
         "rename_status",

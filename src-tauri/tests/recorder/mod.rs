@@ -69,6 +69,10 @@ const READS: &[&str] = &[
     "order_print_jobs",
     "preview_document",
     "seller",
+    "lifecycle",
+    "find_products",
+    "find_customers",
+    "alternatives",
 ];
 
 /// The actions the UI's scan queue runs: when the queue is empty again the
