@@ -6,7 +6,4 @@ ALTER TABLE statuses ADD COLUMN stage TEXT NOT NULL DEFAULT '';
 UPDATE statuses SET stage = code;
 
 -- Cleared whenever the order's stage changes: a sub-stage belongs to one.
--- Its own clock: moving between the steps of a stage does not restart the
--- stage's time (status_changed_at), so the stage's limit still holds.
 ALTER TABLE orders ADD COLUMN sub_status TEXT REFERENCES statuses(code);
-ALTER TABLE orders ADD COLUMN sub_status_since INTEGER;
