@@ -491,6 +491,47 @@ on_both_engines!(
     }
 );
 
+on_both_engines!(the_pick_list_carries_the_orders_pinned_notes, |db| {
+    let store = demo(&db).await;
+    let list = ops::create_pick_list(&store, &supervisor(), PickSelection::NextConfirmed(3))
+        .await
+        .unwrap();
+    let number = list.orders[0].clone();
+    ops::add_note(
+        &store,
+        &supervisor(),
+        &number,
+        "упаковать как подарок",
+        true,
+    )
+    .await
+    .unwrap();
+    ops::add_note(&store, &supervisor(), &number, "внутренняя пометка", false)
+        .await
+        .unwrap();
+    let key = DocumentKey::PickList { id: list.id };
+    for (lang, words) in [(Lang::Ru, "Заметка к заказу"), (Lang::En, "Note on order")]
+    {
+        let pdf = ops::render_document(
+            &store,
+            DocumentKind::PickList,
+            &key,
+            &settings(DocumentKind::PickList, lang),
+        )
+        .await
+        .unwrap();
+        let text = pdf_text(&pdf);
+        assert!(
+            text.contains(&format!("{words} {number}: упаковать как подарок")),
+            "the pinned note is on the pick list:\n{text}"
+        );
+        assert!(
+            !text.contains("внутренняя пометка"),
+            "an unpinned note is not"
+        );
+    }
+});
+
 on_both_engines!(
     the_pick_list_walks_the_bins_in_order_with_every_bin_and_product_barcode,
     |db| {

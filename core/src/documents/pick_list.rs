@@ -33,6 +33,9 @@ pub struct PickListView {
     pub date: NaiveDate,
     pub created_by: String,
     pub orders: Vec<String>,
+    /// The orders' pinned service notes: (order number, text).
+    #[serde(default)]
+    pub notes: Vec<(String, String)>,
     /// In walking order: sorted by bin.
     pub lines: Vec<PickListLineView>,
 }
@@ -44,6 +47,7 @@ impl From<&crate::domain::PickList> for PickListView {
             date: list.created_at.date_naive(),
             created_by: list.created_by.clone(),
             orders: list.orders.clone(),
+            notes: Vec::new(),
             lines: list
                 .lines
                 .iter()
@@ -106,6 +110,17 @@ pub fn pdf(view: &PickListView, lang: Lang) -> Result<Vec<u8>> {
         3,
         &format!("{}: {}", w.orders, view.orders.join(", ")),
     );
+    for (number, text) in &view.notes {
+        y = c.paragraph(
+            LEFT,
+            y + 1.0,
+            RIGHT - LEFT,
+            9.0,
+            Weight::Bold,
+            3,
+            &format!("{} {number}: {text}", w.order_note),
+        );
+    }
     y += 1.0;
     let grid = Grid::new(
         LEFT,

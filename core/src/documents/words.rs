@@ -22,6 +22,8 @@ pub(crate) struct Words {
     pub delivery: &'static str,
     pub payment: &'static str,
     pub status: &'static str,
+    /// A pinned service note of an order, on the pick list.
+    pub order_note: &'static str,
     pub not_set: &'static str,
     // Invoice.
     pub invoice: &'static str,
@@ -103,6 +105,7 @@ const RU: Words = Words {
     delivery: "Доставка",
     payment: "Оплата",
     status: "Статус",
+    order_note: "Заметка к заказу",
     not_set: "реквизиты продавца не заданы",
     invoice: "Счёт",
     col_no: "№",
@@ -179,6 +182,7 @@ const EN: Words = Words {
     delivery: "Delivery",
     payment: "Payment",
     status: "Status",
+    order_note: "Note on order",
     not_set: "seller details are not set",
     invoice: "Invoice",
     col_no: "#",

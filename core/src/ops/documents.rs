@@ -8,7 +8,7 @@ use crate::documents::{
 use crate::domain::money::main_tax_rate_bp;
 use crate::domain::{Actor, EventKind, OrderHead, OrderLine, Role};
 use crate::store::orders::{self, head_by_number, lines};
-use crate::store::{events, pick_lists, settings, statuses, stock, Store};
+use crate::store::{events, notes, pick_lists, settings, statuses, stock, Store};
 use crate::{Error, Result};
 use chrono::{DateTime, Local, NaiveDate, TimeZone, Utc};
 use serde_json::json;
@@ -239,11 +239,10 @@ pub async fn label_view(store: &Store, number: &str, sscc: Option<&str>) -> Resu
 }
 
 pub async fn pick_list_view(store: &Store, id: i64) -> Result<PickListView> {
-    let list = {
-        let mut conn = store.pool().acquire().await?;
-        pick_lists::get(&mut conn, id).await?
-    };
+    let mut conn = store.pool().acquire().await?;
+    let list = pick_lists::get(&mut conn, id).await?;
     let mut view = PickListView::from(&list);
+    view.notes = notes::pinned_of(&mut conn, &list.orders).await?;
     view.date = local_day(list.created_at);
     Ok(view)
 }

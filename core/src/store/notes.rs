@@ -77,17 +77,22 @@ pub async fn of_order(conn: &mut AnyConnection, order_id: i64) -> Result<Vec<Not
     .await?)
 }
 
-/// Pinned notes of several orders (a pick list prints them), by order id.
-pub async fn pinned_of(conn: &mut AnyConnection, order_ids: &[i64]) -> Result<Vec<(i64, String)>> {
+/// Pinned notes of several orders (a pick list prints them): (order
+/// number, text), in the orders' order, oldest note first.
+pub async fn pinned_of(
+    conn: &mut AnyConnection,
+    numbers: &[String],
+) -> Result<Vec<(String, String)>> {
     let mut out = Vec::new();
-    for id in order_ids {
+    for number in numbers {
         let texts: Vec<String> = sqlx::query_scalar(
-            "SELECT text FROM order_notes WHERE order_id = $1 AND pinned = 1 ORDER BY id",
+            "SELECT n.text FROM order_notes n JOIN orders o ON o.id = n.order_id \
+             WHERE o.number = $1 AND n.pinned = 1 ORDER BY n.id",
         )
-        .bind(id)
+        .bind(number)
         .fetch_all(&mut *conn)
         .await?;
-        out.extend(texts.into_iter().map(|t| (*id, t)));
+        out.extend(texts.into_iter().map(|t| (number.clone(), t)));
     }
     Ok(out)
 }
