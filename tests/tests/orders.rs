@@ -1111,3 +1111,68 @@ on_both_engines!(
         );
     }
 );
+
+on_both_engines!(
+    units_packed_beyond_the_books_are_found_at_shipment_and_stock_never_goes_negative,
+    |db| {
+        let store = demo(&db).await;
+        let (number, _free) = short_order(&store).await;
+        let order = ops::order_detail(&store, &number).await.unwrap();
+        assert_eq!(order.lines[0].backordered, 2);
+        // The packer finds every unit on the shelf: the books were short.
+        let packer = common::packer("Стол 1");
+        ops::open_for_packing(&store, &packer, &number)
+            .await
+            .unwrap();
+        for line in &order.lines {
+            let code = ops::product_by_sku(&store, &line.sku)
+                .await
+                .unwrap()
+                .barcodes
+                .iter()
+                .find(|b| b.units == 1)
+                .unwrap()
+                .code
+                .clone();
+            for k in 0..line.quantity {
+                let r = ops::record_scan(
+                    &store,
+                    &packer,
+                    &number,
+                    &code,
+                    &format!("found-{}-{k}", line.id),
+                )
+                .await
+                .unwrap();
+                assert!(r.outcome.is_accepted(), "{r:?}");
+            }
+        }
+        common::finish(&store, &packer, &number, None)
+            .await
+            .unwrap();
+        ops::ship_order(&store, &packer, &number, "СДЭК", "1Z0000000001")
+            .await
+            .unwrap();
+        let mug = ops::product_by_sku(&store, "PB-0001").await.unwrap();
+        assert!(
+            mug.stock
+                .iter()
+                .all(|(_, on_hand, reserved)| *on_hand >= 0 && *reserved >= 0),
+            "never below zero: {:?}",
+            mug.stock
+        );
+        assert_eq!(
+            mug.stock.iter().map(|(_, on_hand, _)| on_hand).sum::<i64>(),
+            0,
+            "every mug the books had, and the two found, left with the parcel"
+        );
+        let mut conn = store.pool().acquire().await.unwrap();
+        let found: i64 = sqlx::query_scalar(
+            "SELECT CAST(COALESCE(SUM(delta), 0) AS BIGINT) FROM stock_moves WHERE reason LIKE 'found at shipment%'",
+        )
+        .fetch_one(&mut *conn)
+        .await
+        .unwrap();
+        assert_eq!(found, 2, "the correction is a stock move of its own");
+    }
+);

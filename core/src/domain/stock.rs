@@ -4,7 +4,7 @@
 use super::product::bin_order;
 
 /// The bin a product's stock is booked to when it has no bin at all (a
-/// stock-taker then sees a negative count there and sorts it out).
+/// stock-taker then sees the corrections booked there and sorts them out).
 pub const UNASSIGNED_BIN: &str = "UNASSIGNED";
 
 /// Stock free in one bin: on hand less what other orders reserved.
@@ -62,8 +62,11 @@ pub fn reserve_from(
 
 /// Where packed units leave the stock at shipment: from the order's own
 /// reservations first, then from free stock in natural bin order, and
-/// whatever is still missing from the default bin (or [`UNASSIGNED_BIN`]),
-/// which then goes negative. Each take says how much of it was reserved.
+/// whatever is still missing from the default bin (or [`UNASSIGNED_BIN`]):
+/// units the books did not have although they were packed, so the books
+/// were short; that take says so (`found`), and the stock is corrected up
+/// before they leave, never below zero. Each take says how much of it was
+/// reserved.
 pub fn ship_from(
     packed: i64,
     reserved: Vec<FreeStock>,
@@ -78,10 +81,12 @@ pub fn ship_from(
         .map(|t| ShipTake {
             reserved: t.qty,
             take: t,
+            found: 0,
         })
         .chain(from_free.into_iter().map(|t| ShipTake {
             take: t,
             reserved: 0,
+            found: 0,
         }))
         .collect();
     if missing > 0 {
@@ -91,6 +96,7 @@ pub fn ship_from(
                 qty: missing,
             },
             reserved: 0,
+            found: missing,
         });
     }
     takes
@@ -101,6 +107,9 @@ pub fn ship_from(
 pub struct ShipTake {
     pub take: Take,
     pub reserved: i64,
+    /// Units the books did not have: the stock is corrected up by these
+    /// before the take.
+    pub found: i64,
 }
 
 /// Where a pick list sends the picker for `need` units: the bins the order
@@ -195,12 +204,12 @@ mod tests {
         );
         let got: Vec<_> = takes
             .iter()
-            .map(|t| (t.take.bin.as_str(), t.take.qty, t.reserved))
+            .map(|t| (t.take.bin.as_str(), t.take.qty, t.reserved, t.found))
             .collect();
         assert_eq!(
             got,
-            [("C-3", 2, 2), ("A-9", 1, 0), ("A-10", 1, 0), ("C-3", 2, 0)],
-            "the two units no bin holds come from the default bin, which goes negative"
+            [("C-3", 2, 2, 0), ("A-9", 1, 0, 0), ("A-10", 1, 0, 0), ("C-3", 2, 0, 2)],
+            "the two units no bin holds come from the default bin, found there first: never below zero"
         );
         let nowhere = ship_from(1, vec![], vec![], None);
         assert_eq!(nowhere[0].take.bin, UNASSIGNED_BIN);

@@ -86,6 +86,19 @@ pub(super) async fn ship_stock(
         for t in ship_from(packed.units, reserved, free, packed.default_bin.as_deref()) {
             let bin = t.take.bin.as_str();
             stock::ensure_stock_row(conn, packed.product_id, bin, now_ms).await?;
+            if t.found > 0 {
+                // Packed, so it was on the shelf: the books were short.
+                stock::add_on_hand(conn, packed.product_id, bin, t.found).await?;
+                let found = StockMove {
+                    product_id: packed.product_id,
+                    bin,
+                    delta: t.found,
+                    reason: "found at shipment (the books had fewer)",
+                    order_id: Some(order_id),
+                };
+                stock::record_move(conn, &found, actor, now_ms).await?;
+                moves.push(json!({"product_id": packed.product_id, "bin": bin, "qty": t.found, "found": true}));
+            }
             stock::take_out(conn, packed.product_id, bin, t.take.qty, t.reserved).await?;
             let moved = StockMove {
                 product_id: packed.product_id,

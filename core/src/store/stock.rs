@@ -112,6 +112,22 @@ pub async fn drop_reservations(conn: &mut AnyConnection, order_id: i64) -> Resul
 }
 
 /// Takes `qty` units out of the bin, `reserved` of them from its reservations.
+/// Counts `qty` more units in the bin (a correction found at shipment).
+pub async fn add_on_hand(
+    conn: &mut AnyConnection,
+    product_id: i64,
+    bin: &str,
+    qty: i64,
+) -> Result<()> {
+    sqlx::query("UPDATE stock SET on_hand = on_hand + $1 WHERE product_id = $2 AND bin = $3")
+        .bind(qty)
+        .bind(product_id)
+        .bind(bin)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
 pub async fn take_out(
     conn: &mut AnyConnection,
     product_id: i64,
