@@ -16,12 +16,15 @@ import type {
   ErrorCode,
   IpcError as IpcErrorReply,
   NewStatus,
+  OrderEdit,
   OrdersChanged,
   OrderStatus,
   PaymentInput,
+  PhoneOrderInput,
   PrintSettings as PrintSettingsIn,
   Seller as SellerIn,
   Settings,
+  SplitLine,
 } from './bindings';
 
 /**
@@ -145,6 +148,29 @@ export const addNote = (number: string, text: string, pinned: boolean) =>
 export const pinNote = (number: string, note: number, pinned: boolean) =>
   call(() => c.pinNote(number, note, pinned));
 
+// The order desk: phone orders, edits, managers, back-orders and holds.
+// Amounts go as typed; core prices them and refuses a bad line in words.
+export const createOrder = (order: PhoneOrderInput) => call(() => c.createOrder(order));
+/** Only the fields given change; `lines`, when given, is the whole new list. */
+export const editOrder = (number: string, edit: OrderEdit) => call(() => c.editOrder(number, edit));
+/** `manager` null: to nobody. */
+export const assignOrder = (number: string, manager: string | null) =>
+  call(() => c.assignOrder(number, manager));
+export const reserveAgain = (number: string) => call(() => c.reserveAgain(number));
+/** `day` as typed (core wants YYYY-MM-DD); null: not known. */
+export const setExpectedDate = (number: string, lineId: number, day: string | null) =>
+  call(() => c.setExpectedDate(number, lineId, day));
+export const alternatives = (number: string, lineId: number) =>
+  call(() => c.alternatives(number, lineId));
+/** An empty `lines` moves the back-ordered units to a linked order. */
+export const splitOrder = (number: string, lines: SplitLine[]) =>
+  call(() => c.splitOrder(number, lines));
+/** `reason` null: the hold is released. */
+export const holdOrder = (number: string, reason: string | null) =>
+  call(() => c.holdOrder(number, reason));
+export const findCustomers = (query: string) => call(() => c.findCustomers(query));
+export const findProducts = (query: string) => call(() => c.findProducts(query));
+
 // The store's lifecycle: every edit (admin only, checked by core) answers
 // with the whole Lifecycle as it now is.
 export const lifecycle = () => call(() => c.lifecycle());
@@ -234,6 +260,16 @@ export const ipc = {
   recordPayment,
   addNote,
   pinNote,
+  createOrder,
+  editOrder,
+  assignOrder,
+  reserveAgain,
+  setExpectedDate,
+  alternatives,
+  splitOrder,
+  holdOrder,
+  findCustomers,
+  findProducts,
   lifecycle,
   renameStatus,
   addStatus,

@@ -55,6 +55,21 @@ describe('the scan router', () => {
     expect(got).toEqual(['1001']);
   });
 
+  it('gives scans to a form opened over a screen until it goes, then to the screen again', () => {
+    const screen: string[] = [];
+    const form: string[] = [];
+    const offScreen = handleScans((c) => void screen.push(c));
+    const offForm = handleScans((c) => void form.push(c));
+    routeScan('PB-0001');
+    offForm();
+    offForm();
+    routeScan('1001');
+    offScreen();
+    expect(form, 'the form on top takes the product').toEqual(['PB-0001']);
+    expect(screen, 'the screen has its scans back, once').toEqual(['1001']);
+    expect(routeScan('1002')).toBe(false);
+  });
+
   it('knows a text field from a checkbox', () => {
     const text = document.createElement('input');
     const box = document.createElement('input');

@@ -1,17 +1,24 @@
 // Who gets a scan. The scanner is global (one per window); the screen on
-// show registers what a scan means there. While a dialog is open scans are
-// swallowed, so a barcode never lands in a reason field or closes a dialog.
+// show registers what a scan means there, and a form opened on a screen
+// (a new order, an order being edited) registers over it: the latest
+// registration gets the scans, and when it goes the one below gets them
+// again. While a dialog is open scans are swallowed, so a barcode never
+// lands in a reason field or closes a dialog.
 
 export type ScanHandler = (code: string) => boolean | void;
 
-let handler: ScanHandler | null = null;
+// Registrations, the newest last; each entry is its own object so the same
+// function registered twice is unregistered once per registration.
+const handlers: { fn: ScanHandler }[] = [];
 let modals = 0;
 
-/** Registers `fn` as the current screen's scan handler; returns an unregister. */
+/** Registers `fn` as what a scan means now; returns an unregister. */
 export function handleScans(fn: ScanHandler): () => void {
-  handler = fn;
+  const entry = { fn };
+  handlers.push(entry);
   return () => {
-    if (handler === fn) handler = null;
+    const i = handlers.indexOf(entry);
+    if (i >= 0) handlers.splice(i, 1);
   };
 }
 
@@ -32,8 +39,9 @@ export function modalOpen(): boolean {
 /** The scanner's onScan: false means "not taken", the keys stay typed. */
 export function routeScan(code: string): boolean {
   if (modals > 0) return true;
-  if (!handler) return false;
-  return handler(code) !== false;
+  const top = handlers.at(-1);
+  if (!top) return false;
+  return top.fn(code) !== false;
 }
 
 /** True when a key event is headed for a text field (shortcuts stand back). */
