@@ -40,13 +40,14 @@ pub async fn list_orders(
     search: Option<String>,
     overdue: Option<bool>,
     limit: Option<i64>,
+    manager: Option<String>,
 ) -> Reply<Vec<OrderSummary>> {
     let store = state.store().await?;
     let filter = OrderFilter {
         status,
         search,
         overdue: overdue.unwrap_or(false),
-        manager: None,
+        manager,
         limit: limit.unwrap_or_default(),
     };
     Ok(ops::list_orders(&store, &filter).await?)

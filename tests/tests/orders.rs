@@ -1039,6 +1039,15 @@ on_both_engines!(
         .unwrap();
         assert_eq!(paid.head.payment_status, PaymentStatus::Paid);
         let reserved_before = reserved(&store, "PB-0001").await;
+        ops::set_expected_date(
+            &store,
+            &manager(),
+            &number,
+            before.lines[0].id,
+            Some("2026-12-05"),
+        )
+        .await
+        .unwrap();
 
         let split = ops::split_order(&store, &manager(), &number, &[])
             .await
@@ -1056,6 +1065,11 @@ on_both_engines!(
             ("PB-0001", 2)
         );
         assert_eq!(rest.lines[0].backordered, 2, "still waiting for stock");
+        assert_eq!(
+            rest.lines[0].expected_on,
+            chrono::NaiveDate::from_ymd_opt(2026, 12, 5),
+            "the awaited day goes with the awaited units"
+        );
         assert_eq!(
             reserved(&store, "PB-0001").await,
             reserved_before,
@@ -1097,6 +1111,22 @@ on_both_engines!(
         .await
         .unwrap();
         assert_eq!(listed[0].hold_reason.as_deref(), Some("нет в наличии"));
+        // A held order is neither packed nor picked until the hold is released.
+        let e = ops::open_for_packing(&store, &common::packer("Стол 1"), &rest.head.number)
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(e, Error::Refused(_)) && e.to_string().contains("on hold"),
+            "{e}"
+        );
+        let e = ops::create_pick_list(
+            &store,
+            &manager(),
+            ops::PickSelection::Orders(vec![rest.head.number.clone()]),
+        )
+        .await
+        .unwrap_err();
+        assert!(e.to_string().contains("on hold"), "{e}");
         let released = ops::hold_order(&store, &manager(), &rest.head.number, None)
             .await
             .unwrap();

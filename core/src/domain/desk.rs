@@ -722,6 +722,9 @@ pub struct LineSplit {
     pub line_id: i64,
     pub kept: Option<NewLine>,
     pub moved: NewLine,
+    /// The day the moved units are expected, when they were the line's
+    /// back-ordered ones.
+    pub expected_on: Option<chrono::NaiveDate>,
 }
 
 /// What a split moves: the lines and units named, or (none named) every
@@ -786,6 +789,7 @@ pub fn plan_split(
             kept: (w.quantity < l.quantity)
                 .then(|| part(l.quantity - w.quantity, l.discount_minor - moved_discount)),
             moved: part(w.quantity, moved_discount),
+            expected_on: l.expected_on.filter(|_| l.backordered > 0),
         });
     }
     let units: i64 = lines.iter().map(|l| l.quantity).sum();

@@ -458,6 +458,13 @@ pub async fn split_order(
         refresh_back_orders(&mut tx, head.id, false).await?;
         reserve_order(&mut tx, new_id).await?;
         refresh_back_orders(&mut tx, new_id, false).await?;
+        // The awaited day goes with the awaited units.
+        let new_lines = lines(&mut tx, new_id).await?;
+        for (s, line) in plan.iter().zip(&new_lines) {
+            if line.backordered > 0 && s.expected_on.is_some() {
+                orders::set_expected_on(&mut tx, line.id, s.expected_on).await?;
+            }
+        }
     }
     // Money paid beyond what the original costs now goes with the goods.
     let paid = payments::sum(&payments::of_order(&mut tx, head.id).await?);

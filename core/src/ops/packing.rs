@@ -111,6 +111,14 @@ pub enum Opened {
 pub async fn open_for_packing(store: &Store, actor: &Actor, number: &str) -> Result<Opened> {
     let mut tx = store.write().await?;
     let head = head_by_number(&mut tx, store.engine(), number, true).await?;
+    // A held order waits (for payment, for stock): not packed, and not
+    // handed over either, until the hold is released.
+    if let Some(reason) = &head.hold_reason {
+        return Err(Error::Refused(format!(
+            "order {} is on hold ({reason}); the office releases the hold before it is packed",
+            head.number
+        )));
+    }
     let opening = head.status.opening_at_packing(
         &head.number,
         head.claimed_station.as_deref(),

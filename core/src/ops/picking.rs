@@ -56,6 +56,12 @@ pub async fn create_pick_list(
                 to: OrderStatus::Picking,
             });
         }
+        if let Some(reason) = &head.hold_reason {
+            return Err(Error::Refused(format!(
+                "order {} is on hold ({reason}); release the hold before it is picked",
+                head.number
+            )));
+        }
         let waiting = order::unknown_skus(&orders::lines(&mut tx, head.id).await?).join(", ");
         if !waiting.is_empty() {
             return Err(Error::Refused(format!(

@@ -462,7 +462,8 @@ pub async fn oldest_in(
     n: i64,
 ) -> Result<Vec<String>> {
     Ok(sqlx::query_scalar(
-        "SELECT number FROM orders WHERE status = $1 ORDER BY created_at, id LIMIT $2",
+        "SELECT number FROM orders WHERE status = $1 AND hold_reason IS NULL \
+         ORDER BY created_at, id LIMIT $2",
     )
     .bind(status)
     .bind(n)

@@ -303,7 +303,8 @@ fn phone_order() -> Value {
         "Мария in the office enters a phone order for Петров Иван (+7 912 345-67-89): \
          PB-0001 ×2 at 1 290,50 and PB-0002 ×1 at 990, СДЭК 350; confirms it; edits PB-0001 \
          to 3 and the phone; gives it to Ольга. A negative quantity and an edit of a shipped \
-         order are refused.",
+         order are refused. Later: the list, a second order for the customer found by phone, \
+         the first order given back to nobody, and Мария's own orders.",
     );
     f.ok(&maria, "find_products", json!({ "query": "кружка" }));
     f.ok(&maria, "find_products", json!({ "query": "PB-0002" }));
@@ -357,6 +358,37 @@ fn phone_order() -> Value {
         "edit_order",
         json!({ "number": shipped, "edit": { "comment": "поздно" } }),
     );
+    // Later in the day: the list, a second order for the same customer
+    // found by phone, and the first order given back to nobody.
+    f.ok(&maria, "find_products", json!({ "query": "PB-0001" }));
+    f.ok(&maria, "list_orders", json!({ "limit": 300 }));
+    f.ok(&maria, "status_counts", json!({}));
+    let known = f.ok(
+        &maria,
+        "find_customers",
+        json!({ "query": "912 345 67 89" }),
+    );
+    let known_id = known[0]["id"].clone();
+    f.ok(
+        &maria,
+        "create_order",
+        json!({ "order": { "customer": { "id": known_id, "name": "Петров Иван",
+            "phone": "+7 912 345-67-89", "email": "ivan@example.ru",
+            "address": "Казань, ул. Баумана, 1" },
+            "lines": [line("PB-0002", 2, "990")],
+            "delivery_method": "СДЭК", "delivery_cost": "350", "comment": "", "currency": "",
+            "manager": "Мария", "channel": "" } }),
+    );
+    f.ok(
+        &maria,
+        "assign_order",
+        json!({ "number": number, "manager": null }),
+    );
+    f.ok(
+        &maria,
+        "list_orders",
+        json!({ "limit": 300, "manager": "Мария" }),
+    );
     f.done()
 }
 
@@ -370,7 +402,9 @@ fn back_order() -> Value {
     let mut f = shift.flow(
         "Мария enters a phone order for 8 × PB-0001 (6 free) and 1 × PB-0002, confirms it \
          (PB-0001 not fully reserved: 2 back-ordered), expects them on 2026-12-05 («05.12» \
-         refused), looks at other mugs, splits the order and holds the rest «нет в наличии».",
+         refused), looks at other mugs, splits the order and holds the rest «нет в наличии»; \
+         then another mug stands in on the kept order, stock is reserved again and the hold \
+         released.",
     );
     let free = f.ok(&maria, "find_products", json!({ "query": "PB-0001" }))[0]["free"]
         .as_i64()
@@ -422,6 +456,43 @@ fn back_order() -> Value {
         "list_orders",
         json!({ "status": "confirmed", "limit": 300 }),
     );
+    // Then: another mug stands in on the kept order, stock is reserved
+    // again, and the rest's hold is released.
+    let alts = f.ok(
+        &maria,
+        "alternatives",
+        json!({ "number": number, "lineId": mug }),
+    );
+    let kept = &split["kept"];
+    let substitute = alts[0]["sku"].clone();
+    let lines: Vec<Value> = kept["lines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| {
+            let sku = if l["id"] == mug {
+                substitute.clone()
+            } else {
+                l["sku"].clone()
+            };
+            json!({ "id": l["id"], "sku": sku, "quantity": l["quantity"],
+                "unit_price": format!("{}", l["unit_price_minor"].as_i64().unwrap() / 100),
+                "discount": "", "tax_rate_bp": l["tax_rate_bp"] })
+        })
+        .collect();
+    f.ok(
+        &maria,
+        "edit_order",
+        json!({ "number": number, "edit": { "lines": lines } }),
+    );
+    f.ok(&maria, "reserve_again", json!({ "number": number }));
+    f.ok(
+        &maria,
+        "hold_order",
+        json!({ "number": rest, "reason": null }),
+    );
+    f.ok(&maria, "list_orders", json!({ "limit": 300 }));
+    f.ok(&maria, "status_counts", json!({}));
     f.done()
 }
 

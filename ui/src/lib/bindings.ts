@@ -9,7 +9,7 @@ import * as __TAURI_EVENT from "@tauri-apps/api/event";
 export const commands = {
 	appInfo: () => typedError<AppInfo, IpcError>(__TAURI_INVOKE("app_info")),
 	loadDemo: () => typedError<DemoSummary, IpcError>(__TAURI_INVOKE("load_demo")),
-	listOrders: (status: OrderStatus | null, search: string | null, overdue: boolean | null, limit: number | null) => typedError<OrderSummary[], IpcError>(__TAURI_INVOKE("list_orders", { status, search, overdue, limit })),
+	listOrders: (status: OrderStatus | null, search: string | null, overdue: boolean | null, limit: number | null, manager: string | null) => typedError<OrderSummary[], IpcError>(__TAURI_INVOKE("list_orders", { status, search, overdue, limit, manager })),
 	statusCounts: () => typedError<StatusCount[], IpcError>(__TAURI_INVOKE("status_counts")),
 	orderDetail: (number: string) => typedError<OrderDetail, IpcError>(__TAURI_INVOKE("order_detail", { number })),
 	findOrder: (code: string) => typedError<string | null, IpcError>(__TAURI_INVOKE("find_order", { code })),

@@ -77,7 +77,10 @@ describe('ipc', () => {
     expect(calls.map((c) => [c.cmd, c.args])).toEqual([
       ['finish_packing', { number: '1001', shortReason: null }],
       ['finish_packing', { number: '1002', shortReason: 'out of stock' }],
-      ['list_orders', { status: 'confirmed', search: null, overdue: null, limit: null }],
+      [
+        'list_orders',
+        { status: 'confirmed', search: null, overdue: null, limit: null, manager: null },
+      ],
       ['pick_scan', { id: 3, bin: null, code: 'A-01-2', scanId: 's2' }],
       ['short_pick', { id: 3, lineId: 17, reason: 'broken' }],
       [

@@ -118,6 +118,8 @@ export interface ListOrdersArgs {
   /** Only orders longer in their status than it allows. */
   overdue?: boolean;
   limit?: number;
+  /** Only the orders of this manager. */
+  manager?: string;
 }
 
 const c = commands;
@@ -131,6 +133,7 @@ export const listOrders = (args: ListOrdersArgs = {}) =>
       args.search ?? null,
       args.overdue ?? null,
       args.limit ?? null,
+      args.manager ?? null,
     ),
   );
 export const statusCounts = () => call(() => c.statusCounts());
