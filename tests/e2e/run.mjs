@@ -452,6 +452,9 @@ async function setLanguage(lang) {
 
 // ---- data taken from the demo warehouse -------------------------------
 
+// When the ready orders' one-minute limit was set (first scenario).
+let overdueSince = Date.now();
+
 const data = {
   used: new Set(), // orders a scenario already took
   confirmed() {
@@ -541,6 +544,10 @@ test('first run: the welcome screen on an empty database, Enter loads the demo, 
   const orders = cliJson('orders', 'list', '--limit', '500');
   check(orders.length >= 10, `the demo has ${orders.length} orders`);
   log(`demo loaded: ${orders.length} orders; ${orders.filter((o) => o.status === 'confirmed').length} confirmed`);
+  // The store allows a packed order one minute before it is late: by the
+  // order-desk scenario the demo's ready orders are overdue.
+  cli('statuses', 'limit', 'ready', '1');
+  overdueSince = Date.now();
 });
 
 test('packing by scanner: scan order 1001, a wrong item is refused, every right item makes it ready, a tracking scan ships it', async () => {
@@ -1359,6 +1366,133 @@ test('printing: printers chosen in settings, a finished pack prints invoice and 
   await waitFor('the failed label in the queue', () => browser.execute((n) => [...document.querySelectorAll('[data-testid="print-job"][data-status="failed"]')].some((el) => el.textContent.includes(n)), next.number));
   await click('nav-packing');
   await waitExists('screen-packing');
+});
+
+test('order desk: a phone order entered by scanning two products, confirmed, a quantity edited, a pinned note and a payment; the packer sees the note; shipped, delivered; an overdue order stands out', async () => {
+  const [a, b] = ['PB-0026', 'PB-0051'];
+  const reservedOf = (sku) => productOf(sku).stock.reduce((n, s) => n + s[2], 0);
+  const before = { a: reservedOf(a), b: reservedOf(b) };
+  await click('nav-orders');
+  await waitExists('screen-orders');
+  await click('new-order');
+  await waitExists('new-order-form');
+  await fillField('new-customer-name', 'Петров Иван');
+  await fillField('new-customer-phone', '+7 912 345-67-89');
+  await fillField('new-delivery-method', 'СДЭК');
+  await fillField('new-delivery-cost', '350');
+  // The scanner: two products by their barcodes into the product field.
+  await click('new-product-search');
+  await scan(barcodeOf(a));
+  await waitExists(`new-line-${a}`);
+  await scan(barcodeOf(b));
+  await waitExists(`new-line-${b}`);
+  await fillField(`new-price-${a}`, '450');
+  await fillField(`new-price-${b}`, '1 290,50');
+  await screenshot('ru-15-new-order');
+  await setLanguage('en');
+  await screenshot('en-15-new-order');
+  await setLanguage('ru');
+  await click('new-order-save');
+  await waitExists('order-detail', 15_000);
+  const number = await attr('order-detail', 'data-number');
+  const created = orderOf(number);
+  eq(created.channel, 'phone', `order ${number} came in by phone`);
+  eq(created.lines.map((l) => `${l.sku}x${l.quantity}`).join(' '), `${a}x1 ${b}x1`, 'the scanned lines');
+  eq(created.total_minor, 45_000 + 129_050 + 35_000, 'core priced it from what was typed');
+
+  await click('confirm-order');
+  await waitAttr('order-status', 'data-status', 'confirmed');
+  eq(reservedOf(a), before.a + 1, `one ${a} reserved`);
+
+  // Edit: a second unit of the first product; the history says before and after.
+  await click('edit-order');
+  await waitExists('order-edit-form');
+  await fillField(`edit-qty-${a}`, '2');
+  await click('edit-save');
+  await waitFor('the edit saved', async () => !(await exists('order-edit-form')));
+  eq(orderOf(number).lines[0].quantity, 2, 'the quantity in the database');
+  eq(reservedOf(a), before.a + 2, 'the reservation followed the edit');
+  const history = await text('order-detail');
+  check(history.includes('× 1 → × 2'), `the history shows the edit before → after: ${history.slice(0, 400)}`);
+
+  // A pinned note and a payment of the whole total.
+  await fillField('note-text', 'позвонить перед доставкой');
+  await browser.execute((q) => {
+    const el = document.querySelector(q);
+    if (!el.checked) el.click();
+  }, sel('note-pin-new'));
+  await click('add-note');
+  await waitFor('the pinned note', async () => (await text('notes'))?.includes('📌 позвонить перед доставкой'));
+  const total = orderOf(number).total_minor;
+  await fillField('pay-amount', (total / 100).toFixed(2).replace('.', ','));
+  await fillField('pay-method', 'карта');
+  await click('pay');
+  await waitFor('paid', () => orderOf(number).payment_status === 'paid');
+  await screenshot('ru-16-order-desk');
+  await setLanguage('en');
+  await screenshot('en-16-order-desk');
+  await setLanguage('ru');
+
+  // The packer opens it: the note stands above the lines; packs and ships.
+  await click('nav-packing');
+  await waitExists('screen-packing');
+  await browser.execute(() => document.activeElement?.blur());
+  await scan(number);
+  await waitOrderOpen(number);
+  await waitFor('the pinned note at packing', async () => (await text('pinned-note'))?.includes('позвонить перед доставкой'));
+  for (const line of orderOf(number).lines) {
+    const code = barcodeOf(line.sku);
+    for (let i = 1; i <= line.quantity; i++) {
+      await scan(code);
+      await waitAttr(`line-${line.sku}`, 'data-packed', i);
+    }
+  }
+  await waitAttr('screen-packing', 'data-phase', 'handover');
+  await sleep(150);
+  await scanTracking(`1Z${Date.now().toString().slice(-10)}`);
+  await waitAttr('screen-packing', 'data-phase', 'idle');
+  eq(orderOf(number).status, 'shipped', `order ${number} shipped`);
+
+  // Marked delivered from the order screen.
+  await click('nav-orders');
+  await waitExists('screen-orders');
+  await fillField('orders-search', number);
+  await waitExists(`order-row-${number}`);
+  await click(`order-row-${number}`);
+  await waitExists('move-delivered');
+  await click('move-delivered');
+  await waitFor('delivered', () => orderOf(number).status === 'delivered');
+
+  // The store renames "delivered" (here from the CLI, as an admin): the
+  // app shows the store's name once it reads the lifecycle again.
+  cli('statuses', 'rename', 'delivered', '--en', 'Handed over', '--ru', 'Вручён');
+  await click('nav-settings');
+  await waitExists('settings-statuses');
+  await browser.execute((q) => document.querySelector(q)?.scrollIntoView({ block: 'start' }), sel('settings-statuses'));
+  await screenshot('ru-18-settings-statuses');
+  await setLanguage('en');
+  await screenshot('en-18-settings-statuses');
+  await setLanguage('ru');
+  await click('nav-orders');
+  await waitExists('screen-orders');
+  await fillField('orders-search', number);
+  await waitExists(`order-row-${number}`);
+  await waitFor('the store\'s name on the badge', async () => (await text(`order-row-${number}`))?.includes('Вручён'));
+
+  // An overdue order stands out: the demo's ready orders are past the
+  // one-minute limit set after the demo loaded.
+  await waitFor('a minute since the limit was set', async () => Date.now() - overdueSince > 61_000, 90_000);
+  await fillField('orders-search', '');
+  await click('tab-ready');
+  await waitFor('an overdue ready order marked with words', () =>
+    browser.execute(() => [...document.querySelectorAll('[data-testid^="order-row-"]')].some((r) => r.querySelector('.overdue-tag')?.textContent.includes('⚠'))),
+  );
+  const tab = await text('tab-ready');
+  check(tab.includes('⚠'), `the ready tab counts its overdue orders: ${tab}`);
+  await screenshot('ru-17-orders-overdue');
+  await setLanguage('en');
+  await screenshot('en-17-orders-overdue');
+  await setLanguage('ru');
 });
 
 // ---- the runner -------------------------------------------------------
