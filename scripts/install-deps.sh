@@ -25,7 +25,10 @@ BASE_PKGS=(
 # build src-tauri; WebKitWebDriver, xdotool and imagemagick to drive it and
 # take screenshots end to end.
 # Installed only once src-tauri/ exists, so the core/CLI work stays lean.
+# fonts-noto-color-emoji: the app's icons (📌 ⏸ ⚠) as a desktop shows them;
+# without it the screenshots under Xvfb draw empty boxes.
 DESKTOP_PKGS=(
+  fonts-noto-color-emoji
   libwebkit2gtk-4.1-dev libgtk-3-dev librsvg2-dev libayatana-appindicator3-dev
   libsoup-3.0-dev libjavascriptcoregtk-4.1-dev
   webkit2gtk-driver imagemagick xdotool x11-xkb-utils

@@ -3,7 +3,14 @@
 // against its union when compiling: a value missing, or one that does not
 // exist, fails `npm run check`, so a status added in Rust cannot go unseen.
 
-import type { DocumentKind, ErrorCode, EventKind, Lock, OrderStatus } from './bindings';
+import type {
+  DocumentKind,
+  ErrorCode,
+  EventKind,
+  Lock,
+  OrderStatus,
+  PaymentStatus,
+} from './bindings';
 
 /** `values`, typed so that they must be exactly the members of `T`. */
 function every<T extends string>() {
@@ -47,6 +54,15 @@ export const ERROR_CODES = every<ErrorCode>()([
   'damaged',
   'storage',
   'migration',
+]);
+
+/** Every payment state of an order. */
+export const PAYMENT_STATUSES = every<PaymentStatus>()([
+  'awaiting_payment',
+  'partially_paid',
+  'paid',
+  'partially_refunded',
+  'refunded',
 ]);
 
 /** Why a transition of the matrix cannot be forbidden (the legend's order). */

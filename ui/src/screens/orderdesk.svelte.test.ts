@@ -119,6 +119,21 @@ describe('the order screen', () => {
     expect(byId(target, 'pinned-note')?.textContent).toContain('позвонить перед доставкой');
   });
 
+  it('says payments and notes in the history in words, not as data', () => {
+    const pinned = steps.find((s) => s.cmd === 'pin_note')!.ok as OrderDetail;
+    const { root } = showOrder(pinned);
+    const history = byId(root, 'order-detail')!.textContent!;
+    expect(history).toMatch(/Оплата: 500,00\s₽ \(карта\) — Оплачен частично/);
+    expect(history).toContain('Заметка: «позвонить перед доставкой»');
+    expect(history).toContain('Заметка закреплена: «позвонить перед доставкой»');
+    expect(history, 'no raw data in the history').not.toContain('amount_minor');
+    setLanguage('en');
+    flushSync();
+    expect(byId(root, 'order-detail')!.textContent).toMatch(
+      /Payment: RUB\s500\.00 \(карта\) — Partly paid/,
+    );
+  });
+
   it('marks a shipped order delivered with the button core offers', async () => {
     const b = replay('order-desk');
     const order = detailOf(shipped!);
