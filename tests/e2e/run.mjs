@@ -1380,6 +1380,7 @@ test('order desk: a phone order entered by scanning two products, confirmed, a q
   await fillField('new-customer-phone', '+7 912 345-67-89');
   await fillField('new-delivery-method', 'СДЭК');
   await fillField('new-delivery-cost', '350');
+  await fillField('new-manager', 'Мария');
   // The scanner: two products by their barcodes into the product field.
   await click('new-product-search');
   await scan(barcodeOf(a));
@@ -1467,10 +1468,21 @@ test('order desk: a phone order entered by scanning two products, confirmed, a q
   // app shows the store's name once it reads the lifecycle again.
   cli('statuses', 'rename', 'delivered', '--en', 'Handed over', '--ru', 'Вручён');
   await click('nav-settings');
-  await waitExists('settings-statuses');
-  await browser.execute((q) => document.querySelector(q)?.scrollIntoView({ block: 'start' }), sel('settings-statuses'));
+  await waitExists('status-matrix');
+  await browser.execute(() => document.activeElement?.blur());
+  const showStatuses = () =>
+    waitFor('the statuses section scrolled into view', () =>
+      browser.execute((q) => {
+        const el = document.querySelector(q);
+        el?.scrollIntoView({ block: 'start' });
+        const top = el?.getBoundingClientRect().top ?? 9999;
+        return top >= 0 && top < 200;
+      }, sel('settings-statuses')),
+    );
+  await showStatuses();
   await screenshot('ru-18-settings-statuses');
   await setLanguage('en');
+  await showStatuses();
   await screenshot('en-18-settings-statuses');
   await setLanguage('ru');
   await click('nav-orders');
@@ -1493,6 +1505,15 @@ test('order desk: a phone order entered by scanning two products, confirmed, a q
   await setLanguage('en');
   await screenshot('en-17-orders-overdue');
   await setLanguage('ru');
+
+  // Мария's orders: the manager filter lists the phone order and only hers.
+  await click('tab-all');
+  await fillField('filter-manager', 'Мария');
+  await waitExists(`order-row-${number}`);
+  const shown = await browser.execute(() => [...document.querySelectorAll('[data-testid^="order-row-"]')].map((r) => r.dataset.testid.slice('order-row-'.length)));
+  const hers = cliJson('orders', 'list', '--manager', 'Мария', '--limit', '500').map((o) => o.number);
+  eq(shown.slice().sort().join(' '), hers.slice().sort().join(' '), 'the rows are Мария\'s orders');
+  await fillField('filter-manager', '');
 });
 
 // ---- the runner -------------------------------------------------------

@@ -1206,3 +1206,97 @@ on_both_engines!(
         assert_eq!(found, 2, "the correction is a stock move of its own");
     }
 );
+
+on_both_engines!(
+    a_packed_order_is_edited_after_its_take_apart_and_its_units_are_scanned_again,
+    |db| {
+        let store = demo(&db).await;
+        let order = ops::create_order(
+            &store,
+            &manager(),
+            &phone_order(vec![line_of("PB-0002", 2, "300")], "+7 900 222-33-44"),
+        )
+        .await
+        .unwrap();
+        let number = order.head.number.clone();
+        ops::confirm_order(&store, &manager(), &number)
+            .await
+            .unwrap();
+        let packer = common::packer("Стол 1");
+        ops::open_for_packing(&store, &packer, &number)
+            .await
+            .unwrap();
+        let code = ops::product_by_sku(&store, "PB-0002")
+            .await
+            .unwrap()
+            .barcodes
+            .iter()
+            .find(|b| b.units == 1)
+            .unwrap()
+            .code
+            .clone();
+        for k in 0..2 {
+            ops::record_scan(&store, &packer, &number, &code, &format!("ta-{k}"))
+                .await
+                .unwrap();
+        }
+        common::finish(&store, &packer, &number, None)
+            .await
+            .unwrap();
+        // Packed: the edit is refused and says what to do.
+        let three = |id: i64| ops::OrderEdit {
+            lines: Some(vec![ops::LineInput {
+                id: Some(id),
+                ..line_of("PB-0002", 3, "300")
+            }]),
+            ..Default::default()
+        };
+        let line_id = order.lines[0].id;
+        let e = ops::edit_order(&store, &manager(), &number, &three(line_id))
+            .await
+            .unwrap_err();
+        assert!(e.to_string().contains("take it apart"), "{e}");
+        // Taken apart and released: the edit goes through and the two units
+        // go back to be scanned again; the ledger agrees.
+        ops::take_apart(&store, &packer, &number, "клиент добавил товар")
+            .await
+            .unwrap();
+        ops::release_claim(&store, &packer, &number).await.unwrap();
+        let edited = ops::edit_order(&store, &manager(), &number, &three(line_id))
+            .await
+            .unwrap();
+        assert_eq!(edited.order.head.status, OrderStatus::Confirmed);
+        assert_eq!(
+            (edited.order.lines[0].quantity, edited.order.lines[0].packed),
+            (3, 0)
+        );
+        assert_eq!(
+            edited.order.events.last().unwrap().after.as_ref().unwrap()["unpacked_units"],
+            2
+        );
+        let live: i64 = edited
+            .order
+            .scans
+            .iter()
+            .map(|s| match s.outcome.as_str() {
+                "accepted" => 1,
+                "undo" => -1,
+                _ => 0,
+            })
+            .sum();
+        assert_eq!(live, 0, "every accepted scan has its undo in the ledger");
+        ops::open_for_packing(&store, &packer, &number)
+            .await
+            .unwrap();
+        for k in 0..3 {
+            let r = ops::record_scan(&store, &packer, &number, &code, &format!("ta2-{k}"))
+                .await
+                .unwrap();
+            assert!(r.outcome.is_accepted(), "{r:?}");
+        }
+        let done = common::finish(&store, &packer, &number, None)
+            .await
+            .unwrap();
+        assert_eq!(done.head.status, OrderStatus::Ready);
+    }
+);

@@ -301,42 +301,29 @@ fn stored_line(l: &OrderLine) -> NewLine {
 }
 
 /// Whether an order in `status` may be edited (`lines`: its lines too),
-/// with words saying what to do when it may not.
-pub fn check_editable(head: &OrderHead, lines: bool, packed_units: i64) -> Result<(), String> {
+/// with words saying what to do when it may not. A released order's
+/// packed units go back to be scanned again when its lines change.
+pub fn check_editable(head: &OrderHead, lines: bool) -> Result<(), String> {
     use OrderStatus::*;
     let n = &head.number;
     match head.status {
-        New | Confirmed => {}
-        Picking if !lines => {}
-        Picking => {
-            return Err(format!(
-                "order {n} is on a pick list; its lines change after the pick list is completed or the line is picked short"
-            ))
-        }
-        Packing => {
-            return Err(format!(
-                "order {n} is being packed at station {}; release it there (or a supervisor releases it) before editing, so nobody packs against changed lines",
-                head.claimed_station.as_deref().unwrap_or("?")
-            ))
-        }
-        Ready => {
-            return Err(format!(
-                "order {n} is packed; take it apart at the packing station (F6) and release it, then edit it"
-            ))
-        }
-        Shipped | Delivered | Completed | Returned | Cancelled => {
-            return Err(format!(
-                "order {n} is {}; an order is edited only until it is shipped",
-                head.status
-            ))
-        }
+        New | Confirmed => Ok(()),
+        Picking if !lines => Ok(()),
+        Picking => Err(format!(
+            "order {n} is on a pick list; its lines change after the pick list is completed or the line is picked short"
+        )),
+        Packing => Err(format!(
+            "order {n} is being packed at station {}; release it there (or a supervisor releases it) before editing, so nobody packs against changed lines",
+            head.claimed_station.as_deref().unwrap_or("?")
+        )),
+        Ready => Err(format!(
+            "order {n} is packed; take it apart at the packing station (F6) and release it, then edit it"
+        )),
+        Shipped | Delivered | Completed | Returned | Cancelled => Err(format!(
+            "order {n} is {}; an order is edited only until it is shipped",
+            head.status
+        )),
     }
-    if lines && packed_units > 0 {
-        return Err(format!(
-            "{packed_units} units of order {n} are in its box; undo them at the packing station before its lines change"
-        ));
-    }
-    Ok(())
 }
 
 impl OrderEdit {
@@ -686,21 +673,18 @@ mod tests {
     #[test]
     fn a_shipped_or_packed_order_is_not_edited_and_says_what_to_do() {
         let (mut head, _) = stored();
-        assert!(check_editable(&head, true, 0).is_ok());
-        assert!(check_editable(&head, true, 2)
-            .unwrap_err()
-            .contains("2 units"));
+        assert!(check_editable(&head, true).is_ok());
         head.status = OrderStatus::Ready;
-        assert!(check_editable(&head, false, 0)
+        assert!(check_editable(&head, false)
             .unwrap_err()
             .contains("take it apart"));
         head.status = OrderStatus::Shipped;
-        assert!(check_editable(&head, false, 0)
+        assert!(check_editable(&head, false)
             .unwrap_err()
             .contains("until it is shipped"));
         head.status = OrderStatus::Picking;
-        assert!(check_editable(&head, false, 0).is_ok());
-        assert!(check_editable(&head, true, 0)
+        assert!(check_editable(&head, false).is_ok());
+        assert!(check_editable(&head, true)
             .unwrap_err()
             .contains("pick list"));
     }

@@ -5,6 +5,7 @@
 
 use super::ledger::{follow_ledger, transfer_payment};
 use super::orders::{order_detail_in, OrderDetail};
+use super::packing::unpack_all;
 use super::stock::{refresh_back_orders, release_reservation, reserve_order};
 use crate::domain::customer::{Customer, CustomerInput};
 use crate::domain::desk::{
@@ -162,8 +163,7 @@ pub async fn edit_order(
     let plan = edit
         .plan(&head, &current, |sku| names.get(sku).cloned())
         .map_err(Error::Invalid)?;
-    let packed: i64 = current.iter().map(|l| l.packed).sum();
-    check_editable(&head, plan.changes_lines(), packed).map_err(Error::Refused)?;
+    check_editable(&head, plan.changes_lines()).map_err(Error::Refused)?;
     let mut unreserved_skus = Vec::new();
     if plan.changes_anything() {
         let renumbered = plan.head.number != head.number;
@@ -178,7 +178,11 @@ pub async fn edit_order(
         }
         let former = orders::former_numbers(&mut tx, head.id).await?;
         orders::update_head(&mut tx, head.id, &plan.head, &former, now).await?;
+        let mut unpacked = 0;
         if plan.changes_lines() {
+            // Units already in the box (the order was taken apart and
+            // released) go back to be scanned against the new lines.
+            unpacked = unpack_all(&mut tx, actor, &head, now).await?;
             orders::apply_line_changes(&mut tx, head.id, &plan.lines).await?;
             if head.status != OrderStatus::New {
                 // The reservation follows the new lines.
@@ -190,6 +194,9 @@ pub async fn edit_order(
         let mut after = Value::Object(plan.after.clone());
         if !unreserved_skus.is_empty() {
             after["unreserved_skus"] = json!(unreserved_skus);
+        }
+        if unpacked > 0 {
+            after["unpacked_units"] = json!(unpacked);
         }
         events::record(
             &mut tx,

@@ -397,6 +397,54 @@ pub struct UndoResult {
 
 /// Takes back the last accepted scan of the order (the packer took the item
 /// out again). Written to the ledger as its own row.
+/// Takes every unit back out of a released order's box (an edit changes
+/// its lines): one undo row per accepted scan in the ledger, so the packed
+/// counts still equal the ledger and the units are scanned again. Returns
+/// how many units came out.
+pub(super) async fn unpack_all(
+    tx: &mut sqlx::AnyConnection,
+    actor: &Actor,
+    head: &crate::domain::OrderHead,
+    now: i64,
+) -> Result<i64> {
+    let mut units = 0;
+    while let Some(last) = scans::last_undoable(tx, head.id).await? {
+        orders::remove_packed(tx, last.line_id, last.units).await?;
+        let line = lines(tx, head.id)
+            .await?
+            .into_iter()
+            .find(|l| l.id == last.line_id)
+            .ok_or_else(|| Error::not_found("order line", last.line_id.to_string()))?;
+        let outcome = ScanOutcome::Accepted {
+            line_id: last.line_id,
+            sku: line.sku.clone(),
+            name: line.name.clone(),
+            units: -last.units,
+            packed: line.packed,
+            ordered: line.quantity,
+            order_complete: false,
+        };
+        scans::append(
+            tx,
+            NewScan {
+                scan_id: &format!("edit-undo-{}", last.id),
+                target: ScanTarget::Order(head.id),
+                actor,
+                at_ms: now,
+                code: &last.code,
+                kind: ScanKind::Undo,
+                verdict: &outcome,
+                counted: outcome.packed_units(),
+                marking_code: None,
+                reverses: Some(last.id),
+            },
+        )
+        .await?;
+        units += last.units;
+    }
+    Ok(units)
+}
+
 pub async fn undo_last_scan(store: &Store, actor: &Actor, number: &str) -> Result<UndoResult> {
     let mut tx = store.write().await?;
     let now = store.now_ms();
