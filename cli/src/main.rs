@@ -253,6 +253,12 @@ enum OrdersCommand {
         /// Set a line's unit price: SKU=PRICE.
         #[arg(long = "price", value_name = "SKU=PRICE")]
         prices: Vec<String>,
+        /// Set a line's discount (on the whole line): SKU=AMOUNT.
+        #[arg(long = "discount", value_name = "SKU=AMOUNT")]
+        discounts: Vec<String>,
+        /// Set a line's VAT rate in percent: SKU=22 (or 10, 0, 5, 7).
+        #[arg(long = "tax", value_name = "SKU=PERCENT")]
+        taxes: Vec<String>,
         /// Add a line: SKU:QTY:PRICE[:DISCOUNT].
         #[arg(long = "add", value_name = "SKU:QTY:PRICE")]
         add: Vec<String>,
@@ -624,18 +630,24 @@ async fn dispatch(
             contact,
             quantities,
             prices,
+            discounts,
+            taxes,
             add,
             remove,
         }) => {
-            let lines = if quantities.is_empty()
-                && prices.is_empty()
-                && add.is_empty()
-                && remove.is_empty()
-            {
+            let patches = LinePatches {
+                quantities: &quantities,
+                prices: &prices,
+                discounts: &discounts,
+                taxes: &taxes,
+                add: &add,
+                remove: &remove,
+            };
+            let lines = if patches.is_empty() {
                 None
             } else {
                 let order = ops::order_detail(store, &number).await?;
-                Some(edited_lines(&order, &quantities, &prices, &add, &remove)?)
+                Some(edited_lines(&order, &patches)?)
             };
             let edit = OrderEdit {
                 number: renumber,
@@ -879,15 +891,34 @@ fn sku_value(text: &str, what: &str) -> Result<(String, String), Failure> {
         .ok_or_else(|| usage(format!("{text:?}: write SKU={what}")))
 }
 
+/// What `orders edit` changes in the lines.
+struct LinePatches<'a> {
+    quantities: &'a [String],
+    prices: &'a [String],
+    discounts: &'a [String],
+    taxes: &'a [String],
+    add: &'a [String],
+    remove: &'a [String],
+}
+
+impl LinePatches<'_> {
+    fn is_empty(&self) -> bool {
+        [
+            self.quantities,
+            self.prices,
+            self.discounts,
+            self.taxes,
+            self.add,
+            self.remove,
+        ]
+        .iter()
+        .all(|p| p.is_empty())
+    }
+}
+
 /// The order's lines as they stand, with the edits of the command line
 /// applied: the whole list `edit_order` takes (core checks it).
-fn edited_lines(
-    order: &ops::OrderDetail,
-    quantities: &[String],
-    prices: &[String],
-    add: &[String],
-    remove: &[String],
-) -> Result<Vec<LineInput>, Failure> {
+fn edited_lines(order: &ops::OrderDetail, p: &LinePatches) -> Result<Vec<LineInput>, Failure> {
     let exp = exponent_of(&order.head.currency);
     let mut lines: Vec<LineInput> = order
         .lines
@@ -901,7 +932,7 @@ fn edited_lines(
             tax_rate_bp: Some(l.tax_rate_bp),
         })
         .collect();
-    let find = |lines: &mut Vec<LineInput>, sku: &str| -> Result<usize, Failure> {
+    let find = |lines: &[LineInput], sku: &str| -> Result<usize, Failure> {
         lines.iter().position(|l| l.sku == sku).ok_or_else(|| {
             usage(format!(
                 "order {} has no line with SKU {sku}",
@@ -909,23 +940,44 @@ fn edited_lines(
             ))
         })
     };
-    for q in quantities {
+    for q in p.quantities {
         let (sku, qty) = sku_value(q, "QTY")?;
-        let i = find(&mut lines, &sku)?;
+        let i = find(&lines, &sku)?;
         lines[i].quantity = qty
             .parse()
             .map_err(|_| usage(format!("{qty:?} is not a quantity")))?;
     }
-    for p in prices {
-        let (sku, price) = sku_value(p, "PRICE")?;
-        let i = find(&mut lines, &sku)?;
+    for v in p.prices {
+        let (sku, price) = sku_value(v, "PRICE")?;
+        let i = find(&lines, &sku)?;
         lines[i].unit_price = price;
     }
-    for sku in remove {
-        let i = find(&mut lines, sku.trim())?;
+    for v in p.discounts {
+        let (sku, discount) = sku_value(v, "AMOUNT")?;
+        let i = find(&lines, &sku)?;
+        lines[i].discount = discount;
+    }
+    for v in p.taxes {
+        let (sku, percent) = sku_value(v, "PERCENT")?;
+        let i = find(&lines, &sku)?;
+        let percent = percent.trim_end_matches('%').trim().replace(',', ".");
+        let bp = percent
+            .parse::<f64>()
+            .ok()
+            .filter(|x| x.is_finite())
+            .map(|x| (x * 100.0).round() as i64)
+            .ok_or_else(|| {
+                usage(format!(
+                    "{percent:?} is not a VAT rate in percent, such as 22"
+                ))
+            })?;
+        lines[i].tax_rate_bp = Some(bp);
+    }
+    for sku in p.remove {
+        let i = find(&lines, sku.trim())?;
         lines.remove(i);
     }
-    for a in add {
+    for a in p.add {
         lines.push(line_arg(a)?);
     }
     Ok(lines)

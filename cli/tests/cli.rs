@@ -689,6 +689,22 @@ fn a_phone_order_is_entered_edited_and_assigned_from_the_cli() {
     assert_eq!(last["before"]["lines"][0]["quantity"], 2);
     assert_eq!(last["after"]["lines"][0]["quantity"], 3);
     // Bad input: exit 2 and the reason; a shipped order: refused, exit 1.
+    let taxed = json(&cli(
+        &db,
+        &[
+            "--json",
+            "orders",
+            "edit",
+            &number,
+            "--tax",
+            "PB-0001=10",
+            "--discount",
+            "PB-0001=100",
+        ],
+    ));
+    assert_eq!(taxed["lines"][0]["tax_rate_bp"], 1000);
+    assert_eq!(taxed["lines"][0]["discount_minor"], 10_000);
+    assert_eq!(taxed["lines"][0]["amount_minor"], 3 * 129_050 - 10_000);
     let bad = cli(&db, &["orders", "edit", &number, "--qty", "PB-0001=-1"]);
     assert_eq!(bad.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&bad.stderr).contains("quantity is -1"));
