@@ -51,6 +51,10 @@ fi
 # ---- outside: check, build, prepare --------------------------------------
 : "${CARGO_TARGET_DIR:=${HOME:-/tmp}/.cache/packbench/target}"
 export CARGO_TARGET_DIR
+# The test build's own settings (clippy inside it): run alone, this script
+# reuses what make test built instead of building the workspace again.
+# shellcheck source=scripts/clippy-env.sh
+source scripts/clippy-env.sh
 
 missing=()
 for tool in xvfb-run Xvfb WebKitWebDriver tauri-driver node npm cargo; do

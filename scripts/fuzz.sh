@@ -6,6 +6,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
+# The same build as make test's (clippy inside it), so neither rebuilds
+# the other's workspace crates.
+# shellcheck source=scripts/clippy-env.sh
+source scripts/clippy-env.sh
 trap 'scripts/pg-test-server.sh stop || true' EXIT
 scripts/pg-test-server.sh start
 export PACKBENCH_TEST_PG_URL=$(scripts/pg-test-server.sh url) PACKBENCH_REQUIRE_PG=1

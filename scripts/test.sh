@@ -22,18 +22,9 @@ npm --prefix ui test
 banner "rustfmt"
 cargo fmt --all --check
 
-# Clippy lints the workspace's own crates while `cargo test` compiles them
-# (RUSTC_WORKSPACE_WRAPPER, as `cargo clippy` itself does), so the
-# dependencies are compiled once for lints, tests and the e2e binaries; a
-# separate `cargo clippy` would check all of them again (minutes on a cold
-# cache). A lint is an error (-D warnings) and fails the crate's build.
-clippy_driver=$(rustup which clippy-driver 2>/dev/null || command -v clippy-driver || true)
-if [[ -z $clippy_driver ]]; then
-  echo "clippy-driver not found: install it with 'rustup component add clippy'" >&2
-  exit 1
-fi
-export RUSTC_WORKSPACE_WRAPPER=$clippy_driver
-export CLIPPY_ARGS="-D__CLIPPY_HACKERY__warnings__CLIPPY_HACKERY__"
+# Clippy runs inside the test build (scripts/clippy-env.sh says why).
+# shellcheck source=scripts/clippy-env.sh
+source scripts/clippy-env.sh
 
 banner "PostgreSQL test server"
 pg_started=
