@@ -6,6 +6,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
+# The build cache make uses (Makefile), also when this script runs alone.
+: "${CARGO_TARGET_DIR:=${HOME:-/tmp}/.cache/packbench/target}"
+export CARGO_TARGET_DIR
 # The same build as make test's (clippy inside it), so neither rebuilds
 # the other's workspace crates.
 # shellcheck source=scripts/clippy-env.sh
