@@ -395,8 +395,51 @@ pub struct UndoResult {
     pub ordered: i64,
 }
 
-/// Takes back the last accepted scan of the order (the packer took the item
-/// out again). Written to the ledger as its own row.
+/// Takes one accepted scan back: the line's packed count goes down and the
+/// ledger gets an undo row pointing at it (`scan_id` names the undo).
+/// Returns what the line looks like now.
+async fn reverse_scan(
+    tx: &mut sqlx::AnyConnection,
+    actor: &Actor,
+    order_id: i64,
+    last: &scans::Undoable,
+    scan_id: &str,
+    now: i64,
+) -> Result<crate::domain::OrderLine> {
+    orders::remove_packed(tx, last.line_id, last.units).await?;
+    let line = lines(tx, order_id)
+        .await?
+        .into_iter()
+        .find(|l| l.id == last.line_id)
+        .ok_or_else(|| Error::not_found("order line", last.line_id.to_string()))?;
+    let outcome = ScanOutcome::Accepted {
+        line_id: last.line_id,
+        sku: line.sku.clone(),
+        name: line.name.clone(),
+        units: -last.units,
+        packed: line.packed,
+        ordered: line.quantity,
+        order_complete: false,
+    };
+    scans::append(
+        tx,
+        NewScan {
+            scan_id,
+            target: ScanTarget::Order(order_id),
+            actor,
+            at_ms: now,
+            code: &last.code,
+            kind: ScanKind::Undo,
+            verdict: &outcome,
+            counted: outcome.packed_units(),
+            marking_code: None,
+            reverses: Some(last.id),
+        },
+    )
+    .await?;
+    Ok(line)
+}
+
 /// Takes every unit back out of a released order's box (an edit changes
 /// its lines): one undo row per accepted scan in the ledger, so the packed
 /// counts still equal the ledger and the units are scanned again. Returns
@@ -409,35 +452,13 @@ pub(super) async fn unpack_all(
 ) -> Result<i64> {
     let mut units = 0;
     while let Some(last) = scans::last_undoable(tx, head.id).await? {
-        orders::remove_packed(tx, last.line_id, last.units).await?;
-        let line = lines(tx, head.id)
-            .await?
-            .into_iter()
-            .find(|l| l.id == last.line_id)
-            .ok_or_else(|| Error::not_found("order line", last.line_id.to_string()))?;
-        let outcome = ScanOutcome::Accepted {
-            line_id: last.line_id,
-            sku: line.sku.clone(),
-            name: line.name.clone(),
-            units: -last.units,
-            packed: line.packed,
-            ordered: line.quantity,
-            order_complete: false,
-        };
-        scans::append(
+        reverse_scan(
             tx,
-            NewScan {
-                scan_id: &format!("edit-undo-{}", last.id),
-                target: ScanTarget::Order(head.id),
-                actor,
-                at_ms: now,
-                code: &last.code,
-                kind: ScanKind::Undo,
-                verdict: &outcome,
-                counted: outcome.packed_units(),
-                marking_code: None,
-                reverses: Some(last.id),
-            },
+            actor,
+            head.id,
+            &last,
+            &format!("edit-undo-{}", last.id),
+            now,
         )
         .await?;
         units += last.units;
@@ -445,6 +466,8 @@ pub(super) async fn unpack_all(
     Ok(units)
 }
 
+/// Takes back the last accepted scan of the order (the packer took the item
+/// out again). Written to the ledger as its own row.
 pub async fn undo_last_scan(store: &Store, actor: &Actor, number: &str) -> Result<UndoResult> {
     let mut tx = store.write().await?;
     let now = store.now_ms();
@@ -461,35 +484,13 @@ pub async fn undo_last_scan(store: &Store, actor: &Actor, number: &str) -> Resul
             head.number
         )));
     };
-    orders::remove_packed(&mut tx, last.line_id, last.units).await?;
-    let line = lines(&mut tx, head.id)
-        .await?
-        .into_iter()
-        .find(|l| l.id == last.line_id)
-        .ok_or_else(|| Error::not_found("order line", last.line_id.to_string()))?;
-    let outcome = ScanOutcome::Accepted {
-        line_id: last.line_id,
-        sku: line.sku.clone(),
-        name: line.name.clone(),
-        units: -last.units,
-        packed: line.packed,
-        ordered: line.quantity,
-        order_complete: false,
-    };
-    scans::append(
+    let line = reverse_scan(
         &mut tx,
-        NewScan {
-            scan_id: &format!("undo-{}", last.id),
-            target: ScanTarget::Order(head.id),
-            actor,
-            at_ms: now,
-            code: &last.code,
-            kind: ScanKind::Undo,
-            verdict: &outcome,
-            counted: outcome.packed_units(),
-            marking_code: None,
-            reverses: Some(last.id),
-        },
+        actor,
+        head.id,
+        &last,
+        &format!("undo-{}", last.id),
+        now,
     )
     .await?;
     tx.commit().await?;
