@@ -1,7 +1,6 @@
 //! This station's own settings: kept in a file on the machine, not in the
 //! (possibly shared) database, because they describe this packing table.
 
-use crate::domain::{Actor, Role};
 use crate::store::DbTarget;
 use crate::{Error, Result};
 use serde::{Deserialize, Serialize};
@@ -12,8 +11,9 @@ use std::path::{Path, PathBuf};
 #[serde(default)]
 pub struct StationConfig {
     pub station: String,
-    pub user: String,
-    pub role: Role,
+    /// Minutes without a command after which the signed-in user is signed
+    /// out (1 to 720). Who works here is not a setting: people sign in.
+    pub session_idle_minutes: u32,
     /// Empty: the default SQLite file. Else a path, a sqlite: or postgres:// URL.
     pub database: String,
     /// "ru" or "en".
@@ -34,11 +34,7 @@ impl Default for StationConfig {
     fn default() -> Self {
         Self {
             station: "station-1".into(),
-            user: std::env::var("USER")
-                .ok()
-                .filter(|u| !u.is_empty())
-                .unwrap_or_else(|| "packer".into()),
-            role: Role::Packer,
+            session_idle_minutes: crate::domain::access::DEFAULT_IDLE_MINUTES,
             database: String::new(),
             language: "ru".into(),
             auto_finish: true,
@@ -115,7 +111,12 @@ impl StationConfig {
             }
         };
         field("station name", &self.station)?;
-        field("user name", &self.user)?;
+        if !(1..=720).contains(&self.session_idle_minutes) {
+            return Err(Error::Invalid(format!(
+                "a session lasts 1 to 720 minutes without work, not {}",
+                self.session_idle_minutes
+            )));
+        }
         if self.language != "ru" && self.language != "en" {
             return Err(Error::Invalid(format!(
                 "language {:?} is not offered; choose ru or en",
@@ -168,10 +169,6 @@ impl StationConfig {
         std::env::var("PACKBENCH_DATABASE_URL")
             .ok()
             .filter(|v| !v.trim().is_empty())
-    }
-
-    pub fn actor(&self) -> Actor {
-        Actor::new(self.user.clone(), self.station.clone(), self.role)
     }
 }
 

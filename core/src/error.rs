@@ -19,11 +19,30 @@ pub enum Error {
     #[error("{0}")]
     Invalid(String),
 
-    #[error("only {} {needed} may do this; you are signed in as {actual}", if needed.starts_with(['a', 'e', 'i', 'o', 'u']) { "an" } else { "a" })]
+    #[error("you may not {action}: that is for {needed}; you are signed in as {actual}")]
     Forbidden {
-        needed: &'static str,
-        actual: &'static str,
+        action: &'static str,
+        needed: String,
+        actual: String,
     },
+
+    /// A packer or picker asked for what a supervisor must approve: the
+    /// station asks for a supervisor's PIN or badge and tries again.
+    #[error("{} needs a supervisor's approval: ask a supervisor to enter their PIN or scan their badge", .0.describe())]
+    NeedsApproval(crate::domain::access::Override),
+
+    /// No one is signed in (or the session ran out): sign in first.
+    #[error("{0}")]
+    NotSignedIn(String),
+
+    /// A login and PIN (or a badge, or a token) that do not match a user:
+    /// the message never says whether the user exists.
+    #[error("{0}")]
+    WrongCredentials(String),
+
+    /// Too many wrong PINs: the login is locked for a while.
+    #[error("{0}")]
+    LockedOut(String),
 
     #[error("the database is unavailable: {0}")]
     Unavailable(String),
@@ -51,6 +70,10 @@ impl Error {
             Error::Refused(_) => ErrorCode::Refused,
             Error::Invalid(_) => ErrorCode::Invalid,
             Error::Forbidden { .. } => ErrorCode::Forbidden,
+            Error::NeedsApproval(_) => ErrorCode::NeedsApproval,
+            Error::NotSignedIn(_) => ErrorCode::NotSignedIn,
+            Error::WrongCredentials(_) => ErrorCode::WrongCredentials,
+            Error::LockedOut(_) => ErrorCode::LockedOut,
             Error::Unavailable(_) => ErrorCode::Unavailable,
             Error::Damaged(_) => ErrorCode::Damaged,
             Error::Storage(_) => ErrorCode::Storage,
@@ -67,6 +90,10 @@ impl Error {
                 | Error::Conflict(_)
                 | Error::Refused(_)
                 | Error::Forbidden { .. }
+                | Error::NeedsApproval(_)
+                | Error::NotSignedIn(_)
+                | Error::WrongCredentials(_)
+                | Error::LockedOut(_)
         )
     }
 
@@ -118,6 +145,12 @@ crate::named_enum! {
         Refused = "refused",
         Invalid = "invalid",
         Forbidden = "forbidden",
+        /// A supervisor must approve: ask for their PIN or badge, try again.
+        NeedsApproval = "needs_approval",
+        /// Sign in first (or again: the session ran out).
+        NotSignedIn = "not_signed_in",
+        WrongCredentials = "wrong_credentials",
+        LockedOut = "locked_out",
         Unavailable = "unavailable",
         /// Stored data that cannot be read as what it should be.
         Damaged = "damaged",

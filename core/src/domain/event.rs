@@ -61,5 +61,71 @@ crate::named_enum! {
         /// The order was put in one of the store's own statuses inside its
         /// stage (or back in the bare stage).
         SubStatusSet = "sub_status_set",
+        /// A user added (by an admin, the first run or the demo).
+        UserCreated = "user_created",
+        /// A user's name, roles, channels, state, PIN or badge changed.
+        UserChanged = "user_changed",
+        /// Someone signed in at a station (PIN, password or badge).
+        SignedIn = "signed_in",
+        /// A login locked after too many wrong PINs.
+        LockedOut = "locked_out",
+        TokenCreated = "token_created",
+        TokenRevoked = "token_revoked",
+    }
+}
+
+impl EventKind {
+    /// What happened, in words (the audit trail's CSV; the app's screens
+    /// have the same words in their dictionary).
+    pub fn label(self, russian: bool) -> &'static str {
+        use EventKind::*;
+        let (en, ru) = match self {
+            Created => ("Created", "Создан"),
+            Imported => ("Imported", "Импортирован"),
+            Confirmed => ("Confirmed", "Подтверждён"),
+            Edited => ("Order changed", "Заказ изменён"),
+            Assigned => ("Manager assigned", "Назначен менеджер"),
+            Reserved => ("Stock reserved again", "Резерв повторён"),
+            ExpectedDate => (
+                "Expected date of missing units",
+                "Ожидаемая дата поступления",
+            ),
+            Split => ("Order split", "Заказ разделён"),
+            Held => ("Hold", "Удержание"),
+            Cancelled => ("Cancelled", "Отменён"),
+            PickList => ("Put on a pick list", "В сборочном листе"),
+            ShortPick => ("Short pick", "Недостача при сборке"),
+            Picked => ("Picked", "Собран"),
+            Claimed => ("Claimed for packing", "Взят в упаковку"),
+            ClaimReleased => ("Claim released", "Освобождён"),
+            Packed => ("Packed", "Упакован"),
+            PackedShort => ("Packed short", "Упакован с недовложением"),
+            TakenApart => ("Box opened again", "Упаковка вскрыта"),
+            Shipped => ("Shipped", "Отправлен"),
+            Delivered => ("Delivered", "Доставлен"),
+            Completed => ("Completed", "Завершён"),
+            Returned => ("Returned", "Возврат"),
+            PaymentRecorded => ("Payment", "Оплата"),
+            RefundRecorded => ("Refund", "Возврат денег"),
+            NoteAdded => ("Note", "Заметка"),
+            NotePinned => ("Note pinned", "Заметка закреплена"),
+            Printed => ("Printed", "Напечатано"),
+            PrintFailed => ("Printing failed", "Ошибка печати"),
+            PrintWaiting => ("Waiting for a printer", "Ждёт выбора принтера"),
+            SellerChanged => ("Seller details changed", "Изменены реквизиты продавца"),
+            LifecycleChanged => ("Order statuses changed", "Изменены статусы заказов"),
+            SubStatusSet => ("Step within stage", "Шаг внутри этапа"),
+            UserCreated => ("User added", "Добавлен пользователь"),
+            UserChanged => ("User changed", "Изменён пользователь"),
+            SignedIn => ("Signed in", "Вход"),
+            LockedOut => ("Login locked", "Вход заблокирован"),
+            TokenCreated => ("API token issued", "Выдан API-токен"),
+            TokenRevoked => ("API token revoked", "Отозван API-токен"),
+        };
+        if russian {
+            ru
+        } else {
+            en
+        }
     }
 }

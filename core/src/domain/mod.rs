@@ -4,6 +4,7 @@
 #[macro_use]
 pub mod names;
 
+pub mod access;
 pub mod actor;
 pub mod barcode;
 pub mod customer;
@@ -22,7 +23,8 @@ pub mod status;
 pub mod stock;
 pub mod time;
 
-pub use actor::{Actor, Role};
+pub use access::{Credential, Op, Override, SecretKind};
+pub use actor::{Actor, Approver, Role};
 pub use event::EventKind;
 pub use money::{format_minor, parse_minor, Currency};
 pub use names::Named;

@@ -2,6 +2,7 @@
 
 use super::documents::seed_seller;
 use super::stock::reserve_order;
+use crate::domain::access::Op;
 use crate::domain::{Actor, EventKind, NewOrder, OrderStatus, ProductBarcode};
 use crate::exchange::{self, OrderFormat, RowError};
 use crate::store::{events, orders, products, stock, Store, Tx};
@@ -109,6 +110,7 @@ pub async fn import_orders(
     bytes: &[u8],
     format: OrderFormat,
 ) -> Result<ImportSummary> {
+    actor.may(Op::ImportOrders)?;
     let parsed = exchange::parse_orders(bytes, format, store.now()).map_err(Error::Invalid)?;
     let mut summary = ImportSummary {
         failed: parsed.errors.len(),
@@ -153,6 +155,7 @@ pub async fn import_orders(
 
 /// Imports products by SKU: new ones are created, known ones updated.
 pub async fn import_products(store: &Store, actor: &Actor, bytes: &[u8]) -> Result<ImportSummary> {
+    actor.may(Op::ImportProducts)?;
     let parsed = exchange::parse_products(bytes).map_err(Error::Invalid)?;
     let mut summary = ImportSummary {
         failed: parsed.errors.len(),
@@ -197,9 +200,29 @@ pub struct DemoSummary {
     pub orders: usize,
 }
 
+/// The demo on a database nobody has signed in to yet (the first run's
+/// "load the demo" and `init --demo`): refused once it has users.
+pub async fn load_demo_first_run(store: &Store, station: &str, seed: u64) -> Result<DemoSummary> {
+    {
+        let mut conn = store.pool().acquire().await?;
+        if crate::store::users::count(&mut conn).await? > 0 {
+            return Err(Error::Refused(
+                "this database has users: sign in as an admin to load the demo".into(),
+            ));
+        }
+    }
+    load_demo(
+        store,
+        &Actor::new("Packbench", station, crate::domain::Role::Admin),
+        seed,
+    )
+    .await
+}
+
 /// Fills an empty database with the demo warehouse: products with barcodes
 /// and stock, and orders in several statuses, ready to pack.
 pub async fn load_demo(store: &Store, actor: &Actor, seed: u64) -> Result<DemoSummary> {
+    actor.may(Op::LoadDemo)?;
     let demo = crate::demo::demo_warehouse(seed, store.now());
     let mut tx = store.write().await?;
     let existing = orders::count(&mut tx).await?;
@@ -238,6 +261,7 @@ pub async fn load_demo(store: &Store, actor: &Actor, seed: u64) -> Result<DemoSu
         }
     }
     tx.commit().await?;
+    super::people::add_demo_users(store, actor).await?;
     Ok(DemoSummary {
         products: demo.products.len(),
         orders: demo.orders.len(),

@@ -7,6 +7,7 @@ use super::ledger::{follow_ledger, transfer_payment};
 use super::orders::{order_detail_in, OrderDetail};
 use super::packing::unpack_all;
 use super::stock::{refresh_back_orders, release_reservation, reserve_order};
+use crate::domain::access::Op;
 use crate::domain::customer::{Customer, CustomerInput};
 use crate::domain::desk::{
     check_editable, check_hold_reason, plan_split, OrderEdit, PhoneOrderInput, SplitLine,
@@ -95,6 +96,7 @@ pub async fn create_order(
     actor: &Actor,
     input: &PhoneOrderInput,
 ) -> Result<OrderDetail> {
+    actor.may(Op::CreateOrder)?;
     let mut tx = store.write().await?;
     let now = store.now_ms();
     let names = names_of(&mut tx, input.lines.iter().map(|l| l.sku.as_str())).await?;
@@ -106,6 +108,7 @@ pub async fn create_order(
     let order = input
         .to_new_order(&number, |sku| names.get(sku).cloned(), store.now())
         .map_err(Error::Invalid)?;
+    actor.may_on(Op::CreateOrder, &order.channel)?;
     let customer_id = customer_for(&mut tx, &input.customer, now).await?;
     let Some((id, _)) = orders::insert(&mut tx, &order, now).await? else {
         return Err(Error::changed_meanwhile(&number));
@@ -154,9 +157,11 @@ pub async fn edit_order(
     number: &str,
     edit: &OrderEdit,
 ) -> Result<Edited> {
+    actor.may(Op::EditOrder)?;
     let mut tx = store.write().await?;
     let now = store.now_ms();
     let head = head_by_number(&mut tx, store.engine(), number, true).await?;
+    actor.may_on(Op::EditOrder, &head.channel)?;
     let current = lines(&mut tx, head.id).await?;
     let wanted_skus = edit.lines.iter().flatten().map(|l| l.sku.as_str());
     let names = names_of(&mut tx, wanted_skus).await?;
@@ -225,6 +230,7 @@ pub async fn assign_order(
     number: &str,
     manager: Option<&str>,
 ) -> Result<OrderDetail> {
+    actor.may(Op::AssignOrder)?;
     let manager = manager.map(str::trim).filter(|m| !m.is_empty());
     if manager.is_some_and(|m| m.chars().count() > 100) {
         return Err(Error::Invalid(
@@ -234,6 +240,7 @@ pub async fn assign_order(
     let mut tx = store.write().await?;
     let now = store.now_ms();
     let head = head_by_number(&mut tx, store.engine(), number, true).await?;
+    actor.may_on(Op::AssignOrder, &head.channel)?;
     if head.manager.as_deref() != manager {
         orders::set_manager(&mut tx, head.id, manager, now).await?;
         events::record(
@@ -275,9 +282,11 @@ pub async fn find_products(store: &Store, query: &str) -> Result<Vec<ProductMatc
 /// Tries again to reserve what a confirmed order is missing (stock came
 /// in); the lines' back-orders follow.
 pub async fn reserve_again(store: &Store, actor: &Actor, number: &str) -> Result<Edited> {
+    actor.may(Op::ReserveAgain)?;
     let mut tx = store.write().await?;
     let now = store.now_ms();
     let head = head_by_number(&mut tx, store.engine(), number, true).await?;
+    actor.may_on(Op::ReserveAgain, &head.channel)?;
     if head.status != OrderStatus::Confirmed {
         return Err(Error::Refused(format!(
             "order {} is {}; stock is reserved again while it is confirmed (before picking)",
@@ -324,6 +333,7 @@ pub async fn set_expected_date(
     line_id: i64,
     day: Option<&str>,
 ) -> Result<OrderDetail> {
+    actor.may(Op::SetExpectedDate)?;
     let day = match day.map(str::trim).filter(|d| !d.is_empty()) {
         Some(d) => Some(parse_day(d).map_err(Error::Invalid)?),
         None => None,
@@ -331,6 +341,7 @@ pub async fn set_expected_date(
     let mut tx = store.write().await?;
     let now = store.now_ms();
     let head = head_by_number(&mut tx, store.engine(), number, true).await?;
+    actor.may_on(Op::SetExpectedDate, &head.channel)?;
     let current = lines(&mut tx, head.id).await?;
     let Some(line) = current.iter().find(|l| l.id == line_id) else {
         return Err(Error::not_found(
@@ -420,9 +431,11 @@ pub async fn split_order(
     number: &str,
     wanted: &[SplitLine],
 ) -> Result<Split> {
+    actor.may(Op::SplitOrder)?;
     let mut tx = store.write().await?;
     let now = store.now_ms();
     let head = head_by_number(&mut tx, store.engine(), number, true).await?;
+    actor.may_on(Op::SplitOrder, &head.channel)?;
     let current = lines(&mut tx, head.id).await?;
     let plan = plan_split(&head, &current, wanted).map_err(Error::Invalid)?;
     let mut k = 2;
@@ -534,10 +547,12 @@ pub async fn hold_order(
     number: &str,
     reason: Option<&str>,
 ) -> Result<OrderDetail> {
+    actor.may(Op::HoldOrder)?;
     let reason = check_hold_reason(reason).map_err(Error::Invalid)?;
     let mut tx = store.write().await?;
     let now = store.now_ms();
     let head = head_by_number(&mut tx, store.engine(), number, true).await?;
+    actor.may_on(Op::HoldOrder, &head.channel)?;
     if head.hold_reason != reason {
         orders::set_hold_reason(&mut tx, head.id, reason.as_deref(), now).await?;
         events::record(

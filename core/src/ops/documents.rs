@@ -5,8 +5,9 @@ use crate::documents::{
     self, DocFormat, DocumentKey, DocumentKind, DocumentSettings, InvoiceLine, InvoiceView,
     LabelView, ManifestView, PackingSlipLine, PackingSlipView, Party, PickListView, Seller,
 };
+use crate::domain::access::Op;
 use crate::domain::money::main_tax_rate_bp;
-use crate::domain::{Actor, EventKind, OrderHead, OrderLine, Role};
+use crate::domain::{Actor, EventKind, OrderHead, OrderLine};
 use crate::store::orders::{self, head_by_number, lines};
 use crate::store::{events, notes, pick_lists, settings, statuses, stock, Store};
 use crate::{Error, Result};
@@ -35,7 +36,7 @@ pub(super) async fn seed_seller(conn: &mut AnyConnection, seller: &Seller) -> Re
 
 /// Sets the shop's details (a supervisor's job: they go on every invoice).
 pub async fn set_seller(store: &Store, actor: &Actor, seller: &Seller) -> Result<Seller> {
-    actor.require(Role::Supervisor)?;
+    actor.may(Op::SetSeller)?;
     let mut clean = seller.clone();
     for field in [
         &mut clean.name,

@@ -3,6 +3,7 @@
 
 use super::orders::order_detail_in;
 use super::OrderDetail;
+use crate::domain::access::Op;
 use crate::domain::payment::{PaymentInput, PaymentKind};
 use crate::domain::{Actor, EventKind};
 use crate::store::orders::{self, head_by_number, lines};
@@ -88,9 +89,11 @@ pub async fn record_payment(
     number: &str,
     input: &PaymentInput,
 ) -> Result<OrderDetail> {
+    actor.may(Op::RecordPayment)?;
     let mut tx = store.write().await?;
     let now = store.now_ms();
     let head = head_by_number(&mut tx, store.engine(), number, true).await?;
+    actor.may_on(Op::RecordPayment, &head.channel)?;
     let so_far = payments::sum(&payments::of_order(&mut tx, head.id).await?);
     let checked = input
         .check(&head.currency, so_far)
@@ -163,6 +166,7 @@ pub async fn add_note(
     text: &str,
     pinned: bool,
 ) -> Result<OrderDetail> {
+    actor.may(Op::AddNote)?;
     let text = Error::require_reason(
         text,
         "the note is empty; write what the warehouse should know",
@@ -199,9 +203,11 @@ pub async fn pin_note(
     note_id: i64,
     pinned: bool,
 ) -> Result<OrderDetail> {
+    actor.may(Op::PinNote)?;
     let mut tx = store.write().await?;
     let now = store.now_ms();
     let head = head_by_number(&mut tx, store.engine(), number, true).await?;
+    actor.may_on(Op::PinNote, &head.channel)?;
     let note = notes::set_pinned(&mut tx, head.id, note_id, pinned).await?;
     events::record(
         &mut tx,

@@ -3,8 +3,9 @@
 //! order in one of the store's own statuses.
 
 use super::orders::{order_detail_in, OrderDetail};
+use crate::domain::access::Op;
 use crate::domain::lifecycle::{self, Lifecycle, NewStatus};
-use crate::domain::{Actor, EventKind, OrderStatus, Role};
+use crate::domain::{Actor, EventKind, OrderStatus};
 use crate::store::orders::head_by_number;
 use crate::store::statuses::{self, transition_matrix};
 use crate::store::{events, Store};
@@ -41,7 +42,6 @@ where
         Box<dyn std::future::Future<Output = Result<serde_json::Value>> + Send + 'c>,
     >,
 {
-    actor.require(Role::Admin)?;
     let mut tx = store.write().await?;
     let before = edit(&mut tx).await?;
     let after = lifecycle_in(&mut tx).await?;
@@ -67,6 +67,7 @@ pub async fn rename_status(
     label_en: &str,
     label_ru: &str,
 ) -> Result<Lifecycle> {
+    actor.may(Op::EditLifecycle)?;
     let (en, ru) = lifecycle::check_labels(label_en, label_ru)?;
     let code = code.trim().to_string();
     let what = json!({"status": code, "label_en": en, "label_ru": ru});
@@ -87,6 +88,7 @@ pub async fn set_status_limit(
     code: &str,
     max_minutes: Option<i64>,
 ) -> Result<Lifecycle> {
+    actor.may(Op::EditLifecycle)?;
     let minutes = lifecycle::check_limit(max_minutes)?;
     let code = code.trim().to_string();
     let what = json!({"status": code, "max_minutes": minutes});
@@ -102,6 +104,7 @@ pub async fn set_status_limit(
 
 /// Adds one of the store's own statuses inside a stage.
 pub async fn add_status(store: &Store, actor: &Actor, status: &NewStatus) -> Result<Lifecycle> {
+    actor.may(Op::EditLifecycle)?;
     let s = status.check()?;
     let what = json!({"added": s.code, "stage": s.stage, "label_en": s.label_en,
         "label_ru": s.label_ru, "max_minutes": s.max_minutes});
@@ -121,6 +124,7 @@ pub async fn add_status(store: &Store, actor: &Actor, status: &NewStatus) -> Res
 
 /// Removes one of the store's own statuses; refused while orders are in it.
 pub async fn remove_status(store: &Store, actor: &Actor, code: &str) -> Result<Lifecycle> {
+    actor.may(Op::EditLifecycle)?;
     let code = code.trim().to_string();
     let what = json!({"removed": code});
     change(store, actor, what, move |tx| {
@@ -155,6 +159,7 @@ pub async fn set_transition(
     to: OrderStatus,
     allowed: bool,
 ) -> Result<Lifecycle> {
+    actor.may(Op::EditLifecycle)?;
     lifecycle::check_edit(from, to, allowed)?;
     let what = json!({"from": from, "to": to, "allowed": allowed});
     change(store, actor, what, move |tx| {
@@ -175,8 +180,10 @@ pub async fn set_sub_status(
     number: &str,
     code: Option<&str>,
 ) -> Result<OrderDetail> {
+    actor.may(Op::SetSubStatus)?;
     let mut tx = store.write().await?;
     let head = head_by_number(&mut tx, store.engine(), number, true).await?;
+    actor.may_on(Op::SetSubStatus, &head.channel)?;
     let code = code.map(str::trim).filter(|c| !c.is_empty());
     if let Some(code) = code {
         let def = statuses::get(&mut tx, code).await?;

@@ -10,14 +10,15 @@ mod lifecycle;
 mod orders;
 mod overview;
 mod packing;
+mod people;
 mod picking;
 mod printing;
 mod shipping;
 mod stock;
 
 pub use catalog::{
-    import_orders, import_products, load_demo, product_by_sku, DemoSummary, ImportSummary,
-    ProductView,
+    import_orders, import_products, load_demo, load_demo_first_run, product_by_sku, DemoSummary,
+    ImportSummary, ProductView,
 };
 pub use desk::{
     alternatives, assign_order, create_order, edit_order, find_customers, find_products,
@@ -44,6 +45,11 @@ pub use packing::{
     claim_order, finish_packing, open_for_packing, record_scan, release_claim, take_apart,
     undo_last_scan, Opened, Packed, UndoResult,
 };
+pub use people::{
+    audit, audit_csv, create_first_admin, create_token, demo_users, list_users, log_in,
+    revoke_token, safe_cell, save_user, sign_in_info, user_names, DemoUser, Session, SignInInfo,
+    SignedIn, UserInput, UserView,
+};
 pub use picking::{
     complete_pick_list, create_pick_list, open_pick_lists, pick_list, pick_scan, short_pick,
     PickSelection,
@@ -57,6 +63,7 @@ pub use shipping::ship_order;
 
 // What the shells name through `ops`, wherever it is defined.
 pub use crate::documents::DocumentKey;
+pub use crate::domain::access::{Credential, Op, Override, SecretKind};
 pub use crate::domain::customer::{Customer, CustomerInput};
 pub use crate::domain::desk::{LineInput, OrderEdit, PhoneOrderInput, SplitLine};
 pub use crate::domain::lifecycle::{Lifecycle, Lock, NewStatus, StatusDef, TransitionCell};
@@ -65,6 +72,7 @@ pub use crate::domain::{
     Actor, PickLine, PickList, PickOutcome, PickScanResult, Role, ScanOutcome, ScanResult,
 };
 pub use crate::store::events::EventView;
+pub use crate::store::events::{AuditEntry, AuditFilter};
 pub use crate::store::notes::Note;
 pub use crate::store::orders::{OrderFilter, OrderSummary};
 pub use crate::store::payments::PaymentEntry;

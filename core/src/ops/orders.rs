@@ -1,6 +1,7 @@
 //! Looking at orders, confirming and cancelling them.
 
 use super::stock::{refresh_back_orders, release_reservation, reserve_order};
+use crate::domain::access::Op;
 use crate::domain::lifecycle::Labels;
 use crate::domain::{Actor, EventKind, OrderHead, OrderLine, OrderStatus};
 use crate::store::events::{self, EventView};
@@ -160,8 +161,10 @@ pub struct Confirmation {
 
 /// Confirms a new order and reserves its stock bin by bin.
 pub async fn confirm_order(store: &Store, actor: &Actor, number: &str) -> Result<Confirmation> {
+    actor.may(Op::ConfirmOrder)?;
     let mut tx = store.write().await?;
     let head = head_by_number(&mut tx, store.engine(), number, true).await?;
+    actor.may_on(Op::ConfirmOrder, &head.channel)?;
     if head.status != OrderStatus::New {
         return Err(Error::InvalidTransition {
             from: head.status,
@@ -194,12 +197,14 @@ pub async fn cancel_order(
     number: &str,
     reason: &str,
 ) -> Result<OrderDetail> {
+    actor.may(Op::CancelOrder)?;
     let reason = Error::require_reason(
         reason,
         "say why the order is cancelled; the reason is kept in its history",
     )?;
     let mut tx = store.write().await?;
     let head = head_by_number(&mut tx, store.engine(), number, true).await?;
+    actor.may_on(Op::CancelOrder, &head.channel)?;
     transition(
         &mut tx,
         store,
@@ -239,6 +244,7 @@ pub async fn move_orders(
     to: OrderStatus,
     reason: Option<&str>,
 ) -> Result<Vec<Moved>> {
+    actor.may(Op::MoveOrders)?;
     if !to.set_by_hand() {
         return Err(Error::Invalid(format!(
             "{to} is not set by hand; orders become {to} by confirming, picking, packing or shipping them"
@@ -283,6 +289,7 @@ async fn move_one(
 ) -> Result<OrderStatus> {
     let mut tx = store.write().await?;
     let head = head_by_number(&mut tx, store.engine(), number, true).await?;
+    actor.may_on(Op::MoveOrders, &head.channel)?;
     let kind = match to {
         OrderStatus::Delivered => EventKind::Delivered,
         OrderStatus::Completed => EventKind::Completed,

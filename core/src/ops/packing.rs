@@ -5,10 +5,11 @@ use super::orders::order_detail_in;
 use super::printing::{print_after_pack, PrintRun};
 use super::OrderDetail;
 use crate::documents::PrintSettings;
+use crate::domain::access::{Credential, Op, Override};
 use crate::domain::barcode::{self, ScanCode};
 use crate::domain::scan::{over_scan, pack_verdict};
 use crate::domain::{
-    order, Actor, EventKind, OrderHead, OrderStatus, PackingOpening, Role, ScanKind, ScanOutcome,
+    order, Actor, EventKind, OrderHead, OrderStatus, PackingOpening, ScanKind, ScanOutcome,
     ScanResult,
 };
 use crate::store::orders::{self, head_by_number, lines};
@@ -72,6 +73,7 @@ async fn claim_in(tx: &mut Tx, store: &Store, actor: &Actor, head: &OrderHead) -
 /// order is refused: it goes to the hand-over, and taking its box apart is
 /// [`take_apart`], never a side effect of claiming.
 pub async fn claim_order(store: &Store, actor: &Actor, number: &str) -> Result<OrderDetail> {
+    actor.may(Op::ClaimOrder)?;
     let mut tx = store.write().await?;
     let head = head_by_number(&mut tx, store.engine(), number, true).await?;
     match head.status.opening_at_packing(
@@ -109,6 +111,7 @@ pub enum Opened {
 /// claimed, an order this station is packing carries on, a packed one goes
 /// to the hand-over unchanged.
 pub async fn open_for_packing(store: &Store, actor: &Actor, number: &str) -> Result<Opened> {
+    actor.may(Op::OpenForPacking)?;
     let mut tx = store.write().await?;
     let head = head_by_number(&mut tx, store.engine(), number, true).await?;
     // A held order waits (for payment, for stock): not packed, and not
@@ -144,11 +147,14 @@ pub async fn take_apart(
     actor: &Actor,
     number: &str,
     reason: &str,
+    approval: Option<&Credential>,
 ) -> Result<OrderDetail> {
+    actor.may(Op::TakeApart)?;
     let reason = Error::require_reason(
         reason,
         "say why the packed box is opened again; the reason is kept in the order's history",
     )?;
+    let actor = &super::people::approved(store, actor, approval, Override::TakeApart).await?;
     let mut tx = store.write().await?;
     let now = store.now_ms();
     let head = head_by_number(&mut tx, store.engine(), number, true).await?;
@@ -188,9 +194,23 @@ pub async fn take_apart(
     Ok(detail)
 }
 
-/// A supervisor (or the station holding it) gives the order back; what was
-/// packed so far stays counted.
-pub async fn release_claim(store: &Store, actor: &Actor, number: &str) -> Result<OrderDetail> {
+/// The station holding it (or a supervisor, or another station with a
+/// supervisor's approval) gives the order back; what was packed so far
+/// stays counted.
+pub async fn release_claim(
+    store: &Store,
+    actor: &Actor,
+    number: &str,
+    approval: Option<&Credential>,
+) -> Result<OrderDetail> {
+    actor.may(Op::ReleaseClaim)?;
+    let approved = match approval {
+        Some(_) => Some(
+            super::people::approved(store, actor, approval, Override::ReleaseOtherClaim).await?,
+        ),
+        None => None,
+    };
+    let actor = approved.as_ref().unwrap_or(actor);
     let mut tx = store.write().await?;
     let now = store.now_ms();
     let head = head_by_number(&mut tx, store.engine(), number, true).await?;
@@ -201,7 +221,7 @@ pub async fn release_claim(store: &Store, actor: &Actor, number: &str) -> Result
         )));
     };
     if holder != actor.station {
-        actor.require(Role::Supervisor)?;
+        actor.approved_for(Override::ReleaseOtherClaim)?;
     }
     let new_status = if head.status == OrderStatus::Packing {
         transition_matrix(&mut tx)
@@ -281,6 +301,7 @@ pub async fn record_scan(
     raw_code: &str,
     scan_id: &str,
 ) -> Result<ScanResult> {
+    actor.may(Op::RecordScan)?;
     let scan_id = check_scan_id(scan_id)?;
     with_scan_retry(scan_id, || {
         record_scan_once(store, actor, number, raw_code, scan_id)
@@ -469,6 +490,7 @@ pub(super) async fn unpack_all(
 /// Takes back the last accepted scan of the order (the packer took the item
 /// out again). Written to the ledger as its own row.
 pub async fn undo_last_scan(store: &Store, actor: &Actor, number: &str) -> Result<UndoResult> {
+    actor.may(Op::UndoScan)?;
     let mut tx = store.write().await?;
     let now = store.now_ms();
     let head = head_by_number(&mut tx, store.engine(), number, true).await?;
@@ -526,7 +548,16 @@ pub async fn finish_packing(
     number: &str,
     short_reason: Option<&str>,
     print: &PrintSettings,
+    approval: Option<&Credential>,
 ) -> Result<(Packed, PrintRun)> {
+    actor.may(Op::FinishPacking)?;
+    let approved = match approval {
+        Some(_) => {
+            Some(super::people::approved(store, actor, approval, Override::ShortShip).await?)
+        }
+        None => None,
+    };
+    let actor = approved.as_ref().unwrap_or(actor);
     let order = close_box(store, actor, number, short_reason).await?;
     let (print_jobs, run) = print_after_pack(store, actor, &order.head.number, print).await?;
     Ok((Packed { order, print_jobs }, run))
@@ -572,6 +603,9 @@ async fn close_box(
             head.number,
             list.join(", ")
         )));
+    }
+    if !short.is_empty() {
+        actor.approved_for(Override::ShortShip)?;
     }
     let stored_reason = if short.is_empty() { None } else { reason };
     if !orders::mark_packed(&mut tx, head.id, stored_reason, now).await? {

@@ -3,6 +3,7 @@
 
 use super::orders::transition;
 use super::packing::{check_scan_id, with_scan_retry};
+use crate::domain::access::Op;
 use crate::domain::barcode;
 use crate::domain::picking::{over_pick, pick_verdict};
 use crate::domain::stock::pick_from;
@@ -35,6 +36,7 @@ pub async fn create_pick_list(
     actor: &Actor,
     selection: PickSelection,
 ) -> Result<PickList> {
+    actor.may(Op::CreatePickList)?;
     let mut tx = store.write().await?;
     let numbers: Vec<String> = match selection {
         PickSelection::Orders(numbers) => numbers,
@@ -133,6 +135,7 @@ pub async fn pick_scan(
     code: &str,
     scan_id: &str,
 ) -> Result<PickScanResult> {
+    actor.may(Op::PickScan)?;
     let scan_id = check_scan_id(scan_id)?;
     with_scan_retry(scan_id, || {
         pick_scan_once(store, actor, id, bin, code, scan_id)
@@ -233,6 +236,7 @@ pub async fn short_pick(
     line_id: i64,
     reason: &str,
 ) -> Result<PickList> {
+    actor.may(Op::ShortPick)?;
     let reason = Error::require_reason(
         reason,
         "say why the items are missing; the reason goes to the orders' history",
@@ -274,6 +278,7 @@ pub async fn short_pick(
 /// Closes the pick list once every line is picked or recorded short; its
 /// orders wait at the packing stations.
 pub async fn complete_pick_list(store: &Store, actor: &Actor, id: i64) -> Result<PickList> {
+    actor.may(Op::CompletePickList)?;
     let mut tx = store.write().await?;
     let list = open_list(&mut tx, id).await?;
     let open = list.unfinished();

@@ -12,6 +12,7 @@ use super::documents::render_document;
 use crate::documents::{
     DocFormat, DocumentKey, DocumentKind, DocumentSettings, Paper, PrintSettings,
 };
+use crate::domain::access::Op;
 use crate::domain::{Actor, EventKind};
 use crate::store::orders::head_by_number;
 use crate::store::print_jobs::{self, JobSubject, PrintJob, PrintStatus};
@@ -184,6 +185,7 @@ pub async fn print_document(
     key: &DocumentKey,
     settings: &DocumentSettings,
 ) -> Result<PrintJob> {
+    actor.may(Op::Print)?;
     let id = enqueue(store, actor, kind, key, settings).await?;
     send(store, actor, id).await
 }
@@ -232,6 +234,7 @@ pub async fn print_after_pack(
     number: &str,
     settings: &PrintSettings,
 ) -> Result<(Vec<PrintJob>, PrintRun)> {
+    actor.may(Op::Print)?;
     if !settings.auto_print {
         let run = PrintRun {
             store: store.clone(),
@@ -275,6 +278,7 @@ pub async fn print_order_documents(
     number: &str,
     settings: &PrintSettings,
 ) -> Result<Vec<PrintJob>> {
+    actor.may(Op::Print)?;
     let (_, run) = queue_order_documents(store, actor, number, settings).await?;
     run.send().await
 }
@@ -287,6 +291,7 @@ pub async fn retry_print_job(
     id: i64,
     printer: Option<&str>,
 ) -> Result<PrintJob> {
+    actor.may(Op::Print)?;
     let printer = printer.map(str::trim).filter(|p| !p.is_empty());
     let mut tx = store.write().await?;
     if !print_jobs::requeue(&mut tx, id, printer, store.now_ms()).await? {

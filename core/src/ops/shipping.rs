@@ -3,6 +3,7 @@
 use super::orders::order_detail_in;
 use super::stock::ship_stock;
 use super::OrderDetail;
+use crate::domain::access::Op;
 use crate::domain::{Actor, EventKind, OrderStatus};
 use crate::store::orders::{self, head_by_number};
 use crate::store::statuses::transition_matrix;
@@ -35,6 +36,7 @@ pub async fn ship_order(
     carrier: &str,
     tracking: &str,
 ) -> Result<OrderDetail> {
+    actor.may(Op::ShipOrder)?;
     let carrier = clean("carrier", carrier)?;
     let tracking = clean("tracking number", tracking)?;
     let mut tx = store.write().await?;

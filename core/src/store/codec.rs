@@ -193,3 +193,97 @@ impl<'r> Decode<'r, Any> for JsonText {
         }
     }
 }
+
+/// Roles kept as comma-separated names; an unknown name is damage.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RoleList(pub Vec<crate::domain::Role>);
+
+impl From<RoleList> for Vec<crate::domain::Role> {
+    fn from(r: RoleList) -> Self {
+        r.0
+    }
+}
+
+impl RoleList {
+    pub fn encode(roles: &[crate::domain::Role]) -> String {
+        roles
+            .iter()
+            .map(|r| r.as_str())
+            .collect::<Vec<_>>()
+            .join(",")
+    }
+}
+
+impl Type<Any> for RoleList {
+    fn type_info() -> AnyTypeInfo {
+        <String as Type<Any>>::type_info()
+    }
+}
+
+impl<'r> Decode<'r, Any> for RoleList {
+    fn decode(value: <Any as Database>::ValueRef<'r>) -> Result<Self, BoxDynError> {
+        let text = <String as Decode<'r, Any>>::decode(value)?;
+        let roles = text
+            .split(',')
+            .filter(|r| !r.is_empty())
+            .map(|r| crate::domain::Role::parse(r).map_err(|e| format!("roles {text:?}: {e}")))
+            .collect::<Result<Vec<_>, String>>()?;
+        if roles.is_empty() {
+            return Err(format!("roles {text:?}: a user has at least one role").into());
+        }
+        Ok(RoleList(roles))
+    }
+}
+
+/// A comma-separated list of names (a manager's channels); '' is none.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NameList(pub Vec<String>);
+
+impl From<NameList> for Vec<String> {
+    fn from(r: NameList) -> Self {
+        r.0
+    }
+}
+
+impl Type<Any> for NameList {
+    fn type_info() -> AnyTypeInfo {
+        <String as Type<Any>>::type_info()
+    }
+}
+
+impl<'r> Decode<'r, Any> for NameList {
+    fn decode(value: <Any as Database>::ValueRef<'r>) -> Result<Self, BoxDynError> {
+        let text = <String as Decode<'r, Any>>::decode(value)?;
+        Ok(NameList(
+            text.split(',')
+                .filter(|c| !c.is_empty())
+                .map(str::to_string)
+                .collect(),
+        ))
+    }
+}
+
+/// 'pin' or 'password'.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SecretKindText(pub crate::domain::access::SecretKind);
+
+impl From<SecretKindText> for crate::domain::access::SecretKind {
+    fn from(k: SecretKindText) -> Self {
+        k.0
+    }
+}
+
+impl Type<Any> for SecretKindText {
+    fn type_info() -> AnyTypeInfo {
+        <String as Type<Any>>::type_info()
+    }
+}
+
+impl<'r> Decode<'r, Any> for SecretKindText {
+    fn decode(value: <Any as Database>::ValueRef<'r>) -> Result<Self, BoxDynError> {
+        let text = <String as Decode<'r, Any>>::decode(value)?;
+        crate::domain::access::SecretKind::parse(&text)
+            .map(SecretKindText)
+            .ok_or_else(|| format!("{text:?} is not a secret kind (pin or password)").into())
+    }
+}

@@ -21,8 +21,8 @@ pub async fn record(
     after: Option<serde_json::Value>,
 ) -> Result<()> {
     sqlx::query(
-        "INSERT INTO events (order_id, at, user_name, station, kind, before_state, after_state) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        "INSERT INTO events (order_id, at, user_name, station, kind, before_state, after_state, \
+         approved_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
     )
     .bind(order_id)
     .bind(at_ms)
@@ -31,6 +31,7 @@ pub async fn record(
     .bind(kind)
     .bind(before.map(|v| v.to_string()))
     .bind(after.map(|v| v.to_string()))
+    .bind(actor.approver().map(|a| a.name().to_string()))
     .execute(&mut *conn)
     .await?;
     Ok(())
@@ -44,6 +45,8 @@ pub struct EventView {
     pub at: DateTime<Utc>,
     #[sqlx(rename = "user_name")]
     pub user: String,
+    /// The supervisor who approved it, when one had to.
+    pub approved_by: Option<String>,
     pub station: String,
     pub kind: EventKind,
     #[sqlx(rename = "before_state", try_from = "JsonText")]
@@ -55,8 +58,8 @@ pub struct EventView {
 /// The order's history, oldest first.
 pub async fn of_order(conn: &mut AnyConnection, order_id: i64) -> Result<Vec<EventView>> {
     Ok(sqlx::query_as(
-        "SELECT at, user_name, station, kind, before_state, after_state FROM events \
-         WHERE order_id = $1 ORDER BY id",
+        "SELECT at, user_name, approved_by, station, kind, before_state, after_state \
+         FROM events WHERE order_id = $1 ORDER BY id",
     )
     .bind(order_id)
     .fetch_all(&mut *conn)
@@ -93,4 +96,116 @@ pub async fn orders_changed(
     .bind(scans.1)
     .fetch_all(&mut *conn)
     .await?)
+}
+
+/// Which events the audit trail shows.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct AuditFilter {
+    /// Done or approved by this person (their name as the history shows it).
+    pub user: Option<String>,
+    pub station: Option<String>,
+    /// The order's number.
+    pub order: Option<String>,
+    /// Any of these kinds; empty = every kind.
+    pub kinds: Vec<EventKind>,
+    pub from: Option<DateTime<Utc>>,
+    /// Up to, not including.
+    pub to: Option<DateTime<Utc>>,
+    /// Only entries older than this id (the next page).
+    pub before_id: Option<i64>,
+    /// At most this many (1..=1000; 0 = 200).
+    pub limit: i64,
+}
+
+/// One entry of the audit trail.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct AuditEntry {
+    pub id: i64,
+    #[sqlx(try_from = "Millis")]
+    pub at: DateTime<Utc>,
+    #[sqlx(rename = "user_name")]
+    pub user: String,
+    pub approved_by: Option<String>,
+    pub station: String,
+    /// The order's number, when the event is about one.
+    pub order_number: Option<String>,
+    pub kind: EventKind,
+    #[sqlx(rename = "before_state", try_from = "JsonText")]
+    pub before: Option<serde_json::Value>,
+    #[sqlx(rename = "after_state", try_from = "JsonText")]
+    pub after: Option<serde_json::Value>,
+}
+
+/// The audit trail, newest first, as the filter says.
+pub async fn audit(conn: &mut AnyConnection, filter: &AuditFilter) -> Result<Vec<AuditEntry>> {
+    let limit = match filter.limit {
+        l if l <= 0 => 200,
+        l => l.min(1000),
+    };
+    // Placeholders numbered by hand: sqlx's QueryBuilder writes `?` for
+    // the Any driver, which PostgreSQL does not take.
+    enum Bind {
+        Text(String),
+        Int(i64),
+    }
+    let mut sql = String::from(
+        "SELECT e.id, e.at, e.user_name, e.approved_by, e.station, o.number AS order_number, \
+         e.kind, e.before_state, e.after_state FROM events e \
+         LEFT JOIN orders o ON o.id = e.order_id WHERE 1 = 1",
+    );
+    let mut binds: Vec<Bind> = Vec::new();
+    let param = |binds: &mut Vec<Bind>, b: Bind| {
+        binds.push(b);
+        format!("${}", binds.len())
+    };
+    let text = |v: &Option<String>| {
+        v.as_deref()
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+            .map(str::to_string)
+    };
+    if let Some(user) = text(&filter.user) {
+        let p = param(&mut binds, Bind::Text(user));
+        sql.push_str(&format!(" AND (e.user_name = {p} OR e.approved_by = {p})"));
+    }
+    if let Some(station) = text(&filter.station) {
+        let p = param(&mut binds, Bind::Text(station));
+        sql.push_str(&format!(" AND e.station = {p}"));
+    }
+    if let Some(order) = text(&filter.order) {
+        let p = param(&mut binds, Bind::Text(order));
+        sql.push_str(&format!(" AND o.number = {p}"));
+    }
+    if !filter.kinds.is_empty() {
+        let list: Vec<String> = filter
+            .kinds
+            .iter()
+            .map(|k| param(&mut binds, Bind::Text(k.as_str().to_string())))
+            .collect();
+        sql.push_str(&format!(" AND e.kind IN ({})", list.join(", ")));
+    }
+    if let Some(from) = filter.from {
+        let p = param(&mut binds, Bind::Int(from.timestamp_millis()));
+        sql.push_str(&format!(" AND e.at >= {p}"));
+    }
+    if let Some(to) = filter.to {
+        let p = param(&mut binds, Bind::Int(to.timestamp_millis()));
+        sql.push_str(&format!(" AND e.at < {p}"));
+    }
+    if let Some(before) = filter.before_id {
+        let p = param(&mut binds, Bind::Int(before));
+        sql.push_str(&format!(" AND e.id < {p}"));
+    }
+    let p = param(&mut binds, Bind::Int(limit));
+    sql.push_str(&format!(" ORDER BY e.id DESC LIMIT {p}"));
+    let mut query = sqlx::query_as(&sql);
+    for b in binds {
+        query = match b {
+            Bind::Text(t) => query.bind(t),
+            Bind::Int(i) => query.bind(i),
+        };
+    }
+    Ok(query.fetch_all(&mut *conn).await?)
 }

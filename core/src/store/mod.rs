@@ -20,6 +20,7 @@ pub mod scans;
 pub mod settings;
 pub mod statuses;
 pub mod stock;
+pub mod users;
 
 pub use open::{default_sqlite_path, probe_server, DbTarget, Probe};
 
