@@ -276,9 +276,10 @@ async fn measure(
             auto_print: false,
             ..PrintSettings::default()
         };
-        let (_, nothing_to_print) = ops::finish_packing(store, &actor, &number, None, &no_print)
-            .await
-            .map_err(fail)?;
+        let (_, nothing_to_print) =
+            ops::finish_packing(store, &actor, &number, None, &no_print, None)
+                .await
+                .map_err(fail)?;
         nothing_to_print.send().await.map_err(fail)?;
         finish.times.push(t.elapsed());
     }

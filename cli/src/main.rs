@@ -12,6 +12,7 @@ macro_rules! out {
 }
 
 mod bench;
+mod people;
 mod print;
 mod print_cmd;
 
@@ -23,7 +24,7 @@ use packbench_core::domain::OrderStatus;
 use packbench_core::exchange::OrderFormat;
 use packbench_core::ops::{
     self, Actor, CustomerInput, LineInput, OrderEdit, OrderFilter, PaymentInput, PaymentKind,
-    PhoneOrderInput, Role, SplitLine,
+    PhoneOrderInput, SplitLine,
 };
 use packbench_core::store::{DbTarget, Store};
 use packbench_core::Error;
@@ -47,12 +48,11 @@ struct Cli {
     /// Station name written on every event.
     #[arg(long, global = true, env = "PACKBENCH_STATION", default_value = "cli")]
     station: String,
-    /// User name written on every event (default: $USER).
-    #[arg(long, global = true)]
+    /// Sign in as this user (login); the PIN or password comes from
+    /// $PACKBENCH_PIN, else it is asked for. Scripts use an API token in
+    /// $PACKBENCH_TOKEN instead.
+    #[arg(long, global = true, env = "PACKBENCH_USER", value_name = "LOGIN")]
     user: Option<String>,
-    /// Role: picker, packer, supervisor, admin.
-    #[arg(long, global = true, default_value = "admin")]
-    role: String,
     #[command(subcommand)]
     command: Command,
 }
@@ -103,6 +103,11 @@ enum DbCommand {
     /// The store's lifecycle: names, its own statuses, limits, the matrix.
     #[command(subcommand)]
     Statuses(StatusesCommand),
+    /// Users, roles, badges, API tokens; the permission table.
+    #[command(subcommand)]
+    Users(people::UsersCommand),
+    /// The audit trail: who did what, where and when; --csv to export.
+    Audit(people::AuditArgs),
 }
 
 #[derive(Subcommand)]
@@ -378,15 +383,24 @@ enum PackCommand {
         /// Print nothing, whatever the station settings say.
         #[arg(long)]
         no_print: bool,
+        #[command(flatten)]
+        approval: people::ApprovalArgs,
     },
     /// Open a packed (ready) order's box again to change it; kept in its history.
     TakeApart {
         number: String,
         #[arg(long)]
         reason: String,
+        #[command(flatten)]
+        approval: people::ApprovalArgs,
     },
-    /// Release the station's claim (a supervisor may release any).
-    Release(PackTarget),
+    /// Release the station's claim (another station's: a supervisor, or
+    /// with a supervisor's approval).
+    Release {
+        number: String,
+        #[command(flatten)]
+        approval: people::ApprovalArgs,
+    },
 }
 
 /// An error on its way out: what to print and which exit code.
@@ -438,23 +452,49 @@ async fn open(db: &Option<String>) -> Result<Store, Failure> {
 }
 
 async fn run(cli: Cli) -> Result<u8, Failure> {
-    let role = Role::parse(&cli.role).map_err(usage)?;
-    let user = cli
-        .user
-        .clone()
-        .or_else(|| std::env::var("USER").ok())
-        .unwrap_or_else(|| "cli".into());
-    let actor = Actor::new(user, cli.station.clone(), role);
     let json = cli.json;
     let command = match cli.command {
         // The benchmarks make databases of their own.
         Command::Bench(args) => return bench::run(&args).await,
+        Command::Db(DbCommand::Users(people::UsersCommand::Permissions)) => {
+            people::permissions(json);
+            return Ok(0);
+        }
         Command::Db(command) => command,
     };
     let store = open(&cli.db).await?;
-    let result = dispatch(&store, &actor, json, command).await;
+    let result = signed_in(&store, &cli.user, &cli.station, json, command).await;
     store.close().await;
     result
+}
+
+/// Runs a command as the signed-in user; the few that work before anyone
+/// can sign in (a new database's demo or first admin) without.
+async fn signed_in(
+    store: &Store,
+    user: &Option<String>,
+    station: &str,
+    json: bool,
+    command: DbCommand,
+) -> Result<u8, Failure> {
+    match command {
+        DbCommand::Users(people::UsersCommand::FirstAdmin { login, name }) => {
+            people::first_admin(store, station, json, &login, &name).await
+        }
+        DbCommand::Init { demo, seed } if ops::sign_in_info(store).await?.needs_first_admin => {
+            let loaded = if demo {
+                Some(ops::load_demo_first_run(store, station, seed).await?)
+            } else {
+                None
+            };
+            print::init(json, store.describe(), loaded.as_ref());
+            Ok(0)
+        }
+        command => {
+            let actor = people::sign_in(store, user.as_deref(), station).await?;
+            dispatch(store, &actor, json, command).await
+        }
+    }
 }
 
 async fn dispatch(
@@ -755,10 +795,15 @@ async fn dispatch(
         DbCommand::Pack(PackCommand::Open(t)) => {
             print::opened(json, &ops::open_for_packing(store, actor, &t.number).await?);
         }
-        DbCommand::Pack(PackCommand::TakeApart { number, reason }) => {
+        DbCommand::Pack(PackCommand::TakeApart {
+            number,
+            reason,
+            approval,
+        }) => {
+            let approval = approval.credential()?;
             print::order(
                 json,
-                &ops::take_apart(store, actor, &number, &reason).await?,
+                &ops::take_apart(store, actor, &number, &reason, approval.as_ref()).await?,
             );
         }
         DbCommand::Pack(PackCommand::Claim(t)) => {
@@ -782,7 +827,9 @@ async fn dispatch(
             number,
             short_reason,
             no_print,
+            approval,
         }) => {
+            let approval = approval.credential()?;
             let print = if no_print {
                 PrintSettings {
                     auto_print: false,
@@ -791,16 +838,29 @@ async fn dispatch(
             } else {
                 StationConfig::load()?.print
             };
-            let (packed, printing) =
-                ops::finish_packing(store, actor, &number, short_reason.as_deref(), &print).await?;
+            let (packed, printing) = ops::finish_packing(
+                store,
+                actor,
+                &number,
+                short_reason.as_deref(),
+                &print,
+                approval.as_ref(),
+            )
+            .await?;
             // Unlike the app, the command waits for the printers and says
             // what they did.
             let jobs = printing.send().await?;
             print::packed(json, &packed.order, &jobs);
         }
-        DbCommand::Pack(PackCommand::Release(t)) => {
-            print::order(json, &ops::release_claim(store, actor, &t.number).await?);
+        DbCommand::Pack(PackCommand::Release { number, approval }) => {
+            let approval = approval.credential()?;
+            print::order(
+                json,
+                &ops::release_claim(store, actor, &number, approval.as_ref()).await?,
+            );
         }
+        DbCommand::Users(command) => return people::users(store, actor, json, command).await,
+        DbCommand::Audit(args) => return people::audit(store, actor, json, args).await,
         DbCommand::Ship {
             number,
             carrier,

@@ -419,8 +419,7 @@ async fn bench_previews() -> Vec<String> {
         std::env::temp_dir().join(format!("packbench-preview-bench-{}.db", std::process::id()));
     let outcome = async {
         let store = Store::open(&packbench_core::store::DbTarget::SqliteFile(path.clone())).await?;
-        let admin = Actor::new("bench", "bench", ops::Role::Admin);
-        ops::load_demo(&store, &admin, 1).await?;
+        ops::load_demo_first_run(&store, "bench", 1).await?;
         let key = DocumentKey::order("1001");
         let mut rows = Vec::new();
         for (kind, what) in [

@@ -12,8 +12,25 @@ fn fixture(name: &str) -> String {
     format!("{}/../tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"))
 }
 
+/// Runs the CLI as the demo's admin Ольга (the first run's commands need
+/// no one; the rest sign in).
 fn cli(db: &str, args: &[&str]) -> Output {
-    Command::new(BIN)
+    cli_as(db, Some(("olga", "1111")), args)
+}
+
+/// Runs the CLI signed in as `who` (login, PIN), or with no credentials.
+fn cli_as(db: &str, who: Option<(&str, &str)>, args: &[&str]) -> Output {
+    let mut command = Command::new(BIN);
+    command
+        .env_remove("PACKBENCH_USER")
+        .env_remove("PACKBENCH_PIN")
+        .env_remove("PACKBENCH_TOKEN");
+    if let Some((login, pin)) = who {
+        command
+            .env("PACKBENCH_USER", login)
+            .env("PACKBENCH_PIN", pin);
+    }
+    command
         .arg("--db")
         .arg(db)
         .args(args)
@@ -24,6 +41,19 @@ fn cli(db: &str, args: &[&str]) -> Output {
         .env("PACKBENCH_CONFIG", format!("{db}.station.json"))
         .output()
         .expect("packbench-cli runs")
+}
+
+/// Makes Ольга (PIN 1111) the administrator of a new database.
+fn first_admin(db: &str) {
+    let out = cli(
+        db,
+        &["users", "first-admin", "--login", "olga", "--name", "Ольга"],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
 
 fn json(out: &Output) -> Value {
@@ -327,6 +357,8 @@ fn claim_race(db: &str) {
         // Both processes start before either finishes: a real race between processes.
         let spawn = |station: &str| {
             Command::new(BIN)
+                .env("PACKBENCH_USER", "anna")
+                .env("PACKBENCH_PIN", "3333")
                 .args(["--db", db, "pack", "claim", number, "--station", station])
                 .stdout(std::process::Stdio::piped())
                 .stderr(std::process::Stdio::piped())
@@ -377,6 +409,7 @@ fn two_processes_claiming_the_same_order_on_postgres_have_one_winner() {
 fn a_shopify_export_imports_whole_orders_and_reimporting_adds_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let db = sqlite_db(dir.path());
+    first_admin(&db);
     let products = json(&cli(
         &db,
         &["--json", "import", "products", &fixture("products.csv")],
@@ -451,6 +484,7 @@ fn a_shopify_export_imports_whole_orders_and_reimporting_adds_nothing() {
 fn bad_usage_and_unreadable_files_exit_with_2_and_say_why() {
     let dir = tempfile::tempdir().unwrap();
     let db = sqlite_db(dir.path());
+    first_admin(&db);
     let missing = cli(
         &db,
         &[
@@ -528,6 +562,8 @@ fn a_second_bench_run_on_the_kept_file_measures_new_scans_not_retries() {
         .find(|p| p.extension().is_some_and(|x| x == "db"))
         .expect("the kept bench file");
     let db = file.display().to_string();
+    // A generated bench database has no users yet.
+    first_admin(&db);
     let ready = json(&cli(
         &db,
         &[
@@ -564,6 +600,8 @@ fn statuses_are_renamed_added_and_the_matrix_edited_from_the_cli() {
     assert!(list.contains("packing → ready 🔒"), "{list}");
     let orders = Command::new(BIN)
         .args(["--db", &db, "orders", "list", "--status", "new"])
+        .env("PACKBENCH_USER", "anna")
+        .env("PACKBENCH_PIN", "3333")
         .env("LANG", "ru_RU.UTF-8")
         .env_remove("LC_ALL")
         .env_remove("LC_MESSAGES")
@@ -790,4 +828,87 @@ fn a_back_ordered_order_is_dated_split_and_held_from_the_cli() {
         held.contains(&format!("split from order {number}")),
         "{held}"
     );
+}
+
+#[test]
+fn cancelling_from_the_cli_needs_a_signed_in_supervisor_and_is_audited() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = sqlite_db(dir.path());
+    assert!(cli(&db, &["init", "--demo"]).status.success());
+    let anonymous = cli_as(
+        &db,
+        None,
+        &["orders", "cancel", "1001", "--reason", "звонок"],
+    );
+    assert_eq!(anonymous.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&anonymous.stderr).contains("sign in"),
+        "{}",
+        String::from_utf8_lossy(&anonymous.stderr)
+    );
+    let packer = cli_as(
+        &db,
+        Some(("anna", "3333")),
+        &["orders", "cancel", "1001", "--reason", "звонок"],
+    );
+    assert_eq!(packer.status.code(), Some(1));
+    let said = String::from_utf8_lossy(&packer.stderr);
+    assert!(
+        said.contains("may not cancel an order") && said.contains("packer"),
+        "the reason: {said}"
+    );
+    let wrong = cli_as(
+        &db,
+        Some(("maria", "0000")),
+        &["orders", "cancel", "1001", "--reason", "звонок"],
+    );
+    assert_eq!(wrong.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&wrong.stderr).contains("wrong login or PIN"));
+    let supervisor = cli_as(
+        &db,
+        Some(("maria", "2222")),
+        &[
+            "--json",
+            "orders",
+            "cancel",
+            "1001",
+            "--reason",
+            "клиент передумал",
+        ],
+    );
+    assert!(
+        supervisor.status.success(),
+        "{}",
+        String::from_utf8_lossy(&supervisor.stderr)
+    );
+    assert_eq!(json(&supervisor)["status"], "cancelled");
+    let trail = cli_as(
+        &db,
+        Some(("anna", "3333")),
+        &["--json", "audit", "--order", "1001", "--kind", "cancelled"],
+    );
+    let entries: Vec<Value> = String::from_utf8_lossy(&trail.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(entries.len(), 1, "{entries:?}");
+    assert_eq!(entries[0]["user"], "Мария Иванова");
+    assert_eq!(entries[0]["order_number"], "1001");
+    // A token signs a script in; revoked, it no longer does.
+    let token = json(&cli(
+        &db,
+        &["--json", "users", "token", "maria", "--name", "nightly"],
+    ));
+    let token = token["token"].as_str().unwrap().to_string();
+    let whoami = Command::new(BIN)
+        .args(["--db", &db, "users", "whoami"])
+        .env_remove("PACKBENCH_USER")
+        .env("PACKBENCH_TOKEN", &token)
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&whoami.stdout).contains("maria"));
+    assert!(!std::fs::read(&db)
+        .unwrap()
+        .windows(token.len())
+        .any(|w| w == token.as_bytes()));
 }

@@ -7,10 +7,11 @@ use packbench_core::documents::{DocumentKind, DocumentSettings, PrintSettings, S
 use packbench_core::domain::scan::ScanResult;
 use packbench_core::domain::OrderStatus;
 use packbench_core::ops::{
-    self, Confirmation, Customer, DbTest, DemoSummary, DocumentKey, DocumentPreview, Edited,
-    Lifecycle, Moved, NewStatus, Opened, OrderDetail, OrderEdit, OrderFilter, OrderSummary, Packed,
-    PaymentInput, PhoneOrderInput, PickList, PickListSummary, PickScanResult, PickSelection,
-    PrintJob, Printer, ProductMatch, Split, SplitLine, StatusCount, UndoResult,
+    self, AuditEntry, AuditFilter, Confirmation, Credential, Customer, DbTest, DemoSummary,
+    DocumentKey, DocumentPreview, Edited, Lifecycle, Moved, NewStatus, Opened, OrderDetail,
+    OrderEdit, OrderFilter, OrderSummary, Packed, PaymentInput, PhoneOrderInput, PickList,
+    PickListSummary, PickScanResult, PickSelection, PrintJob, Printer, ProductMatch, SignedIn,
+    Split, SplitLine, StatusCount, UndoResult, UserInput, UserView,
 };
 use tauri::State;
 
@@ -29,7 +30,99 @@ pub async fn app_info(state: State<'_, AppState>) -> Reply<AppInfo> {
 #[specta::specta]
 pub async fn load_demo(state: State<'_, AppState>) -> Reply<DemoSummary> {
     let store = state.store().await?;
-    Ok(ops::load_demo(&store, &state.actor().await, DEMO_SEED).await?)
+    match state.actor() {
+        Ok(actor) => Ok(ops::load_demo(&store, &actor, DEMO_SEED).await?),
+        // The first run: nobody can sign in before the demo brings its users.
+        Err(_) => {
+            let (station, _) = state.station().await;
+            Ok(ops::load_demo_first_run(&store, &station, DEMO_SEED).await?)
+        }
+    }
+}
+
+/// Signs a user in at this station (PIN, password or badge); whoever was
+/// signed in is signed out (the quick switch).
+#[tauri::command]
+#[specta::specta]
+pub async fn log_in(state: State<'_, AppState>, credential: Credential) -> Reply<SignedIn> {
+    let store = state.store_handle().await?;
+    let (station, idle) = state.station().await;
+    let session = ops::log_in(&store, &station, &credential, idle).await?;
+    Ok(state.begin_session(session))
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn log_out(state: State<'_, AppState>) -> Reply<()> {
+    state.end_session();
+    Ok(())
+}
+
+/// The first run of a database with no users: its administrator.
+#[tauri::command]
+#[specta::specta]
+pub async fn create_first_admin(
+    state: State<'_, AppState>,
+    name: String,
+    login: String,
+    secret: String,
+) -> Reply<SignedIn> {
+    let store = state.store_handle().await?;
+    let (station, idle) = state.station().await;
+    let session = ops::create_first_admin(&store, &station, &name, &login, &secret, idle).await?;
+    Ok(state.begin_session(session))
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn list_users(state: State<'_, AppState>) -> Reply<Vec<UserView>> {
+    let store = state.store().await?;
+    Ok(ops::list_users(&store, &state.actor()?).await?)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn save_user(state: State<'_, AppState>, user: UserInput) -> Reply<UserView> {
+    let store = state.store_handle().await?;
+    Ok(ops::save_user(&store, &state.actor()?, &user).await?)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn user_names(state: State<'_, AppState>) -> Reply<Vec<String>> {
+    let store = state.store().await?;
+    Ok(ops::user_names(&store, &state.actor()?).await?)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn audit(state: State<'_, AppState>, filter: AuditFilter) -> Reply<Vec<AuditEntry>> {
+    let store = state.store().await?;
+    Ok(ops::audit(&store, &state.actor()?, &filter).await?)
+}
+
+/// Writes the filtered audit trail as CSV into the Downloads folder and
+/// returns the file's path.
+#[tauri::command]
+#[specta::specta]
+pub async fn export_audit(state: State<'_, AppState>, filter: AuditFilter) -> Reply<String> {
+    let store = state.store_handle().await?;
+    let actor = state.actor()?;
+    let russian = state.config.read().await.language == "ru";
+    let csv = ops::audit_csv(&store, &actor, &filter, russian).await?;
+    let dir = std::env::var_os("PACKBENCH_EXPORT_DIR")
+        .map(std::path::PathBuf::from)
+        .or_else(dirs::download_dir)
+        .or_else(dirs::home_dir)
+        .ok_or_else(|| IpcError::invalid("there is no folder to save the file in"))?;
+    let path = dir.join(format!(
+        "packbench-audit-{}.csv",
+        store.now().format("%Y%m%d-%H%M%S")
+    ));
+    std::fs::create_dir_all(&dir)
+        .and_then(|_| std::fs::write(&path, csv))
+        .map_err(|e| IpcError::invalid(format!("cannot write {}: {e}", path.display())))?;
+    Ok(path.display().to_string())
 }
 
 #[tauri::command]
@@ -43,6 +136,7 @@ pub async fn list_orders(
     manager: Option<String>,
 ) -> Reply<Vec<OrderSummary>> {
     let store = state.store().await?;
+    state.actor()?;
     let filter = OrderFilter {
         status,
         search,
@@ -57,6 +151,7 @@ pub async fn list_orders(
 #[specta::specta]
 pub async fn status_counts(state: State<'_, AppState>) -> Reply<Vec<StatusCount>> {
     let store = state.store().await?;
+    state.actor()?;
     Ok(ops::status_counts(&store).await?)
 }
 
@@ -64,6 +159,7 @@ pub async fn status_counts(state: State<'_, AppState>) -> Reply<Vec<StatusCount>
 #[specta::specta]
 pub async fn order_detail(state: State<'_, AppState>, number: String) -> Reply<OrderDetail> {
     let store = state.store().await?;
+    state.actor()?;
     Ok(ops::order_detail(&store, &number).await?)
 }
 
@@ -71,6 +167,7 @@ pub async fn order_detail(state: State<'_, AppState>, number: String) -> Reply<O
 #[specta::specta]
 pub async fn find_order(state: State<'_, AppState>, code: String) -> Reply<Option<String>> {
     let store = state.store().await?;
+    state.actor()?;
     Ok(ops::find_order(&store, &code).await?)
 }
 
@@ -78,7 +175,7 @@ pub async fn find_order(state: State<'_, AppState>, code: String) -> Reply<Optio
 #[specta::specta]
 pub async fn confirm_order(state: State<'_, AppState>, number: String) -> Reply<Confirmation> {
     let store = state.store().await?;
-    Ok(ops::confirm_order(&store, &state.actor().await, &number).await?)
+    Ok(ops::confirm_order(&store, &state.actor()?, &number).await?)
 }
 
 /// Sets the status of one order or a selection by hand (delivered,
@@ -92,7 +189,7 @@ pub async fn move_orders(
     reason: Option<String>,
 ) -> Reply<Vec<Moved>> {
     let store = state.store().await?;
-    let actor = state.actor().await;
+    let actor = state.actor()?;
     Ok(ops::move_orders(&store, &actor, &numbers, to, reason.as_deref()).await?)
 }
 
@@ -105,7 +202,7 @@ pub async fn record_payment(
     payment: PaymentInput,
 ) -> Reply<OrderDetail> {
     let store = state.store().await?;
-    Ok(ops::record_payment(&store, &state.actor().await, &number, &payment).await?)
+    Ok(ops::record_payment(&store, &state.actor()?, &number, &payment).await?)
 }
 
 /// A service note on the order; a pinned one shows at packing.
@@ -118,7 +215,7 @@ pub async fn add_note(
     pinned: bool,
 ) -> Reply<OrderDetail> {
     let store = state.store().await?;
-    Ok(ops::add_note(&store, &state.actor().await, &number, &text, pinned).await?)
+    Ok(ops::add_note(&store, &state.actor()?, &number, &text, pinned).await?)
 }
 
 #[tauri::command]
@@ -130,7 +227,7 @@ pub async fn pin_note(
     pinned: bool,
 ) -> Reply<OrderDetail> {
     let store = state.store().await?;
-    Ok(ops::pin_note(&store, &state.actor().await, &number, note, pinned).await?)
+    Ok(ops::pin_note(&store, &state.actor()?, &number, note, pinned).await?)
 }
 
 /// A phone order entered by a manager: its number from the store's
@@ -142,7 +239,7 @@ pub async fn create_order(
     order: PhoneOrderInput,
 ) -> Reply<OrderDetail> {
     let store = state.store().await?;
-    Ok(ops::create_order(&store, &state.actor().await, &order).await?)
+    Ok(ops::create_order(&store, &state.actor()?, &order).await?)
 }
 
 /// Changes an order until it is shipped; one history entry.
@@ -154,7 +251,7 @@ pub async fn edit_order(
     edit: OrderEdit,
 ) -> Reply<Edited> {
     let store = state.store().await?;
-    Ok(ops::edit_order(&store, &state.actor().await, &number, &edit).await?)
+    Ok(ops::edit_order(&store, &state.actor()?, &number, &edit).await?)
 }
 
 /// Gives the order to a manager (null: to nobody).
@@ -166,7 +263,7 @@ pub async fn assign_order(
     manager: Option<String>,
 ) -> Reply<OrderDetail> {
     let store = state.store().await?;
-    Ok(ops::assign_order(&store, &state.actor().await, &number, manager.as_deref()).await?)
+    Ok(ops::assign_order(&store, &state.actor()?, &number, manager.as_deref()).await?)
 }
 
 /// Stock reserved again for what a confirmed order is missing.
@@ -174,7 +271,7 @@ pub async fn assign_order(
 #[specta::specta]
 pub async fn reserve_again(state: State<'_, AppState>, number: String) -> Reply<Edited> {
     let store = state.store().await?;
-    Ok(ops::reserve_again(&store, &state.actor().await, &number).await?)
+    Ok(ops::reserve_again(&store, &state.actor()?, &number).await?)
 }
 
 /// The day a back-ordered line's units are expected (YYYY-MM-DD; null: unknown).
@@ -187,7 +284,7 @@ pub async fn set_expected_date(
     day: Option<String>,
 ) -> Reply<OrderDetail> {
     let store = state.store().await?;
-    let actor = state.actor().await;
+    let actor = state.actor()?;
     Ok(ops::set_expected_date(&store, &actor, &number, line_id, day.as_deref()).await?)
 }
 
@@ -200,6 +297,7 @@ pub async fn alternatives(
     line_id: i64,
 ) -> Reply<Vec<ProductMatch>> {
     let store = state.store().await?;
+    state.actor()?;
     Ok(ops::alternatives(&store, &number, line_id).await?)
 }
 
@@ -212,7 +310,7 @@ pub async fn split_order(
     lines: Vec<SplitLine>,
 ) -> Reply<Split> {
     let store = state.store().await?;
-    Ok(ops::split_order(&store, &state.actor().await, &number, &lines).await?)
+    Ok(ops::split_order(&store, &state.actor()?, &number, &lines).await?)
 }
 
 /// Puts an order on hold with a reason (null: releases it).
@@ -224,7 +322,7 @@ pub async fn hold_order(
     reason: Option<String>,
 ) -> Reply<OrderDetail> {
     let store = state.store().await?;
-    Ok(ops::hold_order(&store, &state.actor().await, &number, reason.as_deref()).await?)
+    Ok(ops::hold_order(&store, &state.actor()?, &number, reason.as_deref()).await?)
 }
 
 /// Customers by phone (any formatting), e-mail or name.
@@ -232,6 +330,7 @@ pub async fn hold_order(
 #[specta::specta]
 pub async fn find_customers(state: State<'_, AppState>, query: String) -> Reply<Vec<Customer>> {
     let store = state.store().await?;
+    state.actor()?;
     Ok(ops::find_customers(&store, &query).await?)
 }
 
@@ -240,6 +339,7 @@ pub async fn find_customers(state: State<'_, AppState>, query: String) -> Reply<
 #[specta::specta]
 pub async fn find_products(state: State<'_, AppState>, query: String) -> Reply<Vec<ProductMatch>> {
     let store = state.store().await?;
+    state.actor()?;
     Ok(ops::find_products(&store, &query).await?)
 }
 
@@ -249,6 +349,7 @@ pub async fn find_products(state: State<'_, AppState>, query: String) -> Reply<V
 #[specta::specta]
 pub async fn lifecycle(state: State<'_, AppState>) -> Reply<Lifecycle> {
     let store = state.store().await?;
+    state.actor()?;
     Ok(ops::lifecycle(&store).await?)
 }
 
@@ -262,7 +363,7 @@ pub async fn rename_status(
     label_ru: String,
 ) -> Reply<Lifecycle> {
     let store = state.store().await?;
-    Ok(ops::rename_status(&store, &state.actor().await, &code, &label_en, &label_ru).await?)
+    Ok(ops::rename_status(&store, &state.actor()?, &code, &label_en, &label_ru).await?)
 }
 
 /// The store's own status inside a stage (admin).
@@ -270,14 +371,14 @@ pub async fn rename_status(
 #[specta::specta]
 pub async fn add_status(state: State<'_, AppState>, status: NewStatus) -> Reply<Lifecycle> {
     let store = state.store().await?;
-    Ok(ops::add_status(&store, &state.actor().await, &status).await?)
+    Ok(ops::add_status(&store, &state.actor()?, &status).await?)
 }
 
 #[tauri::command]
 #[specta::specta]
 pub async fn remove_status(state: State<'_, AppState>, code: String) -> Reply<Lifecycle> {
     let store = state.store().await?;
-    Ok(ops::remove_status(&store, &state.actor().await, &code).await?)
+    Ok(ops::remove_status(&store, &state.actor()?, &code).await?)
 }
 
 /// Allows or forbids a transition between stages (admin); locked ones stay.
@@ -290,7 +391,7 @@ pub async fn set_transition(
     allowed: bool,
 ) -> Reply<Lifecycle> {
     let store = state.store().await?;
-    Ok(ops::set_transition(&store, &state.actor().await, from, to, allowed).await?)
+    Ok(ops::set_transition(&store, &state.actor()?, from, to, allowed).await?)
 }
 
 /// Minutes an order may stay in a status; null: no limit (admin).
@@ -302,7 +403,7 @@ pub async fn set_status_limit(
     max_minutes: Option<i64>,
 ) -> Reply<Lifecycle> {
     let store = state.store().await?;
-    Ok(ops::set_status_limit(&store, &state.actor().await, &code, max_minutes).await?)
+    Ok(ops::set_status_limit(&store, &state.actor()?, &code, max_minutes).await?)
 }
 
 /// Puts the order in one of the store's own statuses inside its stage
@@ -315,7 +416,7 @@ pub async fn set_sub_status(
     code: Option<String>,
 ) -> Reply<OrderDetail> {
     let store = state.store().await?;
-    Ok(ops::set_sub_status(&store, &state.actor().await, &number, code.as_deref()).await?)
+    Ok(ops::set_sub_status(&store, &state.actor()?, &number, code.as_deref()).await?)
 }
 
 /// A scanned or typed order number at the packing station: claimed and
@@ -324,7 +425,7 @@ pub async fn set_sub_status(
 #[specta::specta]
 pub async fn open_for_packing(state: State<'_, AppState>, number: String) -> Reply<Opened> {
     let store = state.store().await?;
-    Ok(ops::open_for_packing(&store, &state.actor().await, &number).await?)
+    Ok(ops::open_for_packing(&store, &state.actor()?, &number).await?)
 }
 
 /// Opens a packed order's box again at this station, with a reason.
@@ -334,9 +435,11 @@ pub async fn take_apart(
     state: State<'_, AppState>,
     number: String,
     reason: String,
+    approval: Option<Credential>,
 ) -> Reply<OrderDetail> {
-    let store = state.store().await?;
-    Ok(ops::take_apart(&store, &state.actor().await, &number, &reason).await?)
+    let store = state.store_handle().await?;
+    let actor = state.actor()?;
+    Ok(ops::take_apart(&store, &actor, &number, &reason, approval.as_ref()).await?)
 }
 
 #[tauri::command]
@@ -348,7 +451,7 @@ pub async fn record_scan(
     scan_id: String,
 ) -> Reply<ScanResult> {
     let store = state.store().await?;
-    let actor = state.actor().await;
+    let actor = state.actor()?;
     Ok(ops::record_scan(&store, &actor, &number, &code, &scan_id).await?)
 }
 
@@ -356,7 +459,7 @@ pub async fn record_scan(
 #[specta::specta]
 pub async fn undo_last_scan(state: State<'_, AppState>, number: String) -> Reply<UndoResult> {
     let store = state.store().await?;
-    Ok(ops::undo_last_scan(&store, &state.actor().await, &number).await?)
+    Ok(ops::undo_last_scan(&store, &state.actor()?, &number).await?)
 }
 
 #[tauri::command]
@@ -365,12 +468,20 @@ pub async fn finish_packing(
     state: State<'_, AppState>,
     number: String,
     short_reason: Option<String>,
+    approval: Option<Credential>,
 ) -> Reply<Packed> {
     let store = state.store_handle().await?;
-    let actor = state.actor().await;
+    let actor = state.actor()?;
     let print = state.config.read().await.print.clone();
-    let (packed, printing) =
-        ops::finish_packing(&store, &actor, &number, short_reason.as_deref(), &print).await?;
+    let (packed, printing) = ops::finish_packing(
+        &store,
+        &actor,
+        &number,
+        short_reason.as_deref(),
+        &print,
+        approval.as_ref(),
+    )
+    .await?;
     // The packer is never held up by a printer: the jobs go out in the
     // background and their outcome reaches every screen as order events.
     printing.send_in_background();
@@ -379,9 +490,14 @@ pub async fn finish_packing(
 
 #[tauri::command]
 #[specta::specta]
-pub async fn release_claim(state: State<'_, AppState>, number: String) -> Reply<OrderDetail> {
-    let store = state.store().await?;
-    Ok(ops::release_claim(&store, &state.actor().await, &number).await?)
+pub async fn release_claim(
+    state: State<'_, AppState>,
+    number: String,
+    approval: Option<Credential>,
+) -> Reply<OrderDetail> {
+    let store = state.store_handle().await?;
+    let actor = state.actor()?;
+    Ok(ops::release_claim(&store, &actor, &number, approval.as_ref()).await?)
 }
 
 #[tauri::command]
@@ -393,7 +509,7 @@ pub async fn ship_order(
     tracking: String,
 ) -> Reply<OrderDetail> {
     let store = state.store().await?;
-    let actor = state.actor().await;
+    let actor = state.actor()?;
     Ok(ops::ship_order(&store, &actor, &number, &carrier, &tracking).await?)
 }
 
@@ -420,7 +536,7 @@ pub async fn create_pick_list(
         }
     };
     let store = state.store().await?;
-    let actor = state.actor().await;
+    let actor = state.actor()?;
     Ok(ops::create_pick_list(&store, &actor, selection).await?)
 }
 
@@ -428,6 +544,7 @@ pub async fn create_pick_list(
 #[specta::specta]
 pub async fn open_pick_lists(state: State<'_, AppState>) -> Reply<Vec<PickListSummary>> {
     let store = state.store().await?;
+    state.actor()?;
     Ok(ops::open_pick_lists(&store).await?)
 }
 
@@ -435,6 +552,7 @@ pub async fn open_pick_lists(state: State<'_, AppState>) -> Reply<Vec<PickListSu
 #[specta::specta]
 pub async fn pick_list(state: State<'_, AppState>, id: i64) -> Reply<PickList> {
     let store = state.store().await?;
+    state.actor()?;
     Ok(ops::pick_list(&store, id).await?)
 }
 
@@ -448,7 +566,7 @@ pub async fn pick_scan(
     scan_id: String,
 ) -> Reply<PickScanResult> {
     let store = state.store().await?;
-    let actor = state.actor().await;
+    let actor = state.actor()?;
     Ok(ops::pick_scan(&store, &actor, id, bin.as_deref(), &code, &scan_id).await?)
 }
 
@@ -461,7 +579,7 @@ pub async fn short_pick(
     reason: String,
 ) -> Reply<PickList> {
     let store = state.store().await?;
-    let actor = state.actor().await;
+    let actor = state.actor()?;
     Ok(ops::short_pick(&store, &actor, id, line_id, &reason).await?)
 }
 
@@ -469,7 +587,7 @@ pub async fn short_pick(
 #[specta::specta]
 pub async fn complete_pick_list(state: State<'_, AppState>, id: i64) -> Reply<PickList> {
     let store = state.store().await?;
-    Ok(ops::complete_pick_list(&store, &state.actor().await, id).await?)
+    Ok(ops::complete_pick_list(&store, &state.actor()?, id).await?)
 }
 
 #[tauri::command]
@@ -516,6 +634,7 @@ pub async fn list_printers() -> Vec<Printer> {
 #[specta::specta]
 pub async fn print_jobs(state: State<'_, AppState>, limit: Option<i64>) -> Reply<Vec<PrintJob>> {
     let store = state.store().await?;
+    state.actor()?;
     Ok(ops::print_jobs(&store, limit.unwrap_or(100)).await?)
 }
 
@@ -523,6 +642,7 @@ pub async fn print_jobs(state: State<'_, AppState>, limit: Option<i64>) -> Reply
 #[specta::specta]
 pub async fn order_print_jobs(state: State<'_, AppState>, number: String) -> Reply<Vec<PrintJob>> {
     let store = state.store().await?;
+    state.actor()?;
     Ok(ops::order_print_jobs(&store, &number).await?)
 }
 
@@ -534,7 +654,7 @@ pub async fn retry_print_job(
     printer: Option<String>,
 ) -> Reply<PrintJob> {
     let store = state.store_handle().await?;
-    let actor = state.actor().await;
+    let actor = state.actor()?;
     Ok(ops::retry_print_job(&store, &actor, id, printer.as_deref()).await?)
 }
 
@@ -546,7 +666,7 @@ pub async fn print_order_documents(
     number: String,
 ) -> Reply<Vec<PrintJob>> {
     let store = state.store_handle().await?;
-    let actor = state.actor().await;
+    let actor = state.actor()?;
     let print = state.config.read().await.print.clone();
     Ok(ops::print_order_documents(&store, &actor, &number, &print).await?)
 }
@@ -559,7 +679,7 @@ pub async fn print_document(
     key: DocumentKey,
 ) -> Reply<PrintJob> {
     let store = state.store_handle().await?;
-    let actor = state.actor().await;
+    let actor = state.actor()?;
     let settings = state.config.read().await.print.for_kind(kind).clone();
     Ok(ops::print_document(&store, &actor, kind, &key, &settings).await?)
 }
@@ -575,6 +695,7 @@ pub async fn preview_document(
     settings: Option<DocumentSettings>,
 ) -> Reply<DocumentPreview> {
     let store = state.store_handle().await?;
+    state.actor()?;
     let settings = match settings {
         Some(s) => s,
         None => state.config.read().await.print.for_kind(kind).clone(),
@@ -586,6 +707,7 @@ pub async fn preview_document(
 #[specta::specta]
 pub async fn seller(state: State<'_, AppState>) -> Reply<Seller> {
     let store = state.store().await?;
+    state.actor()?;
     Ok(ops::seller(&store).await?)
 }
 
@@ -593,6 +715,6 @@ pub async fn seller(state: State<'_, AppState>) -> Reply<Seller> {
 #[specta::specta]
 pub async fn save_seller(state: State<'_, AppState>, seller: Seller) -> Reply<Seller> {
     let store = state.store().await?;
-    let actor = state.actor().await;
+    let actor = state.actor()?;
     Ok(ops::set_seller(&store, &actor, &seller).await?)
 }

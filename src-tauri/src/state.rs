@@ -5,7 +5,7 @@ use crate::error::IpcError;
 use packbench_core::clock::{Clock, SystemClock};
 use packbench_core::config::StationConfig;
 use packbench_core::documents::PrintSettings;
-use packbench_core::ops::Actor;
+use packbench_core::ops::{Actor, Session, SignInInfo, SignedIn};
 use packbench_core::store::{DbTarget, Store};
 use serde::{Deserialize, Serialize};
 use std::future::Future;
@@ -19,8 +19,10 @@ use tokio::sync::{RwLock, RwLockReadGuard};
 pub struct AppInfo {
     pub version: String,
     pub station: String,
-    pub user: String,
-    pub role: packbench_core::ops::Role,
+    /// Who is signed in at this station; `None`: the sign-in screen.
+    pub signed_in: Option<SignedIn>,
+    /// What the sign-in screen needs (none while the database is closed).
+    pub sign_in: Option<SignInInfo>,
     /// "SQLite /path" or "PostgreSQL postgres://user@host/db" (no password).
     pub database: String,
     /// "SQLite" or "PostgreSQL".
@@ -38,12 +40,13 @@ pub struct AppInfo {
     pub startup_error: Option<String>,
 }
 
-/// The settings a station may change from the UI. The role is not here: it
-/// is set in the settings file by whoever sets up the station.
+/// The settings a station may change from the UI. Who works at it is not
+/// a setting: people sign in with their PIN or badge.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
 pub struct Settings {
     pub station: String,
-    pub user: String,
+    /// Minutes without work before the station signs its user out.
+    pub session_idle_minutes: u32,
     /// "" = the default local file.
     pub database: String,
     pub language: String,
@@ -56,7 +59,7 @@ impl From<&StationConfig> for Settings {
     fn from(c: &StationConfig) -> Self {
         Self {
             station: c.station.clone(),
-            user: c.user.clone(),
+            session_idle_minutes: c.session_idle_minutes,
             database: c.database.clone(),
             language: c.language.clone(),
             auto_finish: c.auto_finish,
@@ -69,7 +72,7 @@ impl Settings {
     fn applied_to(self, config: &StationConfig) -> StationConfig {
         StationConfig {
             station: self.station,
-            user: self.user,
+            session_idle_minutes: self.session_idle_minutes,
             database: self.database,
             language: self.language,
             auto_finish: self.auto_finish,
@@ -93,6 +96,8 @@ pub struct AppState {
     /// The clock every store this state opens runs on: the wall clock,
     /// except where a test or the fixture recorder pins time.
     clock: Arc<dyn Clock>,
+    /// Who is signed in at this station.
+    session: std::sync::Mutex<Option<Session>>,
 }
 
 /// A failure younger than this is reported, not retried.
@@ -148,6 +153,7 @@ impl AppState {
             config_path,
             failed_at,
             clock,
+            session: std::sync::Mutex::new(None),
         };
         (state, opening)
     }
@@ -186,8 +192,49 @@ impl AppState {
         Ok(Store::clone(&*self.store().await?))
     }
 
-    pub async fn actor(&self) -> Actor {
-        self.config.read().await.actor()
+    /// The signed-in user's actor for one command, or "sign in": nobody
+    /// is signed in, or the session ran out (then it is ended here).
+    pub fn actor(&self) -> Result<Actor, IpcError> {
+        let now = self.clock.now().timestamp_millis();
+        let mut slot = self.session.lock().unwrap();
+        let Some(session) = slot.as_mut() else {
+            return Err(packbench_core::Error::NotSignedIn(
+                "nobody is signed in at this station: sign in with your PIN or badge".into(),
+            )
+            .into());
+        };
+        match session.actor_at(now) {
+            Ok(actor) => Ok(actor),
+            Err(e) => {
+                *slot = None;
+                Err(e.into())
+            }
+        }
+    }
+
+    /// Keeps the session of a user who just signed in (replacing whoever
+    /// was signed in: the quick switch at a shared station).
+    pub fn begin_session(&self, session: Session) -> SignedIn {
+        let who = session.signed_in();
+        *self.session.lock().unwrap() = Some(session);
+        who
+    }
+
+    pub fn end_session(&self) {
+        *self.session.lock().unwrap() = None;
+    }
+
+    fn signed_in(&self) -> Option<SignedIn> {
+        self.session
+            .lock()
+            .unwrap()
+            .as_ref()
+            .map(Session::signed_in)
+    }
+
+    pub async fn station(&self) -> (String, u32) {
+        let c = self.config.read().await;
+        (c.station.clone(), c.session_idle_minutes)
     }
 
     pub async fn info(&self) -> Result<AppInfo, IpcError> {
@@ -195,22 +242,23 @@ impl AppState {
         let store = self.store.read().await;
         let config = self.config.read().await.clone();
         let startup_error = self.startup_error.read().await.clone();
-        let (database, engine, empty_database) = match store.as_ref() {
+        let (database, engine, empty_database, sign_in) = match store.as_ref() {
             Some(s) => (
                 s.describe().to_string(),
                 s.engine().name().to_string(),
                 packbench_core::ops::is_empty(s).await?,
+                Some(packbench_core::ops::sign_in_info(s).await?),
             ),
             None => match config.db_target() {
-                Ok(t) => (t.describe(), t.engine().name().to_string(), false),
-                Err(_) => (config.database.clone(), String::new(), false),
+                Ok(t) => (t.describe(), t.engine().name().to_string(), false, None),
+                Err(_) => (config.database.clone(), String::new(), false, None),
             },
         };
         Ok(AppInfo {
             version: env!("CARGO_PKG_VERSION").to_string(),
             station: config.station,
-            user: config.user,
-            role: config.role,
+            signed_in: self.signed_in(),
+            sign_in,
             database,
             engine,
             database_from_env: StationConfig::database_override().is_some(),
@@ -308,8 +356,17 @@ impl AppState {
                 return Err(e.into());
             }
             if let Some(outcome) = opened {
+                // Another database has other users: sign in there again.
+                if changed {
+                    self.end_session();
+                }
                 self.record(&mut store, outcome).await;
             }
+            let mut slot = self.session.lock().unwrap();
+            if let Some(session) = slot.take() {
+                *slot = Some(session.at_station(&next.station));
+            }
+            drop(slot);
             *config = next;
         }
         self.info().await

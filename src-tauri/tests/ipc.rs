@@ -35,7 +35,6 @@ impl Station {
         let settings = dir.path().join("station.json");
         StationConfig {
             station: "station-2".into(),
-            user: "anna".into(),
             database: database.into(),
             ..Default::default()
         }
@@ -76,6 +75,21 @@ impl Station {
     fn ok(&self, cmd: &str, args: Value) -> Value {
         self.invoke(cmd, args)
             .unwrap_or_else(|e| panic!("{cmd} failed: {e}"))
+    }
+
+    /// Loads the demo (the first run: nobody signed in) and signs its
+    /// packer Анна in, as the station's user.
+    fn demo(&self) -> Value {
+        let demo = self.ok("load_demo", json!({}));
+        self.sign_in("anna", "3333");
+        demo
+    }
+
+    fn sign_in(&self, login: &str, pin: &str) -> Value {
+        self.ok(
+            "log_in",
+            json!({ "credential": { "kind": "secret", "login": login, "secret": pin } }),
+        )
     }
 }
 
@@ -134,7 +148,11 @@ fn an_empty_database_is_reported_so_the_ui_can_offer_the_demo() {
     assert_eq!(info["engine"], "SQLite");
     assert_eq!(info["startup_error"], Value::Null);
     assert_eq!(info["station"], "station-2");
-    assert_eq!(info["role"], "packer");
+    assert_eq!(info["signed_in"], Value::Null, "nobody is signed in");
+    assert_eq!(
+        info["sign_in"]["needs_first_admin"], true,
+        "the first run makes the administrator: {info}"
+    );
     let db = info["database"].as_str().unwrap();
     assert!(
         db.starts_with("SQLite ") && db.ends_with("packbench.db"),
@@ -145,7 +163,7 @@ fn an_empty_database_is_reported_so_the_ui_can_offer_the_demo() {
 #[test]
 fn the_demo_warehouse_lists_its_fifty_orders() {
     let s = Station::on_empty_database();
-    let demo = s.ok("load_demo", json!({}));
+    let demo = s.demo();
     assert_eq!(demo["orders"], 50, "{demo}");
     let orders = s.ok("list_orders", json!({}));
     assert_eq!(
@@ -173,7 +191,7 @@ fn the_demo_warehouse_lists_its_fifty_orders() {
 #[test]
 fn a_wrong_item_comes_back_as_a_scan_outcome_and_packs_nothing() {
     let s = Station::on_empty_database();
-    s.ok("load_demo", json!({}));
+    s.demo();
     let claimed = s.ok("open_for_packing", json!({ "number": "1001" }))["order"].clone();
     assert_eq!(claimed["status"], "packing");
     assert_eq!(claimed["claimed_station"], "station-2");
@@ -234,7 +252,7 @@ fn pack_1001(s: &Station) -> DbTarget {
 #[test]
 fn finishing_a_pack_puts_invoice_and_label_in_the_print_queue() {
     let s = Station::on_empty_database();
-    s.ok("load_demo", json!({}));
+    s.demo();
     let target = pack_1001(&s);
     // The jobs are queued with the pack; they are sent in the background.
     let rt = tokio::runtime::Builder::new_current_thread()
@@ -264,7 +282,7 @@ fn finishing_a_pack_puts_invoice_and_label_in_the_print_queue() {
 #[test]
 fn a_packed_order_opened_at_packing_goes_to_the_hand_over_and_stays_ready() {
     let s = Station::on_empty_database();
-    s.ok("load_demo", json!({}));
+    s.demo();
     pack_1001(&s);
     let opened = s.ok("open_for_packing", json!({ "number": "1001" }));
     assert_eq!(opened["mode"], "hand_over", "{opened}");
@@ -273,9 +291,17 @@ fn a_packed_order_opened_at_packing_goes_to_the_hand_over_and_stays_ready() {
     let detail = s.ok("order_detail", json!({ "number": "1001" }));
     assert_eq!(detail["status"], "ready");
     // Opening the box again is its own action, with a reason.
+    let alone = s
+        .invoke(
+            "take_apart",
+            json!({ "number": "1001", "reason": "wrong size of box" }),
+        )
+        .unwrap_err();
+    assert_eq!(alone["code"], "needs_approval", "{alone}");
     let taken = s.ok(
         "take_apart",
-        json!({ "number": "1001", "reason": "wrong size of box" }),
+        json!({ "number": "1001", "reason": "wrong size of box",
+                "approval": { "kind": "badge", "code": "BADGE-0002" } }),
     );
     assert_eq!(taken["status"], "packing");
     assert_eq!(taken["claimed_station"], "station-2");
@@ -286,6 +312,17 @@ fn a_packed_order_opened_at_packing_goes_to_the_hand_over_and_stays_ready() {
         .filter_map(|e| e["kind"].as_str())
         .collect();
     assert!(kinds.contains(&"taken_apart"), "{kinds:?}");
+    let event = taken["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["kind"] == "taken_apart")
+        .unwrap();
+    assert_eq!(event["user"], "Анна Петрова");
+    assert_eq!(
+        event["approved_by"], "Мария Иванова",
+        "the supervisor's badge"
+    );
     let resumed = s.ok("open_for_packing", json!({ "number": "1001" }));
     assert_eq!(resumed["mode"], "packing", "{resumed}");
 }
@@ -293,12 +330,20 @@ fn a_packed_order_opened_at_packing_goes_to_the_hand_over_and_stays_ready() {
 #[test]
 fn confirming_an_order_says_which_skus_could_not_be_reserved() {
     let s = Station::on_empty_database();
-    s.ok("load_demo", json!({}));
+    s.demo();
     let new = s.ok(
         "list_orders",
         json!({ "status": "new", "search": null, "limit": 1 }),
     );
     let number = new[0]["number"].as_str().expect("the demo has a new order");
+    let refused = s
+        .invoke("confirm_order", json!({ "number": number }))
+        .unwrap_err();
+    assert_eq!(
+        refused["code"], "forbidden",
+        "a packer does not confirm: {refused}"
+    );
+    s.sign_in("elena", "5555");
     let confirmed = s.ok("confirm_order", json!({ "number": number }));
     assert_eq!(confirmed["order"]["status"], "confirmed", "{confirmed}");
     assert!(
@@ -313,12 +358,19 @@ fn a_refusal_reaches_the_ui_as_code_and_message() {
     let err = s
         .invoke("open_for_packing", json!({ "number": "9999" }))
         .unwrap_err();
+    assert_eq!(err["code"], "not_signed_in", "nobody is signed in: {err}");
+
+    s.demo();
+    let err = s
+        .invoke("open_for_packing", json!({ "number": "9999" }))
+        .unwrap_err();
     assert_eq!(
         err,
         json!({ "code": "not_found", "message": "order 9999 was not found" })
     );
-
-    s.ok("load_demo", json!({}));
+    let err = s.invoke("load_demo", json!({})).unwrap_err();
+    assert_eq!(err["code"], "forbidden", "a packer loads no demo: {err}");
+    s.sign_in("olga", "1111");
     let err = s.invoke("load_demo", json!({})).unwrap_err();
     assert_eq!(
         err["code"], "refused",
@@ -360,7 +412,7 @@ fn retry_opens_the_database_once_the_problem_is_fixed() {
     let info = s.ok("app_info", json!({}));
     assert_eq!(info["startup_error"], Value::Null, "{info}");
     assert_eq!(info["empty_database"], true);
-    s.ok("load_demo", json!({}));
+    s.demo();
 }
 
 #[test]
@@ -412,7 +464,7 @@ fn the_language_is_saved_even_while_the_database_is_down() {
 #[test]
 fn settings_are_saved_and_a_new_database_is_opened_at_once() {
     let s = Station::on_empty_database();
-    s.ok("load_demo", json!({}));
+    s.demo();
     let mut settings = s.ok("get_settings", json!({}));
     assert_eq!(settings["station"], "station-2");
 
@@ -460,7 +512,7 @@ fn a_claim_is_announced_as_orders_changed() {
             return event;
         }
     };
-    s.ok("load_demo", json!({}));
+    s.demo();
     let confirmed = s.ok("list_orders", json!({ "status": "confirmed", "limit": 1 }));
     let number = confirmed[0]["number"].clone();
     let demo = next_naming(&number);
@@ -498,7 +550,7 @@ fn the_database_check_names_the_engine_without_opening_anything() {
 #[test]
 fn carriers_and_an_order_number_in_a_scan_are_recognised() {
     let s = Station::on_empty_database();
-    s.ok("load_demo", json!({}));
+    s.demo();
     assert!(!s.ok("carriers", json!({})).as_array().unwrap().is_empty());
     assert_eq!(s.ok("find_order", json!({ "code": "1001" })), "1001");
     assert_eq!(
@@ -510,7 +562,8 @@ fn carriers_and_an_order_number_in_a_scan_are_recognised() {
 #[test]
 fn a_pick_list_is_made_from_the_next_confirmed_orders() {
     let s = Station::on_empty_database();
-    s.ok("load_demo", json!({}));
+    s.demo();
+    s.sign_in("ivan", "4444");
     let list = s.ok("create_pick_list", json!({ "next": 3 }));
     assert_eq!(list["orders"].as_array().unwrap().len(), 3, "{list}");
     assert_eq!(list["status"], "open");
@@ -535,7 +588,7 @@ fn a_station_on_postgresql_packs_through_the_same_commands() {
     assert_eq!(info["empty_database"], true);
     assert_eq!(info["startup_error"], Value::Null);
 
-    s.ok("load_demo", json!({}));
+    s.demo();
     let order = s.ok("open_for_packing", json!({ "number": "1001" }))["order"].clone();
     let sku = order["lines"][0]["sku"].as_str().unwrap().to_string();
     let scan = s.ok(
@@ -590,7 +643,7 @@ fn print_settings_are_checked_saved_and_kept_in_the_settings_file() {
 #[test]
 fn the_print_queue_preview_and_print_again_work_through_the_commands() {
     let s = Station::on_empty_database();
-    s.ok("load_demo", json!({}));
+    s.demo();
     pack_1001(&s);
     // Auto-print queues its two jobs in the background: let it finish first,
     // so the jobs below are the newest.
@@ -633,6 +686,7 @@ fn the_print_queue_preview_and_print_again_work_through_the_commands() {
     assert!(!failed["message"].as_str().unwrap().is_empty());
     assert!(started.elapsed() < Duration::from_secs(10));
     // A pick list is printed with the station's pick-list settings.
+    s.sign_in("ivan", "4444");
     let list = s.ok("create_pick_list", json!({ "next": 2 }));
     let job = s.ok(
         "print_document",
@@ -682,7 +736,7 @@ fn the_print_queue_preview_and_print_again_work_through_the_commands() {
 #[test]
 fn the_sellers_details_are_shown_and_only_a_supervisor_changes_them() {
     let s = Station::on_empty_database();
-    s.ok("load_demo", json!({}));
+    s.demo();
     let seller = s.ok("seller", json!({}));
     assert!(
         !seller["name"].as_str().unwrap().is_empty(),

@@ -24,7 +24,7 @@ use packbench_app::state::AppState;
 use packbench_core::clock::FixedClock;
 use packbench_core::config::StationConfig;
 use packbench_core::documents::PrintSettings;
-use packbench_core::ops::Role;
+use packbench_core::ops::{Actor, Role, UserInput};
 use packbench_core::store::{DbTarget, Store};
 use serde_json::{json, Value};
 use std::path::{Path, PathBuf};
@@ -40,6 +40,9 @@ pub const RECORD_COMMAND: &str = "cargo run -p packbench --example record-fixtur
 
 /// Every flow starts at this moment (10:00 in Moscow, a Monday).
 const START: &str = "2026-11-23T07:00:00Z";
+
+/// The PIN of every desk user the recorder makes.
+const DESK_PIN: &str = "1234";
 
 /// The clock moves this far after every change, as a shift would.
 const STEP_SECONDS: i64 = 2;
@@ -73,6 +76,9 @@ const READS: &[&str] = &[
     "find_products",
     "find_customers",
     "alternatives",
+    "list_users",
+    "user_names",
+    "audit",
 ];
 
 /// The actions the UI's scan queue runs: when the queue is empty again the
@@ -196,8 +202,6 @@ impl Shift {
             .join(format!("station-{}.json", desk.station.replace(' ', "-")));
         StationConfig {
             station: desk.station.clone(),
-            user: desk.user.clone(),
-            role: desk.role,
             database: database.into(),
             language: "ru".into(),
             auto_finish: true,
@@ -214,12 +218,70 @@ impl Shift {
         let window = WebviewWindowBuilder::new(&app, "main", Default::default())
             .build()
             .expect("a window on the mock runtime");
-        Station {
+        let station = Station {
             _app: app,
             window,
-            name: desk.station,
+            name: desk.station.clone(),
             auto_print: desk.print.auto_print,
+        };
+        // Once the database has people, the desk's user signs in before
+        // the flow starts (a user of their own, PIN 1234, made if missing).
+        if self.has_users(database) {
+            self.ensure_user(&desk, database);
+            station.ok(
+                "log_in",
+                json!({ "credential": { "kind": "secret", "login": desk.login(), "secret": DESK_PIN } }),
+            );
         }
+        station
+    }
+
+    fn store_on(&self, database: &str) -> Option<Store> {
+        tauri::async_runtime::block_on(async {
+            let target = DbTarget::parse(database).ok()?;
+            Store::open(&target)
+                .await
+                .ok()
+                .map(|s| s.with_clock(self.clock.clone()))
+        })
+    }
+
+    fn has_users(&self, database: &str) -> bool {
+        let Some(store) = self.store_on(database) else {
+            return false;
+        };
+        tauri::async_runtime::block_on(async {
+            let info = packbench_core::ops::sign_in_info(&store).await.unwrap();
+            store.close().await;
+            !info.needs_first_admin
+        })
+    }
+
+    /// The desk's user, made by an admin if the database lacks them.
+    fn ensure_user(&self, desk: &Desk, database: &str) {
+        let store = self.store_on(database).expect("the database opens");
+        tauri::async_runtime::block_on(async {
+            let admin = Actor::new("Настройка", "setup", Role::Admin);
+            let users = packbench_core::ops::list_users(&store, &admin).await.unwrap();
+            if !users.iter().any(|u| u.login == desk.login()) {
+                packbench_core::ops::save_user(
+                    &store,
+                    &admin,
+                    &UserInput {
+                        login: desk.login(),
+                        name: desk.user.clone(),
+                        roles: vec![desk.role],
+                        channels: Vec::new(),
+                        active: true,
+                        secret: Some(DESK_PIN.into()),
+                        badge: None,
+                    },
+                )
+                .await
+                .unwrap();
+            }
+            store.close().await;
+        });
     }
 
     /// A product's first barcode, read with core beside the app.
@@ -297,6 +359,11 @@ impl Desk {
     pub fn with_role(mut self, role: Role) -> Self {
         self.role = role;
         self
+    }
+
+    /// The desk user's login: their name in lower case.
+    pub fn login(&self) -> String {
+        self.user.to_lowercase()
     }
 }
 

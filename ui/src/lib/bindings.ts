@@ -9,6 +9,23 @@ import * as __TAURI_EVENT from "@tauri-apps/api/event";
 export const commands = {
 	appInfo: () => typedError<AppInfo, IpcError>(__TAURI_INVOKE("app_info")),
 	loadDemo: () => typedError<DemoSummary, IpcError>(__TAURI_INVOKE("load_demo")),
+	/**
+	 *  Signs a user in at this station (PIN, password or badge); whoever was
+	 *  signed in is signed out (the quick switch).
+	 */
+	logIn: (credential: Credential) => typedError<SignedIn, IpcError>(__TAURI_INVOKE("log_in", { credential })),
+	logOut: () => typedError<null, IpcError>(__TAURI_INVOKE("log_out")),
+	/**  The first run of a database with no users: its administrator. */
+	createFirstAdmin: (name: string, login: string, secret: string) => typedError<SignedIn, IpcError>(__TAURI_INVOKE("create_first_admin", { name, login, secret })),
+	listUsers: () => typedError<UserView[], IpcError>(__TAURI_INVOKE("list_users")),
+	saveUser: (user: UserInput) => typedError<UserView, IpcError>(__TAURI_INVOKE("save_user", { user })),
+	userNames: () => typedError<string[], IpcError>(__TAURI_INVOKE("user_names")),
+	audit: (filter: AuditFilter) => typedError<AuditEntry[], IpcError>(__TAURI_INVOKE("audit", { filter })),
+	/**
+	 *  Writes the filtered audit trail as CSV into the Downloads folder and
+	 *  returns the file's path.
+	 */
+	exportAudit: (filter: AuditFilter) => typedError<string, IpcError>(__TAURI_INVOKE("export_audit", { filter })),
 	listOrders: (status: OrderStatus | null, search: string | null, overdue: boolean | null, limit: number | null, manager: string | null) => typedError<OrderSummary[], IpcError>(__TAURI_INVOKE("list_orders", { status, search, overdue, limit, manager })),
 	statusCounts: () => typedError<StatusCount[], IpcError>(__TAURI_INVOKE("status_counts")),
 	orderDetail: (number: string) => typedError<OrderDetail, IpcError>(__TAURI_INVOKE("order_detail", { number })),
@@ -72,11 +89,11 @@ export const commands = {
 	 */
 	openForPacking: (number: string) => typedError<Opened, IpcError>(__TAURI_INVOKE("open_for_packing", { number })),
 	/**  Opens a packed order's box again at this station, with a reason. */
-	takeApart: (number: string, reason: string) => typedError<OrderDetail, IpcError>(__TAURI_INVOKE("take_apart", { number, reason })),
+	takeApart: (number: string, reason: string, approval: Credential | null) => typedError<OrderDetail, IpcError>(__TAURI_INVOKE("take_apart", { number, reason, approval })),
 	recordScan: (number: string, code: string, scanId: string) => typedError<ScanResult, IpcError>(__TAURI_INVOKE("record_scan", { number, code, scanId })),
 	undoLastScan: (number: string) => typedError<UndoResult, IpcError>(__TAURI_INVOKE("undo_last_scan", { number })),
-	finishPacking: (number: string, shortReason: string | null) => typedError<Packed, IpcError>(__TAURI_INVOKE("finish_packing", { number, shortReason })),
-	releaseClaim: (number: string) => typedError<OrderDetail, IpcError>(__TAURI_INVOKE("release_claim", { number })),
+	finishPacking: (number: string, shortReason: string | null, approval: Credential | null) => typedError<Packed, IpcError>(__TAURI_INVOKE("finish_packing", { number, shortReason, approval })),
+	releaseClaim: (number: string, approval: Credential | null) => typedError<OrderDetail, IpcError>(__TAURI_INVOKE("release_claim", { number, approval })),
 	shipOrder: (number: string, carrier: string, tracking: string) => typedError<OrderDetail, IpcError>(__TAURI_INVOKE("ship_order", { number, carrier, tracking })),
 	carriers: () => __TAURI_INVOKE<string[]>("carriers"),
 	createPickList: (orders: string[] | null, next: number | null) => typedError<PickList, IpcError>(__TAURI_INVOKE("create_pick_list", { orders, next })),
@@ -117,8 +134,10 @@ export const events = {
 export type AppInfo = {
 	version: string,
 	station: string,
-	user: string,
-	role: Role,
+	/**  Who is signed in at this station; `None`: the sign-in screen. */
+	signed_in: SignedIn | null,
+	/**  What the sign-in screen needs (none while the database is closed). */
+	sign_in: SignInInfo | null,
 	/**  "SQLite /path" or "PostgreSQL postgres://user@host/db" (no password). */
 	database: string,
 	/**  "SQLite" or "PostgreSQL". */
@@ -138,6 +157,38 @@ export type AppInfo = {
 	startup_error: string | null,
 };
 
+/**  One entry of the audit trail. */
+export type AuditEntry = {
+	id: number,
+	at: string,
+	user: string,
+	approved_by: string | null,
+	station: string,
+	/**  The order's number, when the event is about one. */
+	order_number: string | null,
+	kind: EventKind,
+	before: Value | null,
+	after: Value | null,
+};
+
+/**  Which events the audit trail shows. */
+export type AuditFilter = {
+	/**  Done or approved by this person (their name as the history shows it). */
+	user: string | null,
+	station: string | null,
+	/**  The order's number. */
+	order: string | null,
+	/**  Any of these kinds; empty = every kind. */
+	kinds: EventKind[],
+	from: string | null,
+	/**  Up to, not including. */
+	to: string | null,
+	/**  Only entries older than this id (the next page). */
+	before_id: number | null,
+	/**  At most this many (1..=1000; 0 = 200). */
+	limit: number,
+};
+
 /**
  *  A confirmed order, and the SKUs whose stock did not cover it (reserved
  *  in part or not at all): the manager is told which.
@@ -146,6 +197,15 @@ export type Confirmation = {
 	order: OrderDetail,
 	unreserved_skus: string[],
 };
+
+/**  How a person proves who they are. Secrets never appear in `Debug`. */
+export type Credential = 
+/**  A login and its PIN or password. */
+{ kind: "secret"; login: string; secret: string } | 
+/**  The barcode on the person's badge. */
+{ kind: "badge"; code: string } | 
+/**  A script's API token (`pbt_<id>_<secret>`). */
+{ kind: "token"; token: string };
 
 /**  A customer as stored. */
 export type Customer = {
@@ -174,6 +234,14 @@ export type DbTest = {
 export type DemoSummary = {
 	products: number,
 	orders: number,
+};
+
+export type DemoUser = {
+	name: string,
+	login: string,
+	roles: Role[],
+	pin: string,
+	badge: string,
 };
 
 /**  Bytes for a laser printer or for a Zebra-compatible thermal printer. */
@@ -234,7 +302,11 @@ export type Edited = {
  *  `{code, message}` carries it (exported to TypeScript, so the UI can
  *  only test for codes that exist), the CLI maps it to an exit status.
  */
-export type ErrorCode = "not_found" | "invalid_transition" | "conflict" | "refused" | "invalid" | "forbidden" | "unavailable" | 
+export type ErrorCode = "not_found" | "invalid_transition" | "conflict" | "refused" | "invalid" | "forbidden" | 
+/**  A supervisor must approve: ask for their PIN or badge, try again. */
+"needs_approval" | 
+/**  Sign in first (or again: the session ran out). */
+"not_signed_in" | "wrong_credentials" | "locked_out" | "unavailable" | 
 /**  Stored data that cannot be read as what it should be. */
 "damaged" | "storage" | "migration";
 
@@ -295,12 +367,22 @@ export type EventKind =
  *  The order was put in one of the store's own statuses inside its
  *  stage (or back in the bare stage).
  */
-"sub_status_set";
+"sub_status_set" | 
+/**  A user added (by an admin, the first run or the demo). */
+"user_created" | 
+/**  A user's name, roles, channels, state, PIN or badge changed. */
+"user_changed" | 
+/**  Someone signed in at a station (PIN, password or badge). */
+"signed_in" | 
+/**  A login locked after too many wrong PINs. */
+"locked_out" | "token_created" | "token_revoked";
 
 /**  One entry of an order's history. */
 export type EventView = {
 	at: string,
 	user: string,
+	/**  The supervisor who approved it, when one had to. */
+	approved_by: string | null,
 	station: string,
 	kind: EventKind,
 	before: Value | null,
@@ -387,6 +469,16 @@ export type Note = {
 	user: string,
 	station: string,
 };
+
+/**
+ *  Everything a user can do that changes data or reads the audit
+ *  trail. Reading orders is open to every signed-in user.
+ */
+export type Op = "claim_order" | "open_for_packing" | "record_scan" | "undo_scan" | "finish_packing" | 
+/**  Releasing another station's claim also needs a supervisor. */
+"release_claim" | 
+/**  Needs a supervisor's approval. */
+"take_apart" | "ship_order" | "create_pick_list" | "pick_scan" | "short_pick" | "complete_pick_list" | "create_order" | "edit_order" | "assign_order" | "hold_order" | "reserve_again" | "set_expected_date" | "split_order" | "confirm_order" | "cancel_order" | "move_orders" | "set_sub_status" | "record_payment" | "add_note" | "pin_note" | "print" | "import_orders" | "import_products" | "set_seller" | "edit_lifecycle" | "load_demo" | "manage_users" | "read_audit";
 
 /**  What a station does with an order it opened (a scanned or typed number). */
 export type Opened = 
@@ -721,8 +813,10 @@ export type ProductMatch = {
 	free: number,
 };
 
-/**  What a user may do. */
-export type Role = "picker" | "packer" | "supervisor" | "admin";
+/**  What a user may do; a user may hold several roles. */
+export type Role = "picker" | "packer" | 
+/**  Takes orders, answers customers; works the sales channels given. */
+"manager" | "supervisor" | "admin";
 
 /**
  *  What a row of the scan ledger records: a packing verdict, an undo,
@@ -776,6 +870,9 @@ export type ScanView = {
 	units: number,
 };
 
+/**  A PIN (4–8 digits) or a password (8 characters or more). */
+export type SecretKind = "pin" | "password";
+
 /**  Who sells and ships: printed on invoices, labels and manifests. */
 export type Seller = {
 	name?: string,
@@ -796,18 +893,37 @@ export type Seller = {
 };
 
 /**
- *  The settings a station may change from the UI. The role is not here: it
- *  is set in the settings file by whoever sets up the station.
+ *  The settings a station may change from the UI. Who works at it is not
+ *  a setting: people sign in with their PIN or badge.
  */
 export type Settings = {
 	station: string,
-	user: string,
+	/**  Minutes without work before the station signs its user out. */
+	session_idle_minutes: number,
 	/**  "" = the default local file. */
 	database: string,
 	language: string,
 	auto_finish: boolean,
 	/**  The character the scanner sends for the GS separator; "" = none. */
 	scan_gs_substitute: string,
+};
+
+/**  What the UI's sign-in screen shows before anyone signs in. */
+export type SignInInfo = {
+	/**  No users yet: the first administrator must be created. */
+	needs_first_admin: boolean,
+	/**  The demo's users and their PINs and badges, while the demo is loaded. */
+	demo_users: DemoUser[],
+};
+
+/**  Who is signed in, as the shells show them. */
+export type SignedIn = {
+	name: string,
+	login: string,
+	roles: Role[],
+	channels: string[],
+	/**  The ops this user may do (the UI hides the others). */
+	may: Op[],
 };
 
 /**  An order split in two: what ships now, and the rest as a linked order. */
@@ -871,6 +987,33 @@ export type UndoResult = {
 	units: number,
 	packed: number,
 	ordered: number,
+};
+
+/**  A new user, or changes to one (found by login). */
+export type UserInput = {
+	login: string,
+	name: string,
+	roles: Role[],
+	/**  For managers: the sales channels they work; empty = every channel. */
+	channels: string[],
+	active: boolean,
+	/**  A new PIN (4–8 digits) or password (8+ characters); `None` keeps it. */
+	secret: string | null,
+	/**  A new badge barcode; `Some("")` removes the badge, `None` keeps it. */
+	badge: string | null,
+};
+
+/**  A user as the admin sees them (no secrets, no hashes). */
+export type UserView = {
+	id: number,
+	login: string,
+	name: string,
+	roles: Role[],
+	channels: string[],
+	active: boolean,
+	secret_kind: SecretKind,
+	has_badge: boolean,
+	created_at: string,
 };
 
 export type Value = null | boolean | number | string | Value[] | { [key in string]: Value };
