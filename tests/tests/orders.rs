@@ -218,7 +218,11 @@ on_both_engines!(
         assert!(with_pin.notes[0].pinned);
         assert_eq!(with_pin.notes[0].user, "Мария");
         let later = with_pin.notes[1].id;
-        let repinned = ops::pin_note(&store, &packer("S1"), &number, later, true)
+        let refused = ops::pin_note(&store, &packer("S1"), &number, later, true)
+            .await
+            .unwrap_err();
+        assert!(matches!(refused, Error::Forbidden { .. }), "{refused}");
+        let repinned = ops::pin_note(&store, &manager(), &number, later, true)
             .await
             .unwrap();
         assert!(repinned.notes.iter().all(|n| n.pinned));
@@ -1258,10 +1262,18 @@ on_both_engines!(
         assert!(e.to_string().contains("take it apart"), "{e}");
         // Taken apart and released: the edit goes through and the two units
         // go back to be scanned again; the ledger agrees.
-        ops::take_apart(&store, &packer, &number, "клиент добавил товар")
+        ops::take_apart(
+            &store,
+            &packer,
+            &number,
+            "клиент добавил товар",
+            Some(&common::maria_approves()),
+        )
+        .await
+        .unwrap();
+        ops::release_claim(&store, &packer, &number, None)
             .await
             .unwrap();
-        ops::release_claim(&store, &packer, &number).await.unwrap();
         let edited = ops::edit_order(&store, &manager(), &number, &three(line_id))
             .await
             .unwrap();

@@ -355,7 +355,29 @@ on_both_engines!(finishing_a_short_order_needs_a_reason, |db| {
         ops::order_detail(&store, "1001").await.unwrap().head.status,
         OrderStatus::Packing
     );
-    let done = common::finish(&store, &me, "1001", Some("kettle damaged, customer agreed"))
+    // A packer does not ship short alone: a supervisor approves at the
+    // station, and a wrong PIN approves nothing.
+    let reason = Some("kettle damaged, customer agreed");
+    let alone = common::finish(&store, &me, "1001", reason)
+        .await
+        .unwrap_err();
+    assert!(matches!(alone, Error::NeedsApproval(_)), "{alone}");
+    assert!(alone.to_string().contains("supervisor"), "{alone}");
+    let svetlana = common::approver(&store).await;
+    let wrong = ops::Credential::Secret {
+        login: "svetlana".into(),
+        secret: "0000".into(),
+    };
+    let refused = common::finish_approved(&store, &me, "1001", reason, Some(&wrong))
+        .await
+        .unwrap_err();
+    assert!(matches!(refused, Error::WrongCredentials(_)), "{refused}");
+    assert_eq!(
+        ops::order_detail(&store, "1001").await.unwrap().head.status,
+        OrderStatus::Packing,
+        "nothing changed"
+    );
+    let done = common::finish_approved(&store, &me, "1001", reason, Some(&svetlana))
         .await
         .unwrap();
     assert_eq!(done.head.status, OrderStatus::Ready);
@@ -363,9 +385,16 @@ on_both_engines!(finishing_a_short_order_needs_a_reason, |db| {
         done.head.short_reason.as_deref(),
         Some("kettle damaged, customer agreed")
     );
-    assert!(
-        done.events.iter().any(|e| e.kind == EventKind::PackedShort),
-        "the short-ship is in the history"
+    let short = done
+        .events
+        .iter()
+        .find(|e| e.kind == EventKind::PackedShort)
+        .expect("the short-ship is in the history");
+    assert_eq!(short.user, me.user, "the packer did it");
+    assert_eq!(
+        short.approved_by.as_deref(),
+        Some("Светлана"),
+        "she approved it"
     );
 });
 
@@ -502,11 +531,19 @@ on_both_engines!(
         let holder = packer(STATION);
         ops::claim_order(&store, &holder, "1001").await.unwrap();
         scan(&store, &holder, "4006381333931", "m1").await;
-        let denied = ops::release_claim(&store, &packer("station-2"), "1001")
+        let denied = ops::release_claim(&store, &packer("station-2"), "1001", None)
             .await
             .unwrap_err();
-        assert!(matches!(denied, Error::Forbidden { .. }), "{denied}");
-        let released = ops::release_claim(&store, &supervisor(), "1001")
+        assert!(matches!(denied, Error::NeedsApproval(_)), "{denied}");
+        let picker = Actor::new("ivan", "station-2", ops::Role::Picker);
+        let not_a_packer = ops::release_claim(&store, &picker, "1001", None)
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(not_a_packer, Error::Forbidden { .. }),
+            "{not_a_packer}"
+        );
+        let released = ops::release_claim(&store, &supervisor(), "1001", None)
             .await
             .unwrap();
         assert_eq!(released.head.status, OrderStatus::Confirmed);
@@ -583,9 +620,16 @@ on_both_engines!(short_shipped_units_go_back_to_free_stock, |db| {
     ops::claim_order(&store, &me, "1001").await.unwrap();
     scan(&store, &me, "4006381333931", "m1").await;
     scan(&store, &me, "4601234567893", "k1").await;
-    common::finish(&store, &me, "1001", Some("only one mug left"))
-        .await
-        .unwrap();
+    let svetlana = common::approver(&store).await;
+    common::finish_approved(
+        &store,
+        &me,
+        "1001",
+        Some("only one mug left"),
+        Some(&svetlana),
+    )
+    .await
+    .unwrap();
     ops::ship_order(&store, &me, "1001", "Почта России", "RA123456789RU")
         .await
         .unwrap();
@@ -688,13 +732,24 @@ on_both_engines!(
         let store = warehouse(&db).await;
         pack_1001(&store).await;
         let me = packer(STATION);
-        let no_reason = ops::take_apart(&store, &me, "1001", "  ")
+        let no_reason = ops::take_apart(&store, &me, "1001", "  ", None)
             .await
             .unwrap_err();
         assert!(matches!(no_reason, Error::Invalid(_)), "{no_reason}");
-        let opened = ops::take_apart(&store, &me, "1001", "customer adds a mug by phone")
+        let alone = ops::take_apart(&store, &me, "1001", "customer adds a mug by phone", None)
             .await
-            .unwrap();
+            .unwrap_err();
+        assert!(matches!(alone, Error::NeedsApproval(_)), "{alone}");
+        let svetlana = common::approver(&store).await;
+        let opened = ops::take_apart(
+            &store,
+            &me,
+            "1001",
+            "customer adds a mug by phone",
+            Some(&svetlana),
+        )
+        .await
+        .unwrap();
         assert_eq!(opened.head.status, OrderStatus::Packing);
         assert_eq!(opened.head.claimed_station.as_deref(), Some(STATION));
         assert_eq!(opened.packed, 3, "what was packed stays counted");
@@ -709,7 +764,7 @@ on_both_engines!(
             Some("customer adds a mug by phone")
         );
         // An order that is not packed cannot be taken apart.
-        let again = ops::take_apart(&store, &me, "1001", "twice")
+        let again = ops::take_apart(&store, &me, "1001", "twice", Some(&svetlana))
             .await
             .unwrap_err();
         assert!(
@@ -718,9 +773,15 @@ on_both_engines!(
         );
         // Undo works on the reopened box, and finishing makes it ready again.
         ops::undo_last_scan(&store, &me, "1001").await.unwrap();
-        let done = common::finish(&store, &me, "1001", Some("kettle stays out"))
-            .await
-            .unwrap();
+        let done = common::finish_approved(
+            &store,
+            &me,
+            "1001",
+            Some("kettle stays out"),
+            Some(&svetlana),
+        )
+        .await
+        .unwrap();
         assert_eq!(done.head.status, OrderStatus::Ready);
     }
 );

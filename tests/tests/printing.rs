@@ -164,7 +164,7 @@ async fn pack(
                 .unwrap();
         }
     }
-    let (packed, printing) = ops::finish_packing(store, station, number, None, settings)
+    let (packed, printing) = ops::finish_packing(store, station, number, None, settings, None)
         .await
         .expect("a printer problem is a failed job, never a failed pack");
     assert_eq!(packed.order.head.status, OrderStatus::Ready);
@@ -583,6 +583,9 @@ fn run_cli(db: &Path, args: &[&str]) -> (i32, String, String) {
         .arg("--db")
         .arg(db)
         .args(["--station", "cli-print-test"])
+        // The demo's admin, once the demo has brought its users.
+        .env("PACKBENCH_USER", "olga")
+        .env("PACKBENCH_PIN", "1111")
         .args(args)
         .output()
         .expect("the CLI runs");

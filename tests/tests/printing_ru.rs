@@ -74,7 +74,9 @@ fn on_a_russian_desktop_printers_are_listed_and_jobs_are_sent() {
         let target = packbench_core::store::DbTarget::SqliteFile(dir.path().join("packbench.db"));
         let store = packbench_core::store::Store::open(&target).await.unwrap();
         let actor = Actor::new("Анна", "станция-ru", Role::Packer);
-        ops::load_demo(&store, &actor, 1).await.unwrap();
+        ops::load_demo_first_run(&store, "станция-ru", 1)
+            .await
+            .unwrap();
         let settings = DocumentSettings {
             printer: Some(pdf_printer()),
             ..DocumentSettings::for_kind(DocumentKind::Invoice)

@@ -16,7 +16,7 @@
 
 mod common;
 
-use common::{clock, finish};
+use common::clock;
 use packbench_core::domain::OrderStatus;
 use packbench_core::ops::{self, Actor, LineInput, OrderEdit, PhoneOrderInput, Role};
 use packbench_core::store::Store;
@@ -283,7 +283,11 @@ async fn step(store: &Store, rng: &mut Rng, w: &mut World, seed: u64, n: usize) 
                     .unwrap()
                     .is_complete();
                 let reason = (!complete).then_some("нет на полке");
-                let r = finish(store, &packer(), &number, reason).await;
+                // Shipping short needs a supervisor: Мария approves it.
+                let approval = (!complete).then(common::maria_approves);
+                let r =
+                    common::finish_approved(store, &packer(), &number, reason, approval.as_ref())
+                        .await;
                 if expect_rule(r, seed, &format!("{label} finish")).is_some() {
                     *w.done.entry("finish").or_default() += 1;
                 }

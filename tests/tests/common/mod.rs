@@ -6,7 +6,7 @@
 pub mod cups;
 
 use packbench_core::clock::FixedClock;
-use packbench_core::ops::{Actor, Role};
+use packbench_core::ops::{Actor, Credential, Role};
 use packbench_core::store::{create_database_if_missing, DbTarget, Store};
 use std::sync::Arc;
 
@@ -105,10 +105,65 @@ pub async fn finish(
     number: &str,
     short_reason: Option<&str>,
 ) -> packbench_core::Result<packbench_core::ops::OrderDetail> {
-    let (packed, _nothing_to_print) =
-        packbench_core::ops::finish_packing(store, actor, number, short_reason, &no_auto_print())
-            .await?;
+    finish_approved(store, actor, number, short_reason, None).await
+}
+
+/// As [`finish`], with a supervisor's approval given at the station.
+pub async fn finish_approved(
+    store: &Store,
+    actor: &Actor,
+    number: &str,
+    short_reason: Option<&str>,
+    approval: Option<&Credential>,
+) -> packbench_core::Result<packbench_core::ops::OrderDetail> {
+    let (packed, _nothing_to_print) = packbench_core::ops::finish_packing(
+        store,
+        actor,
+        number,
+        short_reason,
+        &no_auto_print(),
+        approval,
+    )
+    .await?;
     Ok(packed.order)
+}
+
+/// A supervisor, Светлана (PIN 2468), made by an admin if the database has
+/// no such user yet; her credential as she gives it at a station.
+pub async fn approver(store: &Store) -> Credential {
+    let admin = Actor::new("admin", "office", Role::Admin);
+    let users = packbench_core::ops::list_users(store, &admin)
+        .await
+        .unwrap();
+    if !users.iter().any(|u| u.login == "svetlana") {
+        packbench_core::ops::save_user(
+            store,
+            &admin,
+            &packbench_core::ops::UserInput {
+                login: "svetlana".into(),
+                name: "Светлана".into(),
+                roles: vec![Role::Supervisor],
+                channels: Vec::new(),
+                active: true,
+                secret: Some("2468".into()),
+                badge: Some("BADGE-SVETLANA".into()),
+            },
+        )
+        .await
+        .unwrap();
+    }
+    Credential::Secret {
+        login: "svetlana".into(),
+        secret: "2468".into(),
+    }
+}
+
+/// The demo's supervisor approving at the station with her PIN.
+pub fn maria_approves() -> packbench_core::ops::Credential {
+    packbench_core::ops::Credential::Secret {
+        login: "maria".into(),
+        secret: "2222".into(),
+    }
 }
 
 pub fn supervisor() -> Actor {
