@@ -181,28 +181,7 @@ pub fn permissions(json: bool) {
         out!("{}", serde_json::Value::from(table));
         return;
     }
-    out!(
-        "{:<20} {:<7} {:<7} {:<8} {:<11} {:<6}  what",
-        "op",
-        "picker",
-        "packer",
-        "manager",
-        "supervisor",
-        "admin"
-    );
-    for op in Op::ALL {
-        let mark = |r: Role| if op.roles().contains(&r) { "yes" } else { "-" };
-        out!(
-            "{:<20} {:<7} {:<7} {:<8} {:<11} {:<6}  {}",
-            op.code(),
-            mark(Role::Picker),
-            mark(Role::Packer),
-            mark(Role::Manager),
-            mark(Role::Supervisor),
-            mark(Role::Admin),
-            op.describe()
-        );
-    }
+    out!("{}", packbench_core::domain::access::permissions_markdown().trim_end());
 }
 
 fn print_user(json: bool, u: &UserView) {

@@ -106,3 +106,17 @@ fn the_app_and_the_cli_make_actors_only_by_signing_people_in() {
         "an actor outside a session would bypass sign-in: {offenders:?}"
     );
 }
+
+#[test]
+fn the_permission_table_in_the_docs_is_the_one_core_checks() {
+    let table = packbench_core::domain::access::permissions_markdown();
+    let path = root().join("docs/PERMISSIONS.md");
+    if std::env::var_os("PACKBENCH_WRITE_DOCS").is_some() {
+        std::fs::write(&path, &table).unwrap();
+    }
+    assert_eq!(
+        std::fs::read_to_string(&path).unwrap_or_default(),
+        table,
+        "docs/PERMISSIONS.md is stale: run with PACKBENCH_WRITE_DOCS=1"
+    );
+}

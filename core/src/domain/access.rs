@@ -88,6 +88,35 @@ ops! {
     ReadAudit = "read_audit", EVERYONE, "read the audit trail";
 }
 
+/// The op × role table as Markdown (docs/PERMISSIONS.md is this, checked
+/// by a test).
+pub fn permissions_markdown() -> String {
+    let mut out = String::from(
+        "# Who may do what\n\n\
+         Generated from `core/src/domain/access.rs` (`packbench-cli users permissions`); \
+         a test keeps this file in step. Reading orders is open to every signed-in user. \
+         A manager who works named sales channels touches only those channels' orders. \
+         Shipping short, taking a packed box apart and releasing another station's claim \
+         also need a supervisor's approval (PIN or badge at the station) when a packer does them.\n\n\
+         | op | what | picker | packer | manager | supervisor | admin |\n\
+         |---|---|---|---|---|---|---|\n",
+    );
+    for op in Op::ALL {
+        let mark = |r: Role| if op.roles().contains(&r) { "✔" } else { "" };
+        out.push_str(&format!(
+            "| `{}` | {} | {} | {} | {} | {} | {} |\n",
+            op.code(),
+            op.describe(),
+            mark(Role::Picker),
+            mark(Role::Packer),
+            mark(Role::Manager),
+            mark(Role::Supervisor),
+            mark(Role::Admin)
+        ));
+    }
+    out
+}
+
 crate::named_enum! {
     /// What a packer or picker may not decide alone: a supervisor approves
     /// it at the station with their PIN or badge, and the history records
