@@ -14,11 +14,14 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 # and decode barcodes with zbarimg), DejaVu (Cyrillic in documents), Xvfb
 # (anything that opens a window needs a display), CUPS with a PDF printer
 # (printing tests send real jobs through lp to queues that
-# scripts/cups-test-printer.sh creates).
+# scripts/cups-test-printer.sh creates), openssl (the PostgreSQL test
+# server's TLS certificate), gnome-keyring and D-Bus (the OS keyring that
+# keeps database passwords; tests run one under dbus-run-session).
 BASE_PKGS=(
   build-essential pkg-config libssl-dev file
   postgresql poppler-utils zbar-tools fonts-dejavu-core xvfb xauth
-  cups cups-client printer-driver-cups-pdf locales
+  cups cups-client printer-driver-cups-pdf locales openssl
+  gnome-keyring dbus libdbus-1-dev
 )
 
 # The desktop app (TOOLCHAIN.md, "System packages"): WebKitGTK and friends to

@@ -173,6 +173,14 @@ start() {
     die "initdb failed"
   fi
 
+  # TLS with a self-signed certificate, so `sslmode=require` is tested
+  # against a real handshake (tests/tests/security.rs); plain connections
+  # are still accepted on loopback.
+  as_owner openssl req -x509 -newkey rsa:2048 -nodes -days 7 -subj /CN=localhost \
+    -keyout "$DATA/server.key" -out "$DATA/server.crt" >/dev/null 2>&1 ||
+    die "openssl could not make the test server's certificate"
+  as_owner chmod 600 "$DATA/server.key"
+
   # fsync, synchronous_commit and full_page_writes off trade crash safety for
   # speed. That is fine: this cluster is throw-away, made fresh by every
   # `start` and deleted by `stop`; a crash loses nothing anyone keeps.
@@ -187,6 +195,9 @@ max_connections = 200
 fsync = off
 synchronous_commit = off
 full_page_writes = off
+ssl = on
+ssl_cert_file = 'server.crt'
+ssl_key_file = 'server.key'
 EOF
 
   # -l sends the server's output to the log, so the background postmaster

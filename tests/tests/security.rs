@@ -2,6 +2,8 @@
 //! Cargo.lock, the content security policy, the window's capabilities, and
 //! that the app and the CLI make actors only by signing people in.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 
 fn root() -> PathBuf {
@@ -119,4 +121,36 @@ fn the_permission_table_in_the_docs_is_the_one_core_checks() {
         table,
         "docs/PERMISSIONS.md is stale: run with PACKBENCH_WRITE_DOCS=1"
     );
+}
+
+/// What the server says about this connection's encryption.
+async fn encrypted(url: &str) -> bool {
+    use packbench_core::store::{DbTarget, Store};
+    let store = Store::open(&DbTarget::parse(url).unwrap()).await.unwrap();
+    let ssl: bool = sqlx::query_scalar::<_, bool>(
+        "SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()",
+    )
+    .fetch_one(store.pool())
+    .await
+    .unwrap();
+    store.close().await;
+    ssl
+}
+
+#[tokio::test]
+async fn a_postgres_url_that_asks_for_tls_gets_an_encrypted_connection() {
+    let Some(url) = common::pg_url() else {
+        eprintln!("engine: PostgreSQL SKIPPED by PACKBENCH_SKIP_PG=1");
+        return;
+    };
+    let with = |mode: &str| {
+        let sep = if url.contains('?') { '&' } else { '?' };
+        format!("{url}{sep}sslmode={mode}")
+    };
+    assert!(
+        encrypted(&with("require")).await,
+        "sslmode=require against the test server's self-signed certificate is encrypted \
+         (an old test server without TLS? scripts/pg-test-server.sh stop, then start)"
+    );
+    assert!(!encrypted(&with("disable")).await, "and disable is not: the check can tell");
 }
