@@ -23,6 +23,9 @@ LOG=$PB_PG_DIR/server.log
 MARKER=$PB_PG_DIR/.packbench-pg-test-server
 ROLE=packbench
 DB=packbench
+# A role that must give a password; `packbench` may hand databases to it.
+PW_ROLE=packbench_pw
+PW_ROLE_PASSWORD=Pb-Server-Test-Password-4471
 URL="postgres://$ROLE@127.0.0.1:$PB_PG_PORT/$DB"
 READY_TIMEOUT=30
 
@@ -112,6 +115,10 @@ ensure_role_and_db() {
   if [[ $(admin_sql -c "SELECT 1 FROM pg_roles WHERE rolname = '$ROLE'") != 1 ]]; then
     admin_sql -c "CREATE ROLE $ROLE LOGIN CREATEDB"
   fi
+  if [[ $(admin_sql -c "SELECT 1 FROM pg_roles WHERE rolname = '$PW_ROLE'") != 1 ]]; then
+    admin_sql -c "CREATE ROLE $PW_ROLE LOGIN PASSWORD '$PW_ROLE_PASSWORD'"
+    admin_sql -c "GRANT $PW_ROLE TO $ROLE"
+  fi
   if [[ $(admin_sql -c "SELECT 1 FROM pg_database WHERE datname = '$DB'") != 1 ]]; then
     admin_sql -c "CREATE DATABASE $DB OWNER $ROLE ENCODING 'UTF8' TEMPLATE template0"
   fi
@@ -199,6 +206,11 @@ ssl = on
 ssl_cert_file = 'server.crt'
 ssl_key_file = 'server.key'
 EOF
+
+  # One role signs in with a password (scram), so the tests of keeping the
+  # database password out of files meet a server that really asks for it;
+  # everyone else is trusted on loopback.
+  as_owner sed -i "1i host all $PW_ROLE 127.0.0.1/32 scram-sha-256" "$DATA/pg_hba.conf"
 
   # -l sends the server's output to the log, so the background postmaster
   # holds none of our caller's pipes open (make, CI's log reader).

@@ -59,8 +59,10 @@ banner "clippy and tests on SQLite and PostgreSQL ($pg_url)"
 unset PACKBENCH_SKIP_PG
 # --no-fail-fast: one failing test binary should not hide the others' results.
 rc=0
+# scripts/with-keyring.sh: a private D-Bus session with GNOME Keyring, so
+# the tests of keeping passwords out of files use a real OS keyring.
 PACKBENCH_TEST_PG_URL=$pg_url PACKBENCH_REQUIRE_PG=1 \
-  cargo test --workspace --no-fail-fast || rc=$?
+  scripts/with-keyring.sh cargo test --workspace --no-fail-fast || rc=$?
 
 stop_pg
 

@@ -448,6 +448,10 @@ async fn open(db: &Option<String>) -> Result<Store, Failure> {
         Some(d) => DbTarget::parse(d)?,
         None => DbTarget::from_env_or_default()?,
     };
+    // A server URL without its password: the one this machine's keyring
+    // keeps for it (the app saved it there), if any.
+    let target =
+        packbench_core::secrets::complete(target, &packbench_core::secrets::OsKeyring, None);
     Ok(Store::open(&target).await?)
 }
 

@@ -147,7 +147,13 @@ impl StationConfig {
             std::fs::create_dir_all(dir).map_err(io)?;
         }
         let tmp = path.with_extension("json.tmp");
-        let text = serde_json::to_string_pretty(self).unwrap_or_default();
+        // A password never goes into the file: the keyring keeps it
+        // (crate::secrets), or the station asks for it at start.
+        let kept = StationConfig {
+            database: crate::secrets::split_password(&self.database).0,
+            ..self.clone()
+        };
+        let text = serde_json::to_string_pretty(&kept).unwrap_or_default();
         std::fs::write(&tmp, text).map_err(io)?;
         std::fs::rename(&tmp, path).map_err(io)?;
         Ok(())

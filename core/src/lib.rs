@@ -11,6 +11,7 @@ pub mod domain;
 pub mod error;
 pub mod exchange;
 pub mod ops;
+pub mod secrets;
 pub mod store;
 
 pub use error::{Error, Result};

@@ -40,6 +40,14 @@ pub async fn load_demo(state: State<'_, AppState>) -> Reply<DemoSummary> {
     }
 }
 
+/// The database password, typed when the station has none for its server
+/// (no keyring, or a new machine): the database opens with it.
+#[tauri::command]
+#[specta::specta]
+pub async fn unlock_database(state: State<'_, AppState>, password: String) -> Reply<AppInfo> {
+    state.unlock_database(password).await
+}
+
 /// Signs a user in at this station (PIN, password or badge); whoever was
 /// signed in is signed out (the quick switch).
 #[tauri::command]

@@ -19,6 +19,7 @@ pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
         .commands(tauri_specta::collect_commands![
             app_info,
             load_demo,
+            unlock_database,
             log_in,
             log_out,
             create_first_admin,

@@ -6,6 +6,7 @@ use packbench_core::clock::{Clock, SystemClock};
 use packbench_core::config::StationConfig;
 use packbench_core::documents::PrintSettings;
 use packbench_core::ops::{Actor, Session, SignInInfo, SignedIn};
+use packbench_core::secrets::{self, OsKeyring, SecretStore};
 use packbench_core::store::{DbTarget, Store};
 use serde::{Deserialize, Serialize};
 use std::future::Future;
@@ -38,6 +39,8 @@ pub struct AppInfo {
     pub empty_database: bool,
     /// The database could not be opened; the UI shows this and the settings.
     pub startup_error: Option<String>,
+    /// Where the database password comes from (`missing`: ask for it).
+    pub database_password: DbPassword,
 }
 
 /// The settings a station may change from the UI. Who works at it is not
@@ -98,6 +101,27 @@ pub struct AppState {
     clock: Arc<dyn Clock>,
     /// Who is signed in at this station.
     session: std::sync::Mutex<Option<Session>>,
+    /// Where the database password is kept.
+    keyring: Arc<dyn SecretStore>,
+    /// A database password typed this run, when the keyring could not keep
+    /// it: in memory only, asked for again at the next start.
+    db_password: std::sync::Mutex<Option<String>>,
+}
+
+/// Where the password of the station's database comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, specta::Type)]
+#[serde(rename_all = "snake_case")]
+pub enum DbPassword {
+    /// SQLite, or a server that takes no password.
+    NotUsed,
+    /// PACKBENCH_DATABASE_URL carries it.
+    FromEnvironment,
+    /// The OS keyring keeps it.
+    Keyring,
+    /// Typed this run; no keyring could keep it: asked again next start.
+    ThisRunOnly,
+    /// The server needs one and none is known: ask for it.
+    Missing,
 }
 
 /// A failure younger than this is reported, not retried.
@@ -117,9 +141,38 @@ impl AppState {
     /// As [`AppState::opening`], with every store on `clock` (tests and the
     /// UI's fixture recorder pin time with `FixedClock`).
     pub fn opening_with_clock(config_path: PathBuf, clock: Arc<dyn Clock>) -> (Self, Opening) {
+        Self::opening_with(config_path, clock, Arc::new(OsKeyring))
+    }
+
+    /// As [`AppState::opening_with_clock`], keeping passwords in `keyring`.
+    pub fn opening_with(
+        config_path: PathBuf,
+        clock: Arc<dyn Clock>,
+        keyring: Arc<dyn SecretStore>,
+    ) -> (Self, Opening) {
+        let mut remembered = None;
         let (config, target) = match StationConfig::load_from(&config_path) {
-            Ok(c) => {
-                let target = c.db_target();
+            Ok(mut c) => {
+                // A password in the file (written by an older version or by
+                // hand) moves to the keyring and out of the file; without a
+                // keyring it is used this run and the file is left alone.
+                if let (bare, Some(pw)) = secrets::split_password(&c.database) {
+                    c.database = bare;
+                    match keyring.set(&secrets::key_for(&c.database), &pw) {
+                        Ok(()) => {
+                            if let Err(e) = c.save_to(&config_path) {
+                                tracing::warn!(error = %e, "the password moved to the keyring but the settings file could not be rewritten");
+                            }
+                        }
+                        Err(e) => {
+                            tracing::warn!(error = %e, "no keyring for the database password")
+                        }
+                    }
+                    remembered = Some(pw);
+                }
+                let target = c
+                    .db_target()
+                    .map(|t| secrets::complete(t, keyring.as_ref(), remembered.as_deref()));
                 (c, target)
             }
             Err(e) => {
@@ -154,6 +207,8 @@ impl AppState {
             failed_at,
             clock,
             session: std::sync::Mutex::new(None),
+            keyring,
+            db_password: std::sync::Mutex::new(remembered),
         };
         (state, opening)
     }
@@ -166,6 +221,14 @@ impl AppState {
     /// As [`AppState::open`], on a given clock.
     pub async fn open_with_clock(config_path: PathBuf, clock: Arc<dyn Clock>) -> Self {
         let (state, opening) = Self::opening_with_clock(config_path, clock);
+        opening.await;
+        state
+    }
+
+    /// As [`AppState::open`], keeping passwords in `keyring` (tests of a
+    /// station without one).
+    pub async fn open_with_keyring(config_path: PathBuf, keyring: Arc<dyn SecretStore>) -> Self {
+        let (state, opening) = Self::opening_with(config_path, Arc::new(SystemClock), keyring);
         opening.await;
         state
     }
@@ -232,6 +295,76 @@ impl AppState {
             .map(Session::signed_in)
     }
 
+    /// The target with the password the keyring or this run knows.
+    fn completed(
+        &self,
+        target: packbench_core::Result<DbTarget>,
+    ) -> packbench_core::Result<DbTarget> {
+        let remembered = self.db_password.lock().unwrap().clone();
+        target.map(|t| secrets::complete(t, self.keyring.as_ref(), remembered.as_deref()))
+    }
+
+    fn password_state(&self, config: &StationConfig, open: bool) -> DbPassword {
+        let Ok(target) = config.db_target() else {
+            return DbPassword::NotUsed;
+        };
+        let DbTarget::Postgres(url) = &target else {
+            return DbPassword::NotUsed;
+        };
+        if !secrets::lacks_password(&target) {
+            return if StationConfig::database_override().is_some() {
+                DbPassword::FromEnvironment
+            } else {
+                DbPassword::NotUsed
+            };
+        }
+        if self.db_password.lock().unwrap().is_some() {
+            return DbPassword::ThisRunOnly;
+        }
+        match self.keyring.get(&secrets::key_for(url)) {
+            Ok(Some(_)) => DbPassword::Keyring,
+            _ if open => DbPassword::NotUsed,
+            _ => DbPassword::Missing,
+        }
+    }
+
+    /// The database password typed at the start screen: kept in the keyring
+    /// (or for this run), and the database opened with it.
+    pub async fn unlock_database(&self, password: String) -> Result<AppInfo, IpcError> {
+        if password.is_empty() {
+            return Err(IpcError::invalid("type the database password"));
+        }
+        let config = self.config.read().await.clone();
+        let target = config.db_target()?;
+        let DbTarget::Postgres(url) = &target else {
+            return Err(IpcError::invalid(
+                "this station's database takes no password",
+            ));
+        };
+        let key = secrets::key_for(url);
+        {
+            let mut store = self.store.write().await;
+            let opened = open(
+                Ok(secrets::complete(
+                    target.clone(),
+                    &secrets::NoKeyring,
+                    Some(&password),
+                )),
+                self.clock.clone(),
+            )
+            .await;
+            if let Err(message) = &opened {
+                return Err(IpcError::unavailable(message.clone()));
+            }
+            match self.keyring.set(&key, &password) {
+                Ok(()) => *self.db_password.lock().unwrap() = None,
+                Err(_) => *self.db_password.lock().unwrap() = Some(password),
+            }
+            self.record(&mut store, opened).await;
+        }
+        self.info().await
+    }
+
     pub async fn station(&self) -> (String, u32) {
         let c = self.config.read().await;
         (c.station.clone(), c.session_idle_minutes)
@@ -254,6 +387,7 @@ impl AppState {
                 Err(_) => (config.database.clone(), String::new(), false, None),
             },
         };
+        let database_password = self.password_state(&config, store.is_some());
         Ok(AppInfo {
             version: env!("CARGO_PKG_VERSION").to_string(),
             station: config.station,
@@ -266,6 +400,7 @@ impl AppState {
             auto_finish: config.auto_finish,
             scan_gs_substitute: config.scan_gs_substitute,
             empty_database,
+            database_password,
             startup_error,
         })
     }
@@ -284,7 +419,7 @@ impl AppState {
         }
         let opened = match StationConfig::load_from(&self.config_path) {
             Ok(config) => {
-                let target = config.db_target();
+                let target = self.completed(config.db_target());
                 *self.config.write().await = config;
                 open(target, self.clock.clone()).await
             }
@@ -337,13 +472,28 @@ impl AppState {
         {
             let mut store = self.store.write().await;
             let mut config = self.config.write().await;
-            let next = settings.applied_to(&config);
+            let mut next = settings.applied_to(&config);
             next.validate()?;
+            // A password typed into the URL goes to the keyring (or, with
+            // none, stays in memory for this run), never into the file.
+            let (bare, typed) = secrets::split_password(&next.database);
+            next.database = bare;
+            if let Some(pw) = &typed {
+                match self.keyring.set(&secrets::key_for(&next.database), pw) {
+                    Ok(()) => *self.db_password.lock().unwrap() = None,
+                    Err(e) => {
+                        tracing::warn!(error = %e, "the database password is kept for this run only");
+                        *self.db_password.lock().unwrap() = Some(pw.clone());
+                    }
+                }
+            }
             let target = next.db_target()?;
             let changed = config.db_target().ok().as_ref() != Some(&target);
-            let opened = if changed || store.is_none() {
-                match open(Ok(target), self.clock.clone()).await {
-                    Err(message) if changed => return Err(IpcError::unavailable(message)),
+            let opened = if changed || store.is_none() || typed.is_some() {
+                match open(self.completed(Ok(target)), self.clock.clone()).await {
+                    Err(message) if changed || typed.is_some() => {
+                        return Err(IpcError::unavailable(message))
+                    }
                     outcome => Some(outcome),
                 }
             } else {

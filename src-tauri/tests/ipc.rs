@@ -3,6 +3,7 @@
 
 use packbench_app::state::AppState;
 use packbench_core::config::StationConfig;
+use packbench_core::secrets::SecretStore;
 use packbench_core::store::{DbTarget, Store};
 use serde_json::{json, Value};
 use std::path::PathBuf;
@@ -749,4 +750,169 @@ fn the_sellers_details_are_shown_and_only_a_supervisor_changes_them() {
         .unwrap_err();
     assert_eq!(err["code"], "forbidden", "a packer station: {err}");
     assert_eq!(s.ok("seller", json!({})), seller, "nothing changed");
+}
+
+/// Every file under `dir`, read whole.
+fn files_under(dir: &std::path::Path) -> Vec<(PathBuf, Vec<u8>)> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap().flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            out.extend(files_under(&path));
+        } else if let Ok(bytes) = std::fs::read(&path) {
+            out.push((path, bytes));
+        }
+    }
+    out
+}
+
+/// The secret as it could sit in a file: plain, and base64 in every
+/// alignment and alphabet.
+fn spellings(secret: &str) -> Vec<Vec<u8>> {
+    use base64::Engine;
+    let mut out = vec![secret.as_bytes().to_vec()];
+    for skip in 0..3 {
+        let padded = format!("{}{secret}", "x".repeat(skip));
+        for engine in [
+            base64::engine::general_purpose::STANDARD,
+            base64::engine::general_purpose::URL_SAFE,
+        ] {
+            let encoded = engine.encode(padded.as_bytes());
+            // Drop the characters that also encode the padding and the
+            // last partial group: what is left is there whatever surrounds it.
+            let start = (skip * 4).div_ceil(3) + 1;
+            let end = encoded.trim_end_matches('=').len().saturating_sub(3);
+            if end > start + 8 {
+                out.push(encoded.as_bytes()[start..end].to_vec());
+            }
+        }
+    }
+    out
+}
+
+fn assert_nowhere(dir: &std::path::Path, secret: &str) {
+    let spellings = spellings(secret);
+    for (path, bytes) in files_under(dir) {
+        for s in &spellings {
+            assert!(
+                !bytes.windows(s.len()).any(|w| w == s.as_slice()),
+                "{} holds the secret ({})",
+                path.display(),
+                String::from_utf8_lossy(s)
+            );
+        }
+    }
+}
+
+fn keyring_required() -> bool {
+    if std::env::var("PACKBENCH_TEST_KEYRING").as_deref() == Ok("1") {
+        return true;
+    }
+    assert!(
+        std::env::var("PACKBENCH_SKIP_KEYRING").as_deref() == Ok("1"),
+        "no test keyring: run under scripts/with-keyring.sh (make test does), \
+         or set PACKBENCH_SKIP_KEYRING=1 to skip it knowingly"
+    );
+    false
+}
+
+/// The test server's role that must give a password (scripts/pg-test-server.sh).
+const PW_ROLE: &str = "packbench_pw";
+const SECRET: &str = "Pb-Server-Test-Password-4471";
+
+/// A fresh database owned by the password role: its URL without the
+/// password, and with it.
+fn password_database() -> Option<(String, String)> {
+    let url = fresh_postgres_database()?;
+    let (base, name) = url.rsplit_once('/').unwrap();
+    // Handed over before anything is made in it: what the password role
+    // migrates, it owns.
+    let admin_url = format!("{base}/packbench");
+    tauri::async_runtime::block_on(async {
+        let store = Store::open(&DbTarget::Postgres(admin_url)).await.unwrap();
+        sqlx::query(&format!("ALTER DATABASE {name} OWNER TO {PW_ROLE}"))
+            .execute(store.pool())
+            .await
+            .expect("the test server has the password role (scripts/pg-test-server.sh)");
+        store.close().await;
+    });
+    let bare = url.replacen("://packbench@", &format!("://{PW_ROLE}@"), 1);
+    let with = url.replacen("://packbench@", &format!("://{PW_ROLE}:{SECRET}@"), 1);
+    assert_ne!(bare, url, "the test server's URL names its user");
+    Some((bare, with))
+}
+
+#[test]
+fn a_database_password_goes_to_the_keyring_and_into_no_file() {
+    if !keyring_required() {
+        eprintln!("keyring: SKIPPED by PACKBENCH_SKIP_KEYRING=1");
+        return;
+    }
+    let Some((url, with_password)) = password_database() else {
+        eprintln!("engine: PostgreSQL SKIPPED by PACKBENCH_SKIP_PG=1");
+        return;
+    };
+    let s = Station::on_empty_database();
+    let mut settings = s.ok("get_settings", json!({}));
+    settings["database"] = json!(with_password);
+    let info = s.ok("save_settings", json!({ "settings": settings }));
+    assert_eq!(info["engine"], "PostgreSQL", "{info}");
+    assert_eq!(info["database_password"], "keyring", "{info}");
+    assert!(!info["database"].as_str().unwrap().contains(SECRET));
+    s.demo();
+    assert_nowhere(s.dir.path(), SECRET);
+    let saved = s.ok("get_settings", json!({}));
+    assert_eq!(
+        saved["database"], url,
+        "the setting is the URL without its password"
+    );
+    // The next start finds the password in the keyring.
+    let again = tauri::async_runtime::block_on(AppState::open(s.path("station.json")));
+    let info = tauri::async_runtime::block_on(again.info()).unwrap();
+    assert_eq!(info.startup_error, None);
+    assert_eq!(info.engine, "PostgreSQL");
+    let stored = packbench_core::secrets::OsKeyring
+        .get(&packbench_core::secrets::key_for(&url))
+        .unwrap();
+    assert_eq!(stored.as_deref(), Some(SECRET));
+}
+
+#[test]
+fn without_a_keyring_the_password_is_asked_for_at_start_and_never_written() {
+    let Some((_, with_password)) = password_database() else {
+        eprintln!("engine: PostgreSQL SKIPPED by PACKBENCH_SKIP_PG=1");
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let settings = dir.path().join("station.json");
+    StationConfig {
+        station: "station-3".into(),
+        database: with_password,
+        ..Default::default()
+    }
+    .save_to(&settings)
+    .unwrap();
+    assert_nowhere(dir.path(), SECRET);
+    let no_keyring = || std::sync::Arc::new(packbench_core::secrets::NoKeyring);
+    let state =
+        tauri::async_runtime::block_on(AppState::open_with_keyring(settings.clone(), no_keyring()));
+    let info = tauri::async_runtime::block_on(state.info()).unwrap();
+    assert!(
+        info.startup_error.is_some(),
+        "no password, no keyring: {info:?}"
+    );
+    assert_eq!(
+        serde_json::to_value(info.database_password).unwrap(),
+        "missing",
+        "the start screen asks for it"
+    );
+    let wrong = tauri::async_runtime::block_on(state.unlock_database("not-it".into()));
+    assert!(wrong.is_err(), "a wrong password opens nothing");
+    let info = tauri::async_runtime::block_on(state.unlock_database(SECRET.into())).unwrap();
+    assert_eq!(info.startup_error, None);
+    assert_eq!(
+        serde_json::to_value(info.database_password).unwrap(),
+        "this_run_only"
+    );
+    assert_nowhere(dir.path(), SECRET);
 }

@@ -127,12 +127,11 @@ fn the_permission_table_in_the_docs_is_the_one_core_checks() {
 async fn encrypted(url: &str) -> bool {
     use packbench_core::store::{DbTarget, Store};
     let store = Store::open(&DbTarget::parse(url).unwrap()).await.unwrap();
-    let ssl: bool = sqlx::query_scalar::<_, bool>(
-        "SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()",
-    )
-    .fetch_one(store.pool())
-    .await
-    .unwrap();
+    let ssl: bool =
+        sqlx::query_scalar::<_, bool>("SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()")
+            .fetch_one(store.pool())
+            .await
+            .unwrap();
     store.close().await;
     ssl
 }
@@ -152,5 +151,8 @@ async fn a_postgres_url_that_asks_for_tls_gets_an_encrypted_connection() {
         "sslmode=require against the test server's self-signed certificate is encrypted \
          (an old test server without TLS? scripts/pg-test-server.sh stop, then start)"
     );
-    assert!(!encrypted(&with("disable")).await, "and disable is not: the check can tell");
+    assert!(
+        !encrypted(&with("disable")).await,
+        "and disable is not: the check can tell"
+    );
 }
