@@ -181,7 +181,10 @@ pub fn permissions(json: bool) {
         out!("{}", serde_json::Value::from(table));
         return;
     }
-    out!("{}", packbench_core::domain::access::permissions_markdown().trim_end());
+    out!(
+        "{}",
+        packbench_core::domain::access::permissions_markdown().trim_end()
+    );
 }
 
 fn print_user(json: bool, u: &UserView) {
