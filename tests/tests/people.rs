@@ -179,6 +179,15 @@ on_both_engines!(
 
 on_both_engines!(a_manager_works_only_the_orders_of_their_channels, |db| {
     let store = demo(&db).await;
+    // A packer writes notes but pins none, not even a new one.
+    let packer = Actor::new("Анна", "Стол 1", Role::Packer);
+    ops::add_note(&store, &packer, "1002", "коробка мятая", false)
+        .await
+        .unwrap();
+    let pinned = ops::add_note(&store, &packer, "1002", "хрупкое", true)
+        .await
+        .unwrap_err();
+    assert!(matches!(pinned, Error::Forbidden { .. }), "{pinned}");
     let detail = ops::order_detail(&store, "1002").await.unwrap();
     let channel = detail.head.channel.clone();
     let other = Actor::new("Елена", "office", Role::Manager).working_channels(&["no-such-shop"]);
@@ -320,6 +329,13 @@ on_both_engines!(
         .unwrap_err();
         assert!(matches!(badge, Error::Refused(_)), "{badge}");
         assert!(badge.to_string().contains("deactivated"), "{badge}");
+        let shown = ops::sign_in_info(&store).await.unwrap().demo_users;
+        assert_eq!(
+            shown.len(),
+            4,
+            "the sign-in screen stops offering her: {shown:?}"
+        );
+        assert!(shown.iter().all(|u| u.login != "anna"));
         let by_pin = ops::log_in(&store, "Стол 1", &pin("anna", "3333"), 30)
             .await
             .unwrap_err();

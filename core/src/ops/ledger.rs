@@ -167,6 +167,10 @@ pub async fn add_note(
     pinned: bool,
 ) -> Result<OrderDetail> {
     actor.may(Op::AddNote)?;
+    // A note that comes pinned is a pin too.
+    if pinned {
+        actor.may(Op::PinNote)?;
+    }
     let text = Error::require_reason(
         text,
         "the note is empty; write what the warehouse should know",
@@ -179,6 +183,9 @@ pub async fn add_note(
     let mut tx = store.write().await?;
     let now = store.now_ms();
     let head = head_by_number(&mut tx, store.engine(), number, true).await?;
+    if pinned {
+        actor.may_on(Op::PinNote, &head.channel)?;
+    }
     let id = notes::insert(&mut tx, head.id, text, pinned, actor, now).await?;
     events::record(
         &mut tx,

@@ -181,14 +181,16 @@ const DEMO_KEY: &str = "demo.users";
 pub async fn sign_in_info(store: &Store) -> Result<SignInInfo> {
     let mut conn = store.pool().acquire().await?;
     let count = users::count(&mut conn).await?;
-    let demo: Option<bool> = settings::get(&mut conn, DEMO_KEY).await?;
+    // The demo's logins whose PIN is still the one shown.
+    let unchanged: Vec<String> = settings::get(&mut conn, DEMO_KEY)
+        .await?
+        .unwrap_or_default();
     Ok(SignInInfo {
         needs_first_admin: count == 0,
-        demo_users: if demo == Some(true) {
-            demo_users()
-        } else {
-            Vec::new()
-        },
+        demo_users: demo_users()
+            .into_iter()
+            .filter(|u| unchanged.contains(&u.login))
+            .collect(),
     })
 }
 
@@ -273,7 +275,8 @@ pub(super) async fn add_demo_users(store: &Store, actor: &Actor) -> Result<()> {
         )
         .await?;
     }
-    settings::put(&mut tx, DEMO_KEY, &true).await?;
+    let logins: Vec<String> = added.iter().map(|(u, _)| u.login.clone()).collect();
+    settings::put(&mut tx, DEMO_KEY, &logins).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -442,6 +445,14 @@ async fn write_user(store: &Store, actor: &Actor, input: &UserInput) -> Result<U
             users::insert(&mut tx, &write, now).await?
         }
     };
+    if c.secret.is_some() || c.badge.is_some() || !input.active {
+        // The sign-in screen no longer shows a demo PIN that is not theirs.
+        let demo: Option<Vec<String>> = settings::get(&mut tx, DEMO_KEY).await?;
+        if let Some(mut logins) = demo.filter(|l| l.contains(&c.login)) {
+            logins.retain(|l| *l != c.login);
+            settings::put(&mut tx, DEMO_KEY, &logins).await?;
+        }
+    }
     let row = users::by_id(&mut tx, id)
         .await?
         .ok_or_else(|| Error::not_found("user", c.login.clone()))?;
