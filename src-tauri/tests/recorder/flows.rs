@@ -27,6 +27,11 @@ pub fn all() -> Vec<Recording> {
         ("back-order", back_order),
         ("picking", picking),
         ("print-queue", print_queue),
+        ("first-admin", first_admin),
+        ("sign-in", sign_in),
+        ("approval", approval),
+        ("audit", audit),
+        ("users", users),
     ]
 }
 
@@ -40,6 +45,16 @@ fn boris() -> Desk {
 
 fn supervisor() -> Desk {
     Desk::packer("Стол 5", "Ольга").with_role(Role::Supervisor)
+}
+
+/// A login and PIN as the sign-in screen and the approval dialog send them.
+fn pin(login: &str, pin: &str) -> Value {
+    json!({ "kind": "secret", "login": login, "secret": pin })
+}
+
+/// A badge as the scanner reads it.
+fn badge(code: &str) -> Value {
+    json!({ "kind": "badge", "code": code })
 }
 
 fn order(number: &str) -> Value {
@@ -95,17 +110,26 @@ fn start() -> Value {
     f.done()
 }
 
-/// An empty database: the welcome screen loads the demo.
+/// An empty database: nobody can sign in yet, so the first-run screen loads
+/// the demo, and one of the demo's people signs in.
 fn welcome() -> Value {
     let shift = Shift::empty();
     let anna = shift.station(anna());
-    let mut f = shift.flow("A new station on an empty database loads the demo warehouse.");
+    let mut f = shift.flow(
+        "A new station on an empty database (no users: nobody signed in) loads the demo \
+         warehouse; the sign-in screen lists the demo's people, and Анна Петрова (anna, the \
+         demo's packer) signs in with her PIN 3333.",
+    );
     f.ok(&anna, "app_info", json!({}));
-    f.ok(&anna, "lifecycle", json!({}));
-    f.ok(&anna, "print_jobs", json!({ "limit": 30 }));
     f.ok(&anna, "load_demo", json!({}));
     f.ok(&anna, "app_info", json!({}));
+    f.ok(
+        &anna,
+        "log_in",
+        json!({ "credential": pin("anna", "3333") }),
+    );
     f.ok(&anna, "lifecycle", json!({}));
+    f.ok(&anna, "print_jobs", json!({ "limit": 30 }));
     f.done()
 }
 
@@ -116,11 +140,20 @@ fn database_down() -> Value {
     let blocked = shift.database().with_file_name("blocked");
     std::fs::write(&blocked, "").unwrap();
     let anna = shift.station_on(anna(), &blocked.join("packbench.db").display().to_string());
-    let mut f = shift
-        .flow("Стол 2's database cannot be opened (a file stands where its folder should be).");
+    let mut f = shift.flow(
+        "Стол 2's database cannot be opened (a file stands where its folder should be): \
+         every command says so, signing in too.",
+    );
     f.ok(&anna, "app_info", json!({}));
     f.refused(&anna, "print_jobs", json!({ "limit": 30 }));
     f.refused(&anna, "list_orders", json!({ "limit": 1 }));
+    // Nobody can sign in without the database.
+    let down = f.refused(
+        &anna,
+        "log_in",
+        json!({ "credential": pin("anna", "3333") }),
+    );
+    assert_eq!(down["code"], "unavailable", "{down}");
     f.done()
 }
 
@@ -191,6 +224,7 @@ fn orders() -> Value {
     let shift = Shift::demo();
     let anna = shift.station(anna().with_role(Role::Supervisor));
     let mut f = shift.flow("A supervisor at Стол 2 looks at the orders and confirms a new one.");
+    f.ok(&anna, "app_info", json!({}));
     f.ok(&anna, "list_orders", json!({ "limit": 300 }));
     f.ok(&anna, "status_counts", json!({}));
     f.ok(
@@ -226,6 +260,7 @@ fn order_desk() -> Value {
          completed in a selection with the new order (that one refused); its first confirmed \
          order is cancelled (refused without a reason); then the overdue filter.",
     );
+    f.ok(&maria, "app_info", json!({}));
     f.ok(&maria, "order_detail", json!({ "number": unpaid }));
     f.refused(
         &maria,
@@ -306,6 +341,7 @@ fn phone_order() -> Value {
          order are refused. Later: the list, a second order for the customer found by phone, \
          the first order given back to nobody, and Мария's own orders.",
     );
+    f.ok(&maria, "app_info", json!({}));
     f.ok(&maria, "find_products", json!({ "query": "кружка" }));
     f.ok(&maria, "find_products", json!({ "query": "PB-0002" }));
     f.ok(&maria, "find_customers", json!({ "query": "+7 912 345" }));
@@ -406,6 +442,7 @@ fn back_order() -> Value {
          then another mug stands in on the kept order, stock is reserved again and the hold \
          released.",
     );
+    f.ok(&maria, "app_info", json!({}));
     let free = f.ok(&maria, "find_products", json!({ "query": "PB-0001" }))[0]["free"]
         .as_i64()
         .unwrap();
@@ -604,6 +641,7 @@ fn packing() -> Value {
          the label is retried on Zebra and fails again, the invoice goes to VirtualPDF once it \
          is chosen, and the order ships with СДЭК.",
     );
+    f.ok(&anna, "app_info", json!({}));
     f.follow("order_detail", json!({ "number": "1001" }));
     let claimed = f.ok(&anna, "open_for_packing", json!({ "number": "1001" }))["order"].clone();
     f.ok(&anna, "order_print_jobs", json!({ "number": "1001" }));
@@ -670,6 +708,7 @@ fn packing_detours() -> Value {
          1014's number (which switches to 1014); released, it scans #1015 (a label's order \
          number) and a code that is no order.",
     );
+    f.ok(&anna, "app_info", json!({}));
     f.follow("order_detail", json!({ "number": "1001" }));
     let claimed = f.ok(&anna, "open_for_packing", json!({ "number": "1001" }))["order"].clone();
     f.ok(&anna, "order_print_jobs", json!({ "number": "1001" }));
@@ -734,8 +773,10 @@ fn packing_short() -> Value {
     let anna = shift.station(anna());
     let mut f = shift.flow(
         "Стол 2 opens 1001, prints its invoice and label early (F8), scans one unit and \
-         finishes: refused without a reason, done with «нет на складе».",
+         finishes: refused without a reason; with «нет на складе» core asks for a supervisor \
+         (Анна is a packer), and Мария Иванова's PIN (maria, a supervisor) approves it.",
     );
+    f.ok(&anna, "app_info", json!({}));
     f.follow("order_detail", json!({ "number": "1001" }));
     let claimed = f.ok(&anna, "open_for_packing", json!({ "number": "1001" }))["order"].clone();
     f.ok(&anna, "order_print_jobs", json!({ "number": "1001" }));
@@ -747,10 +788,17 @@ fn packing_short() -> Value {
         json!({ "number": "1001", "code": lines[0].2, "scanId": "scan-1" }),
     );
     f.refused(&anna, "finish_packing", json!({ "number": "1001" }));
-    f.ok(
+    let asked = f.refused(
         &anna,
         "finish_packing",
         json!({ "number": "1001", "shortReason": "нет на складе" }),
+    );
+    assert_eq!(asked["code"], "needs_approval", "{asked}");
+    f.ok(
+        &anna,
+        "finish_packing",
+        json!({ "number": "1001", "shortReason": "нет на складе",
+            "approval": pin("maria", "2222") }),
     );
     f.ok(&anna, "carriers", json!({}));
     f.ok(&anna, "order_print_jobs", json!({ "number": "1001" }));
@@ -765,9 +813,11 @@ fn packing_ready() -> Value {
     let ready = shift.first_in("ready");
     let mut f = shift.flow(
         "Стол 2 scans the demo's first ready order: it opens at the hand-over and stays ready; \
-         take apart without a reason is refused, with «коробка мала» it is packing again at \
+         take apart without a reason is refused; with «коробка мала» core asks for a \
+         supervisor, and Мария Иванова's badge (BADGE-0002) approves it: it is packing again at \
          Стол 2; put aside, it opens again at packing.",
     );
+    f.ok(&anna, "app_info", json!({}));
     f.follow("order_detail", json!({ "number": ready }));
     let opened = f.ok(&anna, "open_for_packing", json!({ "number": ready }));
     assert_eq!(opened["mode"], "hand_over", "{opened}");
@@ -779,10 +829,16 @@ fn packing_ready() -> Value {
         "take_apart",
         json!({ "number": ready, "reason": " " }),
     );
-    let taken = f.ok(
+    let asked = f.refused(
         &anna,
         "take_apart",
         json!({ "number": ready, "reason": "коробка мала" }),
+    );
+    assert_eq!(asked["code"], "needs_approval", "{asked}");
+    let taken = f.ok(
+        &anna,
+        "take_apart",
+        json!({ "number": ready, "reason": "коробка мала", "approval": badge("BADGE-0002") }),
     );
     assert_eq!(taken["status"], "packing", "{taken}");
     f.unfollow();
@@ -801,6 +857,7 @@ fn packing_taken() -> Value {
         "Стол 1 (Борис) has claimed 1001, so Стол 2's claim is refused; Стол 2 opens 1014, a \
          supervisor releases it (a scan now packs nothing), Стол 1 claims it (nor now).",
     );
+    f.ok(&anna, "app_info", json!({}));
     f.elsewhere(&boris, "open_for_packing", json!({ "number": "1001" }));
     f.refused(&anna, "open_for_packing", json!({ "number": "1001" }));
     f.follow("order_detail", json!({ "number": "1014" }));
@@ -836,6 +893,7 @@ fn picking() -> Value {
          bin, picks its item, scans an item of another bin, short-picks the rest, completes \
          the list and prints it.",
     );
+    f.ok(&anna, "app_info", json!({}));
     f.ok(&anna, "open_pick_lists", json!({}));
     f.ok(
         &anna,
@@ -951,5 +1009,335 @@ fn print_queue() -> Value {
         json!({ "kind": "invoice", "key": order("1001") }),
     );
     f.ok(&anna, "print_jobs", json!({ "limit": 100 }));
+    f.done()
+}
+
+/// An empty database: the first administrator is created on the first-run
+/// screen and signed in.
+fn first_admin() -> Value {
+    let shift = Shift::empty();
+    let anna = shift.station(anna());
+    let mut f = shift.flow(
+        "A new station on an empty database: Ирина Волкова creates the administrator (irina) \
+         — a PIN of 3 digits is refused, 2580 is taken — and is signed in; the orders \
+         screen is empty.",
+    );
+    f.ok(&anna, "app_info", json!({}));
+    let short = f.refused(
+        &anna,
+        "create_first_admin",
+        json!({ "name": "Ирина Волкова", "login": "irina", "secret": "258" }),
+    );
+    assert_eq!(short["code"], "invalid", "{short}");
+    let admin = f.ok(
+        &anna,
+        "create_first_admin",
+        json!({ "name": "Ирина Волкова", "login": "irina", "secret": "2580" }),
+    );
+    assert_eq!(admin["roles"], json!(["admin"]), "{admin}");
+    f.ok(&anna, "lifecycle", json!({}));
+    f.ok(&anna, "print_jobs", json!({ "limit": 30 }));
+    f.ok(&anna, "list_orders", json!({ "limit": 300 }));
+    f.ok(&anna, "status_counts", json!({}));
+    f.done()
+}
+
+/// The sign-in screen: a wrong PIN, badges, a login locked after ten wrong
+/// PINs.
+fn sign_in() -> Value {
+    let shift = Shift::demo();
+    let anna = shift.station(anna());
+    let mut f = shift.flow(
+        "Стол 2 starts with Анна signed in; 31 minutes later (the station signs out after 30 \
+         without work) her scan of 1001 is refused: sign in again. On the sign-in screen: anna \
+         with a wrong PIN (1 of 10), a badge nobody has, Анна Петрова's badge (BADGE-0003: \
+         signed in, a packer), sign out; ivan's PIN typed wrong ten times (the tenth locks him \
+         for 15 minutes), then his right PIN is refused too.",
+    );
+    f.ok(&anna, "app_info", json!({}));
+    f.ok(&anna, "lifecycle", json!({}));
+    f.ok(&anna, "print_jobs", json!({ "limit": 30 }));
+    // Half an hour without a command: the session has run out.
+    shift.clock.advance(chrono::Duration::minutes(31));
+    let idle = f.refused(&anna, "open_for_packing", json!({ "number": "1001" }));
+    assert_eq!(idle["code"], "not_signed_in", "{idle}");
+    f.ok(&anna, "app_info", json!({}));
+    let wrong = f.refused(
+        &anna,
+        "log_in",
+        json!({ "credential": pin("anna", "0000") }),
+    );
+    assert_eq!(wrong["code"], "wrong_credentials", "{wrong}");
+    let unknown = f.refused(
+        &anna,
+        "log_in",
+        json!({ "credential": badge("BADGE-9999") }),
+    );
+    assert_eq!(unknown["code"], "wrong_credentials", "{unknown}");
+    let who = f.ok(
+        &anna,
+        "log_in",
+        json!({ "credential": badge("BADGE-0003") }),
+    );
+    assert_eq!(who["login"], "anna", "{who}");
+    f.ok(&anna, "log_out", json!({}));
+    for n in 1..=10 {
+        let e = f.refused(
+            &anna,
+            "log_in",
+            json!({ "credential": pin("ivan", "9999") }),
+        );
+        let expected = if n < 10 {
+            "wrong_credentials"
+        } else {
+            "locked_out"
+        };
+        assert_eq!(e["code"], expected, "attempt {n}: {e}");
+    }
+    let locked = f.refused(
+        &anna,
+        "log_in",
+        json!({ "credential": pin("ivan", "4444") }),
+    );
+    assert_eq!(locked["code"], "locked_out", "{locked}");
+    f.done()
+}
+
+/// What a packer may not decide alone: shipping short and releasing
+/// another station's claim, approved by a supervisor at the station.
+fn approval() -> Value {
+    let shift = Shift::demo();
+    let anna = shift.station(anna());
+    let boris = shift.station(boris());
+    let olga = shift.station(supervisor());
+    let mut f = shift.flow(
+        "Стол 2 (Анна, a packer) scans one unit of 1001 and finishes it short «нет на складе»: \
+         core asks for a supervisor; maria with a wrong PIN is refused, Анна Петрова's badge \
+         is no supervisor's, maria's PIN 2222 approves it. Then Стол 2 opens 1014, a supervisor \
+         releases it elsewhere and Стол 1 (Борис) claims it; Анна's Release asks for a \
+         supervisor and Мария's badge approves it.",
+    );
+    f.ok(&anna, "app_info", json!({}));
+    f.ok(&anna, "lifecycle", json!({}));
+    f.ok(&anna, "print_jobs", json!({ "limit": 30 }));
+    f.follow("order_detail", json!({ "number": "1001" }));
+    let claimed = f.ok(&anna, "open_for_packing", json!({ "number": "1001" }))["order"].clone();
+    f.ok(&anna, "order_print_jobs", json!({ "number": "1001" }));
+    let lines = lines_of_1001(&shift, &claimed);
+    f.ok(
+        &anna,
+        "record_scan",
+        json!({ "number": "1001", "code": lines[0].2, "scanId": "scan-1" }),
+    );
+    let short = json!({ "number": "1001", "shortReason": "нет на складе" });
+    let with = |approval: Value| {
+        let mut args = short.clone();
+        args["approval"] = approval;
+        args
+    };
+    let asked = f.refused(&anna, "finish_packing", short.clone());
+    assert_eq!(asked["code"], "needs_approval", "{asked}");
+    let wrong = f.refused(&anna, "finish_packing", with(pin("maria", "0000")));
+    assert_eq!(wrong["code"], "wrong_credentials", "{wrong}");
+    let packer = f.refused(&anna, "finish_packing", with(badge("BADGE-0003")));
+    assert_eq!(packer["code"], "forbidden", "{packer}");
+    let packed = f.ok(&anna, "finish_packing", with(pin("maria", "2222")));
+    assert_eq!(packed["order"]["status"], "ready", "{packed}");
+    f.ok(&anna, "carriers", json!({}));
+    f.ok(&anna, "order_print_jobs", json!({ "number": "1001" }));
+    f.follow("order_detail", json!({ "number": "1014" }));
+    f.ok(&anna, "open_for_packing", json!({ "number": "1014" }));
+    f.ok(&anna, "order_print_jobs", json!({ "number": "1014" }));
+    f.elsewhere(&olga, "release_claim", json!({ "number": "1014" }));
+    f.elsewhere(&boris, "open_for_packing", json!({ "number": "1014" }));
+    f.unfollow();
+    let asked = f.refused(&anna, "release_claim", json!({ "number": "1014" }));
+    assert_eq!(asked["code"], "needs_approval", "{asked}");
+    let released = f.ok(
+        &anna,
+        "release_claim",
+        json!({ "number": "1014", "approval": badge("BADGE-0002") }),
+    );
+    assert_eq!(released["claimed_station"], Value::Null, "{released}");
+    f.done()
+}
+
+/// The filter of the audit trail as the audit screen sends it.
+fn audit_filter(changes: Value) -> Value {
+    let mut filter = json!({ "user": null, "station": null, "order": null, "kinds": [],
+        "from": null, "to": null, "before_id": null, "limit": 50 });
+    for (k, v) in changes.as_object().unwrap() {
+        filter[k] = v.clone();
+    }
+    json!({ "filter": filter })
+}
+
+/// The audit trail: who did what, filtered, paged and exported.
+fn audit() -> Value {
+    let shift = Shift::demo();
+    // Before the screen opens: 1001 shipped short at Стол 2, approved by
+    // Мария (no auto-print, so nothing happens in the background).
+    let mut desk = anna();
+    desk.print.auto_print = false;
+    let anna = shift.station(desk);
+    let claimed = anna.ok("open_for_packing", json!({ "number": "1001" }))["order"].clone();
+    let lines = lines_of_1001(&shift, &claimed);
+    anna.ok(
+        "record_scan",
+        json!({ "number": "1001", "code": lines[0].2, "scanId": "scan-1" }),
+    );
+    anna.ok(
+        "finish_packing",
+        json!({ "number": "1001", "shortReason": "нет на складе",
+            "approval": pin("maria", "2222") }),
+    );
+    let downloads = shift.database().with_file_name("Downloads");
+    // Where export_audit writes, under the recording's own folder.
+    std::env::set_var("PACKBENCH_EXPORT_DIR", &downloads);
+    let mut f = shift.flow(
+        "Стол 2 (Анна, a packer) opens the audit trail after shipping 1001 short with Мария's \
+         approval: the newest 50 entries and the next 50, then by person (Мария Иванова), by \
+         kind (packed short, sign-ins), by order 1001 and by station Стол 2; order 1001 is \
+         opened from the trail; the Мария filter is exported as CSV.",
+    );
+    f.ok(&anna, "app_info", json!({}));
+    f.ok(&anna, "lifecycle", json!({}));
+    f.ok(&anna, "print_jobs", json!({ "limit": 30 }));
+    f.ok(&anna, "user_names", json!({}));
+    let first = f.ok(&anna, "audit", audit_filter(json!({})));
+    let last = first.as_array().unwrap().last().unwrap()["id"].clone();
+    f.ok(&anna, "audit", audit_filter(json!({ "before_id": last })));
+    let maria = f.ok(
+        &anna,
+        "audit",
+        audit_filter(json!({ "user": "Мария Иванова" })),
+    );
+    assert!(
+        maria
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["approved_by"] == "Мария Иванова"),
+        "{maria}"
+    );
+    f.ok(
+        &anna,
+        "audit",
+        audit_filter(json!({ "kinds": ["packed_short", "signed_in"] })),
+    );
+    f.ok(&anna, "audit", audit_filter(json!({ "order": "1001" })));
+    f.ok(&anna, "audit", audit_filter(json!({ "station": "Стол 2" })));
+    // Its order number opens 1001 on the orders screen.
+    f.ok(&anna, "list_orders", json!({ "limit": 300 }));
+    f.ok(&anna, "status_counts", json!({}));
+    f.ok(&anna, "order_detail", json!({ "number": "1001" }));
+    let path = f.ok(
+        &anna,
+        "export_audit",
+        audit_filter(json!({ "user": "Мария Иванова" })),
+    );
+    assert!(
+        std::path::Path::new(path.as_str().unwrap()).is_file(),
+        "the CSV is written: {path}"
+    );
+    std::env::remove_var("PACKBENCH_EXPORT_DIR");
+    f.done()
+}
+
+/// An admin adds a user, changes them and deactivates them.
+fn users() -> Value {
+    let shift = Shift::demo();
+    let irina = shift.station(Desk::packer("Офис", "Ирина").with_role(Role::Admin));
+    let mut f = shift.flow(
+        "Ирина (admin) in the office lists the users and adds Пётр Сидоров (petr, a picker, \
+         PIN 7777, badge BADGE-0042): the login «пётр с» and a PIN of 3 digits are refused; \
+         Анна Петрова's badge may not be his; then he becomes a manager of the ozon channel \
+         (PIN and badge kept), and is deactivated.",
+    );
+    let user =
+        |login: &str, roles: Value, channels: Value, active: bool, secret: Value, badge: Value| {
+            json!({ "user": { "login": login, "name": "Пётр Сидоров", "roles": roles,
+            "channels": channels, "active": active, "secret": secret, "badge": badge } })
+        };
+    f.ok(&irina, "app_info", json!({}));
+    f.ok(&irina, "list_users", json!({}));
+    let spaced = f.refused(
+        &irina,
+        "save_user",
+        user(
+            "пётр с",
+            json!(["picker"]),
+            json!([]),
+            true,
+            json!("7777"),
+            json!("BADGE-0042"),
+        ),
+    );
+    assert_eq!(spaced["code"], "invalid", "{spaced}");
+    let short = f.refused(
+        &irina,
+        "save_user",
+        user(
+            "petr",
+            json!(["picker"]),
+            json!([]),
+            true,
+            json!("777"),
+            json!("BADGE-0042"),
+        ),
+    );
+    assert_eq!(short["code"], "invalid", "{short}");
+    f.ok(
+        &irina,
+        "save_user",
+        user(
+            "petr",
+            json!(["picker"]),
+            json!([]),
+            true,
+            json!("7777"),
+            json!("BADGE-0042"),
+        ),
+    );
+    f.ok(&irina, "list_users", json!({}));
+    let taken = f.refused(
+        &irina,
+        "save_user",
+        user(
+            "petr",
+            json!(["picker"]),
+            json!([]),
+            true,
+            Value::Null,
+            json!("BADGE-0003"),
+        ),
+    );
+    assert_eq!(taken["code"], "conflict", "{taken}");
+    f.ok(
+        &irina,
+        "save_user",
+        user(
+            "petr",
+            json!(["manager"]),
+            json!(["ozon"]),
+            true,
+            Value::Null,
+            Value::Null,
+        ),
+    );
+    f.ok(&irina, "list_users", json!({}));
+    f.ok(
+        &irina,
+        "save_user",
+        user(
+            "petr",
+            json!(["manager"]),
+            json!(["ozon"]),
+            false,
+            Value::Null,
+            Value::Null,
+        ),
+    );
+    f.ok(&irina, "list_users", json!({}));
     f.done()
 }

@@ -10,6 +10,11 @@ export const commands = {
 	appInfo: () => typedError<AppInfo, IpcError>(__TAURI_INVOKE("app_info")),
 	loadDemo: () => typedError<DemoSummary, IpcError>(__TAURI_INVOKE("load_demo")),
 	/**
+	 *  The database password, typed when the station has none for its server
+	 *  (no keyring, or a new machine): the database opens with it.
+	 */
+	unlockDatabase: (password: string) => typedError<AppInfo, IpcError>(__TAURI_INVOKE("unlock_database", { password })),
+	/**
 	 *  Signs a user in at this station (PIN, password or badge); whoever was
 	 *  signed in is signed out (the quick switch).
 	 */
@@ -155,6 +160,8 @@ export type AppInfo = {
 	empty_database: boolean,
 	/**  The database could not be opened; the UI shows this and the settings. */
 	startup_error: string | null,
+	/**  Where the database password comes from (`missing`: ask for it). */
+	database_password: DbPassword,
 };
 
 /**  One entry of the audit trail. */
@@ -224,6 +231,19 @@ export type CustomerInput = {
 	email?: string,
 	address?: string,
 };
+
+/**  Where the password of the station's database comes from. */
+export type DbPassword = 
+/**  SQLite, or a server that takes no password. */
+"not_used" | 
+/**  PACKBENCH_DATABASE_URL carries it. */
+"from_environment" | 
+/**  The OS keyring keeps it. */
+"keyring" | 
+/**  Typed this run; no keyring could keep it: asked again next start. */
+"this_run_only" | 
+/**  The server needs one and none is known: ask for it. */
+"missing";
 
 export type DbTest = {
 	ok: boolean,

@@ -10,7 +10,7 @@ import type { Confirmation, OrderDetail, ProductMatch } from './bindings';
 import { flow, reply } from '../test/backend';
 
 const order = reply<Confirmation>('phone-order', 'confirm_order').order;
-const mugs = flow('phone-order').steps[0]!.ok as ProductMatch[];
+const mugs = flow('phone-order').steps.find((s) => s.cmd === 'find_products')!.ok as ProductMatch[];
 
 const words = (lang: 'ru' | 'en'): Words => ({
   t: (key: MessageKey, params?: Params) => translate(lang, key, params),

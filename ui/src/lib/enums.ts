@@ -10,6 +10,7 @@ import type {
   Lock,
   OrderStatus,
   PaymentStatus,
+  Role,
 } from './bindings';
 
 /** `values`, typed so that they must be exactly the members of `T`. */
@@ -50,6 +51,10 @@ export const ERROR_CODES = every<ErrorCode>()([
   'refused',
   'invalid',
   'forbidden',
+  'needs_approval',
+  'not_signed_in',
+  'wrong_credentials',
+  'locked_out',
   'unavailable',
   'damaged',
   'storage',
@@ -102,4 +107,13 @@ export const EVENT_KINDS = every<EventKind>()([
   'seller_changed',
   'lifecycle_changed',
   'sub_status_set',
+  'user_created',
+  'user_changed',
+  'signed_in',
+  'locked_out',
+  'token_created',
+  'token_revoked',
 ]);
+
+/** Every role, in the order the users screen offers them. */
+export const ROLES = every<Role>()(['picker', 'packer', 'manager', 'supervisor', 'admin']);

@@ -31,18 +31,21 @@ describe('ipc', () => {
     expect(b.calls).toEqual([{ cmd: 'open_for_packing', args: { number: '1001' } }]);
   });
 
-  it('opens a packed order at the hand-over, and takes it apart with a reason', async () => {
+  it('opens a packed order at the hand-over, and takes it apart with a supervisor', async () => {
     const b = replay('packing-ready');
     const number = flow('packing-ready').steps.find((s) => s.cmd === 'open_for_packing')!.args
       .number as string;
     const opened = await ipc.openForPacking(number);
     expect(opened.mode, 'a packed order is handed over, not unpacked').toBe('hand_over');
     expect(opened.order.status).toBe('ready');
-    const taken = await ipc.takeApart(number, 'коробка мала');
+    const asked = await ipc.takeApart(number, 'коробка мала').catch((e: unknown) => e);
+    expect(asked, 'a packer asks a supervisor').toMatchObject({ code: 'needs_approval' });
+    const badge = { kind: 'badge', code: 'BADGE-0002' } as const;
+    const taken = await ipc.takeApart(number, 'коробка мала', badge);
     expect(taken.status).toBe('packing');
     expect(b.calls.at(-1)).toEqual({
       cmd: 'take_apart',
-      args: { number, reason: 'коробка мала' },
+      args: { number, reason: 'коробка мала', approval: badge },
     });
   });
 
@@ -68,15 +71,15 @@ describe('ipc', () => {
     await ipc.shortPick(3, 17, 'broken');
     await ipc.saveSettings({
       station: 'S',
-      user: 'U',
+      session_idle_minutes: 30,
       database: '',
       language: 'ru',
       auto_finish: true,
       scan_gs_substitute: '~',
     });
     expect(calls.map((c) => [c.cmd, c.args])).toEqual([
-      ['finish_packing', { number: '1001', shortReason: null }],
-      ['finish_packing', { number: '1002', shortReason: 'out of stock' }],
+      ['finish_packing', { number: '1001', shortReason: null, approval: null }],
+      ['finish_packing', { number: '1002', shortReason: 'out of stock', approval: null }],
       [
         'list_orders',
         { status: 'confirmed', search: null, overdue: null, limit: null, manager: null },
@@ -88,7 +91,7 @@ describe('ipc', () => {
         {
           settings: {
             station: 'S',
-            user: 'U',
+            session_idle_minutes: 30,
             database: '',
             language: 'ru',
             auto_finish: true,
@@ -97,6 +100,54 @@ describe('ipc', () => {
         },
       ],
     ]);
+  });
+
+  it('sends credentials tagged by kind, and the audit filter whole', async () => {
+    const calls = record();
+    await ipc.logIn({ kind: 'secret', login: 'anna', secret: '3333' });
+    await ipc.logIn({ kind: 'badge', code: 'BADGE-0003' });
+    await ipc.logOut();
+    await ipc.createFirstAdmin('Ирина', 'irina', '2580');
+    await ipc.releaseClaim('1014', { kind: 'badge', code: 'BADGE-0002' });
+    const filter = {
+      user: null,
+      station: 'Стол 2',
+      order: null,
+      kinds: ['packed_short' as const],
+      from: null,
+      to: null,
+      before_id: 42,
+      limit: 50,
+    };
+    await ipc.audit(filter);
+    await ipc.exportAudit(filter);
+    await ipc.userNames();
+    await ipc.listUsers();
+    expect(calls.map((c) => [c.cmd, c.args])).toEqual([
+      ['log_in', { credential: { kind: 'secret', login: 'anna', secret: '3333' } }],
+      ['log_in', { credential: { kind: 'badge', code: 'BADGE-0003' } }],
+      ['log_out', {}],
+      ['create_first_admin', { name: 'Ирина', login: 'irina', secret: '2580' }],
+      ['release_claim', { number: '1014', approval: { kind: 'badge', code: 'BADGE-0002' } }],
+      ['audit', { filter }],
+      ['export_audit', { filter }],
+      ['user_names', {}],
+      ['list_users', {}],
+    ]);
+  });
+
+  it('tells who listens that core wants someone signed in, and still rejects the call', async () => {
+    // sign-in.json: Анна's session ran out before her scan of 1001.
+    const b = replay('sign-in');
+    const heard: string[] = [];
+    const off = ipc.onNotSignedIn((e) => heard.push(e.message));
+    const err = await ipc.openForPacking('1001').catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: 'not_signed_in' });
+    off();
+    expect(heard).toEqual(['Анна was signed out after 30 minutes without work: sign in again']);
+    await ipc.logIn({ kind: 'secret', login: 'anna', secret: '0000' }).catch(() => {});
+    expect(heard, 'nothing after unsubscribe, nor for a wrong PIN').toHaveLength(1);
+    expect(b.calls.map((c) => c.cmd)).toEqual(['open_for_packing', 'log_in']);
   });
 
   it('sends "no limit" and "the bare stage" as null, with camelCase names', async () => {
@@ -184,7 +235,7 @@ describe('ipc', () => {
     await ipc.getSettings();
     await ipc.saveSettings({
       station: '',
-      user: '',
+      session_idle_minutes: 5,
       database: '',
       language: 'en',
       auto_finish: false,

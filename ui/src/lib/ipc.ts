@@ -10,6 +10,8 @@
 import { commands, events } from './bindings';
 import { ERROR_CODES } from './enums';
 import type {
+  AuditFilter,
+  Credential,
   DocumentKey,
   DocumentKind,
   DocumentSettings as DocumentSettingsIn,
@@ -25,6 +27,7 @@ import type {
   Seller as SellerIn,
   Settings,
   SplitLine,
+  UserInput,
 } from './bindings';
 
 /**
@@ -78,6 +81,16 @@ export const OUTSIDE_THE_APP =
 
 type Reply<T> = { status: 'ok'; data: T } | { status: 'error'; error: IpcErrorReply };
 
+// Who hears that core answered `not_signed_in` (nobody is signed in, or
+// the session ran out): the app, which shows the sign-in screen again.
+const signedOutListeners = new Set<(e: IpcError) => void>();
+
+/** Calls `fn` whenever a command is refused because nobody is signed in; returns an unsubscribe. */
+export function onNotSignedIn(fn: (e: IpcError) => void): () => void {
+  signedOutListeners.add(fn);
+  return () => signedOutListeners.delete(fn);
+}
+
 // A command that can fail: its `{status}` reply unwrapped.
 async function call<T>(run: () => Promise<Reply<T>>): Promise<T> {
   if (!inTauri()) throw new IpcError('ipc', OUTSIDE_THE_APP);
@@ -87,7 +100,11 @@ async function call<T>(run: () => Promise<Reply<T>>): Promise<T> {
   } catch (e) {
     throw toIpcError(e);
   }
-  if (reply.status === 'error') throw toIpcError(reply.error);
+  if (reply.status === 'error') {
+    const err = toIpcError(reply.error);
+    if (err.code === 'not_signed_in') for (const fn of signedOutListeners) fn(err);
+    throw err;
+  }
   return reply.data;
 }
 
@@ -126,6 +143,23 @@ const c = commands;
 
 export const appInfo = () => call(() => c.appInfo());
 export const loadDemo = () => call(() => c.loadDemo());
+
+// People: signing in (PIN, password or badge), the first administrator,
+// users (admins), and the audit trail. Core checks every credential and
+// every role; the UI only asks and shows.
+/** Signs a person in at this station; whoever was signed in is signed out. */
+export const logIn = (credential: Credential) => call(() => c.logIn(credential));
+export const logOut = () => call(() => c.logOut());
+export const createFirstAdmin = (name: string, login: string, secret: string) =>
+  call(() => c.createFirstAdmin(name, login, secret));
+export const listUsers = () => call(() => c.listUsers());
+/** A new user, or changes to one (found by login); `secret`/`badge` null keep them. */
+export const saveUser = (user: UserInput) => call(() => c.saveUser(user));
+export const userNames = () => call(() => c.userNames());
+/** The audit trail, newest first. */
+export const audit = (filter: AuditFilter) => call(() => c.audit(filter));
+/** Writes the filtered trail as CSV into the Downloads folder; the file's path. */
+export const exportAudit = (filter: AuditFilter) => call(() => c.exportAudit(filter));
 export const listOrders = (args: ListOrdersArgs = {}) =>
   call(() =>
     c.listOrders(
@@ -191,15 +225,21 @@ export const setSubStatus = (number: string, code: string | null) =>
   call(() => c.setSubStatus(number, code));
 /** A scanned or typed number at packing: claimed, or (packed already) the hand-over. */
 export const openForPacking = (number: string) => call(() => c.openForPacking(number));
-/** Opens a packed order's box again at this station, with the reason. */
-export const takeApart = (number: string, reason: string) =>
-  call(() => c.takeApart(number, reason));
+/**
+ * Opens a packed order's box again at this station, with the reason; a
+ * packer needs a supervisor's `approval` (core answers `needs_approval`).
+ */
+export const takeApart = (number: string, reason: string, approval?: Credential | null) =>
+  call(() => c.takeApart(number, reason, approval ?? null));
 export const recordScan = (number: string, code: string, scanId: string) =>
   call(() => c.recordScan(number, code, scanId));
 export const undoLastScan = (number: string) => call(() => c.undoLastScan(number));
-export const finishPacking = (number: string, shortReason?: string) =>
-  call(() => c.finishPacking(number, shortReason ?? null));
-export const releaseClaim = (number: string) => call(() => c.releaseClaim(number));
+/** Shipping short needs a supervisor's `approval` when a packer does it. */
+export const finishPacking = (number: string, shortReason?: string, approval?: Credential | null) =>
+  call(() => c.finishPacking(number, shortReason ?? null, approval ?? null));
+/** Releasing another station's claim needs a supervisor's `approval`. */
+export const releaseClaim = (number: string, approval?: Credential | null) =>
+  call(() => c.releaseClaim(number, approval ?? null));
 export const shipOrder = (number: string, carrier: string, tracking: string) =>
   call(() => c.shipOrder(number, carrier, tracking));
 export const carriers = () => answer(() => c.carriers());
@@ -254,6 +294,14 @@ export async function onOrdersChanged(cb: (e: OrdersChanged) => void): Promise<(
 export const ipc = {
   appInfo,
   loadDemo,
+  logIn,
+  logOut,
+  createFirstAdmin,
+  listUsers,
+  saveUser,
+  userNames,
+  audit,
+  exportAudit,
   listOrders,
   statusCounts,
   orderDetail,

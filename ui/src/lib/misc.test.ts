@@ -70,6 +70,25 @@ describe('the scan router', () => {
     expect(routeScan('1002')).toBe(false);
   });
 
+  it('gives scans to the newest dialog that reads badges, and to nobody under a plain one', () => {
+    const screen: string[] = [];
+    const badges: string[] = [];
+    const offScreen = handleScans((c) => void screen.push(c));
+    const closeBadge = openModal((c) => void badges.push(c));
+    expect(routeScan('BADGE-0002'), 'the approval dialog takes the badge').toBe(true);
+    const closePlain = openModal();
+    expect(routeScan('BADGE-0003'), 'a reason dialog over it swallows the scan').toBe(true);
+    closePlain();
+    routeScan('BADGE-0004');
+    closeBadge();
+    closeBadge();
+    routeScan('1001');
+    offScreen();
+    expect(badges).toEqual(['BADGE-0002', 'BADGE-0004']);
+    expect(screen, 'the screen has its scans back once the dialog is gone').toEqual(['1001']);
+    expect(modalOpen()).toBe(false);
+  });
+
   it('knows a text field from a checkbox', () => {
     const text = document.createElement('input');
     const box = document.createElement('input');

@@ -1,17 +1,26 @@
-export type Screen = 'orders' | 'picking' | 'packing' | 'settings' | 'printing';
+export type Screen = 'orders' | 'picking' | 'packing' | 'settings' | 'printing' | 'audit';
 
 // F5 is a screen key too, so it never reaches the webview as "reload" (which
-// would drop the open order and the scan queue).
+// would drop the open order and the scan queue). F6, F8 and F9 belong to
+// the packing table; F12 (and Ctrl+L) switches the user.
 export const SCREEN_KEYS: Record<string, Screen> = {
   F1: 'orders',
   F2: 'picking',
   F3: 'packing',
   F4: 'settings',
   F5: 'printing',
+  F7: 'audit',
 };
 
 /** A change signal from `orders-changed`, handed to the screen on show. */
 export interface Changes {
   seq: number;
   numbers: string[];
+}
+
+/** True for the keys that switch the user: F12, or Ctrl+L (by key position). */
+export function isSwitchUserKey(e: KeyboardEvent): boolean {
+  if (e.altKey || e.metaKey) return false;
+  if (e.key === 'F12') return !e.ctrlKey && !e.shiftKey;
+  return e.ctrlKey && !e.shiftKey && e.code === 'KeyL';
 }

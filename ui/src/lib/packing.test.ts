@@ -1,6 +1,8 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ipc } from './ipc';
 import { PackingStation } from './packing';
+import type { ApprovalAsk, ApprovalPrompt } from './approval';
+import type { Credential } from './bindings';
 import { latestPerKind } from './printing';
 import type { Opened, PrintJob, ScanResult, UndoResult } from './bindings';
 import {
@@ -31,7 +33,27 @@ const TRACKING = '80012345678901';
 const detours = replies<ScanResult>('packing-detours', 'record_scan');
 const detour = (outcome: ScanResult['outcome']) => detours.find((r) => r.outcome === outcome)!;
 
-function makeStation(autoFinish = true) {
+/**
+ * A supervisor standing by the station: gives these credentials, one per
+ * question (null: Esc), and keeps what each question said.
+ */
+function supervisor(...answers: (Credential | null)[]) {
+  const asked: ApprovalAsk[] = [];
+  let closed = 0;
+  const prompt: ApprovalPrompt = {
+    ask: (request) => {
+      asked.push(request);
+      return Promise.resolve(answers.shift() ?? null);
+    },
+    close: () => void closed++,
+  };
+  return { prompt, asked, closed: () => closed };
+}
+
+const MARIA_PIN: Credential = { kind: 'secret', login: 'maria', secret: '2222' };
+const MARIA_BADGE: Credential = { kind: 'badge', code: 'BADGE-0002' };
+
+function makeStation(autoFinish = true, approval?: ApprovalPrompt) {
   const sound = vi.fn();
   let n = 0;
   const station = new PackingStation({
@@ -39,14 +61,20 @@ function makeStation(autoFinish = true) {
     autoFinish: () => autoFinish,
     sound,
     newScanId: () => `scan-${++n}`,
+    approval,
   });
   return { station, sound };
 }
 
 /** Flow `name` replayed, and a station with order 1001 open. */
-async function opened(name: string, autoFinish = true, options: ReplayOptions = {}) {
+async function opened(
+  name: string,
+  autoFinish = true,
+  options: ReplayOptions = {},
+  approval?: ApprovalPrompt,
+) {
   const backend = replay(name, options);
-  const made = makeStation(autoFinish);
+  const made = makeStation(autoFinish, approval);
   await made.station.scan('1001');
   return { backend, ...made };
 }
@@ -80,22 +108,47 @@ describe('a packed order at the packing station', () => {
     expect(sent(backend, 'print_order_documents')).toEqual([]);
   });
 
-  it('is taken apart only with a reason, then packs again at this station', async () => {
+  it('is taken apart only with a reason and a supervisor, then packs again here', async () => {
     const backend = replay('packing-ready');
-    const { station, sound } = makeStation();
+    const maria = supervisor(MARIA_BADGE);
+    const { station, sound } = makeStation(true, maria.prompt);
     await station.scan(readyNumber);
     await station.takeApart(' ');
     expect(station.state.phase, 'refused without a reason').toBe('handover');
     expect(station.state.banner?.tone).toBe('bad');
     expect(sound).toHaveBeenLastCalledWith('bad');
+    expect(maria.asked, 'no reason: nothing to approve yet').toEqual([]);
     await station.takeApart('коробка мала');
-    expect(sent(backend, 'take_apart').at(-1)).toEqual({
-      number: readyNumber,
-      reason: 'коробка мала',
-    });
+    expect(maria.asked.map((a) => [a.what, a.refusal])).toEqual([['take_apart', null]]);
+    expect(sent(backend, 'take_apart').slice(-2)).toEqual([
+      { number: readyNumber, reason: 'коробка мала', approval: null },
+      { number: readyNumber, reason: 'коробка мала', approval: MARIA_BADGE },
+    ]);
+    expect(maria.closed(), 'the dialog closes once it went through').toBe(1);
     expect(station.state.phase).toBe('packing');
     expect(station.state.order?.status).toBe('packing');
     expect(station.state.banner?.outcome).toBe('taken_apart');
+    expect(station.state.order?.events.at(-1)).toMatchObject({
+      kind: 'taken_apart',
+      approved_by: 'Мария Иванова',
+    });
+  });
+
+  it('stays packed when nobody approves taking it apart (Esc)', async () => {
+    const backend = replay('packing-ready');
+    const nobody = supervisor(null);
+    const { station } = makeStation(true, nobody.prompt);
+    await station.scan(readyNumber);
+    await station.takeApart('коробка мала');
+    expect(nobody.asked).toHaveLength(1);
+    expect(sent(backend, 'take_apart'), 'asked once, not sent again').toHaveLength(1);
+    expect(station.state.phase).toBe('handover');
+    expect(station.state.order?.status).toBe('ready');
+    expect(station.state.banner).toMatchObject({
+      tone: 'info',
+      outcome: 'not_approved',
+      msg: { key: 'approval.cancelled' },
+    });
   });
 
   it('is put aside without a call to core: it stays packed', async () => {
@@ -172,7 +225,9 @@ describe('the packing station', () => {
   it('finishes by itself when the order is complete and auto-finish is on', async () => {
     const { station, sound, backend } = await opened('packing', true);
     for (const code of codes) await station.scan(code);
-    expect(sent(backend, 'finish_packing')).toEqual([{ number: '1001', shortReason: null }]);
+    expect(sent(backend, 'finish_packing')).toEqual([
+      { number: '1001', shortReason: null, approval: null },
+    ]);
     expect(station.state.phase, 'on to the hand-over').toBe('handover');
     expect(station.state.order?.status).toBe('ready');
     expect(station.state.carrier, "the order's delivery method is the default carrier").toBe(
@@ -359,8 +414,9 @@ describe('the packing station', () => {
     expect(station.state.banner?.outcome).toBe('undone');
   });
 
-  it('ships short only with a reason', async () => {
-    const { station, backend } = await opened('packing-short');
+  it('ships short only with a reason, approved by a supervisor', async () => {
+    const maria = supervisor(MARIA_PIN);
+    const { station, backend } = await opened('packing-short', true, {}, maria.prompt);
     const code = flow('packing-short').steps.find((s) => s.cmd === 'record_scan')!.args.code;
     await station.scan(code as string);
     await station.finish();
@@ -369,10 +425,19 @@ describe('the packing station', () => {
       tone: 'bad',
       msg: { params: { error: { key: 'error.refused' } } },
     });
+    expect(maria.asked, 'a refusal is no question for a supervisor').toEqual([]);
     await station.finish('нет на складе');
     expect(sent(backend, 'finish_packing')).toEqual([
-      { number: '1001', shortReason: null },
-      { number: '1001', shortReason: 'нет на складе' },
+      { number: '1001', shortReason: null, approval: null },
+      { number: '1001', shortReason: 'нет на складе', approval: null },
+      { number: '1001', shortReason: 'нет на складе', approval: MARIA_PIN },
+    ]);
+    expect(maria.asked).toEqual([
+      {
+        what: 'short_ship',
+        message: refusals('packing-short', 'finish_packing')[1]!.message,
+        refusal: null,
+      },
     ]);
     expect(station.state.phase).toBe('handover');
     expect(station.state.order?.short_reason).toBe('нет на складе');
@@ -576,5 +641,70 @@ describe('printing at the packing station', () => {
     late.resolve();
     await refresh;
     expect(station.state.prints, "1001's jobs stay out of the next order's strip").toEqual([]);
+  });
+});
+
+// approval.json: Анна (a packer) ships 1001 short; core asks for a
+// supervisor, refuses a wrong PIN and Анна Петрова's badge (a packer's),
+// takes Мария's PIN. Then 1014, open at Стол 2, is released elsewhere and
+// claimed by Стол 1; Анна's Release needs Мария's badge.
+describe("a supervisor's approval at the packing station", () => {
+  const WRONG: Credential = { kind: 'secret', login: 'maria', secret: '0000' };
+  const PACKERS_BADGE: Credential = { kind: 'badge', code: 'BADGE-0003' };
+
+  it('asks again after a wrong PIN and a packer’s badge, and ships short with the PIN', async () => {
+    const maria = supervisor(WRONG, PACKERS_BADGE, MARIA_PIN);
+    const { station, backend } = await opened('approval', true, {}, maria.prompt);
+    const code = flow('approval').steps.find((s) => s.cmd === 'record_scan')!.args.code;
+    await station.scan(code as string);
+    await station.finish('нет на складе');
+    expect(
+      maria.asked.map((a) => a.refusal?.code ?? null),
+      'asked, then asked again with why',
+    ).toEqual([null, 'wrong_credentials', 'forbidden']);
+    expect(maria.asked.every((a) => a.what === 'short_ship')).toBe(true);
+    expect(maria.asked[2]!.message, "core's words stay the first question's").toBe(
+      maria.asked[0]!.message,
+    );
+    expect(
+      sent(backend, 'finish_packing').map((a) => (a as { approval: unknown }).approval),
+    ).toEqual([null, WRONG, PACKERS_BADGE, MARIA_PIN]);
+    expect(maria.closed()).toBe(1);
+    expect(station.state.phase).toBe('handover');
+    expect(station.state.order?.events.at(-1)).toMatchObject({
+      kind: 'packed_short',
+      user: 'Анна',
+      approved_by: 'Мария Иванова',
+    });
+  });
+
+  it('releases an order another station took, with the supervisor’s badge', async () => {
+    const backend = replay('approval');
+    const maria = supervisor(MARIA_BADGE);
+    const { station } = makeStation(true, maria.prompt);
+    await station.scan('1014');
+    expect(station.state.order?.claimed_station).toBe('Стол 2');
+    backend.elsewhere(); // a supervisor releases 1014 at Стол 5
+    backend.elsewhere(); // Стол 1 claims it
+    await station.release();
+    expect(maria.asked.map((a) => a.what)).toEqual(['release_claim']);
+    expect(sent(backend, 'release_claim')).toEqual([
+      { number: '1014', approval: null },
+      { number: '1014', approval: MARIA_BADGE },
+    ]);
+    expect(station.state.order).toBeNull();
+    expect(station.state.banner?.outcome).toBe('released');
+  });
+
+  it('gives up without a dialog: nothing is sent again, the order stays open', async () => {
+    const backend = replay('approval');
+    const { station } = makeStation(true);
+    await station.scan('1014');
+    backend.elsewhere();
+    backend.elsewhere();
+    await station.release();
+    expect(sent(backend, 'release_claim')).toEqual([{ number: '1014', approval: null }]);
+    expect(station.state.order?.number).toBe('1014');
+    expect(station.state.banner?.outcome).toBe('not_approved');
   });
 });

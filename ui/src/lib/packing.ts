@@ -5,13 +5,14 @@
 // screen subscribes to it as a Svelte store.
 
 import type { Ipc } from './ipc';
+import { NO_APPROVAL, withApproval, type ApprovalPrompt, type ApprovalWhat } from './approval';
 import { IpcError, toIpcError } from './ipc';
 import type { Msg } from './i18n';
 import { errorKey } from './i18n';
 import { mergeJobs, newlyFailed, retryPrinter } from './printing';
 import { ScanStation, type Banner } from './scan-station';
 import type { SoundKind } from './sound';
-import type { OrderDetail, OrderLine, PrintJob, ScanResult } from './bindings';
+import type { Credential, OrderDetail, OrderLine, PrintJob, ScanResult } from './bindings';
 
 export type { Banner, Tone } from './scan-station';
 
@@ -62,6 +63,12 @@ export interface PackingDeps {
   autoFinish: () => boolean;
   sound?: (kind: SoundKind) => void;
   newScanId?: () => string;
+  /**
+   * Asks for a supervisor's badge or PIN when core says an action needs one
+   * (ship short, take apart, release another station's claim); without
+   * it, such an action is given up.
+   */
+  approval?: ApprovalPrompt;
 }
 
 // What a refresh shows for an order already open (core decided how it
@@ -176,7 +183,11 @@ export class PackingStation extends ScanStation<PackingState> {
       if (!order || this.s.phase !== 'handover') return;
       let detail: OrderDetail;
       try {
-        detail = await this.deps.ipc.takeApart(order.number, reason);
+        const r = await this.approved('take_apart', (a) =>
+          this.deps.ipc.takeApart(order.number, reason, a),
+        );
+        if (!r) return;
+        detail = r;
       } catch (e) {
         this.errorBanner(e);
         return;
@@ -204,7 +215,10 @@ export class PackingStation extends ScanStation<PackingState> {
     return this.enqueue(async () => {
       const order = this.s.order;
       if (!order) return;
-      await this.deps.ipc.releaseClaim(order.number);
+      const released = await this.approved('release_claim', (a) =>
+        this.deps.ipc.releaseClaim(order.number, a),
+      );
+      if (!released) return;
       this.changeSeq++;
       this.set({ order: null, phase: 'idle', lastLineId: null, carrier: null });
       this.banner('info', 'released', { key: 'scan.released', params: { number: order.number } });
@@ -538,8 +552,26 @@ export class PackingStation extends ScanStation<PackingState> {
     await this.doShip(code);
   }
 
+  /**
+   * Runs `call`; when core asks for a supervisor, the approval dialog asks
+   * for a badge or PIN and `call` goes again with it. Null (and a banner
+   * saying nothing changed) when the packer gave up.
+   */
+  private async approved<T>(
+    what: ApprovalWhat,
+    call: (approval: Credential | null) => Promise<T>,
+  ): Promise<T | null> {
+    const r = await withApproval(what, call, this.deps.approval ?? NO_APPROVAL);
+    if (r.done) return r.value;
+    this.banner('info', 'not_approved', { key: 'approval.cancelled' });
+    return null;
+  }
+
   private async doFinish(number: string, shortReason?: string) {
-    const packed = await this.deps.ipc.finishPacking(number, shortReason);
+    const packed = await this.approved('short_ship', (a) =>
+      this.deps.ipc.finishPacking(number, shortReason, a),
+    );
+    if (!packed) return;
     const detail = packed.order;
     this.changeSeq++;
     this.set({ order: detail, phase: phaseOf(detail) });

@@ -3,14 +3,17 @@
 // (a new order, an order being edited) registers over it: the latest
 // registration gets the scans, and when it goes the one below gets them
 // again. While a dialog is open scans are swallowed, so a barcode never
-// lands in a reason field or closes a dialog.
+// lands in a reason field or closes a dialog, unless the dialog asks for
+// scans itself (a badge at the sign-in screen or the approval dialog):
+// then the newest dialog gets them.
 
 export type ScanHandler = (code: string) => boolean | void;
 
 // Registrations, the newest last; each entry is its own object so the same
 // function registered twice is unregistered once per registration.
 const handlers: { fn: ScanHandler }[] = [];
-let modals = 0;
+// Open dialogs, the newest last; one that takes scans has `onScan`.
+const modals: { onScan?: ScanHandler }[] = [];
 
 /** Registers `fn` as what a scan means now; returns an unregister. */
 export function handleScans(fn: ScanHandler): () => void {
@@ -22,23 +25,28 @@ export function handleScans(fn: ScanHandler): () => void {
   };
 }
 
-/** Marks a dialog open; returns the function that marks it closed. */
-export function openModal(): () => void {
-  modals++;
-  let closed = false;
+/**
+ * Marks a dialog open; returns the function that marks it closed. A dialog
+ * that reads scans (a badge) passes `onScan`: while it is the newest
+ * dialog, every scan goes to it.
+ */
+export function openModal(onScan?: ScanHandler): () => void {
+  const entry = { onScan };
+  modals.push(entry);
   return () => {
-    if (!closed) modals--;
-    closed = true;
+    const i = modals.indexOf(entry);
+    if (i >= 0) modals.splice(i, 1);
   };
 }
 
 export function modalOpen(): boolean {
-  return modals > 0;
+  return modals.length > 0;
 }
 
 /** The scanner's onScan: false means "not taken", the keys stay typed. */
 export function routeScan(code: string): boolean {
-  if (modals > 0) return true;
+  const modal = modals.at(-1);
+  if (modal) return modal.onScan ? modal.onScan(code) !== false : true;
   const top = handlers.at(-1);
   if (!top) return false;
   return top.fn(code) !== false;

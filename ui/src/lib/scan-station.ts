@@ -7,6 +7,7 @@ import { writable, type Readable, type Writable } from 'svelte/store';
 import { toIpcError } from './ipc';
 import type { Msg } from './i18n';
 import { errorKey } from './i18n';
+import { credentialRefusal } from './signin';
 import type { SoundKind } from './sound';
 
 export type Tone = 'good' | 'bad' | 'info' | 'done';
@@ -67,7 +68,14 @@ export abstract class ScanStation<S extends QueuedState> implements Readable<S> 
     this.banner(
       'bad',
       'error',
-      { key: 'scan.error', params: { error: { key: errorKey(err.code) }, message: err.message } },
+      // Signed out (the session ran out): said in the station's words; the
+      // sign-in screen comes up over the station meanwhile.
+      err.code === 'not_signed_in'
+        ? credentialRefusal(err)
+        : {
+            key: 'scan.error',
+            params: { error: { key: errorKey(err.code) }, message: err.message },
+          },
       code,
     );
   }

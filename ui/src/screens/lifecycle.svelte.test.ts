@@ -50,14 +50,14 @@ const recorded = (cmd: string) => steps.find((s) => s.cmd === cmd && !s.error)!;
 const added = recorded('add_status').args.status as NewStatus;
 
 /**
- * The settings section as the office's admin sees it, the lifecycle read as
- * the app reads it when it starts. The recording has no app_info for the
- * office: its role is the one lifecycle.json says Ирина has.
+ * The settings section as the office's admin (Ирина, signed in as the
+ * recording's app_info says) sees it, the lifecycle read as the app reads
+ * it when it starts.
  */
 async function editor() {
   const b = replay('lifecycle');
   await lifecycle.load();
-  const root = show(StatusSettings as never, { role: 'admin' });
+  const root = show(StatusSettings as never, {});
   return { b, root };
 }
 
@@ -305,7 +305,7 @@ describe('the order statuses in the settings', () => {
     await lifecycle.load();
     const b = replay('settings');
     const info = reply<AppInfo>('settings', 'app_info');
-    expect(info.role).toBe('packer');
+    expect(info.signed_in?.roles).toEqual(['packer']);
     const root = show(Settings as never, { info, onSaved: () => {} });
     await vi.waitFor(() => {
       flushSync();
@@ -325,7 +325,7 @@ describe('the order statuses in the settings', () => {
   });
 
   it('says only an admin may change them when core refuses', async () => {
-    // The screen takes this station for an admin's; core knows Анна is a packer.
+    // The screen was drawn for an admin; the refusal core recorded is Анна's, a packer's.
     const { root } = await editor();
     const refused = steps.find((s) => s.cmd === 'rename_status' && s.error?.code === 'forbidden')!;
     type(byId(root, 'status-ru-new'), refused.args.labelRu as string);

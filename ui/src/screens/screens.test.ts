@@ -15,7 +15,15 @@ import { PickingStation } from '../lib/picking';
 import { setLanguage } from '../lib/locale.svelte';
 import type { AppInfo, OrderSummary, PickList, PrintJob, StatusCount } from '../lib/bindings';
 import { lifecycle } from '../lib/lifecycle.svelte';
-import { endReplay, flow, replay, replies, reply, type ReplayOptions } from '../test/backend';
+import {
+  endReplay,
+  flow,
+  replay,
+  replies,
+  reply,
+  signInAs,
+  type ReplayOptions,
+} from '../test/backend';
 
 const mounted: Record<string, unknown>[] = [];
 
@@ -194,19 +202,51 @@ describe('the app', () => {
     expect($(root, 'db-indicator')?.title).toBe(info.database);
   });
 
-  it('offers the demo warehouse on an empty database and opens packing once it is in', async () => {
-    const b = replay('welcome', noLifecycle);
+  it('offers the demo on an empty database, lists its people, and opens packing for its packer', async () => {
+    // welcome.json: no users yet; the demo is loaded, Анна Петрова signs in.
+    const b = replay('welcome');
     const root = show(App as never, {});
     await vi.waitFor(() => {
       flushSync();
       expect($(root, 'screen-welcome')).not.toBeNull();
     });
+    expect($(root, 'first-admin'), 'or the first administrator').not.toBeNull();
+    expect($(root, 'nav-orders'), 'no screens before anyone signs in').toBeNull();
     $(root, 'load-demo')!.click();
+    await vi.waitFor(() => {
+      flushSync();
+      expect($(root, 'screen-signin')).not.toBeNull();
+    });
+    const people = [...root.querySelectorAll('[data-testid^="demo-user-"]')];
+    expect(people.map((r) => r.querySelector('td')?.textContent)).toEqual([
+      'Ольга Смирнова',
+      'Мария Иванова',
+      'Анна Петрова',
+      'Иван Козлов',
+      'Елена Соколова',
+    ]);
+    expect($(root, 'demo-user-anna')?.textContent).toContain('упаковщик');
+    expect($(root, 'demo-user-anna')?.textContent).toContain('3333');
+    expect($(root, 'demo-user-anna')?.textContent).toContain('BADGE-0003');
+    $(root, 'demo-sign-in-anna')!.click();
     await vi.waitFor(() => {
       flushSync();
       expect($(root, 'screen-packing')).not.toBeNull();
     });
-    expect(b.calls.filter((c) => c.cmd === 'load_demo')).toHaveLength(1);
+    expect($(root, 'user')?.textContent).toContain('Анна Петрова');
+    expect(b.calls.map((c) => c.cmd)).toEqual([
+      'app_info',
+      'load_demo',
+      'app_info',
+      'log_in',
+      'print_jobs',
+      'lifecycle',
+    ]);
+    expect(b.calls[3]!.args).toEqual({
+      credential: { kind: 'secret', login: 'anna', secret: '3333' },
+    });
+    expect($(root, 'nav-users'), 'a packer has no users to manage').toBeNull();
+    expect($(root, 'nav-audit'), 'the audit trail is for everyone').not.toBeNull();
   });
 
   it("asks core for the store's statuses when it starts, and keeps the standard names without them", async () => {
@@ -409,9 +449,10 @@ describe('the settings screen', () => {
   });
 
   it('says a supervisor must change the seller when the backend refuses a save', async () => {
-    // The screen thinks this is a supervisor's station (its role was
-    // lowered in the settings file since the app started); core refuses.
+    // The screen was drawn for a supervisor (Ольга, as seller.json signs
+    // her in); the save core recorded is Анна's, a packer's: refused.
     replay('settings');
+    signInAs('seller');
     const root = show(Settings as never, {
       info: reply<AppInfo>('seller', 'app_info'),
       onSaved: () => {},

@@ -15,6 +15,8 @@
 // back or make a call fail in transport (`around`), never invent a reply.
 
 import { clearMocks, mockIPC } from '@tauri-apps/api/mocks';
+import { setSignedIn } from '../lib/session.svelte';
+import type { AppInfo, SignedIn } from '../lib/bindings';
 
 export interface Step {
   cmd: string;
@@ -180,9 +182,15 @@ function describe(s: { cmd: string; args: unknown; elsewhere?: string }): string
 
 let live: Backend[] = [];
 
-/** Answers every `invoke` from flow `name` (events are mocked too). */
+/**
+ * Answers every `invoke` from flow `name` (events are mocked too). As at
+ * the recorded station, whoever the flow's first app_info names is signed
+ * in (nobody, when it names nobody): a screen mounted alone shows what
+ * that person may do. `signInAs` puts someone else there.
+ */
 export function replay(name: string, options: ReplayOptions = {}): Backend {
   const backend = new Backend(flow(name));
+  setSignedIn(firstInfo(name)?.signed_in ?? null);
   live.push(backend);
   mockIPC(
     (cmd, payload) => {
@@ -197,9 +205,30 @@ export function replay(name: string, options: ReplayOptions = {}): Backend {
   return backend;
 }
 
-/** Ends the replays of a test: mocks cleared, and any unanswered call fails it. */
+function firstInfo(name: string): AppInfo | null {
+  const step = flow(name).steps.find((s) => s.cmd === 'app_info' && 'ok' in s);
+  return (step?.ok as AppInfo | undefined) ?? null;
+}
+
+/**
+ * Signs in, as the app does when it starts, whoever flow `name` was
+ * recorded for: the person its first app_info names, with what core said
+ * they may do. Screens mounted on their own then show what that person sees.
+ */
+export function signInAs(name: string): SignedIn {
+  const who = firstInfo(name)?.signed_in;
+  if (!who) throw new Error(`${name}.json has no app_info with someone signed in`);
+  setSignedIn(who);
+  return who;
+}
+
+/**
+ * Ends the replays of a test: mocks cleared, nobody signed in for the next
+ * test, and any unanswered call fails it.
+ */
 export function endReplay(): void {
   clearMocks();
+  setSignedIn(null);
   const missed = live.flatMap((b) => b.unanswered);
   live = [];
   if (missed.length > 0) {
