@@ -47,8 +47,7 @@ pub async fn sign_in(store: &Store, user: Option<&str>, station: &str) -> Result
             )))
         }
     };
-    let mut session = ops::log_in(store, station, &credential, 1).await?;
-    Ok(session.actor_at(store.now_ms())?)
+    Ok(ops::act_as(store, station, &credential).await?)
 }
 
 /// A supervisor's approval given on the command line: `--approver LOGIN`

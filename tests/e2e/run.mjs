@@ -56,11 +56,14 @@ function eq(actual, expected, what) {
 
 // ---- the CLI on the same database -------------------------------------
 
+// The CLI acts as the demo's admin (the demo brings its users; the first
+// scenario loads it in the app).
 function cli(...args) {
   try {
     return execFileSync(CLI, ['--db', DB, '--station', 'e2e-cli', ...args], {
       encoding: 'utf8',
       stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, PACKBENCH_USER: 'olga', PACKBENCH_PIN: '1111' },
     });
   } catch (e) {
     const said = `${e.stderr || ''}${e.stdout || ''}`.trim() || e.message;
@@ -200,6 +203,39 @@ function memory() {
 }
 
 const sel = (testid) => `[data-testid="${testid}"]`;
+
+// ---- people: the demo's users, signing in ------------------------------
+
+const PEOPLE = {
+  admin: { login: 'olga', pin: '1111', badge: 'BADGE-0001', name: 'Ольга Смирнова' },
+  supervisor: { login: 'maria', pin: '2222', badge: 'BADGE-0002', name: 'Мария Иванова' },
+  packer: { login: 'anna', pin: '3333', badge: 'BADGE-0003', name: 'Анна Петрова' },
+  picker: { login: 'ivan', pin: '4444', badge: 'BADGE-0004', name: 'Иван Козлов' },
+  manager: { login: 'elena', pin: '5555', badge: 'BADGE-0005', name: 'Елена Соколова' },
+};
+// Who the station's user is now: a restarted app signs them in again.
+let signedAs = null;
+
+/** Signs `who` in on the sign-in screen: their badge scanned, or login and
+ *  PIN typed and Enter. */
+async function signIn(who, { badge = false } = {}) {
+  await waitExists('screen-signin', 15_000);
+  if (badge) {
+    await scan(who.badge);
+  } else {
+    await fillField('signin-login', who.login);
+    await fillField('signin-pin', who.pin);
+    await click('signin-submit');
+  }
+  await waitFor(`${who.login} signed in`, async () => !(await exists('screen-signin')), 15_000);
+  signedAs = who;
+}
+
+/** F12: the next person signs in at this station, which stays where it was. */
+async function switchUser(who, opts) {
+  await press(Key.F12);
+  await signIn(who, opts);
+}
 
 /**
  * Starts a session (tauri-driver launches the app) and waits until `ready`
@@ -534,9 +570,20 @@ test('first run: the welcome screen on an empty database, Enter loads the demo, 
   }
   await setLanguage('ru');
 
-  // Keyboard alone: Enter anywhere on the welcome screen loads the demo.
+  // Keyboard alone: Enter anywhere on the welcome screen loads the demo,
+  // whose people (and their PINs and badges) the sign-in screen shows.
   await press(Key.Enter);
+  await waitExists('screen-signin', 30_000);
+  check(await exists('demo-users'), "the demo's people are on the sign-in screen");
+  check(!(await exists('nav-orders')), 'the sign-in screen shows the navigation');
+  for (const l of ['en', 'ru']) {
+    await setLanguage(l);
+    await screenshot(`${l}-19-sign-in`);
+  }
+  // The packer scans her badge.
+  await signIn(PEOPLE.packer, { badge: true });
   await waitExists('screen-packing', 30_000);
+  check((await text('user')).includes(PEOPLE.packer.name), `the top bar names the packer: ${await text('user')}`);
   await waitExists('order-input');
   check(await exists('nav-orders'), 'no navigation after loading the demo');
   const active = await browser.execute(() => document.activeElement?.dataset?.testid ?? document.activeElement?.tagName);
@@ -641,6 +688,9 @@ test('a packed order scanned at an idle station goes to the hand-over and stays 
   await waitExists('reason-dialog');
   await browser.$(sel('reason-input')).setValue('коробка мала');
   await click('reason-confirm');
+  // A packer does not open a packed box alone: the supervisor's badge.
+  await waitExists('approval-dialog');
+  await scan(PEOPLE.supervisor.badge);
   await waitAttr('screen-packing', 'data-phase', 'packing');
   await waitAttr('order-status', 'data-status', 'packing');
   const taken = orderOf(ready);
@@ -648,6 +698,7 @@ test('a packed order scanned at an idle station goes to the hand-over and stays 
   const event = taken.events.find((e) => e.kind === 'taken_apart');
   check(event, `the history says the box was opened again: ${kinds(taken).join()}`);
   eq(event.after.reason, 'коробка мала', 'the reason in the history');
+  eq(event.approved_by, PEOPLE.supervisor.name, 'the supervisor who approved it, in the history');
   eq(taken.packed, before.packed, 'what was packed stays counted');
 
   // Closed again (F9), then put aside: it waits, packed, for its courier.
@@ -740,7 +791,8 @@ test('screenshots of every main screen in Russian and English', async () => {
     await waitExists('orders-search');
 
     // Pick list: made once from two confirmed orders, its first bin and
-    // item scanned so the walk shows progress.
+    // item scanned so the walk shows progress; the picker Иван signs in.
+    await switchUser(PEOPLE.picker);
     await click('nav-picking');
     await waitExists('screen-picking');
     if (i === 0) {
@@ -763,12 +815,37 @@ test('screenshots of every main screen in Russian and English', async () => {
     }
     await waitExists('pick-list-title');
     await screenshot(`${lang}-6-picklist`);
+    await switchUser(PEOPLE.packer, { badge: true });
 
     await click('nav-settings');
     await waitExists('screen-settings');
     await waitFor('settings loaded', () => exists('settings-station'));
     await screenshot(`${lang}-7-settings`);
   }
+  // The owner's screens: the audit trail and the users.
+  await switchUser(PEOPLE.admin);
+  for (const lang of langs) {
+    await setLanguage(lang);
+    await press(Key.F7);
+    await waitExists('screen-audit');
+    await waitFor('audit entries listed', () => browser.execute(() => !!document.querySelector('[data-testid^="audit-row-"]')));
+    await screenshot(`${lang}-21-audit`);
+    await click('nav-settings');
+    await waitExists('settings-users');
+    await waitFor('users listed', () => exists(`user-row-${PEOPLE.packer.login}`));
+    await browser.execute(() => document.activeElement?.blur());
+    await waitFor('the users section scrolled into view', () =>
+      browser.execute((q) => {
+        const el = document.querySelector(q);
+        el?.scrollIntoView({ block: 'start' });
+        const top = el?.getBoundingClientRect().top ?? 9999;
+        return top >= 0 && top < 200;
+      }, sel('settings-users')),
+    );
+    await screenshot(`${lang}-22-users`);
+  }
+  await setLanguage('ru');
+  await switchUser(PEOPLE.packer, { badge: true });
   // Back to the packing screen for the next scenario.
   await click('nav-packing');
   await waitExists('screen-packing');
@@ -885,14 +962,16 @@ test('speed: scan to screen over 120 scans, start-up and memory (reported, not a
   for (let k = 0; k < 3; k++) {
     await stopApp();
     await sleep(500);
-    const s = await startApp(`${sel('order-input')}, ${sel('screen-welcome')}, ${sel('screen-error')}`);
-    check(await exists('order-input'), 'the packing screen is not what the app starts with');
+    const s = await startApp(`${sel('screen-signin')}, ${sel('screen-welcome')}, ${sel('screen-error')}`);
+    check(await exists('screen-signin'), 'a new start asks who works here');
+    await signIn(signedAs, { badge: true });
+    await waitExists('order-input');
     perf.startup.push(s);
     log(`start ${k + 1}: process start to usable packing screen ${s.process_start_to_screen_ms} ms (session ${s.session_start_ms} ms + ${s.session_to_screen_ms} ms to the screen)`);
   }
   const med = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
   perf.startup_summary = {
-    what: 'from the app process\'s start (its start time in /proc/PID/stat, 10 ms ticks) to WebDriver finding the packing screen\'s order field (polled every ~10 ms plus a round trip); the database holds the demo warehouse',
+    what: 'from the app process\'s start (its start time in /proc/PID/stat, 10 ms ticks) to WebDriver finding the sign-in screen (polled every ~10 ms plus a round trip; the badge scan that follows is not counted); the database holds the demo warehouse',
     median_process_start_to_screen_ms: med(perf.startup.map((s) => s.process_start_to_screen_ms)),
     median_request_to_screen_ms: med(perf.startup.map((s) => s.request_to_screen_ms)),
     goal_ms: 1500,
@@ -1372,6 +1451,8 @@ test('order desk: a phone order entered by scanning two products, confirmed, a q
   const [a, b] = ['PB-0026', 'PB-0051'];
   const reservedOf = (sku) => productOf(sku).stock.reduce((n, s) => n + s[2], 0);
   const before = { a: reservedOf(a), b: reservedOf(b) };
+  // The supervisor Мария takes the phone order.
+  await switchUser(PEOPLE.supervisor);
   await click('nav-orders');
   await waitExists('screen-orders');
   await click('new-order');
@@ -1434,7 +1515,8 @@ test('order desk: a phone order entered by scanning two products, confirmed, a q
   await screenshot('en-16-order-desk');
   await setLanguage('ru');
 
-  // The packer opens it: the note stands above the lines; packs and ships.
+  // The packer Анна opens it: the note stands above the lines; packs and ships.
+  await switchUser(PEOPLE.packer, { badge: true });
   await click('nav-packing');
   await waitExists('screen-packing');
   await browser.execute(() => document.activeElement?.blur());
@@ -1454,7 +1536,8 @@ test('order desk: a phone order entered by scanning two products, confirmed, a q
   await waitAttr('screen-packing', 'data-phase', 'idle');
   eq(orderOf(number).status, 'shipped', `order ${number} shipped`);
 
-  // Marked delivered from the order screen.
+  // Marked delivered from the order screen, by Мария.
+  await switchUser(PEOPLE.supervisor);
   await click('nav-orders');
   await waitExists('screen-orders');
   await fillField('orders-search', number);
@@ -1514,6 +1597,89 @@ test('order desk: a phone order entered by scanning two products, confirmed, a q
   const rowsShown = () => browser.execute(() => [...document.querySelectorAll('[data-testid^="order-row-"]')].map((r) => r.dataset.testid.slice('order-row-'.length)).sort().join(' '));
   await waitFor(`only Мария's orders listed (${hers})`, async () => (await rowsShown()) === hers);
   await fillField('filter-manager', '');
+  await switchUser(PEOPLE.packer, { badge: true });
+  await click('nav-packing');
+  await waitExists('screen-packing');
+});
+
+test('people: a packer signs in by badge and packs; shipping short asks for the supervisor; a wrong PIN ten times locks the login; the audit trail finds the short-ship with both names', async () => {
+  // Anna signs out; her badge signs her in again.
+  await click('sign-out');
+  await waitExists('screen-signin');
+  await signIn(PEOPLE.packer, { badge: true });
+  await click('nav-packing');
+  await waitExists('screen-packing');
+  await waitAttr('screen-packing', 'data-phase', 'idle');
+
+  // An order with two units or more: one scanned, the rest shipped short.
+  const order = data.take((d) => d.lines.reduce((n, l) => n + l.quantity, 0) >= 2);
+  await browser.execute(() => document.activeElement?.blur());
+  await scan(order.number);
+  await waitOrderOpen(order.number);
+  const line = order.lines[0];
+  await scan(barcodeOf(line.sku));
+  await waitAttr(`line-${line.sku}`, 'data-packed', 1);
+  await press(Key.F9);
+  await waitExists('reason-dialog');
+  await browser.$(sel('reason-input')).setValue('нет на складе');
+  await click('reason-confirm');
+  // Not hers to decide: the supervisor's PIN. A wrong one first.
+  await waitExists('approval-dialog');
+  await fillField('approval-login', PEOPLE.supervisor.login);
+  await fillField('approval-pin', '0000');
+  await click('approval-approve');
+  await waitExists('approval-refusal');
+  eq(orderOf(order.number).status, 'packing', 'a wrong supervisor PIN ships nothing');
+  // The language buttons sit under the dialog's backdrop: pressed as a
+  // script would, so the dialog stays open for both pictures.
+  for (const l of ['en', 'ru']) {
+    await browser.execute((q) => document.querySelector(q)?.click(), sel(`lang-${l}`));
+    await waitFor(`language ${l}`, () => browser.execute(() => document.documentElement.lang).then((x) => x === l));
+    await screenshot(`${l}-20-approval`);
+  }
+  await fillField('approval-pin', PEOPLE.supervisor.pin);
+  await click('approval-approve');
+  await waitFor('the approval dialog closed', async () => !(await exists('approval-dialog')));
+  await waitAttr('screen-packing', 'data-phase', 'handover');
+  const packed = orderOf(order.number);
+  eq(packed.status, 'ready', `order ${order.number} packed short`);
+  const short = packed.events.find((e) => e.kind === 'packed_short');
+  check(short, `the short-ship is in the history: ${packed.events.map((e) => e.kind).join()}`);
+  eq(short.user, PEOPLE.packer.name, 'the packer did it');
+  eq(short.approved_by, PEOPLE.supervisor.name, 'the supervisor approved it');
+  await click('put-aside');
+  await waitAttr('screen-packing', 'data-phase', 'idle');
+
+  // Someone tries Иван's login with wrong PINs: the tenth locks it.
+  await press(Key.F12);
+  await waitExists('screen-signin');
+  for (let k = 1; k <= 10; k++) {
+    await fillField('signin-login', PEOPLE.picker.login);
+    await fillField('signin-pin', '9999');
+    await click('signin-submit');
+    await waitFor(`wrong PIN ${k} answered`, async () => (await attr('signin-error', 'data-code')) === (k < 10 ? 'wrong_credentials' : 'locked_out') && (await attr('signin-error', 'data-attempt')) === String(k));
+  }
+  const locked = await text('signin-error');
+  check(/15/.test(locked), `the lock says how long: ${locked}`);
+  await fillField('signin-login', PEOPLE.picker.login);
+  await fillField('signin-pin', PEOPLE.picker.pin);
+  await click('signin-submit');
+  await waitFor('the right PIN waits out the lock too', async () => (await attr('signin-error', 'data-code')) === 'locked_out' && (await attr('signin-error', 'data-attempt')) === '11');
+  await screenshot('ru-23-locked');
+
+  // The audit trail: the supervisor signs in and finds the short-ship.
+  await signIn(PEOPLE.supervisor);
+  await press(Key.F7);
+  await waitExists('screen-audit');
+  await fillField('audit-order', order.number);
+  await waitFor('the short-ship in the audit trail', () =>
+    browser.execute((number, supervisor) => [...document.querySelectorAll('[data-testid^="audit-row-"]')].some((r) => r.textContent.includes(number) && r.textContent.includes(supervisor)), order.number, PEOPLE.supervisor.name),
+  );
+  const rows = await browser.execute(() => [...document.querySelectorAll('[data-testid^="audit-row-"]')].map((r) => r.textContent));
+  check(rows.some((r) => r.includes(PEOPLE.packer.name) && r.includes(PEOPLE.supervisor.name)), `one row names both: ${rows.join(' | ')}`);
+  const trail = cliJson('audit', '--order', order.number, '--kind', 'packed_short');
+  eq(trail.approved_by, PEOPLE.supervisor.name, 'the CLI reads the same audit trail');
+  await switchUser(PEOPLE.packer, { badge: true });
 });
 
 // ---- the runner -------------------------------------------------------
@@ -1537,7 +1703,8 @@ for (const [i, t] of tests.entries()) {
   try {
     if (!browser && i > 0) {
       // An earlier scenario lost the app: start it again so this one runs.
-      await startApp(`${sel('screen-packing')}, ${sel('screen-welcome')}, ${sel('screen-error')}`);
+      await startApp(`${sel('screen-signin')}, ${sel('screen-welcome')}, ${sel('screen-error')}`);
+      if (signedAs && (await exists('screen-signin'))) await signIn(signedAs);
     }
     await Promise.race([
       t.fn(),

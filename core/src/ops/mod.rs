@@ -46,7 +46,7 @@ pub use packing::{
     undo_last_scan, Opened, Packed, UndoResult,
 };
 pub use people::{
-    audit, audit_csv, create_first_admin, create_token, demo_users, list_users, log_in,
+    act_as, audit, audit_csv, create_first_admin, create_token, demo_users, list_users, log_in,
     revoke_token, safe_cell, save_user, sign_in_info, user_names, DemoUser, Session, SignInInfo,
     SignedIn, UserInput, UserView,
 };

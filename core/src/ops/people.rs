@@ -648,8 +648,7 @@ pub async fn log_in(
 ) -> Result<Session> {
     let user = verify(store, credential).await?;
     let session = Session::new(&user, station, store.now_ms(), idle_minutes);
-    // Scripts sign in per command: their tokens are in the token's row,
-    // not in the history.
+    // A token's use is kept in its own row, not in the history.
     if !matches!(credential, Credential::Token { .. }) {
         let mut tx = store.write().await?;
         events::record(
@@ -668,6 +667,14 @@ pub async fn log_in(
         tx.commit().await?;
     }
     Ok(session)
+}
+
+/// The actor of one command of a shell that signs in per command (the CLI,
+/// a script with its token): checked like a sign-in, but no session and no
+/// "signed in" entry in the history, which would bury the changes.
+pub async fn act_as(store: &Store, station: &str, credential: &Credential) -> Result<Actor> {
+    let user = verify(store, credential).await?;
+    Ok(Session::new(&user, station, store.now_ms(), 1).actor)
 }
 
 /// The actor for an action that may need a supervisor: as it is when the
