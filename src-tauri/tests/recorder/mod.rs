@@ -262,7 +262,9 @@ impl Shift {
         let store = self.store_on(database).expect("the database opens");
         tauri::async_runtime::block_on(async {
             let admin = Actor::new("Настройка", "setup", Role::Admin);
-            let users = packbench_core::ops::list_users(&store, &admin).await.unwrap();
+            let users = packbench_core::ops::list_users(&store, &admin)
+                .await
+                .unwrap();
             if !users.iter().any(|u| u.login == desk.login()) {
                 packbench_core::ops::save_user(
                     &store,
