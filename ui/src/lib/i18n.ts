@@ -109,6 +109,10 @@ const en = {
     'Shared PostgreSQL server: check that the server is running and reachable from this computer, and that the address in Settings is right.',
   'startup.step2':
     'Local file: check that the disk is not full and that the folder can be written to.',
+  'startup.password': 'Database password',
+  'startup.unlock': 'Open the database',
+  'startup.passwordKept':
+    'Kept in this computer’s keyring, never in a file; without a keyring it is asked for again at the next start.',
   'startup.step3':
     'Then press Retry. If it keeps failing, call your supervisor and show them the message above.',
   'startup.settings': 'Open database settings',
@@ -868,6 +872,10 @@ const ru: Record<MessageKey, string> = {
   'startup.step1':
     'Общий сервер PostgreSQL: проверьте, что сервер работает и доступен с этого компьютера, а адрес в настройках указан верно.',
   'startup.step2': 'Локальный файл: проверьте, что диск не заполнен и в папку можно записывать.',
+  'startup.password': 'Пароль базы данных',
+  'startup.unlock': 'Открыть базу',
+  'startup.passwordKept':
+    'Хранится в связке ключей этого компьютера, а не в файле; без связки ключей его спросят снова при следующем запуске.',
   'startup.step3':
     'Затем нажмите «Повторить». Если ошибка повторяется, позовите старшего смены и покажите ему сообщение выше.',
   'startup.settings': 'Открыть настройки базы данных',

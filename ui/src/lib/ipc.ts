@@ -149,6 +149,7 @@ export const loadDemo = () => call(() => c.loadDemo());
 // every role; the UI only asks and shows.
 /** Signs a person in at this station; whoever was signed in is signed out. */
 export const logIn = (credential: Credential) => call(() => c.logIn(credential));
+export const unlockDatabase = (password: string) => call(() => c.unlockDatabase(password));
 export const logOut = () => call(() => c.logOut());
 export const createFirstAdmin = (name: string, login: string, secret: string) =>
   call(() => c.createFirstAdmin(name, login, secret));
@@ -295,6 +296,7 @@ export const ipc = {
   appInfo,
   loadDemo,
   logIn,
+  unlockDatabase,
   logOut,
   createFirstAdmin,
   listUsers,
