@@ -237,14 +237,13 @@ pub async fn users(
             unreachable!("handled before signing in")
         }
         UsersCommand::Whoami => {
-            let roles: Vec<&str> = actor.roles.iter().map(|r| r.as_str()).collect();
             if json {
                 out!(
                     "{}",
-                    serde_json::json!({"name": actor.user, "login": actor.login, "roles": roles})
+                    serde_json::json!({"name": actor.user, "login": actor.login, "roles": actor.roles})
                 );
             } else {
-                out!("{} ({}): {}", actor.user, actor.login, roles.join(", "));
+                out!("{} ({}): {}", actor.user, actor.login, actor.role_names());
             }
         }
         UsersCommand::List => {

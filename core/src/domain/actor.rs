@@ -53,6 +53,18 @@ impl Role {
     }
 }
 
+/// Role names for messages: "packer, picker" ("no role" for none).
+pub fn role_names(roles: &[Role]) -> String {
+    if roles.is_empty() {
+        return "no role".into();
+    }
+    roles
+        .iter()
+        .map(|r| r.as_str())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// The second person on an action: a supervisor who gave their PIN or
 /// badge at the station. Made only by core after checking the credential.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -147,12 +159,7 @@ impl Actor {
 
     /// The role names, for messages: "packer, picker".
     pub fn role_names(&self) -> String {
-        let names: Vec<&str> = self.roles.iter().map(|r| r.as_str()).collect();
-        if names.is_empty() {
-            "no role".into()
-        } else {
-            names.join(", ")
-        }
+        role_names(&self.roles)
     }
 
     /// Refused unless one of the actor's roles may do `op` (the table in
@@ -163,12 +170,7 @@ impl Actor {
         } else {
             Err(crate::Error::Forbidden {
                 action: op.describe(),
-                needed: op
-                    .roles()
-                    .iter()
-                    .map(|r| r.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", "),
+                needed: role_names(op.roles()),
                 actual: self.role_names(),
             })
         }

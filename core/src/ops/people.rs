@@ -697,20 +697,16 @@ pub(super) async fn approved(
         return Err(Error::Forbidden {
             action: "approve this",
             needed: "a supervisor or admin".into(),
-            actual: format!("{} ({})", user.name, role_list(&user.roles)),
+            actual: format!(
+                "{} ({})",
+                user.name,
+                crate::domain::actor::role_names(&user.roles)
+            ),
         });
     }
     Ok(actor
         .clone()
         .approved_by(Approver::new(user.name, user.login)))
-}
-
-fn role_list(roles: &[Role]) -> String {
-    roles
-        .iter()
-        .map(|r| r.as_str())
-        .collect::<Vec<_>>()
-        .join(", ")
 }
 
 /// Every user, for the admin.
