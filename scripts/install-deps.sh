@@ -16,12 +16,15 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 # (printing tests send real jobs through lp to queues that
 # scripts/cups-test-printer.sh creates), openssl (the PostgreSQL test
 # server's TLS certificate), gnome-keyring and D-Bus (the OS keyring that
-# keeps database passwords; tests run one under dbus-run-session).
+# keeps database passwords; tests run one under dbus-run-session), and
+# Debian's Python with openpyxl (an independent reader of exported XLSX)
+# and aiosmtpd (the loopback SMTP server customer e-mail is tested against).
 BASE_PKGS=(
   build-essential pkg-config libssl-dev file
   postgresql poppler-utils zbar-tools fonts-dejavu-core xvfb xauth
   cups cups-client printer-driver-cups-pdf locales openssl
   gnome-keyring dbus libdbus-1-dev
+  python3-openpyxl python3-aiosmtpd
 )
 
 # The desktop app (TOOLCHAIN.md, "System packages"): WebKitGTK and friends to

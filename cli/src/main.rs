@@ -12,6 +12,7 @@ macro_rules! out {
 }
 
 mod bench;
+mod finding;
 mod people;
 mod print;
 mod print_cmd;
@@ -23,8 +24,8 @@ use packbench_core::domain::money::{exponent_of, format_minor};
 use packbench_core::domain::OrderStatus;
 use packbench_core::exchange::OrderFormat;
 use packbench_core::ops::{
-    self, Actor, CustomerInput, LineInput, OrderEdit, OrderFilter, PaymentInput, PaymentKind,
-    PhoneOrderInput, SplitLine,
+    self, Actor, CustomerInput, LineInput, OrderEdit, PaymentInput, PaymentKind, PhoneOrderInput,
+    SplitLine,
 };
 use packbench_core::store::{DbTarget, Store};
 use packbench_core::Error;
@@ -83,6 +84,9 @@ enum DbCommand {
     /// Look at orders, confirm or cancel them.
     #[command(subcommand)]
     Orders(OrdersCommand),
+    /// Write orders to CSV or XLSX (the same filters as `orders list`).
+    #[command(subcommand)]
+    Export(finding::ExportCommand),
     /// Look at products.
     #[command(subcommand)]
     Products(ProductsCommand),
@@ -164,21 +168,32 @@ enum ImportCommand {
 
 #[derive(Subcommand)]
 enum OrdersCommand {
-    /// List orders, newest first.
+    /// List orders, newest first, one page at a time.
     List {
-        #[arg(long)]
-        status: Option<String>,
-        #[arg(long)]
-        search: Option<String>,
-        /// Only orders longer in their status than it allows.
-        #[arg(long)]
-        overdue: bool,
-        /// Only the orders of this manager.
-        #[arg(long)]
-        manager: Option<String>,
+        #[command(flatten)]
+        filter: finding::FilterArgs,
         #[arg(long, default_value_t = 50)]
         limit: i64,
+        /// The next page: orders older than this id (the last row's, `--json`).
+        #[arg(long)]
+        before: Option<i64>,
     },
+    /// How many orders the filter finds.
+    Count {
+        #[command(flatten)]
+        filter: finding::FilterArgs,
+    },
+    /// How many orders of the filter fall in each group: status, payment,
+    /// day, delivery_method, channel or category.
+    Groups {
+        #[arg(long, default_value = "status")]
+        by: String,
+        #[command(flatten)]
+        filter: finding::FilterArgs,
+    },
+    /// The store's saved filters: list, save, delete.
+    #[command(subcommand)]
+    Filters(finding::FiltersCommand),
     /// One order with lines, packed counts, status and history.
     Show { number: String },
     /// Confirm a new order and reserve its stock.
@@ -528,26 +543,26 @@ async fn dispatch(
             print::import(json, &summary);
         }
         DbCommand::Orders(OrdersCommand::List {
-            status,
-            search,
-            overdue,
-            manager,
+            filter,
             limit,
+            before,
         }) => {
-            let status = status
-                .map(|s| OrderStatus::parse(&s))
-                .transpose()
-                .map_err(usage)?;
-            let filter = OrderFilter {
-                status,
-                search,
-                overdue,
-                manager,
-                limit,
-            };
+            let mut filter = filter.filter(store, limit).await?;
+            filter.before = before;
             let rows = ops::list_orders(store, &filter).await?;
             print::order_list(json, &rows, &ops::lifecycle(store).await?);
         }
+        DbCommand::Orders(OrdersCommand::Count { filter }) => {
+            let n = ops::count_orders(store, &filter.filter(store, 0).await?).await?;
+            out!("{n}");
+        }
+        DbCommand::Orders(OrdersCommand::Groups { by, filter }) => {
+            return finding::groups(store, json, &by, &filter).await;
+        }
+        DbCommand::Orders(OrdersCommand::Filters(c)) => {
+            return finding::filters(store, actor, json, c).await;
+        }
+        DbCommand::Export(c) => return finding::export(store, actor, json, c).await,
         DbCommand::Orders(OrdersCommand::Show { number }) => {
             print::order(json, &ops::order_detail(store, &number).await?);
         }

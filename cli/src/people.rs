@@ -5,7 +5,7 @@
 //! script's API token in `$PACKBENCH_TOKEN`.
 
 use crate::{usage, Failure};
-use chrono::{DateTime, NaiveDate, TimeZone, Utc};
+use chrono::{DateTime, Offset, Utc};
 use clap::{Args, Subcommand};
 use packbench_core::domain::EventKind;
 use packbench_core::ops::{
@@ -372,21 +372,13 @@ pub struct AuditArgs {
     lang: String,
 }
 
+/// Audit days are UTC days.
 fn when(text: &str, end_of_day: bool) -> Result<DateTime<Utc>, Failure> {
-    if let Ok(t) = DateTime::parse_from_rfc3339(text) {
-        return Ok(t.with_timezone(&Utc));
-    }
-    let day = NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(|_| {
-        usage(format!(
-            "{text:?} is not a day (YYYY-MM-DD) or a time (2026-11-29T10:00:00Z)"
-        ))
-    })?;
-    let day = if end_of_day {
-        day.succ_opt().unwrap_or(day)
-    } else {
-        day
-    };
-    Ok(Utc.from_utc_datetime(&day.and_hms_opt(0, 0, 0).unwrap_or_default()))
+    crate::finding::when(
+        text,
+        end_of_day,
+        chrono::FixedOffset::east_opt(0).unwrap_or(Utc.fix()),
+    )
 }
 
 pub async fn audit(store: &Store, actor: &Actor, json: bool, a: AuditArgs) -> Result<u8, Failure> {

@@ -475,6 +475,40 @@ fn family_of(i: usize) -> (&'static Family, usize, usize) {
     (f, k % f.a.len(), (k + k / f.a.len()) % f.b.len())
 }
 
+/// The category of each family, in the order of `FAMILIES`.
+const FAMILY_CATEGORIES: [&str; 25] = [
+    "Посуда",
+    "Канцелярия",
+    "Кухня",
+    "Хозяйство",
+    "Канцелярия",
+    "Посуда",
+    "Текстиль",
+    "Посуда",
+    "Хозяйство",
+    "Хранение",
+    "Текстиль",
+    "Кухня",
+    "Хранение",
+    "Канцелярия",
+    "Канцелярия",
+    "Канцелярия",
+    "Декор",
+    "Кухня",
+    "Кухня",
+    "Хранение",
+    "Декор",
+    "Канцелярия",
+    "Канцелярия",
+    "Текстиль",
+    "Канцелярия",
+];
+
+/// The category of product `i`.
+pub fn product_category(i: usize) -> &'static str {
+    FAMILY_CATEGORIES[i % FAMILIES.len() % FAMILY_CATEGORIES.len()]
+}
+
 /// The name of product `i` (0-based; SKU PB-0001 is product 0). Cheap and
 /// deterministic; names repeat only after several hundred products.
 pub fn product_name(i: usize) -> String {
@@ -984,6 +1018,7 @@ fn demo_products(rng: &mut SmallRng) -> Vec<Stocked> {
             product: NewProduct {
                 sku: format!("PB-{:04}", i + 1),
                 name: product_name(i),
+                category: Some(product_category(i).to_string()),
                 weight_g,
                 default_bin,
                 barcodes,

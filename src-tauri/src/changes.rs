@@ -16,6 +16,17 @@ pub struct OrdersChanged {
     pub numbers: Vec<String>,
 }
 
+/// `progress`: how far a long job is (`job` is `export` or `import`):
+/// `done` of `total` orders or rows.
+#[derive(
+    Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type, tauri_specta::Event,
+)]
+pub struct Progress {
+    pub job: String,
+    pub done: usize,
+    pub total: usize,
+}
+
 /// Often enough that a packer sees another station's claim before scanning,
 /// rarely enough to cost nothing (two indexed MAX() reads per tick).
 const POLL_EVERY: Duration = Duration::from_millis(700);

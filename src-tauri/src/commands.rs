@@ -8,10 +8,11 @@ use packbench_core::domain::scan::ScanResult;
 use packbench_core::domain::OrderStatus;
 use packbench_core::ops::{
     self, AuditEntry, AuditFilter, Confirmation, Credential, Customer, DbTest, DemoSummary,
-    DocumentKey, DocumentPreview, Edited, Lifecycle, Moved, NewStatus, Opened, OrderDetail,
-    OrderEdit, OrderFilter, OrderSummary, Packed, PaymentInput, PhoneOrderInput, PickList,
-    PickListSummary, PickScanResult, PickSelection, PrintJob, Printer, ProductMatch, SignedIn,
-    Split, SplitLine, StatusCount, UndoResult, UserInput, UserView,
+    DocumentKey, DocumentPreview, Edited, ExportRequest, GroupBy, GroupCount, Lifecycle, Moved,
+    NewStatus, Opened, OrderDetail, OrderEdit, OrderFilter, OrderSummary, Packed, PaymentInput,
+    PhoneOrderInput, PickList, PickListSummary, PickScanResult, PickSelection, PrintJob, Printer,
+    ProductMatch, SavedFilter, SignedIn, Split, SplitLine, StatusCount, UndoResult, UserInput,
+    UserView,
 };
 use tauri::State;
 
@@ -118,17 +119,11 @@ pub async fn export_audit(state: State<'_, AppState>, filter: AuditFilter) -> Re
     let actor = state.actor()?;
     let russian = state.config.read().await.language == "ru";
     let csv = ops::audit_csv(&store, &actor, &filter, russian).await?;
-    let dir = std::env::var_os("PACKBENCH_EXPORT_DIR")
-        .map(std::path::PathBuf::from)
-        .or_else(dirs::download_dir)
-        .or_else(dirs::home_dir)
-        .ok_or_else(|| IpcError::invalid("there is no folder to save the file in"))?;
-    let path = dir.join(format!(
+    let path = export_path(&format!(
         "packbench-audit-{}.csv",
         store.now().format("%Y%m%d-%H%M%S")
-    ));
-    std::fs::create_dir_all(&dir)
-        .and_then(|_| std::fs::write(&path, csv))
+    ))?;
+    std::fs::write(&path, csv)
         .map_err(|e| IpcError::invalid(format!("cannot write {}: {e}", path.display())))?;
     Ok(path.display().to_string())
 }
@@ -137,22 +132,100 @@ pub async fn export_audit(state: State<'_, AppState>, filter: AuditFilter) -> Re
 #[specta::specta]
 pub async fn list_orders(
     state: State<'_, AppState>,
-    status: Option<OrderStatus>,
-    search: Option<String>,
-    overdue: Option<bool>,
-    limit: Option<i64>,
-    manager: Option<String>,
+    filter: OrderFilter,
 ) -> Reply<Vec<OrderSummary>> {
     let store = state.store().await?;
     state.actor()?;
-    let filter = OrderFilter {
-        status,
-        search,
-        overdue: overdue.unwrap_or(false),
-        manager,
-        limit: limit.unwrap_or_default(),
-    };
     Ok(ops::list_orders(&store, &filter).await?)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn count_orders(state: State<'_, AppState>, filter: OrderFilter) -> Reply<i64> {
+    let store = state.store().await?;
+    state.actor()?;
+    Ok(ops::count_orders(&store, &filter).await?)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn group_orders(
+    state: State<'_, AppState>,
+    filter: OrderFilter,
+    by: GroupBy,
+    utc_offset_minutes: i32,
+) -> Reply<Vec<GroupCount>> {
+    let store = state.store().await?;
+    state.actor()?;
+    Ok(ops::group_orders(&store, &filter, by, utc_offset_minutes).await?)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn saved_filters(state: State<'_, AppState>) -> Reply<Vec<SavedFilter>> {
+    let store = state.store().await?;
+    state.actor()?;
+    Ok(ops::saved_filters(&store).await?)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn save_filter(
+    state: State<'_, AppState>,
+    name: String,
+    filter: OrderFilter,
+) -> Reply<Vec<SavedFilter>> {
+    let store = state.store().await?;
+    Ok(ops::save_filter(&store, &state.actor()?, &name, &filter).await?)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn delete_saved_filter(
+    state: State<'_, AppState>,
+    name: String,
+) -> Reply<Vec<SavedFilter>> {
+    let store = state.store().await?;
+    Ok(ops::delete_saved_filter(&store, &state.actor()?, &name).await?)
+}
+
+/// Writes the filtered orders as CSV or XLSX into the export folder
+/// (PACKBENCH_EXPORT_DIR, else Downloads), telling the window how far it
+/// is with `export-progress` events; returns the file's path.
+#[tauri::command]
+#[specta::specta]
+pub async fn export_orders(state: State<'_, AppState>, request: ExportRequest) -> Reply<String> {
+    let store = state.store_handle().await?;
+    let actor = state.actor()?;
+    let path = export_path(&format!(
+        "packbench-orders-{}.{}",
+        store.now().format("%Y%m%d-%H%M%S"),
+        request.format.as_str()
+    ))?;
+    let mut last = std::time::Instant::now();
+    let exported = ops::export_orders(&store, &actor, &request, |done, total| {
+        // A few events a second are enough for a progress bar.
+        if done == 0 || done == total || last.elapsed().as_millis() >= 100 {
+            last = std::time::Instant::now();
+            state.report_progress("export", done, total);
+        }
+    })
+    .await?;
+    std::fs::write(&path, &exported.bytes)
+        .map_err(|e| IpcError::invalid(format!("cannot write {}: {e}", path.display())))?;
+    Ok(path.display().to_string())
+}
+
+/// A new file's path in the folder exports go to.
+fn export_path(name: &str) -> Result<std::path::PathBuf, IpcError> {
+    let dir = std::env::var_os("PACKBENCH_EXPORT_DIR")
+        .map(std::path::PathBuf::from)
+        .or_else(dirs::download_dir)
+        .or_else(dirs::home_dir)
+        .ok_or_else(|| IpcError::invalid("there is no folder to save the file in"))?;
+    std::fs::create_dir_all(&dir)
+        .map_err(|e| IpcError::invalid(format!("cannot create {}: {e}", dir.display())))?;
+    Ok(dir.join(name))
 }
 
 #[tauri::command]

@@ -10,7 +10,7 @@ use packbench_core::config::StationConfig;
 use specta_typescript::Typescript;
 use state::AppState;
 use std::path::Path;
-use tauri::Runtime;
+use tauri::{Manager, Runtime};
 
 /// The commands and the event, as Tauri runs them and TypeScript sees them.
 pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
@@ -29,6 +29,12 @@ pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
             audit,
             export_audit,
             list_orders,
+            count_orders,
+            group_orders,
+            saved_filters,
+            save_filter,
+            delete_saved_filter,
+            export_orders,
             status_counts,
             order_detail,
             find_order,
@@ -83,7 +89,10 @@ pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
             seller,
             save_seller,
         ])
-        .events(tauri_specta::collect_events![changes::OrdersChanged])
+        .events(tauri_specta::collect_events![
+            changes::OrdersChanged,
+            changes::Progress
+        ])
         // Ids and minor units are far below 2^53: plain numbers for the UI.
         .dangerously_cast_bigints_to_number()
         // The UI only receives these types: one shape each, not a
@@ -119,6 +128,16 @@ pub fn app_builder<R: Runtime>(builder: tauri::Builder<R>, state: AppState) -> t
 /// (Tests on the mock runtime never start the loop; they call this.)
 pub fn on_start<R: Runtime>(app: &tauri::AppHandle<R>) {
     specta_builder::<R>().mount_events(app);
+    let handle = app.clone();
+    let _ = app
+        .state::<AppState>()
+        .progress
+        .set(Box::new(move |p: changes::Progress| {
+            use tauri_specta::Event;
+            if let Err(e) = p.emit(&handle) {
+                tracing::warn!(error = %e, "cannot emit progress");
+            }
+        }));
     changes::watch(app.clone());
 }
 

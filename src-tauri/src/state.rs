@@ -106,7 +106,13 @@ pub struct AppState {
     /// A database password typed this run, when the keyring could not keep
     /// it: in memory only, asked for again at the next start.
     db_password: std::sync::Mutex<Option<String>>,
+    /// Tells the window how far a long job (an export, an import) is; set
+    /// once the event loop runs (`on_start`).
+    pub progress: std::sync::OnceLock<ProgressSink>,
 }
+
+/// Sends a progress event to the window.
+pub type ProgressSink = Box<dyn Fn(crate::changes::Progress) + Send + Sync>;
 
 /// Where the password of the station's database comes from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, specta::Type)]
@@ -130,6 +136,18 @@ const RETRY_AFTER: Duration = Duration::from_secs(2);
 type Opening = std::pin::Pin<Box<dyn Future<Output = ()> + Send>>;
 
 impl AppState {
+    /// Tells the window how far a long job is (nothing before the event
+    /// loop runs).
+    pub fn report_progress(&self, job: &str, done: usize, total: usize) {
+        if let Some(sink) = self.progress.get() {
+            sink(crate::changes::Progress {
+                job: job.to_string(),
+                done,
+                total,
+            });
+        }
+    }
+
     /// The state at once, and the work that opens the database. The window
     /// can appear while that runs (an unreachable PostgreSQL server takes
     /// a while to give up); commands wait for it. A settings file that
@@ -209,6 +227,7 @@ impl AppState {
             session: std::sync::Mutex::new(None),
             keyring,
             db_password: std::sync::Mutex::new(remembered),
+            progress: std::sync::OnceLock::new(),
         };
         (state, opening)
     }

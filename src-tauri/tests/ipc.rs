@@ -166,7 +166,7 @@ fn the_demo_warehouse_lists_its_fifty_orders() {
     let s = Station::on_empty_database();
     let demo = s.demo();
     assert_eq!(demo["orders"], 50, "{demo}");
-    let orders = s.ok("list_orders", json!({}));
+    let orders = s.ok("list_orders", json!({ "filter": {} }));
     assert_eq!(
         orders.as_array().unwrap().len(),
         50,
@@ -174,7 +174,10 @@ fn the_demo_warehouse_lists_its_fifty_orders() {
     );
     assert_eq!(s.ok("app_info", json!({}))["empty_database"], false);
 
-    let confirmed = s.ok("list_orders", json!({ "status": "confirmed", "limit": 5 }));
+    let confirmed = s.ok(
+        "list_orders",
+        json!({ "filter": { "statuses": ["confirmed"], "limit": 5 } }),
+    );
     let confirmed = confirmed.as_array().unwrap();
     assert_eq!(confirmed.len(), 5, "the limit is passed through");
     assert!(confirmed.iter().all(|o| o["status"] == "confirmed"));
@@ -334,7 +337,7 @@ fn confirming_an_order_says_which_skus_could_not_be_reserved() {
     s.demo();
     let new = s.ok(
         "list_orders",
-        json!({ "status": "new", "search": null, "limit": 1 }),
+        json!({ "filter": { "statuses": ["new"], "limit": 1 } }),
     );
     let number = new[0]["number"].as_str().expect("the demo has a new order");
     let refused = s
@@ -393,7 +396,9 @@ fn a_database_that_cannot_be_opened_still_answers_with_the_reason() {
     assert!(reason.contains("blocked"), "it names the place: {reason}");
     assert_eq!(info["empty_database"], false);
 
-    let err = s.invoke("list_orders", json!({})).unwrap_err();
+    let err = s
+        .invoke("list_orders", json!({ "filter": {} }))
+        .unwrap_err();
     assert_eq!(err["code"], "unavailable");
     assert_eq!(err["message"], reason, "every command says the same why");
 }
@@ -514,7 +519,10 @@ fn a_claim_is_announced_as_orders_changed() {
         }
     };
     s.demo();
-    let confirmed = s.ok("list_orders", json!({ "status": "confirmed", "limit": 1 }));
+    let confirmed = s.ok(
+        "list_orders",
+        json!({ "filter": { "statuses": ["confirmed"], "limit": 1 } }),
+    );
     let number = confirmed[0]["number"].clone();
     let demo = next_naming(&number);
     assert_eq!(

@@ -24,7 +24,7 @@ async fn demo(db: &TestDb) -> Store {
 /// The demo's first order in `status`.
 async fn first_in(store: &Store, status: OrderStatus) -> ops::OrderDetail {
     let filter = OrderFilter {
-        status: Some(status),
+        statuses: vec![status],
         limit: 1000,
         ..Default::default()
     };
@@ -487,7 +487,7 @@ on_both_engines!(
             &store,
             &OrderFilter {
                 overdue: true,
-                status: Some(OrderStatus::New),
+                statuses: vec![OrderStatus::New],
                 limit: 100,
                 ..Default::default()
             },
@@ -1310,5 +1310,433 @@ on_both_engines!(
             .await
             .unwrap();
         assert_eq!(done.head.status, OrderStatus::Ready);
+    }
+);
+
+// ---------------------------------------------------------------------------
+// Finding orders: filters, groups, saved filters and exports.
+
+const FIND_PRODUCTS: &str = "sku,name,category\n\
+PB-A,Кружка «Утро»,Посуда\n\
+PB-B,\"=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\",Декор\n\
+PB-C,Notebook A5,Канцелярия\n";
+
+const FIND_ORDERS: &str = "number,channel,created_at,customer_name,email,phone,delivery_method,delivery_cost,currency,payment_status,comment,sku,item_name,quantity,unit_price\n\
+5001,web,2026-10-01T10:00:00+03:00,Иванова Мария,maria@example.ru,+7 912 345-67-89,СДЭК,300.00,RUB,paid,,PB-A,Кружка «Утро»,2,450.00\n\
+5001,,,,,,,,,,,PB-C,Notebook A5,1,390.00\n\
+5002,shopify,2026-10-15T12:00:00+03:00,Петров Пётр,petr@example.ru,89031112233,Почта России,250,RUB,awaiting_payment,,PB-B,Подарочный набор,1,1000\n\
+5003,phone,2026-11-02T09:30:00+03:00,Иванова Мария,maria@example.ru,8 (912) 345 67 89,Самовывоз,0,RUB,paid,позвонить перед доставкой,PB-A,Кружка «Утро»,5,450\n\
+5004,web,2026-11-10T18:00:00+03:00,Sidorov Ivan,ivan@example.com,+44 20 7946 0958,DPD,500,RUB,refunded,,PB-C,Notebook A5,2,390\n\
+5004,,,,,,,,,,,PB-B,Подарочный набор,1,1000\n";
+
+async fn find_desk(db: &TestDb) -> Store {
+    let store = db.store.clone().with_clock(clock());
+    let admin = Actor::new("admin", "office", Role::Admin);
+    let p = ops::import_products(&store, &admin, FIND_PRODUCTS.as_bytes())
+        .await
+        .unwrap();
+    assert_eq!(p.imported, 3, "{:?}", p.errors);
+    let o = ops::import_orders(
+        &store,
+        &admin,
+        FIND_ORDERS.as_bytes(),
+        packbench_core::exchange::OrderFormat::Packbench,
+    )
+    .await
+    .unwrap();
+    assert_eq!(o.imported, 4, "{:?}", o.errors);
+    store
+}
+
+async fn found(store: &Store, filter: OrderFilter) -> Vec<String> {
+    ops::list_orders(store, &filter)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|o| o.number)
+        .collect()
+}
+
+fn ms(rfc3339: &str) -> i64 {
+    chrono::DateTime::parse_from_rfc3339(rfc3339)
+        .unwrap()
+        .timestamp_millis()
+}
+
+on_both_engines!(filters_find_what_a_manager_is_told_on_the_phone, |db| {
+    let store = find_desk(&db).await;
+    let f = |edit: &dyn Fn(&mut OrderFilter)| {
+        let mut f = OrderFilter::default();
+        edit(&mut f);
+        f
+    };
+    for phone in [
+        "+7 912 345-67-89",
+        "89123456789",
+        "9123456789",
+        "8 912 345 67 89",
+    ] {
+        assert_eq!(
+            found(&store, f(&|f| f.search = Some(phone.into()))).await,
+            ["5003", "5001"],
+            "the customer's phone typed as {phone}"
+        );
+    }
+    assert_eq!(
+        found(&store, f(&|f| f.search = Some("позвонить".into()))).await,
+        ["5003"],
+        "comment words"
+    );
+    assert_eq!(
+        found(
+            &store,
+            f(&|f| {
+                f.created_from = Some(ms("2026-10-10T00:00:00+03:00"));
+                f.created_to = Some(ms("2026-11-05T00:00:00+03:00"));
+            })
+        )
+        .await,
+        ["5003", "5002"]
+    );
+    assert_eq!(
+        found(
+            &store,
+            f(&|f| f.delivery_methods = vec!["СДЭК".into(), "Самовывоз".into()])
+        )
+        .await,
+        ["5003", "5001"]
+    );
+    assert_eq!(
+        found(&store, f(&|f| f.payment = vec![PaymentStatus::Paid])).await,
+        ["5003", "5001"]
+    );
+    assert_eq!(
+        found(&store, f(&|f| f.channels = vec!["shopify".into()])).await,
+        ["5002"]
+    );
+    assert_eq!(
+        found(
+            &store,
+            f(&|f| {
+                f.total_min = Some("1 500,00".into());
+                f.total_max = Some("2250".into());
+            })
+        )
+        .await,
+        ["5003", "5001"],
+        "totals include delivery: 1590.00 and 2250.00"
+    );
+    assert_eq!(
+        found(&store, f(&|f| f.delivery_cost_max = Some("0".into()))).await,
+        ["5003"]
+    );
+    assert_eq!(
+        found(&store, f(&|f| f.units_min = Some(3))).await,
+        ["5004", "5003", "5001"]
+    );
+    assert_eq!(
+        found(&store, f(&|f| f.product = Some("PB-C".into()))).await,
+        ["5004", "5001"],
+        "by SKU"
+    );
+    assert_eq!(
+        found(&store, f(&|f| f.product = Some("кружка".into()))).await,
+        ["5003", "5001"],
+        "by a word of the name, typed in lower case"
+    );
+    ops::add_note(
+        &store,
+        &manager(),
+        "5002",
+        "Клиент просил подарочную упаковку",
+        false,
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        found(&store, f(&|f| f.note = Some("подарочную".into()))).await,
+        ["5002"]
+    );
+    // Filters combine: paid, by СДЭК, with a mug.
+    assert_eq!(
+        found(
+            &store,
+            f(&|f| {
+                f.payment = vec![PaymentStatus::Paid];
+                f.delivery_methods = vec!["СДЭК".into()];
+                f.product = Some("Кружка".into());
+            })
+        )
+        .await,
+        ["5001"]
+    );
+    // Pages: two at a time, the next starting after the last row.
+    let first = ops::list_orders(&store, &f(&|f| f.limit = 2))
+        .await
+        .unwrap();
+    let numbers: Vec<_> = first.iter().map(|o| o.number.as_str()).collect();
+    assert_eq!(numbers, ["5004", "5003"]);
+    let before = first.last().unwrap().id;
+    assert_eq!(
+        found(
+            &store,
+            f(&|f| {
+                f.limit = 2;
+                f.before = Some(before);
+            })
+        )
+        .await,
+        ["5002", "5001"]
+    );
+    assert_eq!(
+        ops::count_orders(&store, &f(&|f| f.payment = vec![PaymentStatus::Paid]))
+            .await
+            .unwrap(),
+        2
+    );
+    let row = &first[1];
+    assert_eq!(
+        (row.units, row.total_minor, row.payment_status),
+        (5, 225_000, PaymentStatus::Paid),
+        "the list shows what the order holds"
+    );
+    let e = ops::list_orders(&store, &f(&|f| f.total_min = Some("много".into())))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&e, Error::Invalid(m) if m.contains("lowest total")),
+        "{e}"
+    );
+});
+
+on_both_engines!(groups_count_an_order_once_in_each_of_its_categories, |db| {
+    use ops::GroupBy;
+    let store = find_desk(&db).await;
+    let groups = |by| {
+        let store = store.clone();
+        async move {
+            ops::group_orders(&store, &OrderFilter::default(), by, 180)
+                .await
+                .unwrap()
+                .into_iter()
+                .map(|g| (g.key, g.orders))
+                .collect::<Vec<_>>()
+        }
+    };
+    let by_category = groups(GroupBy::Category).await;
+    assert_eq!(
+        by_category,
+        [
+            ("Декор".to_string(), 2),
+            ("Канцелярия".to_string(), 2),
+            ("Посуда".to_string(), 2)
+        ],
+        "5001 has a mug and a notebook: it counts once in each"
+    );
+    assert_eq!(
+        groups(GroupBy::Day).await,
+        [
+            ("2026-11-10".to_string(), 1),
+            ("2026-11-02".to_string(), 1),
+            ("2026-10-15".to_string(), 1),
+            ("2026-10-01".to_string(), 1)
+        ],
+        "days in the user's time zone, newest first"
+    );
+    assert_eq!(groups(GroupBy::Status).await, [("new".to_string(), 4)]);
+    assert_eq!(
+        groups(GroupBy::Payment).await,
+        [
+            ("paid".to_string(), 2),
+            ("awaiting_payment".to_string(), 1),
+            ("refunded".to_string(), 1)
+        ]
+    );
+    let paid_only = OrderFilter {
+        payment: vec![PaymentStatus::Paid],
+        ..Default::default()
+    };
+    let delivery = ops::group_orders(&store, &paid_only, GroupBy::DeliveryMethod, 180)
+        .await
+        .unwrap();
+    assert_eq!(delivery.len(), 2, "{delivery:?}");
+    assert!(delivery.iter().all(|g| g.orders == 1));
+});
+
+on_both_engines!(a_saved_filter_is_kept_by_name_for_the_whole_store, |db| {
+    let store = find_desk(&db).await;
+    let filter = OrderFilter {
+        delivery_methods: vec!["СДЭК".into()],
+        payment: vec![PaymentStatus::Paid],
+        limit: 50,
+        before: Some(99),
+        ..Default::default()
+    };
+    let saved = ops::save_filter(&store, &manager(), "Оплаченные СДЭК", &filter)
+        .await
+        .unwrap();
+    assert_eq!(saved.len(), 1);
+    assert_eq!(saved[0].saved_by, "Мария");
+    assert_eq!(saved[0].filter.before, None, "the page is not saved");
+    assert_eq!(found(&store, saved[0].filter.clone()).await, ["5001"]);
+    let e = ops::save_filter(&store, &manager(), "Все", &OrderFilter::default())
+        .await
+        .unwrap_err();
+    assert!(e.to_string().contains("every order"), "{e}");
+    let packer = packer("Стол 1");
+    let left = ops::delete_saved_filter(&store, &packer, "Оплаченные СДЭК")
+        .await
+        .unwrap();
+    assert!(left.is_empty());
+});
+
+/// Reads an XLSX with openpyxl (Debian's python3-openpyxl) and prints each
+/// cell of the first sheet as `row|col|type|value`.
+fn read_xlsx(path: &std::path::Path) -> Vec<(usize, usize, String, String)> {
+    let script = r#"
+import sys, openpyxl
+wb = openpyxl.load_workbook(sys.argv[1])
+ws = wb.worksheets[0]
+for r, row in enumerate(ws.iter_rows(), 1):
+    for c, cell in enumerate(row, 1):
+        if cell.value is not None:
+            v = cell.value.isoformat() if hasattr(cell.value, 'isoformat') else repr(cell.value)
+            print(f'{r}|{c}|{cell.data_type}|{v}')
+"#;
+    let out = std::process::Command::new("/usr/bin/python3")
+        .arg("-c")
+        .arg(script)
+        .arg(path)
+        .env("LC_ALL", "C.UTF-8")
+        .output()
+        .expect("Debian's python3 runs");
+    assert!(
+        out.status.success(),
+        "openpyxl could not read the export (install python3-openpyxl: scripts/install-deps.sh): {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| {
+            let mut p = l.splitn(4, '|');
+            (
+                p.next().unwrap().parse().unwrap(),
+                p.next().unwrap().parse().unwrap(),
+                p.next().unwrap().to_string(),
+                p.next().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+on_both_engines!(
+    exports_are_read_back_as_numbers_dates_and_inert_text,
+    |db| {
+        use ops::{ExportFormat, ExportRequest, ExportRows};
+        use packbench_core::documents::Lang;
+        let store = find_desk(&db).await;
+        let request = |format, rows| ExportRequest {
+            filter: OrderFilter::default(),
+            format,
+            rows,
+            lang: Lang::Ru,
+            utc_offset_minutes: 180,
+        };
+        let mut seen = Vec::new();
+        let xlsx = ops::export_orders(
+            &store,
+            &manager(),
+            &request(ExportFormat::Xlsx, ExportRows::Lines),
+            |done, total| seen.push((done, total)),
+        )
+        .await
+        .unwrap();
+        assert_eq!((xlsx.orders, xlsx.rows), (4, 6));
+        assert_eq!(seen.last(), Some(&(4, 4)), "progress reaches the end");
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("orders.xlsx");
+        std::fs::write(&path, &xlsx.bytes).unwrap();
+        let cells = read_xlsx(&path);
+        let at = |r: usize, c: usize| {
+            cells
+                .iter()
+                .find(|x| x.0 == r && x.1 == c)
+                .map(|x| (x.2.as_str(), x.3.as_str()))
+        };
+        let col = |name: &str| {
+            cells
+                .iter()
+                .find(|x| x.0 == 1 && x.3 == format!("'{name}'"))
+                .unwrap_or_else(|| panic!("a column {name}: {cells:?}"))
+                .1
+        };
+        // Newest first: 5004's two lines, then 5003, 5002, 5001's two.
+        assert_eq!(at(2, col("Номер")), Some(("s", "'5004'")));
+        assert_eq!(
+            at(2, col("Создан")),
+            Some(("d", "2026-11-10T18:00:00")),
+            "a real date, in the user's time zone"
+        );
+        assert_eq!(at(2, col("Итого")), Some(("n", "2280")));
+        assert_eq!(at(2, col("Валюта")), Some(("s", "'RUB'")));
+        assert_eq!(at(2, col("Оплата")), Some(("s", "'возвращён'")));
+        let gift = cells
+            .iter()
+            .find(|x| x.1 == col("Артикул") && x.3 == "'PB-B'")
+            .unwrap()
+            .0;
+        assert_eq!(at(gift, col("Товар")), Some(("s", "'Подарочный набор'")));
+        assert_eq!(at(7, col("Цена")), Some(("n", "390")));
+        assert_eq!(at(7, col("НДС, %")), Some(("n", "0")));
+        // A line named like a formula (the shop sent it so).
+        let admin = Actor::new("admin", "office", Role::Admin);
+        let line = "number,currency,sku,item_name,quantity,unit_price\n\
+5005,RUB,PB-B,\"=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\",1,10\n";
+        ops::import_orders(
+            &store,
+            &admin,
+            line.as_bytes(),
+            packbench_core::exchange::OrderFormat::Packbench,
+        )
+        .await
+        .unwrap();
+        let only = ExportRequest {
+            filter: OrderFilter {
+                search: Some("5005".into()),
+                ..Default::default()
+            },
+            ..request(ExportFormat::Xlsx, ExportRows::Lines)
+        };
+        let x = ops::export_orders(&store, &manager(), &only, |_, _| {})
+            .await
+            .unwrap();
+        std::fs::write(&path, &x.bytes).unwrap();
+        let cells = read_xlsx(&path);
+        let name = cells
+            .iter()
+            .find(|c| c.0 == 2 && c.1 == col("Товар"))
+            .unwrap();
+        assert_eq!(
+            (name.2.as_str(), name.3.as_str()),
+            ("s", "'=HYPERLINK(\"http://x\",\"y\")'"),
+            "text, never a formula"
+        );
+        let csv = ops::export_orders(
+            &store,
+            &manager(),
+            &ExportRequest {
+                format: ExportFormat::Csv,
+                ..only
+            },
+            |_, _| {},
+        )
+        .await
+        .unwrap();
+        let text = String::from_utf8(csv.bytes).unwrap();
+        assert!(
+            text.contains("\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\""),
+            "the CSV cell starts with an apostrophe: {text}"
+        );
     }
 );

@@ -874,7 +874,7 @@ on_both_engines!(customers_are_found_by_name_email_and_phone, |db| {
     let confirmed = ops::list_orders(
         &store,
         &ops::OrderFilter {
-            status: Some(OrderStatus::Confirmed),
+            statuses: vec![OrderStatus::Confirmed],
             ..Default::default()
         },
     )

@@ -141,6 +141,27 @@ async fn call(store: &Store, actor: &Actor, op: Op) -> Result<(), Error> {
         Op::ReadAudit => ops::audit(store, actor, &AuditFilter::default())
             .await
             .map(drop),
+        // An empty name is refused after the role check.
+        Op::SaveFilter => ops::save_filter(store, actor, "", &Default::default())
+            .await
+            .map(drop),
+        Op::ExportOrders => ops::export_orders(
+            store,
+            actor,
+            &ops::ExportRequest {
+                filter: ops::OrderFilter {
+                    search: Some("no-such-customer-anywhere".into()),
+                    ..Default::default()
+                },
+                format: ops::ExportFormat::Csv,
+                rows: ops::ExportRows::Orders,
+                lang: packbench_core::documents::Lang::Ru,
+                utc_offset_minutes: 180,
+            },
+            |_, _| {},
+        )
+        .await
+        .map(drop),
     }
 }
 

@@ -14,6 +14,7 @@ pub mod manifest;
 pub mod packing_slip;
 pub mod pick_list;
 mod words;
+pub(crate) use words::payment_status as payment_status_words;
 pub mod zpl;
 
 pub use crate::domain::money::vat_included;

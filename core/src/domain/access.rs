@@ -86,6 +86,8 @@ ops! {
     LoadDemo = "load_demo", OWNER, "load the demo warehouse";
     ManageUsers = "manage_users", OWNER, "manage users";
     ReadAudit = "read_audit", EVERYONE, "read the audit trail";
+    SaveFilter = "save_filter", EVERYONE, "save or delete a named order filter";
+    ExportOrders = "export_orders", DESK, "export orders to CSV or XLSX";
 }
 
 /// The op × role table as Markdown (docs/PERMISSIONS.md is this, checked

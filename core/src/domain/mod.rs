@@ -10,6 +10,7 @@ pub mod barcode;
 pub mod customer;
 pub mod desk;
 pub mod event;
+pub mod filter;
 pub mod gs1;
 pub mod lifecycle;
 pub mod money;

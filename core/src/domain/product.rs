@@ -24,6 +24,8 @@ pub struct StockEntry {
 pub struct NewProduct {
     pub sku: String,
     pub name: String,
+    /// The product's category (grouping, reports); `None` leaves it as it is.
+    pub category: Option<String>,
     pub weight_g: i64,
     pub default_bin: Option<String>,
     pub barcodes: Vec<ProductBarcode>,
@@ -117,6 +119,7 @@ mod tests {
         let p = NewProduct {
             sku: "PB-1".into(),
             name: "Mug".into(),
+            category: None,
             weight_g: 300,
             default_bin: None,
             barcodes: vec![ProductBarcode {

@@ -35,13 +35,25 @@ pub fn order_search_text(
     }
     let digits: String = phone.chars().filter(char::is_ascii_digit).collect();
     if !digits.is_empty() {
-        if digits.len() == 11 && (digits.starts_with('7') || digits.starts_with('8')) {
-            all.push(digits[1..].to_string());
+        // A Russian number is found whichever way it is typed: +7..., 8...
+        // or the ten national digits.
+        if let Some(national) = russian_national(&digits) {
+            all.push(format!("7{national}"));
+            all.push(format!("8{national}"));
+            all.push(national.to_string());
+        } else {
+            all.push(digits);
         }
-        all.push(digits);
     }
     all.extend(words(comment));
     all.join(" ")
+}
+
+/// The ten national digits of a Russian number written with its trunk
+/// prefix (`+7 912...` or `8 912...`).
+fn russian_national(digits: &str) -> Option<&str> {
+    (digits.len() == 11 && (digits.starts_with('7') || digits.starts_with('8')))
+        .then(|| &digits[1..])
 }
 
 /// An e-mail address as one searchable word: its letters and digits.
@@ -66,7 +78,9 @@ pub fn query_words(query: &str) -> Vec<String> {
             .all(|c| c.is_ascii_digit() || " +-()".contains(c));
     if looks_like_phone {
         let digits: String = trimmed.chars().filter(char::is_ascii_digit).collect();
-        return vec![digits];
+        // A whole Russian number is looked up by its national digits, which
+        // every stored form (+7, 8, none) indexes.
+        return vec![russian_national(&digits).unwrap_or(&digits).to_string()];
     }
     words(trimmed)
 }
@@ -87,7 +101,12 @@ mod tests {
             t.contains("79123456789") && t.contains(" 9123456789"),
             "{t}"
         );
-        assert_eq!(query_words("+7 912 345-67-89"), vec!["79123456789"]);
+        assert_eq!(query_words("+7 912 345-67-89"), vec!["9123456789"]);
+        assert_eq!(query_words("8 (912) 345-67-89"), vec!["9123456789"]);
+        let eight = order_search_text("1002", "Anna", "", "8 912 345 67 89", "");
+        assert!(eight.contains("79123456789"), "{eight}");
+        // Typing the start of the number finds it too.
+        assert_eq!(query_words("+7 912 34"), vec!["791234"]);
     }
 
     #[test]

@@ -69,6 +69,7 @@
 //! | `name`     | yes      |                                                          |
 //! | `weight_g` |          | whole grams; 0 when empty                                |
 //! | `bin`      |          | the product's default bin                                |
+//! | `category` |          | the product's category (grouping and reports); left as it is when the column is absent |
 //! | `barcodes` |          | separated by `;`, `,` or spaces; `CODE*12` is a case barcode counting 12 units per scan |
 //! | `stock`    |          | units on hand in `bin` (set, not added); needs `bin`     |
 //!
@@ -79,12 +80,15 @@
 //!
 //! `tests/fixtures/products.csv` is a complete example.
 
+mod export;
 mod orders;
 mod packbench;
 mod products;
 mod shopify;
 mod table;
 mod woocommerce;
+
+pub use export::{safe_cell, ExportFormat, ExportLine, ExportOrder, ExportRows, ExportWriter};
 
 use crate::domain::{NewOrder, NewProduct};
 use chrono::{DateTime, Utc};

@@ -11,6 +11,7 @@ struct Columns {
     name: Col,
     weight_g: Col,
     bin: Col,
+    category: Col,
     barcodes: Col,
     stock: Col,
 }
@@ -22,6 +23,7 @@ pub(super) fn parse(table: &Table) -> Result<ParsedProducts, String> {
         name: table.col("name"),
         weight_g: table.col("weight_g"),
         bin: table.col("bin"),
+        category: table.col("category"),
         barcodes: table.col("barcodes"),
         stock: table.col("stock"),
     };
@@ -99,6 +101,10 @@ fn product(row: &Row, c: &Columns) -> Result<NewProduct, String> {
     let product = NewProduct {
         sku: sku.to_string(),
         name: row.get(c.name).to_string(),
+        category: c
+            .category
+            .is_present()
+            .then(|| row.get(c.category).to_string()),
         weight_g,
         default_bin: (!bin.is_empty()).then(|| bin.to_string()),
         barcodes,

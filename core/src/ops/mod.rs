@@ -5,6 +5,7 @@
 mod catalog;
 mod desk;
 mod documents;
+mod finding;
 mod ledger;
 mod lifecycle;
 mod orders;
@@ -27,6 +28,10 @@ pub use desk::{
 pub use documents::{
     invoice_view, label_view, manifest_view, packing_slip_view, pick_list_view, render_document,
     render_with_sscc, seller, set_seller,
+};
+pub use finding::{
+    count_orders, delete_saved_filter, export_orders, group_orders, save_filter, saved_filters,
+    ExportRequest, Exported,
 };
 pub use ledger::{add_note, pin_note, record_payment};
 pub use lifecycle::{
@@ -66,11 +71,13 @@ pub use crate::documents::DocumentKey;
 pub use crate::domain::access::{Credential, Op, Override, SecretKind};
 pub use crate::domain::customer::{Customer, CustomerInput};
 pub use crate::domain::desk::{LineInput, OrderEdit, PhoneOrderInput, SplitLine};
+pub use crate::domain::filter::{GroupBy, GroupCount, SavedFilter};
 pub use crate::domain::lifecycle::{Lifecycle, Lock, NewStatus, StatusDef, TransitionCell};
 pub use crate::domain::payment::{PaymentInput, PaymentKind};
 pub use crate::domain::{
     Actor, PickLine, PickList, PickOutcome, PickScanResult, Role, ScanOutcome, ScanResult,
 };
+pub use crate::exchange::{ExportFormat, ExportRows};
 pub use crate::store::events::EventView;
 pub use crate::store::events::{AuditEntry, AuditFilter};
 pub use crate::store::notes::Note;

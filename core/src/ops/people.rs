@@ -873,15 +873,7 @@ pub async fn audit_csv(
     String::from_utf8(bytes).map_err(|e| Error::Invalid(format!("the CSV is not text: {e}")))
 }
 
-/// A cell a spreadsheet would take for a formula gets a leading apostrophe
-/// (CWE-1236).
-pub fn safe_cell(text: &str) -> String {
-    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        format!("'{text}")
-    } else {
-        text.to_string()
-    }
-}
+pub use crate::exchange::safe_cell;
 
 #[cfg(test)]
 mod tests {

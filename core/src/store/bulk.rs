@@ -12,7 +12,45 @@ use sqlx::Arguments;
 
 /// Changes whenever generated data or the search words change, so a kept
 /// benchmark database of an older kind is not measured by mistake.
-pub const GENERATOR_VERSION: u32 = 2;
+pub const GENERATOR_VERSION: u32 = 3;
+
+/// Product categories of the generated catalogue.
+pub const CATEGORIES: [&str; 12] = [
+    "Посуда",
+    "Текстиль",
+    "Свет",
+    "Декор",
+    "Хранение",
+    "Кухня",
+    "Ванная",
+    "Сад",
+    "Детям",
+    "Канцелярия",
+    "Подарки",
+    "Инструменты",
+];
+
+/// Sales channels, delivery methods and payment states of generated
+/// orders, in the shares a small shop sees (indexes cycle through them).
+pub const CHANNELS: [&str; 5] = ["web", "web", "shopify", "phone", "woocommerce"];
+pub const DELIVERY: [&str; 6] = [
+    "СДЭК",
+    "СДЭК",
+    "Почта России",
+    "Boxberry",
+    "Самовывоз",
+    "DPD",
+];
+
+/// The payment state of generated order `i`: mostly paid.
+pub fn synthetic_payment(i: usize) -> PaymentStatus {
+    match i % 20 {
+        0..=13 => PaymentStatus::Paid,
+        14..=17 => PaymentStatus::AwaitingPayment,
+        18 => PaymentStatus::Refunded,
+        _ => PaymentStatus::PartiallyPaid,
+    }
+}
 
 /// One value of a generated row.
 pub enum Cell {
@@ -68,6 +106,11 @@ pub fn synthetic_ean13(i: usize) -> String {
     let body = format!("2{:011}", i);
     let check = gtin_check_digit(&body).unwrap_or(0);
     format!("{body}{check}")
+}
+
+/// The unit price of generated product `i`, in kopecks.
+pub fn synthetic_price(i: usize) -> i64 {
+    10_000 + (i % 500) as i64 * 100
 }
 
 /// The SKU of generated product `i`.
@@ -146,6 +189,7 @@ pub async fn generate(
                 Cell::Text(synthetic_sku(i)),
                 Cell::Text(product_name(i)),
                 Cell::Int(50 + (i % 900) as i64),
+                Cell::Text(CATEGORIES[(i / 7) % CATEGORIES.len()].into()),
                 Cell::Text(bin.clone()),
                 Cell::Int(now),
                 Cell::Int(now),
@@ -172,6 +216,7 @@ pub async fn generate(
                 "sku",
                 "name",
                 "weight_g",
+                "category",
                 "default_bin",
                 "created_at",
                 "updated_at",
@@ -212,32 +257,46 @@ pub async fn generate(
             };
             let created = now - ((orders - i) as i64 * day_ms * 365 / orders.max(1) as i64);
             let search = order_search_text(&number, &name, &email, &phone, "");
+            let delivery = DELIVERY[(i / 3) % DELIVERY.len()];
+            let delivery_cost: i64 = if delivery == "Самовывоз" {
+                0
+            } else {
+                20_000 + ((i * 37) % 40) as i64 * 1_000
+            };
+            let lines = synthetic_lines(i, products);
+            let units: i64 = lines.iter().map(|l| l.1).sum();
+            let goods: i64 = lines
+                .iter()
+                .map(|&(p, qty)| line_amount_minor(qty, synthetic_price(p), 0))
+                .sum();
             orows.push(vec![
                 Cell::Int(id),
                 Cell::Text(number),
-                Cell::Text("web".into()),
+                Cell::Text(CHANNELS[i % CHANNELS.len()].into()),
                 Cell::Text(name),
                 Cell::Text(email),
                 Cell::Text(phone),
                 Cell::Text(address),
-                Cell::Text("СДЭК".into()),
-                Cell::Int(30_000),
+                Cell::Text(delivery.into()),
+                Cell::Int(delivery_cost),
                 Cell::Text("RUB".into()),
-                Cell::Text(PaymentStatus::Paid.as_str().into()),
+                Cell::Text(synthetic_payment(i).as_str().into()),
                 Cell::Text(String::new()),
                 Cell::Text(status.as_str().into()),
                 Cell::Int(created),
                 Cell::Int(created),
                 Cell::Int(created),
                 Cell::Text(search),
+                Cell::Int(units),
+                Cell::Int(goods + delivery_cost),
             ]);
-            for (pos, (p, qty)) in synthetic_lines(i, products).into_iter().enumerate() {
+            for (pos, (p, qty)) in lines.into_iter().enumerate() {
                 let packed = if status == OrderStatus::Completed {
                     qty
                 } else {
                     0
                 };
-                let price = 10_000 + (p % 500) as i64 * 100;
+                let price = synthetic_price(p);
                 lrows.push(vec![
                     Cell::Int(id),
                     Cell::Int(pos as i64 + 1),
@@ -274,6 +333,8 @@ pub async fn generate(
                 "created_at",
                 "updated_at",
                 "search_text",
+                "units",
+                "total_minor",
             ],
             orows,
         )

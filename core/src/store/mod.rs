@@ -11,6 +11,7 @@ pub mod customers;
 pub mod events;
 pub mod notes;
 mod open;
+pub mod order_query;
 pub mod orders;
 pub mod payments;
 pub mod pick_lists;

@@ -4,7 +4,8 @@ use super::codec::Flag;
 use super::Engine;
 use crate::documents::ManifestParcel;
 use crate::domain::desk::{HeadValues, LineChange, LineSplit};
-use crate::domain::search::{order_search_text, query_words};
+pub use crate::domain::filter::OrderFilter;
+use crate::domain::search::order_search_text;
 use crate::domain::time::Millis;
 use crate::domain::{NewOrder, OrderHead, OrderLine, OrderStatus, PaymentStatus};
 use crate::{Error, Result};
@@ -122,13 +123,33 @@ pub async fn insert(
             unknown.push(l.sku.trim().to_string());
         }
     }
+    refresh_totals(conn, id).await?;
     Ok(Some((id, unknown)))
+}
+
+/// Recomputes the units and total kept on the order (the filters' and
+/// ranges' indexed columns) from its lines and delivery cost. Called in the
+/// same transaction as every change of either.
+pub async fn refresh_totals(conn: &mut AnyConnection, order_id: i64) -> Result<()> {
+    sqlx::query(
+        "UPDATE orders SET \
+         units = (SELECT COALESCE(SUM(l.quantity), 0) FROM order_lines l WHERE l.order_id = $1), \
+         total_minor = delivery_cost_minor \
+            + (SELECT COALESCE(SUM(l.amount_minor), 0) FROM order_lines l WHERE l.order_id = $1) \
+         WHERE id = $1",
+    )
+    .bind(order_id)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
 }
 
 /// One row of an order listing.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct OrderSummary {
+    /// Its row id: the next page starts before the last row's.
+    pub id: i64,
     pub number: String,
     pub status: OrderStatus,
     /// The store's own status inside the stage, if the order is in one.
@@ -140,6 +161,7 @@ pub struct OrderSummary {
     pub hold_reason: Option<String>,
     pub channel: String,
     pub delivery_method: String,
+    pub payment_status: PaymentStatus,
     #[sqlx(try_from = "Millis")]
     pub created_at: DateTime<Utc>,
     pub units: i64,
@@ -152,110 +174,14 @@ pub struct OrderSummary {
     pub overdue: bool,
 }
 
-#[derive(Debug, Clone, Default)]
-pub struct OrderFilter {
-    pub status: Option<OrderStatus>,
-    pub search: Option<String>,
-    /// Only orders longer in their status than it allows.
-    pub overdue: bool,
-    /// Only the orders of this manager.
-    pub manager: Option<String>,
-    pub limit: i64,
-}
-
-/// Lists orders, newest first; a search matches every word of the query as
-/// the start of a word of the number, customer, e-mail, phone or comment.
+/// One page of the filtered orders, newest first (store::order_query).
 pub async fn list(
     conn: &mut AnyConnection,
     engine: Engine,
     filter: &OrderFilter,
     now_ms: i64,
 ) -> Result<Vec<OrderSummary>> {
-    let limit = if filter.limit <= 0 {
-        200
-    } else {
-        filter.limit.min(10_000)
-    };
-    let words = filter
-        .search
-        .as_deref()
-        .map(query_words)
-        .unwrap_or_default();
-    let mut conditions: Vec<String> = Vec::new();
-    let mut binds: Vec<String> = Vec::new();
-    if let Some(s) = filter.status {
-        binds.push(s.as_str().to_string());
-        conditions.push(format!("o.status = ${}", binds.len()));
-    }
-    if let Some(m) = filter
-        .manager
-        .as_deref()
-        .map(str::trim)
-        .filter(|m| !m.is_empty())
-    {
-        binds.push(m.to_string());
-        conditions.push(format!("o.manager = ${}", binds.len()));
-    }
-    let overdue_sql = format!(
-        "((s.max_minutes IS NOT NULL AND o.status_changed_at < {now_ms} - s.max_minutes * 60000) \
-         OR (ss.max_minutes IS NOT NULL AND o.sub_status_since < {now_ms} - ss.max_minutes * 60000))"
-    );
-    if filter.overdue {
-        conditions.push(overdue_sql.clone());
-    }
-    // On SQLite the full-text index drives the query newest first and stops
-    // at the limit; a common surname would otherwise fetch every match.
-    let mut from = "orders o".to_string();
-    let mut order_by = "o.id DESC";
-    if !words.is_empty() {
-        match engine {
-            Engine::Sqlite => {
-                let q = words
-                    .iter()
-                    .map(|w| format!("\"{w}\"*"))
-                    .collect::<Vec<_>>()
-                    .join(" ");
-                binds.push(q);
-                from = "orders_fts f JOIN orders o ON o.id = f.rowid".into();
-                conditions.push(format!("orders_fts MATCH ${}", binds.len()));
-                order_by = "f.rowid DESC";
-            }
-            Engine::Postgres => {
-                let q = words
-                    .iter()
-                    .map(|w| format!("{w}:*"))
-                    .collect::<Vec<_>>()
-                    .join(" & ");
-                binds.push(q);
-                conditions.push(format!(
-                    "o.search_tsv @@ to_tsquery('simple', ${})",
-                    binds.len()
-                ));
-            }
-        }
-    }
-    let filter_sql = if conditions.is_empty() {
-        String::new()
-    } else {
-        format!("WHERE {}", conditions.join(" AND "))
-    };
-    let sql = format!(
-        "SELECT o.number, o.status, o.sub_status, o.customer_name, o.manager, o.hold_reason, o.channel, o.delivery_method, o.created_at, \
-         o.currency, o.claimed_station, \
-         (SELECT CAST(COALESCE(SUM(l.quantity), 0) AS BIGINT) FROM order_lines l WHERE l.order_id = o.id) AS units, \
-         (SELECT CAST(COALESCE(SUM(l.packed), 0) AS BIGINT) FROM order_lines l WHERE l.order_id = o.id) AS packed, \
-         o.delivery_cost_minor + (SELECT CAST(COALESCE(SUM(l.amount_minor), 0) AS BIGINT) \
-            FROM order_lines l WHERE l.order_id = o.id) AS total_minor, \
-         CASE WHEN {overdue_sql} THEN 1 ELSE 0 END AS overdue \
-         FROM {from} LEFT JOIN statuses s ON s.code = o.status \
-         LEFT JOIN statuses ss ON ss.code = o.sub_status \
-         {filter_sql} ORDER BY {order_by} LIMIT {limit}"
-    );
-    let mut query = sqlx::query_as(&sql);
-    for b in &binds {
-        query = query.bind(b);
-    }
-    Ok(query.fetch_all(&mut *conn).await?)
+    super::order_query::page(conn, engine, filter, now_ms).await
 }
 
 /// Moves the order to `to` if it is still in `from`; false when another
@@ -562,7 +488,7 @@ pub async fn update_head(
     .bind(order_id)
     .execute(&mut *conn)
     .await?;
-    Ok(())
+    refresh_totals(conn, order_id).await
 }
 
 /// Keeps `number` as a former number of the order.
@@ -656,7 +582,7 @@ pub async fn apply_line_changes(
         .bind(order_id)
         .execute(&mut *conn)
         .await?;
-    Ok(())
+    refresh_totals(conn, order_id).await
 }
 
 /// How many orders the database holds.
@@ -848,5 +774,5 @@ pub async fn split_lines(
             }
         }
     }
-    Ok(())
+    refresh_totals(conn, order_id).await
 }

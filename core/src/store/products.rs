@@ -28,27 +28,30 @@ pub async fn upsert(
     let (id, outcome) = match existing {
         Some(id) => {
             sqlx::query(
-                "UPDATE products SET name = $1, weight_g = $2, default_bin = $3, updated_at = $4 WHERE id = $5",
+                "UPDATE products SET name = $1, weight_g = $2, default_bin = $3, updated_at = $4, \
+                 category = COALESCE($6, category) WHERE id = $5",
             )
             .bind(&p.name)
             .bind(p.weight_g)
             .bind(&p.default_bin)
             .bind(now_ms)
             .bind(id)
+            .bind(&p.category)
             .execute(&mut *conn)
             .await?;
             (id, UpsertOutcome::Updated)
         }
         None => {
             let id: i64 = sqlx::query_scalar(
-                "INSERT INTO products (sku, name, weight_g, default_bin, created_at, updated_at) \
-                 VALUES ($1, $2, $3, $4, $5, $5) RETURNING id",
+                "INSERT INTO products (sku, name, weight_g, default_bin, created_at, updated_at, category) \
+                 VALUES ($1, $2, $3, $4, $5, $5, COALESCE($6, '')) RETURNING id",
             )
             .bind(&p.sku)
             .bind(&p.name)
             .bind(p.weight_g)
             .bind(&p.default_bin)
             .bind(now_ms)
+            .bind(&p.category)
             .fetch_one(&mut *conn)
             .await?;
             (id, UpsertOutcome::Created)

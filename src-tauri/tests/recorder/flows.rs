@@ -146,7 +146,7 @@ fn database_down() -> Value {
     );
     f.ok(&anna, "app_info", json!({}));
     f.refused(&anna, "print_jobs", json!({ "limit": 30 }));
-    f.refused(&anna, "list_orders", json!({ "limit": 1 }));
+    f.refused(&anna, "list_orders", json!({ "filter": { "limit": 1 } }));
     // Nobody can sign in without the database.
     let down = f.refused(
         &anna,
@@ -168,7 +168,7 @@ fn settings() -> Value {
     let print = f.ok(&anna, "print_settings", json!({}));
     f.ok(&anna, "list_printers", json!({}));
     let seller = f.ok(&anna, "seller", json!({}));
-    f.ok(&anna, "list_orders", json!({ "limit": 1 }));
+    f.ok(&anna, "list_orders", json!({ "filter": { "limit": 1 } }));
     f.ok(&anna, "open_pick_lists", json!({}));
     f.ok(&anna, "carriers", json!({}));
     f.ok(&anna, "find_order", json!({ "code": "1001" }));
@@ -211,7 +211,7 @@ fn seller() -> Value {
     f.ok(&olga, "print_settings", json!({}));
     f.ok(&olga, "list_printers", json!({}));
     let mut seller = f.ok(&olga, "seller", json!({}));
-    f.ok(&olga, "list_orders", json!({ "limit": 1 }));
+    f.ok(&olga, "list_orders", json!({ "filter": { "limit": 1 } }));
     f.ok(&olga, "open_pick_lists", json!({}));
     f.ok(&olga, "carriers", json!({}));
     seller["name"] = json!("ООО «Пакбенч Казань»");
@@ -225,12 +225,12 @@ fn orders() -> Value {
     let anna = shift.station(anna().with_role(Role::Supervisor));
     let mut f = shift.flow("A supervisor at Стол 2 looks at the orders and confirms a new one.");
     f.ok(&anna, "app_info", json!({}));
-    f.ok(&anna, "list_orders", json!({ "limit": 300 }));
+    f.ok(&anna, "list_orders", json!({ "filter": { "limit": 300 } }));
     f.ok(&anna, "status_counts", json!({}));
     f.ok(
         &anna,
         "list_orders",
-        json!({ "status": "new", "limit": 300 }),
+        json!({ "filter": { "statuses": ["new"], "limit": 300 } }),
     );
     f.ok(&anna, "order_detail", json!({ "number": "1043" }));
     f.ok(&anna, "confirm_order", json!({ "number": "1043" }));
@@ -238,7 +238,7 @@ fn orders() -> Value {
     f.ok(
         &anna,
         "list_orders",
-        json!({ "status": "new", "limit": 300 }),
+        json!({ "filter": { "statuses": ["new"], "limit": 300 } }),
     );
     f.ok(&anna, "status_counts", json!({}));
     f.refused(&anna, "confirm_order", json!({ "number": "1043" }));
@@ -321,7 +321,7 @@ fn order_desk() -> Value {
     f.ok(
         &maria,
         "list_orders",
-        json!({ "overdue": true, "limit": 300 }),
+        json!({ "filter": { "overdue": true, "limit": 300 } }),
     );
     f.done()
 }
@@ -397,7 +397,7 @@ fn phone_order() -> Value {
     // Later in the day: the list, a second order for the same customer
     // found by phone, and the first order given back to nobody.
     f.ok(&maria, "find_products", json!({ "query": "PB-0001" }));
-    f.ok(&maria, "list_orders", json!({ "limit": 300 }));
+    f.ok(&maria, "list_orders", json!({ "filter": { "limit": 300 } }));
     f.ok(&maria, "status_counts", json!({}));
     let known = f.ok(
         &maria,
@@ -423,7 +423,7 @@ fn phone_order() -> Value {
     f.ok(
         &maria,
         "list_orders",
-        json!({ "limit": 300, "manager": "Мария" }),
+        json!({ "filter": { "limit": 300, "manager": "Мария" } }),
     );
     f.done()
 }
@@ -491,7 +491,7 @@ fn back_order() -> Value {
     f.ok(
         &maria,
         "list_orders",
-        json!({ "status": "confirmed", "limit": 300 }),
+        json!({ "filter": { "statuses": ["confirmed"], "limit": 300 } }),
     );
     // Then: another mug stands in on the kept order, stock is reserved
     // again, and the rest's hold is released.
@@ -528,7 +528,7 @@ fn back_order() -> Value {
         "hold_order",
         json!({ "number": rest, "reason": null }),
     );
-    f.ok(&maria, "list_orders", json!({ "limit": 300 }));
+    f.ok(&maria, "list_orders", json!({ "filter": { "limit": 300 } }));
     f.ok(&maria, "status_counts", json!({}));
     f.done()
 }
@@ -590,10 +590,10 @@ fn lifecycle() -> Value {
     f.ok(
         &admin,
         "list_orders",
-        json!({ "status": "new", "limit": 300 }),
+        json!({ "filter": { "statuses": ["new"], "limit": 300 } }),
     );
     f.ok(&admin, "status_counts", json!({}));
-    f.ok(&admin, "list_orders", json!({ "limit": 300 }));
+    f.ok(&admin, "list_orders", json!({ "filter": { "limit": 300 } }));
     f.refused(
         &admin,
         "set_sub_status",
@@ -898,7 +898,7 @@ fn picking() -> Value {
     f.ok(
         &anna,
         "list_orders",
-        json!({ "status": "confirmed", "limit": 300 }),
+        json!({ "filter": { "statuses": ["confirmed"], "limit": 300 } }),
     );
     let list = f.ok(&anna, "create_pick_list", json!({ "next": 1 }));
     let id = list["id"].clone();
@@ -1037,7 +1037,7 @@ fn first_admin() -> Value {
     assert_eq!(admin["roles"], json!(["admin"]), "{admin}");
     f.ok(&anna, "lifecycle", json!({}));
     f.ok(&anna, "print_jobs", json!({ "limit": 30 }));
-    f.ok(&anna, "list_orders", json!({ "limit": 300 }));
+    f.ok(&anna, "list_orders", json!({ "filter": { "limit": 300 } }));
     f.ok(&anna, "status_counts", json!({}));
     f.done()
 }
@@ -1228,7 +1228,7 @@ fn audit() -> Value {
     f.ok(&anna, "audit", audit_filter(json!({ "order": "1001" })));
     f.ok(&anna, "audit", audit_filter(json!({ "station": "Стол 2" })));
     // Its order number opens 1001 on the orders screen.
-    f.ok(&anna, "list_orders", json!({ "limit": 300 }));
+    f.ok(&anna, "list_orders", json!({ "filter": { "limit": 300 } }));
     f.ok(&anna, "status_counts", json!({}));
     f.ok(&anna, "order_detail", json!({ "number": "1001" }));
     let path = f.ok(

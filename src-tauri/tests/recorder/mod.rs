@@ -307,11 +307,9 @@ impl Shift {
                 .await
                 .unwrap();
             let filter = packbench_core::ops::OrderFilter {
-                status: Some(packbench_core::domain::OrderStatus::parse(status).unwrap()),
-                search: None,
-                overdue: false,
-                manager: None,
+                statuses: vec![packbench_core::domain::OrderStatus::parse(status).unwrap()],
                 limit: 10_000,
+                ..Default::default()
             };
             let list = packbench_core::ops::list_orders(&store, &filter)
                 .await
