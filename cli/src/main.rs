@@ -13,6 +13,7 @@ macro_rules! out {
 
 mod bench;
 mod finding;
+mod notify;
 mod people;
 mod print;
 mod print_cmd;
@@ -87,6 +88,19 @@ enum DbCommand {
     /// Write orders to CSV or XLSX (the same filters as `orders list`).
     #[command(subcommand)]
     Export(finding::ExportCommand),
+    /// The store's mail server for customer messages; `mail send` delivers
+    /// what is due.
+    #[command(subcommand)]
+    Mail(notify::MailCommand),
+    /// Customer messages: queued, sent, failed (with the server's words).
+    #[command(subcommand)]
+    Outbox(notify::OutboxCommand),
+    /// The wording of customer messages, in Russian and English.
+    #[command(subcommand)]
+    Templates(notify::TemplatesCommand),
+    /// Carriers: names, tracking links, tracking-number patterns.
+    #[command(subcommand)]
+    Carriers(notify::CarriersCommand),
     /// Look at products.
     #[command(subcommand)]
     Products(ProductsCommand),
@@ -563,6 +577,10 @@ async fn dispatch(
             return finding::filters(store, actor, json, c).await;
         }
         DbCommand::Export(c) => return finding::export(store, actor, json, c).await,
+        DbCommand::Mail(c) => return notify::mail(store, actor, json, c).await,
+        DbCommand::Outbox(c) => return notify::outbox(store, actor, json, c).await,
+        DbCommand::Templates(c) => return notify::templates(store, actor, json, c).await,
+        DbCommand::Carriers(c) => return notify::carriers(store, actor, json, c).await,
         DbCommand::Orders(OrdersCommand::Show { number }) => {
             print::order(json, &ops::order_detail(store, &number).await?);
         }

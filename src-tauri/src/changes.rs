@@ -41,6 +41,50 @@ pub fn watch<R: Runtime>(app: AppHandle<R>) {
     });
 }
 
+/// How often the station looks for customer messages that are due.
+const MAIL_EVERY: Duration = Duration::from_secs(5);
+
+/// The station's mail sender: delivers due outbox messages through the
+/// store's server, apart from everything else (a slow or absent mail
+/// server never holds up a command). Several stations may run it: each
+/// message is claimed by one.
+pub fn send_mail<R: Runtime>(app: AppHandle<R>) {
+    tauri::async_runtime::spawn(async move {
+        let mut failing = false;
+        loop {
+            tokio::time::sleep(MAIL_EVERY).await;
+            let state = app.state::<AppState>();
+            let store = match state.store.read().await.as_ref() {
+                Some(s) => s.clone(),
+                None => continue,
+            };
+            let settings = match ops::mail_settings(&store).await {
+                Ok(s) if s.enabled => s,
+                _ => continue,
+            };
+            let password = state.mail_password(&settings);
+            match ops::send_due(&store, password.as_deref()).await {
+                Ok(r) => {
+                    failing = false;
+                    if r.sent + r.failed + r.given_up > 0 {
+                        tracing::info!(
+                            sent = r.sent,
+                            failed = r.failed,
+                            given_up = r.given_up,
+                            "customer mail"
+                        );
+                    }
+                }
+                Err(e) if !failing => {
+                    failing = true;
+                    tracing::warn!(error = %e, "the mail sender cannot run");
+                }
+                Err(_) => {}
+            }
+        }
+    });
+}
+
 #[derive(Default)]
 struct Feed {
     cursor: ChangeCursor,

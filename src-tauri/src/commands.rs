@@ -3,16 +3,17 @@
 
 use crate::error::IpcError;
 use crate::state::{AppInfo, AppState, Settings};
-use packbench_core::documents::{DocumentKind, DocumentSettings, PrintSettings, Seller};
+use packbench_core::documents::{DocumentKind, DocumentSettings, Lang, PrintSettings, Seller};
 use packbench_core::domain::scan::ScanResult;
 use packbench_core::domain::OrderStatus;
 use packbench_core::ops::{
-    self, AuditEntry, AuditFilter, Confirmation, Credential, Customer, DbTest, DemoSummary,
-    DocumentKey, DocumentPreview, Edited, ExportRequest, GroupBy, GroupCount, Lifecycle, Moved,
-    NewStatus, Opened, OrderDetail, OrderEdit, OrderFilter, OrderSummary, Packed, PaymentInput,
-    PhoneOrderInput, PickList, PickListSummary, PickScanResult, PickSelection, PrintJob, Printer,
-    ProductMatch, SavedFilter, SignedIn, Split, SplitLine, StatusCount, UndoResult, UserInput,
-    UserView,
+    self, AuditEntry, AuditFilter, Carrier, Confirmation, Credential, Customer, DbTest,
+    DemoSummary, DocumentKey, DocumentPreview, Edited, ExportRequest, GroupBy, GroupCount,
+    Lifecycle, MailSettings, MessageStatus, Moved, NewStatus, NotifyEvent, Opened, OrderDetail,
+    OrderEdit, OrderFilter, OrderSummary, OutboxMessage, Packed, PaymentInput, PhoneOrderInput,
+    PickList, PickListSummary, PickScanResult, PickSelection, Preview, PrintJob, Printer,
+    ProductMatch, SavedFilter, SignedIn, Split, SplitLine, StatusCount, Template, UndoResult,
+    UserInput, UserView,
 };
 use tauri::State;
 
@@ -596,8 +597,9 @@ pub async fn ship_order(
 
 #[tauri::command]
 #[specta::specta]
-pub fn carriers() -> Vec<String> {
-    ops::carriers()
+pub async fn carriers(state: State<'_, AppState>) -> Reply<Vec<String>> {
+    let store = state.store().await?;
+    Ok(ops::carriers(&store).await?)
 }
 
 #[tauri::command]
@@ -798,4 +800,127 @@ pub async fn save_seller(state: State<'_, AppState>, seller: Seller) -> Reply<Se
     let store = state.store().await?;
     let actor = state.actor()?;
     Ok(ops::set_seller(&store, &actor, &seller).await?)
+}
+
+/// The mail server settings, and whether a password is known for them.
+#[derive(Debug, Clone, serde::Serialize, specta::Type)]
+pub struct MailView {
+    pub settings: MailSettings,
+    pub has_password: bool,
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn mail_settings(state: State<'_, AppState>) -> Reply<MailView> {
+    let store = state.store().await?;
+    state.actor()?;
+    let settings = ops::mail_settings(&store).await?;
+    Ok(MailView {
+        has_password: state.mail_password(&settings).is_some(),
+        settings,
+    })
+}
+
+/// Saves the mail settings; a password given goes to the keyring.
+#[tauri::command]
+#[specta::specta]
+pub async fn save_mail_settings(
+    state: State<'_, AppState>,
+    settings: MailSettings,
+    password: Option<String>,
+) -> Reply<MailView> {
+    let store = state.store().await?;
+    let saved = ops::save_mail_settings(&store, &state.actor()?, &settings).await?;
+    if let Some(pw) = password.filter(|p| !p.is_empty()) {
+        state.keep_mail_password(&saved, &pw);
+    }
+    Ok(MailView {
+        has_password: state.mail_password(&saved).is_some(),
+        settings: saved,
+    })
+}
+
+/// Connects to the mail server with these settings and logs in.
+#[tauri::command]
+#[specta::specta]
+pub async fn test_mail(
+    state: State<'_, AppState>,
+    settings: MailSettings,
+    password: Option<String>,
+) -> Reply<()> {
+    state.actor()?.may(packbench_core::ops::Op::SetMail)?;
+    let password = password
+        .filter(|p| !p.is_empty())
+        .or_else(|| state.mail_password(&settings));
+    Ok(ops::test_mail(&settings, password.as_deref()).await?)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn templates(state: State<'_, AppState>) -> Reply<Vec<Template>> {
+    let store = state.store().await?;
+    state.actor()?;
+    Ok(ops::templates(&store).await?)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn save_template(
+    state: State<'_, AppState>,
+    event: NotifyEvent,
+    lang: Lang,
+    subject: String,
+    body: String,
+    reset: bool,
+) -> Reply<Template> {
+    let store = state.store().await?;
+    Ok(ops::save_template(&store, &state.actor()?, event, lang, &subject, &body, reset).await?)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn preview_template(
+    state: State<'_, AppState>,
+    lang: Lang,
+    subject: String,
+    body: String,
+    order_number: Option<String>,
+) -> Reply<Preview> {
+    let store = state.store().await?;
+    state.actor()?;
+    Ok(ops::preview_template(&store, lang, &subject, &body, order_number.as_deref()).await?)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn outbox(
+    state: State<'_, AppState>,
+    status: Option<MessageStatus>,
+    order_number: Option<String>,
+) -> Reply<Vec<OutboxMessage>> {
+    let store = state.store().await?;
+    state.actor()?;
+    Ok(ops::outbox(&store, status, order_number.as_deref(), 500).await?)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn retry_message(state: State<'_, AppState>, id: i64) -> Reply<OutboxMessage> {
+    let store = state.store().await?;
+    Ok(ops::retry_message(&store, &state.actor()?, id).await?)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn carrier_list(state: State<'_, AppState>) -> Reply<Vec<Carrier>> {
+    let store = state.store().await?;
+    state.actor()?;
+    Ok(ops::carrier_list(&store).await?)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn save_carrier(state: State<'_, AppState>, carrier: Carrier) -> Reply<Vec<Carrier>> {
+    let store = state.store().await?;
+    Ok(ops::save_carrier(&store, &state.actor()?, &carrier).await?)
 }

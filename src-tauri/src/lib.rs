@@ -35,6 +35,16 @@ pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
             save_filter,
             delete_saved_filter,
             export_orders,
+            mail_settings,
+            save_mail_settings,
+            test_mail,
+            templates,
+            save_template,
+            preview_template,
+            outbox,
+            retry_message,
+            carrier_list,
+            save_carrier,
             status_counts,
             order_detail,
             find_order,
@@ -139,6 +149,7 @@ pub fn on_start<R: Runtime>(app: &tauri::AppHandle<R>) {
             }
         }));
     changes::watch(app.clone());
+    changes::send_mail(app.clone());
 }
 
 /// Starts the desktop app. The window appears even when the settings or the

@@ -109,10 +109,22 @@ pub struct AppState {
     /// Tells the window how far a long job (an export, an import) is; set
     /// once the event loop runs (`on_start`).
     pub progress: std::sync::OnceLock<ProgressSink>,
+    /// The mail server's password typed this run when no keyring could keep
+    /// it (key: the server, as `MailSettings::keyring_key`).
+    mail_password: std::sync::Mutex<Option<(String, String)>>,
 }
 
 /// Sends a progress event to the window.
 pub type ProgressSink = Box<dyn Fn(crate::changes::Progress) + Send + Sync>;
+
+/// Where a mail password just typed is kept.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, specta::Type)]
+#[serde(rename_all = "snake_case")]
+pub enum PasswordKept {
+    Keyring,
+    /// No keyring: typed again after a restart.
+    ThisRun,
+}
 
 /// Where the password of the station's database comes from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, specta::Type)]
@@ -136,6 +148,37 @@ const RETRY_AFTER: Duration = Duration::from_secs(2);
 type Opening = std::pin::Pin<Box<dyn Future<Output = ()> + Send>>;
 
 impl AppState {
+    /// The mail server's password: from the keyring, else typed this run.
+    pub fn mail_password(&self, settings: &packbench_core::ops::MailSettings) -> Option<String> {
+        let key = settings.keyring_key();
+        if let Ok(Some(pw)) = self.keyring.get(&key) {
+            return Some(pw);
+        }
+        let kept = self.mail_password.lock().unwrap_or_else(|e| e.into_inner());
+        kept.as_ref()
+            .filter(|(k, _)| *k == key)
+            .map(|(_, pw)| pw.clone())
+    }
+
+    /// Keeps the mail server's password in the keyring; without one, for
+    /// this run only (said in the reply so the admin knows).
+    pub fn keep_mail_password(
+        &self,
+        settings: &packbench_core::ops::MailSettings,
+        password: &str,
+    ) -> PasswordKept {
+        let key = settings.keyring_key();
+        match self.keyring.set(&key, password) {
+            Ok(()) => PasswordKept::Keyring,
+            Err(e) => {
+                tracing::warn!(error = %e, "no keyring for the mail password");
+                *self.mail_password.lock().unwrap_or_else(|e| e.into_inner()) =
+                    Some((key, password.to_string()));
+                PasswordKept::ThisRun
+            }
+        }
+    }
+
     /// Tells the window how far a long job is (nothing before the event
     /// loop runs).
     pub fn report_progress(&self, job: &str, done: usize, total: usize) {
@@ -228,6 +271,7 @@ impl AppState {
             keyring,
             db_password: std::sync::Mutex::new(remembered),
             progress: std::sync::OnceLock::new(),
+            mail_password: std::sync::Mutex::new(None),
         };
         (state, opening)
     }

@@ -197,34 +197,6 @@ async fn demo(db: &TestDb) -> Store {
     store
 }
 
-/// Packs every unit of `number` at a station and ships it.
-async fn pack_and_ship(store: &Store, number: &str, carrier: &str, tracking: &str) {
-    let station = packer("station-1");
-    ops::claim_order(store, &station, number).await.unwrap();
-    let detail = ops::order_detail(store, number).await.unwrap();
-    for line in &detail.lines {
-        let product = ops::product_by_sku(store, &line.sku).await.unwrap();
-        let code = product
-            .barcodes
-            .iter()
-            .find(|b| b.units == 1)
-            .expect("every demo product has a unit barcode")
-            .code
-            .clone();
-        for unit in 0..line.quantity {
-            let scan_id = format!("doc-{number}-{}-{unit}", line.id);
-            let result = ops::record_scan(store, &station, number, &code, &scan_id)
-                .await
-                .unwrap();
-            assert!(result.outcome.is_accepted(), "{result:?}");
-        }
-    }
-    common::finish(store, &station, number, None).await.unwrap();
-    ops::ship_order(store, &station, number, carrier, tracking)
-        .await
-        .unwrap();
-}
-
 /// VAT inside a price, worked out here on its own: amount x rate / (1 +
 /// rate), rounded half away from zero (amounts here are positive).
 fn vat_of(amount: i64, rate_bp: i64) -> i64 {
@@ -408,7 +380,7 @@ on_both_engines!(
     the_shipping_label_carries_order_tracking_and_sscc_barcodes_on_both_sizes,
     |db| {
         let store = demo(&db).await;
-        pack_and_ship(&store, "1001", "СДЭК", "1084563217").await;
+        common::pack_and_ship(&store, "1001", "СДЭК", "1084563217").await;
         let order = ops::order_detail(&store, "1001").await.unwrap();
         let mut weight = 0;
         for line in &order.lines {
@@ -606,7 +578,7 @@ on_both_engines!(
     the_manifest_lists_a_carriers_parcels_of_the_day_with_tracking_barcodes_and_totals,
     |db| {
         let store = demo(&db).await;
-        pack_and_ship(&store, "1001", "СДЭК", "1084563217").await;
+        common::pack_and_ship(&store, "1001", "СДЭК", "1084563217").await;
         let day = store.now().date_naive();
         let view = ops::manifest_view(&store, "СДЭК", day).await.unwrap();
         let ours = view
@@ -678,7 +650,7 @@ on_both_engines!(
     a_zpl_label_from_the_database_is_utf8_with_the_printers_own_barcodes,
     |db| {
         let store = demo(&db).await;
-        pack_and_ship(&store, "1001", "СДЭК", "1084563217").await;
+        common::pack_and_ship(&store, "1001", "СДЭК", "1084563217").await;
         for dpi in [Dpi::D203, Dpi::D300] {
             let s = DocumentSettings {
                 format: DocFormat::Zpl,

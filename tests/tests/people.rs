@@ -145,6 +145,21 @@ async fn call(store: &Store, actor: &Actor, op: Op) -> Result<(), Error> {
         Op::SaveFilter => ops::save_filter(store, actor, "", &Default::default())
             .await
             .map(drop),
+        Op::EditTemplates => ops::save_template(
+            store,
+            actor,
+            ops::NotifyEvent::Packed,
+            packbench_core::documents::Lang::Ru,
+            "",
+            "",
+            true,
+        )
+        .await
+        .map(drop),
+        Op::SetMail => ops::save_mail_settings(store, actor, &ops::MailSettings::default())
+            .await
+            .map(drop),
+        Op::RetryMessage => ops::retry_message(store, actor, 999_999).await.map(drop),
         Op::ExportOrders => ops::export_orders(
             store,
             actor,

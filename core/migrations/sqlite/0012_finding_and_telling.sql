@@ -83,3 +83,10 @@ CREATE TABLE outbox (
 );
 CREATE INDEX outbox_due ON outbox(status, next_attempt_at);
 CREATE INDEX outbox_order ON outbox(order_id, id);
+
+-- The store's step inside "shipped" that tells the customer the parcel
+-- waits at the pickup point (a store that has a status of that code keeps it).
+INSERT INTO statuses (code, stage, position, label_en, label_ru, max_minutes)
+    SELECT 'at_pickup_point', 'shipped', (SELECT COALESCE(MAX(position), 0) + 1 FROM statuses),
+           'At the pickup point', 'В пункте выдачи', NULL
+    WHERE NOT EXISTS (SELECT 1 FROM statuses WHERE code = 'at_pickup_point');

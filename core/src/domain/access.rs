@@ -88,6 +88,9 @@ ops! {
     ReadAudit = "read_audit", EVERYONE, "read the audit trail";
     SaveFilter = "save_filter", EVERYONE, "save or delete a named order filter";
     ExportOrders = "export_orders", DESK, "export orders to CSV or XLSX";
+    EditTemplates = "edit_templates", OWNER, "edit the customer message templates";
+    SetMail = "set_mail", OWNER, "set up the store's mail server and carriers";
+    RetryMessage = "retry_message", LEAD, "send a customer message again";
 }
 
 /// The op × role table as Markdown (docs/PERMISSIONS.md is this, checked

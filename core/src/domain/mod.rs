@@ -14,6 +14,7 @@ pub mod filter;
 pub mod gs1;
 pub mod lifecycle;
 pub mod money;
+pub mod notify;
 pub mod order;
 pub mod payment;
 pub mod picking;

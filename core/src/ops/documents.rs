@@ -15,7 +15,7 @@ use chrono::{DateTime, Local, NaiveDate, TimeZone, Utc};
 use serde_json::json;
 use sqlx::AnyConnection;
 
-const SELLER_KEY: &str = "seller";
+use crate::store::settings::SELLER as SELLER_KEY;
 
 /// The shop's details as printed on documents; empty until set.
 pub async fn seller(store: &Store) -> Result<Seller> {

@@ -8,6 +8,7 @@ mod documents;
 mod finding;
 mod ledger;
 mod lifecycle;
+mod notify;
 mod orders;
 mod overview;
 mod packing;
@@ -37,6 +38,10 @@ pub use ledger::{add_note, pin_note, record_payment};
 pub use lifecycle::{
     add_status, lifecycle, remove_status, rename_status, set_status_limit, set_sub_status,
     set_transition,
+};
+pub use notify::{
+    carrier_list, mail_settings, outbox, preview_template, retry_message, save_carrier,
+    save_mail_settings, save_template, send_due, templates, test_mail, Preview,
 };
 pub use orders::{
     cancel_order, confirm_order, list_orders, move_orders, order_detail, Confirmation, Moved,
@@ -73,15 +78,18 @@ pub use crate::domain::customer::{Customer, CustomerInput};
 pub use crate::domain::desk::{LineInput, OrderEdit, PhoneOrderInput, SplitLine};
 pub use crate::domain::filter::{GroupBy, GroupCount, SavedFilter};
 pub use crate::domain::lifecycle::{Lifecycle, Lock, NewStatus, StatusDef, TransitionCell};
+pub use crate::domain::notify::{MailSecurity, MailSettings, NotifyEvent, Template};
 pub use crate::domain::payment::{PaymentInput, PaymentKind};
 pub use crate::domain::{
     Actor, PickLine, PickList, PickOutcome, PickScanResult, Role, ScanOutcome, ScanResult,
 };
 pub use crate::exchange::{ExportFormat, ExportRows};
+pub use crate::mail::SendReport;
 pub use crate::store::events::EventView;
 pub use crate::store::events::{AuditEntry, AuditFilter};
 pub use crate::store::notes::Note;
 pub use crate::store::orders::{OrderFilter, OrderSummary};
+pub use crate::store::outbox::{Carrier, MessageStatus, OutboxMessage};
 pub use crate::store::payments::PaymentEntry;
 pub use crate::store::pick_lists::PickListSummary;
 pub use crate::store::print_jobs::{PrintJob, PrintStatus};

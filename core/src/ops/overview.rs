@@ -25,22 +25,16 @@ pub async fn find_order(store: &Store, code: &str) -> Result<Option<String>> {
     orders::number_if_exists(&mut conn, number).await
 }
 
-/// Carriers offered at hand-over, most used first in Russian shops.
-pub fn carriers() -> Vec<String> {
-    [
-        "СДЭК",
-        "Почта России",
-        "Boxberry",
-        "DPD",
-        "Яндекс Доставка",
-        "Деловые Линии",
-        "DHL Express",
-        "UPS",
-        "Самовывоз",
-    ]
-    .iter()
-    .map(|s| s.to_string())
-    .collect()
+/// The names of the carriers offered at hand-over (the store's active
+/// carriers; Settings → Mail and carriers keeps the list).
+pub async fn carriers(store: &Store) -> Result<Vec<String>> {
+    let mut conn = store.pool().acquire().await?;
+    Ok(crate::store::outbox::carriers(&mut conn)
+        .await?
+        .into_iter()
+        .filter(|c| c.active)
+        .map(|c| c.name)
+        .collect())
 }
 
 /// How many orders the database holds.

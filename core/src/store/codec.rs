@@ -52,6 +52,8 @@ by_name!(
     Lang,
     super::print_jobs::PrintStatus,
     crate::domain::payment::PaymentKind,
+    crate::domain::notify::NotifyEvent,
+    super::outbox::MessageStatus,
 );
 
 /// Dots per inch are stored as the number.

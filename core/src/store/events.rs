@@ -30,10 +30,15 @@ pub async fn record(
     .bind(&actor.station)
     .bind(kind)
     .bind(before.map(|v| v.to_string()))
-    .bind(after.map(|v| v.to_string()))
+    .bind(after.as_ref().map(|v| v.to_string()))
     .bind(actor.approver().map(|a| a.name().to_string()))
     .execute(&mut *conn)
     .await?;
+    // The customer's message, if this event sends one: in the same
+    // transaction, so it exists exactly when the event does.
+    if let Some(order_id) = order_id {
+        super::outbox::on_event(conn, order_id, kind, after.as_ref(), at_ms).await?;
+    }
     Ok(())
 }
 

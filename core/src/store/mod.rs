@@ -13,6 +13,7 @@ pub mod notes;
 mod open;
 pub mod order_query;
 pub mod orders;
+pub mod outbox;
 pub mod payments;
 pub mod pick_lists;
 pub mod print_jobs;

@@ -7,6 +7,9 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 use sqlx::AnyConnection;
 
+/// The key of the seller's details (documents, customer messages).
+pub const SELLER: &str = "seller";
+
 /// The value kept under `key`, or `None` when nothing was ever set. A value
 /// that does not read back as `T` is an error naming the key.
 pub async fn get<T: DeserializeOwned>(conn: &mut AnyConnection, key: &str) -> Result<Option<T>> {

@@ -98,6 +98,45 @@ pub fn no_auto_print() -> packbench_core::documents::PrintSettings {
     }
 }
 
+/// Packs every unit of `number` at a station and ships it.
+pub async fn pack_and_ship(store: &Store, number: &str, carrier: &str, tracking: &str) {
+    pack(store, number).await;
+    packbench_core::ops::ship_order(store, &packer("station-1"), number, carrier, tracking)
+        .await
+        .unwrap();
+}
+
+/// Packs every unit of `number` at station-1 and closes the box.
+pub async fn pack(store: &Store, number: &str) {
+    let station = packer("station-1");
+    packbench_core::ops::claim_order(store, &station, number)
+        .await
+        .unwrap();
+    let detail = packbench_core::ops::order_detail(store, number)
+        .await
+        .unwrap();
+    for line in &detail.lines {
+        let product = packbench_core::ops::product_by_sku(store, &line.sku)
+            .await
+            .unwrap();
+        let code = product
+            .barcodes
+            .iter()
+            .find(|b| b.units == 1)
+            .expect("every demo product has a unit barcode")
+            .code
+            .clone();
+        for unit in 0..line.quantity {
+            let scan_id = format!("doc-{number}-{}-{unit}", line.id);
+            let result = packbench_core::ops::record_scan(store, &station, number, &code, &scan_id)
+                .await
+                .unwrap();
+            assert!(result.outcome.is_accepted(), "{result:?}");
+        }
+    }
+    finish(store, &station, number, None).await.unwrap();
+}
+
 /// Closes the box with nothing printed; the order's detail, or why not.
 pub async fn finish(
     store: &Store,

@@ -31,7 +31,18 @@ export const commands = {
 	 *  returns the file's path.
 	 */
 	exportAudit: (filter: AuditFilter) => typedError<string, IpcError>(__TAURI_INVOKE("export_audit", { filter })),
-	listOrders: (status: OrderStatus | null, search: string | null, overdue: boolean | null, limit: number | null, manager: string | null) => typedError<OrderSummary[], IpcError>(__TAURI_INVOKE("list_orders", { status, search, overdue, limit, manager })),
+	listOrders: (filter: OrderFilter) => typedError<OrderSummary[], IpcError>(__TAURI_INVOKE("list_orders", { filter })),
+	countOrders: (filter: OrderFilter) => typedError<number, IpcError>(__TAURI_INVOKE("count_orders", { filter })),
+	groupOrders: (filter: OrderFilter, by: GroupBy, utcOffsetMinutes: number) => typedError<GroupCount[], IpcError>(__TAURI_INVOKE("group_orders", { filter, by, utcOffsetMinutes })),
+	savedFilters: () => typedError<SavedFilter[], IpcError>(__TAURI_INVOKE("saved_filters")),
+	saveFilter: (name: string, filter: OrderFilter) => typedError<SavedFilter[], IpcError>(__TAURI_INVOKE("save_filter", { name, filter })),
+	deleteSavedFilter: (name: string) => typedError<SavedFilter[], IpcError>(__TAURI_INVOKE("delete_saved_filter", { name })),
+	/**
+	 *  Writes the filtered orders as CSV or XLSX into the export folder
+	 *  (PACKBENCH_EXPORT_DIR, else Downloads), telling the window how far it
+	 *  is with `export-progress` events; returns the file's path.
+	 */
+	exportOrders: (request: ExportRequest) => typedError<string, IpcError>(__TAURI_INVOKE("export_orders", { request })),
 	statusCounts: () => typedError<StatusCount[], IpcError>(__TAURI_INVOKE("status_counts")),
 	orderDetail: (number: string) => typedError<OrderDetail, IpcError>(__TAURI_INVOKE("order_detail", { number })),
 	findOrder: (code: string) => typedError<string | null, IpcError>(__TAURI_INVOKE("find_order", { code })),
@@ -100,7 +111,7 @@ export const commands = {
 	finishPacking: (number: string, shortReason: string | null, approval: Credential | null) => typedError<Packed, IpcError>(__TAURI_INVOKE("finish_packing", { number, shortReason, approval })),
 	releaseClaim: (number: string, approval: Credential | null) => typedError<OrderDetail, IpcError>(__TAURI_INVOKE("release_claim", { number, approval })),
 	shipOrder: (number: string, carrier: string, tracking: string) => typedError<OrderDetail, IpcError>(__TAURI_INVOKE("ship_order", { number, carrier, tracking })),
-	carriers: () => __TAURI_INVOKE<string[]>("carriers"),
+	carriers: () => typedError<string[], IpcError>(__TAURI_INVOKE("carriers")),
 	createPickList: (orders: string[] | null, next: number | null) => typedError<PickList, IpcError>(__TAURI_INVOKE("create_pick_list", { orders, next })),
 	openPickLists: () => typedError<PickListSummary[], IpcError>(__TAURI_INVOKE("open_pick_lists")),
 	pickList: (id: number) => typedError<PickList, IpcError>(__TAURI_INVOKE("pick_list", { id })),
@@ -132,6 +143,7 @@ export const commands = {
 /** Events */
 export const events = {
 	ordersChanged: makeEvent<OrdersChanged, OrdersChanged>("orders-changed"),
+	progress: makeEvent<Progress, Progress>("progress"),
 };
 
 /* Types */
@@ -409,6 +421,39 @@ export type EventView = {
 	after: Value | null,
 };
 
+/**  The file an export writes. */
+export type ExportFormat = "csv" | "xlsx";
+
+/**  What to export and how. */
+export type ExportRequest = {
+	filter: OrderFilter,
+	format: ExportFormat,
+	rows: ExportRows,
+	lang: Lang,
+	/**  The user's time zone, minutes east of UTC (Moscow: 180). */
+	utc_offset_minutes: number,
+};
+
+/**
+ *  One row per order, or one per order line (the order's columns
+ *  repeated on each).
+ */
+export type ExportRows = "orders" | "lines";
+
+/**  What the order list is counted by. */
+export type GroupBy = "status" | "payment" | "day" | "delivery_method" | "channel" | "category";
+
+/**
+ *  One group: its key (a status or payment code, a day `YYYY-MM-DD`, a
+ *  delivery method, channel or category as the store wrote it; empty for
+ *  "none") and how many orders of the filter fall in it. An order whose
+ *  lines are in several categories counts once in each.
+ */
+export type GroupCount = {
+	key: string,
+	orders: number,
+};
+
 /**
  *  A failed command as the UI receives it. `code` is core's error code (a
  *  closed set, exported to TypeScript); the UI may translate by it.
@@ -498,7 +543,7 @@ export type Op = "claim_order" | "open_for_packing" | "record_scan" | "undo_scan
 /**  Releasing another station's claim also needs a supervisor. */
 "release_claim" | 
 /**  Needs a supervisor's approval. */
-"take_apart" | "ship_order" | "create_pick_list" | "pick_scan" | "short_pick" | "complete_pick_list" | "create_order" | "edit_order" | "assign_order" | "hold_order" | "reserve_again" | "set_expected_date" | "split_order" | "confirm_order" | "cancel_order" | "move_orders" | "set_sub_status" | "record_payment" | "add_note" | "pin_note" | "print" | "import_orders" | "import_products" | "set_seller" | "edit_lifecycle" | "load_demo" | "manage_users" | "read_audit";
+"take_apart" | "ship_order" | "create_pick_list" | "pick_scan" | "short_pick" | "complete_pick_list" | "create_order" | "edit_order" | "assign_order" | "hold_order" | "reserve_again" | "set_expected_date" | "split_order" | "confirm_order" | "cancel_order" | "move_orders" | "set_sub_status" | "record_payment" | "add_note" | "pin_note" | "print" | "import_orders" | "import_products" | "set_seller" | "edit_lifecycle" | "load_demo" | "manage_users" | "read_audit" | "save_filter" | "export_orders" | "edit_templates" | "set_mail" | "retry_message";
 
 /**  What a station does with an order it opened (a scanned or typed number). */
 export type Opened = 
@@ -557,6 +602,49 @@ export type OrderEdit = {
 	delivery_cost?: string | null,
 	comment?: string | null,
 	lines?: LineInput[] | null,
+};
+
+export type OrderFilter = {
+	/**
+	 *  Words found at the start of words of the number, customer name,
+	 *  e-mail, phone (in any formatting) or comment.
+	 */
+	search?: string | null,
+	/**  Any of these statuses (none: any status). */
+	statuses?: OrderStatus[],
+	/**  Any of these payment states. */
+	payment?: PaymentStatus[],
+	/**  Any of these sales channels. */
+	channels?: string[],
+	/**  Any of these delivery methods. */
+	delivery_methods?: string[],
+	/**  Created at or after this instant (UTC ms). */
+	created_from?: number | null,
+	/**  Created before this instant (UTC ms). */
+	created_to?: number | null,
+	/**
+	 *  Order total (goods and delivery) at least / at most, as typed
+	 *  (`1500`, `1500.50`, `1 500,50`).
+	 */
+	total_min?: string | null,
+	total_max?: string | null,
+	delivery_cost_min?: string | null,
+	delivery_cost_max?: string | null,
+	/**  Units (items) in the order, at least / at most. */
+	units_min?: number | null,
+	units_max?: number | null,
+	/**  A product in the order: its SKU, or words of its name. */
+	product?: string | null,
+	/**  Words in one of the order's service notes. */
+	note?: string | null,
+	/**  Only orders longer in their status than it allows. */
+	overdue?: boolean,
+	/**  Only the orders of this manager. */
+	manager?: string | null,
+	/**  Rows per page (50 when 0; at most 10,000). */
+	limit?: number,
+	/**  The next page: orders older than this one (its `id`). */
+	before?: number | null,
 };
 
 /**  The order as stored, without its lines: what the rules look at. */
@@ -626,6 +714,8 @@ export type OrderStatus = "new" | "confirmed" | "picking" | "packing" | "ready" 
 
 /**  One row of an order listing. */
 export type OrderSummary = {
+	/**  Its row id: the next page starts before the last row's. */
+	id: number,
 	number: string,
 	status: OrderStatus,
 	/**  The store's own status inside the stage, if the order is in one. */
@@ -637,6 +727,7 @@ export type OrderSummary = {
 	hold_reason: string | null,
 	channel: string,
 	delivery_method: string,
+	payment_status: PaymentStatus,
 	created_at: string,
 	units: number,
 	packed: number,
@@ -833,10 +924,27 @@ export type ProductMatch = {
 	free: number,
 };
 
+/**
+ *  `progress`: how far a long job is (`job` is `export` or `import`):
+ *  `done` of `total` orders or rows.
+ */
+export type Progress = {
+	job: string,
+	done: number,
+	total: number,
+};
+
 /**  What a user may do; a user may hold several roles. */
 export type Role = "picker" | "packer" | 
 /**  Takes orders, answers customers; works the sales channels given. */
 "manager" | "supervisor" | "admin";
+
+/**  A filter kept by name for the whole store. */
+export type SavedFilter = {
+	name: string,
+	filter: OrderFilter,
+	saved_by: string,
+};
 
 /**
  *  What a row of the scan ledger records: a packing verdict, an undo,
