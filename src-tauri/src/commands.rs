@@ -9,11 +9,11 @@ use packbench_core::domain::OrderStatus;
 use packbench_core::ops::{
     self, AuditEntry, AuditFilter, Carrier, Confirmation, Credential, Customer, DbTest,
     DemoSummary, DocumentKey, DocumentPreview, Edited, ExportRequest, GroupBy, GroupCount,
-    Lifecycle, MailSettings, MessageStatus, Moved, NewStatus, NotifyEvent, Opened, OrderDetail,
-    OrderEdit, OrderFilter, OrderSummary, OutboxMessage, Packed, PaymentInput, PhoneOrderInput,
-    PickList, PickListSummary, PickScanResult, PickSelection, Preview, PrintJob, Printer,
-    ProductMatch, SavedFilter, SignedIn, Split, SplitLine, StatusCount, Template, UndoResult,
-    UserInput, UserView,
+    ImportKind, ImportPreview, ImportSummary, Lifecycle, MailSettings, MessageStatus, Moved,
+    NewStatus, NotifyEvent, Opened, OrderDetail, OrderEdit, OrderFilter, OrderSummary,
+    OutboxMessage, Packed, PaymentInput, PhoneOrderInput, PickList, PickListSummary,
+    PickScanResult, PickSelection, Preview, PrintJob, Printer, ProductMatch, SavedFilter, SignedIn,
+    Split, SplitLine, StatusCount, Template, UndoResult, UserInput, UserView,
 };
 use tauri::State;
 
@@ -923,4 +923,110 @@ pub async fn carrier_list(state: State<'_, AppState>) -> Reply<Vec<Carrier>> {
 pub async fn save_carrier(state: State<'_, AppState>, carrier: Carrier) -> Reply<Vec<Carrier>> {
     let store = state.store().await?;
     Ok(ops::save_carrier(&store, &state.actor()?, &carrier).await?)
+}
+
+/// A file to import: a path on this computer, or the file's bytes as the
+/// window read them (base64), with its name.
+#[derive(Debug, Clone, serde::Deserialize, specta::Type)]
+pub struct ImportSource {
+    pub path: Option<String>,
+    pub name: Option<String>,
+    pub content_base64: Option<String>,
+}
+
+impl ImportSource {
+    fn bytes(&self) -> Result<Vec<u8>, IpcError> {
+        use base64::Engine;
+        match (&self.path, &self.content_base64) {
+            (_, Some(b64)) => base64::engine::general_purpose::STANDARD
+                .decode(b64.trim())
+                .map_err(|e| {
+                    IpcError::invalid(format!(
+                        "the file's content did not arrive whole ({e}); choose it again"
+                    ))
+                }),
+            (Some(path), None) => std::fs::read(path.trim()).map_err(|e| {
+                IpcError::invalid(format!("cannot read {}: {e}; check the path", path.trim()))
+            }),
+            (None, None) => Err(IpcError::invalid("choose a file to import")),
+        }
+    }
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn preview_import(
+    state: State<'_, AppState>,
+    source: ImportSource,
+    kind: ImportKind,
+    mapping: Option<Vec<(String, String)>>,
+) -> Reply<ImportPreview> {
+    let store = state.store().await?;
+    state.actor()?;
+    let bytes = source.bytes()?;
+    Ok(ops::preview_import(&store, &bytes, kind, mapping.as_deref()).await?)
+}
+
+/// Imports the file, telling the window how far it is (`progress` events,
+/// job `import`); `cancel_import` stops it after the chunk in hand.
+#[tauri::command]
+#[specta::specta]
+pub async fn import_file(
+    state: State<'_, AppState>,
+    source: ImportSource,
+    kind: ImportKind,
+    mapping: Vec<(String, String)>,
+) -> Reply<ImportSummary> {
+    let store = state.store_handle().await?;
+    let actor = state.actor()?;
+    let bytes = source.bytes()?;
+    state
+        .import_cancel
+        .store(false, std::sync::atomic::Ordering::Relaxed);
+    let cancel = state.import_cancel.clone();
+    let mut last = std::time::Instant::now();
+    Ok(ops::import_file(
+        &store,
+        &actor,
+        &bytes,
+        kind,
+        &mapping,
+        |done, total| {
+            if done == 0 || done == total || last.elapsed().as_millis() >= 100 {
+                last = std::time::Instant::now();
+                state.report_progress("import", done, total);
+            }
+        },
+        &cancel,
+    )
+    .await?)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub fn cancel_import(state: State<'_, AppState>) {
+    state
+        .import_cancel
+        .store(true, std::sync::atomic::Ordering::Relaxed);
+}
+
+/// Writes an import's report (row-numbered errors and warnings) as CSV into
+/// the export folder; returns its path.
+#[tauri::command]
+#[specta::specta]
+pub async fn save_import_report(
+    state: State<'_, AppState>,
+    summary: ImportSummary,
+) -> Reply<String> {
+    let store = state.store_handle().await?;
+    state.actor()?;
+    let russian = state.config.read().await.language == "ru";
+    let csv = ops::import_report_csv(&summary, russian)?;
+    let path = export_path(&format!(
+        "packbench-import-report-{}.csv",
+        store.now().format("%Y%m%d-%H%M%S")
+    ))?;
+    std::fs::write(&path, csv)
+        .map_err(|e| IpcError::invalid(format!("cannot write {}: {e}", path.display())))?;
+    Ok(path.display().to_string())
 }

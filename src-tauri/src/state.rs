@@ -112,6 +112,8 @@ pub struct AppState {
     /// The mail server's password typed this run when no keyring could keep
     /// it (key: the server, as `MailSettings::keyring_key`).
     mail_password: std::sync::Mutex<Option<(String, String)>>,
+    /// Set by `cancel_import`: the running import stops after its chunk.
+    pub import_cancel: Arc<std::sync::atomic::AtomicBool>,
 }
 
 /// Sends a progress event to the window.
@@ -272,6 +274,7 @@ impl AppState {
             db_password: std::sync::Mutex::new(remembered),
             progress: std::sync::OnceLock::new(),
             mail_password: std::sync::Mutex::new(None),
+            import_cancel: Default::default(),
         };
         (state, opening)
     }

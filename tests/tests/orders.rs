@@ -1740,3 +1740,208 @@ on_both_engines!(
         );
     }
 );
+
+// ---------------------------------------------------------------------------
+// Importing: XLSX, Windows-1251, mapped columns, re-import, cancel, report.
+
+const SHOPIFY: &str = "Name,Email,Financial Status,Currency,Shipping,Shipping Method,Created at,Lineitem quantity,Lineitem name,Lineitem price,Lineitem sku,Shipping Name,Phone\n\
+#7001,anna@example.ru,pending,RUB,300.00,СДЭК,2026-11-01 10:00:00 +0300,2,Кружка «Утро»,450.00,PB-A,Анна Смирнова,+7 900 111-22-33\n\
+#7002,oleg@example.ru,paid,RUB,0,Самовывоз,2026-11-02 11:00:00 +0300,1,Notebook A5,390.00,PB-C,Олег Петров,89005554433\n";
+
+fn admin_actor() -> Actor {
+    Actor::new("admin", "office", Role::Admin)
+}
+
+on_both_engines!(
+    imports_read_xlsx_windows_1251_and_mapped_columns_and_update_new_orders,
+    |db| {
+        use ops::ImportKind;
+        use std::sync::atomic::AtomicBool;
+        let store = db.store.clone().with_clock(clock());
+        let no = AtomicBool::new(false);
+        // Products from old Russian Excel: Windows-1251, `;`, its own headers.
+        let (cp1251, _, _) = encoding_rs::WINDOWS_1251
+        .encode("Артикул;Наименование;Категория\nPB-A;Кружка «Утро»;Посуда\nPB-C;Блокнот A5;Канцелярия\n");
+        let preview = ops::preview_import(&store, &cp1251, ImportKind::Products, None)
+            .await
+            .unwrap();
+        assert_eq!(preview.encoding, "windows-1251");
+        assert_eq!(preview.headers, ["Артикул", "Наименование", "Категория"]);
+        assert!(
+            preview.file_error.is_some(),
+            "no sku column until it is mapped"
+        );
+        let mapping: Vec<(String, String)> = [
+            ("sku", "Артикул"),
+            ("name", "Наименование"),
+            ("category", "Категория"),
+        ]
+        .iter()
+        .map(|(a, b)| (a.to_string(), b.to_string()))
+        .collect();
+        let mut steps = Vec::new();
+        let p = ops::import_file(
+            &store,
+            &admin_actor(),
+            &cp1251,
+            ImportKind::Products,
+            &mapping,
+            |d, t| steps.push((d, t)),
+            &no,
+        )
+        .await
+        .unwrap();
+        assert_eq!(p.imported, 2, "{:?}", p.errors);
+        assert_eq!(steps.last(), Some(&(2, 2)));
+        assert_eq!(
+            ops::product_by_sku(&store, "PB-C").await.unwrap().name,
+            "Блокнот A5"
+        );
+        // The mapping is remembered for the next file of the kind.
+        let again = ops::preview_import(&store, &cp1251, ImportKind::Products, None)
+            .await
+            .unwrap();
+        assert_eq!(again.file_error, None);
+        assert_eq!(again.items, 2);
+
+        // A Shopify export; imported twice, it adds nothing the second time.
+        let first = ops::import_orders(
+            &store,
+            &admin_actor(),
+            SHOPIFY.as_bytes(),
+            packbench_core::exchange::OrderFormat::Shopify,
+        )
+        .await
+        .unwrap();
+        assert_eq!(first.imported, 2, "{:?}", first.errors);
+        let same = ops::import_orders(
+            &store,
+            &admin_actor(),
+            SHOPIFY.as_bytes(),
+            packbench_core::exchange::OrderFormat::Shopify,
+        )
+        .await
+        .unwrap();
+        assert_eq!((same.imported, same.updated, same.skipped), (0, 0, 2));
+        // The shop changed 7001 (three mugs now) before anyone confirmed it.
+        let changed = SHOPIFY.replace(",2,Кружка", ",3,Кружка");
+        ops::confirm_order(&store, &manager(), "7002")
+            .await
+            .unwrap();
+        let changed = changed.replace("1,Notebook A5", "4,Notebook A5");
+        let r = ops::import_orders(
+            &store,
+            &admin_actor(),
+            changed.as_bytes(),
+            packbench_core::exchange::OrderFormat::Shopify,
+        )
+        .await
+        .unwrap();
+        assert_eq!((r.imported, r.updated, r.skipped), (0, 1, 1), "{r:?}");
+        let o = ops::order_detail(&store, "7001").await.unwrap();
+        assert_eq!(o.units, 3, "a new order takes the file's version");
+        assert_eq!(o.total_minor, 300 * 100 + 3 * 450 * 100);
+        assert!(o.events.iter().any(|e| e.kind == EventKind::Edited));
+        let kept = ops::order_detail(&store, "7002").await.unwrap();
+        assert_eq!(kept.units, 1, "a confirmed order is left as it is");
+        assert!(
+            r.warning_details
+                .iter()
+                .any(|w| w.order.as_deref() == Some("7002") && w.message.contains("already")),
+            "{r:?}"
+        );
+        assert_eq!(
+            found(
+                &store,
+                OrderFilter {
+                    search: Some("8 900 111 22 33".into()),
+                    ..Default::default()
+                }
+            )
+            .await,
+            ["7001"],
+            "found by the phone in another formatting"
+        );
+
+        // An XLSX workbook written by an independent writer (openpyxl).
+        let dir = tempfile::tempdir().unwrap();
+        let xlsx = dir.path().join("orders.xlsx");
+        let script = r#"
+import sys, datetime, openpyxl
+wb = openpyxl.Workbook()
+ws = wb.active
+ws.append(["number", "currency", "created_at", "customer_name", "sku", "item_name", "quantity", "unit_price"])
+ws.append(["8001", "RUB", datetime.datetime(2026, 11, 5, 14, 30), "Ирина Белова", "PB-A", "Кружка «Утро»", 2, 450.5])
+ws.append([8002, "RUB", None, "Иван Белов", "PB-C", "Блокнот", 1, 390])
+wb.save(sys.argv[1])
+"#;
+        let ok = std::process::Command::new("/usr/bin/python3")
+            .args(["-c", script])
+            .arg(&xlsx)
+            .status()
+            .expect("Debian's python3 runs");
+        assert!(
+            ok.success(),
+            "openpyxl wrote the workbook (python3-openpyxl)"
+        );
+        let bytes = std::fs::read(&xlsx).unwrap();
+        let preview = ops::preview_import(&store, &bytes, ImportKind::Packbench, None)
+            .await
+            .unwrap();
+        assert_eq!(preview.encoding, "xlsx");
+        assert_eq!(preview.rows[1][0], "8002", "whole numbers read without .0");
+        let x = ops::import_file(
+            &store,
+            &admin_actor(),
+            &bytes,
+            ImportKind::Packbench,
+            &[],
+            |_, _| {},
+            &no,
+        )
+        .await
+        .unwrap();
+        assert_eq!(x.imported, 2, "{:?}", x.errors);
+        let o = ops::order_detail(&store, "8001").await.unwrap();
+        assert_eq!(o.lines[0].unit_price_minor, 45_050);
+        let local = o.head.created_at.with_timezone(&chrono::Local);
+        assert_eq!(
+            local.format("%Y-%m-%d %H:%M").to_string(),
+            "2026-11-05 14:30",
+            "an Excel date is this computer's local time"
+        );
+
+        // Cancelled before the first chunk: nothing is written, and it says so.
+        let stop = AtomicBool::new(true);
+        let c = ops::import_file(
+            &store,
+            &admin_actor(),
+            FIND_ORDERS.as_bytes(),
+            ImportKind::Packbench,
+            &[],
+            |_, _| {},
+            &stop,
+        )
+        .await
+        .unwrap();
+        assert!(c.cancelled);
+        assert_eq!(c.imported, 0);
+        assert!(ops::order_detail(&store, "5001").await.is_err());
+
+        // The report a user saves: row-numbered, in Russian.
+        let bad = "number,currency,sku,quantity,unit_price\n9001,RUB,PB-A,два,10\n9002,RUB,NEW-SKU,1,10\n";
+        let r = ops::import_orders(
+            &store,
+            &admin_actor(),
+            bad.as_bytes(),
+            packbench_core::exchange::OrderFormat::Packbench,
+        )
+        .await
+        .unwrap();
+        let report = String::from_utf8(ops::import_report_csv(&r, true).unwrap()).unwrap();
+        let lines: Vec<&str> = report.trim_start_matches('\u{feff}').lines().collect();
+        assert_eq!(lines[0], "строка;заказ;что;сообщение");
+        assert!(lines[1].starts_with("1;9001;ошибка;"), "{report}");
+        assert!(lines[2].starts_with("2;9002;предупреждение;"), "{report}");
+    }
+);

@@ -466,8 +466,8 @@ mod tests {
             row.contains("\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\""),
             "{row}"
         );
-        // 1_790_000_000 is 2026-09-21 13:33 UTC; Moscow is three hours on.
-        assert!(row.contains(";2026-09-21 16:33;"), "{row}");
+        // 1_790_000_000 is 2026-09-21 14:13 UTC; Moscow is three hours on.
+        assert!(row.contains(";2026-09-21 17:13;"), "{row}");
         assert!(row.ends_with(";20"), "{row}");
     }
 

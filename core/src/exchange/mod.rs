@@ -89,6 +89,7 @@ mod table;
 mod woocommerce;
 
 pub use export::{safe_cell, ExportFormat, ExportLine, ExportOrder, ExportRows, ExportWriter};
+pub use table::Encoding;
 
 use crate::domain::{NewOrder, NewProduct};
 use chrono::{DateTime, Utc};
@@ -149,7 +150,7 @@ impl std::fmt::Display for OrderFormat {
 }
 
 /// A row that could not be taken, and what to do about it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct RowError {
     /// 1-based data row: row 1 is the first row after the header. Rows are
@@ -206,12 +207,159 @@ pub fn parse_orders(
     format: OrderFormat,
     now: DateTime<Utc>,
 ) -> Result<ParsedOrders, String> {
-    let table = table::Table::read(bytes)?;
+    parse_orders_mapped(bytes, format, now, &[])
+}
+
+/// As [`parse_orders`], reading each `(field, header)` of `mapping` from
+/// the file's column `header` (a file whose columns are named otherwise).
+/// XLSX workbooks (their first sheet) and Windows-1251 CSV are read too.
+pub fn parse_orders_mapped(
+    bytes: &[u8],
+    format: OrderFormat,
+    now: DateTime<Utc>,
+    mapping: &[(String, String)],
+) -> Result<ParsedOrders, String> {
+    let mut table = table::Table::read(bytes)?;
+    table.map_columns(mapping);
+    orders_of(&table, format, now)
+}
+
+fn orders_of(
+    table: &table::Table,
+    format: OrderFormat,
+    now: DateTime<Utc>,
+) -> Result<ParsedOrders, String> {
     match format {
-        OrderFormat::Packbench => packbench::parse(&table, now),
-        OrderFormat::Shopify => shopify::parse(&table, now),
-        OrderFormat::WooCommerce => woocommerce::parse(&table, now),
+        OrderFormat::Packbench => packbench::parse(table, now),
+        OrderFormat::Shopify => shopify::parse(table, now),
+        OrderFormat::WooCommerce => woocommerce::parse(table, now),
     }
+}
+
+crate::named_enum! {
+    /// What a file brings in: products, or orders in one of the formats.
+    pub enum ImportKind("import kind") {
+        Products = "products",
+        Packbench = "packbench",
+        Shopify = "shopify",
+        WooCommerce = "woocommerce",
+    }
+}
+
+impl ImportKind {
+    /// The order format, for an order import.
+    pub fn order_format(self) -> Option<OrderFormat> {
+        match self {
+            ImportKind::Products => None,
+            ImportKind::Packbench => Some(OrderFormat::Packbench),
+            ImportKind::Shopify => Some(OrderFormat::Shopify),
+            ImportKind::WooCommerce => Some(OrderFormat::WooCommerce),
+        }
+    }
+}
+
+/// A field the format reads and the file's column it is read from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct FieldMapping {
+    /// The format's name of the field (`sku`, `Lineitem sku`...).
+    pub field: String,
+    pub required: bool,
+    /// The file's column (as written in the file); `None`: not in the file.
+    pub header: Option<String>,
+}
+
+/// What a file would import, before anything is written.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct ImportPreview {
+    /// `utf-8`, `windows-1251` or `xlsx`.
+    pub encoding: String,
+    /// The file's header row as written.
+    pub headers: Vec<String>,
+    /// The first data rows as written.
+    pub rows: Vec<Vec<String>>,
+    /// Data rows in the file.
+    pub total_rows: usize,
+    /// Each field the format reads, and the column it comes from (guessed
+    /// from the headers, or as mapped).
+    pub fields: Vec<FieldMapping>,
+    /// Orders or products the file would bring in whole.
+    pub items: usize,
+    /// Rows that could not be read (the first 100), and how many in all.
+    pub errors: Vec<RowError>,
+    pub error_count: usize,
+    /// Why the whole file cannot be imported as mapped (a required column
+    /// missing), if it cannot.
+    pub file_error: Option<String>,
+}
+
+/// Rows of a preview.
+const PREVIEW_ROWS: usize = 10;
+
+/// Reads the file as an import would, with `mapping`, and says what it
+/// found; nothing is written.
+pub fn preview(
+    bytes: &[u8],
+    kind: ImportKind,
+    mapping: &[(String, String)],
+    now: DateTime<Utc>,
+) -> Result<ImportPreview, String> {
+    let mut table = table::Table::read(bytes)?;
+    let original: Vec<String> = table.header_names().to_vec();
+    let written = first_row_as_written(bytes, &table);
+    table.map_columns(mapping);
+    let (items, errors, file_error) = match kind.order_format() {
+        Some(format) => match orders_of(&table, format, now) {
+            Ok(p) => (p.orders.len(), p.errors, None),
+            Err(e) => (0, Vec::new(), Some(e)),
+        },
+        None => match products::parse(&table) {
+            Ok(p) => (p.products.len(), p.errors, None),
+            Err(e) => (0, Vec::new(), Some(e)),
+        },
+    };
+    let mapped = table.header_names();
+    let fields = table
+        .asked()
+        .into_iter()
+        .map(|(field, required)| FieldMapping {
+            header: mapped
+                .iter()
+                .position(|h| *h == field)
+                .and_then(|i| written.get(i).or(original.get(i)).cloned()),
+            field,
+            required,
+        })
+        .collect();
+    Ok(ImportPreview {
+        encoding: table.encoding.as_str().into(),
+        headers: if written.is_empty() {
+            original
+        } else {
+            written
+        },
+        rows: table
+            .rows
+            .iter()
+            .take(PREVIEW_ROWS)
+            .map(|r| r.cells())
+            .collect(),
+        total_rows: table.rows.len(),
+        fields,
+        items,
+        error_count: errors.len(),
+        errors: errors.into_iter().take(100).collect(),
+        file_error,
+    })
+}
+
+/// The header row with its case as written (the table keeps it
+/// lower-cased for matching).
+fn first_row_as_written(bytes: &[u8], table: &table::Table) -> Vec<String> {
+    table::Table::read_headers_as_written(bytes)
+        .filter(|h| h.len() == table.header_names().len())
+        .unwrap_or_default()
 }
 
 /// Parses a product file (see the [module documentation](self)). Refused
@@ -219,7 +367,16 @@ pub fn parse_orders(
 /// gives a [`RowError`] and the other products are kept. Every product
 /// passes [`NewProduct::validate`].
 pub fn parse_products(bytes: &[u8]) -> Result<ParsedProducts, String> {
-    let table = table::Table::read(bytes)?;
+    parse_products_mapped(bytes, &[])
+}
+
+/// As [`parse_products`], with the file's columns mapped to the fields.
+pub fn parse_products_mapped(
+    bytes: &[u8],
+    mapping: &[(String, String)],
+) -> Result<ParsedProducts, String> {
+    let mut table = table::Table::read(bytes)?;
+    table.map_columns(mapping);
     products::parse(&table)
 }
 
@@ -247,14 +404,42 @@ mod tests {
     }
 
     #[test]
-    fn a_file_that_is_not_utf8_is_refused_for_every_format() {
+    fn windows_1251_is_read_and_other_bytes_are_refused_for_every_format() {
         // "Кружка" in Windows-1251, as old Excel saves it.
         let cp1251: &[u8] = b"number,currency,sku,quantity,unit_price,item_name\n1,RUB,A,1,1.00,\xCA\xF0\xF3\xE6\xEA\xE0\n";
+        let p = parse_orders(cp1251, OrderFormat::Packbench, now()).unwrap();
+        assert_eq!(p.orders[0].order.lines[0].name, "Кружка");
+        let preview = preview(cp1251, ImportKind::Packbench, &[], now()).unwrap();
+        assert_eq!(preview.encoding, "windows-1251");
+        // Bytes that are neither UTF-8 nor Russian text.
+        let binary: &[u8] = b"number,currency\n\x81\x82\x83\x84,\x90\x91\n";
         for format in OrderFormat::ALL {
-            let err = parse_orders(cp1251, format, now()).unwrap_err();
+            let err = parse_orders(binary, format, now()).unwrap_err();
             assert!(err.contains("UTF-8"), "{format}: {err}");
         }
-        assert!(parse_products(cp1251).unwrap_err().contains("re-save"));
+        assert!(parse_products(binary).unwrap_err().contains("re-save"));
+    }
+
+    #[test]
+    fn a_preview_guesses_the_columns_and_a_mapping_moves_them() {
+        let file = "Артикул,Название,Вес\nPB-1,Кружка,300\n".as_bytes();
+        let p = preview(file, ImportKind::Products, &[], now()).unwrap();
+        assert!(p.file_error.unwrap().contains("sku"));
+        let sku = p.fields.iter().find(|f| f.field == "sku").unwrap();
+        assert!(sku.required && sku.header.is_none());
+        let mapping = vec![
+            ("sku".to_string(), "Артикул".to_string()),
+            ("name".to_string(), "Название".to_string()),
+            ("weight_g".to_string(), "Вес".to_string()),
+        ];
+        let p = preview(file, ImportKind::Products, &mapping, now()).unwrap();
+        assert_eq!(p.file_error, None);
+        assert_eq!(p.items, 1);
+        assert_eq!(p.headers, ["Артикул", "Название", "Вес"]);
+        let sku = p.fields.iter().find(|f| f.field == "sku").unwrap();
+        assert_eq!(sku.header.as_deref(), Some("Артикул"));
+        let parsed = parse_products_mapped(file, &mapping).unwrap();
+        assert_eq!(parsed.products[0].1.weight_g, 300);
     }
 
     #[test]

@@ -28,6 +28,11 @@ pub(super) struct Row {
 impl Row {
     /// The cell in `col`, trimmed; empty when the column or the cell is
     /// missing (spreadsheets drop trailing empty cells).
+    /// Every cell as written.
+    pub(super) fn cells(&self) -> Vec<String> {
+        self.cells.iter().map(str::to_string).collect()
+    }
+
     pub(super) fn get(&self, col: Col) -> &str {
         col.0
             .and_then(|i| self.cells.get(i))
@@ -41,30 +46,71 @@ pub(super) struct Table {
     /// Header names, trimmed and lower-cased, in file order.
     headers: Vec<String>,
     pub(super) rows: Vec<Row>,
+    /// The columns the reader asked for, and whether it required them: what
+    /// an import preview shows as the fields to map.
+    asked: std::cell::RefCell<Vec<(String, bool)>>,
+    /// How the bytes were read (a note for the user when not plain UTF-8).
+    pub(super) encoding: Encoding,
 }
 
+/// How a file's bytes were read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Encoding {
+    Utf8,
+    /// Windows-1251, as old Russian Excel saves CSV.
+    Windows1251,
+    /// An Excel workbook (its first sheet).
+    Xlsx,
+}
+
+impl Encoding {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Encoding::Utf8 => "utf-8",
+            Encoding::Windows1251 => "windows-1251",
+            Encoding::Xlsx => "xlsx",
+        }
+    }
+}
+
+/// At most this many columns or this long a cell: a file beyond them is not
+/// an export (or is damaged) and is refused before it fills the memory.
+const MAX_COLUMNS: usize = 500;
+const MAX_CELL: usize = 100_000;
+
 impl Table {
-    /// Reads a whole file. Only a file that is not text at all is refused
-    /// here; everything about the content is the format reader's business.
+    /// Reads a whole file: CSV (UTF-8, or Windows-1251 when it plainly is
+    /// one) or an XLSX workbook's first sheet. Only a file that cannot be
+    /// read at all is refused here; everything about the content is the
+    /// format reader's business.
     pub(super) fn read(bytes: &[u8]) -> Result<Table, String> {
+        if bytes.starts_with(b"PK\x03\x04") {
+            return Self::read_xlsx(bytes);
+        }
         let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-        let text = std::str::from_utf8(bytes).map_err(|e| {
-            let line = 1 + bytes[..e.valid_up_to()]
-                .iter()
-                .filter(|&&b| b == b'\n')
-                .count();
-            format!(
-                "the file is not UTF-8 text (the first bad byte is on line {line}); \
-                 re-save it as \"CSV UTF-8\" in your spreadsheet and import it again"
-            )
-        })?;
+        let (text, encoding) = match std::str::from_utf8(bytes) {
+            Ok(t) => (std::borrow::Cow::Borrowed(t), Encoding::Utf8),
+            Err(e) => match windows_1251(bytes) {
+                Some(t) => (std::borrow::Cow::Owned(t), Encoding::Windows1251),
+                None => {
+                    let line = 1 + bytes[..e.valid_up_to()]
+                        .iter()
+                        .filter(|&&b| b == b'\n')
+                        .count();
+                    return Err(format!(
+                        "the file is not UTF-8 text (the first bad byte is on line {line}) nor Windows-1251; \
+                         re-save it as \"CSV UTF-8\" in your spreadsheet and import it again"
+                    ));
+                }
+            },
+        };
 
         let mut reader = csv::ReaderBuilder::new()
             .has_headers(false)
             // Spreadsheets drop trailing empty cells, so rows may be shorter
             // than the header; `Row::get` reads the missing cells as empty.
             .flexible(true)
-            .delimiter(delimiter_of(text))
+            .delimiter(delimiter_of(&text))
             .from_reader(text.as_bytes());
 
         let mut records = reader.records();
@@ -73,27 +119,158 @@ impl Table {
             Some(Err(e)) => return Err(unreadable(&e)),
             Some(Ok(header)) => header.iter().map(|h| h.trim().to_lowercase()).collect(),
         };
-
         let mut rows = Vec::new();
         for (i, record) in records.enumerate() {
             let cells = record.map_err(|e| unreadable(&e))?;
+            rows.push((i + 1, cells));
+        }
+        Self::from_records(headers, rows, encoding)
+    }
+
+    fn from_records(
+        headers: Vec<String>,
+        records: Vec<(usize, StringRecord)>,
+        encoding: Encoding,
+    ) -> Result<Table, String> {
+        if headers.len() > MAX_COLUMNS {
+            return Err(format!(
+                "the header row has {} columns (at most {MAX_COLUMNS}); is the first row really the header?",
+                headers.len()
+            ));
+        }
+        let mut rows = Vec::with_capacity(records.len());
+        for (number, cells) in records {
             // A row of empty cells is what a spreadsheet leaves after the
             // data; it still counts in the numbering, as the user sees it.
             if cells.iter().all(|c| c.trim().is_empty()) {
                 continue;
             }
-            rows.push(Row {
-                number: i + 1,
-                cells,
-            });
+            if cells.len() > MAX_COLUMNS {
+                return Err(format!(
+                    "row {number} has {} cells (at most {MAX_COLUMNS}); the file is damaged or not an export",
+                    cells.len()
+                ));
+            }
+            if let Some(long) = cells.iter().find(|c| c.len() > MAX_CELL) {
+                return Err(format!(
+                    "row {number} has a cell of {} characters (at most {MAX_CELL}); the file is damaged or not an export",
+                    long.chars().count()
+                ));
+            }
+            rows.push(Row { number, cells });
         }
-        Ok(Table { headers, rows })
+        Ok(Table {
+            headers,
+            rows,
+            asked: Default::default(),
+            encoding,
+        })
+    }
+
+    /// The first sheet of a workbook, every cell as text: whole numbers
+    /// without ".0", dates and times as RFC 3339 in this computer's zone.
+    fn read_xlsx(bytes: &[u8]) -> Result<Table, String> {
+        use calamine::{Data, Reader, Xlsx};
+        let mut book = Xlsx::new(std::io::Cursor::new(bytes)).map_err(|e| {
+            format!("the file looks like an Excel workbook but cannot be read ({e}); save it again as .xlsx or CSV")
+        })?;
+        let range = book
+            .worksheet_range_at(0)
+            .ok_or("the workbook has no sheets")?
+            .map_err(|e| format!("the first sheet cannot be read ({e})"))?;
+        let offset = *chrono::Local::now().offset();
+        let text = |d: &Data| -> String {
+            match d {
+                Data::Empty => String::new(),
+                Data::String(s) => s.clone(),
+                Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{}", *f as i64),
+                Data::Float(f) => f.to_string(),
+                Data::Int(i) => i.to_string(),
+                Data::Bool(b) => b.to_string(),
+                Data::DateTime(dt) => dt
+                    .as_datetime()
+                    .and_then(|n| n.and_local_timezone(offset).single())
+                    .map(|t| t.to_rfc3339())
+                    .unwrap_or_else(|| dt.to_string()),
+                Data::DateTimeIso(s) | Data::DurationIso(s) => s.clone(),
+                Data::Error(e) => format!("#{e:?}"),
+            }
+        };
+        let mut rows = range.rows();
+        let headers: Vec<String> = rows
+            .next()
+            .ok_or("the first sheet is empty; it needs a header row and data rows")?
+            .iter()
+            .map(|c| text(c).trim().to_lowercase())
+            .collect();
+        let records: Vec<(usize, StringRecord)> = rows
+            .enumerate()
+            .map(|(i, r)| (i + 1, r.iter().map(&text).collect::<StringRecord>()))
+            .collect();
+        Self::from_records(headers, records, Encoding::Xlsx)
+    }
+
+    /// Renames the file's columns as the user mapped them: `field` (the name
+    /// the format reads) is found under the file's `header`.
+    pub(super) fn map_columns(&mut self, mapping: &[(String, String)]) {
+        for (field, header) in mapping {
+            let field = field.trim().to_lowercase();
+            let header = header.trim().to_lowercase();
+            if header.is_empty() || field == header {
+                continue;
+            }
+            // The field's own column, if the file has one, steps aside.
+            for h in self.headers.iter_mut() {
+                if *h == field {
+                    h.insert(0, '\u{1}');
+                }
+            }
+            if let Some(h) = self.headers.iter_mut().find(|h| **h == header) {
+                *h = field.clone();
+            }
+        }
+    }
+
+    /// The header row with its case as written, for showing it.
+    pub(super) fn read_headers_as_written(bytes: &[u8]) -> Option<Vec<String>> {
+        if bytes.starts_with(b"PK\x03\x04") {
+            return None;
+        }
+        let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+        let text = match std::str::from_utf8(bytes) {
+            Ok(t) => t.to_string(),
+            Err(_) => windows_1251(bytes)?,
+        };
+        let mut reader = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .delimiter(delimiter_of(&text))
+            .from_reader(text.as_bytes());
+        let first = reader.records().next()?.ok()?;
+        Some(first.iter().map(|h| h.trim().to_string()).collect())
+    }
+
+    /// The file's headers in file order (lower-cased).
+    pub(super) fn header_names(&self) -> &[String] {
+        &self.headers
+    }
+
+    /// The columns the format asked for, in the order it asked, and
+    /// whether each is required.
+    pub(super) fn asked(&self) -> Vec<(String, bool)> {
+        self.asked.borrow().clone()
     }
 
     /// The column with this header, matched without regard to case or
     /// surrounding spaces. When a header repeats, the first one wins.
     pub(super) fn col(&self, name: &str) -> Col {
         let wanted = name.trim().to_lowercase();
+        {
+            let mut asked = self.asked.borrow_mut();
+            if !asked.iter().any(|(n, _)| *n == wanted) {
+                asked.push((wanted.clone(), false));
+            }
+        }
         Col(self.headers.iter().position(|h| *h == wanted))
     }
 
@@ -110,6 +287,18 @@ impl Table {
     /// every row would fail for the same reason, so one clear message is
     /// kinder than a thousand row errors.
     pub(super) fn require(&self, names: &[&str], format: &str) -> Result<(), String> {
+        for n in names {
+            self.col(n);
+            let wanted = n.trim().to_lowercase();
+            if let Some(a) = self
+                .asked
+                .borrow_mut()
+                .iter_mut()
+                .find(|(x, _)| *x == wanted)
+            {
+                a.1 = true;
+            }
+        }
         let missing: Vec<String> = names
             .iter()
             .filter(|n| !self.col(n).is_present())
@@ -144,6 +333,25 @@ fn delimiter_of(text: &str) -> u8 {
     } else {
         b'\t'
     }
+}
+
+/// The text of a file in Windows-1251, when it plainly is one: most bytes
+/// above 0x7F are Cyrillic letters (0xC0-0xFF, 0xA8, 0xB8) and none is a
+/// control character. `None` when the bytes look like something else.
+fn windows_1251(bytes: &[u8]) -> Option<String> {
+    let high: Vec<u8> = bytes.iter().copied().filter(|&b| b >= 0x80).collect();
+    if high.is_empty() || bytes.contains(&0) {
+        return None;
+    }
+    let letters = high
+        .iter()
+        .filter(|&&b| b >= 0xC0 || b == 0xA8 || b == 0xB8)
+        .count();
+    if letters * 10 < high.len() * 8 {
+        return None;
+    }
+    let (text, _, had_errors) = encoding_rs::WINDOWS_1251.decode(bytes);
+    (!had_errors).then(|| text.into_owned())
 }
 
 fn unreadable(e: &csv::Error) -> String {
@@ -216,8 +424,40 @@ mod tests {
     }
 
     #[test]
+    fn windows_1251_from_old_excel_is_read_and_said() {
+        // "Кружка" in Windows-1251.
+        let t = Table::read(b"sku;name\nPB-1;\xCA\xF0\xF3\xE6\xEA\xE0\n").unwrap();
+        assert_eq!(t.rows[0].get(t.col("name")), "Кружка");
+        assert_eq!(t.encoding, Encoding::Windows1251);
+    }
+
+    #[test]
+    fn a_mapped_column_is_read_under_the_format_s_name() {
+        let mut t = Table::read("Артикул,Название\nPB-1,Кружка\n".as_bytes()).unwrap();
+        t.map_columns(&[
+            ("sku".into(), "Артикул".into()),
+            ("name".into(), "название".into()),
+        ]);
+        assert_eq!(t.rows[0].get(t.col("sku")), "PB-1");
+        assert_eq!(t.rows[0].get(t.col("name")), "Кружка");
+        assert_eq!(
+            t.asked(),
+            vec![("sku".to_string(), false), ("name".to_string(), false)]
+        );
+    }
+
+    #[test]
+    fn a_row_too_long_is_refused_with_its_number() {
+        let mut file = b"a,b\n1,2\n".to_vec();
+        file.extend(std::iter::repeat_n(b'x', MAX_CELL + 1));
+        file.extend(b",3\n");
+        let err = Table::read(&file).unwrap_err();
+        assert!(err.contains("row 2"), "{err}");
+    }
+
+    #[test]
     fn invalid_utf8_is_refused_with_the_line_and_a_way_out() {
-        let err = Table::read(b"a,b\n1,2\n\xFF\xFE,3\n").unwrap_err();
+        let err = Table::read(b"a,b\n1,2\n\x01\xFF\xFE\x81,3\n").unwrap_err();
         assert!(
             err.contains("UTF-8") && err.contains("line 3"),
             "the user needs to know what is wrong and where: {err}"

@@ -3,16 +3,18 @@
 use super::documents::seed_seller;
 use super::stock::reserve_order;
 use crate::domain::access::Op;
-use crate::domain::{Actor, EventKind, NewOrder, OrderStatus, ProductBarcode};
-use crate::exchange::{self, OrderFormat, RowError};
-use crate::store::{events, orders, products, stock, Store, Tx};
+use crate::domain::desk::{HeadValues, LineChange};
+use crate::domain::{Actor, EventKind, NewLine, NewOrder, OrderStatus, ProductBarcode};
+use crate::exchange::{self, ImportKind, ImportPreview, OrderFormat, RowError};
+use crate::store::{events, orders, products, settings, stock, Store, Tx};
 use crate::{Error, Result};
 use serde::Serialize;
 use serde_json::json;
 use sqlx::Connection;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 /// What an import did, row-numbered where something went wrong.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, serde::Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct ImportSummary {
     pub imported: usize,
@@ -24,6 +26,8 @@ pub struct ImportSummary {
     pub warnings: usize,
     pub errors: Vec<RowError>,
     pub warning_details: Vec<RowError>,
+    /// Stopped by the user; what was imported before stays.
+    pub cancelled: bool,
 }
 
 /// Orders per write transaction: large enough to be fast, small enough that
@@ -103,21 +107,136 @@ async fn open_ledger(
 }
 
 /// Imports an order export. Every order is whole or absent; an order whose
-/// number exists already is skipped, so importing a file twice adds nothing.
+/// number exists already is updated while it is still new (not confirmed)
+/// and left as it is after, so importing a file twice adds nothing.
 pub async fn import_orders(
     store: &Store,
     actor: &Actor,
     bytes: &[u8],
     format: OrderFormat,
 ) -> Result<ImportSummary> {
-    actor.may(Op::ImportOrders)?;
-    let parsed = exchange::parse_orders(bytes, format, store.now()).map_err(Error::Invalid)?;
+    let kind = match format {
+        OrderFormat::Packbench => ImportKind::Packbench,
+        OrderFormat::Shopify => ImportKind::Shopify,
+        OrderFormat::WooCommerce => ImportKind::WooCommerce,
+    };
+    import_file(
+        store,
+        actor,
+        bytes,
+        kind,
+        &[],
+        |_, _| {},
+        &AtomicBool::new(false),
+    )
+    .await
+}
+
+/// Imports products by SKU: new ones are created, known ones updated.
+pub async fn import_products(store: &Store, actor: &Actor, bytes: &[u8]) -> Result<ImportSummary> {
+    import_file(
+        store,
+        actor,
+        bytes,
+        ImportKind::Products,
+        &[],
+        |_, _| {},
+        &AtomicBool::new(false),
+    )
+    .await
+}
+
+/// The settings key of the column mapping remembered for a kind of file.
+fn mapping_key(kind: ImportKind) -> String {
+    format!("import_mapping.{}", kind.as_str())
+}
+
+/// The column mapping last used for this kind of file (empty: none).
+pub async fn remembered_mapping(store: &Store, kind: ImportKind) -> Result<Vec<(String, String)>> {
+    let mut conn = store.pool().acquire().await?;
+    Ok(settings::get(&mut conn, &mapping_key(kind))
+        .await?
+        .unwrap_or_default())
+}
+
+/// What the file would import with this mapping (or, without one, the
+/// mapping remembered for its kind); nothing is written.
+pub async fn preview_import(
+    store: &Store,
+    bytes: &[u8],
+    kind: ImportKind,
+    mapping: Option<&[(String, String)]>,
+) -> Result<ImportPreview> {
+    let remembered;
+    let mapping = match mapping {
+        Some(m) => m,
+        None => {
+            remembered = remembered_mapping(store, kind).await?;
+            &remembered
+        }
+    };
+    exchange::preview(bytes, kind, mapping, store.now()).map_err(Error::Invalid)
+}
+
+/// Imports a file of `kind` with its columns mapped as given (remembered
+/// for the next file of the kind). Calls `progress(done, total)` after each
+/// chunk and stops after the chunk in hand when `cancel` is set: what was
+/// imported stays, and importing the file again picks up the rest without
+/// duplicating anything.
+pub async fn import_file(
+    store: &Store,
+    actor: &Actor,
+    bytes: &[u8],
+    kind: ImportKind,
+    mapping: &[(String, String)],
+    mut progress: impl FnMut(usize, usize),
+    cancel: &AtomicBool,
+) -> Result<ImportSummary> {
+    let format = kind.order_format();
+    actor.may(if format.is_some() {
+        Op::ImportOrders
+    } else {
+        Op::ImportProducts
+    })?;
+    if !mapping.is_empty() {
+        let mut tx = store.write().await?;
+        settings::put(&mut tx, &mapping_key(kind), &mapping.to_vec()).await?;
+        tx.commit().await?;
+    }
+    let summary = match format {
+        Some(format) => {
+            let parsed = exchange::parse_orders_mapped(bytes, format, store.now(), mapping)
+                .map_err(Error::Invalid)?;
+            import_parsed_orders(store, actor, parsed, &mut progress, cancel).await?
+        }
+        None => {
+            let parsed = exchange::parse_products_mapped(bytes, mapping).map_err(Error::Invalid)?;
+            import_parsed_products(store, actor, parsed, &mut progress, cancel).await?
+        }
+    };
+    Ok(summary)
+}
+
+async fn import_parsed_orders(
+    store: &Store,
+    actor: &Actor,
+    parsed: exchange::ParsedOrders,
+    progress: &mut impl FnMut(usize, usize),
+    cancel: &AtomicBool,
+) -> Result<ImportSummary> {
+    let total = parsed.orders.len();
     let mut summary = ImportSummary {
         failed: parsed.errors.len(),
         errors: parsed.errors,
         ..Default::default()
     };
+    let mut done = 0;
+    progress(0, total);
     for chunk in parsed.orders.chunks(CHUNK) {
+        if cancel.load(Ordering::Relaxed) {
+            summary.cancelled = true;
+            break;
+        }
         let mut tx = store.write().await?;
         let now = store.now_ms();
         for p in chunk {
@@ -135,7 +254,22 @@ pub async fn import_orders(
                         });
                     }
                 }
-                Ok(None) => summary.skipped += 1,
+                Ok(None) => match update_if_new(&mut tx, store, actor, now, &p.order).await {
+                    Ok(Reimport::Updated) => summary.updated += 1,
+                    Ok(Reimport::Same) => summary.skipped += 1,
+                    Ok(Reimport::PastNew(status)) => {
+                        summary.skipped += 1;
+                        summary.warnings += 1;
+                        summary.warning_details.push(RowError {
+                            row: p.first_row,
+                            order: Some(p.order.number.clone()),
+                            message: format!(
+                                "the order is already {status} in Packbench; the file's version was not taken"
+                            ),
+                        });
+                    }
+                    Err(e) => return Err(e),
+                },
                 Err(e @ (Error::Invalid(_) | Error::Storage(sqlx::Error::Database(_)))) => {
                     summary.failed += 1;
                     summary.errors.push(RowError {
@@ -148,21 +282,135 @@ pub async fn import_orders(
             }
         }
         tx.commit().await?;
+        done += chunk.len();
+        progress(done, total);
     }
     summary.errors.sort_by_key(|e| e.row);
+    summary.warning_details.sort_by_key(|e| e.row);
     Ok(summary)
 }
 
-/// Imports products by SKU: new ones are created, known ones updated.
-pub async fn import_products(store: &Store, actor: &Actor, bytes: &[u8]) -> Result<ImportSummary> {
-    actor.may(Op::ImportProducts)?;
-    let parsed = exchange::parse_products(bytes).map_err(Error::Invalid)?;
+enum Reimport {
+    Updated,
+    Same,
+    PastNew(OrderStatus),
+}
+
+/// An order already in the database, imported again: taken as the file has
+/// it while nobody has confirmed it yet.
+async fn update_if_new(
+    tx: &mut Tx,
+    store: &Store,
+    actor: &Actor,
+    now: i64,
+    o: &NewOrder,
+) -> Result<Reimport> {
+    let head = orders::head_by_number(tx, store.engine(), o.number.trim(), true).await?;
+    if head.status != OrderStatus::New {
+        return Ok(Reimport::PastNew(head.status));
+    }
+    let lines = orders::lines(tx, head.id).await?;
+    let same_lines = lines.len() == o.lines.len()
+        && lines.iter().zip(&o.lines).all(|(a, b)| {
+            (
+                a.sku.as_str(),
+                &a.name,
+                a.quantity,
+                a.unit_price_minor,
+                a.discount_minor,
+                a.tax_rate_bp,
+            ) == (
+                b.sku.trim(),
+                &b.name,
+                b.quantity,
+                b.unit_price_minor,
+                b.discount_minor,
+                b.tax_rate_bp,
+            )
+        });
+    let values = HeadValues {
+        number: head.number.clone(),
+        customer_name: o.customer_name.clone(),
+        phone: o.phone.clone(),
+        email: o.email.clone(),
+        shipping_address: o.shipping_address.clone(),
+        delivery_method: o.delivery_method.clone(),
+        delivery_cost_minor: o.delivery_cost_minor,
+        comment: o.comment.clone(),
+    };
+    let same_head = (
+        &head.customer_name,
+        &head.phone,
+        &head.email,
+        &head.shipping_address,
+        &head.delivery_method,
+        head.delivery_cost_minor,
+        &head.comment,
+    ) == (
+        &values.customer_name,
+        &values.phone,
+        &values.email,
+        &values.shipping_address,
+        &values.delivery_method,
+        values.delivery_cost_minor,
+        &values.comment,
+    );
+    if same_lines && same_head {
+        return Ok(Reimport::Same);
+    }
+    let former = orders::former_numbers(tx, head.id).await?;
+    orders::update_head(tx, head.id, &values, &former, now).await?;
+    if !same_lines {
+        let mut changes: Vec<(i64, LineChange)> = lines
+            .iter()
+            .map(|l| (0, LineChange::Delete { id: l.id }))
+            .collect();
+        changes.extend(o.lines.iter().enumerate().map(|(i, l)| {
+            (
+                i as i64 + 1,
+                LineChange::Insert {
+                    line: NewLine {
+                        sku: l.sku.trim().to_string(),
+                        ..l.clone()
+                    },
+                },
+            )
+        }));
+        orders::apply_line_changes(tx, head.id, &changes).await?;
+    }
+    events::record(
+        tx,
+        Some(head.id),
+        now,
+        actor,
+        EventKind::Edited,
+        None,
+        Some(json!({"by": "import", "lines_changed": !same_lines})),
+    )
+    .await?;
+    Ok(Reimport::Updated)
+}
+
+async fn import_parsed_products(
+    store: &Store,
+    actor: &Actor,
+    parsed: exchange::ParsedProducts,
+    progress: &mut impl FnMut(usize, usize),
+    cancel: &AtomicBool,
+) -> Result<ImportSummary> {
+    let total = parsed.products.len();
     let mut summary = ImportSummary {
         failed: parsed.errors.len(),
         errors: parsed.errors,
         ..Default::default()
     };
+    let mut done = 0;
+    progress(0, total);
     for chunk in parsed.products.chunks(CHUNK) {
+        if cancel.load(Ordering::Relaxed) {
+            summary.cancelled = true;
+            break;
+        }
         let mut tx = store.write().await?;
         let now = store.now_ms();
         for (row, product) in chunk {
@@ -188,9 +436,50 @@ pub async fn import_products(store: &Store, actor: &Actor, bytes: &[u8]) -> Resu
             }
         }
         tx.commit().await?;
+        done += chunk.len();
+        progress(done, total);
     }
     summary.errors.sort_by_key(|e| e.row);
     Ok(summary)
+}
+
+/// An import's report as CSV (row, order, error or warning, message), in
+/// the user's language, to save and fix the file by.
+pub fn import_report_csv(summary: &ImportSummary, russian: bool) -> Result<Vec<u8>> {
+    let mut out = csv::WriterBuilder::new()
+        .delimiter(if russian { b';' } else { b',' })
+        .from_writer(b"\xEF\xBB\xBF".to_vec());
+    let header = if russian {
+        ["строка", "заказ", "что", "сообщение"]
+    } else {
+        ["row", "order", "kind", "message"]
+    };
+    let fail = |e: csv::Error| Error::Invalid(format!("the report could not be written: {e}"));
+    out.write_record(header).map_err(fail)?;
+    let mut all: Vec<(&RowError, bool)> = summary
+        .errors
+        .iter()
+        .map(|e| (e, true))
+        .chain(summary.warning_details.iter().map(|w| (w, false)))
+        .collect();
+    all.sort_by_key(|(e, _)| e.row);
+    for (e, is_error) in all {
+        let kind = match (is_error, russian) {
+            (true, true) => "ошибка",
+            (false, true) => "предупреждение",
+            (true, false) => "error",
+            (false, false) => "warning",
+        };
+        out.write_record([
+            e.row.to_string(),
+            exchange::safe_cell(e.order.as_deref().unwrap_or("")),
+            kind.to_string(),
+            exchange::safe_cell(&e.message),
+        ])
+        .map_err(fail)?;
+    }
+    out.into_inner()
+        .map_err(|e| Error::Invalid(format!("the report could not be written: {e}")))
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

@@ -18,9 +18,10 @@ mod printing;
 mod shipping;
 mod stock;
 
+pub use crate::exchange::{FieldMapping, ImportKind, ImportPreview};
 pub use catalog::{
-    import_orders, import_products, load_demo, load_demo_first_run, product_by_sku, DemoSummary,
-    ImportSummary, ProductView,
+    import_file, import_orders, import_products, import_report_csv, load_demo, load_demo_first_run,
+    preview_import, product_by_sku, remembered_mapping, DemoSummary, ImportSummary, ProductView,
 };
 pub use desk::{
     alternatives, assign_order, create_order, edit_order, find_customers, find_products,

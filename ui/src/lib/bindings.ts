@@ -43,6 +43,30 @@ export const commands = {
 	 *  is with `export-progress` events; returns the file's path.
 	 */
 	exportOrders: (request: ExportRequest) => typedError<string, IpcError>(__TAURI_INVOKE("export_orders", { request })),
+	previewImport: (source: ImportSource, kind: ImportKind, mapping: ([string, string])[] | null) => typedError<ImportPreview, IpcError>(__TAURI_INVOKE("preview_import", { source, kind, mapping })),
+	/**
+	 *  Imports the file, telling the window how far it is (`progress` events,
+	 *  job `import`); `cancel_import` stops it after the chunk in hand.
+	 */
+	importFile: (source: ImportSource, kind: ImportKind, mapping: ([string, string])[]) => typedError<ImportSummary, IpcError>(__TAURI_INVOKE("import_file", { source, kind, mapping })),
+	cancelImport: () => __TAURI_INVOKE<void>("cancel_import"),
+	/**
+	 *  Writes an import's report (row-numbered errors and warnings) as CSV into
+	 *  the export folder; returns its path.
+	 */
+	saveImportReport: (summary: ImportSummary) => typedError<string, IpcError>(__TAURI_INVOKE("save_import_report", { summary })),
+	mailSettings: () => typedError<MailView, IpcError>(__TAURI_INVOKE("mail_settings")),
+	/**  Saves the mail settings; a password given goes to the keyring. */
+	saveMailSettings: (settings: MailSettings, password: string | null) => typedError<MailView, IpcError>(__TAURI_INVOKE("save_mail_settings", { settings, password })),
+	/**  Connects to the mail server with these settings and logs in. */
+	testMail: (settings: MailSettings, password: string | null) => typedError<null, IpcError>(__TAURI_INVOKE("test_mail", { settings, password })),
+	templates: () => typedError<Template[], IpcError>(__TAURI_INVOKE("templates")),
+	saveTemplate: (event: NotifyEvent, lang: Lang, subject: string, body: string, reset: boolean) => typedError<Template, IpcError>(__TAURI_INVOKE("save_template", { event, lang, subject, body, reset })),
+	previewTemplate: (lang: Lang, subject: string, body: string, orderNumber: string | null) => typedError<Preview, IpcError>(__TAURI_INVOKE("preview_template", { lang, subject, body, orderNumber })),
+	outbox: (status: MessageStatus | null, orderNumber: string | null) => typedError<OutboxMessage[], IpcError>(__TAURI_INVOKE("outbox", { status, orderNumber })),
+	retryMessage: (id: number) => typedError<OutboxMessage, IpcError>(__TAURI_INVOKE("retry_message", { id })),
+	carrierList: () => typedError<Carrier[], IpcError>(__TAURI_INVOKE("carrier_list")),
+	saveCarrier: (carrier: Carrier) => typedError<Carrier[], IpcError>(__TAURI_INVOKE("save_carrier", { carrier })),
 	statusCounts: () => typedError<StatusCount[], IpcError>(__TAURI_INVOKE("status_counts")),
 	orderDetail: (number: string) => typedError<OrderDetail, IpcError>(__TAURI_INVOKE("order_detail", { number })),
 	findOrder: (code: string) => typedError<string | null, IpcError>(__TAURI_INVOKE("find_order", { code })),
@@ -206,6 +230,17 @@ export type AuditFilter = {
 	before_id: number | null,
 	/**  At most this many (1..=1000; 0 = 200). */
 	limit: number,
+};
+
+/**  A carrier the store works with. */
+export type Carrier = {
+	code: string,
+	name: string,
+	/**  The customer's tracking link; `{tracking}` is replaced by the number. */
+	tracking_url: string,
+	/**  A regular expression a tracking number must match (empty: any). */
+	tracking_pattern: string,
+	active: boolean,
 };
 
 /**
@@ -440,6 +475,15 @@ export type ExportRequest = {
  */
 export type ExportRows = "orders" | "lines";
 
+/**  A field the format reads and the file's column it is read from. */
+export type FieldMapping = {
+	/**  The format's name of the field (`sku`, `Lineitem sku`...). */
+	field: string,
+	required: boolean,
+	/**  The file's column (as written in the file); `None`: not in the file. */
+	header: string | null,
+};
+
 /**  What the order list is counted by. */
 export type GroupBy = "status" | "payment" | "day" | "delivery_method" | "channel" | "category";
 
@@ -452,6 +496,63 @@ export type GroupBy = "status" | "payment" | "day" | "delivery_method" | "channe
 export type GroupCount = {
 	key: string,
 	orders: number,
+};
+
+/**  What a file brings in: products, or orders in one of the formats. */
+export type ImportKind = "products" | "packbench" | "shopify" | "woocommerce";
+
+/**  What a file would import, before anything is written. */
+export type ImportPreview = {
+	/**  `utf-8`, `windows-1251` or `xlsx`. */
+	encoding: string,
+	/**  The file's header row as written. */
+	headers: string[],
+	/**  The first data rows as written. */
+	rows: string[][],
+	/**  Data rows in the file. */
+	total_rows: number,
+	/**
+	 *  Each field the format reads, and the column it comes from (guessed
+	 *  from the headers, or as mapped).
+	 */
+	fields: FieldMapping[],
+	/**  Orders or products the file would bring in whole. */
+	items: number,
+	/**  Rows that could not be read (the first 100), and how many in all. */
+	errors: RowError[],
+	error_count: number,
+	/**
+	 *  Why the whole file cannot be imported as mapped (a required column
+	 *  missing), if it cannot.
+	 */
+	file_error: string | null,
+};
+
+/**
+ *  A file to import: a path on this computer, or the file's bytes as the
+ *  window read them (base64), with its name.
+ */
+export type ImportSource = {
+	path: string | null,
+	name: string | null,
+	content_base64: string | null,
+};
+
+/**  What an import did, row-numbered where something went wrong. */
+export type ImportSummary = {
+	imported: number,
+	/**
+	 *  Already in the database (same order number or SKU): left as they were
+	 *  for orders; updated for products.
+	 */
+	skipped: number,
+	updated: number,
+	failed: number,
+	warnings: number,
+	errors: RowError[],
+	warning_details: RowError[],
+	/**  Stopped by the user; what was imported before stays. */
+	cancelled: boolean,
 };
 
 /**
@@ -507,6 +608,58 @@ export type Lock =
 /**  ready → packing: taking a packed order apart, on purpose. */
 "take_apart";
 
+/**  How the connection to the mail server is protected. */
+export type MailSecurity = 
+/**  Plain connection upgraded with STARTTLS (port 587). */
+"starttls" | 
+/**  TLS from the first byte (port 465). */
+"tls" | 
+/**
+ *  No encryption: only for a server on this computer (127.0.0.1,
+ *  localhost), where nothing crosses a network.
+ */
+"none";
+
+/**
+ *  The store's mail server and what customers are told. The password is
+ *  kept in the OS keyring, never here.
+ */
+export type MailSettings = {
+	/**  Messages are queued on the events only when this is on. */
+	enabled: boolean,
+	host: string,
+	port: number,
+	security: MailSecurity,
+	/**  Empty: the server takes mail without a login. */
+	user: string,
+	/**  The sender address customers see (and reply to). */
+	from_address: string,
+	from_name: string,
+	/**  The language customers are written in. */
+	lang: Lang,
+	/**  The events that send a message (all by default). */
+	events: NotifyEvent[],
+};
+
+/**  The mail server settings, and whether a password is known for them. */
+export type MailView = {
+	settings: MailSettings,
+	has_password: boolean,
+};
+
+/**  Where a message is. */
+export type MessageStatus = 
+/**  Waiting for its first attempt. */
+"queued" | 
+/**  A sender holds it (until its lease runs out). */
+"sending" | "sent" | 
+/**  The last attempt failed; it is tried again later. */
+"failed" | 
+/**  Too many failures, or the server refused it for good. */
+"given_up" | 
+/**  Nothing to send to (the order has no e-mail address). */
+"skipped";
+
 /**  What happened to one order of a selection moved by hand. */
 export type Moved = {
 	number: string,
@@ -534,6 +687,15 @@ export type Note = {
 	user: string,
 	station: string,
 };
+
+/**  What a customer is told about. */
+export type NotifyEvent = "confirmed" | 
+/**  Part of the order waits for stock; says the expected day. */
+"back_ordered" | "packed" | 
+/**  With the carrier's tracking link. */
+"shipped" | 
+/**  The store's step `at_pickup_point` inside "shipped". */
+"at_pickup_point" | "delivered";
 
 /**
  *  Everything a user can do that changes data or reads the audit
@@ -743,6 +905,25 @@ export type OrdersChanged = {
 	numbers: string[],
 };
 
+/**  One message, as the outbox screen shows it. */
+export type OutboxMessage = {
+	id: number,
+	message_id: string,
+	order_number: string | null,
+	event: NotifyEvent,
+	recipient: string,
+	lang: string,
+	subject: string,
+	body: string,
+	created_at: string,
+	status: MessageStatus,
+	attempts: number,
+	next_attempt_at: string,
+	/**  The server's own words at the last failure. */
+	last_error: string | null,
+	sent_at: string | null,
+};
+
 /**  A closed box, and its invoice and label on their way to the printers. */
 export type Packed = {
 	order: OrderDetail,
@@ -859,6 +1040,12 @@ export type PickScanResult = {
 	message: string,
 } & PickOutcome;
 
+/**  A template filled in: with an order's own values, or a sample. */
+export type Preview = {
+	subject: string,
+	body: string,
+};
+
 /**  One row of the print queue. */
 export type PrintJob = {
 	id: number,
@@ -938,6 +1125,18 @@ export type Progress = {
 export type Role = "picker" | "packer" | 
 /**  Takes orders, answers customers; works the sales channels given. */
 "manager" | "supervisor" | "admin";
+
+/**  A row that could not be taken, and what to do about it. */
+export type RowError = {
+	/**
+	 *  1-based data row: row 1 is the first row after the header. Rows are
+	 *  CSV records, so a quoted value spanning lines does not shift them.
+	 */
+	row: number,
+	/**  The order the row belongs to, when it names one. */
+	order: string | null,
+	message: string,
+};
 
 /**  A filter kept by name for the whole store. */
 export type SavedFilter = {
@@ -1097,6 +1296,16 @@ export type StatusDef = {
 	 *  limit. A sub-stage without a limit of its own takes its stage's.
 	 */
 	max_minutes: number | null,
+};
+
+/**  A template: the subject and the plain-text body. */
+export type Template = {
+	event: NotifyEvent,
+	lang: Lang,
+	subject: string,
+	body: string,
+	/**  Changed from Packbench's own wording by the store. */
+	edited: boolean,
 };
 
 /**  One cell of the matrix as the editor shows it. */
