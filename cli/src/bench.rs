@@ -27,25 +27,35 @@ pub struct BenchArgs {
     /// is created there).
     #[arg(long)]
     pg_url: Option<String>,
+    /// What to measure: all, packing (claim, scan, finish, lookups) or
+    /// finding (filters, groups, export, import).
+    #[arg(long, default_value = "all")]
+    suite: String,
+    /// Runs per group count (each over up to every order).
+    #[arg(long, default_value_t = 50)]
+    group_runs: usize,
+    /// Write the filters' query plans here (per engine).
+    #[arg(long, default_value = "/tmp/packbench-bench/plans")]
+    plans: PathBuf,
 }
 
 /// One in this many generated orders is confirmed, ready to pack.
 const CONFIRMED_EVERY: usize = 50;
 
-struct Sample {
+pub struct Sample {
     name: String,
-    times: Vec<Duration>,
+    pub times: Vec<Duration>,
 }
 
 impl Sample {
-    fn new(name: impl Into<String>) -> Self {
+    pub fn new(name: impl Into<String>) -> Self {
         Self {
             name: name.into(),
             times: Vec::new(),
         }
     }
 
-    fn row(&mut self) -> String {
+    pub fn row(&mut self) -> String {
         self.times.sort();
         let n = self.times.len();
         if n == 0 {
@@ -84,23 +94,54 @@ pub async fn run(args: &BenchArgs) -> Result<u8, Failure> {
         args.products
     ));
     let sqlite = DbTarget::SqliteFile(path.clone());
+    let (packing, finding) = match args.suite.as_str() {
+        "all" => (true, true),
+        "packing" => (true, false),
+        "finding" => (false, true),
+        other => {
+            return Err(super::usage(format!(
+                "--suite {other:?}: use all, packing or finding"
+            )))
+        }
+    };
     let mut rows = Vec::new();
     let normal = open(&sqlite, Durability::Normal).await?;
     prepare(&normal, args).await?;
-    // Each run packs its own slice of the confirmed orders, so runs never collide.
-    rows.extend(measure(&normal, args, "SQLite WAL, synchronous=NORMAL", 0).await?);
+    if packing {
+        // Each run packs its own slice of the confirmed orders, so runs never collide.
+        rows.extend(measure(&normal, args, "SQLite WAL, synchronous=NORMAL", 0).await?);
+    }
+    if finding {
+        rows.extend(finding_suite(&normal, args, "SQLite", "sqlite").await?);
+    }
     normal.close().await;
-    let full = open(&sqlite, Durability::Full).await?;
-    rows.extend(measure(&full, args, "SQLite WAL, synchronous=FULL", 1).await?);
-    full.close().await;
+    if packing {
+        let full = open(&sqlite, Durability::Full).await?;
+        rows.extend(measure(&full, args, "SQLite WAL, synchronous=FULL", 1).await?);
+        full.close().await;
+    }
     if let Some(url) = &args.pg_url {
         let bench_url = pg_bench_database(url).await?;
         let pg = open(&DbTarget::Postgres(bench_url), Durability::Normal).await?;
         prepare(&pg, args).await?;
-        rows.extend(measure(&pg, args, "PostgreSQL", 0).await?);
+        if packing {
+            rows.extend(measure(&pg, args, "PostgreSQL", 0).await?);
+        }
+        if finding {
+            rows.extend(finding_suite(&pg, args, "PostgreSQL", "postgres").await?);
+        }
         pg.close().await;
     }
-    rows.extend(super::print_cmd::bench_documents().await);
+    if finding {
+        let file = args.dir.join("import-bench.db");
+        for suffix in ["", "-wal", "-shm"] {
+            let _ = std::fs::remove_file(format!("{}{suffix}", file.display()));
+        }
+        rows.extend(super::bench_finding::import(&DbTarget::SqliteFile(file), "SQLite").await?);
+    }
+    if packing {
+        rows.extend(super::print_cmd::bench_documents().await);
+    }
     out!("");
     out!("| what | n | p50 ms | p99 ms | max ms |");
     out!("|---|---|---|---|---|");
@@ -108,6 +149,27 @@ pub async fn run(args: &BenchArgs) -> Result<u8, Failure> {
         out!("{r}");
     }
     Ok(0)
+}
+
+/// Filters (cold and warm), group counts, export; the plans to a file.
+async fn finding_suite(
+    store: &Store,
+    args: &BenchArgs,
+    label: &str,
+    engine: &str,
+) -> Result<Vec<String>, Failure> {
+    use super::bench_finding as f;
+    std::fs::create_dir_all(&args.plans)
+        .map_err(|e| super::usage(format!("cannot create {}: {e}", args.plans.display())))?;
+    let plans = f::plans(store, args.orders).await?;
+    let file = args.plans.join(format!("{engine}.txt"));
+    std::fs::write(&file, plans)
+        .map_err(|e| super::usage(format!("cannot write {}: {e}", file.display())))?;
+    eprintln!("  query plans written to {}", file.display());
+    let mut rows = f::filters(store, label, args.orders).await?;
+    rows.extend(f::groups(store, label, args.group_runs).await?);
+    rows.extend(f::export(store, label).await?);
+    Ok(rows)
 }
 
 async fn open(target: &DbTarget, durability: Durability) -> Result<Store, Failure> {

@@ -12,6 +12,7 @@ macro_rules! out {
 }
 
 mod bench;
+mod bench_finding;
 mod finding;
 mod notify;
 mod people;
@@ -166,9 +167,19 @@ enum StatusesCommand {
 
 #[derive(Subcommand)]
 enum ImportCommand {
-    /// Products CSV: sku, name, weight_g, bin, barcodes, stock.
-    Products { file: PathBuf },
-    /// Orders CSV from a shop export or Packbench's own format.
+    /// Products (CSV or XLSX): sku, name, category, weight_g, bin, barcodes, stock.
+    Products {
+        file: PathBuf,
+        /// Read a field from a column named otherwise: --map sku=Артикул
+        /// (repeat; remembered for the next file).
+        #[arg(long = "map", value_name = "FIELD=COLUMN")]
+        map: Vec<String>,
+        /// Show what the file would import (columns, first rows, errors)
+        /// without importing.
+        #[arg(long)]
+        preview: bool,
+    },
+    /// Orders (CSV or XLSX) from a shop export or Packbench's own format.
     Orders {
         file: PathBuf,
         #[arg(
@@ -177,7 +188,62 @@ enum ImportCommand {
             value_name = "packbench|shopify|woocommerce"
         )]
         format: String,
+        #[arg(long = "map", value_name = "FIELD=COLUMN")]
+        map: Vec<String>,
+        #[arg(long)]
+        preview: bool,
     },
+}
+
+/// `--map field=column` pairs.
+fn mapping(pairs: &[String]) -> Result<Vec<(String, String)>, Failure> {
+    pairs
+        .iter()
+        .map(|p| {
+            p.split_once('=')
+                .map(|(f, c)| (f.trim().to_string(), c.trim().to_string()))
+                .ok_or_else(|| {
+                    usage(format!(
+                        "--map {p:?}: write it as FIELD=COLUMN, e.g. sku=Артикул"
+                    ))
+                })
+        })
+        .collect()
+}
+
+async fn import(
+    store: &Store,
+    actor: &Actor,
+    json: bool,
+    file: &PathBuf,
+    kind: ops::ImportKind,
+    map: &[String],
+    preview: bool,
+) -> Result<(), Failure> {
+    let bytes = read_file(file)?;
+    let map = mapping(map)?;
+    if preview {
+        let given = (!map.is_empty()).then_some(map.as_slice());
+        let p = ops::preview_import(store, &bytes, kind, given).await?;
+        print::import_preview(json, &p);
+        return Ok(());
+    }
+    let summary = ops::import_file(
+        store,
+        actor,
+        &bytes,
+        kind,
+        &map,
+        |done, total| {
+            if !json && total >= 5_000 && (done % 20_000 < 500 || done == total) && done > 0 {
+                eprintln!("  {done} of {total}");
+            }
+        },
+        &std::sync::atomic::AtomicBool::new(false),
+    )
+    .await?;
+    print::import(json, &summary);
+    Ok(())
 }
 
 #[derive(Subcommand)]
@@ -545,16 +611,29 @@ async fn dispatch(
             };
             print::init(json, store.describe(), loaded.as_ref());
         }
-        DbCommand::Import(ImportCommand::Products { file }) => {
-            let bytes = read_file(&file)?;
-            let summary = ops::import_products(store, actor, &bytes).await?;
-            print::import(json, &summary);
+        DbCommand::Import(ImportCommand::Products { file, map, preview }) => {
+            import(
+                store,
+                actor,
+                json,
+                &file,
+                ops::ImportKind::Products,
+                &map,
+                preview,
+            )
+            .await?;
         }
-        DbCommand::Import(ImportCommand::Orders { file, format }) => {
-            let format = OrderFormat::parse(&format).map_err(usage)?;
-            let bytes = read_file(&file)?;
-            let summary = ops::import_orders(store, actor, &bytes, format).await?;
-            print::import(json, &summary);
+        DbCommand::Import(ImportCommand::Orders {
+            file,
+            format,
+            map,
+            preview,
+        }) => {
+            let kind = ops::ImportKind::parse(&format)
+                .ok()
+                .filter(|k| *k != ops::ImportKind::Products)
+                .ok_or_else(|| usage(OrderFormat::parse(&format).err().unwrap_or_default()))?;
+            import(store, actor, json, &file, kind, &map, preview).await?;
         }
         DbCommand::Orders(OrdersCommand::List {
             filter,

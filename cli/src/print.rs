@@ -387,3 +387,32 @@ pub fn customers(json: bool, found: &[Customer]) {
     }
     out!("{} customers", found.len());
 }
+
+pub fn import_preview(json: bool, p: &packbench_core::ops::ImportPreview) {
+    if json {
+        emit(p);
+        return;
+    }
+    out!(
+        "{} data rows ({}); {} would be imported, {} rows with errors",
+        p.total_rows,
+        p.encoding,
+        p.items,
+        p.error_count
+    );
+    out!("fields the format reads, and the file's column for each:");
+    for f in &p.fields {
+        out!(
+            "  {:<24} <- {}{}",
+            f.field,
+            f.header.as_deref().unwrap_or("(not in the file)"),
+            if f.required { "  [required]" } else { "" }
+        );
+    }
+    if let Some(e) = &p.file_error {
+        out!("the file cannot be imported as mapped: {e}");
+    }
+    for e in p.errors.iter().take(20) {
+        out!("  {e}");
+    }
+}

@@ -35,6 +35,12 @@ pub async fn count_orders(store: &Store, filter: &OrderFilter) -> Result<i64> {
     order_query::count(&mut conn, store.engine(), filter, store.now_ms()).await
 }
 
+/// How the database runs a page of this filter (EXPLAIN), for benchmarks.
+pub async fn explain_orders(store: &Store, filter: &OrderFilter) -> Result<Vec<String>> {
+    let mut conn = store.pool().acquire().await?;
+    order_query::explain(&mut conn, store.engine(), filter, store.now_ms()).await
+}
+
 /// The store's saved filters, by name.
 pub async fn saved_filters(store: &Store) -> Result<Vec<SavedFilter>> {
     let mut conn = store.pool().acquire().await?;

@@ -32,8 +32,8 @@ pub use documents::{
     render_with_sscc, seller, set_seller,
 };
 pub use finding::{
-    count_orders, delete_saved_filter, export_orders, group_orders, save_filter, saved_filters,
-    ExportRequest, Exported,
+    count_orders, delete_saved_filter, explain_orders, export_orders, group_orders, save_filter,
+    saved_filters, ExportRequest, Exported,
 };
 pub use ledger::{add_note, pin_note, record_payment};
 pub use lifecycle::{
