@@ -473,12 +473,32 @@ pub struct Carrier {
     pub active: bool,
 }
 
+/// The carriers Packbench knows, most used first in Russian shops; the
+/// store's own come after them (by name), pickup last.
+const USUAL: [&str; 8] = [
+    "cdek",
+    "russian_post",
+    "boxberry",
+    "dpd",
+    "yandex",
+    "dellin",
+    "dhl",
+    "ups",
+];
+
 pub async fn carriers(conn: &mut AnyConnection) -> Result<Vec<Carrier>> {
-    Ok(sqlx::query_as(
+    let mut all: Vec<Carrier> = sqlx::query_as(
         "SELECT code, name, tracking_url, tracking_pattern, active FROM carriers ORDER BY name",
     )
     .fetch_all(&mut *conn)
-    .await?)
+    .await?;
+    let rank = |c: &Carrier| match USUAL.iter().position(|u| *u == c.code) {
+        Some(i) => i,
+        None if c.code == "pickup" => usize::MAX,
+        None => USUAL.len(),
+    };
+    all.sort_by_key(rank);
+    Ok(all)
 }
 
 pub async fn save_carrier(conn: &mut AnyConnection, c: &Carrier) -> Result<()> {

@@ -225,12 +225,13 @@ fn orders() -> Value {
     let anna = shift.station(anna().with_role(Role::Supervisor));
     let mut f = shift.flow("A supervisor at Стол 2 looks at the orders and confirms a new one.");
     f.ok(&anna, "app_info", json!({}));
-    f.ok(&anna, "list_orders", json!({ "filter": { "limit": 300 } }));
+    f.ok(&anna, "list_orders", json!({ "filter": { "limit": 50 } }));
+    f.ok(&anna, "count_orders", json!({ "filter": {} }));
     f.ok(&anna, "status_counts", json!({}));
     f.ok(
         &anna,
         "list_orders",
-        json!({ "filter": { "statuses": ["new"], "limit": 300 } }),
+        json!({ "filter": { "statuses": ["new"], "limit": 50 } }),
     );
     f.ok(&anna, "order_detail", json!({ "number": "1043" }));
     f.ok(&anna, "confirm_order", json!({ "number": "1043" }));
@@ -238,7 +239,7 @@ fn orders() -> Value {
     f.ok(
         &anna,
         "list_orders",
-        json!({ "filter": { "statuses": ["new"], "limit": 300 } }),
+        json!({ "filter": { "statuses": ["new"], "limit": 50 } }),
     );
     f.ok(&anna, "status_counts", json!({}));
     f.refused(&anna, "confirm_order", json!({ "number": "1043" }));
@@ -321,7 +322,7 @@ fn order_desk() -> Value {
     f.ok(
         &maria,
         "list_orders",
-        json!({ "filter": { "overdue": true, "limit": 300 } }),
+        json!({ "filter": { "overdue": true, "limit": 50 } }),
     );
     f.done()
 }
@@ -397,7 +398,8 @@ fn phone_order() -> Value {
     // Later in the day: the list, a second order for the same customer
     // found by phone, and the first order given back to nobody.
     f.ok(&maria, "find_products", json!({ "query": "PB-0001" }));
-    f.ok(&maria, "list_orders", json!({ "filter": { "limit": 300 } }));
+    f.ok(&maria, "list_orders", json!({ "filter": { "limit": 50 } }));
+    f.ok(&maria, "count_orders", json!({ "filter": {} }));
     f.ok(&maria, "status_counts", json!({}));
     let known = f.ok(
         &maria,
@@ -423,7 +425,7 @@ fn phone_order() -> Value {
     f.ok(
         &maria,
         "list_orders",
-        json!({ "filter": { "limit": 300, "manager": "Мария" } }),
+        json!({ "filter": { "limit": 50, "manager": "Мария" } }),
     );
     f.done()
 }
@@ -491,7 +493,7 @@ fn back_order() -> Value {
     f.ok(
         &maria,
         "list_orders",
-        json!({ "filter": { "statuses": ["confirmed"], "limit": 300 } }),
+        json!({ "filter": { "statuses": ["confirmed"], "limit": 50 } }),
     );
     // Then: another mug stands in on the kept order, stock is reserved
     // again, and the rest's hold is released.
@@ -528,7 +530,8 @@ fn back_order() -> Value {
         "hold_order",
         json!({ "number": rest, "reason": null }),
     );
-    f.ok(&maria, "list_orders", json!({ "filter": { "limit": 300 } }));
+    f.ok(&maria, "list_orders", json!({ "filter": { "limit": 50 } }));
+    f.ok(&maria, "count_orders", json!({ "filter": {} }));
     f.ok(&maria, "status_counts", json!({}));
     f.done()
 }
@@ -590,10 +593,11 @@ fn lifecycle() -> Value {
     f.ok(
         &admin,
         "list_orders",
-        json!({ "filter": { "statuses": ["new"], "limit": 300 } }),
+        json!({ "filter": { "statuses": ["new"], "limit": 50 } }),
     );
     f.ok(&admin, "status_counts", json!({}));
-    f.ok(&admin, "list_orders", json!({ "filter": { "limit": 300 } }));
+    f.ok(&admin, "list_orders", json!({ "filter": { "limit": 50 } }));
+    f.ok(&admin, "count_orders", json!({ "filter": {} }));
     f.refused(
         &admin,
         "set_sub_status",
@@ -1037,7 +1041,8 @@ fn first_admin() -> Value {
     assert_eq!(admin["roles"], json!(["admin"]), "{admin}");
     f.ok(&anna, "lifecycle", json!({}));
     f.ok(&anna, "print_jobs", json!({ "limit": 30 }));
-    f.ok(&anna, "list_orders", json!({ "filter": { "limit": 300 } }));
+    f.ok(&anna, "list_orders", json!({ "filter": { "limit": 50 } }));
+    f.ok(&anna, "count_orders", json!({ "filter": {} }));
     f.ok(&anna, "status_counts", json!({}));
     f.done()
 }
@@ -1228,7 +1233,8 @@ fn audit() -> Value {
     f.ok(&anna, "audit", audit_filter(json!({ "order": "1001" })));
     f.ok(&anna, "audit", audit_filter(json!({ "station": "Стол 2" })));
     // Its order number opens 1001 on the orders screen.
-    f.ok(&anna, "list_orders", json!({ "filter": { "limit": 300 } }));
+    f.ok(&anna, "list_orders", json!({ "filter": { "limit": 50 } }));
+    f.ok(&anna, "count_orders", json!({ "filter": {} }));
     f.ok(&anna, "status_counts", json!({}));
     f.ok(&anna, "order_detail", json!({ "number": "1001" }));
     let path = f.ok(

@@ -58,6 +58,13 @@ const PREVIEW_PAGE: &str = "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAA
 const READS: &[&str] = &[
     "app_info",
     "list_orders",
+    "count_orders",
+    "group_orders",
+    "saved_filters",
+    "carrier_list",
+    "outbox",
+    "templates",
+    "mail_settings",
     "status_counts",
     "order_detail",
     "find_order",

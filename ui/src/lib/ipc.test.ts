@@ -66,7 +66,7 @@ describe('ipc', () => {
     const calls = record();
     await ipc.finishPacking('1001');
     await ipc.finishPacking('1002', 'out of stock');
-    await ipc.listOrders({ status: 'confirmed' });
+    await ipc.listOrders({ statuses: ['confirmed'] });
     await ipc.pickScan(3, undefined, 'A-01-2', 's2');
     await ipc.shortPick(3, 17, 'broken');
     await ipc.saveSettings({
@@ -80,10 +80,7 @@ describe('ipc', () => {
     expect(calls.map((c) => [c.cmd, c.args])).toEqual([
       ['finish_packing', { number: '1001', shortReason: null, approval: null }],
       ['finish_packing', { number: '1002', shortReason: 'out of stock', approval: null }],
-      [
-        'list_orders',
-        { status: 'confirmed', search: null, overdue: null, limit: null, manager: null },
-      ],
+      ['list_orders', { filter: { statuses: ['confirmed'] } }],
       ['pick_scan', { id: 3, bin: null, code: 'A-01-2', scanId: 's2' }],
       ['short_pick', { id: 3, lineId: 17, reason: 'broken' }],
       [
@@ -99,6 +96,36 @@ describe('ipc', () => {
           },
         },
       ],
+    ]);
+  });
+
+  it('sends the order filter whole, under "filter", to the list, count, groups and export', async () => {
+    const calls = record();
+    const filter = { statuses: ['new' as const], total_min: '1 500,50', limit: 50, before: 1043 };
+    await ipc.listOrders(filter);
+    await ipc.listOrders();
+    await ipc.countOrders({ overdue: true });
+    await ipc.groupOrders({ manager: 'Мария' }, 'day', 180);
+    await ipc.savedFilters();
+    await ipc.saveFilter('Мои новые', { statuses: ['new'] });
+    await ipc.deleteSavedFilter('Мои новые');
+    const request = {
+      filter: { payment: ['paid' as const] },
+      format: 'xlsx' as const,
+      rows: 'lines' as const,
+      lang: 'ru' as const,
+      utc_offset_minutes: 180,
+    };
+    await ipc.exportOrders(request);
+    expect(calls.map((c) => [c.cmd, c.args])).toEqual([
+      ['list_orders', { filter }],
+      ['list_orders', { filter: {} }],
+      ['count_orders', { filter: { overdue: true } }],
+      ['group_orders', { filter: { manager: 'Мария' }, by: 'day', utcOffsetMinutes: 180 }],
+      ['saved_filters', {}],
+      ['save_filter', { name: 'Мои новые', filter: { statuses: ['new'] } }],
+      ['delete_saved_filter', { name: 'Мои новые' }],
+      ['export_orders', { request }],
     ]);
   });
 
@@ -206,6 +233,17 @@ describe('ipc', () => {
     expect(cb).toHaveBeenCalledWith({ numbers: ['1001', '1002'] });
     off();
     await emit('orders-changed', { numbers: ['1003'] });
+    expect(cb, 'nothing after unsubscribe').toHaveBeenCalledTimes(1);
+  });
+
+  it('delivers progress events of a long job to the callback until unsubscribed', async () => {
+    mockIPC(() => null, { shouldMockEvents: true });
+    const cb = vi.fn();
+    const off = await ipc.onProgress(cb);
+    await emit('progress', { job: 'export', done: 1000, total: 2500 });
+    expect(cb).toHaveBeenCalledWith({ job: 'export', done: 1000, total: 2500 });
+    off();
+    await emit('progress', { job: 'export', done: 2500, total: 2500 });
     expect(cb, 'nothing after unsubscribe').toHaveBeenCalledTimes(1);
   });
 
@@ -357,6 +395,7 @@ describe('ipc', () => {
     expect(err).toMatchObject({ code: 'ipc', message: ipc.OUTSIDE_THE_APP });
     expect(ipc.OUTSIDE_THE_APP).toContain('desktop app');
     await expect(ipc.onOrdersChanged(() => {})).rejects.toMatchObject({ code: 'ipc' });
+    await expect(ipc.onProgress(() => {})).rejects.toMatchObject({ code: 'ipc' });
     await expect(ipc.carriers()).rejects.toMatchObject({ code: 'ipc' });
   });
 

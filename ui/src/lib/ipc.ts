@@ -16,14 +16,18 @@ import type {
   DocumentKind,
   DocumentSettings as DocumentSettingsIn,
   ErrorCode,
+  ExportRequest,
+  GroupBy,
   IpcError as IpcErrorReply,
   NewStatus,
   OrderEdit,
+  OrderFilter,
   OrdersChanged,
   OrderStatus,
   PaymentInput,
   PhoneOrderInput,
   PrintSettings as PrintSettingsIn,
+  Progress,
   Seller as SellerIn,
   Settings,
   SplitLine,
@@ -108,7 +112,7 @@ async function call<T>(run: () => Promise<Reply<T>>): Promise<T> {
   return reply.data;
 }
 
-// A command that cannot fail (carriers, list_printers, test_database): only
+// A command that cannot fail (list_printers, test_database): only
 // the transport can.
 async function answer<T>(run: () => Promise<T>): Promise<T> {
   if (!inTauri()) throw new IpcError('ipc', OUTSIDE_THE_APP);
@@ -128,16 +132,6 @@ export type PrintSettings = {
   [K in keyof PrintSettingsIn]-?: K extends 'auto_print' ? boolean : DocumentSettings;
 };
 export type Seller = Filled<SellerIn>;
-
-export interface ListOrdersArgs {
-  status?: OrderStatus;
-  search?: string;
-  /** Only orders longer in their status than it allows. */
-  overdue?: boolean;
-  limit?: number;
-  /** Only the orders of this manager. */
-  manager?: string;
-}
 
 const c = commands;
 
@@ -161,16 +155,24 @@ export const userNames = () => call(() => c.userNames());
 export const audit = (filter: AuditFilter) => call(() => c.audit(filter));
 /** Writes the filtered trail as CSV into the Downloads folder; the file's path. */
 export const exportAudit = (filter: AuditFilter) => call(() => c.exportAudit(filter));
-export const listOrders = (args: ListOrdersArgs = {}) =>
-  call(() =>
-    c.listOrders(
-      args.status ?? null,
-      args.search ?? null,
-      args.overdue ?? null,
-      args.limit ?? null,
-      args.manager ?? null,
-    ),
-  );
+// The order list. One filter (every field optional; see lib/filters.ts
+// for building it) drives the list, the count, the groups, the export and
+// what a saved filter keeps. Amounts go as typed; core reads them and
+// refuses a bad one in words.
+/** A page of orders, newest first: `limit` of them (50 when left out), older than `before` (an id). */
+export const listOrders = (filter: OrderFilter = {}) => call(() => c.listOrders(filter));
+/** How many orders the filter finds, over all pages. */
+export const countOrders = (filter: OrderFilter = {}) => call(() => c.countOrders(filter));
+/** The filter's orders counted by `by`; days are the user's, `utcOffsetMinutes` east of UTC. */
+export const groupOrders = (filter: OrderFilter, by: GroupBy, utcOffsetMinutes: number) =>
+  call(() => c.groupOrders(filter, by, utcOffsetMinutes));
+export const savedFilters = () => call(() => c.savedFilters());
+/** Keeps `filter` (without its page) under `name` for the whole store; the list as it now is. */
+export const saveFilter = (name: string, filter: OrderFilter) =>
+  call(() => c.saveFilter(name, filter));
+export const deleteSavedFilter = (name: string) => call(() => c.deleteSavedFilter(name));
+/** Writes every order of the filter into a file (see `onProgress`); the file's path. */
+export const exportOrders = (request: ExportRequest) => call(() => c.exportOrders(request));
 export const statusCounts = () => call(() => c.statusCounts());
 export const orderDetail = (number: string) => call(() => c.orderDetail(number));
 export const findOrder = (code: string) => call(() => c.findOrder(code));
@@ -243,7 +245,7 @@ export const releaseClaim = (number: string, approval?: Credential | null) =>
   call(() => c.releaseClaim(number, approval ?? null));
 export const shipOrder = (number: string, carrier: string, tracking: string) =>
   call(() => c.shipOrder(number, carrier, tracking));
-export const carriers = () => answer(() => c.carriers());
+export const carriers = () => call(() => c.carriers());
 export const createPickList = (args: { orders?: string[]; next?: number }) =>
   call(() => c.createPickList(args.orders ?? null, args.next ?? null));
 export const openPickLists = () => call(() => c.openPickLists());
@@ -291,6 +293,16 @@ export async function onOrdersChanged(cb: (e: OrdersChanged) => void): Promise<(
   }
 }
 
+/** Calls `cb` on every `progress` event of a long job (an export); resolves to an unsubscribe. */
+export async function onProgress(cb: (e: Progress) => void): Promise<() => void> {
+  if (!inTauri()) throw new IpcError('ipc', OUTSIDE_THE_APP);
+  try {
+    return await events.progress.listen((event) => cb(event.payload));
+  } catch (e) {
+    throw toIpcError(e);
+  }
+}
+
 /** The whole backend as one object, so screen logic can be handed a narrower one. */
 export const ipc = {
   appInfo,
@@ -305,6 +317,12 @@ export const ipc = {
   audit,
   exportAudit,
   listOrders,
+  countOrders,
+  groupOrders,
+  savedFilters,
+  saveFilter,
+  deleteSavedFilter,
+  exportOrders,
   statusCounts,
   orderDetail,
   findOrder,
@@ -359,6 +377,7 @@ export const ipc = {
   seller,
   saveSeller,
   onOrdersChanged,
+  onProgress,
 };
 
 export type Ipc = typeof ipc;
