@@ -174,6 +174,8 @@ export PACKBENCH_E2E_PROFILE=$profile
 export PACKBENCH_E2E_PORT=$port
 export PACKBENCH_DATABASE_URL=$work/packbench.db
 export PACKBENCH_CONFIG=$work/station.json
+# Exports (orders, audit, import reports) land here.
+export PACKBENCH_EXPORT_DIR=$artifacts/exports
 export XDG_CONFIG_HOME=$work/xdg/config XDG_DATA_HOME=$work/xdg/data
 export XDG_CACHE_HOME=$work/xdg/cache XDG_RUNTIME_DIR=$work/xdg/runtime
 # No accessibility bus here: without this GTK waits for it at start-up.

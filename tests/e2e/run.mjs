@@ -1692,6 +1692,175 @@ if (process.env.E2E_ONLY) {
   tests.splice(0, tests.length, ...keep);
 }
 
+// ---- finding, moving and telling (issue 10) ---------------------------
+
+/** A real SMTP server on loopback (scripts/smtp-sink.py, aiosmtpd) that
+ * writes each message it takes as JSON into `dir`. */
+async function startSmtpSink() {
+  const net = await import('node:net');
+  const { spawn } = await import('node:child_process');
+  const port = await new Promise((resolve) => {
+    const srv = net.createServer();
+    srv.listen(0, '127.0.0.1', () => {
+      const p = srv.address().port;
+      srv.close(() => resolve(p));
+    });
+  });
+  const dir = fs.mkdtempSync(path.join(OUT, 'smtp-'));
+  const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
+  const child = spawn('/usr/bin/python3', [path.join(root, 'scripts/smtp-sink.py'), String(port), dir], {
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
+  await new Promise((resolve, reject) => {
+    child.stdout.once('data', (d) => (String(d).includes('ready') ? resolve() : reject(new Failure(`smtp sink: ${d}`))));
+    child.once('exit', (c) => reject(new Failure(`the SMTP sink exited (${c}); install python3-aiosmtpd`)));
+  });
+  return {
+    port,
+    received: () =>
+      fs
+        .readdirSync(dir)
+        .filter((f) => f.endsWith('.json'))
+        .map((f) => JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8'))),
+    stop: () => child.stdin.end(),
+  };
+}
+
+test('finding and telling: a Shopify export imported through the preview, found by phone, filtered, grouped, exported to XLSX; shipping one sends a Russian e-mail with the tracking link', async () => {
+  const sink = await startSmtpSink();
+  try {
+    // The store's mail: the loopback server, no login, customers in Russian.
+    cli('mail', 'set', '--host', '127.0.0.1', '--port', String(sink.port), '--security', 'none', '--from', 'shop@packbench-demo.ru', '--from-name', 'Магазин «Пакбенч»', '--lang', 'ru', '--enable');
+
+    // A Shopify export with two orders of demo products.
+    const sku = (n) => productOf(`PB-000${n}`).sku;
+    const file = path.join(OUT, 'shopify-export.csv');
+    fs.writeFileSync(
+      file,
+      '\ufeffName,Email,Financial Status,Currency,Shipping,Shipping Method,Created at,Lineitem quantity,Lineitem name,Lineitem price,Lineitem sku,Shipping Name,Phone\n' +
+        `#9101,irina.e2e@example.ru,paid,RUB,300.00,СДЭК,2026-11-20 10:00:00 +0300,1,Кружка,490.00,${sku(1)},Ирина Белова,+7 916 555-12-34\n` +
+        `#9102,pavel.e2e@example.ru,pending,RUB,0,Самовывоз,2026-11-21 12:00:00 +0300,2,Товар,390.00,${sku(2)},Павел Орлов,+7 926 777-00-11\n`,
+    );
+
+    await click('nav-orders');
+    await waitExists('screen-orders');
+    await click('import-open');
+    await waitExists('import-kind');
+    await browser.$(sel('import-kind')).selectByAttribute('value', 'shopify');
+    await browser.$(sel('import-path')).setValue(file);
+    await click('import-path-go');
+    await waitExists('import-preview-table');
+    await waitFor('the preview counts two orders', async () => (await text('import-items')).includes('2'));
+    const mapped = await browser.execute(() =>
+      [...document.querySelectorAll('[data-testid="import-field"]')].map((el) => [el.dataset.field, el.querySelector('select')?.value ?? '']),
+    );
+    check(mapped.some(([f, h]) => f === 'lineitem sku' && h.toLowerCase() === 'lineitem sku'), `the SKU column is guessed: ${JSON.stringify(mapped)}`);
+    await screenshot('ru-24-import-preview');
+    await click('import-go');
+    await waitExists('import-summary', 30_000);
+    eq(await attr('import-summary', 'data-imported'), '2', 'orders imported');
+    eq(orderOf('9101').status, 'new', '9101 in the database');
+    await press(Key.Escape);
+
+    // Found by the phone in another formatting.
+    await click('nav-orders');
+    await waitExists('screen-orders');
+    await click('filters-open');
+    await waitExists('filter-search');
+    await browser.$(sel('filter-search')).setValue('89165551234');
+    await click('filter-apply');
+    await waitExists('order-row-9101');
+    check(!(await exists('order-row-9102')), '9102 is not found by 9101\'s phone');
+    await click('filters-clear');
+
+    // Filtered by date and delivery method, then grouped by status.
+    await click('filters-open');
+    await waitExists('filter-date-from');
+    await browser.execute(
+      (from, to) => {
+        const set = (q, v) => {
+          const el = document.querySelector(q);
+          el.value = v;
+          el.dispatchEvent(new Event('input', { bubbles: true }));
+          el.dispatchEvent(new Event('change', { bubbles: true }));
+        };
+        set(from, '2026-11-20T00:00');
+        set(to, '2026-11-22T00:00');
+      },
+      sel('filter-date-from'),
+      sel('filter-date-to'),
+    );
+    await browser.execute((q) => {
+      const box = [...document.querySelectorAll(q)].find((el) => el.value === 'СДЭК');
+      box.click();
+    }, sel('filter-delivery'));
+    await click('filter-apply');
+    await waitExists('order-row-9101');
+    await waitFor('only 9101 in the list', async () => !(await exists('order-row-9102')));
+    const chips = await browser.execute(() => [...document.querySelectorAll('[data-testid="filter-chip"]')].map((c) => c.dataset.field));
+    check(chips.includes('delivery_methods') || chips.some((c) => /deliver/.test(c)), `a chip for the delivery method: ${chips}`);
+    await browser.$(sel('group-by')).selectByAttribute('value', 'status');
+    await waitFor('a group row for new orders', () => exists('group-row'));
+    const groups = await browser.execute(() => [...document.querySelectorAll('[data-testid="group-row"]')].map((g) => g.dataset.key));
+    check(groups.includes('new'), `groups by status: ${groups}`);
+    await screenshot('ru-25-orders-filtered-grouped');
+    await setLanguage('en');
+    await screenshot('en-25-orders-filtered-grouped');
+    await setLanguage('ru');
+
+    // Exported to XLSX, read back by openpyxl.
+    await click('export-open');
+    await waitExists('export-go');
+    await browser.$(sel('export-format')).selectByAttribute('value', 'xlsx').catch(() => {});
+    await click('export-go');
+    await waitExists('export-done', 30_000);
+    const xlsx = (await text('export-done')).trim();
+    check(fs.existsSync(xlsx), `the export is written: ${xlsx}`);
+    const cells = execFileSync('/usr/bin/python3', ['-c', 'import sys, openpyxl\nws = openpyxl.load_workbook(sys.argv[1]).worksheets[0]\nfor row in ws.iter_rows(values_only=True):\n    print("|".join("" if v is None else str(v) for v in row))\n', xlsx], { encoding: 'utf8' });
+    check(cells.split('\n').some((l) => l.startsWith('9101|')), `9101 in the XLSX:\n${cells}`);
+    check(!cells.includes('9102|'), '9102 is filtered out of the export');
+    await press(Key.Escape);
+
+    // Confirmed, packed and shipped at the packing table: the customer is
+    // told in Russian, with the carrier's tracking link.
+    cli('orders', 'confirm', '9101');
+    const order = orderOf('9101');
+    await click('nav-packing');
+    await waitExists('screen-packing');
+    await waitAttr('screen-packing', 'data-phase', 'idle');
+    await browser.execute(() => document.activeElement?.blur());
+    await scan('9101');
+    await waitOrderOpen('9101');
+    for (const line of order.lines) {
+      for (let i = 1; i <= line.quantity; i++) {
+        await scan(barcodeOf(line.sku));
+        await waitAttr(`line-${line.sku}`, 'data-packed', i);
+      }
+    }
+    await waitAttr('screen-packing', 'data-phase', 'handover');
+    await browser.execute(() => document.activeElement?.blur());
+    const tracking = `10${Date.now().toString().slice(-8)}`;
+    await sleep(150);
+    await scanTracking(tracking);
+    await waitAttr('screen-packing', 'data-phase', 'idle');
+    const shipped = orderOf('9101');
+    eq(shipped.status, 'shipped', '9101 shipped');
+    let mail = [];
+    await waitFor('the shipped e-mail at the SMTP server', () => {
+      mail = sink.received();
+      return mail.some((m) => m.subject === 'Заказ 9101 отправлен');
+    }, 30_000);
+    const sent = mail.find((m) => m.subject === 'Заказ 9101 отправлен');
+    eq(sent.rcpt_tos[0], 'irina.e2e@example.ru', 'recipient');
+    check(sent.text.includes(`tracking?order_id=${tracking}`) || sent.text.includes(tracking), `the tracking link in the e-mail:\n${sent.text}`);
+    check(sent.text.includes('Здравствуйте, Ирина Белова!'), `Cyrillic intact:\n${sent.text}`);
+    check(mail.some((m) => m.subject === 'Заказ 9101 собран'), 'the packed e-mail too');
+    log(`e-mails: ${mail.map((m) => m.subject).join('; ')}`);
+  } finally {
+    sink.stop();
+  }
+});
+
 let passed = 0;
 let failed = 0;
 const results = [];
