@@ -216,7 +216,7 @@ impl Table {
         for (field, header) in mapping {
             let field = field.trim().to_lowercase();
             let header = header.trim().to_lowercase();
-            if header.is_empty() || field == header {
+            if field == header {
                 continue;
             }
             // The field's own column, if the file has one, steps aside.
@@ -224,6 +224,10 @@ impl Table {
                 if *h == field {
                     h.insert(0, '\u{1}');
                 }
+            }
+            // An empty header: the user says the file has no such column.
+            if header.is_empty() {
+                continue;
             }
             if let Some(h) = self.headers.iter_mut().find(|h| **h == header) {
                 *h = field.clone();
@@ -444,6 +448,14 @@ mod tests {
             t.asked(),
             vec![("sku".to_string(), false), ("name".to_string(), false)]
         );
+    }
+
+    #[test]
+    fn a_field_mapped_to_nothing_is_not_read_even_under_its_own_name() {
+        let mut t = Table::read(b"sku,weight_g\nPB-1,300\n").unwrap();
+        t.map_columns(&[("weight_g".into(), "".into())]);
+        assert_eq!(t.rows[0].get(t.col("weight_g")), "");
+        assert_eq!(t.rows[0].get(t.col("sku")), "PB-1");
     }
 
     #[test]

@@ -7,7 +7,11 @@ import type {
   DocumentKind,
   ErrorCode,
   EventKind,
+  ImportKind,
   Lock,
+  MailSecurity,
+  MessageStatus,
+  NotifyEvent,
   OrderStatus,
   PaymentStatus,
   Role,
@@ -117,3 +121,34 @@ export const EVENT_KINDS = every<EventKind>()([
 
 /** Every role, in the order the users screen offers them. */
 export const ROLES = every<Role>()(['picker', 'packer', 'manager', 'supervisor', 'admin']);
+
+/** What a customer is told about, in the order of an order's life. */
+export const NOTIFY_EVENTS = every<NotifyEvent>()([
+  'confirmed',
+  'back_ordered',
+  'packed',
+  'shipped',
+  'at_pickup_point',
+  'delivered',
+]);
+
+/** Where a customer message is, in the order the outbox's filter offers them. */
+export const MESSAGE_STATUSES = every<MessageStatus>()([
+  'queued',
+  'sending',
+  'sent',
+  'failed',
+  'given_up',
+  'skipped',
+]);
+
+/** What a file brings in: orders in a shop's format first, products last. */
+export const IMPORT_KINDS = every<ImportKind>()([
+  'shopify',
+  'woocommerce',
+  'packbench',
+  'products',
+]);
+
+/** How the connection to the mail server is protected, the usual first. */
+export const MAIL_SECURITIES = every<MailSecurity>()(['starttls', 'tls', 'none']);

@@ -381,6 +381,115 @@ describe('ipc', () => {
     expect(args(13), 'the seller goes under "seller"').toEqual({ seller });
   });
 
+  it('sends the import, mail and outbox commands by name, with camelCase orderNumber', async () => {
+    const calls = record();
+    const byPath = { path: '/tmp/orders.csv', name: 'orders.csv', content_base64: null };
+    const mapping: [string, string][] = [['lineitem sku', 'Артикул']];
+    const summary = {
+      imported: 1,
+      skipped: 0,
+      updated: 0,
+      failed: 1,
+      warnings: 0,
+      errors: [{ row: 2, order: '#9102', message: 'unknown SKU' }],
+      warning_details: [],
+      cancelled: false,
+    };
+    const mail = {
+      enabled: true,
+      host: '127.0.0.1',
+      port: 2525,
+      security: 'none' as const,
+      user: '',
+      from_address: 'shop@example.ru',
+      from_name: 'Магазин',
+      lang: 'ru' as const,
+      events: ['shipped' as const],
+    };
+    const carrier = {
+      code: 'cdek',
+      name: 'СДЭК',
+      tracking_url: 'https://www.cdek.ru/ru/tracking?order_id={tracking}',
+      tracking_pattern: '^\\d{10}$',
+      active: true,
+    };
+    await ipc.previewImport(byPath, 'shopify', null);
+    await ipc.previewImport(byPath, 'shopify', mapping);
+    await ipc.importFile(byPath, 'products', mapping);
+    await ipc.cancelImport();
+    await ipc.saveImportReport(summary);
+    await ipc.mailSettings();
+    await ipc.saveMailSettings(mail, '');
+    await ipc.testMail(mail, 'secret');
+    await ipc.carrierList();
+    await ipc.saveCarrier(carrier);
+    await ipc.templates();
+    await ipc.previewTemplate('ru', 'Заказ {number}', 'Текст', ' 1001 ');
+    await ipc.previewTemplate('en', 'Order {number}', 'Text', '');
+    await ipc.saveTemplate('shipped', 'ru', 'S', 'B', false);
+    await ipc.saveTemplate('shipped', 'ru', '', '', true);
+    await ipc.outbox(null, null);
+    await ipc.outbox('failed', '1001');
+    await ipc.retryMessage(7);
+    expect(calls.map((c) => c.cmd)).toEqual([
+      'preview_import',
+      'preview_import',
+      'import_file',
+      'cancel_import',
+      'save_import_report',
+      'mail_settings',
+      'save_mail_settings',
+      'test_mail',
+      'carrier_list',
+      'save_carrier',
+      'templates',
+      'preview_template',
+      'preview_template',
+      'save_template',
+      'save_template',
+      'outbox',
+      'outbox',
+      'retry_message',
+    ]);
+    const args = (i: number) => calls[i]!.args;
+    expect(args(0), 'no mapping: the one core remembers for the kind').toEqual({
+      source: byPath,
+      kind: 'shopify',
+      mapping: null,
+    });
+    expect(args(1), 'the mapping as [field, header] pairs').toEqual({
+      source: byPath,
+      kind: 'shopify',
+      mapping: [['lineitem sku', 'Артикул']],
+    });
+    expect(args(2)).toEqual({ source: byPath, kind: 'products', mapping });
+    expect(args(4), 'the summary goes back whole').toEqual({ summary });
+    expect(args(6), 'an empty password keeps the one in the keyring').toEqual({
+      settings: mail,
+      password: null,
+    });
+    expect(args(7)).toEqual({ settings: mail, password: 'secret' });
+    expect(args(9)).toEqual({ carrier });
+    expect(args(11), 'the order number trimmed, as orderNumber').toEqual({
+      lang: 'ru',
+      subject: 'Заказ {number}',
+      body: 'Текст',
+      orderNumber: '1001',
+    });
+    expect(args(12), 'no order: a sample').toMatchObject({ orderNumber: null });
+    expect(args(13)).toEqual({
+      event: 'shipped',
+      lang: 'ru',
+      subject: 'S',
+      body: 'B',
+      reset: false,
+    });
+    expect(args(14)).toMatchObject({ reset: true });
+    expect(args(15), 'the whole outbox').toEqual({ status: null, orderNumber: null });
+    expect(args(16)).toEqual({ status: 'failed', orderNumber: '1001' });
+    expect(args(17)).toEqual({ id: 7 });
+  });
+
   it('turns a refused seller change into a forbidden IpcError the settings screen can name', async () => {
     replay('settings');
     const seller = reply<ipc.Seller>('settings', 'seller');

@@ -11,6 +11,7 @@ import { commands, events } from './bindings';
 import { ERROR_CODES } from './enums';
 import type {
   AuditFilter,
+  Carrier,
   Credential,
   DocumentKey,
   DocumentKind,
@@ -18,8 +19,15 @@ import type {
   ErrorCode,
   ExportRequest,
   GroupBy,
+  ImportKind,
+  ImportSource,
+  ImportSummary,
   IpcError as IpcErrorReply,
+  Lang,
+  MailSettings,
+  MessageStatus,
   NewStatus,
+  NotifyEvent,
   OrderEdit,
   OrderFilter,
   OrdersChanged,
@@ -173,6 +181,58 @@ export const saveFilter = (name: string, filter: OrderFilter) =>
 export const deleteSavedFilter = (name: string) => call(() => c.deleteSavedFilter(name));
 /** Writes every order of the filter into a file (see `onProgress`); the file's path. */
 export const exportOrders = (request: ExportRequest) => call(() => c.exportOrders(request));
+
+// Import: core reads the file (a path on this computer, or its bytes as
+// base64), guesses the columns, checks every row; the UI shows and maps.
+/** What the file would import; `mapping` null: the one remembered for the kind. */
+export const previewImport = (
+  source: ImportSource,
+  kind: ImportKind,
+  mapping: [string, string][] | null,
+) => call(() => c.previewImport(source, kind, mapping));
+/** Imports the file (see `onProgress`, job `import`); the mapping is remembered for the kind. */
+export const importFile = (source: ImportSource, kind: ImportKind, mapping: [string, string][]) =>
+  call(() => c.importFile(source, kind, mapping));
+/** Stops the import running after the chunk in hand; what was imported stays. */
+export const cancelImport = () => answer(() => c.cancelImport());
+/** Writes the import's row-numbered report as CSV; the file's path. */
+export const saveImportReport = (summary: ImportSummary) => call(() => c.saveImportReport(summary));
+
+// Customer messages: the store's mail server, the carriers' tracking
+// links, the templates, and the outbox. Core checks every setting and
+// every template; a password goes to the keyring and never comes back.
+export const mailSettings = () => call(() => c.mailSettings());
+/** `password` null (or empty): the one kept stays. */
+export const saveMailSettings = (settings: MailSettings, password: string | null) =>
+  call(() => c.saveMailSettings(settings, password || null));
+/** Connects and logs in with these settings; rejects with the server's words. */
+export const testMail = (settings: MailSettings, password: string | null) =>
+  call(() => c.testMail(settings, password || null));
+export const carrierList = () => call(() => c.carrierList());
+/** Adds or changes a carrier (by code); the whole list as it now is. */
+export const saveCarrier = (carrier: Carrier) => call(() => c.saveCarrier(carrier));
+export const templates = () => call(() => c.templates());
+/** Fills in a template as typed: with the order's own values, or a sample (`orderNumber` null). */
+export const previewTemplate = (
+  lang: Lang,
+  subject: string,
+  body: string,
+  orderNumber: string | null,
+) => call(() => c.previewTemplate(lang, subject, body, orderNumber?.trim() || null));
+/** `reset`: back to Packbench's own wording (subject and body are then not read). */
+export const saveTemplate = (
+  event: NotifyEvent,
+  lang: Lang,
+  subject: string,
+  body: string,
+  reset: boolean,
+) => call(() => c.saveTemplate(event, lang, subject, body, reset));
+/** The outbox, newest first: all of it, or one status, or one order's messages. */
+export const outbox = (status: MessageStatus | null, orderNumber: string | null) =>
+  call(() => c.outbox(status, orderNumber?.trim() || null));
+/** A failed or given-up message sent again at once; the message as it now is. */
+export const retryMessage = (id: number) => call(() => c.retryMessage(id));
+
 export const statusCounts = () => call(() => c.statusCounts());
 export const orderDetail = (number: string) => call(() => c.orderDetail(number));
 export const findOrder = (code: string) => call(() => c.findOrder(code));
@@ -293,7 +353,7 @@ export async function onOrdersChanged(cb: (e: OrdersChanged) => void): Promise<(
   }
 }
 
-/** Calls `cb` on every `progress` event of a long job (an export); resolves to an unsubscribe. */
+/** Calls `cb` on every `progress` event of a long job (an export, an import); resolves to an unsubscribe. */
 export async function onProgress(cb: (e: Progress) => void): Promise<() => void> {
   if (!inTauri()) throw new IpcError('ipc', OUTSIDE_THE_APP);
   try {
@@ -323,6 +383,20 @@ export const ipc = {
   saveFilter,
   deleteSavedFilter,
   exportOrders,
+  previewImport,
+  importFile,
+  cancelImport,
+  saveImportReport,
+  mailSettings,
+  saveMailSettings,
+  testMail,
+  carrierList,
+  saveCarrier,
+  templates,
+  previewTemplate,
+  saveTemplate,
+  outbox,
+  retryMessage,
   statusCounts,
   orderDetail,
   findOrder,

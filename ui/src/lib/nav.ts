@@ -1,8 +1,10 @@
-export type Screen = 'orders' | 'picking' | 'packing' | 'settings' | 'printing' | 'audit';
+export type Screen =
+  'orders' | 'picking' | 'packing' | 'settings' | 'printing' | 'audit' | 'outbox';
 
 // F5 is a screen key too, so it never reaches the webview as "reload" (which
 // would drop the open order and the scan queue). F6, F8 and F9 belong to
-// the packing table; F12 (and Ctrl+L) switches the user.
+// the packing table; F12 (and Ctrl+L) switches the user. F10 (the customer
+// messages) is free for the page: no menu bar takes it in a Tauri window.
 export const SCREEN_KEYS: Record<string, Screen> = {
   F1: 'orders',
   F2: 'picking',
@@ -10,6 +12,7 @@ export const SCREEN_KEYS: Record<string, Screen> = {
   F4: 'settings',
   F5: 'printing',
   F7: 'audit',
+  F10: 'outbox',
 };
 
 /** A change signal from `orders-changed`, handed to the screen on show. */
