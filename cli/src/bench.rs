@@ -166,9 +166,16 @@ async fn finding_suite(
     std::fs::write(&file, plans)
         .map_err(|e| super::usage(format!("cannot write {}: {e}", file.display())))?;
     eprintln!("  query plans written to {}", file.display());
+    // Each part's rows go to stderr as soon as they are measured, so a run
+    // stopped later still leaves its figures.
     let mut rows = f::filters(store, label, args.orders).await?;
-    rows.extend(f::groups(store, label, args.group_runs).await?);
-    rows.extend(f::export(store, label).await?);
+    rows.iter().for_each(|r| eprintln!("{r}"));
+    let groups = f::groups(store, label, args.group_runs).await?;
+    groups.iter().for_each(|r| eprintln!("{r}"));
+    rows.extend(groups);
+    let export = f::export(store, label).await?;
+    export.iter().for_each(|r| eprintln!("{r}"));
+    rows.extend(export);
     Ok(rows)
 }
 

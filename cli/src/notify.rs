@@ -25,8 +25,10 @@ pub enum MailCommand {
         /// starttls, tls, or none (a server on this computer only).
         #[arg(long)]
         security: Option<String>,
-        #[arg(long)]
-        user: Option<String>,
+        /// The mail server's login ("" for none). Not `--user`: that is
+        /// who runs the command.
+        #[arg(long = "smtp-user")]
+        smtp_user: Option<String>,
         /// The sender address customers see.
         #[arg(long)]
         from: Option<String>,
@@ -84,7 +86,7 @@ pub async fn mail(
             host,
             port,
             security,
-            user,
+            smtp_user,
             from,
             from_name,
             lang,
@@ -101,7 +103,7 @@ pub async fn mail(
             if let Some(v) = security {
                 s.security = MailSecurity::parse(&v).map_err(usage)?;
             }
-            if let Some(v) = user {
+            if let Some(v) = smtp_user {
                 s.user = v;
             }
             if let Some(v) = from {

@@ -152,6 +152,11 @@ type Opening = std::pin::Pin<Box<dyn Future<Output = ()> + Send>>;
 impl AppState {
     /// The mail server's password: from the keyring, else typed this run.
     pub fn mail_password(&self, settings: &packbench_core::ops::MailSettings) -> Option<String> {
+        // A server without a login needs none: the keyring is not asked
+        // (without a keyring service that question can take seconds).
+        if settings.user.trim().is_empty() {
+            return None;
+        }
         let key = settings.keyring_key();
         if let Ok(Some(pw)) = self.keyring.get(&key) {
             return Some(pw);

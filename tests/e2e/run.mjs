@@ -1729,6 +1729,8 @@ async function startSmtpSink() {
 test('finding and telling: a Shopify export imported through the preview, found by phone, filtered, grouped, exported to XLSX; shipping one sends a Russian e-mail with the tracking link', async () => {
   const sink = await startSmtpSink();
   try {
+    // The admin: imports, exports and sets up the store's mail.
+    await switchUser(PEOPLE.admin);
     // The store's mail: the loopback server, no login, customers in Russian.
     cli('mail', 'set', '--host', '127.0.0.1', '--port', String(sink.port), '--security', 'none', '--from', 'shop@packbench-demo.ru', '--from-name', 'Магазин «Пакбенч»', '--lang', 'ru', '--enable');
 
@@ -1756,6 +1758,9 @@ test('finding and telling: a Shopify export imported through the preview, found 
     );
     check(mapped.some(([f, h]) => f === 'lineitem sku' && h.toLowerCase() === 'lineitem sku'), `the SKU column is guessed: ${JSON.stringify(mapped)}`);
     await screenshot('ru-24-import-preview');
+    await setLanguage('en');
+    await screenshot('en-24-import-preview');
+    await setLanguage('ru');
     await click('import-go');
     await waitExists('import-summary', 30_000);
     eq(await attr('import-summary', 'data-imported'), '2', 'orders imported');
@@ -1819,7 +1824,7 @@ test('finding and telling: a Shopify export imported through the preview, found 
     const cells = execFileSync('/usr/bin/python3', ['-c', 'import sys, openpyxl\nws = openpyxl.load_workbook(sys.argv[1]).worksheets[0]\nfor row in ws.iter_rows(values_only=True):\n    print("|".join("" if v is None else str(v) for v in row))\n', xlsx], { encoding: 'utf8' });
     check(cells.split('\n').some((l) => l.startsWith('9101|')), `9101 in the XLSX:\n${cells}`);
     check(!cells.includes('9102|'), '9102 is filtered out of the export');
-    await press(Key.Escape);
+    await click('export-close');
 
     // Confirmed, packed and shipped at the packing table: the customer is
     // told in Russian, with the carrier's tracking link.
@@ -1846,16 +1851,38 @@ test('finding and telling: a Shopify export imported through the preview, found 
     const shipped = orderOf('9101');
     eq(shipped.status, 'shipped', '9101 shipped');
     let mail = [];
-    await waitFor('the shipped e-mail at the SMTP server', () => {
-      mail = sink.received();
-      return mail.some((m) => m.subject === 'Заказ 9101 отправлен');
-    }, 30_000);
+    try {
+      await waitFor('the shipped e-mail at the SMTP server', () => {
+        mail = sink.received();
+        return mail.some((m) => m.subject === 'Заказ 9101 отправлен');
+      }, 30_000);
+    } catch (e) {
+      throw new Failure(`${e.message}\nreceived: ${JSON.stringify(mail.map((m) => m.subject))}\noutbox:\n${cli('outbox', 'list', '--order', '9101')}`);
+    }
     const sent = mail.find((m) => m.subject === 'Заказ 9101 отправлен');
     eq(sent.rcpt_tos[0], 'irina.e2e@example.ru', 'recipient');
     check(sent.text.includes(`tracking?order_id=${tracking}`) || sent.text.includes(tracking), `the tracking link in the e-mail:\n${sent.text}`);
     check(sent.text.includes('Здравствуйте, Ирина Белова!'), `Cyrillic intact:\n${sent.text}`);
     check(mail.some((m) => m.subject === 'Заказ 9101 собран'), 'the packed e-mail too');
     log(`e-mails: ${mail.map((m) => m.subject).join('; ')}`);
+
+    // The outbox shows them sent; Settings shows the mail server.
+    await click('outbox-open');
+    await waitFor('the sent messages in the outbox', () =>
+      browser.execute(() => [...document.querySelectorAll('[data-testid="outbox-row"]')].some((r) => r.dataset.order === '9101' && r.dataset.status === 'sent')),
+    );
+    await screenshot('ru-26-outbox');
+    await setLanguage('en');
+    await screenshot('en-26-outbox');
+    await setLanguage('ru');
+    await click('nav-settings');
+    await waitExists('mail-host');
+    await browser.execute((q) => document.querySelector(q)?.scrollIntoView({ block: 'start' }), sel('mail-host'));
+    await sleep(300);
+    await screenshot('ru-27-settings-mail');
+    await setLanguage('en');
+    await screenshot('en-27-settings-mail');
+    await setLanguage('ru');
   } finally {
     sink.stop();
   }

@@ -43,7 +43,7 @@ type Range = (&'static str, &'static str, Option<i64>, Option<i64>, bool);
 
 /// A range matching fewer orders than this is read through its own index
 /// and sorted (SQLite); more, and reading newest first finds a page soon.
-const NARROW_RANGE: i64 = 2_000;
+const NARROW_RANGE: i64 = 20_000;
 
 impl Where {
     fn bind(&mut self, a: Arg) -> String {
