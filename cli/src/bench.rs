@@ -27,8 +27,9 @@ pub struct BenchArgs {
     /// is created there).
     #[arg(long)]
     pg_url: Option<String>,
-    /// What to measure: all, packing (claim, scan, finish, lookups) or
-    /// finding (filters, groups, export, import).
+    /// What to measure: all, packing (claim, scan, finish, lookups),
+    /// finding (filters, groups, export, import), or one part of finding:
+    /// filters, groups, export, import.
     #[arg(long, default_value = "all")]
     suite: String,
     /// Runs per group count (each over up to every order).
@@ -94,13 +95,18 @@ pub async fn run(args: &BenchArgs) -> Result<u8, Failure> {
         args.products
     ));
     let sqlite = DbTarget::SqliteFile(path.clone());
-    let (packing, finding) = match args.suite.as_str() {
-        "all" => (true, true),
-        "packing" => (true, false),
-        "finding" => (false, true),
+    let parts = ["filters", "groups", "export", "import"];
+    let (packing, finding): (bool, &[&str]) = match args.suite.as_str() {
+        "all" => (true, &parts),
+        "packing" => (true, &[]),
+        "finding" => (false, &parts),
+        one if parts.contains(&one) => (
+            false,
+            std::slice::from_ref(parts.iter().find(|p| **p == one).unwrap_or(&"filters")),
+        ),
         other => {
             return Err(super::usage(format!(
-                "--suite {other:?}: use all, packing or finding"
+                "--suite {other:?}: use all, packing, finding, filters, groups, export or import"
             )))
         }
     };
@@ -111,8 +117,8 @@ pub async fn run(args: &BenchArgs) -> Result<u8, Failure> {
         // Each run packs its own slice of the confirmed orders, so runs never collide.
         rows.extend(measure(&normal, args, "SQLite WAL, synchronous=NORMAL", 0).await?);
     }
-    if finding {
-        rows.extend(finding_suite(&normal, args, "SQLite", "sqlite").await?);
+    if finding.iter().any(|p| *p != "import") {
+        rows.extend(finding_suite(&normal, args, finding, "SQLite", "sqlite").await?);
     }
     normal.close().await;
     if packing {
@@ -127,12 +133,12 @@ pub async fn run(args: &BenchArgs) -> Result<u8, Failure> {
         if packing {
             rows.extend(measure(&pg, args, "PostgreSQL", 0).await?);
         }
-        if finding {
-            rows.extend(finding_suite(&pg, args, "PostgreSQL", "postgres").await?);
+        if finding.iter().any(|p| *p != "import") {
+            rows.extend(finding_suite(&pg, args, finding, "PostgreSQL", "postgres").await?);
         }
         pg.close().await;
     }
-    if finding {
+    if finding.contains(&"import") {
         let file = args.dir.join("import-bench.db");
         for suffix in ["", "-wal", "-shm"] {
             let _ = std::fs::remove_file(format!("{}{suffix}", file.display()));
@@ -155,27 +161,35 @@ pub async fn run(args: &BenchArgs) -> Result<u8, Failure> {
 async fn finding_suite(
     store: &Store,
     args: &BenchArgs,
+    parts: &[&str],
     label: &str,
     engine: &str,
 ) -> Result<Vec<String>, Failure> {
     use super::bench_finding as f;
-    std::fs::create_dir_all(&args.plans)
-        .map_err(|e| super::usage(format!("cannot create {}: {e}", args.plans.display())))?;
-    let plans = f::plans(store, args.orders).await?;
-    let file = args.plans.join(format!("{engine}.txt"));
-    std::fs::write(&file, plans)
-        .map_err(|e| super::usage(format!("cannot write {}: {e}", file.display())))?;
-    eprintln!("  query plans written to {}", file.display());
-    // Each part's rows go to stderr as soon as they are measured, so a run
-    // stopped later still leaves its figures.
-    let mut rows = f::filters(store, label, args.orders).await?;
-    rows.iter().for_each(|r| eprintln!("{r}"));
-    let groups = f::groups(store, label, args.group_runs).await?;
-    groups.iter().for_each(|r| eprintln!("{r}"));
-    rows.extend(groups);
-    let export = f::export(store, label).await?;
-    export.iter().for_each(|r| eprintln!("{r}"));
-    rows.extend(export);
+    let mut rows = Vec::new();
+    if parts.contains(&"filters") {
+        std::fs::create_dir_all(&args.plans)
+            .map_err(|e| super::usage(format!("cannot create {}: {e}", args.plans.display())))?;
+        let plans = f::plans(store, args.orders).await?;
+        let file = args.plans.join(format!("{engine}.txt"));
+        std::fs::write(&file, plans)
+            .map_err(|e| super::usage(format!("cannot write {}: {e}", file.display())))?;
+        eprintln!("  query plans written to {}", file.display());
+        // Each part's rows go to stderr as soon as they are measured, so a
+        // run stopped later still leaves its figures.
+        rows.extend(f::filters(store, label, args.orders).await?);
+        rows.iter().for_each(|r| eprintln!("{r}"));
+    }
+    if parts.contains(&"groups") {
+        let groups = f::groups(store, label, args.group_runs).await?;
+        groups.iter().for_each(|r| eprintln!("{r}"));
+        rows.extend(groups);
+    }
+    if parts.contains(&"export") {
+        let export = f::export(store, label).await?;
+        export.iter().for_each(|r| eprintln!("{r}"));
+        rows.extend(export);
+    }
     Ok(rows)
 }
 

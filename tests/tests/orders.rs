@@ -1563,6 +1563,122 @@ on_both_engines!(groups_count_an_order_once_in_each_of_its_categories, |db| {
     assert!(delivery.iter().all(|g| g.orders == 1));
 });
 
+/// Every grouping as the hourly counts give it equals the one counted from
+/// the orders, over all orders and over a range with ragged ends.
+async fn assert_tally_matches_orders(store: &Store, when: &str) {
+    use ops::GroupBy;
+    use packbench_core::store::order_query;
+    let ragged = OrderFilter {
+        created_from: Some(ms("2026-10-01T10:17:00+03:00")),
+        created_to: Some(ms("2026-11-10T18:00:01+03:00")),
+        ..Default::default()
+    };
+    let one_status = OrderFilter {
+        statuses: vec![OrderStatus::New, OrderStatus::Confirmed],
+        ..Default::default()
+    };
+    for filter in [OrderFilter::default(), ragged, one_status] {
+        for by in [
+            GroupBy::Status,
+            GroupBy::Payment,
+            GroupBy::Day,
+            GroupBy::DeliveryMethod,
+            GroupBy::Channel,
+            GroupBy::Category,
+        ] {
+            if by == GroupBy::Channel && !filter.statuses.is_empty() {
+                continue;
+            }
+            let kept: Vec<(String, i64)> = ops::group_orders(store, &filter, by, 180)
+                .await
+                .unwrap()
+                .into_iter()
+                .map(|g| (g.key, g.orders))
+                .collect();
+            let mut conn = store.pool().acquire().await.unwrap();
+            let mut counted = order_query::counted_rows(
+                &mut conn,
+                store.engine(),
+                &filter,
+                by,
+                180,
+                store.now_ms(),
+            )
+            .await
+            .unwrap();
+            counted.sort();
+            let mut kept_sorted = kept.clone();
+            kept_sorted.sort();
+            assert_eq!(kept_sorted, counted, "{when}: {by:?} of {filter:?}");
+        }
+    }
+}
+
+on_both_engines!(
+    group_counts_kept_per_hour_stay_true_through_every_change,
+    |db| {
+        let store = find_desk(&db).await;
+        let admin = Actor::new("admin", "office", Role::Admin);
+        assert_tally_matches_orders(&store, "after the import").await;
+        // Orders move through their statuses and payments.
+        ops::confirm_order(&store, &manager(), "5001")
+            .await
+            .unwrap();
+        ops::confirm_order(&store, &manager(), "5003")
+            .await
+            .unwrap();
+        assert_tally_matches_orders(&store, "after confirming").await;
+        // A product moves to another category: its orders go with it.
+        let moved = "sku,name,category\nPB-A,Кружка «Утро»,Кухня\n";
+        ops::import_products(&store, &admin, moved.as_bytes())
+            .await
+            .unwrap();
+        assert_tally_matches_orders(&store, "after a category change").await;
+        // A new order's lines are re-imported: one line leaves, another comes.
+        let again = FIND_ORDERS.replace(
+        "5002,shopify,2026-10-15T12:00:00+03:00,Петров Пётр,petr@example.ru,89031112233,Почта России,250,RUB,awaiting_payment,,PB-B,Подарочный набор,1,1000",
+        "5002,shopify,2026-10-15T12:00:00+03:00,Петров Пётр,petr@example.ru,89031112233,Почта России,250,RUB,awaiting_payment,,PB-C,Notebook A5,3,390",
+    );
+        let r = ops::import_orders(
+            &store,
+            &admin,
+            again.as_bytes(),
+            packbench_core::exchange::OrderFormat::Packbench,
+        )
+        .await
+        .unwrap();
+        assert!(r.errors.is_empty(), "{:?}", r.errors);
+        assert_tally_matches_orders(&store, "after a re-import").await;
+        // Lines of a product the catalogue did not know find it when it comes.
+        let unknown = "number,channel,created_at,customer_name,currency,payment_status,sku,item_name,quantity,unit_price\n\
+5100,web,2026-11-20T23:59:59+03:00,Новиков Олег,RUB,paid,PB-NEW,Лампа,1,900\n";
+        ops::import_orders(
+            &store,
+            &admin,
+            unknown.as_bytes(),
+            packbench_core::exchange::OrderFormat::Packbench,
+        )
+        .await
+        .unwrap();
+        assert_tally_matches_orders(&store, "with an unknown product").await;
+        ops::import_products(
+            &store,
+            &admin,
+            "sku,name,category\nPB-NEW,Лампа,Свет\n".as_bytes(),
+        )
+        .await
+        .unwrap();
+        assert_tally_matches_orders(&store, "after the product arrived").await;
+        let light = ops::group_orders(&store, &OrderFilter::default(), ops::GroupBy::Category, 180)
+            .await
+            .unwrap();
+        assert!(
+            light.iter().any(|g| g.key == "Свет" && g.orders == 1),
+            "{light:?}"
+        );
+    }
+);
+
 on_both_engines!(a_saved_filter_is_kept_by_name_for_the_whole_store, |db| {
     let store = find_desk(&db).await;
     let filter = OrderFilter {

@@ -403,7 +403,12 @@ pub async fn count(
         .await?)
 }
 
-/// How many orders of the filter fall in each group, largest first.
+/// How many orders of the filter fall in each group, largest first (days:
+/// newest first). Read from the hourly counts (`order_tally`, kept by
+/// triggers) when the filter narrows only by creation time and by the
+/// grouped column itself (or, for days, by one column); the parts of the
+/// range that do not fill a whole hour, and every other filter, are counted
+/// from the orders.
 pub async fn group_counts(
     conn: &mut AnyConnection,
     engine: Engine,
@@ -416,17 +421,202 @@ pub async fn group_counts(
         before: None,
         ..filter.clone()
     };
-    let w = build(conn, engine, &filter, now_ms).await?;
+    filter.amounts().map_err(Error::Invalid)?;
+    let rows = match tally_plan(&filter, by, utc_offset_minutes) {
+        Some(plan) => {
+            let mut rows = tally_rows(conn, &plan, by, utc_offset_minutes).await?;
+            for edge in plan.edges {
+                let part = OrderFilter {
+                    created_from: Some(edge.0),
+                    created_to: Some(edge.1),
+                    ..filter.clone()
+                };
+                rows.extend(
+                    counted_rows(conn, engine, &part, by, utc_offset_minutes, now_ms).await?,
+                );
+            }
+            rows
+        }
+        None => counted_rows(conn, engine, &filter, by, utc_offset_minutes, now_ms).await?,
+    };
+    let mut sums: std::collections::BTreeMap<String, i64> = std::collections::BTreeMap::new();
+    for (key, n) in rows {
+        *sums.entry(key).or_default() += n;
+    }
+    let mut groups: Vec<GroupCount> = sums
+        .into_iter()
+        .filter(|(_, n)| *n > 0)
+        .map(|(key, orders)| GroupCount { key, orders })
+        .collect();
+    if by == GroupBy::Day {
+        groups.sort_by(|a, b| b.key.cmp(&a.key));
+    } else {
+        groups.sort_by(|a, b| b.orders.cmp(&a.orders).then(a.key.cmp(&b.key)));
+    }
+    Ok(groups)
+}
+
+const HOUR_MS: i64 = 3_600_000;
+const DAY_MS: i64 = 86_400_000;
+
+/// How the hourly counts answer a grouping: which of their columns, which
+/// keys, which whole hours, and the ends of the range counted from orders.
+#[derive(Debug, PartialEq, Eq)]
+struct TallyPlan {
+    dim: &'static str,
+    keys: Vec<String>,
+    hours: (Option<i64>, Option<i64>),
+    edges: Vec<(i64, i64)>,
+}
+
+/// The plan, or None when the filter narrows by something the hourly
+/// counts do not keep (or days are asked in a zone off the whole hour).
+fn tally_plan(filter: &OrderFilter, by: GroupBy, utc_offset_minutes: i32) -> Option<TallyPlan> {
+    let narrowed: Vec<(&'static str, Vec<String>)> = [
+        (
+            "status",
+            filter
+                .statuses
+                .iter()
+                .map(|s| s.as_str().to_string())
+                .collect(),
+        ),
+        (
+            "payment",
+            filter
+                .payment
+                .iter()
+                .map(|s| s.as_str().to_string())
+                .collect(),
+        ),
+        ("channel", clean(&filter.channels)),
+        ("delivery_method", clean(&filter.delivery_methods)),
+    ]
+    .into_iter()
+    .filter(|(_, keys): &(&str, Vec<String>)| !keys.is_empty())
+    .collect();
+    let rest = OrderFilter {
+        statuses: Vec::new(),
+        payment: Vec::new(),
+        channels: Vec::new(),
+        delivery_methods: Vec::new(),
+        created_from: None,
+        created_to: None,
+        ..filter.clone()
+    };
+    if !rest.is_empty() || narrowed.len() > 1 {
+        return None;
+    }
+    let grouped = match by {
+        GroupBy::Status => Some("status"),
+        GroupBy::Payment => Some("payment"),
+        GroupBy::Channel => Some("channel"),
+        GroupBy::DeliveryMethod => Some("delivery_method"),
+        GroupBy::Category => Some("category"),
+        GroupBy::Day => None,
+    };
+    let (dim, keys) = match (grouped, narrowed.into_iter().next()) {
+        (Some(g), None) => (g, Vec::new()),
+        (Some(g), Some((d, keys))) if g == d => (g, keys),
+        (Some(_), Some(_)) => return None,
+        (None, None) => ("status", Vec::new()),
+        (None, Some((d, keys))) => (d, keys),
+    };
+    if by == GroupBy::Day && (i64::from(utc_offset_minutes) * 60_000) % HOUR_MS != 0 {
+        return None;
+    }
+    let from_hour = filter
+        .created_from
+        .map(|f| f.div_euclid(HOUR_MS) + i64::from(f.rem_euclid(HOUR_MS) != 0));
+    let to_hour = filter.created_to.map(|t| t.div_euclid(HOUR_MS));
+    let mut edges = Vec::new();
+    if let (Some(lo), Some(hi)) = (from_hour, to_hour) {
+        if lo >= hi {
+            return None;
+        }
+    }
+    if let (Some(f), Some(lo)) = (filter.created_from, from_hour) {
+        if f < lo * HOUR_MS {
+            edges.push((f, lo * HOUR_MS));
+        }
+    }
+    if let (Some(t), Some(hi)) = (filter.created_to, to_hour) {
+        if hi * HOUR_MS < t {
+            edges.push((hi * HOUR_MS, t));
+        }
+    }
+    Some(TallyPlan {
+        dim,
+        keys,
+        hours: (from_hour, to_hour),
+        edges,
+    })
+}
+
+/// The hourly counts of a plan's whole hours, by group key.
+async fn tally_rows(
+    conn: &mut AnyConnection,
+    plan: &TallyPlan,
+    by: GroupBy,
+    utc_offset_minutes: i32,
+) -> Result<Vec<(String, i64)>> {
+    let mut w = Where::default();
+    let m = w.bind(Arg::Text(plan.dim.to_string()));
+    w.conditions.push(format!("dim = {m}"));
+    if let Some(lo) = plan.hours.0 {
+        let m = w.bind(Arg::Int(lo));
+        w.conditions.push(format!("hour >= {m}"));
+    }
+    if let Some(hi) = plan.hours.1 {
+        let m = w.bind(Arg::Int(hi));
+        w.conditions.push(format!("hour < {m}"));
+    }
+    w.any_of("key", plan.keys.clone());
+    if by == GroupBy::Day {
+        let offset_ms = i64::from(utc_offset_minutes) * 60_000;
+        let sql = format!(
+            "SELECT CAST((hour * {HOUR_MS} + {offset_ms}) / {DAY_MS} AS BIGINT) AS d,              CAST(SUM(n) AS BIGINT) AS n FROM order_tally {} GROUP BY 1",
+            w.sql_where()
+        );
+        let days: Vec<(i64, i64)> = sqlx::query_as_with(&sql, w.arguments()?)
+            .fetch_all(&mut *conn)
+            .await?;
+        Ok(days.into_iter().map(|(d, n)| (day_key(d), n)).collect())
+    } else {
+        let sql = format!(
+            "SELECT key, CAST(SUM(n) AS BIGINT) AS n FROM order_tally {} GROUP BY key",
+            w.sql_where()
+        );
+        Ok(sqlx::query_as_with(&sql, w.arguments()?)
+            .fetch_all(&mut *conn)
+            .await?)
+    }
+}
+
+/// A day number (days since 1970-01-01 in the user's zone) as `YYYY-MM-DD`.
+fn day_key(day: i64) -> String {
+    chrono::DateTime::from_timestamp(day * 86_400, 0)
+        .map(|t| t.format("%Y-%m-%d").to_string())
+        .unwrap_or_default()
+}
+
+/// The groups counted from the orders themselves (any filter).
+pub async fn counted_rows(
+    conn: &mut AnyConnection,
+    engine: Engine,
+    filter: &OrderFilter,
+    by: GroupBy,
+    utc_offset_minutes: i32,
+    now_ms: i64,
+) -> Result<Vec<(String, i64)>> {
+    let w = build(conn, engine, filter, now_ms).await?;
     let joins = if filter.overdue { STATUS_JOINS } else { "" };
-    let day_ms = 86_400_000i64;
     let offset_ms = i64::from(utc_offset_minutes) * 60_000;
     let rows: Vec<(String, i64)> = match by {
         GroupBy::Category => {
             let sql = format!(
-                "SELECT COALESCE(p.category, '') AS k, COUNT(DISTINCT l.order_id) AS n \
-                 FROM order_lines l LEFT JOIN products p ON p.id = l.product_id \
-                 WHERE l.order_id IN (SELECT o.id FROM {} {joins} {}) \
-                 GROUP BY COALESCE(p.category, '')",
+                "SELECT c.category AS k, CAST(COUNT(*) AS BIGINT) AS n FROM order_categories c \
+                 WHERE c.order_id IN (SELECT o.id FROM {} {joins} {}) GROUP BY c.category",
                 w.from,
                 w.sql_where()
             );
@@ -438,7 +628,7 @@ pub async fn group_counts(
             // Days counted in the user's time zone; the key is made here
             // from the day number, the same on both engines.
             let sql = format!(
-                "SELECT CAST((o.created_at + {offset_ms}) / {day_ms} AS BIGINT) AS k, \
+                "SELECT CAST((o.created_at + {offset_ms}) / {DAY_MS} AS BIGINT) AS k, \
                  CAST(COUNT(*) AS BIGINT) AS n FROM {} {joins} {} GROUP BY 1",
                 w.from,
                 w.sql_where()
@@ -446,14 +636,7 @@ pub async fn group_counts(
             let days: Vec<(i64, i64)> = sqlx::query_as_with(&sql, w.arguments()?)
                 .fetch_all(&mut *conn)
                 .await?;
-            days.into_iter()
-                .map(|(d, n)| {
-                    let date = chrono::DateTime::from_timestamp(d * 86_400, 0)
-                        .map(|t| t.format("%Y-%m-%d").to_string())
-                        .unwrap_or_default();
-                    (date, n)
-                })
-                .collect()
+            days.into_iter().map(|(d, n)| (day_key(d), n)).collect()
         }
         _ => {
             let column = match by {
@@ -473,16 +656,7 @@ pub async fn group_counts(
                 .await?
         }
     };
-    let mut groups: Vec<GroupCount> = rows
-        .into_iter()
-        .map(|(key, orders)| GroupCount { key, orders })
-        .collect();
-    if by == GroupBy::Day {
-        groups.sort_by(|a, b| b.key.cmp(&a.key));
-    } else {
-        groups.sort_by(|a, b| b.orders.cmp(&a.orders).then(a.key.cmp(&b.key)));
-    }
-    Ok(groups)
+    Ok(rows)
 }
 
 /// The query plan of a page of this filter, as the engine explains it
@@ -610,4 +784,72 @@ pub struct ExportHead {
 pub struct ExportRow {
     pub head: ExportHead,
     pub lines: Vec<crate::exchange::ExportLine>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::OrderStatus;
+
+    #[test]
+    fn whole_hours_come_from_the_tally_and_the_ends_from_the_orders() {
+        let f = OrderFilter {
+            created_from: Some(5 * HOUR_MS + 10),
+            created_to: Some(9 * HOUR_MS + 20),
+            ..Default::default()
+        };
+        let plan = tally_plan(&f, GroupBy::Category, 180).unwrap();
+        assert_eq!(plan.dim, "category");
+        assert_eq!(plan.hours, (Some(6), Some(9)));
+        assert_eq!(
+            plan.edges,
+            vec![
+                (5 * HOUR_MS + 10, 6 * HOUR_MS),
+                (9 * HOUR_MS, 9 * HOUR_MS + 20)
+            ]
+        );
+        let aligned = OrderFilter {
+            created_from: Some(5 * HOUR_MS),
+            ..Default::default()
+        };
+        let plan = tally_plan(&aligned, GroupBy::Day, 180).unwrap();
+        assert_eq!(
+            (plan.dim, plan.hours, plan.edges),
+            ("status", (Some(5), None), vec![])
+        );
+    }
+
+    #[test]
+    fn other_filters_and_odd_zones_are_counted_from_the_orders() {
+        let by_status = OrderFilter {
+            statuses: vec![OrderStatus::Confirmed],
+            ..Default::default()
+        };
+        // The grouped column itself, or one column for days: the tally.
+        assert_eq!(
+            tally_plan(&by_status, GroupBy::Status, 0).unwrap().keys,
+            vec!["confirmed"]
+        );
+        assert_eq!(
+            tally_plan(&by_status, GroupBy::Day, 0).unwrap().dim,
+            "status"
+        );
+        // Another column: the orders.
+        assert!(tally_plan(&by_status, GroupBy::Channel, 0).is_none());
+        let words = OrderFilter {
+            search: Some("Иванова".into()),
+            ..Default::default()
+        };
+        assert!(tally_plan(&words, GroupBy::Status, 0).is_none());
+        // India's half hour cannot be made of whole UTC hours.
+        assert!(tally_plan(&OrderFilter::default(), GroupBy::Day, 330).is_none());
+        assert!(tally_plan(&OrderFilter::default(), GroupBy::Status, 330).is_some());
+        // A range inside one hour.
+        let short = OrderFilter {
+            created_from: Some(HOUR_MS + 1),
+            created_to: Some(HOUR_MS + 2),
+            ..Default::default()
+        };
+        assert!(tally_plan(&short, GroupBy::Status, 0).is_none());
+    }
 }
