@@ -1679,6 +1679,64 @@ on_both_engines!(
     }
 );
 
+on_both_engines!(
+    an_order_refused_by_the_store_is_reported_and_the_rest_kept,
+    |db| {
+        let store = find_desk(&db).await;
+        let admin = Actor::new("admin", "office", Role::Admin);
+        let long = "N".repeat(70);
+        let file = format!(
+        "number,channel,created_at,customer_name,currency,payment_status,sku,item_name,quantity,unit_price\n\
+6001,web,2026-11-20T10:00:00+03:00,Новиков Олег,RUB,paid,PB-A,Кружка,1,450\n\
+{long},web,2026-11-20T10:05:00+03:00,Орлова Анна,RUB,paid,PB-A,Кружка,1,450\n\
+6003,web,2026-11-20T10:10:00+03:00,Зайцев Иван,RUB,paid,PB-C,Notebook A5,2,390\n"
+    );
+        let r = ops::import_orders(
+            &store,
+            &admin,
+            file.as_bytes(),
+            packbench_core::exchange::OrderFormat::Packbench,
+        )
+        .await
+        .unwrap();
+        assert_eq!((r.imported, r.failed), (2, 1), "{:?}", r.errors);
+        assert_eq!(
+            r.errors[0].row, 2,
+            "the refused order's data row (1 is the first after the header)"
+        );
+        assert!(
+            r.errors[0].message.contains("64 characters"),
+            "{:?}",
+            r.errors
+        );
+        // The orders around it are whole: lines, units, total, one history entry.
+        for (number, units, total) in [("6001", 1, 45_000), ("6003", 2, 78_000)] {
+            let o = ops::order_detail(&store, number).await.unwrap();
+            assert_eq!(o.lines.len(), 1, "{number}");
+            let row = ops::list_orders(
+                &store,
+                &OrderFilter {
+                    search: Some(number.into()),
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap();
+            assert_eq!(
+                (row[0].units, row[0].total_minor),
+                (units, total),
+                "{number}"
+            );
+            let imported = o
+                .events
+                .iter()
+                .filter(|e| e.kind == EventKind::Imported)
+                .count();
+            assert_eq!(imported, 1, "{number}: {:?}", o.events);
+        }
+    }
+);
+
 on_both_engines!(a_saved_filter_is_kept_by_name_for_the_whole_store, |db| {
     let store = find_desk(&db).await;
     let filter = OrderFilter {

@@ -42,23 +42,64 @@ async fn insert_order(
     event: EventKind,
 ) -> Result<Option<(i64, Vec<String>)>> {
     let mut sp = (**tx).begin().await?;
-    let inserted = orders::insert(&mut sp, order, now).await?;
-    if let Some((id, unknown)) = &inserted {
-        events::record(
-            &mut sp,
-            Some(*id),
-            now,
-            actor,
-            event,
-            None,
-            Some(
-                json!({"status": order.status, "channel": order.channel, "unknown_skus": unknown}),
-            ),
-        )
-        .await?;
-        open_ledger(&mut sp, *id, order, now).await?;
-    }
+    let inserted = insert_order_in(&mut sp, actor, now, order, event).await?;
     sp.commit().await?;
+    Ok(inserted)
+}
+
+/// The order, its lines, its history's first event and its payments, in
+/// the caller's transaction (no savepoint of its own).
+async fn insert_order_in(
+    conn: &mut sqlx::AnyConnection,
+    actor: &Actor,
+    now: i64,
+    order: &NewOrder,
+    event: EventKind,
+) -> Result<Option<(i64, Vec<String>)>> {
+    Ok(insert_orders_in(conn, actor, now, &[order], event)
+        .await?
+        .pop()
+        .flatten())
+}
+
+/// Orders as [`insert_order_in`] writes one, in a few statements for all
+/// (an import's chunk); for each, its id and unknown SKUs, or None when its
+/// number is taken.
+async fn insert_orders_in(
+    conn: &mut sqlx::AnyConnection,
+    actor: &Actor,
+    now: i64,
+    list: &[&NewOrder],
+    event: EventKind,
+) -> Result<Vec<Option<(i64, Vec<String>)>>> {
+    use crate::store::payments;
+    let inserted = orders::insert_many(conn, list, now).await?;
+    let created: Vec<(&NewOrder, i64, &Vec<String>)> = list
+        .iter()
+        .zip(&inserted)
+        .filter_map(|(o, r)| r.as_ref().map(|(id, unknown)| (*o, *id, unknown)))
+        .collect();
+    let history: Vec<(i64, serde_json::Value)> = created
+        .iter()
+        .map(|(o, id, unknown)| {
+            (
+                *id,
+                json!({"status": o.status, "channel": o.channel, "unknown_skus": unknown}),
+            )
+        })
+        .collect();
+    events::record_many(conn, now, actor, event, &history).await?;
+    let currencies: Vec<String> = created
+        .iter()
+        .map(|(o, _, _)| o.currency.trim().to_ascii_uppercase())
+        .collect();
+    let entries: Vec<payments::NewEntry> = created
+        .iter()
+        .zip(&currencies)
+        .flat_map(|((o, id, _), currency)| ledger_opening(*id, o, currency, now))
+        .collect();
+    let shop = Actor::new("import", "import", crate::domain::Role::Admin);
+    payments::insert_many(conn, &entries, &shop).await?;
     Ok(inserted)
 }
 
@@ -66,15 +107,14 @@ async fn insert_order(
 /// ledger with that payment, so its balance and payment state follow the
 /// ledger from then on; a refunded one with the refund too. (A partial
 /// refund's amount is not in the exports: its state is kept as it came.)
-async fn open_ledger(
-    conn: &mut sqlx::AnyConnection,
+fn ledger_opening<'a>(
     order_id: i64,
-    order: &NewOrder,
+    order: &'a NewOrder,
+    currency: &'a str,
     now: i64,
-) -> Result<()> {
+) -> Vec<crate::store::payments::NewEntry<'a>> {
     use crate::domain::payment::PaymentKind;
     use crate::domain::PaymentStatus;
-    use crate::store::payments::{self, NewEntry};
     let total = order.total_minor();
     let kinds: &[(PaymentKind, &str)] = match order.payment_status {
         PaymentStatus::Paid | PaymentStatus::PartiallyRefunded => {
@@ -87,23 +127,20 @@ async fn open_ledger(
         PaymentStatus::AwaitingPayment | PaymentStatus::PartiallyPaid => &[],
     };
     if total <= 0 {
-        return Ok(());
+        return Vec::new();
     }
-    let shop = Actor::new("import", "import", crate::domain::Role::Admin);
-    let currency = order.currency.trim().to_ascii_uppercase();
-    for (kind, note) in kinds {
-        let entry = NewEntry {
+    kinds
+        .iter()
+        .map(|(kind, note)| crate::store::payments::NewEntry {
             order_id,
             kind: *kind,
             amount_minor: total,
-            currency: &currency,
+            currency,
             method: "shop",
             note,
             at_ms: order.created_at.timestamp_millis().min(now),
-        };
-        payments::insert(conn, &entry, &shop).await?;
-    }
-    Ok(())
+        })
+        .collect()
 }
 
 /// Imports an order export. Every order is whole or absent; an order whose
@@ -237,57 +274,108 @@ async fn import_parsed_orders(
             summary.cancelled = true;
             break;
         }
-        let mut tx = store.write().await?;
-        let now = store.now_ms();
-        for p in chunk {
-            match insert_order(&mut tx, actor, now, &p.order, EventKind::Imported).await {
-                Ok(Some((_, unknown))) => {
-                    summary.imported += 1;
-                    for sku in unknown {
-                        summary.warnings += 1;
-                        summary.warning_details.push(RowError {
-                            row: p.first_row,
-                            order: Some(p.order.number.clone()),
-                            message: format!(
-                                "SKU {sku} is not a known product; the order waits until the product is imported"
-                            ),
-                        });
-                    }
-                }
-                Ok(None) => match update_if_new(&mut tx, store, actor, now, &p.order).await {
-                    Ok(Reimport::Updated) => summary.updated += 1,
-                    Ok(Reimport::Same) => summary.skipped += 1,
-                    Ok(Reimport::PastNew(status)) => {
-                        summary.skipped += 1;
-                        summary.warnings += 1;
-                        summary.warning_details.push(RowError {
-                            row: p.first_row,
-                            order: Some(p.order.number.clone()),
-                            message: format!(
-                                "the order is already {status} in Packbench; the file's version was not taken"
-                            ),
-                        });
-                    }
-                    Err(e) => return Err(e),
-                },
-                Err(e @ (Error::Invalid(_) | Error::Storage(sqlx::Error::Database(_)))) => {
-                    summary.failed += 1;
-                    summary.errors.push(RowError {
-                        row: p.first_row,
-                        order: Some(p.order.number.clone()),
-                        message: e.to_string(),
-                    });
-                }
-                Err(e) => return Err(e),
-            }
-        }
-        tx.commit().await?;
+        // A chunk goes in whole without a savepoint per order; if one of
+        // its orders is refused, the chunk is rolled back and written again
+        // order by order, so the refused one is reported and the rest kept.
+        let part = match import_chunk(store, actor, chunk, false).await? {
+            Some(part) => part,
+            None => import_chunk(store, actor, chunk, true)
+                .await?
+                .ok_or_else(|| Error::Invalid("the import chunk could not be written".into()))?,
+        };
+        summary.imported += part.imported;
+        summary.updated += part.updated;
+        summary.skipped += part.skipped;
+        summary.failed += part.failed;
+        summary.warnings += part.warnings;
+        summary.errors.extend(part.errors);
+        summary.warning_details.extend(part.warning_details);
         done += chunk.len();
         progress(done, total);
     }
     summary.errors.sort_by_key(|e| e.row);
     summary.warning_details.sort_by_key(|e| e.row);
     Ok(summary)
+}
+
+/// One chunk of parsed orders in one transaction. Without `careful`, the
+/// first refused order gives None (nothing written) so the caller can run
+/// the chunk again carefully: each order in its own savepoint.
+async fn import_chunk(
+    store: &Store,
+    actor: &Actor,
+    chunk: &[exchange::ParsedOrder],
+    careful: bool,
+) -> Result<Option<ImportSummary>> {
+    let mut summary = ImportSummary::default();
+    let mut tx = store.write().await?;
+    let now = store.now_ms();
+    // Without care, the chunk's new orders go in together.
+    let mut together = Vec::new();
+    if !careful {
+        let mut numbers = std::collections::HashSet::new();
+        if !chunk.iter().all(|p| numbers.insert(p.order.number.trim())) {
+            return Ok(None);
+        }
+        let list: Vec<&NewOrder> = chunk.iter().map(|p| &p.order).collect();
+        match insert_orders_in(&mut tx, actor, now, &list, EventKind::Imported).await {
+            Ok(inserted) => together = inserted,
+            Err(Error::Invalid(_) | Error::Storage(sqlx::Error::Database(_))) => return Ok(None),
+            Err(e) => return Err(e),
+        }
+    }
+    let mut together = together.into_iter();
+    for p in chunk {
+        let inserted = if careful {
+            insert_order(&mut tx, actor, now, &p.order, EventKind::Imported).await
+        } else {
+            Ok(together.next().flatten())
+        };
+        match inserted {
+            Ok(Some((_, unknown))) => {
+                summary.imported += 1;
+                for sku in unknown {
+                    summary.warnings += 1;
+                    summary.warning_details.push(RowError {
+                        row: p.first_row,
+                        order: Some(p.order.number.clone()),
+                        message: format!(
+                            "SKU {sku} is not a known product; the order waits until the product is imported"
+                        ),
+                    });
+                }
+            }
+            Ok(None) => match update_if_new(&mut tx, store, actor, now, &p.order).await? {
+                Reimport::Updated => summary.updated += 1,
+                Reimport::Same => summary.skipped += 1,
+                Reimport::PastNew(status) => {
+                    summary.skipped += 1;
+                    summary.warnings += 1;
+                    summary.warning_details.push(RowError {
+                        row: p.first_row,
+                        order: Some(p.order.number.clone()),
+                        message: format!(
+                            "the order is already {status} in Packbench; the file's version was not taken"
+                        ),
+                    });
+                }
+            },
+            Err(Error::Invalid(_) | Error::Storage(sqlx::Error::Database(_))) if !careful => {
+                return Ok(None);
+            }
+            Err(e @ (Error::Invalid(_) | Error::Storage(sqlx::Error::Database(_)))) => {
+                summary.failed += 1;
+                summary.errors.push(RowError {
+                    row: p.first_row,
+                    order: Some(p.order.number.clone()),
+                    message: e.to_string(),
+                });
+            }
+            Err(e) => return Err(e),
+        }
+    }
+    tx.commit().await?;
+    Ok(Some(summary))
 }
 
 enum Reimport {

@@ -42,6 +42,46 @@ pub async fn record(
     Ok(())
 }
 
+/// The same event for many orders (an import's chunk) in a few statements,
+/// each with its own after-state; each order's customer message as
+/// [`record`] writes it.
+pub async fn record_many(
+    conn: &mut AnyConnection,
+    at_ms: i64,
+    actor: &Actor,
+    kind: EventKind,
+    orders: &[(i64, serde_json::Value)],
+) -> Result<()> {
+    use sqlx::Arguments;
+    const VALUES: usize = 8;
+    for part in orders.chunks(1_000) {
+        let mut args = sqlx::any::AnyArguments::default();
+        for (order_id, after) in part {
+            (|| {
+                args.add(*order_id)?;
+                args.add(at_ms)?;
+                args.add(actor.user.clone())?;
+                args.add(actor.station.clone())?;
+                args.add(kind)?;
+                args.add(None::<String>)?;
+                args.add(Some(after.to_string()))?;
+                args.add(actor.approver().map(|a| a.name().to_string()))
+            })()
+            .map_err(sqlx::Error::Encode)?;
+        }
+        let sql = format!(
+            "INSERT INTO events (order_id, at, user_name, station, kind, before_state, after_state, \
+             approved_by) VALUES {}",
+            super::value_rows(part.len(), VALUES)
+        );
+        sqlx::query_with(&sql, args).execute(&mut *conn).await?;
+    }
+    for (order_id, after) in orders {
+        super::outbox::on_event(conn, *order_id, kind, Some(after), at_ms).await?;
+    }
+    Ok(())
+}
+
 /// One entry of an order's history.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]

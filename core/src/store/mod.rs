@@ -251,3 +251,15 @@ pub async fn create_database_if_missing(store: &Store, name: &str) -> Result<()>
     }
     Ok(())
 }
+
+/// `rows` rows of `width` numbered marks for a multi-row INSERT:
+/// `($1, $2), ($3, $4)`.
+pub(crate) fn value_rows(rows: usize, width: usize) -> String {
+    (0..rows)
+        .map(|r| {
+            let marks: Vec<String> = (1..=width).map(|k| format!("${}", r * width + k)).collect();
+            format!("({})", marks.join(", "))
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}

@@ -35,6 +35,10 @@ pub(crate) struct Where {
     fts: bool,
     /// Range filters on indexed columns.
     ranges: Vec<Range>,
+    /// PostgreSQL: the full-text condition (its place among the conditions
+    /// and the bound query), and a `WITH` the query starts with.
+    tsv: Option<(usize, String)>,
+    with: String,
 }
 
 /// A range filter on an indexed column: (index, column, from, to, to
@@ -236,6 +240,7 @@ pub(crate) async fn build(
                     .collect::<Vec<_>>()
                     .join(" & ");
                 let m = w.bind(Arg::Text(q));
+                w.tsv = Some((w.conditions.len(), m.clone()));
                 w.conditions
                     .push(format!("o.search_tsv @@ to_tsquery('simple', {m})"));
             }
@@ -312,7 +317,10 @@ async fn product_ids(conn: &mut AnyConnection, q: &str) -> Result<Vec<i64>> {
 /// [`NARROW_RANGE`], and the narrowest under it drives the query. PostgreSQL
 /// knows from its histograms.
 async fn narrow_first(conn: &mut AnyConnection, engine: Engine, w: &mut Where) -> Result<()> {
-    if engine != Engine::Sqlite || w.fts || w.ranges.is_empty() {
+    if engine == Engine::Postgres {
+        return words_first(conn, w).await;
+    }
+    if w.fts || w.ranges.is_empty() {
         return Ok(());
     }
     let mut best: Option<(i64, &'static str)> = None;
@@ -345,6 +353,47 @@ async fn narrow_first(conn: &mut AnyConnection, engine: Engine, w: &mut Where) -
     Ok(())
 }
 
+/// PostgreSQL estimates a customer's words far too selective when other
+/// conditions come with them, and walks every order newest first looking
+/// for a page. When the words match fewer than [`NARROW_RANGE`] orders
+/// (counted through the text index), their ids are read first and the
+/// other conditions checked on those alone.
+async fn words_first(conn: &mut AnyConnection, w: &mut Where) -> Result<()> {
+    let Some((at, mark)) = w.tsv.clone() else {
+        return Ok(());
+    };
+    let others = w
+        .conditions
+        .iter()
+        .enumerate()
+        .filter(|(i, c)| *i != at && !c.starts_with("o.id < "))
+        .count();
+    if others == 0 {
+        return Ok(());
+    }
+    let Some(Arg::Text(words)) = mark[1..]
+        .parse::<usize>()
+        .ok()
+        .and_then(|k| w.args.get(k - 1))
+    else {
+        return Ok(());
+    };
+    let n: i64 = sqlx::query_scalar(&format!(
+        "SELECT COUNT(*) FROM (SELECT 1 FROM orders WHERE search_tsv @@ to_tsquery('simple', $1) \
+         LIMIT {NARROW_RANGE}) m"
+    ))
+    .bind(words.clone())
+    .fetch_one(&mut *conn)
+    .await?;
+    if n < NARROW_RANGE {
+        w.with = format!(
+            "WITH words AS MATERIALIZED (SELECT id FROM orders WHERE search_tsv @@ to_tsquery('simple', {mark})) "
+        );
+        w.conditions[at] = "o.id IN (SELECT id FROM words)".into();
+    }
+    Ok(())
+}
+
 /// The columns of a list row (store::orders::OrderSummary).
 fn summary_columns(now_ms: i64) -> String {
     format!(
@@ -369,7 +418,8 @@ pub async fn page(
     narrow_first(conn, engine, &mut w).await?;
     let order_by = if w.fts { "f.rowid DESC" } else { "o.id DESC" };
     let sql = format!(
-        "SELECT {} FROM {} {STATUS_JOINS} {} ORDER BY {order_by} LIMIT {}",
+        "{}SELECT {} FROM {} {STATUS_JOINS} {} ORDER BY {order_by} LIMIT {}",
+        w.with,
         summary_columns(now_ms),
         w.from,
         w.sql_where(),
@@ -671,7 +721,8 @@ pub async fn explain(
     narrow_first(conn, engine, &mut w).await?;
     let order_by = if w.fts { "f.rowid DESC" } else { "o.id DESC" };
     let query = format!(
-        "SELECT {} FROM {} {STATUS_JOINS} {} ORDER BY {order_by} LIMIT {}",
+        "{}SELECT {} FROM {} {STATUS_JOINS} {} ORDER BY {order_by} LIMIT {}",
+        w.with,
         summary_columns(now_ms),
         w.from,
         w.sql_where(),

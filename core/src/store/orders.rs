@@ -7,11 +7,14 @@ use crate::domain::desk::{HeadValues, LineChange, LineSplit};
 pub use crate::domain::filter::OrderFilter;
 use crate::domain::search::order_search_text;
 use crate::domain::time::Millis;
-use crate::domain::{NewOrder, OrderHead, OrderLine, OrderStatus, PaymentStatus};
+use crate::domain::{NewLine, NewOrder, OrderHead, OrderLine, OrderStatus, PaymentStatus};
 use crate::{Error, Result};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
+use sqlx::any::AnyArguments;
 use sqlx::AnyConnection;
+use sqlx::Arguments;
+use std::collections::HashMap;
 
 const HEAD_COLUMNS: &str = "id, number, channel, customer_name, email, phone, shipping_address, \
     delivery_method, delivery_cost_minor, currency, payment_status, comment, status, \
@@ -73,58 +76,138 @@ pub async fn insert(
     o: &NewOrder,
     now_ms: i64,
 ) -> Result<Option<(i64, Vec<String>)>> {
-    o.validate().map_err(Error::Invalid)?;
-    let search = order_search_text(&o.number, &o.customer_name, &o.email, &o.phone, &o.comment);
-    let id: Option<i64> = sqlx::query_scalar(
-        "INSERT INTO orders (number, channel, customer_name, email, phone, shipping_address, \
-         delivery_method, delivery_cost_minor, currency, payment_status, comment, status, \
-         status_changed_at, created_at, updated_at, search_text) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $13, $15) \
-         ON CONFLICT (number) DO NOTHING RETURNING id",
-    )
-    .bind(o.number.trim())
-    .bind(&o.channel)
-    .bind(&o.customer_name)
-    .bind(&o.email)
-    .bind(&o.phone)
-    .bind(&o.shipping_address)
-    .bind(&o.delivery_method)
-    .bind(o.delivery_cost_minor)
-    .bind(o.currency.trim().to_ascii_uppercase())
-    .bind(o.payment_status)
-    .bind(&o.comment)
-    .bind(o.status)
-    .bind(now_ms)
-    .bind(o.created_at.timestamp_millis())
-    .bind(&search)
-    .fetch_optional(&mut *conn)
-    .await?;
-    let Some(id) = id else { return Ok(None) };
-    let mut unknown = Vec::new();
-    for (i, l) in o.lines.iter().enumerate() {
-        let product_id: Option<i64> = sqlx::query_scalar(
+    Ok(insert_many(conn, &[o], now_ms).await?.pop().flatten())
+}
+
+/// Inserts new orders with their lines in a few statements (an import's
+/// chunk): for each order, as [`insert`] answers. Every order is checked
+/// first; one that breaks a rule fails the whole call. Of two orders with
+/// the same number, the first is inserted.
+pub async fn insert_many(
+    conn: &mut AnyConnection,
+    orders: &[&NewOrder],
+    now_ms: i64,
+) -> Result<Vec<Option<(i64, Vec<String>)>>> {
+    for o in orders {
+        o.validate().map_err(Error::Invalid)?;
+    }
+    // Bound values per statement stay under SQLite's 32,766.
+    const ORDER_VALUES: usize = 18;
+    const ORDERS_PER_STATEMENT: usize = 1_000;
+    let mut ids: HashMap<String, i64> = HashMap::new();
+    for part in orders.chunks(ORDERS_PER_STATEMENT) {
+        let mut args = AnyArguments::default();
+        for o in part {
+            let search =
+                order_search_text(&o.number, &o.customer_name, &o.email, &o.phone, &o.comment);
+            (|| {
+                args.add(o.number.trim().to_string())?;
+                args.add(o.channel.clone())?;
+                args.add(o.customer_name.clone())?;
+                args.add(o.email.clone())?;
+                args.add(o.phone.clone())?;
+                args.add(o.shipping_address.clone())?;
+                args.add(o.delivery_method.clone())?;
+                args.add(o.delivery_cost_minor)?;
+                args.add(o.currency.trim().to_ascii_uppercase())?;
+                args.add(o.payment_status)?;
+                args.add(o.comment.clone())?;
+                args.add(o.status)?;
+                args.add(now_ms)?;
+                args.add(o.created_at.timestamp_millis())?;
+                args.add(now_ms)?;
+                args.add(search)?;
+                // Units and total are written with the order; later changes
+                // of lines or delivery cost keep them through refresh_totals.
+                args.add(o.unit_count())?;
+                args.add(o.total_minor())
+            })()
+            .map_err(sqlx::Error::Encode)?;
+        }
+        let sql = format!(
+            "INSERT INTO orders (number, channel, customer_name, email, phone, shipping_address, \
+             delivery_method, delivery_cost_minor, currency, payment_status, comment, status, \
+             status_changed_at, created_at, updated_at, search_text, units, total_minor) \
+             VALUES {} ON CONFLICT (number) DO NOTHING RETURNING id, number",
+            super::value_rows(part.len(), ORDER_VALUES)
+        );
+        let returned: Vec<(i64, String)> = sqlx::query_as_with(&sql, args)
+            .fetch_all(&mut *conn)
+            .await?;
+        ids.extend(returned.into_iter().map(|(id, number)| (number, id)));
+    }
+    // Each inserted number belongs to its first order in the list.
+    let mut results: Vec<Option<(i64, Vec<String>)>> = orders
+        .iter()
+        .map(|o| ids.remove(o.number.trim()).map(|id| (id, Vec::new())))
+        .collect();
+    // The lines, in as few statements as the bound-value limit allows.
+    const LINE_VALUES: usize = 9;
+    const LINES_PER_STATEMENT: usize = 3_000;
+    let lines: Vec<(i64, i64, &NewLine)> = orders
+        .iter()
+        .zip(&results)
+        .filter_map(|(o, r)| r.as_ref().map(|(id, _)| (*id, *o)))
+        .flat_map(|(id, o)| {
+            o.lines
+                .iter()
+                .enumerate()
+                .map(move |(i, l)| (id, i as i64 + 1, l))
+        })
+        .collect();
+    let mut unknown: HashMap<i64, Vec<String>> = HashMap::new();
+    for part in lines.chunks(LINES_PER_STATEMENT) {
+        let mut args = AnyArguments::default();
+        let mut rows = Vec::with_capacity(part.len());
+        for (i, (id, position, l)) in part.iter().enumerate() {
+            let n = i * LINE_VALUES;
+            rows.push(format!(
+                "(${a}, ${b}, (SELECT id FROM products WHERE sku = ${c}), ${c}, ${d}, ${e}, ${f}, ${g}, ${h}, 0, ${i})",
+                a = n + 1,
+                b = n + 2,
+                c = n + 3,
+                d = n + 4,
+                e = n + 5,
+                f = n + 6,
+                g = n + 7,
+                h = n + 8,
+                i = n + 9,
+            ));
+            (|| {
+                args.add(*id)?;
+                args.add(*position)?;
+                args.add(l.sku.trim().to_string())?;
+                args.add(l.name.clone())?;
+                args.add(l.quantity)?;
+                args.add(l.unit_price_minor)?;
+                args.add(l.discount_minor)?;
+                args.add(l.tax_rate_bp)?;
+                args.add(l.amount_minor())
+            })()
+            .map_err(sqlx::Error::Encode)?;
+        }
+        let sql = format!(
             "INSERT INTO order_lines (order_id, position, product_id, sku, name, quantity, \
-             unit_price_minor, discount_minor, tax_rate_bp, packed, amount_minor) \
-             VALUES ($1, $2, (SELECT id FROM products WHERE sku = $3), $3, $4, $5, $6, $7, $8, 0, $9) \
-             RETURNING product_id",
-        )
-        .bind(id)
-        .bind(i as i64 + 1)
-        .bind(l.sku.trim())
-        .bind(&l.name)
-        .bind(l.quantity)
-        .bind(l.unit_price_minor)
-        .bind(l.discount_minor)
-        .bind(l.tax_rate_bp)
-        .bind(l.amount_minor())
-        .fetch_one(&mut *conn)
-        .await?;
-        if product_id.is_none() {
-            unknown.push(l.sku.trim().to_string());
+             unit_price_minor, discount_minor, tax_rate_bp, packed, amount_minor) VALUES {} \
+             RETURNING order_id, position, sku, product_id",
+            rows.join(", ")
+        );
+        let mut returned: Vec<(i64, i64, String, Option<i64>)> = sqlx::query_as_with(&sql, args)
+            .fetch_all(&mut *conn)
+            .await?;
+        returned.sort();
+        for (order_id, _, sku, product) in returned {
+            if product.is_none() {
+                unknown.entry(order_id).or_default().push(sku);
+            }
         }
     }
-    refresh_totals(conn, id).await?;
-    Ok(Some((id, unknown)))
+    for (id, skus) in results.iter_mut().flatten() {
+        if let Some(list) = unknown.remove(id) {
+            *skus = list;
+        }
+    }
+    Ok(results)
 }
 
 /// Recomputes the units and total kept on the order (the filters' and

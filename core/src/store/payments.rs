@@ -54,6 +54,40 @@ pub async fn insert(conn: &mut AnyConnection, e: &NewEntry<'_>, actor: &Actor) -
     .await?)
 }
 
+/// Many ledger entries in a few statements (an import's chunk).
+pub async fn insert_many(
+    conn: &mut AnyConnection,
+    entries: &[NewEntry<'_>],
+    actor: &Actor,
+) -> Result<()> {
+    use sqlx::Arguments;
+    const VALUES: usize = 9;
+    for part in entries.chunks(1_000) {
+        let mut args = sqlx::any::AnyArguments::default();
+        for e in part {
+            (|| {
+                args.add(e.order_id)?;
+                args.add(e.kind)?;
+                args.add(e.amount_minor)?;
+                args.add(e.currency.to_string())?;
+                args.add(e.method.to_string())?;
+                args.add(e.note.to_string())?;
+                args.add(e.at_ms)?;
+                args.add(actor.user.clone())?;
+                args.add(actor.station.clone())
+            })()
+            .map_err(sqlx::Error::Encode)?;
+        }
+        let sql = format!(
+            "INSERT INTO payments (order_id, kind, amount_minor, currency, method, note, at, user_name, station) \
+             VALUES {}",
+            super::value_rows(part.len(), VALUES)
+        );
+        sqlx::query_with(&sql, args).execute(&mut *conn).await?;
+    }
+    Ok(())
+}
+
 /// The order's ledger, oldest first.
 pub async fn of_order(conn: &mut AnyConnection, order_id: i64) -> Result<Vec<PaymentEntry>> {
     Ok(sqlx::query_as(
