@@ -85,6 +85,19 @@ pub fn query_words(query: &str) -> Vec<String> {
     words(trimmed)
 }
 
+/// The text as typed, lower-cased and with a capital first letter: SQLite's
+/// LIKE folds only ASCII, so a Cyrillic word is looked for in the three
+/// ways people write it.
+pub fn case_variants(q: &str) -> Vec<String> {
+    let lower = q.to_lowercase();
+    let mut capital: String = lower.chars().take(1).flat_map(char::to_uppercase).collect();
+    capital.extend(lower.chars().skip(1));
+    let mut all = vec![q.to_string(), lower, capital];
+    all.sort();
+    all.dedup();
+    all
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -117,3 +130,4 @@ mod tests {
         );
     }
 }
+

@@ -306,8 +306,7 @@ pub fn preview(
     now: DateTime<Utc>,
 ) -> Result<ImportPreview, String> {
     let mut table = table::Table::read(bytes)?;
-    let original: Vec<String> = table.header_names().to_vec();
-    let written = first_row_as_written(bytes, &table);
+    let written: Vec<String> = table.headers_as_written().to_vec();
     table.map_columns(mapping);
     let (items, errors, file_error) = match kind.order_format() {
         Some(format) => match orders_of(&table, format, now) {
@@ -327,18 +326,14 @@ pub fn preview(
             header: mapped
                 .iter()
                 .position(|h| *h == field)
-                .and_then(|i| written.get(i).or(original.get(i)).cloned()),
+                .and_then(|i| written.get(i).cloned()),
             field,
             required,
         })
         .collect();
     Ok(ImportPreview {
         encoding: table.encoding.as_str().into(),
-        headers: if written.is_empty() {
-            original
-        } else {
-            written
-        },
+        headers: written,
         rows: table
             .rows
             .iter()
@@ -352,14 +347,6 @@ pub fn preview(
         errors: errors.into_iter().take(100).collect(),
         file_error,
     })
-}
-
-/// The header row with its case as written (the table keeps it
-/// lower-cased for matching).
-fn first_row_as_written(bytes: &[u8], table: &table::Table) -> Vec<String> {
-    table::Table::read_headers_as_written(bytes)
-        .filter(|h| h.len() == table.header_names().len())
-        .unwrap_or_default()
 }
 
 /// Parses a product file (see the [module documentation](self)). Refused

@@ -45,6 +45,8 @@ impl Row {
 pub(super) struct Table {
     /// Header names, trimmed and lower-cased, in file order.
     headers: Vec<String>,
+    /// The same names trimmed, as the file writes them (shown in previews).
+    written: Vec<String>,
     pub(super) rows: Vec<Row>,
     /// The columns the reader asked for, and whether it required them: what
     /// an import preview shows as the fields to map.
@@ -117,7 +119,7 @@ impl Table {
         let headers: Vec<String> = match records.next() {
             None => return Err("the file is empty; it needs a header row and data rows".into()),
             Some(Err(e)) => return Err(unreadable(&e)),
-            Some(Ok(header)) => header.iter().map(|h| h.trim().to_lowercase()).collect(),
+            Some(Ok(header)) => header.iter().map(|h| h.trim().to_string()).collect(),
         };
         let mut rows = Vec::new();
         for (i, record) in records.enumerate() {
@@ -128,10 +130,11 @@ impl Table {
     }
 
     fn from_records(
-        headers: Vec<String>,
+        written: Vec<String>,
         records: Vec<(usize, StringRecord)>,
         encoding: Encoding,
     ) -> Result<Table, String> {
+        let headers: Vec<String> = written.iter().map(|h| h.to_lowercase()).collect();
         if headers.len() > MAX_COLUMNS {
             return Err(format!(
                 "the header row has {} columns (at most {MAX_COLUMNS}); is the first row really the header?",
@@ -161,6 +164,7 @@ impl Table {
         }
         Ok(Table {
             headers,
+            written,
             rows,
             asked: Default::default(),
             encoding,
@@ -201,7 +205,7 @@ impl Table {
             .next()
             .ok_or("the first sheet is empty; it needs a header row and data rows")?
             .iter()
-            .map(|c| text(c).trim().to_lowercase())
+            .map(|c| text(c).trim().to_string())
             .collect();
         let records: Vec<(usize, StringRecord)> = rows
             .enumerate()
@@ -235,23 +239,9 @@ impl Table {
         }
     }
 
-    /// The header row with its case as written, for showing it.
-    pub(super) fn read_headers_as_written(bytes: &[u8]) -> Option<Vec<String>> {
-        if bytes.starts_with(b"PK\x03\x04") {
-            return None;
-        }
-        let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-        let text = match std::str::from_utf8(bytes) {
-            Ok(t) => t.to_string(),
-            Err(_) => windows_1251(bytes)?,
-        };
-        let mut reader = csv::ReaderBuilder::new()
-            .has_headers(false)
-            .flexible(true)
-            .delimiter(delimiter_of(&text))
-            .from_reader(text.as_bytes());
-        let first = reader.records().next()?.ok()?;
-        Some(first.iter().map(|h| h.trim().to_string()).collect())
+    /// The file's headers in file order, as written (trimmed).
+    pub(super) fn headers_as_written(&self) -> &[String] {
+        &self.written
     }
 
     /// The file's headers in file order (lower-cased).

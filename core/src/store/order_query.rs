@@ -8,7 +8,7 @@
 
 use super::Engine;
 use crate::domain::filter::{GroupBy, GroupCount, OrderFilter};
-use crate::domain::search::query_words;
+use crate::domain::search::{case_variants, query_words};
 use crate::{Error, Result};
 use sqlx::any::AnyArguments;
 use sqlx::{AnyConnection, Arguments};
@@ -259,20 +259,6 @@ fn clean(values: &[String]) -> Vec<String> {
         .map(|v| v.trim().to_string())
         .filter(|v| !v.is_empty())
         .collect()
-}
-
-/// The text as typed, lower-cased and with a capital first letter: SQLite's
-/// LIKE folds only ASCII, so a Cyrillic word is looked for in the three
-/// ways people write it.
-fn case_variants(q: &str) -> Vec<String> {
-    let lower = q.to_lowercase();
-    let mut capital: String = lower.chars().take(1).flat_map(char::to_uppercase).collect();
-    capital.extend(lower.chars().skip(1));
-    let mut all = vec![q.to_string(), lower, capital];
-    all.dedup();
-    all.sort();
-    all.dedup();
-    all
 }
 
 /// The products a product filter names: the one whose SKU it is, or those

@@ -207,18 +207,21 @@ pub async fn search(
     if q.is_empty() {
         return Ok(Vec::new());
     }
-    let lower = q.to_lowercase();
-    let mut capital: String = lower.chars().take(1).flat_map(char::to_uppercase).collect();
-    capital.extend(lower.chars().skip(1));
-    Ok(sqlx::query_as(&format!(
-        "SELECT {MATCH_COLUMNS} FROM products p \
-         WHERE UPPER(p.sku) LIKE $1 OR p.name LIKE $2 OR p.name LIKE $3 OR p.name LIKE $4 \
-         ORDER BY p.sku LIMIT {limit}"
-    ))
-    .bind(format!("%{}%", q.to_ascii_uppercase()))
-    .bind(format!("%{q}%"))
-    .bind(format!("%{lower}%"))
-    .bind(format!("%{capital}%"))
+    let mut args = sqlx::any::AnyArguments::default();
+    let mut ors = vec!["UPPER(p.sku) LIKE $1".to_string()];
+    sqlx::Arguments::add(&mut args, format!("%{}%", q.to_ascii_uppercase()))
+        .map_err(sqlx::Error::Encode)?;
+    for v in crate::domain::search::case_variants(q) {
+        sqlx::Arguments::add(&mut args, format!("%{v}%")).map_err(sqlx::Error::Encode)?;
+        ors.push(format!("p.name LIKE ${}", ors.len() + 1));
+    }
+    Ok(sqlx::query_as_with(
+        &format!(
+            "SELECT {MATCH_COLUMNS} FROM products p WHERE {} ORDER BY p.sku LIMIT {limit}",
+            ors.join(" OR ")
+        ),
+        args,
+    )
     .fetch_all(&mut *conn)
     .await?)
 }
