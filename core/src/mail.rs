@@ -29,6 +29,8 @@ pub struct SendFailure {
 pub struct Mailer {
     transport: AsyncSmtpTransport<Tokio1Executor>,
     from: Mailbox,
+    security: MailSecurity,
+    port: u16,
 }
 
 impl Mailer {
@@ -67,6 +69,8 @@ impl Mailer {
         Ok(Mailer {
             transport: builder.build(),
             from,
+            security: settings.security,
+            port: settings.port,
         })
     }
 
@@ -93,7 +97,7 @@ impl Mailer {
         match self.transport.send(message).await {
             Ok(_) => Ok(()),
             Err(e) => {
-                let words = e.to_string();
+                let words = self.explain(e.to_string());
                 // A 5xx answer about this message (a refused recipient)
                 // will not change; a refused login (530, 534, 535) may,
                 // once someone fixes the password.
@@ -112,7 +116,30 @@ impl Mailer {
         match self.transport.test_connection().await {
             Ok(true) => Ok(()),
             Ok(false) => Err("the server did not answer as a mail server".into()),
-            Err(e) => Err(e.to_string()),
+            Err(e) => Err(self.explain(e.to_string())),
+        }
+    }
+
+    /// The transport's words, with what to change when they are about
+    /// encryption (rustls says "corrupt message" when a server answers a
+    /// TLS greeting in plain SMTP).
+    fn explain(&self, words: String) -> String {
+        let lower = words.to_lowercase();
+        let hint = if self.security == MailSecurity::Tls
+            && (lower.contains("corrupt message") || lower.contains("invalidcontenttype"))
+        {
+            Some(format!(
+                "the server does not speak TLS on port {}: TLS from the first byte is usually port 465; for port 587 or 25 choose STARTTLS",
+                self.port
+            ))
+        } else if lower.contains("certificate") {
+            Some("the server's certificate is not trusted (self-signed, expired or for another name); ask whoever runs the server for one from a public authority".to_string())
+        } else {
+            None
+        };
+        match hint {
+            Some(hint) => format!("{hint} ({words})"),
+            None => words,
         }
     }
 }

@@ -365,3 +365,41 @@ on_both_engines!(
         assert_eq!(all.len(), NotifyEvent::ALL.len() * 2);
     }
 );
+
+on_both_engines!(
+    a_server_that_cannot_encrypt_never_gets_the_message_or_the_password_in_clear,
+    |db| {
+        let sink = Sink::start();
+        let (store, clock) = demo(&db).await;
+        let mut secure = settings(sink.port);
+        secure.security = MailSecurity::StartTls;
+        ops::save_mail_settings(&store, &admin(), &secure)
+            .await
+            .unwrap();
+        let (number, _) = confirmed_with_email(&store).await;
+        common::pack(&store, &number).await;
+        // STARTTLS asked of a server that does not offer it, then TLS from
+        // the first byte asked of a server that speaks plain SMTP: both
+        // fail with words that say so, and nothing reaches the server.
+        for (security, words) in [
+            (MailSecurity::StartTls, ["starttls", "tls"]),
+            // ...and what to change: the usual port, or STARTTLS.
+            (MailSecurity::Tls, ["port 465", "choose starttls"]),
+        ] {
+            let mut s = settings(sink.port);
+            s.security = security;
+            ops::save_mail_settings(&store, &admin(), &s).await.unwrap();
+            clock.advance(chrono::Duration::hours(1));
+            let report = ops::send_due(&store, Some(PASSWORD)).await.unwrap();
+            assert_eq!((report.sent, report.failed), (0, 1), "{security:?}");
+            let m = &messages(&store, &number).await[0];
+            assert_eq!(m.status, MessageStatus::Failed, "{security:?}");
+            let error = m.last_error.clone().unwrap_or_default().to_lowercase();
+            assert!(
+                words.iter().all(|w| error.contains(w)),
+                "{security:?}: the error says what failed: {error}"
+            );
+            assert!(sink.received().is_empty(), "{security:?}");
+        }
+    }
+);
