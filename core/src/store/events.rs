@@ -54,7 +54,7 @@ pub async fn record_many(
 ) -> Result<()> {
     use sqlx::Arguments;
     const VALUES: usize = 8;
-    for part in orders.chunks(1_000) {
+    for part in orders.chunks(super::rows_per_statement(VALUES)) {
         let mut args = sqlx::any::AnyArguments::default();
         for (order_id, after) in part {
             (|| {

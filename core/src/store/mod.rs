@@ -252,6 +252,14 @@ pub async fn create_database_if_missing(store: &Store, name: &str) -> Result<()>
     Ok(())
 }
 
+/// Rows of `width` bound values per multi-row INSERT. SQLite looks each
+/// `$n` name up among the statement's names while preparing it, so a
+/// statement with tens of thousands of them costs seconds; a thousand is
+/// quick on both engines.
+pub(crate) fn rows_per_statement(width: usize) -> usize {
+    (1_000 / width).max(1)
+}
+
 /// `rows` rows of `width` numbered marks for a multi-row INSERT:
 /// `($1, $2), ($3, $4)`.
 pub(crate) fn value_rows(rows: usize, width: usize) -> String {

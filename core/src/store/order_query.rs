@@ -35,10 +35,6 @@ pub(crate) struct Where {
     fts: bool,
     /// Range filters on indexed columns.
     ranges: Vec<Range>,
-    /// PostgreSQL: the full-text condition (its place among the conditions
-    /// and the bound query), and a `WITH` the query starts with.
-    tsv: Option<(usize, String)>,
-    with: String,
 }
 
 /// A range filter on an indexed column: (index, column, from, to, to
@@ -240,7 +236,6 @@ pub(crate) async fn build(
                     .collect::<Vec<_>>()
                     .join(" & ");
                 let m = w.bind(Arg::Text(q));
-                w.tsv = Some((w.conditions.len(), m.clone()));
                 w.conditions
                     .push(format!("o.search_tsv @@ to_tsquery('simple', {m})"));
             }
@@ -303,13 +298,11 @@ async fn product_ids(conn: &mut AnyConnection, q: &str) -> Result<Vec<i64>> {
 /// [`NARROW_RANGE`], and the narrowest under it drives the query. PostgreSQL
 /// knows from its histograms.
 async fn narrow_first(conn: &mut AnyConnection, engine: Engine, w: &mut Where) -> Result<()> {
-    if engine == Engine::Postgres {
-        return words_first(conn, w).await;
-    }
-    if w.fts || w.ranges.is_empty() {
+    if engine != Engine::Sqlite || w.fts || w.ranges.is_empty() {
         return Ok(());
     }
     let mut best: Option<(i64, &'static str)> = None;
+    let mut wide: Vec<&'static str> = Vec::new();
     for (index, column, lo, hi, inclusive) in &w.ranges {
         let mut args = AnyArguments::default();
         let mut conds = Vec::new();
@@ -329,53 +322,27 @@ async fn narrow_first(conn: &mut AnyConnection, engine: Engine, w: &mut Where) -
         let n: i64 = sqlx::query_scalar_with(&sql, args)
             .fetch_one(&mut *conn)
             .await?;
-        if n < NARROW_RANGE && best.is_none_or(|(b, _)| n < b) {
-            best = Some((n, index));
+        if n < NARROW_RANGE {
+            if best.is_none_or(|(b, _)| n < b) {
+                best = Some((n, index));
+            }
+        } else {
+            wide.push(*column);
         }
     }
-    if let Some((_, index)) = best {
-        w.from = format!("orders o INDEXED BY {index}");
-    }
-    Ok(())
-}
-
-/// PostgreSQL estimates a customer's words far too selective when other
-/// conditions come with them, and walks every order newest first looking
-/// for a page. When the words match fewer than [`NARROW_RANGE`] orders
-/// (counted through the text index), their ids are read first and the
-/// other conditions checked on those alone.
-async fn words_first(conn: &mut AnyConnection, w: &mut Where) -> Result<()> {
-    let Some((at, mark)) = w.tsv.clone() else {
-        return Ok(());
-    };
-    let others = w
-        .conditions
-        .iter()
-        .enumerate()
-        .filter(|(i, c)| *i != at && !c.starts_with("o.id < "))
-        .count();
-    if others == 0 {
-        return Ok(());
-    }
-    let Some(Arg::Text(words)) = mark[1..]
-        .parse::<usize>()
-        .ok()
-        .and_then(|k| w.args.get(k - 1))
-    else {
-        return Ok(());
-    };
-    let n: i64 = sqlx::query_scalar(&format!(
-        "SELECT COUNT(*) FROM (SELECT 1 FROM orders WHERE search_tsv @@ to_tsquery('simple', $1) \
-         LIMIT {NARROW_RANGE}) m"
-    ))
-    .bind(words.clone())
-    .fetch_one(&mut *conn)
-    .await?;
-    if n < NARROW_RANGE {
-        w.with = format!(
-            "WITH words AS MATERIALIZED (SELECT id FROM orders WHERE search_tsv @@ to_tsquery('simple', {mark})) "
-        );
-        w.conditions[at] = "o.id IN (SELECT id FROM words)".into();
+    match best {
+        Some((_, index)) => w.from = format!("orders o INDEXED BY {index}"),
+        // A wide range read through its index would sort tens of thousands
+        // of rows for one page: its terms are kept off the indexes (a unary
+        // `+`), so the newest orders are read first and the page fills at
+        // once (or another condition's index drives).
+        None => {
+            for c in w.conditions.iter_mut() {
+                if wide.iter().any(|col| c.starts_with(&format!("o.{col} "))) {
+                    c.insert(0, '+');
+                }
+            }
+        }
     }
     Ok(())
 }
@@ -404,8 +371,7 @@ pub async fn page(
     narrow_first(conn, engine, &mut w).await?;
     let order_by = if w.fts { "f.rowid DESC" } else { "o.id DESC" };
     let sql = format!(
-        "{}SELECT {} FROM {} {STATUS_JOINS} {} ORDER BY {order_by} LIMIT {}",
-        w.with,
+        "SELECT {} FROM {} {STATUS_JOINS} {} ORDER BY {order_by} LIMIT {}",
         summary_columns(now_ms),
         w.from,
         w.sql_where(),
@@ -707,8 +673,7 @@ pub async fn explain(
     narrow_first(conn, engine, &mut w).await?;
     let order_by = if w.fts { "f.rowid DESC" } else { "o.id DESC" };
     let query = format!(
-        "{}SELECT {} FROM {} {STATUS_JOINS} {} ORDER BY {order_by} LIMIT {}",
-        w.with,
+        "SELECT {} FROM {} {STATUS_JOINS} {} ORDER BY {order_by} LIMIT {}",
         summary_columns(now_ms),
         w.from,
         w.sql_where(),

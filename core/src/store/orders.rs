@@ -91,11 +91,9 @@ pub async fn insert_many(
     for o in orders {
         o.validate().map_err(Error::Invalid)?;
     }
-    // Bound values per statement stay under SQLite's 32,766.
     const ORDER_VALUES: usize = 18;
-    const ORDERS_PER_STATEMENT: usize = 1_000;
     let mut ids: HashMap<String, i64> = HashMap::new();
-    for part in orders.chunks(ORDERS_PER_STATEMENT) {
+    for part in orders.chunks(super::rows_per_statement(ORDER_VALUES)) {
         let mut args = AnyArguments::default();
         for o in part {
             let search =
@@ -141,9 +139,8 @@ pub async fn insert_many(
         .iter()
         .map(|o| ids.remove(o.number.trim()).map(|id| (id, Vec::new())))
         .collect();
-    // The lines, in as few statements as the bound-value limit allows.
+    // The lines, a few hundred per statement.
     const LINE_VALUES: usize = 9;
-    const LINES_PER_STATEMENT: usize = 3_000;
     let lines: Vec<(i64, i64, &NewLine)> = orders
         .iter()
         .zip(&results)
@@ -156,7 +153,7 @@ pub async fn insert_many(
         })
         .collect();
     let mut unknown: HashMap<i64, Vec<String>> = HashMap::new();
-    for part in lines.chunks(LINES_PER_STATEMENT) {
+    for part in lines.chunks(super::rows_per_statement(LINE_VALUES)) {
         let mut args = AnyArguments::default();
         let mut rows = Vec::with_capacity(part.len());
         for (i, (id, position, l)) in part.iter().enumerate() {

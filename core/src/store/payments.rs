@@ -62,7 +62,7 @@ pub async fn insert_many(
 ) -> Result<()> {
     use sqlx::Arguments;
     const VALUES: usize = 9;
-    for part in entries.chunks(1_000) {
+    for part in entries.chunks(super::rows_per_statement(VALUES)) {
         let mut args = sqlx::any::AnyArguments::default();
         for e in part {
             (|| {
