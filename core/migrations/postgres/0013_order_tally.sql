@@ -73,11 +73,7 @@ BEGIN
         -- Before the delete: its lines go with it, and their own triggers
         -- no longer see the order's hour.
         INSERT INTO order_tally (dim, hour, key, n)
-        SELECT t.dim, t.hour, t.key, SUM(t.n) FROM (
-            SELECT * FROM order_tally_head(OLD, -1)
-            UNION ALL SELECT 'category', OLD.created_at / 3600000, c.category, -1
-                FROM order_categories c WHERE c.order_id = OLD.id
-        ) t GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
+        SELECT * FROM order_tally_head(OLD, -1) ORDER BY 1, 2, 3
         ON CONFLICT (dim, hour, key) DO UPDATE SET n = order_tally.n + excluded.n;
         DELETE FROM order_categories WHERE order_id = OLD.id;
         RETURN OLD;
@@ -95,41 +91,41 @@ CREATE TRIGGER order_tally_update AFTER UPDATE OF status, payment_status, channe
 CREATE TRIGGER order_tally_delete BEFORE DELETE ON orders
     FOR EACH ROW EXECUTE FUNCTION order_tally_orders();
 
--- One line of product p leaves (d = -1) or joins (d = 1) order o: the
--- order counts once in each category it has.
-CREATE FUNCTION order_categories_move(o BIGINT, p BIGINT, d BIGINT) RETURNS void LANGUAGE plpgsql AS $$
-DECLARE
-    cat TEXT := COALESCE((SELECT category FROM products WHERE id = p), '');
-    left_lines BIGINT;
+-- An order counts once in each category it has: when it gains one and when
+-- it loses one.
+CREATE FUNCTION order_tally_categories() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    IF d > 0 THEN
-        INSERT INTO order_categories (order_id, category, lines) VALUES (o, cat, 1)
-        ON CONFLICT (order_id, category) DO UPDATE SET lines = order_categories.lines + 1
-        RETURNING lines INTO left_lines;
-        IF left_lines = 1 THEN
-            INSERT INTO order_tally (dim, hour, key, n)
-            SELECT 'category', created_at / 3600000, cat, 1 FROM orders WHERE id = o
-            ON CONFLICT (dim, hour, key) DO UPDATE SET n = order_tally.n + 1;
-        END IF;
+    IF TG_OP = 'INSERT' THEN
+        INSERT INTO order_tally (dim, hour, key, n)
+        SELECT 'category', created_at / 3600000, NEW.category, 1 FROM orders WHERE id = NEW.order_id
+        ON CONFLICT (dim, hour, key) DO UPDATE SET n = order_tally.n + 1;
     ELSE
-        UPDATE order_categories SET lines = lines - 1 WHERE order_id = o AND category = cat
-        RETURNING lines INTO left_lines;
-        IF left_lines = 0 THEN
-            DELETE FROM order_categories WHERE order_id = o AND category = cat;
-            INSERT INTO order_tally (dim, hour, key, n)
-            SELECT 'category', created_at / 3600000, cat, -1 FROM orders WHERE id = o
-            ON CONFLICT (dim, hour, key) DO UPDATE SET n = order_tally.n - 1;
-        END IF;
+        INSERT INTO order_tally (dim, hour, key, n)
+        SELECT 'category', created_at / 3600000, OLD.category, -1 FROM orders WHERE id = OLD.order_id
+        ON CONFLICT (dim, hour, key) DO UPDATE SET n = order_tally.n - 1;
     END IF;
+    RETURN NULL;
 END $$;
 
+CREATE TRIGGER order_tally_category_in AFTER INSERT ON order_categories
+    FOR EACH ROW EXECUTE FUNCTION order_tally_categories();
+CREATE TRIGGER order_tally_category_out AFTER DELETE ON order_categories
+    FOR EACH ROW EXECUTE FUNCTION order_tally_categories();
+
+-- A line brings its product's category to the order, and takes it away.
 CREATE FUNCTION order_categories_lines() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    cat TEXT;
 BEGIN
     IF TG_OP IN ('UPDATE', 'DELETE') THEN
-        PERFORM order_categories_move(OLD.order_id, OLD.product_id, -1);
+        cat := COALESCE((SELECT category FROM products WHERE id = OLD.product_id), '');
+        UPDATE order_categories SET lines = lines - 1 WHERE order_id = OLD.order_id AND category = cat;
+        DELETE FROM order_categories WHERE order_id = OLD.order_id AND category = cat AND lines = 0;
     END IF;
     IF TG_OP IN ('UPDATE', 'INSERT') THEN
-        PERFORM order_categories_move(NEW.order_id, NEW.product_id, 1);
+        cat := COALESCE((SELECT category FROM products WHERE id = NEW.product_id), '');
+        INSERT INTO order_categories (order_id, category, lines) VALUES (NEW.order_id, cat, 1)
+        ON CONFLICT (order_id, category) DO UPDATE SET lines = order_categories.lines + 1;
     END IF;
     RETURN NULL;
 END $$;
@@ -150,23 +146,8 @@ BEGIN
     FROM (SELECT l.order_id, COUNT(*) AS lines FROM order_lines l WHERE l.product_id = NEW.id
           GROUP BY l.order_id) m
     WHERE c.order_id = m.order_id AND c.category = OLD.category;
-    INSERT INTO order_tally (dim, hour, key, n)
-    SELECT 'category', o.created_at / 3600000, OLD.category, -COUNT(*)
-    FROM order_categories c JOIN orders o ON o.id = c.order_id
-    WHERE c.category = OLD.category AND c.lines = 0
-      AND c.order_id IN (SELECT l.order_id FROM order_lines l WHERE l.product_id = NEW.id)
-    GROUP BY 2 ORDER BY 2
-    ON CONFLICT (dim, hour, key) DO UPDATE SET n = order_tally.n + excluded.n;
     DELETE FROM order_categories c WHERE c.category = OLD.category AND c.lines = 0
       AND c.order_id IN (SELECT l.order_id FROM order_lines l WHERE l.product_id = NEW.id);
-
-    INSERT INTO order_tally (dim, hour, key, n)
-    SELECT 'category', o.created_at / 3600000, NEW.category, COUNT(*)
-    FROM orders o
-    WHERE o.id IN (SELECT l.order_id FROM order_lines l WHERE l.product_id = NEW.id)
-      AND NOT EXISTS (SELECT 1 FROM order_categories c WHERE c.order_id = o.id AND c.category = NEW.category)
-    GROUP BY 2 ORDER BY 2
-    ON CONFLICT (dim, hour, key) DO UPDATE SET n = order_tally.n + excluded.n;
     INSERT INTO order_categories (order_id, category, lines)
     SELECT l.order_id, NEW.category, COUNT(*) FROM order_lines l WHERE l.product_id = NEW.id
     GROUP BY 1 ORDER BY 1

@@ -87,24 +87,28 @@ BEGIN
         ('channel', OLD.created_at / 3600000, OLD.channel, -1),
         ('delivery_method', OLD.created_at / 3600000, OLD.delivery_method, -1)
     ON CONFLICT (dim, hour, key) DO UPDATE SET n = n + excluded.n;
-    INSERT INTO order_tally (dim, hour, key, n)
-    SELECT 'category', OLD.created_at / 3600000, category, -1 FROM order_categories
-    WHERE order_id = OLD.id
-    ON CONFLICT (dim, hour, key) DO UPDATE SET n = n + excluded.n;
     DELETE FROM order_categories WHERE order_id = OLD.id;
 END;
 
--- A line brings its product's category to the order (once per category).
-CREATE TRIGGER order_categories_line_insert AFTER INSERT ON order_lines
+-- An order counts once in each category it has: when it gains one and when
+-- it loses one.
+CREATE TRIGGER order_tally_category_in AFTER INSERT ON order_categories
 BEGIN
     INSERT INTO order_tally (dim, hour, key, n)
-    SELECT 'category', o.created_at / 3600000,
-        COALESCE((SELECT p.category FROM products p WHERE p.id = NEW.product_id), ''), 1
-    FROM orders o
-    WHERE o.id = NEW.order_id AND NOT EXISTS (
-        SELECT 1 FROM order_categories c WHERE c.order_id = NEW.order_id
-        AND c.category = COALESCE((SELECT p.category FROM products p WHERE p.id = NEW.product_id), ''))
-    ON CONFLICT (dim, hour, key) DO UPDATE SET n = n + excluded.n;
+    SELECT 'category', o.created_at / 3600000, NEW.category, 1 FROM orders o WHERE o.id = NEW.order_id
+    ON CONFLICT (dim, hour, key) DO UPDATE SET n = n + 1;
+END;
+
+CREATE TRIGGER order_tally_category_out AFTER DELETE ON order_categories
+BEGIN
+    INSERT INTO order_tally (dim, hour, key, n)
+    SELECT 'category', o.created_at / 3600000, OLD.category, -1 FROM orders o WHERE o.id = OLD.order_id
+    ON CONFLICT (dim, hour, key) DO UPDATE SET n = n - 1;
+END;
+
+-- A line brings its product's category to the order.
+CREATE TRIGGER order_categories_line_insert AFTER INSERT ON order_lines
+BEGIN
     INSERT INTO order_categories (order_id, category, lines)
     VALUES (NEW.order_id, COALESCE((SELECT p.category FROM products p WHERE p.id = NEW.product_id), ''), 1)
     ON CONFLICT (order_id, category) DO UPDATE SET lines = lines + 1;
@@ -115,11 +119,6 @@ BEGIN
     UPDATE order_categories SET lines = lines - 1
     WHERE order_id = OLD.order_id
       AND category = COALESCE((SELECT p.category FROM products p WHERE p.id = OLD.product_id), '');
-    INSERT INTO order_tally (dim, hour, key, n)
-    SELECT 'category', o.created_at / 3600000, c.category, -1
-    FROM order_categories c JOIN orders o ON o.id = c.order_id
-    WHERE c.order_id = OLD.order_id AND c.lines = 0
-    ON CONFLICT (dim, hour, key) DO UPDATE SET n = n + excluded.n;
     DELETE FROM order_categories WHERE order_id = OLD.order_id AND lines = 0;
 END;
 
@@ -130,20 +129,7 @@ BEGIN
     UPDATE order_categories SET lines = lines - 1
     WHERE order_id = OLD.order_id
       AND category = COALESCE((SELECT p.category FROM products p WHERE p.id = OLD.product_id), '');
-    INSERT INTO order_tally (dim, hour, key, n)
-    SELECT 'category', o.created_at / 3600000, c.category, -1
-    FROM order_categories c JOIN orders o ON o.id = c.order_id
-    WHERE c.order_id = OLD.order_id AND c.lines = 0
-    ON CONFLICT (dim, hour, key) DO UPDATE SET n = n + excluded.n;
     DELETE FROM order_categories WHERE order_id = OLD.order_id AND lines = 0;
-    INSERT INTO order_tally (dim, hour, key, n)
-    SELECT 'category', o.created_at / 3600000,
-        COALESCE((SELECT p.category FROM products p WHERE p.id = NEW.product_id), ''), 1
-    FROM orders o
-    WHERE o.id = NEW.order_id AND NOT EXISTS (
-        SELECT 1 FROM order_categories c WHERE c.order_id = NEW.order_id
-        AND c.category = COALESCE((SELECT p.category FROM products p WHERE p.id = NEW.product_id), ''))
-    ON CONFLICT (dim, hour, key) DO UPDATE SET n = n + excluded.n;
     INSERT INTO order_categories (order_id, category, lines)
     VALUES (NEW.order_id, COALESCE((SELECT p.category FROM products p WHERE p.id = NEW.product_id), ''), 1)
     ON CONFLICT (order_id, category) DO UPDATE SET lines = lines + 1;
@@ -157,22 +143,8 @@ BEGIN
         - (SELECT COUNT(*) FROM order_lines l WHERE l.order_id = order_categories.order_id AND l.product_id = NEW.id)
     WHERE category = OLD.category
       AND order_id IN (SELECT l.order_id FROM order_lines l WHERE l.product_id = NEW.id);
-    INSERT INTO order_tally (dim, hour, key, n)
-    SELECT 'category', o.created_at / 3600000, OLD.category, -COUNT(*)
-    FROM order_categories c JOIN orders o ON o.id = c.order_id
-    WHERE c.category = OLD.category AND c.lines = 0
-      AND c.order_id IN (SELECT l.order_id FROM order_lines l WHERE l.product_id = NEW.id)
-    GROUP BY 2
-    ON CONFLICT (dim, hour, key) DO UPDATE SET n = n + excluded.n;
     DELETE FROM order_categories WHERE category = OLD.category AND lines = 0
       AND order_id IN (SELECT l.order_id FROM order_lines l WHERE l.product_id = NEW.id);
-    INSERT INTO order_tally (dim, hour, key, n)
-    SELECT 'category', o.created_at / 3600000, NEW.category, COUNT(*)
-    FROM orders o
-    WHERE o.id IN (SELECT l.order_id FROM order_lines l WHERE l.product_id = NEW.id)
-      AND NOT EXISTS (SELECT 1 FROM order_categories c WHERE c.order_id = o.id AND c.category = NEW.category)
-    GROUP BY 2
-    ON CONFLICT (dim, hour, key) DO UPDATE SET n = n + excluded.n;
     INSERT INTO order_categories (order_id, category, lines)
     SELECT l.order_id, NEW.category, COUNT(*) FROM order_lines l WHERE l.product_id = NEW.id
     GROUP BY l.order_id
