@@ -32,6 +32,9 @@ pub fn all() -> Vec<Recording> {
         ("approval", approval),
         ("audit", audit),
         ("users", users),
+        ("import", import),
+        ("mail", mail),
+        ("outbox", outbox),
     ]
 }
 
@@ -1346,4 +1349,332 @@ fn users() -> Value {
     );
     f.ok(&irina, "list_users", json!({}));
     f.done()
+}
+
+fn irina() -> Desk {
+    Desk::packer("Офис", "Ирина").with_role(Role::Admin)
+}
+
+/// A small Shopify export, opened in a spreadsheet on its way here: the
+/// SKU column renamed «Артикул» (so core cannot guess it), and the quantity
+/// of order #5003 typed in words (data row 4). PB-9001 is no demo product.
+const SHOPIFY_EXPORT: &str = concat!(
+    "Name,Email,Financial Status,Currency,Shipping,Shipping Method,Created at,",
+    "Lineitem quantity,Lineitem name,Lineitem price,Артикул,Shipping Name,Shipping City,",
+    "Shipping Phone\n",
+    "#5001,e.zaitseva@example.com,paid,RUB,300.00,СДЭК,2026-11-22 18:40:00 +0300,",
+    "2,Кружка «Утро» 250 мл,450.00,PB-0001,Зайцева Екатерина,Казань,+7 912 111-22-33\n",
+    "#5001,,,,,,,1,Чайник электрический,2490.00,PB-0002,,,\n",
+    "#5002,d.sokolov@example.com,pending,RUB,0.00,Самовывоз,2026-11-22 19:05:00 +0300,",
+    "1,Плед шерстяной,3200.00,PB-9001,Соколов Дмитрий,Москва,+7 903 444-55-66\n",
+    "#5003,o.morozova@example.com,paid,RUB,350.00,Почта России,2026-11-23 08:10:00 +0300,",
+    "два,Салфетки бумажные,150.00,PB-0007,Морозова Ольга,Самара,+7 927 000-11-22\n",
+);
+
+/// The mapping as the import screen sends it: `[field, header]` for every
+/// field the preview reads from a column.
+fn mapping_of(fields: &Value) -> Value {
+    fields
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["header"].is_string())
+        .map(|f| json!([f["field"], f["header"]]))
+        .collect()
+}
+
+/// The import screen: a Shopify export previewed (a required column not
+/// found), its SKU column mapped by hand, imported with one bad row, and
+/// the row-numbered report saved.
+fn import() -> Value {
+    use base64::Engine;
+    let shift = Shift::demo();
+    let irina = shift.station(irina());
+    let downloads = shift.database().with_file_name("Downloads");
+    // Where save_import_report writes, under the recording's own folder.
+    std::env::set_var("PACKBENCH_EXPORT_DIR", &downloads);
+    let mut f = shift.flow(
+        "Ирина (admin) in the office chooses orders_export.csv, a Shopify export of orders \
+         #5001-#5003 for Зайцева Екатерина, Соколов Дмитрий and Морозова Ольга whose SKU \
+         column is called «Артикул»: the preview says the file has no \"Lineitem sku\" column; \
+         she maps lineitem sku to «Артикул» and the preview finds 2 orders and row 4 (#5003, \
+         quantity «два») bad; the import brings in 5001 and 5002 (PB-9001 unknown: a \
+         warning), fails row 4, and she saves the report.",
+    );
+    f.ok(&irina, "app_info", json!({}));
+    let source = json!({
+        "path": null,
+        "name": "orders_export.csv",
+        "content_base64": base64::engine::general_purpose::STANDARD.encode(SHOPIFY_EXPORT),
+    });
+    let guessed = f.ok(
+        &irina,
+        "preview_import",
+        json!({ "source": source, "kind": "shopify", "mapping": null }),
+    );
+    assert!(
+        guessed["file_error"]
+            .as_str()
+            .is_some_and(|e| e.contains("Lineitem sku")),
+        "the SKU column is not guessed from «Артикул»: {guessed}"
+    );
+    let mut fields = guessed["fields"].clone();
+    for field in fields.as_array_mut().unwrap() {
+        if field["field"] == "lineitem sku" {
+            field["header"] = json!("Артикул");
+        }
+    }
+    let mapped = f.ok(
+        &irina,
+        "preview_import",
+        json!({ "source": source, "kind": "shopify", "mapping": mapping_of(&fields) }),
+    );
+    assert_eq!(
+        (
+            &mapped["items"],
+            &mapped["error_count"],
+            &mapped["errors"][0]["row"]
+        ),
+        (&json!(2), &json!(1), &json!(4)),
+        "{mapped}"
+    );
+    let summary = f.ok(
+        &irina,
+        "import_file",
+        json!({ "source": source, "kind": "shopify", "mapping": mapping_of(&mapped["fields"]) }),
+    );
+    assert_eq!(
+        (
+            &summary["imported"],
+            &summary["failed"],
+            &summary["warnings"]
+        ),
+        (&json!(2), &json!(1), &json!(1)),
+        "{summary}"
+    );
+    let path = f.ok(&irina, "save_import_report", json!({ "summary": summary }));
+    let report = std::fs::read_to_string(path.as_str().unwrap()).expect("the report is written");
+    assert!(report.contains("4;5003;ошибка;"), "{report}");
+    std::env::remove_var("PACKBENCH_EXPORT_DIR");
+    f.done()
+}
+
+/// The store's mail server in the recordings: this computer without a
+/// login (unencrypted, which core allows only here), on a port where
+/// nothing listens, so a letter fails with the connection's own words.
+const MAIL_PORT: u16 = 2525;
+
+/// `settings` (as mail_settings gives them) turned on for that server, as
+/// an admin fills the form in.
+fn loopback_mail(settings: &Value) -> Value {
+    let mut s = settings.clone();
+    s["enabled"] = json!(true);
+    s["host"] = json!("127.0.0.1");
+    s["security"] = json!("none");
+    s["port"] = json!(MAIL_PORT);
+    s["user"] = json!("");
+    s["from_address"] = json!("shop@example.com");
+    s["from_name"] = json!("Пакбенч");
+    s
+}
+
+/// A Russian template previewed as the settings ask: with a sample order,
+/// or with `order`'s own values.
+fn preview(subject: &Value, body: &Value, order: Value) -> Value {
+    json!({ "lang": "ru", "subject": subject, "body": body, "orderNumber": order })
+}
+
+/// The settings' mail to customers: the server, a template, a carrier.
+fn mail() -> Value {
+    let shift = Shift::demo();
+    let irina = shift.station(irina());
+    let mut f = shift.flow(
+        "Ирина (admin) opens the settings' mail to customers (mail off, no server). She \
+         rewrites the Russian confirmation «Заказ {number} принят» (a {nomer} typo first: its \
+         preview names it), previews it with the sample and with order 1001, saves it; saves \
+         the server 127.0.0.1:2525 without login or encryption, from shop@example.com (the \
+         settings opened again show it); gives Яндекс Доставка a tracking link (refused \
+         without {tracking}, then saved).",
+    );
+    f.ok(&irina, "app_info", json!({}));
+    let view = f.ok(&irina, "mail_settings", json!({}));
+    assert_eq!(view["settings"]["enabled"], false, "{view}");
+    let carriers = f.ok(&irina, "carrier_list", json!({}));
+    let texts = f.ok(&irina, "templates", json!({}));
+    // The texts open on the confirmation in the customers' language,
+    // previewed with a sample order.
+    let standard = texts
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["event"] == "confirmed" && t["lang"] == "ru")
+        .unwrap()
+        .clone();
+    f.ok(
+        &irina,
+        "preview_template",
+        preview(&standard["subject"], &standard["body"], Value::Null),
+    );
+    let subject = json!("Заказ {number} принят");
+    let body = json!(
+        "Здравствуйте, {customer}!\n\nМы приняли ваш заказ {number} на сумму {total} и уже \
+         собираем его.\n\n{store}\n{store_phone}"
+    );
+    let typo = f.refused(
+        &irina,
+        "preview_template",
+        preview(&json!("Заказ {nomer} принят"), &body, Value::Null),
+    );
+    assert_eq!(typo["code"], "invalid", "{typo}");
+    let sample = f.ok(
+        &irina,
+        "preview_template",
+        preview(&subject, &body, Value::Null),
+    );
+    assert_eq!(sample["subject"], "Заказ 1001 принят", "{sample}");
+    f.ok(
+        &irina,
+        "preview_template",
+        preview(&subject, &body, json!("1001")),
+    );
+    let edited = f.ok(
+        &irina,
+        "save_template",
+        json!({ "event": "confirmed", "lang": "ru", "subject": subject, "body": body,
+            "reset": false }),
+    );
+    assert_eq!(edited["edited"], true, "{edited}");
+
+    let saved = f.ok(
+        &irina,
+        "save_mail_settings",
+        json!({ "settings": loopback_mail(&view["settings"]), "password": null }),
+    );
+    assert_eq!(saved["has_password"], false, "{saved}");
+    f.ok(&irina, "mail_settings", json!({}));
+
+    let mut yandex = carriers
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["code"] == "yandex")
+        .expect("Packbench knows Яндекс Доставка")
+        .clone();
+    yandex["tracking_url"] = json!("https://dostavka.yandex.ru/route/");
+    f.refused(&irina, "save_carrier", json!({ "carrier": yandex }));
+    yandex["tracking_url"] = json!("https://dostavka.yandex.ru/route/{tracking}");
+    f.ok(&irina, "save_carrier", json!({ "carrier": yandex }));
+    f.done()
+}
+
+/// What every station's mail sender does a few seconds after a letter is
+/// queued (src-tauri's `send_mail`, which the mock runtime does not start):
+/// hands what is due to the store's server and records its answer.
+fn mail_goes_out(shift: &Shift) -> packbench_core::ops::SendReport {
+    let database = shift.database().display().to_string();
+    let store = shift.store_on(&database).expect("the database opens");
+    tauri::async_runtime::block_on(async {
+        let report = packbench_core::ops::send_due(&store, None)
+            .await
+            .expect("the sender runs");
+        store.close().await;
+        report
+    })
+}
+
+/// A Message-ID ends in a random part, so that no two stations ever make
+/// the same one; the fixture has zeros there, the same on every run.
+fn steady_message_ids(v: &mut Value) {
+    match v {
+        Value::Object(map) => {
+            for (key, x) in map.iter_mut() {
+                match x.as_str().and_then(|id| id.rsplit_once('@')) {
+                    Some((head, domain)) if key == "message_id" => {
+                        let kept = head.rsplit_once('.').map_or(head, |(kept, _)| kept);
+                        *x = json!(format!("{kept}.{}@{domain}", "0".repeat(16)));
+                    }
+                    _ => steady_message_ids(x),
+                }
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(steady_message_ids),
+        _ => {}
+    }
+}
+
+/// The outbox: a shipped order's letter fails at the mail server and a
+/// supervisor sends it again.
+fn outbox() -> Value {
+    let shift = Shift::demo();
+    // Before the shift: Ирина turned customer mail on for the loopback
+    // server.
+    let irina = shift.station(irina());
+    let off = irina.ok("mail_settings", json!({}));
+    irina.ok(
+        "save_mail_settings",
+        json!({ "settings": loopback_mail(&off["settings"]), "password": null }),
+    );
+    shift.tick();
+    let boris = shift.station(boris());
+    let olga = shift.station(supervisor());
+    let ready = shift.first_in("ready");
+    let mut f = shift.flow(
+        "Customer mail is on (127.0.0.1:2525, where nothing listens). Стол 5 (Ольга, a \
+         supervisor) opens the outbox: empty. Стол 1 ships the demo's first ready order with \
+         СДЭК 1234567890: its «Заказ … отправлен» is queued, and the mail sender's attempt \
+         fails (the connection refused); the outbox and the order show the failed letter \
+         with those words, and Ольга sends it again (queued).",
+    );
+    f.ok(&olga, "app_info", json!({}));
+    f.ok(&olga, "mail_settings", json!({}));
+    let empty = f.ok(
+        &olga,
+        "outbox",
+        json!({ "status": null, "orderNumber": null }),
+    );
+    assert_eq!(empty, json!([]), "mail was off while the demo was made");
+    f.elsewhere(
+        &boris,
+        "ship_order",
+        json!({ "number": ready, "carrier": "СДЭК", "tracking": "1234567890" }),
+    );
+    let sent = mail_goes_out(&shift);
+    assert_eq!(
+        (sent.sent, sent.failed),
+        (0, 1),
+        "nothing may listen on 127.0.0.1:{MAIL_PORT} while recording (the letter must fail)"
+    );
+    let list = f.ok(
+        &olga,
+        "outbox",
+        json!({ "status": null, "orderNumber": null }),
+    );
+    let letter = list[0].clone();
+    assert_eq!(
+        (&letter["status"], &letter["event"]),
+        (&json!("failed"), &json!("shipped")),
+        "{list}"
+    );
+    assert!(
+        letter["last_error"]
+            .as_str()
+            .is_some_and(|e| e.contains("Connection refused")),
+        "the server's words are kept: {letter}"
+    );
+    f.ok(&olga, "order_detail", json!({ "number": ready }));
+    f.ok(
+        &olga,
+        "outbox",
+        json!({ "status": null, "orderNumber": ready }),
+    );
+    let again = f.ok(&olga, "retry_message", json!({ "id": letter["id"] }));
+    assert_eq!(again["status"], "queued", "{again}");
+    f.ok(
+        &olga,
+        "outbox",
+        json!({ "status": null, "orderNumber": null }),
+    );
+    let mut recorded = f.done();
+    steady_message_ids(&mut recorded);
+    recorded
 }

@@ -65,6 +65,8 @@ const READS: &[&str] = &[
     "outbox",
     "templates",
     "mail_settings",
+    "preview_template",
+    "preview_import",
     "status_counts",
     "order_detail",
     "find_order",

@@ -19,7 +19,7 @@ import {
 } from './importing';
 import { IMPORT_KINDS } from './enums';
 import { translate } from './i18n';
-import type { AppInfo, FieldMapping, Op } from './bindings';
+import type { AppInfo, ImportPreview, Op } from './bindings';
 import { reply } from '../test/backend';
 
 /** The same bytes through the platform's own encoder (a binary string and btoa). */
@@ -37,14 +37,10 @@ function mayOf(flowName: string): (op: Op) => boolean {
   return (op) => who.may.includes(op);
 }
 
-// The shape of a Shopify preview's fields: what core guessed from the
-// headers, one of them not found. (Core guesses; this only maps.)
-const fields: FieldMapping[] = [
-  { field: 'name', required: true, header: 'Name' },
-  { field: 'lineitem sku', required: true, header: 'Lineitem SKU' },
-  { field: 'lineitem quantity', required: true, header: 'Lineitem quantity' },
-  { field: 'phone', required: false, header: null },
-];
+// A Shopify preview's fields as core guessed them from the headers of
+// orders_export.csv (import.json): its SKU column, «Артикул», not found.
+// (Core guesses; this only maps.)
+const fields = reply<ImportPreview>('import', 'preview_import').fields;
 
 describe('what a person may import', () => {
   it('offers a supervisor every format and products, Shopify first', () => {
@@ -87,22 +83,26 @@ describe('the column mapping', () => {
   it('sends every field read from a column as [field, header], leaving out those not in the file', () => {
     expect(mappingPairs(fields)).toEqual([
       ['name', 'Name'],
-      ['lineitem sku', 'Lineitem SKU'],
+      ['currency', 'Currency'],
       ['lineitem quantity', 'Lineitem quantity'],
+      ['lineitem price', 'Lineitem price'],
     ]);
   });
 
   it('moves one field to another column, keeping the others as core guessed', () => {
-    const moved = withHeader(fields, 'phone', 'Billing Phone');
-    expect(mappingPairs(moved)).toContainEqual(['phone', 'Billing Phone']);
-    expect(moved.filter((f, i) => f !== fields[i]).map((f) => f.field)).toEqual(['phone']);
-    expect(fields[3]!.header, 'the fields core sent are not changed').toBeNull();
+    const moved = withHeader(fields, 'lineitem sku', 'Артикул');
+    expect(mappingPairs(moved)).toContainEqual(['lineitem sku', 'Артикул']);
+    expect(moved.filter((f, i) => f !== fields[i]).map((f) => f.field)).toEqual(['lineitem sku']);
+    expect(
+      fields.find((f) => f.field === 'lineitem sku')!.header,
+      'the fields core sent are not changed',
+    ).toBeNull();
   });
 
   it('takes "not in the file" (the empty choice) as no column', () => {
-    const unmapped = withHeader(fields, 'lineitem sku', '');
-    expect(unmapped[1]!.header).toBeNull();
-    expect(mappingPairs(unmapped).map(([f]) => f)).not.toContain('lineitem sku');
+    const unmapped = withHeader(fields, 'currency', '');
+    expect(unmapped.find((f) => f.field === 'currency')!.header).toBeNull();
+    expect(mappingPairs(unmapped).map(([f]) => f)).not.toContain('currency');
   });
 
   it('offers each named column once, in the file’s order', () => {
@@ -114,10 +114,10 @@ describe('the column mapping', () => {
   });
 
   it('marks the columns the fields are read from', () => {
-    const by = fieldsByHeader(withHeader(fields, 'phone', 'Name'));
-    expect(by.get('Name')).toEqual(['name', 'phone']);
-    expect(by.get('Lineitem SKU')).toEqual(['lineitem sku']);
-    expect(by.has('Email')).toBe(false);
+    const by = fieldsByHeader(withHeader(fields, 'lineitem sku', 'Name'));
+    expect(by.get('Name')).toEqual(['name', 'lineitem sku']);
+    expect(by.get('Currency')).toEqual(['currency']);
+    expect(by.has('Артикул'), 'a column no field is read from').toBe(false);
   });
 });
 

@@ -15,7 +15,8 @@ import {
 } from './mail';
 import { MAIL_SECURITIES, NOTIFY_EVENTS } from './enums';
 import { messages } from './i18n';
-import type { Template } from './bindings';
+import type { Carrier, Template } from './bindings';
+import { reply } from '../test/backend';
 
 describe('placeholders', () => {
   it('are the ones core fills in, each explained in both languages', () => {
@@ -75,35 +76,33 @@ describe('the mail server form', () => {
   });
 });
 
-describe('templates and carriers as core sends them back', () => {
-  const t = (event: Template['event'], lang: Template['lang'], subject: string): Template => ({
-    event,
-    lang,
-    subject,
-    body: '…',
-    edited: false,
-  });
+describe('templates and carriers as core sends them back (mail.json)', () => {
+  const templates = reply<Template[]>('mail', 'templates');
+  const carriers = reply<Carrier[]>('mail', 'carrier_list');
 
   it('puts a saved template in place of the one it replaces', () => {
-    const list = [t('shipped', 'ru', 'Заказ {number} отправлен'), t('shipped', 'en', 'Shipped')];
-    const saved = { ...t('shipped', 'ru', 'Ваш заказ {number} в пути'), edited: true };
-    const next = replaceTemplate(list, saved);
-    expect(next).toHaveLength(2);
-    expect(findTemplate(next, 'shipped', 'ru')).toEqual(saved);
-    expect(findTemplate(next, 'shipped', 'en')?.subject).toBe('Shipped');
+    const saved = reply<Template>('mail', 'save_template'); // the confirmation in Russian
+    const next = replaceTemplate(templates, saved);
+    expect(next).toHaveLength(templates.length);
+    expect(findTemplate(next, 'confirmed', 'ru')).toEqual(saved);
+    expect(findTemplate(next, 'confirmed', 'ru')?.subject).toBe('Заказ {number} принят');
+    expect(findTemplate(next, 'confirmed', 'en'), 'the English one is left as it was').toEqual(
+      findTemplate(templates, 'confirmed', 'en'),
+    );
     expect(templateKey('shipped', 'ru')).not.toBe(templateKey('shipped', 'en'));
   });
 
   it('shows a carrier’s tracking link with a sample number', () => {
-    expect(trackingExample('https://www.cdek.ru/ru/tracking?order_id={tracking}')).toBe(
+    const cdek = carriers.find((c) => c.code === 'cdek')!;
+    expect(trackingExample(cdek.tracking_url)).toBe(
       'https://www.cdek.ru/ru/tracking?order_id=1234567890',
     );
   });
 
   it('tells a changed carrier from the one saved', () => {
-    const a = { ...blankCarrier(), code: 'cdek', name: 'СДЭК' };
-    expect(sameCarrier(a, { ...a })).toBe(true);
-    expect(sameCarrier(a, { ...a, active: false })).toBe(false);
+    const cdek = carriers.find((c) => c.code === 'cdek')!;
+    expect(sameCarrier(cdek, { ...cdek })).toBe(true);
+    expect(sameCarrier(cdek, { ...cdek, active: false })).toBe(false);
     expect(blankCarrier().active, 'a new carrier is in use').toBe(true);
   });
 });

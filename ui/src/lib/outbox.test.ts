@@ -10,6 +10,7 @@ import {
 import { MESSAGE_STATUSES, NOTIFY_EVENTS } from './enums';
 import { messages, translate } from './i18n';
 import type { MessageStatus, OutboxMessage } from './bindings';
+import { replies, reply } from '../test/backend';
 
 // A message as the outbox sends one; only its id and status matter here.
 function message(id: number, status: MessageStatus): OutboxMessage {
@@ -65,6 +66,15 @@ describe('sending again', () => {
       [2, 'queued'],
       [1, 'failed'],
     ]);
+  });
+
+  it('puts the letter core queued again in place of the failed one (outbox.json)', () => {
+    const [, failed] = replies<OutboxMessage[]>('outbox', 'outbox');
+    const queued = reply<OutboxMessage>('outbox', 'retry_message');
+    expect(failed!.map((m) => m.status)).toEqual(['failed']);
+    expect(replaceMessage(failed!, queued)).toEqual([queued]);
+    expect(replaceMessage(failed!, queued, 'failed'), 'no longer a failed one').toEqual([]);
+    expect(canRetry(queued), 'queued: core sends it, nobody needs to').toBe(false);
   });
 
   it('drops it from a list filtered by a status it no longer has', () => {

@@ -1,8 +1,8 @@
 // Import, customer mail and the outbox, as a supervisor, an admin and a
-// packer meet them. The recorded flows hold no import, mail or outbox
-// replies yet (src/test/backend.ts: READS_NOT_RECORDED), so these tests
-// check what the screens ask core, who is offered what, and that a call
-// that fails is said in words; no reply is made up here. Pure logic is in
+// packer meet them: how they are reached, who is offered what, what the
+// screens ask core, and that a call that fails is said in words; no reply
+// is made up here. Walks through core's recorded replies (import.json,
+// mail.json, outbox.json) are in exchange.test.ts. Pure logic is in
 // lib/importing, lib/outbox and lib/mail, tested there.
 
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -94,6 +94,14 @@ const noImport: ReplayOptions = {
     call.cmd === 'preview_import' ? Promise.reject('preview_import is not recorded') : answer(),
 };
 
+// The mail settings failing on the way here: in flows recorded with mail
+// off, which never read them (the outbox reads them only for its note that
+// mail is off, not what those tests look at), or to see a failed read.
+const noMailSettings: ReplayOptions = {
+  around: (call, answer) =>
+    call.cmd === 'mail_settings' ? Promise.reject('mail_settings is not recorded') : answer(),
+};
+
 describe('the import screen', () => {
   it('is a button (and Ctrl+I) on a supervisor’s orders screen, for orders and products', async () => {
     const { root } = await ordersScreen();
@@ -182,7 +190,7 @@ describe('the import screen', () => {
 
 describe('the outbox', () => {
   it('is F10 for everyone, a packer too, and says in words when the list cannot be read', async () => {
-    const b = replay('audit'); // Стол 2: Анна, a packer
+    const b = replay('audit', noMailSettings); // Стол 2: Анна, a packer
     const root = show(App as never, {});
     await until(() => expect($(root, 'screen-packing')).not.toBeNull());
     expect($(root, 'outbox-open')?.textContent).toContain('F10');
@@ -210,7 +218,7 @@ describe('the outbox', () => {
   });
 
   it('asks for one status from its chip (or ← →), one order as typed or scanned', async () => {
-    const b = replay('orders');
+    const b = replay('orders', noMailSettings);
     const root = show(Outbox as never, {
       changes: { seq: 0, numbers: [] },
       onOpenOrder: () => {},
@@ -244,10 +252,10 @@ describe('the outbox', () => {
 
   it('reads the list again every 10 seconds while it is shown', async () => {
     vi.useFakeTimers();
-    const b = replay('orders');
+    const b = replay('outbox');
     show(Outbox as never, { changes: { seq: 0, numbers: [] }, onOpenOrder: () => {} });
     await vi.advanceTimersByTimeAsync(0);
-    const reads = () => asked(b.notRecorded, 'outbox').length;
+    const reads = () => asked(b.calls, 'outbox').length;
     expect(reads()).toBe(1);
     await vi.advanceTimersByTimeAsync(9_000);
     expect(reads(), 'not before 10 s').toBe(1);
@@ -284,24 +292,31 @@ describe('the settings’ mail to customers', () => {
   }
 
   it('gives an admin the mail server, the carriers and the texts, reading all three', async () => {
-    const { b, root } = mailSection('users'); // Ирина, an admin
-    await until(() => expect($(root, 'mail-load-error')).not.toBeNull());
+    const { b, root } = mailSection('mail'); // Ирина, an admin
+    await until(() => expect($(root, 'mail-save')).not.toBeNull());
     expect($(root, 'settings-mail')).not.toBeNull();
     expect($(root, 'settings-carriers')).not.toBeNull();
     expect($(root, 'settings-templates')).not.toBeNull();
-    expect(b.notRecorded.map((c) => c.cmd).sort()).toEqual([
-      'carrier_list',
-      'mail_settings',
-      'templates',
-    ]);
+    const reads = b.calls.slice(0, 3).map((c) => c.cmd);
+    expect(reads.sort()).toEqual(['carrier_list', 'mail_settings', 'templates']);
+    expect($(root, 'mail-load-error')).toBeNull();
+  });
+
+  it('says in words when the mail settings cannot be read, and puts no form over them', async () => {
+    const b = replay('mail', noMailSettings);
+    const root = show(CustomerMail as never, {});
+    await until(() => expect($(root, 'mail-load-error')).not.toBeNull());
+    expect(asked(b.calls, 'mail_settings')).toEqual([{}]);
     expect($(root, 'mail-load-error')?.textContent).toContain('Приложение не ответило');
     expect($(root, 'mail-save'), 'no form over settings that could not be read').toBeNull();
   });
 
-  it('gives a supervisor neither carriers nor texts: they are an admin’s', () => {
-    const { b, root } = mailSection('orders');
+  it('gives a supervisor neither carriers nor texts: they are an admin’s', async () => {
+    const { b, root } = mailSection('outbox'); // Ольга, a supervisor
+    await until(() => expect(b.calls).toHaveLength(1));
     expect($(root, 'settings-carriers')).toBeNull();
     expect($(root, 'settings-templates')).toBeNull();
-    expect(b.notRecorded.map((c) => c.cmd)).toEqual(['mail_settings']);
+    expect($(root, 'mail-save'), 'nor the server: that is an admin’s too').toBeNull();
+    expect(b.calls.map((c) => c.cmd)).toEqual(['mail_settings']);
   });
 });
