@@ -1086,6 +1086,32 @@ async function saveGsSubstitute(value, expect) {
   });
 }
 
+/**
+ * Types `usKeys` by key position into an empty text field under the layout
+ * set now and waits for `expected` there. The window hears of a new layout
+ * in its own time: what was typed before that is cleared and typed again.
+ */
+async function typeByKeyPosition(testid, usKeys, expected) {
+  const keys = [...usKeys].map((ch) => {
+    const k = US_XKEYS.get(ch);
+    check(k, `no US key types ${JSON.stringify(ch)}`);
+    return k;
+  });
+  const value = () => browser.execute((q) => document.querySelector(q)?.value, sel(testid));
+  for (let attempt = 1; ; attempt++) {
+    await fillField(testid, '');
+    await browser.execute((q) => document.querySelector(q)?.focus(), sel(testid));
+    x11('xdotool', 'key', '--delay', '20', ...keys);
+    const typed = await waitFor(`${keys.length} keys typed into ${testid}`, async () => {
+      const v = await value();
+      return v?.length === keys.length && v;
+    });
+    if (typed === expected) return;
+    log(`the keys of ${JSON.stringify(usKeys)} typed ${JSON.stringify(typed)} (attempt ${attempt}): the window has not seen the layout yet`);
+    check(attempt < 20, `the keys of ${JSON.stringify(usKeys)} type ${JSON.stringify(typed)}, not ${JSON.stringify(expected)}`);
+  }
+}
+
 /** The scan's code as the ledger shows it (ops::packing printable). */
 const ledgerCode = (code) => code.replaceAll(GS, '<GS>');
 
@@ -1776,6 +1802,23 @@ test('finding and telling: a Shopify export imported through the preview, found 
     await click('filter-apply');
     await waitExists('order-row-9101');
     check(!(await exists('order-row-9102')), '9102 is not found by 9101\'s phone');
+    await click('filters-clear');
+
+    // Found by the surname typed on a Russian layout: the keys of ",tkjdf"
+    // type "белова".
+    await click('filters-open');
+    await waitExists('filter-search');
+    x11('setxkbmap', 'us,ru', '-option', 'grp:alt_shift_toggle');
+    x11('setxkbmap', 'ru');
+    try {
+      await typeByKeyPosition('filter-search', ',tkjdf', 'белова');
+    } finally {
+      x11('setxkbmap', '-option', '');
+      x11('setxkbmap', 'us');
+    }
+    await click('filter-apply');
+    await waitExists('order-row-9101');
+    check(!(await exists('order-row-9102')), '9102 is not found by 9101\'s surname');
     await click('filters-clear');
 
     // Filtered by date and delivery method, then grouped by status.
