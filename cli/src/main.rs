@@ -13,6 +13,7 @@ macro_rules! out {
 
 mod bench;
 mod bench_finding;
+mod cartons;
 mod finding;
 mod notify;
 mod people;
@@ -102,6 +103,12 @@ enum DbCommand {
     /// Carriers: names, tracking links, tracking-number patterns.
     #[command(subcommand)]
     Carriers(notify::CarriersCommand),
+    /// Cartons of an order at the packing table: open, close with weight, list.
+    #[command(subcommand)]
+    Carton(cartons::CartonCommand),
+    /// The store's box types, GS1 company prefix and weight tolerance.
+    #[command(subcommand)]
+    Boxes(cartons::BoxesCommand),
     /// Look at products.
     #[command(subcommand)]
     Products(ProductsCommand),
@@ -660,6 +667,8 @@ async fn dispatch(
         DbCommand::Outbox(c) => return notify::outbox(store, actor, json, c).await,
         DbCommand::Templates(c) => return notify::templates(store, actor, json, c).await,
         DbCommand::Carriers(c) => return notify::carriers(store, actor, json, c).await,
+        DbCommand::Carton(c) => return cartons::carton(store, actor, json, c).await,
+        DbCommand::Boxes(c) => return cartons::boxes(store, actor, json, c).await,
         DbCommand::Orders(OrdersCommand::Show { number }) => {
             print::order(json, &ops::order_detail(store, &number).await?);
         }

@@ -546,6 +546,82 @@ pub async fn undo_last_scan(state: State<'_, AppState>, number: String) -> Reply
 
 #[tauri::command]
 #[specta::specta]
+pub async fn cartons(state: State<'_, AppState>, number: String) -> Reply<Vec<ops::Carton>> {
+    let store = state.store().await?;
+    state.actor()?;
+    Ok(ops::cartons_of(&store, &number).await?)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn open_carton(
+    state: State<'_, AppState>,
+    number: String,
+    box_code: Option<String>,
+) -> Reply<ops::Carton> {
+    let store = state.store().await?;
+    Ok(ops::open_carton(&store, &state.actor()?, &number, box_code.as_deref()).await?)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn close_carton(
+    state: State<'_, AppState>,
+    number: String,
+    weight: Option<String>,
+    reason: Option<String>,
+    approval: Option<Credential>,
+) -> Reply<ops::CartonClosed> {
+    let store = state.store().await?;
+    Ok(ops::close_carton(
+        &store,
+        &state.actor()?,
+        &number,
+        weight.as_deref(),
+        reason.as_deref(),
+        approval.as_ref(),
+    )
+    .await?)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn box_types(state: State<'_, AppState>) -> Reply<Vec<ops::BoxType>> {
+    let store = state.store().await?;
+    state.actor()?;
+    Ok(ops::box_types(&store).await?)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn save_box_type(
+    state: State<'_, AppState>,
+    box_type: ops::BoxType,
+) -> Reply<Vec<ops::BoxType>> {
+    let store = state.store().await?;
+    Ok(ops::save_box_type(&store, &state.actor()?, &box_type).await?)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn carton_settings(state: State<'_, AppState>) -> Reply<ops::CartonSettings> {
+    let store = state.store().await?;
+    state.actor()?;
+    Ok(ops::carton_settings(&store).await?)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn set_carton_settings(
+    state: State<'_, AppState>,
+    settings: ops::CartonSettings,
+) -> Reply<ops::CartonSettings> {
+    let store = state.store().await?;
+    Ok(ops::set_carton_settings(&store, &state.actor()?, &settings).await?)
+}
+
+#[tauri::command]
+#[specta::specta]
 pub async fn finish_packing(
     state: State<'_, AppState>,
     number: String,

@@ -64,6 +64,20 @@ async fn call(store: &Store, actor: &Actor, op: Op) -> Result<(), Error> {
         Op::ShipOrder => ops::ship_order(store, actor, n, "СДЭК", "X1")
             .await
             .map(drop),
+        Op::OpenCarton => ops::open_carton(store, actor, n, None).await.map(drop),
+        Op::CloseCarton => ops::close_carton(store, actor, n, Some("1 kg"), None, None)
+            .await
+            .map(drop),
+        Op::SetCartons => ops::set_carton_settings(
+            store,
+            actor,
+            &ops::CartonSettings {
+                default_box: "no-such-box".into(),
+                ..Default::default()
+            },
+        )
+        .await
+        .map(drop),
         Op::CreatePickList => ops::create_pick_list(store, actor, PickSelection::NextConfirmed(1))
             .await
             .map(drop),

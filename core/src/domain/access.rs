@@ -60,6 +60,10 @@ ops! {
     /// Needs a supervisor's approval.
     TakeApart = "take_apart", PACKING, "take a packed order apart";
     ShipOrder = "ship_order", PACKING, "hand an order over for shipping";
+    OpenCarton = "open_carton", PACKING, "open a carton for an order";
+    /// A weight outside the tolerance also needs a supervisor's approval.
+    CloseCarton = "close_carton", PACKING, "weigh and close a carton";
+    SetCartons = "set_cartons", LEAD, "change the box types, GS1 prefix and weight tolerance";
     CreatePickList = "create_pick_list", PICKING, "make a pick list";
     PickScan = "pick_scan", PICKING, "pick items";
     ShortPick = "short_pick", PICKING, "report a short pick";

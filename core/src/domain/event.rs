@@ -39,6 +39,8 @@ crate::named_enum! {
         PackedShort = "packed_short",
         /// A packed order opened again for changes (ready → packing).
         TakenApart = "taken_apart",
+        /// A carton closed, with its weight and what it should weigh.
+        CartonClosed = "carton_closed",
         Shipped = "shipped",
         /// Moved by hand along the matrix (delivered, completed, returned).
         Delivered = "delivered",
@@ -101,6 +103,7 @@ impl EventKind {
             Packed => ("Packed", "Упакован"),
             PackedShort => ("Packed short", "Упакован с недовложением"),
             TakenApart => ("Box opened again", "Упаковка вскрыта"),
+            CartonClosed => ("Carton closed", "Коробка закрыта"),
             Shipped => ("Shipped", "Отправлен"),
             Delivered => ("Delivered", "Доставлен"),
             Completed => ("Completed", "Завершён"),

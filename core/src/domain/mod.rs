@@ -7,6 +7,7 @@ pub mod names;
 pub mod access;
 pub mod actor;
 pub mod barcode;
+pub mod carton;
 pub mod customer;
 pub mod desk;
 pub mod event;

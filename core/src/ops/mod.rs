@@ -2,6 +2,7 @@
 //! actor, runs in one transaction, writes its event rows, returns a view.
 //! No SQL here: queries live in [`crate::store`], rules in [`crate::domain`].
 
+mod cartons;
 mod catalog;
 mod desk;
 mod documents;
@@ -19,6 +20,10 @@ mod shipping;
 mod stock;
 
 pub use crate::exchange::{FieldMapping, ImportKind, ImportPreview};
+pub use cartons::{
+    box_types, carton_settings, cartons_of, close_carton, open_carton, save_box_type,
+    set_carton_settings, CartonClosed, CartonSettings,
+};
 pub use catalog::{
     import_file, import_orders, import_products, import_report_csv, load_demo, load_demo_first_run,
     preview_import, product_by_sku, remembered_mapping, DemoSummary, ImportSummary, ProductView,
@@ -75,6 +80,7 @@ pub use shipping::ship_order;
 // What the shells name through `ops`, wherever it is defined.
 pub use crate::documents::DocumentKey;
 pub use crate::domain::access::{Credential, Op, Override, SecretKind};
+pub use crate::domain::carton::{BoxType, WeightTolerance, WeightVerdict};
 pub use crate::domain::customer::{Customer, CustomerInput};
 pub use crate::domain::desk::{LineInput, OrderEdit, PhoneOrderInput, SplitLine};
 pub use crate::domain::filter::{GroupBy, GroupCount, SavedFilter};
@@ -86,6 +92,7 @@ pub use crate::domain::{
 };
 pub use crate::exchange::{ExportFormat, ExportRows};
 pub use crate::mail::SendReport;
+pub use crate::store::cartons::Carton;
 pub use crate::store::events::EventView;
 pub use crate::store::events::{AuditEntry, AuditFilter};
 pub use crate::store::notes::Note;

@@ -179,6 +179,9 @@ pub async fn take_apart(
     {
         return Err(Error::changed_meanwhile(&head.number));
     }
+    // The box opened again is its last carton: goods come out of it (and
+    // go in) until it is closed and weighed again.
+    let reopened = crate::store::cartons::reopen_last(&mut tx, head.id).await?;
     events::record(
         &mut tx,
         Some(head.id),
@@ -186,7 +189,7 @@ pub async fn take_apart(
         actor,
         EventKind::TakenApart,
         Some(json!({"status": OrderStatus::Ready, "short_reason": head.short_reason})),
-        Some(json!({"status": OrderStatus::Packing, "station": actor.station, "reason": reason})),
+        Some(json!({"status": OrderStatus::Packing, "station": actor.station, "reason": reason, "carton": reopened})),
     )
     .await?;
     let detail = order_detail_in(&mut tx, store.engine(), &head.number).await?;
@@ -378,6 +381,12 @@ async fn record_scan_once(
         }
     };
     let marking_to_store = marking.as_deref().filter(|_| outcome.is_accepted());
+    // An accepted unit goes into the open carton (one in the default box
+    // is opened for the first).
+    let carton = match outcome.packed_units() {
+        Some(_) => Some(super::cartons::carton_for_scan(&mut tx, &head, actor, now).await?),
+        None => None,
+    };
     scans::append(
         &mut tx,
         NewScan {
@@ -391,6 +400,7 @@ async fn record_scan_once(
             counted: outcome.packed_units(),
             marking_code: marking_to_store,
             reverses: None,
+            carton,
         },
     )
     .await?;
@@ -455,6 +465,7 @@ async fn reverse_scan(
             counted: outcome.packed_units(),
             marking_code: None,
             reverses: Some(last.id),
+            carton: last.carton_id,
         },
     )
     .await?;
@@ -506,6 +517,15 @@ pub async fn undo_last_scan(store: &Store, actor: &Actor, number: &str) -> Resul
             head.number
         )));
     };
+    if let Some(carton) = last.carton_id {
+        let c = crate::store::cartons::by_id(&mut tx, carton).await?;
+        if c.closed_at.is_some() {
+            return Err(Error::Refused(format!(
+                "the last item went into carton {}, which is closed; it stays packed",
+                c.seq
+            )));
+        }
+    }
     let line = reverse_scan(
         &mut tx,
         actor,
@@ -608,6 +628,7 @@ async fn close_box(
         actor.approved_for(Override::ShortShip)?;
     }
     let stored_reason = if short.is_empty() { None } else { reason };
+    super::cartons::close_at_finish(&mut tx, &head, actor, now).await?;
     if !orders::mark_packed(&mut tx, head.id, stored_reason, now).await? {
         return Err(Error::changed_meanwhile(&head.number));
     }

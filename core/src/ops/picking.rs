@@ -215,6 +215,7 @@ async fn pick_scan_once(
             counted,
             marking_code: None,
             reverses: None,
+            carton: None,
         },
     )
     .await?;

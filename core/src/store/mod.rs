@@ -6,6 +6,7 @@
 //! search), the code asks [`Store::engine`].
 
 pub mod bulk;
+pub mod cartons;
 mod codec;
 pub mod customers;
 pub mod events;

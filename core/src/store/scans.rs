@@ -64,6 +64,8 @@ pub struct NewScan<'a, V> {
     pub marking_code: Option<&'a str>,
     /// The ledger row an undo takes back.
     pub reverses: Option<i64>,
+    /// The carton an accepted scan went into (and its undo came out of).
+    pub carton: Option<i64>,
 }
 
 pub async fn append<V: Serialize>(conn: &mut AnyConnection, s: NewScan<'_, V>) -> Result<i64> {
@@ -79,8 +81,8 @@ pub async fn append<V: Serialize>(conn: &mut AnyConnection, s: NewScan<'_, V>) -
         .map_err(|e| crate::Error::Invalid(format!("the scan's verdict cannot be kept: {e}")))?;
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO scans (scan_id, order_id, pick_list_id, station, user_name, at, code, outcome, \
-         detail, line_id, units, marking_code, reverses) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id",
+         detail, line_id, units, marking_code, reverses, carton_id) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING id",
     )
     .bind(s.scan_id)
     .bind(order_id)
@@ -95,6 +97,7 @@ pub async fn append<V: Serialize>(conn: &mut AnyConnection, s: NewScan<'_, V>) -
     .bind(units)
     .bind(s.marking_code)
     .bind(s.reverses)
+    .bind(s.carton)
     .fetch_one(&mut *conn)
     .await?;
     Ok(id)
@@ -107,11 +110,12 @@ pub struct Undoable {
     pub line_id: i64,
     pub units: i64,
     pub code: String,
+    pub carton_id: Option<i64>,
 }
 
 pub async fn last_undoable(conn: &mut AnyConnection, order_id: i64) -> Result<Option<Undoable>> {
     Ok(sqlx::query_as(
-        "SELECT s.id, s.line_id, s.units, s.code FROM scans s \
+        "SELECT s.id, s.line_id, s.units, s.code, s.carton_id FROM scans s \
          WHERE s.order_id = $1 AND s.outcome = $2 \
            AND NOT EXISTS (SELECT 1 FROM scans u WHERE u.reverses = s.id) \
          ORDER BY s.id DESC LIMIT 1",

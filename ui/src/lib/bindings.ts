@@ -67,6 +67,13 @@ export const commands = {
 	retryMessage: (id: number) => typedError<OutboxMessage, IpcError>(__TAURI_INVOKE("retry_message", { id })),
 	carrierList: () => typedError<Carrier[], IpcError>(__TAURI_INVOKE("carrier_list")),
 	saveCarrier: (carrier: Carrier) => typedError<Carrier[], IpcError>(__TAURI_INVOKE("save_carrier", { carrier })),
+	cartons: (number: string) => typedError<Carton[], IpcError>(__TAURI_INVOKE("cartons", { number })),
+	openCarton: (number: string, boxCode: string | null) => typedError<Carton, IpcError>(__TAURI_INVOKE("open_carton", { number, boxCode })),
+	closeCarton: (number: string, weight: string | null, reason: string | null, approval: Credential | null) => typedError<CartonClosed, IpcError>(__TAURI_INVOKE("close_carton", { number, weight, reason, approval })),
+	boxTypes: () => typedError<BoxType[], IpcError>(__TAURI_INVOKE("box_types")),
+	saveBoxType: (boxType: BoxType) => typedError<BoxType[], IpcError>(__TAURI_INVOKE("save_box_type", { boxType })),
+	cartonSettings: () => typedError<CartonSettings, IpcError>(__TAURI_INVOKE("carton_settings")),
+	setCartonSettings: (settings: CartonSettings) => typedError<CartonSettings, IpcError>(__TAURI_INVOKE("set_carton_settings", { settings })),
 	statusCounts: () => typedError<StatusCount[], IpcError>(__TAURI_INVOKE("status_counts")),
 	orderDetail: (number: string) => typedError<OrderDetail, IpcError>(__TAURI_INVOKE("order_detail", { number })),
 	findOrder: (code: string) => typedError<string | null, IpcError>(__TAURI_INVOKE("find_order", { code })),
@@ -232,6 +239,19 @@ export type AuditFilter = {
 	limit: number,
 };
 
+/**  A kind of box the store packs into. */
+export type BoxType = {
+	code: string,
+	name: string,
+	length_mm: number,
+	width_mm: number,
+	height_mm: number,
+	/**  The empty box's weight. */
+	tare_g: number,
+	/**  The barcode a packer scans to open a carton of this type. */
+	barcode: string | null,
+};
+
 /**  A carrier the store works with. */
 export type Carrier = {
 	code: string,
@@ -241,6 +261,54 @@ export type Carrier = {
 	/**  A regular expression a tracking number must match (empty: any). */
 	tracking_pattern: string,
 	active: boolean,
+};
+
+/**  One carton of an order. */
+export type Carton = {
+	id: number,
+	order_id: number,
+	/**  1, 2, 3... within the order. */
+	seq: number,
+	sscc: string | null,
+	box_type: string,
+	station: string,
+	opened_by: string,
+	opened_at: string,
+	closed_by: string | null,
+	closed_at: string | null,
+	weight_g: number | null,
+	expected_g: number | null,
+	weight_note: string | null,
+	approved_by: string | null,
+	/**  Units in it now (the sum of its scans). */
+	units: number,
+};
+
+/**  A closed carton and what its weight said. */
+export type CartonClosed = {
+	carton: Carton,
+	/**  None when it closed without a weight. */
+	verdict: WeightVerdict | null,
+	message: string,
+};
+
+/**  How the store packs into cartons. */
+export type CartonSettings = {
+	/**
+	 *  The store's GS1 company prefix (7-10 digits); without it cartons
+	 *  have no SSCC.
+	 */
+	company_prefix: string | null,
+	/**  The SSCC's extension digit (0-9), chosen by the store. */
+	extension: number,
+	/**  The box a carton opened without a box scan gets. */
+	default_box: string,
+	tolerance: WeightTolerance,
+	/**
+	 *  Every carton is weighed before it closes (else a weight is checked
+	 *  when one is given).
+	 */
+	weigh: boolean,
 };
 
 /**
@@ -416,7 +484,9 @@ export type EventKind =
 /**  Packed with missing units and a reason. */
 "packed_short" | 
 /**  A packed order opened again for changes (ready → packing). */
-"taken_apart" | "shipped" | 
+"taken_apart" | 
+/**  A carton closed, with its weight and what it should weigh. */
+"carton_closed" | "shipped" | 
 /**  Moved by hand along the matrix (delivered, completed, returned). */
 "delivered" | "completed" | "returned" | "payment_recorded" | "refund_recorded" | "note_added" | 
 /**  A note pinned or unpinned. */
@@ -705,7 +775,9 @@ export type Op = "claim_order" | "open_for_packing" | "record_scan" | "undo_scan
 /**  Releasing another station's claim also needs a supervisor. */
 "release_claim" | 
 /**  Needs a supervisor's approval. */
-"take_apart" | "ship_order" | "create_pick_list" | "pick_scan" | "short_pick" | "complete_pick_list" | "create_order" | "edit_order" | "assign_order" | "hold_order" | "reserve_again" | "set_expected_date" | "split_order" | "confirm_order" | "cancel_order" | "move_orders" | "set_sub_status" | "record_payment" | "add_note" | "pin_note" | "print" | "import_orders" | "import_products" | "set_seller" | "edit_lifecycle" | "load_demo" | "manage_users" | "read_audit" | "save_filter" | "export_orders" | "edit_templates" | "set_mail" | "retry_message";
+"take_apart" | "ship_order" | "open_carton" | 
+/**  A weight outside the tolerance also needs a supervisor's approval. */
+"close_carton" | "set_cartons" | "create_pick_list" | "pick_scan" | "short_pick" | "complete_pick_list" | "create_order" | "edit_order" | "assign_order" | "hold_order" | "reserve_again" | "set_expected_date" | "split_order" | "confirm_order" | "cancel_order" | "move_orders" | "set_sub_status" | "record_payment" | "add_note" | "pin_note" | "print" | "import_orders" | "import_products" | "set_seller" | "edit_lifecycle" | "load_demo" | "manage_users" | "read_audit" | "save_filter" | "export_orders" | "edit_templates" | "set_mail" | "retry_message";
 
 /**  What a station does with an order it opened (a scanned or typed number). */
 export type Opened = 
@@ -1354,6 +1426,28 @@ export type UserView = {
 };
 
 export type Value = null | boolean | number | string | Value[] | { [key in string]: Value };
+
+/**
+ *  How far a carton's weight may be from what it should weigh: the larger
+ *  of a fixed number of grams and a share of the expected weight.
+ */
+export type WeightTolerance = {
+	grams: number,
+	/**  Hundredths of a percent (250 = 2.5 %). */
+	percent_bp: number,
+};
+
+/**  What the scale said against what the carton should weigh. */
+export type WeightVerdict = 
+/**  Within the tolerance. */
+{ verdict: "within"; expected_g: number; allowed_g: number } | 
+/**
+ *  Heavier or lighter by more than the tolerance (`difference_g` is
+ *  weighed minus expected).
+ */
+{ verdict: "off"; expected_g: number; allowed_g: number; difference_g: number } | 
+/**  Some goods have no weight in the catalogue: nothing to compare with. */
+{ verdict: "unknown"; skus: string[] };
 
 /* Tauri Specta runtime */
 async function typedError<T, E>(result: Promise<T>): Promise<{ status: "ok"; data: T } | { status: "error"; error: E }> {

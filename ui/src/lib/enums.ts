@@ -97,6 +97,7 @@ export const EVENT_KINDS = every<EventKind>()([
   'packed',
   'packed_short',
   'taken_apart',
+  'carton_closed',
   'shipped',
   'delivered',
   'completed',

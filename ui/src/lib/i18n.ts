@@ -179,6 +179,7 @@ const en = {
 
   'outcome.accepted': 'Accepted',
   'event.taken_apart': 'Box opened again',
+  'event.carton_closed': 'Carton closed',
   'event.delivered': 'Delivered',
   'event.completed': 'Completed',
   'event.returned': 'Returned',
@@ -1186,6 +1187,7 @@ const ru: Record<MessageKey, string> = {
 
   'outcome.accepted': 'Принято',
   'event.taken_apart': 'Упаковка вскрыта',
+  'event.carton_closed': 'Коробка закрыта',
   'event.delivered': 'Доставлен',
   'event.completed': 'Завершён',
   'event.returned': 'Возврат',
