@@ -358,6 +358,7 @@ pub async fn run(
 
 fn bench_label(i: usize) -> LabelView {
     LabelView {
+        carton: None,
         number: format!("{}", 100_000 + i),
         sender: Party::from_seller(&Seller::demo()),
         recipient: Party {

@@ -745,10 +745,118 @@ on_both_engines!(documents_refuse_what_no_printer_can_print, |db| {
     );
 });
 
+on_both_engines!(
+    each_carton_gets_its_own_label_with_its_sscc_and_k_of_n,
+    |db| {
+        let store = demo(&db).await;
+        ops::set_carton_settings(
+            &store,
+            &admin(),
+            &ops::CartonSettings {
+                company_prefix: Some("4601234".into()),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+        // A confirmed demo order of two units or more, packed into two cartons.
+        let number = ops::list_orders(
+            &store,
+            &ops::OrderFilter {
+                statuses: vec![packbench_core::domain::OrderStatus::Confirmed],
+                limit: 200,
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|o| o.units >= 2)
+        .expect("a confirmed demo order of two units or more")
+        .number;
+        let station = packer("station-1");
+        ops::claim_order(&store, &station, &number).await.unwrap();
+        let order = ops::order_detail(&store, &number).await.unwrap();
+        let mut codes = Vec::new();
+        for line in &order.lines {
+            for _ in 0..line.quantity {
+                codes.push(line.sku.clone());
+            }
+        }
+        for (i, code) in codes.iter().enumerate() {
+            if i == 1 {
+                ops::close_carton(&store, &station, &number, None, None, None)
+                    .await
+                    .unwrap();
+                ops::open_carton(&store, &station, &number, Some("S"))
+                    .await
+                    .unwrap();
+            }
+            let r = ops::record_scan(&store, &station, &number, code, &format!("lbl-{i}"))
+                .await
+                .unwrap();
+            assert!(r.outcome.is_accepted(), "{r:?}");
+        }
+        common::finish(&store, &station, &number, None)
+            .await
+            .unwrap();
+        let cartons = ops::cartons_of(&store, &number).await.unwrap();
+        assert_eq!(cartons.len(), 2);
+
+        // Printing the order's documents queues the invoice and one label per
+        // carton (no printer chosen here: they wait in the queue).
+        let jobs = ops::print_order_documents(&store, &station, &number, &Default::default())
+            .await
+            .unwrap();
+        let labels: Vec<Option<i64>> = jobs
+            .iter()
+            .filter(|j| j.kind == DocumentKind::Label)
+            .map(|j| j.carton)
+            .collect();
+        assert_eq!(labels, [Some(1), Some(2)]);
+
+        for c in &cartons {
+            let sscc = c.sscc.clone().expect("an SSCC");
+            let s = settings(DocumentKind::Label, Lang::Ru);
+            let pdf = ops::render_carton_label(&store, &number, c.seq, &s)
+                .await
+                .unwrap();
+            keep(&db, &format!("label-{number}-carton{}.pdf", c.seq), &pdf);
+            let text = pdf_text(&pdf);
+            assert!(
+                text.contains(&format!("коробка {} из 2", c.seq)),
+                "carton {} of 2 on its label:\n{text}",
+                c.seq
+            );
+            assert!(text.contains(&format!("{} шт.", c.units)), "{text}");
+            assert!(text.contains(&format!("(00) {sscc}")), "{text}");
+            assert!(
+                pdf_barcodes(&pdf).contains(&format!("]C100{sscc}")),
+                "the carton's SSCC as GS1-128"
+            );
+            let zpl = ops::render_carton_label(
+                &store,
+                &number,
+                c.seq,
+                &DocumentSettings {
+                    format: DocFormat::Zpl,
+                    ..settings(DocumentKind::Label, Lang::En)
+                },
+            )
+            .await
+            .unwrap();
+            let zpl = String::from_utf8(zpl).unwrap();
+            assert!(zpl.contains(&format!("carton {} of 2", c.seq)), "{zpl}");
+            assert!(zpl.contains(&sscc), "the SSCC in the ZPL");
+        }
+    }
+);
+
 // ---- documents from views alone ----
 
 fn fixed_label(sscc: bool, tracking: bool) -> LabelView {
     LabelView {
+        carton: None,
         number: "1001".into(),
         sender: Party::from_seller(&Seller::demo()),
         recipient: Party {

@@ -48,3 +48,6 @@ CREATE TABLE sscc_serials (
 
 ALTER TABLE scans ADD COLUMN carton_id INTEGER REFERENCES cartons(id);
 CREATE INDEX scans_carton ON scans(carton_id) WHERE carton_id IS NOT NULL;
+
+-- A carton's own label: the job prints that carton's SSCC and "2 of 3".
+ALTER TABLE print_jobs ADD COLUMN carton_id INTEGER REFERENCES cartons(id);

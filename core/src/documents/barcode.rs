@@ -8,7 +8,7 @@
 //! FNC1 right after the start character, which is what tells a scanner the
 //! data are GS1 application identifiers.
 
-use crate::domain::barcode::{gtin_check_digit, is_valid_gtin, is_valid_sscc};
+use crate::domain::barcode::{is_valid_gtin, is_valid_sscc};
 
 /// One step of a Code 128 symbol.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -196,17 +196,7 @@ fn code128_parts(text: &str) -> Option<Vec<Code128Part>> {
 /// padded to fill 17 digits, and the check digit. None when the prefix and
 /// serial do not fit or are not digits.
 pub fn sscc(extension: u8, company_prefix: &str, serial: u64) -> Option<String> {
-    if extension > 9 || !company_prefix.bytes().all(|b| b.is_ascii_digit()) {
-        return None;
-    }
-    let serial_width = 16usize.checked_sub(company_prefix.len())?;
-    let serial_text = format!("{serial:0serial_width$}");
-    if serial_text.len() != serial_width {
-        return None;
-    }
-    let body = format!("{extension}{company_prefix}{serial_text}");
-    let check = gtin_check_digit(&body)?;
-    Some(format!("{body}{check}"))
+    crate::domain::carton::sscc(extension, company_prefix, serial).ok()
 }
 
 /// An SSCC as people read it: "(00) 3 7610425 002123456 9" is typical, but

@@ -28,6 +28,8 @@ pub struct LabelView {
     pub units: i64,
     /// The carton's SSCC (18 digits with check digit), when it has one.
     pub sscc: Option<String>,
+    /// Carton k of n, when the order went into cartons.
+    pub carton: Option<(i64, i64)>,
 }
 
 /// One thing on the label. Positions in mm from the top-left corner; text
@@ -419,9 +421,11 @@ pub(crate) fn plan(view: &LabelView, paper: Paper, lang: Lang) -> Result<Vec<Ele
 
 impl LabelView {
     fn units_label(&self, lang: Lang) -> String {
-        match lang {
-            Lang::Ru => format!("{} шт.", self.units),
-            Lang::En => format!("{} pcs", self.units),
+        match (lang, self.carton) {
+            (Lang::Ru, Some((k, n))) => format!("{} шт. · коробка {k} из {n}", self.units),
+            (Lang::En, Some((k, n))) => format!("{} pcs · carton {k} of {n}", self.units),
+            (Lang::Ru, None) => format!("{} шт.", self.units),
+            (Lang::En, None) => format!("{} pcs", self.units),
         }
     }
 }

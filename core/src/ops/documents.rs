@@ -236,7 +236,37 @@ pub async fn label_view(store: &Store, number: &str, sscc: Option<&str>) -> Resu
         weight_g: weight,
         units,
         sscc: sscc.map(str::to_string),
+        carton: None,
     })
+}
+
+/// The label of one carton: its SSCC, "k of n" (of several), its units and its weight
+/// (as weighed, else as it should weigh, else its goods' weight).
+pub async fn carton_label_view(store: &Store, number: &str, seq: i64) -> Result<LabelView> {
+    let cartons = {
+        let mut conn = store.pool().acquire().await?;
+        let head =
+            crate::store::orders::head_by_number(&mut conn, store.engine(), number, false).await?;
+        crate::store::cartons::of_order(&mut conn, head.id).await?
+    };
+    let carton = cartons
+        .iter()
+        .find(|c| c.seq == seq)
+        .ok_or_else(|| Error::not_found("carton", format!("{number} #{seq}")))?;
+    let goods_g = {
+        let mut conn = store.pool().acquire().await?;
+        crate::store::cartons::contents(&mut conn, carton.id)
+            .await?
+            .iter()
+            .map(|c| c.unit_weight_g * c.units)
+            .sum::<i64>()
+    };
+    let mut view = label_view(store, number, carton.sscc.as_deref()).await?;
+    // "1 of 1" says nothing: one carton's label is the order's, with its SSCC.
+    view.carton = (cartons.len() > 1).then_some((carton.seq, cartons.len() as i64));
+    view.units = carton.units;
+    view.weight_g = carton.weight_g.or(carton.expected_g).unwrap_or(goods_g);
+    Ok(view)
 }
 
 pub async fn pick_list_view(store: &Store, id: i64) -> Result<PickListView> {
@@ -288,6 +318,22 @@ pub async fn render_document(
     settings: &DocumentSettings,
 ) -> Result<Vec<u8>> {
     render_with_sscc(store, kind, key, settings, None).await
+}
+
+/// One carton's label (PDF or ZPL as the settings say).
+pub async fn render_carton_label(
+    store: &Store,
+    number: &str,
+    seq: i64,
+    settings: &DocumentSettings,
+) -> Result<Vec<u8>> {
+    settings.check(DocumentKind::Label)?;
+    let view = carton_label_view(store, number, seq).await?;
+    match settings.format {
+        DocFormat::Pdf => documents::label::pdf(&view, settings.paper, settings.lang),
+        DocFormat::Zpl => documents::zpl::label(&view, settings.paper, settings.dpi, settings.lang)
+            .map(String::into_bytes),
+    }
 }
 
 /// [`render_document`], with the carton's SSCC on a label.

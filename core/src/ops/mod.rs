@@ -33,8 +33,8 @@ pub use desk::{
     hold_order, reserve_again, set_expected_date, split_order, Edited, Split,
 };
 pub use documents::{
-    invoice_view, label_view, manifest_view, packing_slip_view, pick_list_view, render_document,
-    render_with_sscc, seller, set_seller,
+    invoice_view, label_view, manifest_view, packing_slip_view, pick_list_view,
+    render_carton_label, render_document, render_with_sscc, seller, set_seller,
 };
 pub use finding::{
     count_orders, delete_saved_filter, explain_orders, export_orders, group_orders, save_filter,

@@ -50,6 +50,18 @@ async fn enqueue(
     key: &DocumentKey,
     settings: &DocumentSettings,
 ) -> Result<i64> {
+    enqueue_for(store, actor, kind, key, settings, None).await
+}
+
+/// As [`enqueue`], for one carton's label.
+async fn enqueue_for(
+    store: &Store,
+    actor: &Actor,
+    kind: DocumentKind,
+    key: &DocumentKey,
+    settings: &DocumentSettings,
+    carton_id: Option<i64>,
+) -> Result<i64> {
     settings.check(kind)?;
     key.check(kind)?;
     let mut tx = store.write().await?;
@@ -57,7 +69,13 @@ async fn enqueue(
     let subject = match key {
         DocumentKey::Order { number } => {
             let head = head_by_number(&mut tx, store.engine(), number, false).await?;
-            JobSubject::Order(head.id)
+            match carton_id {
+                Some(carton) => JobSubject::Carton {
+                    order: head.id,
+                    carton,
+                },
+                None => JobSubject::Order(head.id),
+            }
         }
         DocumentKey::PickList { id } => {
             pick_lists::status(&mut tx, *id).await?;
@@ -148,7 +166,13 @@ async fn send(store: &Store, actor: &Actor, id: i64) -> Result<PrintJob> {
         );
         return finish(store, actor, id, PrintStatus::Queued, &message, None, false).await;
     };
-    let bytes = match render_document(store, job.kind, &job.key, &job.settings()).await {
+    let rendered = match (job.carton, &job.key) {
+        (Some(seq), DocumentKey::Order { number }) => {
+            super::documents::render_carton_label(store, number, seq, &job.settings()).await
+        }
+        _ => render_document(store, job.kind, &job.key, &job.settings()).await,
+    };
+    let bytes = match rendered {
         Ok(bytes) => bytes,
         Err(e) if e.is_refusal() || matches!(e, Error::Invalid(_)) => {
             let message = format!("the document could not be made: {e}");
@@ -254,18 +278,43 @@ async fn queue_order_documents(
 ) -> Result<(Vec<PrintJob>, PrintRun)> {
     let key = DocumentKey::order(number.trim());
     let invoice = enqueue(store, actor, DocumentKind::Invoice, &key, &settings.invoice).await?;
-    let label = enqueue(store, actor, DocumentKind::Label, &key, &settings.label).await?;
+    let mut ids = vec![invoice];
+    // A label per carton with goods in it ("1 of 3", its SSCC); one for the
+    // order when it went into none.
+    let cartons: Vec<i64> = super::cartons::cartons_of(store, number.trim())
+        .await?
+        .into_iter()
+        .filter(|c| c.units > 0)
+        .map(|c| c.id)
+        .collect();
+    if !cartons.is_empty() {
+        for carton in cartons {
+            ids.push(
+                enqueue_for(
+                    store,
+                    actor,
+                    DocumentKind::Label,
+                    &key,
+                    &settings.label,
+                    Some(carton),
+                )
+                .await?,
+            );
+        }
+    } else {
+        ids.push(enqueue(store, actor, DocumentKind::Label, &key, &settings.label).await?);
+    }
     let mut queued = Vec::new();
     {
         let mut conn = store.pool().acquire().await?;
-        for id in [invoice, label] {
-            queued.push(print_jobs::by_id(&mut conn, id).await?.0);
+        for id in &ids {
+            queued.push(print_jobs::by_id(&mut conn, *id).await?.0);
         }
     }
     let run = PrintRun {
         store: store.clone(),
         actor: actor.clone(),
-        jobs: vec![invoice, label],
+        jobs: ids,
     };
     Ok((queued, run))
 }
@@ -705,6 +754,7 @@ mod tests {
         use crate::documents::{label, LabelView, Lang, Party, Seller};
         let views: Vec<LabelView> = (0..12)
             .map(|i| LabelView {
+                carton: None,
                 number: format!("{}", 5000 + i),
                 sender: Party::from_seller(&Seller::demo()),
                 recipient: Party {

@@ -28,6 +28,9 @@ pub struct PrintJob {
     pub id: i64,
     pub kind: DocumentKind,
     pub key: DocumentKey,
+    /// The carton a label is for (its number in the order), when the order
+    /// went into several.
+    pub carton: Option<i64>,
     pub format: DocFormat,
     pub paper: Paper,
     pub dpi: Dpi,
@@ -62,6 +65,10 @@ impl PrintJob {
             DocumentKey::Order { number } => number.clone(),
             DocumentKey::PickList { id } => id.to_string(),
             DocumentKey::Manifest { date, .. } => date.to_string(),
+        };
+        let what = match self.carton {
+            Some(seq) => format!("{what}-carton{seq}"),
+            None => what,
         };
         let title = format!(
             "packbench-{}-{what}-job{}-{}",
@@ -107,6 +114,7 @@ struct JobRow {
     station: String,
     user_name: String,
     order_id: Option<i64>,
+    carton_seq: Option<i64>,
 }
 
 impl JobRow {
@@ -148,6 +156,7 @@ impl JobRow {
             id: self.id,
             kind: self.kind,
             key,
+            carton: self.carton_seq,
             format: self.format,
             paper: self.paper,
             dpi: self.dpi,
@@ -168,7 +177,8 @@ impl JobRow {
 
 const JOB_COLUMNS: &str = "j.id, j.kind, o.number, j.pick_list_id, j.carrier, j.day, j.format, \
     j.paper, j.dpi, j.lang, j.printer, j.status, j.message, j.cups_job, j.attempts, \
-    j.created_at, j.updated_at, j.station, j.user_name, j.order_id";
+    j.created_at, j.updated_at, j.station, j.user_name, j.order_id, \
+    (SELECT c.seq FROM cartons c WHERE c.id = j.carton_id) AS carton_seq";
 
 /// The job and the order it prints for (none for pick lists and manifests).
 pub async fn by_id(conn: &mut AnyConnection, id: i64) -> Result<(PrintJob, Option<i64>)> {
@@ -220,8 +230,16 @@ pub async fn of_order(conn: &mut AnyConnection, number: &str) -> Result<Vec<Prin
 /// What a new job prints for: an order, a pick list, or a carrier's day.
 pub enum JobSubject<'a> {
     Order(i64),
+    /// One carton's label of an order.
+    Carton {
+        order: i64,
+        carton: i64,
+    },
     PickList(i64),
-    Manifest { carrier: &'a str, day: NaiveDate },
+    Manifest {
+        carrier: &'a str,
+        day: NaiveDate,
+    },
 }
 
 /// Writes a `queued` job and returns its id.
@@ -234,15 +252,21 @@ pub async fn enqueue(
     printer: Option<&str>,
     now_ms: i64,
 ) -> Result<i64> {
+    let carton_id = match subject {
+        JobSubject::Carton { carton, .. } => Some(carton),
+        _ => None,
+    };
     let (order_id, pick_list_id, carrier, day) = match subject {
-        JobSubject::Order(id) => (Some(id), None, None, None),
+        JobSubject::Order(id) | JobSubject::Carton { order: id, .. } => {
+            (Some(id), None, None, None)
+        }
         JobSubject::PickList(id) => (None, Some(id), None, None),
         JobSubject::Manifest { carrier, day } => (None, None, Some(carrier), Some(day.to_string())),
     };
     Ok(sqlx::query_scalar(
         "INSERT INTO print_jobs (kind, order_id, pick_list_id, carrier, day, format, paper, dpi, lang, \
-           printer, status, message, attempts, created_at, updated_at, station, user_name) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $14, '', 0, $11, $11, $12, $13) RETURNING id",
+           printer, status, message, attempts, created_at, updated_at, station, user_name, carton_id) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $14, '', 0, $11, $11, $12, $13, $15) RETURNING id",
     )
     .bind(kind)
     .bind(order_id)
@@ -258,6 +282,7 @@ pub async fn enqueue(
     .bind(&actor.station)
     .bind(&actor.user)
     .bind(PrintStatus::Queued)
+    .bind(carton_id)
     .fetch_one(&mut *conn)
     .await?)
 }

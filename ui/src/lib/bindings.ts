@@ -1123,6 +1123,11 @@ export type PrintJob = {
 	id: number,
 	kind: DocumentKind,
 	key: DocumentKey,
+	/**
+	 *  The carton a label is for (its number in the order), when the order
+	 *  went into several.
+	 */
+	carton: number | null,
 	format: DocFormat,
 	paper: Paper,
 	dpi: Dpi,
