@@ -362,18 +362,7 @@ on_both_engines!(
 );
 
 fn cli(db: &std::path::Path, args: &[&str]) -> (i32, String, String) {
-    let exe = std::env::current_exe().unwrap();
-    let bin = exe
-        .parent()
-        .and_then(std::path::Path::parent)
-        .map(|dir| dir.join("packbench-cli"))
-        .unwrap();
-    assert!(
-        bin.exists(),
-        "{} is missing: build it (`cargo build -p packbench-cli`)",
-        bin.display()
-    );
-    let out = std::process::Command::new(bin)
+    let out = std::process::Command::new(common::cli_binary())
         .arg("--db")
         .arg(db)
         .args(["--station", "cli-cartons"])

@@ -564,18 +564,7 @@ async fn the_systems_printers_are_listed_with_their_state() {
 
 /// The CLI binary `cargo test --workspace` builds next to this test.
 fn cli() -> PathBuf {
-    let exe = std::env::current_exe().unwrap();
-    let bin = exe
-        .parent()
-        .and_then(Path::parent)
-        .map(|dir| dir.join("packbench-cli"))
-        .unwrap();
-    assert!(
-        bin.exists(),
-        "{} is missing: build it (`cargo build -p packbench-cli`, which `cargo test --workspace` does)",
-        bin.display()
-    );
-    bin
+    common::cli_binary()
 }
 
 fn run_cli(db: &Path, args: &[&str]) -> (i32, String, String) {

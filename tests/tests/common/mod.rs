@@ -234,3 +234,20 @@ macro_rules! on_both_engines {
         }
     };
 }
+
+/// The `packbench-cli` binary built beside the test binaries (`cargo test
+/// --workspace` builds it).
+pub fn cli_binary() -> std::path::PathBuf {
+    let exe = std::env::current_exe().unwrap();
+    let bin = exe
+        .parent()
+        .and_then(std::path::Path::parent)
+        .map(|dir| dir.join("packbench-cli"))
+        .unwrap();
+    assert!(
+        bin.exists(),
+        "{} is missing: build it (`cargo build -p packbench-cli`, which `cargo test --workspace` does)",
+        bin.display()
+    );
+    bin
+}
