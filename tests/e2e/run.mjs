@@ -444,15 +444,20 @@ async function press(key) {
 
 /**
  * The courier's tracking label scanned at the hand-over, into the focused
- * tracking field (where a packer's scanner lands too). A scanner's burst is
- * taken as a scan; if the driver types too slowly for one, the same keys
- * fill the field and its Enter ships with the same number. Not sent again:
- * the first try has shipped the parcel either way.
+ * tracking field (where a packer's scanner lands too).
  */
 async function scanTracking(tracking) {
   await browser.execute((q) => document.querySelector(q)?.focus(), sel('tracking-input'));
-  const late = await scan(tracking, 0, { resend: false });
-  if (late.length) log(`the tracking number was typed, not scanned (driver late); the field took it`);
+  // Pressed by xdotool without pauses: the X server stamps the keys as it
+  // gets them, so a busy page cannot split the burst (WebDriver's keys can
+  // arrive 50 ms apart, and a late burst's tail would be read as a scan of
+  // its own). Not sent again: the first try ships the parcel either way.
+  const keys = [...tracking].map((ch) => {
+    const k = US_XKEYS.get(ch);
+    check(k, `no US key types ${JSON.stringify(ch)}`);
+    return k;
+  });
+  x11('xdotool', 'key', '--delay', '0', ...keys, X_RETURN);
 }
 
 async function linesPacked() {

@@ -66,16 +66,15 @@ impl PrintJob {
             DocumentKey::PickList { id } => id.to_string(),
             DocumentKey::Manifest { date, .. } => date.to_string(),
         };
-        let what = match self.carton {
-            Some(seq) => format!("{what}-carton{seq}"),
-            None => what,
-        };
-        let title = format!(
+        let mut title = format!(
             "packbench-{}-{what}-job{}-{}",
             self.kind.as_str().replace('_', "-"),
             self.id,
             self.station
         );
+        if let Some(seq) = self.carton {
+            title.push_str(&format!("-carton{seq}"));
+        }
         title
             .chars()
             .map(|c| {
