@@ -21,8 +21,12 @@ pub enum CartonCommand {
     /// a supervisor (--approver).
     Close {
         number: String,
-        #[arg(long)]
+        #[arg(long, conflicts_with = "scale")]
         weight: Option<String>,
+        /// Read the weight from the serial scale at this device (a line of
+        /// text such as `ST,GS,+0001.234kg`; up to 3 s).
+        #[arg(long, value_name = "DEVICE")]
+        scale: Option<std::path::PathBuf>,
         #[arg(long)]
         reason: Option<String>,
         #[command(flatten)]
@@ -108,10 +112,18 @@ pub async fn carton(
         CartonCommand::Close {
             number,
             weight,
+            scale,
             reason,
             approval,
         } => {
             let approval = approval.credential()?;
+            let weight = match scale {
+                Some(device) => Some(format!(
+                    "{} g",
+                    packbench_core::scale::read_weight(&device, std::time::Duration::from_secs(3))?
+                )),
+                None => weight,
+            };
             let closed = ops::close_carton(
                 store,
                 actor,

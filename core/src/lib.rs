@@ -12,6 +12,7 @@ pub mod error;
 pub mod exchange;
 pub mod mail;
 pub mod ops;
+pub mod scale;
 pub mod secrets;
 pub mod store;
 

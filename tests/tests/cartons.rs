@@ -438,20 +438,80 @@ fn the_cli_packs_an_order_into_a_weighed_carton() {
     let (code, _, err) = cli(&db, &["carton", "close", &number, "--weight", "99 kg"]);
     assert_ne!(code, 0);
     assert!(err.contains("should weigh"), "{err}");
+    // This time the weight comes from the serial scale.
+    let (mut scale, device) = fake_scale(&["ST,GS,+0099.000kg"]);
     let (code, out, err) = cli(
         &db,
         &[
             "carton",
             "close",
             &number,
-            "--weight",
-            "99 kg",
+            "--scale",
+            device.to_str().unwrap(),
             "--reason",
             "весы на поверке",
         ],
     );
+    let _ = scale.kill();
     assert_eq!(code, 0, "{err}");
     assert!(out.contains(&sscc) && out.contains("99000 g"), "{out}");
     let (code, _, err) = cli(&db, &["pack", "finish", &number, "--no-print"]);
     assert_eq!(code, 0, "{err}");
+}
+
+/// A pseudo-terminal standing in for a serial scale: prints the device path
+/// and sends `lines` as the scale would (the terminal keeps them until the
+/// device is read).
+fn fake_scale(lines: &[&str]) -> (std::process::Child, std::path::PathBuf) {
+    use std::io::BufRead;
+    let script = [
+        "import os, pty, sys, time",
+        "m, s = pty.openpty()",
+        "print(os.ttyname(s), flush=True)",
+        "for line in sys.argv[1:]: os.write(m, (line + '\\r\\n').encode()); time.sleep(0.05)",
+        "time.sleep(5)",
+    ]
+    .join("\n");
+    let mut child = std::process::Command::new("/usr/bin/python3")
+        .arg("-c")
+        .arg(script)
+        .args(lines)
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("python3 makes the pseudo-terminal");
+    let mut path = String::new();
+    std::io::BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut path)
+        .unwrap();
+    (child, std::path::PathBuf::from(path.trim()))
+}
+
+#[test]
+fn a_serial_scale_is_read_until_it_sends_a_stable_weight() {
+    use std::time::Duration;
+    let (mut child, device) = fake_scale(&["US,GS,+0001.180kg", "ST,GS,+0001.234kg"]);
+    assert_eq!(
+        packbench_core::scale::read_weight(&device, Duration::from_secs(3)).unwrap(),
+        1234,
+        "the unstable reading is skipped"
+    );
+    let _ = child.kill();
+
+    let (mut child, device) = fake_scale(&["\u{1}\u{2}@@@"]);
+    let e = packbench_core::scale::read_weight(&device, Duration::from_millis(800))
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("no usable weight") && e.contains("@@@"), "{e}");
+    let _ = child.kill();
+
+    let e = packbench_core::scale::read_weight(
+        std::path::Path::new("/dev/no-such-scale"),
+        Duration::from_millis(100),
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(
+        e.contains("cannot be opened") && e.contains("dialout"),
+        "{e}"
+    );
 }
