@@ -209,8 +209,8 @@ pub(super) async fn carton_for_scan(
     actor: &Actor,
     now: i64,
 ) -> Result<i64> {
-    if let Some(open) = cartons::open_one(tx, head.id).await? {
-        return Ok(open.id);
+    if let Some(id) = cartons::open_id(tx, head.id).await? {
+        return Ok(id);
     }
     let settings = settings_in(tx).await?;
     Ok(

@@ -116,6 +116,17 @@ pub async fn open_one(conn: &mut AnyConnection, order_id: i64) -> Result<Option<
     .await?)
 }
 
+/// The id of the order's open carton, if it has one (the scan path: no
+/// sums).
+pub async fn open_id(conn: &mut AnyConnection, order_id: i64) -> Result<Option<i64>> {
+    Ok(
+        sqlx::query_scalar("SELECT id FROM cartons WHERE order_id = $1 AND closed_at IS NULL")
+            .bind(order_id)
+            .fetch_optional(&mut *conn)
+            .await?,
+    )
+}
+
 /// Opens the order's next carton; its id and number.
 pub async fn open(
     conn: &mut AnyConnection,
