@@ -28,6 +28,9 @@ pub struct StationConfig {
     /// separator of a GS1 DataMatrix (some scanners cannot send Ctrl+]).
     /// Empty: none, the scanner sends GS itself.
     pub scan_gs_substitute: String,
+    /// The serial device of this table's scale (`/dev/ttyUSB0`), which
+    /// sends its weight as a line of text. Empty: weights are typed.
+    pub scale_device: String,
 }
 
 impl Default for StationConfig {
@@ -40,6 +43,7 @@ impl Default for StationConfig {
             auto_finish: true,
             print: crate::documents::PrintSettings::default(),
             scan_gs_substitute: String::new(),
+            scale_device: String::new(),
         }
     }
 }
@@ -127,6 +131,14 @@ impl StationConfig {
             DbTarget::parse(&self.database)?;
         }
         check_gs_substitute(&self.scan_gs_substitute)?;
+        let scale = self.scale_device.trim();
+        if !scale.is_empty()
+            && (!scale.starts_with('/') || scale.len() > 256 || scale.chars().any(char::is_control))
+        {
+            return Err(Error::Invalid(format!(
+                "the scale device {scale:?} is not a device path; give one such as /dev/ttyUSB0, or leave it empty to type weights"
+            )));
+        }
         self.print.check()
     }
 
@@ -314,6 +326,30 @@ mod tests {
         let loaded = StationConfig::load_from(&path).unwrap();
         assert_eq!(loaded.station, "Стол 4");
         assert_eq!(loaded.scan_gs_substitute, "");
+    }
+
+    #[test]
+    fn a_scale_device_is_a_device_path_or_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("station.json");
+        for bad in ["ttyUSB0", "COM3", "/dev/tty\nUSB0"] {
+            let c = StationConfig {
+                scale_device: bad.replace("\\n", "\n"),
+                ..Default::default()
+            };
+            let e = c.save_to(&path).unwrap_err().to_string();
+            assert!(e.contains("/dev/ttyUSB0"), "{e}");
+        }
+        assert!(!path.exists(), "nothing written");
+        let c = StationConfig {
+            scale_device: "/dev/ttyUSB0".into(),
+            ..Default::default()
+        };
+        c.save_to(&path).unwrap();
+        assert_eq!(
+            StationConfig::load_from(&path).unwrap().scale_device,
+            "/dev/ttyUSB0"
+        );
     }
 
     #[test]

@@ -584,6 +584,30 @@ pub async fn close_carton(
     .await?)
 }
 
+/// The weight on this table's scale (Settings: scale device), in grams:
+/// its first stable reading within 3 seconds.
+#[tauri::command]
+#[specta::specta]
+pub async fn read_scale(state: State<'_, AppState>) -> Reply<i64> {
+    state.actor()?;
+    let device = state.config.read().await.scale_device.trim().to_string();
+    if device.is_empty() {
+        return Err(packbench_core::Error::Invalid(
+            "no scale is set for this station; type the weight, or set the scale's device in Settings".into(),
+        )
+        .into());
+    }
+    let read = tauri::async_runtime::spawn_blocking(move || {
+        packbench_core::scale::read_weight(
+            std::path::Path::new(&device),
+            std::time::Duration::from_secs(3),
+        )
+    })
+    .await
+    .map_err(|e| packbench_core::Error::Unavailable(format!("the scale reader stopped: {e}")))?;
+    Ok(read?)
+}
+
 #[tauri::command]
 #[specta::specta]
 pub async fn box_types(state: State<'_, AppState>) -> Reply<Vec<ops::BoxType>> {

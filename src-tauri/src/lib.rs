@@ -53,6 +53,7 @@ pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
             open_carton,
             close_carton,
             box_types,
+            read_scale,
             save_box_type,
             carton_settings,
             set_carton_settings,

@@ -515,3 +515,62 @@ fn a_serial_scale_is_read_until_it_sends_a_stable_weight() {
         "{e}"
     );
 }
+
+on_both_engines!(
+    scanning_a_box_barcode_opens_the_next_carton_in_that_box,
+    |db| {
+        use packbench_core::domain::scan::ScanOutcome;
+        let store = warehouse(&db, with_prefix()).await;
+        let station = packer("station-1");
+        ops::claim_order(&store, &station, ORDER).await.unwrap();
+        let box_scan = |code: &'static str, id: &'static str| {
+            let (store, station) = (store.clone(), station.clone());
+            async move {
+                ops::record_scan(&store, &station, ORDER, code, id)
+                    .await
+                    .unwrap()
+            }
+        };
+        // Before any goods: the scanned box becomes carton 1's box.
+        let r = box_scan("BOX-L", "b-1").await;
+        assert_eq!(
+            r.outcome,
+            ScanOutcome::BoxOpened {
+                seq: 1,
+                box_type: "L".into()
+            }
+        );
+        assert!(r.message.contains("carton 1"), "{}", r.message);
+        scan(&store, &station, ORDER, KETTLE, "b-2").await;
+        // With goods in carton 1 another box is refused, nothing opens.
+        let r = box_scan("BOX-S", "b-3").await;
+        assert_eq!(r.outcome, ScanOutcome::CloseCartonFirst { seq: 1, units: 1 });
+        assert!(r.message.contains("close it"), "{}", r.message);
+        assert_eq!(ops::cartons_of(&store, ORDER).await.unwrap().len(), 1);
+        ops::close_carton(&store, &station, ORDER, Some("1.6 kg"), None, None)
+            .await
+            .unwrap();
+        let r = box_scan("BOX-S", "b-4").await;
+        assert_eq!(
+            r.outcome,
+            ScanOutcome::BoxOpened {
+                seq: 2,
+                box_type: "S".into()
+            }
+        );
+        scan(&store, &station, ORDER, MUG, "b-5").await;
+        let cartons = ops::cartons_of(&store, ORDER).await.unwrap();
+        let boxes: Vec<(i64, &str, i64)> = cartons
+            .iter()
+            .map(|c| (c.seq, c.box_type.as_str(), c.units))
+            .collect();
+        assert_eq!(boxes, [(1, "L", 1), (2, "S", 1)]);
+        // The same box scan retried (same scan id) changes nothing more.
+        let again = box_scan("BOX-S", "b-4").await;
+        assert!(again.duplicate);
+        assert_eq!(ops::cartons_of(&store, ORDER).await.unwrap().len(), 2);
+        // A code that is neither a product nor a box stays unknown.
+        let r = box_scan("BOX-XL", "b-6").await;
+        assert_eq!(r.outcome, ScanOutcome::UnknownBarcode);
+    }
+);

@@ -14,6 +14,10 @@ crate::named_enum! {
         UnknownBarcode = "unknown_barcode",
         InvalidBarcode = "invalid_barcode",
         NotClaimed = "not_claimed",
+        /// A box type's barcode opened the order's next carton.
+        BoxOpened = "box_opened",
+        /// A box type's barcode while the open carton holds goods.
+        CloseCartonFirst = "close_carton_first",
         /// Takes back an accepted scan (a row of its own).
         Undo = "undo",
         BinConfirmed = "bin_confirmed",
@@ -70,6 +74,12 @@ pub enum ScanOutcome {
     InvalidBarcode { reason: String },
     /// The order is not claimed by this station, so nothing may be packed.
     NotClaimed { held_by: Option<String> },
+    /// A barcode of one of the store's box types: the order's next carton
+    /// is opened in that box (an empty open carton changes its box).
+    BoxOpened { seq: i64, box_type: String },
+    /// A box barcode while carton `seq` holds `units`: it is closed (with
+    /// its weight) before another opens; nothing changed.
+    CloseCartonFirst { seq: i64, units: i64 },
 }
 
 impl ScanOutcome {
@@ -81,6 +91,8 @@ impl ScanOutcome {
             ScanOutcome::UnknownBarcode => ScanKind::UnknownBarcode,
             ScanOutcome::InvalidBarcode { .. } => ScanKind::InvalidBarcode,
             ScanOutcome::NotClaimed { .. } => ScanKind::NotClaimed,
+            ScanOutcome::BoxOpened { .. } => ScanKind::BoxOpened,
+            ScanOutcome::CloseCartonFirst { .. } => ScanKind::CloseCartonFirst,
         }
     }
 
@@ -130,6 +142,12 @@ impl ScanOutcome {
             ScanOutcome::NotClaimed { held_by: None } => {
                 "this order is not claimed by this station; claim it first".into()
             }
+            ScanOutcome::BoxOpened { seq, box_type } => {
+                format!("carton {seq} opened in box {box_type}; scan its goods")
+            }
+            ScanOutcome::CloseCartonFirst { seq, units } => format!(
+                "carton {seq} holds {units} units: close it with its weight before opening another box"
+            ),
         }
     }
 }

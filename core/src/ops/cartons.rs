@@ -8,6 +8,7 @@ use crate::domain::carton::{
     check_company_prefix, parse_weight, sscc, weight_verdict, BoxType, WeightTolerance,
     WeightVerdict,
 };
+use crate::domain::scan::ScanOutcome;
 use crate::domain::{Actor, EventKind, OrderHead};
 use crate::store::cartons::{self, Carton, Closing};
 use crate::store::orders::head_by_number;
@@ -143,21 +144,65 @@ pub async fn open_carton(
             "{wanted:?} is not one of the store's boxes; see `packbench-cli boxes list`"
         ))
     })?;
-    let carton = match cartons::open_one(&mut tx, head.id).await? {
-        Some(open) if open.units > 0 => {
+    let carton = match open_or_change(&mut tx, &head, &b.code, &settings, actor, now).await? {
+        Ok(carton) => carton,
+        Err(open) => {
             return Err(Error::Refused(format!(
                 "carton {} of order {} has {} units in it; close it (with its weight) before opening another",
                 open.seq, head.number, open.units
             )))
         }
-        Some(open) => {
-            cartons::set_box(&mut tx, open.id, &b.code).await?;
-            cartons::by_id(&mut tx, open.id).await?
-        }
-        None => open_in(&mut tx, &head, &b.code, &settings, actor, now).await?,
     };
     tx.commit().await?;
     Ok(carton)
+}
+
+/// Opens the next carton in `box_code`, or changes the box of the open one
+/// while it is empty; an open carton with goods in it comes back as Err.
+async fn open_or_change(
+    tx: &mut AnyConnection,
+    head: &OrderHead,
+    box_code: &str,
+    settings: &CartonSettings,
+    actor: &Actor,
+    now: i64,
+) -> Result<std::result::Result<Carton, Carton>> {
+    Ok(match cartons::open_one(tx, head.id).await? {
+        Some(open) if open.units > 0 => Err(open),
+        Some(open) => {
+            cartons::set_box(tx, open.id, box_code).await?;
+            Ok(cartons::by_id(tx, open.id).await?)
+        }
+        None => Ok(open_in(tx, head, box_code, settings, actor, now).await?),
+    })
+}
+
+/// A scanned code that no product carries may be a box's barcode: the
+/// order's next carton opens in that box (at the packing table, without a
+/// key). None when the code is not one of the store's boxes.
+pub(super) async fn box_scan(
+    tx: &mut AnyConnection,
+    head: &OrderHead,
+    code: &str,
+    actor: &Actor,
+    now: i64,
+) -> Result<Option<ScanOutcome>> {
+    let Some(b) = cartons::box_type(tx, code).await? else {
+        return Ok(None);
+    };
+    let settings = settings_in(tx).await?;
+    Ok(Some(
+        match open_or_change(tx, head, &b.code, &settings, actor, now).await? {
+            Ok(carton) => ScanOutcome::BoxOpened {
+                seq: carton.seq,
+                box_type: b.code,
+            },
+            Err(open) => ScanOutcome::CloseCartonFirst {
+                seq: open.seq,
+                units: open.units,
+            },
+        },
+    ))
 }
 
 fn packing_here(head: &OrderHead, actor: &Actor) -> Result<()> {

@@ -357,7 +357,9 @@ async fn record_scan_once(
                     Err(e) => ScanOutcome::InvalidBarcode {
                         reason: e.to_string(),
                     },
-                    Ok(None) => ScanOutcome::UnknownBarcode,
+                    Ok(None) => super::cartons::box_scan(&mut tx, &head, &norm, actor, now)
+                        .await?
+                        .unwrap_or(ScanOutcome::UnknownBarcode),
                     Ok(Some(hit)) => {
                         let order_lines = lines(&mut tx, head.id).await?;
                         let twice = match &marking {

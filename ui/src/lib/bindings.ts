@@ -71,6 +71,11 @@ export const commands = {
 	openCarton: (number: string, boxCode: string | null) => typedError<Carton, IpcError>(__TAURI_INVOKE("open_carton", { number, boxCode })),
 	closeCarton: (number: string, weight: string | null, reason: string | null, approval: Credential | null) => typedError<CartonClosed, IpcError>(__TAURI_INVOKE("close_carton", { number, weight, reason, approval })),
 	boxTypes: () => typedError<BoxType[], IpcError>(__TAURI_INVOKE("box_types")),
+	/**
+	 *  The weight on this table's scale (Settings: scale device), in grams:
+	 *  its first stable reading within 3 seconds.
+	 */
+	readScale: () => typedError<number, IpcError>(__TAURI_INVOKE("read_scale")),
 	saveBoxType: (boxType: BoxType) => typedError<BoxType[], IpcError>(__TAURI_INVOKE("save_box_type", { boxType })),
 	cartonSettings: () => typedError<CartonSettings, IpcError>(__TAURI_INVOKE("carton_settings")),
 	setCartonSettings: (settings: CartonSettings) => typedError<CartonSettings, IpcError>(__TAURI_INVOKE("set_carton_settings", { settings })),
@@ -1228,6 +1233,10 @@ export type SavedFilter = {
  *  pick walk alike.
  */
 export type ScanKind = "accepted" | "wrong_item" | "over_scan" | "unknown_barcode" | "invalid_barcode" | "not_claimed" | 
+/**  A box type's barcode opened the order's next carton. */
+"box_opened" | 
+/**  A box type's barcode while the open carton holds goods. */
+"close_carton_first" | 
 /**  Takes back an accepted scan (a row of its own). */
 "undo" | "bin_confirmed" | "picked" | "scan_bin_first" | "wrong_bin" | "not_in_list" | "over_pick";
 
@@ -1252,7 +1261,17 @@ order_complete: boolean } |
 /**  A malformed code: bad check digit, broken GS1 string, control characters. */
 { outcome: "invalid_barcode"; reason: string } | 
 /**  The order is not claimed by this station, so nothing may be packed. */
-{ outcome: "not_claimed"; held_by: string | null };
+{ outcome: "not_claimed"; held_by: string | null } | 
+/**
+ *  A barcode of one of the store's box types: the order's next carton
+ *  is opened in that box (an empty open carton changes its box).
+ */
+{ outcome: "box_opened"; seq: number; box_type: string } | 
+/**
+ *  A box barcode while carton `seq` holds `units`: it is closed (with
+ *  its weight) before another opens; nothing changed.
+ */
+{ outcome: "close_carton_first"; seq: number; units: number };
 
 /**  The answer to one scan, as the CLI prints it and the UI receives it. */
 export type ScanResult = {
