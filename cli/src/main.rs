@@ -19,6 +19,7 @@ mod notify;
 mod people;
 mod print;
 mod print_cmd;
+mod stock;
 
 use clap::{Args, Parser, Subcommand};
 use packbench_core::config::StationConfig;
@@ -109,6 +110,12 @@ enum DbCommand {
     /// The store's box types, GS1 company prefix and weight tolerance.
     #[command(subcommand)]
     Boxes(cartons::BoxesCommand),
+    /// Stock control: receive, move, adjust, count, the ledger, re-order.
+    #[command(subcommand)]
+    Stock(stock::StockCommand),
+    /// The warehouse's bins: list, add or rename.
+    #[command(subcommand)]
+    Bins(stock::BinsCommand),
     /// Look at products.
     #[command(subcommand)]
     Products(ProductsCommand),
@@ -669,6 +676,8 @@ async fn dispatch(
         DbCommand::Carriers(c) => return notify::carriers(store, actor, json, c).await,
         DbCommand::Carton(c) => return cartons::carton(store, actor, json, c).await,
         DbCommand::Boxes(c) => return cartons::boxes(store, actor, json, c).await,
+        DbCommand::Stock(c) => return stock::stock(store, actor, json, c).await,
+        DbCommand::Bins(c) => return stock::bins(store, actor, json, c).await,
         DbCommand::Orders(OrdersCommand::Show { number }) => {
             print::order(json, &ops::order_detail(store, &number).await?);
         }

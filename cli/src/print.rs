@@ -416,3 +416,9 @@ pub fn import_preview(json: bool, p: &packbench_core::ops::ImportPreview) {
         out!("  {e}");
     }
 }
+
+/// A stored time (milliseconds since 1970) as UTC text.
+pub fn utc(at_ms: i64) -> String {
+    chrono::DateTime::from_timestamp_millis(at_ms)
+        .map_or_else(|| at_ms.to_string(), |t| t.format("%Y-%m-%d %H:%M UTC").to_string())
+}

@@ -18,6 +18,7 @@ const PICKING: &[Role] = &[PICKER, SUPERVISOR, ADMIN];
 const DESK: &[Role] = &[MANAGER, SUPERVISOR, ADMIN];
 const LEAD: &[Role] = &[SUPERVISOR, ADMIN];
 const OWNER: &[Role] = &[ADMIN];
+const STOCK: &[Role] = &[PICKER, PACKER, SUPERVISOR, ADMIN];
 
 macro_rules! ops {
     ($( $(#[$doc:meta])* $name:ident = $code:literal, $roles:expr, $what:literal; )*) => {
@@ -64,6 +65,12 @@ ops! {
     /// A weight outside the tolerance also needs a supervisor's approval.
     CloseCarton = "close_carton", PACKING, "weigh and close a carton";
     SetCartons = "set_cartons", LEAD, "change the box types, GS1 prefix and weight tolerance";
+    ReceiveStock = "receive_stock", STOCK, "receive goods into a bin";
+    MoveStock = "move_stock", STOCK, "move stock between bins";
+    AdjustStock = "adjust_stock", LEAD, "adjust stock with a reason";
+    /// Approving a count also needs a supervisor's approval.
+    CountStock = "count_stock", STOCK, "count a bin";
+    EditProducts = "edit_products", LEAD, "add or change products and bins";
     CreatePickList = "create_pick_list", PICKING, "make a pick list";
     PickScan = "pick_scan", PICKING, "pick items";
     ShortPick = "short_pick", PICKING, "report a short pick";

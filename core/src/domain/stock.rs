@@ -2,6 +2,120 @@
 //! shipment. The store reads the bins; these rules decide.
 
 use super::product::bin_order;
+use serde::Serialize;
+
+crate::named_enum! {
+    /// What a row of the stock ledger is.
+    pub enum MoveKind("stock move kind") {
+        Received = "received",
+        Moved = "moved",
+        Adjusted = "adjusted",
+        Counted = "counted",
+        Shipped = "shipped",
+        /// Packed and shipped though the books had fewer.
+        Found = "found",
+        Import = "import",
+        /// Stock that was there before the ledger was complete.
+        Opening = "opening",
+        Other = "other",
+    }
+}
+
+crate::named_enum! {
+    /// Why stock was adjusted by hand.
+    pub enum AdjustReason("adjustment reason") {
+        Damaged = "damaged",
+        Lost = "lost",
+        Found = "found",
+        Expired = "expired",
+        /// Given away: samples, gifts, the store's own use.
+        Sample = "sample",
+        /// The books were wrong (a typing or import error).
+        Correction = "correction",
+    }
+}
+
+/// The most units one scan, move or adjustment may carry: a typo of a few
+/// more digits is refused, not booked.
+pub const MAX_UNITS: i64 = 1_000_000;
+
+/// Checks a quantity typed for a stock operation.
+pub fn check_units(what: &str, units: i64) -> Result<i64, String> {
+    if units <= 0 || units > MAX_UNITS {
+        Err(format!(
+            "{what} must be 1 to {MAX_UNITS} units, not {units}"
+        ))
+    } else {
+        Ok(units)
+    }
+}
+
+/// One product on the re-order list.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct ReorderRow {
+    pub sku: String,
+    pub name: String,
+    pub on_hand: i64,
+    pub reserved: i64,
+    /// On hand less reserved.
+    pub free: i64,
+    /// The product's low-stock threshold, when it has one.
+    pub low_stock: Option<i64>,
+    /// Units shipped over the last 30 days.
+    pub sold_30d: i64,
+    /// How many days the free stock lasts at the last 30 days' pace; None
+    /// when nothing sold.
+    pub days_of_cover: Option<f64>,
+    /// At or under its threshold, or nothing free while it sells.
+    pub urgent: bool,
+}
+
+/// A product's stock and sales, as the store reads them.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct StockAndSales {
+    pub sku: String,
+    pub name: String,
+    pub on_hand: i64,
+    pub reserved: i64,
+    pub low_stock: Option<i64>,
+    pub sold_30d: i64,
+}
+
+/// The re-order list: products at or under their low-stock threshold, and
+/// products whose free stock lasts fewer than `cover_days` days at the last
+/// 30 days' pace; the shortest cover first (nothing free first), then by SKU.
+pub fn reorder_list(products: Vec<StockAndSales>, cover_days: u32) -> Vec<ReorderRow> {
+    let mut rows: Vec<ReorderRow> = products
+        .into_iter()
+        .filter_map(|p| {
+            let free = p.on_hand - p.reserved;
+            let days_of_cover =
+                (p.sold_30d > 0).then(|| free.max(0) as f64 * 30.0 / p.sold_30d as f64);
+            let low = p.low_stock.is_some_and(|t| free <= t);
+            let short = days_of_cover.is_some_and(|d| d < f64::from(cover_days));
+            (low || short).then(|| ReorderRow {
+                urgent: low || (free <= 0 && p.sold_30d > 0),
+                sku: p.sku,
+                name: p.name,
+                on_hand: p.on_hand,
+                reserved: p.reserved,
+                free,
+                low_stock: p.low_stock,
+                sold_30d: p.sold_30d,
+                days_of_cover: days_of_cover.map(|d| (d * 10.0).round() / 10.0),
+            })
+        })
+        .collect();
+    rows.sort_by(|a, b| {
+        let cover = |r: &ReorderRow| r.days_of_cover.unwrap_or(f64::INFINITY);
+        b.urgent
+            .cmp(&a.urgent)
+            .then(cover(a).total_cmp(&cover(b)))
+            .then_with(|| a.sku.cmp(&b.sku))
+    });
+    rows
+}
 
 /// The bin a product's stock is booked to when it has no bin at all (a
 /// stock-taker then sees the corrections booked there and sorts them out).
@@ -248,5 +362,65 @@ mod tests {
             vec![(1, 3), (2, 2), (3, 2)],
             "nothing reserved: everything missing"
         );
+    }
+}
+
+#[cfg(test)]
+mod reorder_tests {
+    use super::*;
+
+    fn p(sku: &str, on_hand: i64, reserved: i64, low: Option<i64>, sold: i64) -> StockAndSales {
+        StockAndSales {
+            sku: sku.into(),
+            name: sku.into(),
+            on_hand,
+            reserved,
+            low_stock: low,
+            sold_30d: sold,
+        }
+    }
+
+    #[test]
+    fn the_reorder_list_puts_what_runs_out_first_on_top() {
+        let rows = reorder_list(
+            vec![
+                // 30 free, 30 sold a month: 30 days of cover, not listed.
+                p("PLENTY", 30, 0, None, 30),
+                // 6 free at 60 a month: 3 days.
+                p("FAST", 10, 4, None, 60),
+                // Threshold 5, 5 free: urgent though nothing sold.
+                p("LOW", 5, 0, Some(5), 0),
+                // Nothing free while it sells: urgent, 0 days.
+                p("GONE", 2, 2, None, 9),
+                // Nothing sold, no threshold: not listed.
+                p("IDLE", 0, 0, None, 0),
+                // 10 free at 30 a month: 10 days.
+                p("SLOW", 10, 0, None, 30),
+            ],
+            14,
+        );
+        let order: Vec<(&str, Option<f64>, bool)> = rows
+            .iter()
+            .map(|r| (r.sku.as_str(), r.days_of_cover, r.urgent))
+            .collect();
+        assert_eq!(
+            order,
+            [
+                ("GONE", Some(0.0), true),
+                ("LOW", None, true),
+                ("FAST", Some(3.0), false),
+                ("SLOW", Some(10.0), false),
+            ]
+        );
+        assert_eq!(rows[2].free, 6);
+    }
+
+    #[test]
+    fn quantities_out_of_range_are_refused_with_the_range() {
+        assert_eq!(check_units("a move", 3), Ok(3));
+        for bad in [0, -2, MAX_UNITS + 1] {
+            let e = check_units("a move", bad).unwrap_err();
+            assert!(e.contains("1 to 1000000"), "{e}");
+        }
     }
 }

@@ -18,6 +18,7 @@ mod picking;
 mod printing;
 mod shipping;
 mod stock;
+mod stock_control;
 
 pub use crate::exchange::{FieldMapping, ImportKind, ImportPreview};
 pub use cartons::{
@@ -76,6 +77,14 @@ pub use printing::{
     PrinterState, LP_TIMEOUT, PREVIEW_PAGES,
 };
 pub use shipping::ship_order;
+pub use stock_control::{
+    adjust_stock, approve_count, bins, cancel_count, count_scan, count_sheet, move_stock,
+    receive_stock, reorder, reorder_csv, save_bin, start_count, stock_ledger, BinLevel,
+    CountLine, CountSheet, StockChange, StockProduct,
+};
+pub use crate::domain::stock::{AdjustReason, MoveKind, ReorderRow};
+pub use crate::store::counts::CountHead;
+pub use crate::store::stock::{BinView, LedgerFilter, LedgerRow};
 
 // What the shells name through `ops`, wherever it is defined.
 pub use crate::documents::DocumentKey;

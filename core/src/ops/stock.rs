@@ -1,7 +1,7 @@
 //! Reservations on confirmation and stock leaving on shipment. Which bins
 //! are used is domain::stock's rule; this applies it.
 
-use crate::domain::stock::{back_orders, reserve_from, ship_from, LineNeed};
+use crate::domain::stock::{back_orders, reserve_from, ship_from, LineNeed, MoveKind};
 use crate::domain::Actor;
 use crate::store::orders;
 use crate::store::stock::{self, StockMove};
@@ -90,22 +90,28 @@ pub(super) async fn ship_stock(
                 // Packed, so it was on the shelf: the books were short.
                 stock::add_on_hand(conn, packed.product_id, bin, t.found).await?;
                 let found = StockMove {
-                    product_id: packed.product_id,
-                    bin,
-                    delta: t.found,
-                    reason: "found at shipment (the books had fewer)",
                     order_id: Some(order_id),
+                    ..StockMove::new(
+                        packed.product_id,
+                        bin,
+                        t.found,
+                        MoveKind::Found,
+                        "found at shipment (the books had fewer)",
+                    )
                 };
                 stock::record_move(conn, &found, actor, now_ms).await?;
                 moves.push(json!({"product_id": packed.product_id, "bin": bin, "qty": t.found, "found": true}));
             }
             stock::take_out(conn, packed.product_id, bin, t.take.qty, t.reserved).await?;
             let moved = StockMove {
-                product_id: packed.product_id,
-                bin,
-                delta: -t.take.qty,
-                reason: "shipped",
                 order_id: Some(order_id),
+                ..StockMove::new(
+                    packed.product_id,
+                    bin,
+                    -t.take.qty,
+                    MoveKind::Shipped,
+                    "shipped",
+                )
             };
             stock::record_move(conn, &moved, actor, now_ms).await?;
             moves.push(json!({"product_id": packed.product_id, "bin": bin, "qty": -t.take.qty}));

@@ -7,6 +7,7 @@
 
 pub mod bulk;
 pub mod cartons;
+pub mod counts;
 mod codec;
 pub mod customers;
 pub mod events;

@@ -1,8 +1,9 @@
 //! Stock per bin, reservations of orders, and the ledger of stock moves.
 
-use crate::domain::stock::FreeStock;
+use crate::domain::stock::{FreeStock, MoveKind, StockAndSales};
 use crate::domain::Actor;
 use crate::Result;
+use serde::{Deserialize, Serialize};
 use sqlx::AnyConnection;
 
 pub async fn ensure_bin(conn: &mut AnyConnection, bin: &str, now_ms: i64) -> Result<()> {
@@ -83,6 +84,53 @@ pub async fn reservations(conn: &mut AnyConnection, order_id: i64) -> Result<Vec
     .await?)
 }
 
+/// The orders holding reservations of the product in the bin, newest
+/// order first: (order id, units).
+pub async fn holders(
+    conn: &mut AnyConnection,
+    product_id: i64,
+    bin: &str,
+) -> Result<Vec<(i64, i64)>> {
+    Ok(sqlx::query_as(
+        "SELECT order_id, qty FROM reservations WHERE product_id = $1 AND bin = $2 \
+         ORDER BY order_id DESC",
+    )
+    .bind(product_id)
+    .bind(bin)
+    .fetch_all(&mut *conn)
+    .await?)
+}
+
+/// Lowers one reservation of an order by `qty` (gone at zero); the bin's
+/// reserved count is the caller's ([`unreserve`]).
+pub async fn reduce_reservation(
+    conn: &mut AnyConnection,
+    order_id: i64,
+    product_id: i64,
+    bin: &str,
+    qty: i64,
+) -> Result<()> {
+    sqlx::query(
+        "UPDATE reservations SET qty = qty - $1 WHERE order_id = $2 AND product_id = $3 AND bin = $4 AND qty > $1",
+    )
+    .bind(qty)
+    .bind(order_id)
+    .bind(product_id)
+    .bind(bin)
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query(
+        "DELETE FROM reservations WHERE order_id = $1 AND product_id = $2 AND bin = $3 AND qty <= $4",
+    )
+    .bind(order_id)
+    .bind(product_id)
+    .bind(bin)
+    .bind(qty)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
 /// Gives `qty` reserved units back to free stock in the bin.
 pub async fn unreserve(
     conn: &mut AnyConnection,
@@ -126,6 +174,27 @@ pub async fn add_on_hand(
         .execute(&mut *conn)
         .await?;
     Ok(())
+}
+
+/// Takes `qty` free (unreserved) units out of the bin; false, changing
+/// nothing, when the bin has fewer free units (also when another station
+/// took them a moment ago).
+pub async fn take_free(
+    conn: &mut AnyConnection,
+    product_id: i64,
+    bin: &str,
+    qty: i64,
+) -> Result<bool> {
+    let done = sqlx::query(
+        "UPDATE stock SET on_hand = on_hand - $1 \
+         WHERE product_id = $2 AND bin = $3 AND on_hand - reserved >= $1",
+    )
+    .bind(qty)
+    .bind(product_id)
+    .bind(bin)
+    .execute(&mut *conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
 }
 
 pub async fn take_out(
@@ -205,26 +274,41 @@ pub async fn set_on_hand(
             .await?;
     }
     if delta != 0 {
-        let moved = StockMove {
-            product_id,
-            bin,
-            delta,
-            reason,
-            order_id: None,
-        };
+        let moved = StockMove::new(product_id, bin, delta, MoveKind::Import, reason);
         record_move(conn, &moved, actor, now_ms).await?;
     }
     Ok(())
 }
 
-/// One movement of stock, with its reason ("import", "shipped", ...).
+/// One movement of stock, with its kind and reason ("import", "shipped",
+/// an adjustment's reason code, ...).
 #[derive(Debug, Clone, Copy)]
 pub struct StockMove<'a> {
     pub product_id: i64,
     pub bin: &'a str,
     pub delta: i64,
+    pub kind: MoveKind,
     pub reason: &'a str,
     pub order_id: Option<i64>,
+    pub scan_id: Option<&'a str>,
+    pub note: Option<&'a str>,
+    pub count_id: Option<i64>,
+}
+
+impl<'a> StockMove<'a> {
+    pub fn new(product_id: i64, bin: &'a str, delta: i64, kind: MoveKind, reason: &'a str) -> Self {
+        StockMove {
+            product_id,
+            bin,
+            delta,
+            kind,
+            reason,
+            order_id: None,
+            scan_id: None,
+            note: None,
+            count_id: None,
+        }
+    }
 }
 
 pub async fn record_move(
@@ -234,8 +318,9 @@ pub async fn record_move(
     now_ms: i64,
 ) -> Result<()> {
     sqlx::query(
-        "INSERT INTO stock_moves (product_id, bin, delta, reason, order_id, at, user_name, station) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        "INSERT INTO stock_moves (product_id, bin, delta, reason, order_id, at, user_name, station, \
+         kind, scan_id, note, count_id) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
     )
     .bind(m.product_id)
     .bind(m.bin)
@@ -245,9 +330,191 @@ pub async fn record_move(
     .bind(now_ms)
     .bind(&actor.user)
     .bind(&actor.station)
+    .bind(m.kind.as_str())
+    .bind(m.scan_id)
+    .bind(m.note)
+    .bind(m.count_id)
     .execute(&mut *conn)
     .await?;
     Ok(())
+}
+
+/// Moves the stock row by `delta` and writes the ledger row: the one way
+/// on hand changes outside shipping and import.
+pub async fn book(
+    conn: &mut AnyConnection,
+    m: &StockMove<'_>,
+    actor: &Actor,
+    now_ms: i64,
+) -> Result<()> {
+    ensure_stock_row(conn, m.product_id, m.bin, now_ms).await?;
+    add_on_hand(conn, m.product_id, m.bin, m.delta).await?;
+    record_move(conn, m, actor, now_ms).await
+}
+
+/// The ledger rows a scan id wrote: (product, bin, delta).
+pub async fn moves_of_scan(
+    conn: &mut AnyConnection,
+    scan_id: &str,
+) -> Result<Vec<(i64, String, i64)>> {
+    Ok(sqlx::query_as(
+        "SELECT product_id, bin, delta FROM stock_moves WHERE scan_id = $1 ORDER BY id",
+    )
+    .bind(scan_id)
+    .fetch_all(&mut *conn)
+    .await?)
+}
+
+/// One product's stock in one bin (zeros when it has no row there).
+pub async fn in_bin(conn: &mut AnyConnection, product_id: i64, bin: &str) -> Result<BinStock> {
+    let row: Option<BinStock> = sqlx::query_as(
+        "SELECT bin, on_hand, reserved FROM stock WHERE product_id = $1 AND bin = $2",
+    )
+    .bind(product_id)
+    .bind(bin)
+    .fetch_optional(&mut *conn)
+    .await?;
+    Ok(row.unwrap_or(BinStock {
+        bin: bin.to_string(),
+        on_hand: 0,
+        reserved: 0,
+    }))
+}
+
+pub async fn bin_exists(conn: &mut AnyConnection, bin: &str) -> Result<bool> {
+    let found: Option<String> = sqlx::query_scalar("SELECT code FROM bins WHERE code = $1")
+        .bind(bin)
+        .fetch_optional(&mut *conn)
+        .await?;
+    Ok(found.is_some())
+}
+
+/// A bin with its name and what it holds.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct BinView {
+    pub code: String,
+    pub name: String,
+    /// Products with stock there.
+    pub products: i64,
+    pub on_hand: i64,
+    pub reserved: i64,
+}
+
+pub async fn bins(conn: &mut AnyConnection) -> Result<Vec<BinView>> {
+    Ok(sqlx::query_as(
+        "SELECT b.code, b.name, \
+           CAST(COUNT(s.product_id) AS BIGINT) AS products, \
+           CAST(COALESCE(SUM(s.on_hand), 0) AS BIGINT) AS on_hand, \
+           CAST(COALESCE(SUM(s.reserved), 0) AS BIGINT) AS reserved \
+         FROM bins b LEFT JOIN stock s ON s.bin = b.code AND s.on_hand <> 0 \
+         GROUP BY b.code, b.name ORDER BY b.code",
+    )
+    .fetch_all(&mut *conn)
+    .await?)
+}
+
+pub async fn save_bin(conn: &mut AnyConnection, code: &str, name: &str, now_ms: i64) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO bins (code, name, created_at) VALUES ($1, $2, $3) \
+         ON CONFLICT (code) DO UPDATE SET name = excluded.name",
+    )
+    .bind(code)
+    .bind(name)
+    .bind(now_ms)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+/// One product's stock in a bin, with its SKU and name.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct BinLine {
+    pub product_id: i64,
+    pub sku: String,
+    pub name: String,
+    pub on_hand: i64,
+    pub reserved: i64,
+}
+
+/// What the books say a bin holds.
+pub async fn bin_lines(conn: &mut AnyConnection, bin: &str) -> Result<Vec<BinLine>> {
+    Ok(sqlx::query_as(
+        "SELECT s.product_id, p.sku, p.name, s.on_hand, s.reserved FROM stock s \
+         JOIN products p ON p.id = s.product_id WHERE s.bin = $1 ORDER BY p.sku",
+    )
+    .bind(bin)
+    .fetch_all(&mut *conn)
+    .await?)
+}
+
+/// A row of the stock ledger, for people.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct LedgerRow {
+    pub id: i64,
+    pub at: i64,
+    pub sku: String,
+    pub name: String,
+    pub bin: String,
+    pub delta: i64,
+    pub kind: String,
+    pub reason: String,
+    pub order_number: Option<String>,
+    pub user_name: String,
+    pub station: String,
+    pub note: Option<String>,
+    pub count_id: Option<i64>,
+}
+
+/// Which ledger rows: newest first, at most `limit`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct LedgerFilter {
+    pub sku: Option<String>,
+    pub bin: Option<String>,
+    pub limit: i64,
+}
+
+pub async fn ledger(conn: &mut AnyConnection, f: &LedgerFilter) -> Result<Vec<LedgerRow>> {
+    let product_id = match &f.sku {
+        Some(sku) => Some(super::products::by_sku(conn, sku).await?.id),
+        None => None,
+    };
+    Ok(sqlx::query_as(
+        "SELECT m.id, m.at, p.sku, p.name, m.bin, m.delta, m.kind, m.reason, o.number AS order_number, \
+           m.user_name, m.station, m.note, m.count_id \
+         FROM stock_moves m JOIN products p ON p.id = m.product_id \
+         LEFT JOIN orders o ON o.id = m.order_id \
+         WHERE ($1 IS NULL OR m.product_id = $1) AND ($2 IS NULL OR m.bin = $2) \
+         ORDER BY m.id DESC LIMIT $3",
+    )
+    .bind(product_id)
+    .bind(f.bin.as_deref())
+    .bind(f.limit.clamp(1, 10_000))
+    .fetch_all(&mut *conn)
+    .await?)
+}
+
+/// Every product with its stock, threshold and units shipped since `since_ms`.
+pub async fn stock_and_sales(
+    conn: &mut AnyConnection,
+    since_ms: i64,
+) -> Result<Vec<StockAndSales>> {
+    Ok(sqlx::query_as(
+        "SELECT p.sku, p.name, \
+           CAST(COALESCE((SELECT SUM(s.on_hand) FROM stock s WHERE s.product_id = p.id), 0) AS BIGINT) AS on_hand, \
+           CAST(COALESCE((SELECT SUM(s.reserved) FROM stock s WHERE s.product_id = p.id), 0) AS BIGINT) AS reserved, \
+           p.low_stock, \
+           CAST(COALESCE(sold.units, 0) AS BIGINT) AS sold_30d \
+         FROM products p LEFT JOIN ( \
+           SELECT product_id, -SUM(delta) AS units FROM stock_moves \
+           WHERE kind = 'shipped' AND at >= $1 GROUP BY product_id) sold \
+         ON sold.product_id = p.id",
+    )
+    .bind(since_ms)
+    .fetch_all(&mut *conn)
+    .await?)
 }
 
 /// Stock of one product per bin.

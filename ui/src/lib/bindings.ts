@@ -782,7 +782,9 @@ export type Op = "claim_order" | "open_for_packing" | "record_scan" | "undo_scan
 /**  Needs a supervisor's approval. */
 "take_apart" | "ship_order" | "open_carton" | 
 /**  A weight outside the tolerance also needs a supervisor's approval. */
-"close_carton" | "set_cartons" | "create_pick_list" | "pick_scan" | "short_pick" | "complete_pick_list" | "create_order" | "edit_order" | "assign_order" | "hold_order" | "reserve_again" | "set_expected_date" | "split_order" | "confirm_order" | "cancel_order" | "move_orders" | "set_sub_status" | "record_payment" | "add_note" | "pin_note" | "print" | "import_orders" | "import_products" | "set_seller" | "edit_lifecycle" | "load_demo" | "manage_users" | "read_audit" | "save_filter" | "export_orders" | "edit_templates" | "set_mail" | "retry_message";
+"close_carton" | "set_cartons" | "receive_stock" | "move_stock" | "adjust_stock" | 
+/**  Approving a count also needs a supervisor's approval. */
+"count_stock" | "edit_products" | "create_pick_list" | "pick_scan" | "short_pick" | "complete_pick_list" | "create_order" | "edit_order" | "assign_order" | "hold_order" | "reserve_again" | "set_expected_date" | "split_order" | "confirm_order" | "cancel_order" | "move_orders" | "set_sub_status" | "record_payment" | "add_note" | "pin_note" | "print" | "import_orders" | "import_products" | "set_seller" | "edit_lifecycle" | "load_demo" | "manage_users" | "read_audit" | "save_filter" | "export_orders" | "edit_templates" | "set_mail" | "retry_message";
 
 /**  What a station does with an order it opened (a scanned or typed number). */
 export type Opened = 
