@@ -110,15 +110,7 @@ pub async fn reduce_reservation(
     bin: &str,
     qty: i64,
 ) -> Result<()> {
-    sqlx::query(
-        "UPDATE reservations SET qty = qty - $1 WHERE order_id = $2 AND product_id = $3 AND bin = $4 AND qty > $1",
-    )
-    .bind(qty)
-    .bind(order_id)
-    .bind(product_id)
-    .bind(bin)
-    .execute(&mut *conn)
-    .await?;
+    // Gone first: lowered first, a row could fall under `qty` and go too.
     sqlx::query(
         "DELETE FROM reservations WHERE order_id = $1 AND product_id = $2 AND bin = $3 AND qty <= $4",
     )
@@ -126,6 +118,15 @@ pub async fn reduce_reservation(
     .bind(product_id)
     .bind(bin)
     .bind(qty)
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query(
+        "UPDATE reservations SET qty = qty - $1 WHERE order_id = $2 AND product_id = $3 AND bin = $4 AND qty > $1",
+    )
+    .bind(qty)
+    .bind(order_id)
+    .bind(product_id)
+    .bind(bin)
     .execute(&mut *conn)
     .await?;
     Ok(())
