@@ -459,6 +459,11 @@ struct EditContact {
 enum ProductsCommand {
     /// One product with its barcodes and stock per bin.
     Show { sku: String },
+    /// Add a product (its stock comes by `stock receive`).
+    Add(stock::ProductArgs),
+    /// Change a product: name, category, weight, bin, low-stock threshold,
+    /// barcodes added or taken off.
+    Edit(stock::ProductArgs),
 }
 
 #[derive(Args)]
@@ -925,6 +930,12 @@ async fn dispatch(
         }
         DbCommand::Products(ProductsCommand::Show { sku }) => {
             print::product(json, &ops::product_by_sku(store, &sku).await?);
+        }
+        DbCommand::Products(ProductsCommand::Add(a)) => {
+            return stock::save_product(store, actor, json, a, true).await
+        }
+        DbCommand::Products(ProductsCommand::Edit(a)) => {
+            return stock::save_product(store, actor, json, a, false).await
         }
         DbCommand::Pack(PackCommand::Open(t)) => {
             print::opened(json, &ops::open_for_packing(store, actor, &t.number).await?);

@@ -313,6 +313,13 @@ pub fn product(json: bool, p: &ProductView) {
         p.weight_g,
         p.default_bin.as_deref().unwrap_or("-")
     );
+    if !p.category.is_empty() || p.low_stock.is_some() {
+        out!(
+            "  category {} · low stock at {}",
+            if p.category.is_empty() { "-" } else { &p.category },
+            p.low_stock.map_or("-".to_string(), |l| l.to_string())
+        );
+    }
     for b in &p.barcodes {
         out!("  barcode {} ({} per scan)", b.code, b.units);
     }

@@ -5,8 +5,9 @@
 use super::people::ApprovalArgs;
 use super::Failure;
 use clap::Subcommand;
+use packbench_core::domain::product::ProductBarcode;
 use packbench_core::ops::{
-    self, Actor, AdjustReason, CountSheet, LedgerFilter, StockChange,
+    self, Actor, AdjustReason, CountSheet, LedgerFilter, ProductInput, StockChange,
 };
 use packbench_core::store::Store;
 use std::path::PathBuf;
@@ -100,6 +101,105 @@ pub enum CountCommand {
     },
     /// Drop the count; nothing is booked.
     Cancel { id: i64 },
+}
+
+/// A product's fields for `products add` and `products edit`; what is not
+/// given stays as it is (edit) or empty (add).
+#[derive(clap::Args)]
+pub struct ProductArgs {
+    pub sku: String,
+    #[arg(long)]
+    name: Option<String>,
+    #[arg(long)]
+    category: Option<String>,
+    /// Weight of one unit in grams.
+    #[arg(long)]
+    weight: Option<i64>,
+    /// The bin its stock is looked for first.
+    #[arg(long)]
+    bin: Option<String>,
+    /// Free units at or under which it is on the re-order list; "none" to clear.
+    #[arg(long = "low-stock")]
+    low_stock: Option<String>,
+    /// A barcode to add: CODE, or CODE*N for a case of N units. Repeatable.
+    #[arg(long = "barcode")]
+    barcodes: Vec<String>,
+    /// A barcode to take off. Repeatable.
+    #[arg(long = "remove-barcode")]
+    remove: Vec<String>,
+}
+
+pub async fn save_product(
+    store: &Store,
+    actor: &Actor,
+    json: bool,
+    a: ProductArgs,
+    new: bool,
+) -> Result<u8, Failure> {
+    let mut input = if new {
+        ProductInput {
+            sku: a.sku.clone(),
+            name: String::new(),
+            category: String::new(),
+            weight_g: 0,
+            default_bin: None,
+            low_stock: None,
+            barcodes: Vec::new(),
+        }
+    } else {
+        let v = ops::product_by_sku(store, &a.sku).await?;
+        ProductInput {
+            sku: v.sku,
+            name: v.name,
+            category: v.category,
+            weight_g: v.weight_g,
+            default_bin: v.default_bin,
+            low_stock: v.low_stock,
+            barcodes: v.barcodes,
+        }
+    };
+    if let Some(name) = a.name {
+        input.name = name;
+    }
+    if let Some(category) = a.category {
+        input.category = category;
+    }
+    if let Some(weight) = a.weight {
+        input.weight_g = weight;
+    }
+    if let Some(bin) = a.bin {
+        input.default_bin = Some(bin);
+    }
+    match a.low_stock.as_deref() {
+        None => {}
+        Some("none") => input.low_stock = None,
+        Some(n) => {
+            input.low_stock = Some(n.parse().map_err(|_| {
+                super::usage(format!(
+                    "--low-stock {n:?}: give a number of units, or none"
+                ))
+            })?)
+        }
+    }
+    input.barcodes.retain(|b| !a.remove.contains(&b.code));
+    for b in a.barcodes {
+        let (code, units) = match b.split_once('*') {
+            Some((code, n)) => (
+                code.to_string(),
+                n.parse().map_err(|_| {
+                    super::usage(format!(
+                        "--barcode {b:?}: after '*' comes the units in the case, like 4601234567893*12"
+                    ))
+                })?,
+            ),
+            None => (b, 1),
+        };
+        input.barcodes.retain(|x| x.code != code);
+        input.barcodes.push(ProductBarcode { code, units });
+    }
+    let saved = ops::save_product(store, actor, &input, new).await?;
+    super::print::product(json, &saved);
+    Ok(0)
 }
 
 #[derive(Subcommand)]

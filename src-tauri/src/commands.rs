@@ -17,7 +17,7 @@ use packbench_core::ops::{
 };
 use tauri::State;
 
-type Reply<T> = Result<T, IpcError>;
+pub(crate) type Reply<T> = Result<T, IpcError>;
 
 /// The demo warehouse is the same on every station (and in the CLI's `init --demo`).
 const DEMO_SEED: u64 = 1;
@@ -218,7 +218,7 @@ pub async fn export_orders(state: State<'_, AppState>, request: ExportRequest) -
 }
 
 /// A new file's path in the folder exports go to.
-fn export_path(name: &str) -> Result<std::path::PathBuf, IpcError> {
+pub(crate) fn export_path(name: &str) -> Result<std::path::PathBuf, IpcError> {
     let dir = std::env::var_os("PACKBENCH_EXPORT_DIR")
         .map(std::path::PathBuf::from)
         .or_else(dirs::download_dir)

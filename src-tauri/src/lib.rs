@@ -5,6 +5,7 @@ pub mod changes;
 pub mod commands;
 pub mod error;
 pub mod state;
+pub mod stock_commands;
 
 use packbench_core::config::StationConfig;
 use specta_typescript::Typescript;
@@ -15,6 +16,7 @@ use tauri::{Manager, Runtime};
 /// The commands and the event, as Tauri runs them and TypeScript sees them.
 pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
     use commands::*;
+    use stock_commands::*;
     tauri_specta::Builder::<R>::new()
         .commands(tauri_specta::collect_commands![
             app_info,
@@ -110,6 +112,21 @@ pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
             preview_document,
             seller,
             save_seller,
+            receive_stock,
+            move_stock,
+            adjust_stock,
+            start_count,
+            count_scan,
+            count_sheet,
+            approve_count,
+            cancel_count,
+            stock_ledger,
+            reorder,
+            save_reorder_csv,
+            bins,
+            save_bin,
+            product,
+            save_product,
         ])
         .events(tauri_specta::collect_events![
             changes::OrdersChanged,

@@ -10,7 +10,7 @@ use packbench_core::documents::{DocumentKind, DocumentSettings, PrintSettings, S
 use packbench_core::domain::{EventKind, OrderStatus};
 use packbench_core::exchange::OrderFormat;
 use packbench_core::ops::{
-    self, Actor, AuditFilter, Credential, DocumentKey, Op, OrderEdit, PaymentInput, PaymentKind,
+    self, Actor, AdjustReason, AuditFilter, Credential, DocumentKey, Op, OrderEdit, PaymentInput, PaymentKind,
     PhoneOrderInput, PickSelection, Role, UserInput,
 };
 use packbench_core::store::Store;
@@ -78,6 +78,19 @@ async fn call(store: &Store, actor: &Actor, op: Op) -> Result<(), Error> {
         )
         .await
         .map(drop),
+        Op::ReceiveStock => ops::receive_stock(store, actor, "no-such-bin", "0000000", 1, "rs-1")
+            .await
+            .map(drop),
+        Op::MoveStock => ops::move_stock(store, actor, "no-such-bin", "X", "0000000", 1, "ms-1")
+            .await
+            .map(drop),
+        Op::AdjustStock => {
+            ops::adjust_stock(store, actor, "no-such-bin", "0000000", 1, AdjustReason::Found, None)
+                .await
+                .map(drop)
+        }
+        Op::CountStock => ops::start_count(store, actor, "no-such-bin").await.map(drop),
+        Op::EditProducts => ops::save_bin(store, actor, "", "").await.map(drop),
         Op::CreatePickList => ops::create_pick_list(store, actor, PickSelection::NextConfirmed(1))
             .await
             .map(drop),

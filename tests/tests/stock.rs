@@ -426,8 +426,10 @@ fn cli(db: &std::path::Path, args: &[&str]) -> (i32, String, String) {
     )
 }
 
+/// The JSON a command printed (one document, or the last of one per line).
 fn json(out: &str) -> serde_json::Value {
-    serde_json::from_str(out.lines().last().unwrap_or_default())
+    serde_json::from_str(out)
+        .or_else(|_| serde_json::from_str(out.lines().last().unwrap_or_default()))
         .unwrap_or_else(|e| panic!("not JSON ({e}): {out}"))
 }
 
@@ -501,6 +503,23 @@ fn the_cli_receives_moves_counts_and_lists_the_ledger() {
             ("received".to_string(), 1),
         ]
     );
+    let (code, out, err) = cli(
+        &db,
+        &["products", "add", "PB-9001", "--name", "Термос 0,5 л", "--weight", "420", "--bin", "R-01",
+          "--low-stock", "2", "--barcode", "4600000000015", "--barcode", "14600000000012*6"],
+    );
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("PB-9001 · Термос 0,5 л · 420 g · bin R-01"), "{out}");
+    assert!(out.contains("low stock at 2") && out.contains("(6 per scan)"), "{out}");
+    let (code, out, err) = cli(
+        &db,
+        &["--json", "products", "edit", "PB-9001", "--remove-barcode", "14600000000012", "--low-stock", "none"],
+    );
+    assert_eq!(code, 0, "{err}");
+    let v = json(&out);
+    assert_eq!(v["barcodes"].as_array().unwrap().len(), 1);
+    assert_eq!(v["low_stock"], serde_json::Value::Null);
+    assert_eq!(v["weight_g"], 420);
     let csv = dir.path().join("reorder.csv");
     let (code, _, err) = cli(
         &db,
@@ -510,3 +529,84 @@ fn the_cli_receives_moves_counts_and_lists_the_ledger() {
     let text = std::fs::read_to_string(&csv).unwrap();
     assert!(text.starts_with("Артикул;"), "{text}");
 }
+
+on_both_engines!(
+    products_are_added_and_edited_with_their_barcodes_and_threshold,
+    |db| {
+        use packbench_core::domain::product::ProductBarcode;
+        let store = warehouse(&db).await;
+        let lead = common::supervisor();
+        let mut input = ops::ProductInput {
+            sku: "PB-003".into(),
+            name: "Свеча ароматическая".into(),
+            category: "Дом".into(),
+            weight_g: 180,
+            default_bin: Some("C-01".into()),
+            low_stock: Some(3),
+            barcodes: vec![
+                ProductBarcode {
+                    code: "4600000000015".into(),
+                    units: 1,
+                },
+                ProductBarcode {
+                    code: "14600000000012".into(),
+                    units: 12,
+                },
+            ],
+        };
+        let saved = ops::save_product(&store, &lead, &input, true).await.unwrap();
+        assert_eq!((saved.low_stock, saved.category.as_str()), (Some(3), "Дом"));
+        assert_eq!(saved.barcodes.len(), 2);
+        // Added twice: refused; the case barcode now scans into stock.
+        let e = ops::save_product(&store, &lead, &input, true)
+            .await
+            .unwrap_err();
+        assert!(words(e).contains("exists already"));
+        ops::receive_stock(&store, &picker(), "C-01", "14600000000012", 1, "case-1")
+            .await
+            .unwrap();
+        // Nothing sold, 12 free over a threshold of 3: not on the list;
+        // a threshold of 12 puts it there, urgent.
+        assert!(ops::reorder(&store, 14).await.unwrap().is_empty());
+        input.low_stock = Some(12);
+        input.barcodes.truncate(1);
+        input.name = "Свеча «Лаванда»".into();
+        let edited = ops::save_product(&store, &lead, &input, false).await.unwrap();
+        assert_eq!(edited.name, "Свеча «Лаванда»");
+        assert_eq!(edited.barcodes.len(), 1, "the case barcode was taken off");
+        let list = ops::reorder(&store, 14).await.unwrap();
+        assert_eq!(
+            list.iter().map(|r| (r.sku.as_str(), r.urgent)).collect::<Vec<_>>(),
+            [("PB-003", true)]
+        );
+        let e = ops::receive_stock(&store, &picker(), "C-01", "14600000000012", 1, "case-2")
+            .await
+            .unwrap_err();
+        assert!(words(e).contains("no product carries"));
+        // A bin that does not exist, a negative threshold, a packer: refused.
+        input.default_bin = Some("Z-9".into());
+        assert!(words(ops::save_product(&store, &lead, &input, false).await.unwrap_err())
+            .contains("no bin"));
+        input.default_bin = None;
+        input.low_stock = Some(-1);
+        assert!(words(ops::save_product(&store, &lead, &input, false).await.unwrap_err())
+            .contains("0 to"));
+        input.low_stock = Some(1);
+        let e = ops::save_product(&store, &packer("station-1"), &input, false)
+            .await
+            .unwrap_err();
+        assert!(matches!(e, Error::Forbidden { .. }), "{e:?}");
+        let e = ops::save_product(
+            &store,
+            &lead,
+            &ops::ProductInput {
+                sku: "PB-404".into(),
+                ..input.clone()
+            },
+            false,
+        )
+        .await
+        .unwrap_err();
+        assert!(matches!(e, Error::NotFound { .. }), "{e:?}");
+    }
+);

@@ -654,6 +654,9 @@ pub struct ProductView {
     pub name: String,
     pub weight_g: i64,
     pub default_bin: Option<String>,
+    pub category: String,
+    /// At or under this many free units the product is on the re-order list.
+    pub low_stock: Option<i64>,
     pub barcodes: Vec<ProductBarcode>,
     /// (bin, on hand, reserved)
     pub stock: Vec<(String, i64, i64)>,
@@ -675,6 +678,8 @@ pub async fn product_by_sku(store: &Store, sku: &str) -> Result<ProductView> {
         name: product.name,
         weight_g: product.weight_g,
         default_bin: product.default_bin,
+        category: product.category,
+        low_stock: product.low_stock,
         barcodes,
         stock,
     })

@@ -79,7 +79,7 @@ pub use printing::{
 pub use shipping::ship_order;
 pub use stock_control::{
     adjust_stock, approve_count, bins, cancel_count, count_scan, count_sheet, move_stock,
-    receive_stock, reorder, reorder_csv, save_bin, start_count, stock_ledger, BinLevel,
+    receive_stock, reorder, reorder_csv, save_bin, save_product, ProductInput, start_count, stock_ledger, BinLevel,
     CountLine, CountSheet, StockChange, StockProduct,
 };
 pub use crate::domain::stock::{AdjustReason, MoveKind, ReorderRow};

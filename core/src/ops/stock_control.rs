@@ -8,8 +8,9 @@ use super::packing::{check_scan_id, with_scan_retry};
 use crate::domain::access::{Credential, Op, Override};
 use crate::domain::barcode;
 use crate::domain::stock::{
-    check_units, reorder_list, reserve_from, AdjustReason, MoveKind, ReorderRow,
+    check_units, reorder_list, reserve_from, AdjustReason, MoveKind, ReorderRow, MAX_UNITS,
 };
+use crate::domain::product::{NewProduct, ProductBarcode};
 use crate::domain::Actor;
 use crate::exchange::safe_cell;
 use crate::store::counts::{self, CountHead, CountScan};
@@ -683,4 +684,79 @@ pub async fn save_bin(store: &Store, actor: &Actor, code: &str, name: &str) -> R
     let all = stock::bins(&mut tx).await?;
     tx.commit().await?;
     Ok(all)
+}
+
+/// A product as the stock screen or `products add|edit` saves it. Its
+/// barcodes are the whole list: a barcode left out is taken off.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct ProductInput {
+    pub sku: String,
+    pub name: String,
+    pub category: String,
+    pub weight_g: i64,
+    pub default_bin: Option<String>,
+    pub low_stock: Option<i64>,
+    pub barcodes: Vec<ProductBarcode>,
+}
+
+/// Adds a product (`new`: refused when the SKU exists) or changes one
+/// (refused when it does not). Stock is not set here: it is received,
+/// moved, adjusted or counted, so the ledger says why it changed.
+pub async fn save_product(
+    store: &Store,
+    actor: &Actor,
+    p: &ProductInput,
+    new: bool,
+) -> Result<super::ProductView> {
+    actor.may(Op::EditProducts)?;
+    if let Some(low) = p.low_stock.filter(|l| !(0..=MAX_UNITS).contains(l)) {
+        return Err(Error::Invalid(format!(
+            "a low-stock threshold is 0 to {MAX_UNITS} units, not {low}"
+        )));
+    }
+    let sku = p.sku.trim();
+    let mut tx = store.write().await?;
+    let existing = match products::by_sku(&mut tx, sku).await {
+        Ok(row) => Some(row),
+        Err(Error::NotFound { .. }) => None,
+        Err(e) => return Err(e),
+    };
+    match (&existing, new) {
+        (Some(_), true) => {
+            return Err(Error::Invalid(format!(
+                "product {sku} exists already; edit it instead"
+            )))
+        }
+        (None, false) => return Err(Error::not_found("product", sku)),
+        _ => {}
+    }
+    let default_bin = match p.default_bin.as_deref().map(str::trim).filter(|b| !b.is_empty()) {
+        Some(bin) => Some(existing_bin(&mut tx, bin).await?.to_string()),
+        None => None,
+    };
+    let product = NewProduct {
+        sku: sku.to_string(),
+        name: p.name.trim().to_string(),
+        category: Some(p.category.trim().to_string()),
+        weight_g: p.weight_g,
+        default_bin,
+        barcodes: p.barcodes.clone(),
+        stock: Vec::new(),
+    };
+    let now = store.now_ms();
+    let (id, _) = products::upsert(&mut tx, &product, actor, now).await?;
+    let keep: Vec<String> = p
+        .barcodes
+        .iter()
+        .filter_map(|b| barcode::normalize(&b.code).ok())
+        .collect();
+    for old in products::barcodes(&mut tx, id).await? {
+        if !keep.contains(&old.code) {
+            products::remove_barcode(&mut tx, id, &old.code).await?;
+        }
+    }
+    products::set_low_stock(&mut tx, id, p.low_stock).await?;
+    tx.commit().await?;
+    super::product_by_sku(store, sku).await
 }

@@ -162,14 +162,38 @@ pub struct ProductRow {
     pub name: String,
     pub weight_g: i64,
     pub default_bin: Option<String>,
+    pub category: String,
+    pub low_stock: Option<i64>,
 }
 
 pub async fn by_sku(conn: &mut AnyConnection, sku: &str) -> Result<ProductRow> {
-    sqlx::query_as("SELECT id, sku, name, weight_g, default_bin FROM products WHERE sku = $1")
+    sqlx::query_as(
+        "SELECT id, sku, name, weight_g, default_bin, category, low_stock FROM products WHERE sku = $1",
+    )
         .bind(sku.trim())
         .fetch_optional(&mut *conn)
         .await?
         .ok_or_else(|| Error::not_found("product", sku.trim()))
+}
+
+/// Sets the low-stock threshold (None: the product is never "low").
+pub async fn set_low_stock(conn: &mut AnyConnection, id: i64, low: Option<i64>) -> Result<()> {
+    sqlx::query("UPDATE products SET low_stock = $1 WHERE id = $2")
+        .bind(low)
+        .bind(id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+/// Takes a barcode off the product.
+pub async fn remove_barcode(conn: &mut AnyConnection, id: i64, code: &str) -> Result<()> {
+    sqlx::query("DELETE FROM product_barcodes WHERE product_id = $1 AND code = $2")
+        .bind(id)
+        .bind(code)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
 }
 
 /// The product's barcodes, single units first.

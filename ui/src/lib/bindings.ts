@@ -174,6 +174,25 @@ export const commands = {
 	previewDocument: (kind: DocumentKind, key: DocumentKey, settings: DocumentSettings | null) => typedError<DocumentPreview, IpcError>(__TAURI_INVOKE("preview_document", { kind, key, settings })),
 	seller: () => typedError<Seller, IpcError>(__TAURI_INVOKE("seller")),
 	saveSeller: (seller: Seller) => typedError<Seller, IpcError>(__TAURI_INVOKE("save_seller", { seller })),
+	receiveStock: (bin: string, code: string, times: number, scanId: string) => typedError<StockChange, IpcError>(__TAURI_INVOKE("receive_stock", { bin, code, times, scanId })),
+	moveStock: (from: string, to: string, code: string, times: number, scanId: string) => typedError<StockChange, IpcError>(__TAURI_INVOKE("move_stock", { from, to, code, times, scanId })),
+	adjustStock: (bin: string, code: string, delta: number, reason: AdjustReason, note: string | null) => typedError<StockChange, IpcError>(__TAURI_INVOKE("adjust_stock", { bin, code, delta, reason, note })),
+	startCount: (bin: string) => typedError<CountSheet, IpcError>(__TAURI_INVOKE("start_count", { bin })),
+	countScan: (id: number, code: string, times: number, scanId: string) => typedError<CountSheet, IpcError>(__TAURI_INVOKE("count_scan", { id, code, times, scanId })),
+	countSheet: (id: number) => typedError<CountSheet, IpcError>(__TAURI_INVOKE("count_sheet", { id })),
+	approveCount: (id: number, approval: Credential | null) => typedError<CountSheet, IpcError>(__TAURI_INVOKE("approve_count", { id, approval })),
+	cancelCount: (id: number) => typedError<CountSheet, IpcError>(__TAURI_INVOKE("cancel_count", { id })),
+	stockLedger: (filter: LedgerFilter) => typedError<LedgerRow[], IpcError>(__TAURI_INVOKE("stock_ledger", { filter })),
+	reorder: (coverDays: number) => typedError<ReorderRow[], IpcError>(__TAURI_INVOKE("reorder", { coverDays })),
+	/**
+	 *  The re-order list as CSV in the user's language, saved in the export
+	 *  folder; the file's path.
+	 */
+	saveReorderCsv: (coverDays: number) => typedError<string, IpcError>(__TAURI_INVOKE("save_reorder_csv", { coverDays })),
+	bins: () => typedError<BinView[], IpcError>(__TAURI_INVOKE("bins")),
+	saveBin: (code: string, name: string) => typedError<BinView[], IpcError>(__TAURI_INVOKE("save_bin", { code, name })),
+	product: (sku: string) => typedError<ProductView, IpcError>(__TAURI_INVOKE("product", { sku })),
+	saveProduct: (product: ProductInput, new: boolean) => typedError<ProductView, IpcError>(__TAURI_INVOKE("save_product", { product, new })),
 };
 
 /** Events */
@@ -183,6 +202,13 @@ export const events = {
 };
 
 /* Types */
+/**  Why stock was adjusted by hand. */
+export type AdjustReason = "damaged" | "lost" | "found" | "expired" | 
+/**  Given away: samples, gifts, the store's own use. */
+"sample" | 
+/**  The books were wrong (a typing or import error). */
+"correction";
+
 /**  What the UI needs to draw its frame and decide its first screen. */
 export type AppInfo = {
 	version: string,
@@ -242,6 +268,23 @@ export type AuditFilter = {
 	before_id: number | null,
 	/**  At most this many (1..=1000; 0 = 200). */
 	limit: number,
+};
+
+/**  What a bin holds of a product after a change. */
+export type BinLevel = {
+	bin: string,
+	on_hand: number,
+	reserved: number,
+};
+
+/**  A bin with its name and what it holds. */
+export type BinView = {
+	code: string,
+	name: string,
+	/**  Products with stock there. */
+	products: number,
+	on_hand: number,
+	reserved: number,
 };
 
 /**  A kind of box the store packs into. */
@@ -323,6 +366,38 @@ export type CartonSettings = {
 export type Confirmation = {
 	order: OrderDetail,
 	unreserved_skus: string[],
+};
+
+export type CountHead = {
+	id: number,
+	bin: string,
+	/**  open, approved or cancelled */
+	state: string,
+	started_by: string,
+	station: string,
+	started_at: number,
+	decided_by: string | null,
+	decided_at: number | null,
+};
+
+/**  One product of a count: what the books say and what was counted. */
+export type CountLine = {
+	sku: string,
+	name: string,
+	on_hand: number,
+	reserved: number,
+	counted: number,
+	/**  counted − on hand: what approving books. */
+	difference: number,
+};
+
+/**
+ *  A cycle count with its lines (every product the bin's books hold, and
+ *  every product scanned there).
+ */
+export type CountSheet = {
+	count: CountHead,
+	lines: CountLine[],
 };
 
 /**  How a person proves who they are. Secrets never appear in `Debug`. */
@@ -648,6 +723,30 @@ export type Labels = {
 
 /**  The language a document is printed in. */
 export type Lang = "ru" | "en";
+
+/**  Which ledger rows: newest first, at most `limit`. */
+export type LedgerFilter = {
+	sku: string | null,
+	bin: string | null,
+	limit: number,
+};
+
+/**  A row of the stock ledger, for people. */
+export type LedgerRow = {
+	id: number,
+	at: number,
+	sku: string,
+	name: string,
+	bin: string,
+	delta: number,
+	kind: string,
+	reason: string,
+	order_number: string | null,
+	user_name: string,
+	station: string,
+	note: string | null,
+	count_id: number | null,
+};
 
 /**
  *  The whole lifecycle: every status (stages in their order, each
@@ -1187,12 +1286,47 @@ export type PrinterState = "idle" | "printing" | "stopped" |
 /**  Known to CUPS (for example found on the network) but not described. */
 "unknown";
 
+/**  One barcode of a product. A case barcode counts as several units per scan. */
+export type ProductBarcode = {
+	code: string,
+	units: number,
+};
+
+/**
+ *  A product as the stock screen or `products add|edit` saves it. Its
+ *  barcodes are the whole list: a barcode left out is taken off.
+ */
+export type ProductInput = {
+	sku: string,
+	name: string,
+	category: string,
+	weight_g: number,
+	default_bin: string | null,
+	low_stock: number | null,
+	barcodes: ProductBarcode[],
+};
+
 /**  A product found by the order desk's search, with its free stock. */
 export type ProductMatch = {
 	sku: string,
 	name: string,
 	/**  On hand and not reserved, over all bins. */
 	free: number,
+};
+
+/**  A product with its barcodes and stock per bin. */
+export type ProductView = {
+	id: number,
+	sku: string,
+	name: string,
+	weight_g: number,
+	default_bin: string | null,
+	category: string,
+	/**  At or under this many free units the product is on the re-order list. */
+	low_stock: number | null,
+	barcodes: ProductBarcode[],
+	/**  (bin, on hand, reserved) */
+	stock: ([string, number, number])[],
 };
 
 /**
@@ -1203,6 +1337,27 @@ export type Progress = {
 	job: string,
 	done: number,
 	total: number,
+};
+
+/**  One product on the re-order list. */
+export type ReorderRow = {
+	sku: string,
+	name: string,
+	on_hand: number,
+	reserved: number,
+	/**  On hand less reserved. */
+	free: number,
+	/**  The product's low-stock threshold, when it has one. */
+	low_stock: number | null,
+	/**  Units shipped over the last 30 days. */
+	sold_30d: number,
+	/**
+	 *  How many days the free stock lasts at the last 30 days' pace; None
+	 *  when nothing sold.
+	 */
+	days_of_cover: number | null,
+	/**  At or under its threshold, or nothing free while it sells. */
+	urgent: boolean,
 };
 
 /**  What a user may do; a user may hold several roles. */
@@ -1394,6 +1549,24 @@ export type StatusDef = {
 	 *  limit. A sub-stage without a limit of its own takes its stage's.
 	 */
 	max_minutes: number | null,
+};
+
+/**  The answer to a receive, move or adjustment. */
+export type StockChange = {
+	product: StockProduct,
+	/**  Units moved (negative when they left). */
+	units: number,
+	/**  The bins touched, after the change. */
+	bins: BinLevel[],
+	/**  The same scan id had been booked before; nothing was booked again. */
+	duplicate: boolean,
+	message: string,
+};
+
+/**  A product as a stock operation found it. */
+export type StockProduct = {
+	sku: string,
+	name: string,
 };
 
 /**  A template: the subject and the plain-text body. */
