@@ -35,6 +35,8 @@ pub struct AppInfo {
     pub auto_finish: bool,
     /// The character this station's scanner sends for GS ("" = none).
     pub scan_gs_substitute: String,
+    /// This table's scale ("" = weights are typed).
+    pub scale_device: String,
     /// No orders yet: the UI offers the demo warehouse.
     pub empty_database: bool,
     /// The database could not be opened; the UI shows this and the settings.
@@ -56,6 +58,8 @@ pub struct Settings {
     pub auto_finish: bool,
     /// The character the scanner sends for the GS separator; "" = none.
     pub scan_gs_substitute: String,
+    /// The serial device of this table's scale; "" = weights are typed.
+    pub scale_device: String,
 }
 
 impl From<&StationConfig> for Settings {
@@ -67,6 +71,7 @@ impl From<&StationConfig> for Settings {
             language: c.language.clone(),
             auto_finish: c.auto_finish,
             scan_gs_substitute: c.scan_gs_substitute.clone(),
+            scale_device: c.scale_device.clone(),
         }
     }
 }
@@ -80,6 +85,7 @@ impl Settings {
             language: self.language,
             auto_finish: self.auto_finish,
             scan_gs_substitute: self.scan_gs_substitute,
+            scale_device: self.scale_device,
             ..config.clone()
         }
     }
@@ -470,6 +476,7 @@ impl AppState {
             language: config.language,
             auto_finish: config.auto_finish,
             scan_gs_substitute: config.scan_gs_substitute,
+            scale_device: config.scale_device,
             empty_database,
             database_password,
             startup_error,

@@ -230,6 +230,8 @@ export type AppInfo = {
 	auto_finish: boolean,
 	/**  The character this station's scanner sends for GS ("" = none). */
 	scan_gs_substitute: string,
+	/**  This table's scale ("" = weights are typed). */
+	scale_device: string,
 	/**  No orders yet: the UI offers the demo warehouse. */
 	empty_database: boolean,
 	/**  The database could not be opened; the UI shows this and the settings. */
@@ -1486,6 +1488,8 @@ export type Settings = {
 	auto_finish: boolean,
 	/**  The character the scanner sends for the GS separator; "" = none. */
 	scan_gs_substitute: string,
+	/**  The serial device of this table's scale; "" = weights are typed. */
+	scale_device: string,
 };
 
 /**  What the UI's sign-in screen shows before anyone signs in. */
