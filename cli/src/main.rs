@@ -18,7 +18,9 @@ mod finding;
 mod notify;
 mod people;
 mod print;
+mod marking;
 mod print_cmd;
+mod shipping;
 mod stock;
 
 use clap::{Args, Parser, Subcommand};
@@ -113,6 +115,9 @@ enum DbCommand {
     /// Stock control: receive, move, adjust, count, the ledger, re-order.
     #[command(subcommand)]
     Stock(stock::StockCommand),
+    /// The Честный ЗНАК codes packed in an order or on a day, as CSV.
+    #[command(subcommand)]
+    Marking(marking::MarkingCommand),
     /// The warehouse's bins: list, add or rename.
     #[command(subcommand)]
     Bins(stock::BinsCommand),
@@ -122,14 +127,12 @@ enum DbCommand {
     /// The packing table: claim, scan, undo, finish, release.
     #[command(subcommand)]
     Pack(PackCommand),
-    /// Hand a ready order to the courier.
-    Ship {
-        number: String,
-        #[arg(long)]
-        carrier: String,
-        #[arg(long)]
-        tracking: String,
-    },
+    /// Hand a ready order to the courier (one tracking number per carton, or
+    /// one for all), or a selection with --bulk.
+    Ship(shipping::ShipArgs),
+    /// A carrier's parcels waiting for its courier; --close hands them over
+    /// (the day's manifest with every carton's tracking number).
+    Handover(shipping::HandoverArgs),
     /// Documents to a file or a printer; the print queue; printers.
     #[command(subcommand)]
     Print(print_cmd::PrintCommand),
@@ -683,6 +686,7 @@ async fn dispatch(
         DbCommand::Boxes(c) => return cartons::boxes(store, actor, json, c).await,
         DbCommand::Stock(c) => return stock::stock(store, actor, json, c).await,
         DbCommand::Bins(c) => return stock::bins(store, actor, json, c).await,
+        DbCommand::Marking(c) => return marking::run(store, json, c).await,
         DbCommand::Orders(OrdersCommand::Show { number }) => {
             print::order(json, &ops::order_detail(store, &number).await?);
         }
@@ -1006,16 +1010,8 @@ async fn dispatch(
         }
         DbCommand::Users(command) => return people::users(store, actor, json, command).await,
         DbCommand::Audit(args) => return people::audit(store, actor, json, args).await,
-        DbCommand::Ship {
-            number,
-            carrier,
-            tracking,
-        } => {
-            print::order(
-                json,
-                &ops::ship_order(store, actor, &number, &carrier, &tracking).await?,
-            );
-        }
+        DbCommand::Ship(a) => return shipping::ship(store, actor, json, a).await,
+        DbCommand::Handover(a) => return shipping::handover(store, actor, json, a).await,
         DbCommand::Print(command) => return print_cmd::run(store, actor, json, command).await,
         DbCommand::Statuses(command) => {
             let life = match command {

@@ -214,6 +214,9 @@ pub fn order(json: bool, d: &OrderDetail) {
     if let Some(r) = &h.short_reason {
         out!("  short-shipped: {r}");
     }
+    for m in &d.marking_codes {
+        out!("  marking code {:<12} {}", m.sku, m.code.replace('\u{1d}', "<GS>"));
+    }
     for e in &d.events {
         out!(
             "  {} {:<16} {} @ {}",
@@ -313,6 +316,9 @@ pub fn product(json: bool, p: &ProductView) {
         p.weight_g,
         p.default_bin.as_deref().unwrap_or("-")
     );
+    if p.marked {
+        out!("  marked goods (Честный ЗНАК): packed by the item's DataMatrix only");
+    }
     if !p.category.is_empty() || p.low_stock.is_some() {
         out!(
             "  category {} · low stock at {}",

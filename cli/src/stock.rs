@@ -121,6 +121,9 @@ pub struct ProductArgs {
     /// Free units at or under which it is on the re-order list; "none" to clear.
     #[arg(long = "low-stock")]
     low_stock: Option<String>,
+    /// Marked goods (Честный ЗНАК), packed only by the item's DataMatrix: yes or no.
+    #[arg(long)]
+    marked: Option<String>,
     /// A barcode to add: CODE, or CODE*N for a case of N units. Repeatable.
     #[arg(long = "barcode")]
     barcodes: Vec<String>,
@@ -144,6 +147,7 @@ pub async fn save_product(
             weight_g: 0,
             default_bin: None,
             low_stock: None,
+            marked: false,
             barcodes: Vec::new(),
         }
     } else {
@@ -155,6 +159,7 @@ pub async fn save_product(
             weight_g: v.weight_g,
             default_bin: v.default_bin,
             low_stock: v.low_stock,
+            marked: v.marked,
             barcodes: v.barcodes,
         }
     };
@@ -179,6 +184,14 @@ pub async fn save_product(
                     "--low-stock {n:?}: give a number of units, or none"
                 ))
             })?)
+        }
+    }
+    match a.marked.as_deref() {
+        None => {}
+        Some("yes" | "on" | "true") => input.marked = true,
+        Some("no" | "off" | "false") => input.marked = false,
+        Some(other) => {
+            return Err(super::usage(format!("--marked {other:?}: yes or no")))
         }
     }
     input.barcodes.retain(|b| !a.remove.contains(&b.code));

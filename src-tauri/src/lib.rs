@@ -5,6 +5,7 @@ pub mod changes;
 pub mod commands;
 pub mod error;
 pub mod state;
+pub mod shipping_commands;
 pub mod stock_commands;
 
 use packbench_core::config::StationConfig;
@@ -16,6 +17,7 @@ use tauri::{Manager, Runtime};
 /// The commands and the event, as Tauri runs them and TypeScript sees them.
 pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
     use commands::*;
+    use shipping_commands::*;
     use stock_commands::*;
     tauri_specta::Builder::<R>::new()
         .commands(tauri_specta::collect_commands![
@@ -127,6 +129,11 @@ pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
             save_bin,
             product,
             save_product,
+            ship_parcels,
+            ship_bulk,
+            waiting_handover,
+            close_handover,
+            handover,
         ])
         .events(tauri_specta::collect_events![
             changes::OrdersChanged,

@@ -1184,7 +1184,7 @@ on_both_engines!(
         common::finish(&store, &packer, &number, None)
             .await
             .unwrap();
-        ops::ship_order(&store, &packer, &number, "СДЭК", "1Z0000000001")
+        ops::ship_order(&store, &packer, &number, "СДЭК", "1000000001")
             .await
             .unwrap();
         let mug = ops::product_by_sku(&store, "PB-0001").await.unwrap();

@@ -543,6 +543,7 @@ on_both_engines!(
             weight_g: 180,
             default_bin: Some("C-01".into()),
             low_stock: Some(3),
+            marked: false,
             barcodes: vec![
                 ProductBarcode {
                     code: "4600000000015".into(),

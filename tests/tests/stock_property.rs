@@ -398,7 +398,7 @@ async fn step(store: &Store, rng: &mut Rng, w: &mut World, seed: u64, n: usize) 
             }
         }
         _ => {
-            let r = ops::ship_order(store, &packer(), &number, "СДЭК", &format!("1Z{n:08}")).await;
+            let r = ops::ship_order(store, &packer(), &number, "СДЭК", &format!("{:010}", 1_000_000_000 + n)).await;
             if expect_rule(r, seed, &format!("{label} ship")).is_some() {
                 *w.done.entry("ship").or_default() += 1;
             }

@@ -32,6 +32,8 @@ pub struct PackingSlipView {
     pub delivery_method: String,
     pub comment: String,
     pub lines: Vec<PackingSlipLine>,
+    /// The marking codes packed (SKU, code as scanned with its GS).
+    pub marking_codes: Vec<(String, String)>,
 }
 
 pub fn pdf(view: &PackingSlipView, lang: Lang, paper: Paper) -> Result<Vec<u8>> {
@@ -230,6 +232,34 @@ pub fn pdf(view: &PackingSlipView, lang: Lang, paper: Paper) -> Result<Vec<u8>> 
         Weight::Bold,
         &format!("{}: {packed} / {units}", w.units),
     );
+    if !view.marking_codes.is_empty() {
+        // The codes as text, a GS shown as a space: the EDO operator reads
+        // them from the CSV export, the buyer and the courier from here.
+        y += 8.0;
+        if y + leading(9.0) * 2.0 > bottom {
+            pages.push(c);
+            c = builder.canvas(page_w, page_h);
+            c.left(margin, margin, 9.0, Weight::Bold, &title);
+            y = margin + 6.0;
+        }
+        c.left(margin, y, 9.0, Weight::Bold, w.marking_codes);
+        for (sku, code) in &view.marking_codes {
+            y += leading(7.5);
+            if y > bottom - 16.0 {
+                pages.push(c);
+                c = builder.canvas(page_w, page_h);
+                c.left(margin, margin, 9.0, Weight::Bold, &title);
+                y = margin + 6.0;
+            }
+            c.left(margin, y, 7.5, Weight::Regular, &format!("{sku}  {}", code.replace('\u{1d}', " ")));
+        }
+    }
+    if y + 16.0 > bottom {
+        pages.push(c);
+        c = builder.canvas(page_w, page_h);
+        c.left(margin, margin, 9.0, Weight::Bold, &title);
+        y = margin + 4.0;
+    }
     y += 14.0;
     c.label_and_line(margin, y, 9.0, w.packed_by, 60.0);
     pages.push(c);

@@ -54,6 +54,7 @@ pub(crate) struct Words {
     pub packed: &'static str,
     pub note: &'static str,
     pub packed_by: &'static str,
+    pub marking_codes: &'static str,
     pub units: &'static str,
     // Label.
     pub to: &'static str,
@@ -134,6 +135,7 @@ const RU: Words = Words {
     packed: "Упаковано",
     note: "Комментарий",
     packed_by: "Упаковал",
+    marking_codes: "Коды маркировки (Честный ЗНАК)",
     units: "Всего единиц",
     to: "Получатель",
     tracking: "Трек-номер",
@@ -211,6 +213,7 @@ const EN: Words = Words {
     packed: "Packed",
     note: "Note",
     packed_by: "Packed by",
+    marking_codes: "Marking codes (Chestny ZNAK)",
     units: "Units",
     to: "To",
     tracking: "Tracking",

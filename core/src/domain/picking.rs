@@ -250,6 +250,7 @@ mod tests {
 
     fn hit(sku: &str, units: i64) -> ProductHit {
         ProductHit {
+            marked: false,
             id: 1,
             sku: sku.into(),
             name: format!("{sku} name"),

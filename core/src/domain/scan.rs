@@ -14,6 +14,10 @@ crate::named_enum! {
         UnknownBarcode = "unknown_barcode",
         InvalidBarcode = "invalid_barcode",
         NotClaimed = "not_claimed",
+        /// A marked product scanned by its EAN instead of its marking code.
+        MarkingRequired = "marking_required",
+        /// A marking code already packed in another order.
+        MarkingUsed = "marking_used",
         /// A box type's barcode opened the order's next carton.
         BoxOpened = "box_opened",
         /// A box type's barcode while the open carton holds goods.
@@ -37,6 +41,9 @@ pub struct ProductHit {
     pub sku: String,
     pub name: String,
     pub units: i64,
+    /// A marked product (Честный ЗНАК): packed only by its marking code.
+    #[sqlx(try_from = "crate::store::codec::Flag")]
+    pub marked: bool,
 }
 
 /// The verdict on one scan. Refused outcomes change nothing but are still
@@ -74,6 +81,16 @@ pub enum ScanOutcome {
     InvalidBarcode { reason: String },
     /// The order is not claimed by this station, so nothing may be packed.
     NotClaimed { held_by: Option<String> },
+    /// A marked product (Честный ЗНАК) scanned by its EAN: only its
+    /// DataMatrix marking code packs it; nothing changed.
+    MarkingRequired { sku: String, name: String },
+    /// This marking code is packed in order `number` already: one physical
+    /// item is sold once; nothing changed.
+    MarkingUsed {
+        sku: String,
+        name: String,
+        number: String,
+    },
     /// A barcode of one of the store's box types: the order's next carton
     /// is opened in that box (an empty open carton changes its box).
     BoxOpened { seq: i64, box_type: String },
@@ -91,6 +108,8 @@ impl ScanOutcome {
             ScanOutcome::UnknownBarcode => ScanKind::UnknownBarcode,
             ScanOutcome::InvalidBarcode { .. } => ScanKind::InvalidBarcode,
             ScanOutcome::NotClaimed { .. } => ScanKind::NotClaimed,
+            ScanOutcome::MarkingRequired { .. } => ScanKind::MarkingRequired,
+            ScanOutcome::MarkingUsed { .. } => ScanKind::MarkingUsed,
             ScanOutcome::BoxOpened { .. } => ScanKind::BoxOpened,
             ScanOutcome::CloseCartonFirst { .. } => ScanKind::CloseCartonFirst,
         }
@@ -142,6 +161,12 @@ impl ScanOutcome {
             ScanOutcome::NotClaimed { held_by: None } => {
                 "this order is not claimed by this station; claim it first".into()
             }
+            ScanOutcome::MarkingRequired { sku, name } => format!(
+                "{name} ({sku}) is marked (Честный ЗНАК): scan the DataMatrix code on the item, not its EAN barcode"
+            ),
+            ScanOutcome::MarkingUsed { name, number, .. } => format!(
+                "this {name} was packed in order {number} already: its marking code sells once; put it aside and take another"
+            ),
             ScanOutcome::BoxOpened { seq, box_type } => {
                 format!("carton {seq} opened in box {box_type}; scan its goods")
             }
@@ -219,6 +244,35 @@ pub fn pack_verdict(
     }
 }
 
+/// What a scan that would pack a unit says once marked goods are weighed
+/// in: a marked product needs its marking code (`by_code`), and a code
+/// packed in another order (`packed_elsewhere`) sells once. Other verdicts
+/// stand as they are.
+pub fn marking_verdict(
+    verdict: ScanOutcome,
+    hit: &ProductHit,
+    by_code: bool,
+    packed_elsewhere: Option<String>,
+) -> ScanOutcome {
+    if !verdict.is_accepted() {
+        return verdict;
+    }
+    if hit.marked && !by_code {
+        return ScanOutcome::MarkingRequired {
+            sku: hit.sku.clone(),
+            name: hit.name.clone(),
+        };
+    }
+    match packed_elsewhere {
+        Some(number) => ScanOutcome::MarkingUsed {
+            sku: hit.sku.clone(),
+            name: hit.name.clone(),
+            number,
+        },
+        None => verdict,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -244,6 +298,7 @@ mod tests {
 
     fn hit(product: i64, units: i64) -> ProductHit {
         ProductHit {
+            marked: false,
             id: product,
             sku: format!("PB-{product}"),
             name: format!("product {product}"),
@@ -309,5 +364,37 @@ mod tests {
     fn the_same_marked_item_twice_is_an_over_scan() {
         let v = pack_verdict(&[line(1, 7, 3, 1)], &hit(7, 1), true);
         assert_eq!(v.kind(), ScanKind::OverScan);
+    }
+
+    #[test]
+    fn a_marked_product_packs_only_by_a_code_no_other_order_holds() {
+        let lines = [line(1, 7, 2, 0)];
+        let marked = ProductHit {
+            marked: true,
+            ..hit(7, 1)
+        };
+        let by_ean = marking_verdict(pack_verdict(&lines, &marked, false), &marked, false, None);
+        assert_eq!(by_ean.kind(), ScanKind::MarkingRequired);
+        assert!(by_ean.message("x").contains("DataMatrix"));
+        let by_code = marking_verdict(pack_verdict(&lines, &marked, false), &marked, true, None);
+        assert!(by_code.is_accepted());
+        let used = marking_verdict(
+            pack_verdict(&lines, &marked, false),
+            &marked,
+            true,
+            Some("1001".into()),
+        );
+        assert_eq!(used.kind(), ScanKind::MarkingUsed);
+        assert!(used.message("x").contains("order 1001"));
+        // A wrong item stays a wrong item, marked or not.
+        let other = ProductHit {
+            marked: true,
+            ..hit(9, 1)
+        };
+        let wrong = marking_verdict(pack_verdict(&lines, &other, false), &other, false, None);
+        assert_eq!(wrong.kind(), ScanKind::WrongItem);
+        // An unmarked product's EAN packs as always.
+        let plain = marking_verdict(pack_verdict(&lines, &hit(7, 1), false), &hit(7, 1), false, None);
+        assert!(plain.is_accepted());
     }
 }

@@ -657,6 +657,8 @@ pub struct ProductView {
     pub category: String,
     /// At or under this many free units the product is on the re-order list.
     pub low_stock: Option<i64>,
+    /// Marked goods (Честный ЗНАК): packed only by the item's marking code.
+    pub marked: bool,
     pub barcodes: Vec<ProductBarcode>,
     /// (bin, on hand, reserved)
     pub stock: Vec<(String, i64, i64)>,
@@ -680,6 +682,7 @@ pub async fn product_by_sku(store: &Store, sku: &str) -> Result<ProductView> {
         default_bin: product.default_bin,
         category: product.category,
         low_stock: product.low_stock,
+        marked: product.marked,
         barcodes,
         stock,
     })

@@ -25,7 +25,7 @@ pub async fn seller(store: &Store) -> Result<Seller> {
 
 /// The seller's details; empty until a supervisor sets them. A damaged
 /// record is an error: an invoice never goes out with a guessed seller.
-async fn seller_in(conn: &mut AnyConnection) -> Result<Seller> {
+pub(super) async fn seller_in(conn: &mut AnyConnection) -> Result<Seller> {
     Ok(settings::get(conn, SELLER_KEY).await?.unwrap_or_default())
 }
 
@@ -178,8 +178,14 @@ pub async fn packing_slip_view(store: &Store, number: &str) -> Result<PackingSli
     // The bin the units were reserved in (the first by name), else the
     // product's default bin.
     let reserved = stock::reservations(&mut tx, head.id).await?;
+    let marking_codes = crate::store::scans::marking_codes(&mut tx, head.id)
+        .await?
+        .into_iter()
+        .map(|m| (m.sku, m.code))
+        .collect();
     tx.commit().await?;
     Ok(PackingSlipView {
+        marking_codes,
         number: head.number.clone(),
         date: local_day(head.created_at),
         from: Party::from_seller(&seller),
@@ -299,10 +305,16 @@ pub async fn manifest_view(store: &Store, carrier: &str, date: NaiveDate) -> Res
         .unwrap_or(start + 86_400_000);
     let mut tx = store.read().await?;
     let seller = seller_in(&mut tx).await?;
-    let parcels = orders::shipped_with(&mut tx, carrier, start, end).await?;
+    let (carrier, _) = super::shipping::carrier_in(&mut tx, carrier).await?;
+    let which = crate::store::shipments::Parcels::Shipped {
+        carrier: &carrier,
+        from_ms: start,
+        until_ms: end,
+    };
+    let parcels = crate::store::shipments::parcels(&mut tx, &which).await?;
     tx.commit().await?;
     Ok(ManifestView {
-        carrier: carrier.to_string(),
+        carrier,
         date,
         sender: seller,
         parcels,

@@ -9,6 +9,7 @@ mod documents;
 mod finding;
 mod ledger;
 mod lifecycle;
+mod marking;
 mod notify;
 mod orders;
 mod overview;
@@ -76,7 +77,12 @@ pub use printing::{
     print_jobs, print_order_documents, retry_print_job, DocumentPreview, PrintRun, Printer,
     PrinterState, LP_TIMEOUT, PREVIEW_PAGES,
 };
-pub use shipping::ship_order;
+pub use marking::{marking_codes_csv, packed_marking_codes, MarkingScope};
+pub use crate::store::scans::PackedMarking;
+pub use shipping::{
+    close_handover, handover, ship_bulk, ship_order, ship_parcels, waiting_handover, BulkShipped,
+    HandOver, ShipRefusal, ShipRequest,
+};
 pub use stock_control::{
     adjust_stock, approve_count, bins, cancel_count, count_scan, count_sheet, move_stock,
     receive_stock, reorder, reorder_csv, save_bin, save_product, ProductInput, start_count, stock_ledger, BinLevel,

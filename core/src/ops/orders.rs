@@ -8,7 +8,7 @@ use crate::store::events::{self, EventView};
 use crate::store::notes::{self, Note};
 use crate::store::orders::{head_by_number, lines, list, OrderFilter, OrderSummary};
 use crate::store::payments::{self, PaymentEntry};
-use crate::store::scans::{self, ScanView};
+use crate::store::scans::{self, PackedMarking, ScanView};
 use crate::store::statuses::{self, transition_matrix};
 use crate::store::{orders, Engine, Store};
 use crate::{Error, Result};
@@ -51,6 +51,8 @@ pub struct OrderDetail {
     pub split_into: Vec<String>,
     pub events: Vec<EventView>,
     pub scans: Vec<ScanView>,
+    /// The marking codes (Честный ЗНАК) packed in it, as scanned.
+    pub marking_codes: Vec<PackedMarking>,
 }
 
 impl OrderDetail {
@@ -68,6 +70,7 @@ pub(super) async fn order_detail_in(
     let lines = lines(conn, head.id).await?;
     let events = events::of_order(conn, head.id).await?;
     let scans = scans::of_order(conn, head.id, SCANS_SHOWN).await?;
+    let marking_codes = scans::marking_codes(conn, head.id).await?;
     let payments = payments::of_order(conn, head.id).await?;
     let paid = payments::sum(&payments);
     let notes = notes::of_order(conn, head.id).await?;
@@ -108,6 +111,7 @@ pub(super) async fn order_detail_in(
         lines,
         events,
         scans,
+        marking_codes,
     })
 }
 

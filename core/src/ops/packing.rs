@@ -7,7 +7,7 @@ use super::OrderDetail;
 use crate::documents::PrintSettings;
 use crate::domain::access::{Credential, Op, Override};
 use crate::domain::barcode::{self, ScanCode};
-use crate::domain::scan::{over_scan, pack_verdict};
+use crate::domain::scan::{marking_verdict, over_scan, pack_verdict};
 use crate::domain::{
     order, Actor, EventKind, OrderHead, OrderStatus, PackingOpening, ScanKind, ScanOutcome,
     ScanResult,
@@ -362,11 +362,18 @@ async fn record_scan_once(
                         .unwrap_or(ScanOutcome::UnknownBarcode),
                     Ok(Some(hit)) => {
                         let order_lines = lines(&mut tx, head.id).await?;
-                        let twice = match &marking {
-                            Some(m) => scans::marking_code_packed(&mut tx, head.id, m).await?,
-                            None => false,
+                        let packed_in = match &marking {
+                            Some(m) => {
+                                scans::marking_code_packed_in(&mut tx, store.engine(), m).await?
+                            }
+                            None => None,
                         };
-                        let verdict = pack_verdict(&order_lines, &hit, twice);
+                        let verdict = marking_verdict(
+                            pack_verdict(&order_lines, &hit, packed_in.as_deref() == Some(&head.number)),
+                            &hit,
+                            marking.is_some(),
+                            packed_in.filter(|n| *n != head.number),
+                        );
                         match verdict.packed_units() {
                             Some((line_id, units))
                                 if !orders::add_packed(&mut tx, line_id, units).await? =>

@@ -697,6 +697,8 @@ pub struct ProductInput {
     pub weight_g: i64,
     pub default_bin: Option<String>,
     pub low_stock: Option<i64>,
+    /// Marked goods (Честный ЗНАК): packed only by the item's marking code.
+    pub marked: bool,
     pub barcodes: Vec<ProductBarcode>,
 }
 
@@ -757,6 +759,7 @@ pub async fn save_product(
         }
     }
     products::set_low_stock(&mut tx, id, p.low_stock).await?;
+    products::set_marked(&mut tx, id, p.marked).await?;
     tx.commit().await?;
     super::product_by_sku(store, sku).await
 }

@@ -90,11 +90,15 @@ pub struct Carton {
     pub approved_by: Option<String>,
     /// Units in it now (the sum of its scans).
     pub units: i64,
+    /// The carrier's tracking number, once it shipped.
+    pub tracking_number: Option<String>,
+    pub shipment_id: Option<i64>,
 }
 
 const CARTON_COLUMNS: &str = "c.id, c.order_id, c.seq, c.sscc, c.box_type, c.station, c.opened_by, \
     c.opened_at, c.closed_by, c.closed_at, c.weight_g, c.expected_g, c.weight_note, c.approved_by, \
-    CAST(COALESCE((SELECT SUM(s.units) FROM scans s WHERE s.carton_id = c.id), 0) AS BIGINT) AS units";
+    CAST(COALESCE((SELECT SUM(s.units) FROM scans s WHERE s.carton_id = c.id), 0) AS BIGINT) AS units, \
+    c.tracking_number, c.shipment_id";
 
 /// The order's cartons, first first.
 pub async fn of_order(conn: &mut AnyConnection, order_id: i64) -> Result<Vec<Carton>> {

@@ -8,7 +8,7 @@
 pub mod bulk;
 pub mod cartons;
 pub mod counts;
-mod codec;
+pub(crate) mod codec;
 pub mod customers;
 pub mod events;
 pub mod notes;
@@ -22,6 +22,7 @@ pub mod print_jobs;
 pub mod products;
 pub mod scans;
 pub mod settings;
+pub mod shipments;
 pub mod statuses;
 pub mod stock;
 pub mod users;

@@ -2,7 +2,6 @@
 
 use super::codec::Flag;
 use super::Engine;
-use crate::documents::ManifestParcel;
 use crate::domain::desk::{HeadValues, LineChange, LineSplit};
 pub use crate::domain::filter::OrderFilter;
 use crate::domain::search::order_search_text;
@@ -692,32 +691,6 @@ pub async fn weight_g(conn: &mut AnyConnection, order_id: i64, packed: bool) -> 
         .bind(order_id)
         .fetch_one(&mut *conn)
         .await?)
-}
-
-/// Parcels handed to `carrier` between two instants (UTC ms), in the order
-/// they were handed over.
-pub async fn shipped_with(
-    conn: &mut AnyConnection,
-    carrier: &str,
-    from_ms: i64,
-    until_ms: i64,
-) -> Result<Vec<ManifestParcel>> {
-    Ok(sqlx::query_as(
-        "SELECT o.number, o.tracking_number AS tracking, o.customer_name AS recipient, \
-           o.shipping_address AS address, o.currency, \
-           o.delivery_cost_minor + (SELECT CAST(COALESCE(SUM(l.amount_minor), 0) AS BIGINT) \
-              FROM order_lines l WHERE l.order_id = o.id) AS value_minor, \
-           (SELECT CAST(COALESCE(SUM(l.packed), 0) AS BIGINT) FROM order_lines l WHERE l.order_id = o.id) AS units, \
-           (SELECT CAST(COALESCE(SUM(l.packed * p.weight_g), 0) AS BIGINT) \
-              FROM order_lines l JOIN products p ON p.id = l.product_id WHERE l.order_id = o.id) AS weight_g \
-         FROM orders o WHERE o.carrier = $1 AND o.shipped_at >= $2 AND o.shipped_at < $3 \
-         ORDER BY o.shipped_at, o.id",
-    )
-    .bind(carrier)
-    .bind(from_ms)
-    .bind(until_ms)
-    .fetch_all(&mut *conn)
-    .await?)
 }
 
 /// Product, SKU, units and default bin of an order's lines whose product

@@ -119,7 +119,7 @@ pub async fn find_by_scan(
     normalized: &str,
 ) -> Result<std::result::Result<Option<ProductHit>, barcode::BarcodeError>> {
     let exact: Option<ProductHit> = sqlx::query_as(
-        "SELECT p.id, p.sku, p.name, b.units FROM product_barcodes b \
+        "SELECT p.id, p.sku, p.name, b.units, p.marked FROM product_barcodes b \
          JOIN products p ON p.id = b.product_id WHERE b.code = $1",
     )
     .bind(normalized)
@@ -139,7 +139,7 @@ pub async fn find_by_scan(
     };
     if let Some(gtin) = gtin {
         return Ok(Ok(sqlx::query_as(
-            "SELECT p.id, p.sku, p.name, b.units FROM product_barcodes b \
+            "SELECT p.id, p.sku, p.name, b.units, p.marked FROM product_barcodes b \
              JOIN products p ON p.id = b.product_id WHERE b.gtin14 = $1",
         )
         .bind(&gtin)
@@ -147,7 +147,7 @@ pub async fn find_by_scan(
         .await?));
     }
     Ok(Ok(sqlx::query_as(
-        "SELECT id, sku, name, CAST(1 AS BIGINT) AS units FROM products WHERE sku = $1",
+        "SELECT id, sku, name, CAST(1 AS BIGINT) AS units, marked FROM products WHERE sku = $1",
     )
     .bind(normalized)
     .fetch_optional(&mut *conn)
@@ -164,11 +164,13 @@ pub struct ProductRow {
     pub default_bin: Option<String>,
     pub category: String,
     pub low_stock: Option<i64>,
+    #[sqlx(try_from = "crate::store::codec::Flag")]
+    pub marked: bool,
 }
 
 pub async fn by_sku(conn: &mut AnyConnection, sku: &str) -> Result<ProductRow> {
     sqlx::query_as(
-        "SELECT id, sku, name, weight_g, default_bin, category, low_stock FROM products WHERE sku = $1",
+        "SELECT id, sku, name, weight_g, default_bin, category, low_stock, marked FROM products WHERE sku = $1",
     )
         .bind(sku.trim())
         .fetch_optional(&mut *conn)
@@ -180,6 +182,16 @@ pub async fn by_sku(conn: &mut AnyConnection, sku: &str) -> Result<ProductRow> {
 pub async fn set_low_stock(conn: &mut AnyConnection, id: i64, low: Option<i64>) -> Result<()> {
     sqlx::query("UPDATE products SET low_stock = $1 WHERE id = $2")
         .bind(low)
+        .bind(id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+/// Marks the product as marked goods (Честный ЗНАК) or not.
+pub async fn set_marked(conn: &mut AnyConnection, id: i64, marked: bool) -> Result<()> {
+    sqlx::query("UPDATE products SET marked = $1 WHERE id = $2")
+        .bind(i64::from(marked))
         .bind(id)
         .execute(&mut *conn)
         .await?;

@@ -126,23 +126,73 @@ pub async fn last_undoable(conn: &mut AnyConnection, order_id: i64) -> Result<Op
     .await?)
 }
 
-/// Whether this marking code (Chestny ZNAK) is already packed in the order
-/// and not undone: one physical item cannot go into the box twice.
-pub async fn marking_code_packed(
+/// The order in which this marking code is packed now (an accepted scan
+/// not taken back), if any. On PostgreSQL the caller's transaction holds a
+/// lock on the code until it ends, so two stations packing the same item
+/// at once are told apart.
+pub async fn marking_code_packed_in(
     conn: &mut AnyConnection,
-    order_id: i64,
+    engine: super::Engine,
     marking: &str,
-) -> Result<bool> {
-    let n: i64 = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM scans s WHERE s.order_id = $1 AND s.marking_code = $2 \
-         AND s.outcome = $3 AND NOT EXISTS (SELECT 1 FROM scans u WHERE u.reverses = s.id)",
+) -> Result<Option<String>> {
+    if engine == super::Engine::Postgres {
+        sqlx::query("SELECT pg_advisory_xact_lock(hashtext($1))::text")
+            .bind(marking)
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(sqlx::query_scalar(
+        "SELECT o.number FROM scans s JOIN orders o ON o.id = s.order_id \
+         WHERE s.marking_code = $1 AND s.outcome = $2 \
+           AND NOT EXISTS (SELECT 1 FROM scans u WHERE u.reverses = s.id) \
+         ORDER BY s.id DESC LIMIT 1",
     )
-    .bind(order_id)
     .bind(marking)
     .bind(ScanKind::Accepted)
-    .fetch_one(&mut *conn)
-    .await?;
-    Ok(n > 0)
+    .fetch_optional(&mut *conn)
+    .await?)
+}
+
+/// A marking code packed in an order, with its product and order.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct PackedMarking {
+    pub number: String,
+    #[sqlx(try_from = "Millis")]
+    pub at: DateTime<Utc>,
+    pub sku: String,
+    /// The code as scanned, its GS separators kept.
+    pub code: String,
+}
+
+const PACKED_MARKING: &str = "SELECT o.number, s.at, l.sku, s.marking_code AS code \
+    FROM scans s JOIN orders o ON o.id = s.order_id JOIN order_lines l ON l.id = s.line_id \
+    WHERE s.marking_code IS NOT NULL AND s.outcome = 'accepted' \
+      AND NOT EXISTS (SELECT 1 FROM scans u WHERE u.reverses = s.id)";
+
+/// The marking codes packed in an order now, in the order scanned.
+pub async fn marking_codes(conn: &mut AnyConnection, order_id: i64) -> Result<Vec<PackedMarking>> {
+    Ok(
+        sqlx::query_as(&format!("{PACKED_MARKING} AND s.order_id = $1 ORDER BY s.id"))
+            .bind(order_id)
+            .fetch_all(&mut *conn)
+            .await?,
+    )
+}
+
+/// The marking codes packed in [from, until) (UTC ms), in the order scanned.
+pub async fn marking_codes_between(
+    conn: &mut AnyConnection,
+    from_ms: i64,
+    until_ms: i64,
+) -> Result<Vec<PackedMarking>> {
+    Ok(sqlx::query_as(&format!(
+        "{PACKED_MARKING} AND s.at >= $1 AND s.at < $2 ORDER BY s.id"
+    ))
+    .bind(from_ms)
+    .bind(until_ms)
+    .fetch_all(&mut *conn)
+    .await?)
 }
 
 /// One scan in an order's history.

@@ -193,6 +193,11 @@ export const commands = {
 	saveBin: (code: string, name: string) => typedError<BinView[], IpcError>(__TAURI_INVOKE("save_bin", { code, name })),
 	product: (sku: string) => typedError<ProductView, IpcError>(__TAURI_INVOKE("product", { sku })),
 	saveProduct: (product: ProductInput, new: boolean) => typedError<ProductView, IpcError>(__TAURI_INVOKE("save_product", { product, new })),
+	shipParcels: (number: string, carrier: string, trackings: string[]) => typedError<OrderDetail, IpcError>(__TAURI_INVOKE("ship_parcels", { number, carrier, trackings })),
+	shipBulk: (carrier: string, requests: ShipRequest[]) => typedError<BulkShipped, IpcError>(__TAURI_INVOKE("ship_bulk", { carrier, requests })),
+	waitingHandover: (carrier: string) => typedError<HandOver, IpcError>(__TAURI_INVOKE("waiting_handover", { carrier })),
+	closeHandover: (carrier: string) => typedError<HandOver, IpcError>(__TAURI_INVOKE("close_handover", { carrier })),
+	handover: (id: number) => typedError<HandOver, IpcError>(__TAURI_INVOKE("handover", { id })),
 };
 
 /** Events */
@@ -302,6 +307,13 @@ export type BoxType = {
 	barcode: string | null,
 };
 
+/**  What a bulk shipment did. */
+export type BulkShipped = {
+	carrier: string,
+	shipped: string[],
+	refused: ShipRefusal[],
+};
+
 /**  A carrier the store works with. */
 export type Carrier = {
 	code: string,
@@ -332,6 +344,9 @@ export type Carton = {
 	approved_by: string | null,
 	/**  Units in it now (the sum of its scans). */
 	units: number,
+	/**  The carrier's tracking number, once it shipped. */
+	tracking_number: string | null,
+	shipment_id: number | null,
 };
 
 /**  A closed carton and what its weight said. */
@@ -650,6 +665,16 @@ export type GroupCount = {
 	orders: number,
 };
 
+/**
+ *  A carrier's hand-over: the parcels waiting for its courier (none closed
+ *  yet), or those a closed hand-over gave.
+ */
+export type HandOver = {
+	/**  None while the hand-over is still open. */
+	manifest_id: number | null,
+	view: ManifestView,
+};
+
 /**  What a file brings in: products, or orders in one of the formats. */
 export type ImportKind = "products" | "packbench" | "shopify" | "woocommerce";
 
@@ -823,6 +848,25 @@ export type MailView = {
 	has_password: boolean,
 };
 
+export type ManifestParcel = {
+	number: string,
+	tracking: string | null,
+	recipient: string,
+	address: string,
+	units: number,
+	weight_g: number,
+	/**  The order's total: the value declared to the carrier. */
+	value_minor: number,
+	currency: string,
+};
+
+export type ManifestView = {
+	carrier: string,
+	date: string,
+	sender: Seller,
+	parcels: ManifestParcel[],
+};
+
 /**  Where a message is. */
 export type MessageStatus = 
 /**  Waiting for its first attempt. */
@@ -926,6 +970,8 @@ export type OrderDetail = {
 	split_into: string[],
 	events: EventView[],
 	scans: ScanView[],
+	/**  The marking codes (Честный ЗНАК) packed in it, as scanned. */
+	marking_codes: PackedMarking[],
 } & OrderHead;
 
 /**
@@ -1112,6 +1158,15 @@ export type Packed = {
 	 *  in the background, and their outcome comes as order events.
 	 */
 	print_jobs: PrintJob[],
+};
+
+/**  A marking code packed in an order, with its product and order. */
+export type PackedMarking = {
+	number: string,
+	at: string,
+	sku: string,
+	/**  The code as scanned, its GS separators kept. */
+	code: string,
 };
 
 /**  Paper sizes: office sheets and the two common shipping label rolls. */
@@ -1305,6 +1360,8 @@ export type ProductInput = {
 	weight_g: number,
 	default_bin: string | null,
 	low_stock: number | null,
+	/**  Marked goods (Честный ЗНАК): packed only by the item's marking code. */
+	marked: boolean,
 	barcodes: ProductBarcode[],
 };
 
@@ -1326,6 +1383,8 @@ export type ProductView = {
 	category: string,
 	/**  At or under this many free units the product is on the re-order list. */
 	low_stock: number | null,
+	/**  Marked goods (Честный ЗНАК): packed only by the item's marking code. */
+	marked: boolean,
 	barcodes: ProductBarcode[],
 	/**  (bin, on hand, reserved) */
 	stock: ([string, number, number])[],
@@ -1392,6 +1451,10 @@ export type SavedFilter = {
  *  pick walk alike.
  */
 export type ScanKind = "accepted" | "wrong_item" | "over_scan" | "unknown_barcode" | "invalid_barcode" | "not_claimed" | 
+/**  A marked product scanned by its EAN instead of its marking code. */
+"marking_required" | 
+/**  A marking code already packed in another order. */
+"marking_used" | 
 /**  A box type's barcode opened the order's next carton. */
 "box_opened" | 
 /**  A box type's barcode while the open carton holds goods. */
@@ -1421,6 +1484,16 @@ order_complete: boolean } |
 { outcome: "invalid_barcode"; reason: string } | 
 /**  The order is not claimed by this station, so nothing may be packed. */
 { outcome: "not_claimed"; held_by: string | null } | 
+/**
+ *  A marked product (Честный ЗНАК) scanned by its EAN: only its
+ *  DataMatrix marking code packs it; nothing changed.
+ */
+{ outcome: "marking_required"; sku: string; name: string } | 
+/**
+ *  This marking code is packed in order `number` already: one physical
+ *  item is sold once; nothing changed.
+ */
+{ outcome: "marking_used"; sku: string; name: string; number: string } | 
 /**
  *  A barcode of one of the store's box types: the order's next carton
  *  is opened in that box (an empty open carton changes its box).
@@ -1490,6 +1563,18 @@ export type Settings = {
 	scan_gs_substitute: string,
 	/**  The serial device of this table's scale; "" = weights are typed. */
 	scale_device: string,
+};
+
+/**  An order a bulk shipment could not ship, and why. */
+export type ShipRefusal = {
+	number: string,
+	reason: string,
+};
+
+/**  One order of a bulk shipment and its tracking numbers. */
+export type ShipRequest = {
+	number: string,
+	trackings: string[],
 };
 
 /**  What the UI's sign-in screen shows before anyone signs in. */
