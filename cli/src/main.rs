@@ -20,6 +20,7 @@ mod people;
 mod print;
 mod marking;
 mod print_cmd;
+mod returns;
 mod shipping;
 mod stock;
 
@@ -118,6 +119,9 @@ enum DbCommand {
     /// The Честный ЗНАК codes packed in an order or on a day, as CSV.
     #[command(subcommand)]
     Marking(marking::MarkingCommand),
+    /// A parcel back from a customer: find its order, take the return.
+    #[command(subcommand)]
+    Return(returns::ReturnCommand),
     /// The warehouse's bins: list, add or rename.
     #[command(subcommand)]
     Bins(stock::BinsCommand),
@@ -687,6 +691,7 @@ async fn dispatch(
         DbCommand::Stock(c) => return stock::stock(store, actor, json, c).await,
         DbCommand::Bins(c) => return stock::bins(store, actor, json, c).await,
         DbCommand::Marking(c) => return marking::run(store, json, c).await,
+        DbCommand::Return(c) => return returns::run(store, actor, json, c).await,
         DbCommand::Orders(OrdersCommand::Show { number }) => {
             print::order(json, &ops::order_detail(store, &number).await?);
         }

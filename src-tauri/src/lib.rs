@@ -134,6 +134,8 @@ pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
             waiting_handover,
             close_handover,
             handover,
+            find_return,
+            receive_return,
         ])
         .events(tauri_specta::collect_events![
             changes::OrdersChanged,

@@ -51,3 +51,23 @@ pub async fn handover(state: State<'_, AppState>, id: i64) -> Reply<HandOver> {
     state.actor()?;
     Ok(ops::handover(&store, id).await?)
 }
+
+/// The order a returned parcel names (number, tracking number, carton SSCC).
+#[tauri::command]
+#[specta::specta]
+pub async fn find_return(state: State<'_, AppState>, reference: String) -> Reply<String> {
+    let store = state.store().await?;
+    state.actor()?;
+    Ok(ops::find_return(&store, &reference).await?)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn receive_return(
+    state: State<'_, AppState>,
+    number: String,
+    input: ops::ReturnInput,
+) -> Reply<ops::ReturnReceipt> {
+    let store = state.store().await?;
+    Ok(ops::receive_return(&store, &state.actor()?, &number, &input).await?)
+}

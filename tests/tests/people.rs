@@ -91,6 +91,20 @@ async fn call(store: &Store, actor: &Actor, op: Op) -> Result<(), Error> {
         }
         Op::CountStock => ops::start_count(store, actor, "no-such-bin").await.map(drop),
         Op::EditProducts => ops::save_bin(store, actor, "", "").await.map(drop),
+        Op::ReceiveReturn => ops::receive_return(
+            store,
+            actor,
+            "no-such-order",
+            &ops::ReturnInput {
+                items: Vec::new(),
+                outcome: ops::ReturnOutcome::None,
+                refund: None,
+                method: String::new(),
+                note: String::new(),
+            },
+        )
+        .await
+        .map(drop),
         Op::CreatePickList => ops::create_pick_list(store, actor, PickSelection::NextConfirmed(1))
             .await
             .map(drop),

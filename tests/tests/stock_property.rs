@@ -148,6 +148,8 @@ struct World {
     skus: Vec<String>,
     unit_code: HashMap<String, String>,
     orders: Vec<String>,
+    /// Shipped orders, some of which come back.
+    shipped: Vec<String>,
 }
 
 async fn world(store: &Store) -> World {
@@ -174,6 +176,7 @@ async fn world(store: &Store) -> World {
         skus,
         unit_code,
         orders: Vec::new(),
+        shipped: Vec::new(),
     }
 }
 
@@ -201,6 +204,39 @@ async fn stock_step(store: &Store, rng: &mut Rng, w: &mut World, seed: u64, n: u
     let id = format!("prop-{seed}-{n}");
     let label = format!("step {n}: stock of {sku} in {bin}");
     let warehouse = Actor::new("Пётр", "Склад", Role::Picker);
+    if !w.shipped.is_empty() && rng.below(5) == 0 {
+        // A customer sends a unit back: resellable into a bin, or broken.
+        let number = w.shipped[rng.below(w.shipped.len())].clone();
+        let d = ops::order_detail(store, &number).await.unwrap();
+        let Some(line) = d.lines.iter().find(|l| l.packed > 0) else {
+            return;
+        };
+        let resellable = rng.below(3) > 0;
+        let input = ops::ReturnInput {
+            items: vec![ops::ReturnItem {
+                code: line.sku.clone(),
+                units: 1,
+                condition: if resellable {
+                    ops::ItemCondition::Resellable
+                } else {
+                    ops::ItemCondition::Damaged
+                },
+                bin: resellable.then(|| bin.clone()),
+                reason: if resellable { String::new() } else { "разбит".into() },
+            }],
+            outcome: ops::ReturnOutcome::None,
+            refund: None,
+            method: String::new(),
+            note: String::new(),
+        };
+        let label = format!("step {n}: return of {} from {number}", line.sku);
+        let r = ops::receive_return(store, &manager(), &number, &input).await;
+        if expect_rule(r, seed, &label).is_some() {
+            *w.done.entry("return").or_default() += 1;
+        }
+        check_stock(store, seed, &label).await;
+        return;
+    }
     match rng.below(4) {
         0 => {
             let r = ops::receive_stock(store, &warehouse, &bin, &code, times, &id).await;
@@ -401,6 +437,7 @@ async fn step(store: &Store, rng: &mut Rng, w: &mut World, seed: u64, n: usize) 
             let r = ops::ship_order(store, &packer(), &number, "СДЭК", &format!("{:010}", 1_000_000_000 + n)).await;
             if expect_rule(r, seed, &format!("{label} ship")).is_some() {
                 *w.done.entry("ship").or_default() += 1;
+                w.shipped.push(number.clone());
             }
         }
     }
@@ -460,7 +497,7 @@ on_both_engines!(stock_stays_true_over_random_order_sequences, |db| {
     eprintln!("{wanted} sequences, {n} steps: {:?}", w.done);
     for kind in [
         "create", "confirm", "edit", "cancel", "finish", "split", "ship", "receive", "move",
-        "adjust", "count",
+        "adjust", "count", "return",
     ] {
         assert!(
             w.done.get(kind).copied().unwrap_or(0) > 0,

@@ -19,6 +19,7 @@ const DESK: &[Role] = &[MANAGER, SUPERVISOR, ADMIN];
 const LEAD: &[Role] = &[SUPERVISOR, ADMIN];
 const OWNER: &[Role] = &[ADMIN];
 const STOCK: &[Role] = &[PICKER, PACKER, SUPERVISOR, ADMIN];
+const RETURNS: &[Role] = &[PACKER, MANAGER, SUPERVISOR, ADMIN];
 
 macro_rules! ops {
     ($( $(#[$doc:meta])* $name:ident = $code:literal, $roles:expr, $what:literal; )*) => {
@@ -71,6 +72,8 @@ ops! {
     /// Approving a count also needs a supervisor's approval.
     CountStock = "count_stock", STOCK, "count a bin";
     EditProducts = "edit_products", LEAD, "add or change products and bins";
+    /// A refund also needs `record_payment`.
+    ReceiveReturn = "receive_return", RETURNS, "take a return back";
     CreatePickList = "create_pick_list", PICKING, "make a pick list";
     PickScan = "pick_scan", PICKING, "pick items";
     ShortPick = "short_pick", PICKING, "report a short pick";

@@ -46,6 +46,8 @@ crate::named_enum! {
         Delivered = "delivered",
         Completed = "completed",
         Returned = "returned",
+        /// Goods came back from a shipped order (all or some of them).
+        ReturnReceived = "return_received",
         PaymentRecorded = "payment_recorded",
         RefundRecorded = "refund_recorded",
         NoteAdded = "note_added",
@@ -108,6 +110,7 @@ impl EventKind {
             Delivered => ("Delivered", "Доставлен"),
             Completed => ("Completed", "Завершён"),
             Returned => ("Returned", "Возврат"),
+            ReturnReceived => ("Return received", "Возврат принят"),
             PaymentRecorded => ("Payment", "Оплата"),
             RefundRecorded => ("Refund", "Возврат денег"),
             NoteAdded => ("Note", "Заметка"),

@@ -15,9 +15,33 @@ crate::named_enum! {
         /// Packed and shipped though the books had fewer.
         Found = "found",
         Import = "import",
+        /// A resellable unit back from a customer.
+        Returned = "returned",
         /// Stock that was there before the ledger was complete.
         Opening = "opening",
         Other = "other",
+    }
+}
+
+crate::named_enum! {
+    /// The state a returned unit came back in.
+    pub enum ItemCondition("item condition") {
+        /// Goes back into a bin and is sold again.
+        Resellable = "resellable",
+        /// Written off with a reason.
+        Damaged = "damaged",
+    }
+}
+
+crate::named_enum! {
+    /// What the store does for the customer about a return.
+    pub enum ReturnOutcome("return outcome") {
+        /// Money back: a refund in the order's payment ledger.
+        Refund = "refund",
+        /// The item goes to repair (the order records it).
+        Repair = "repair",
+        /// Nothing owed (a refusal at the door, a goodwill return).
+        None = "none",
     }
 }
 

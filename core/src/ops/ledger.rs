@@ -5,12 +5,13 @@ use super::orders::order_detail_in;
 use super::OrderDetail;
 use crate::domain::access::Op;
 use crate::domain::payment::{PaymentInput, PaymentKind};
-use crate::domain::{Actor, EventKind};
+use crate::domain::{Actor, EventKind, OrderHead};
 use crate::store::orders::{self, head_by_number, lines};
 use crate::store::payments::{self, NewEntry};
 use crate::store::{events, notes, Store};
 use crate::{Error, Result};
 use serde_json::json;
+use sqlx::AnyConnection;
 
 /// Sets the order's payment state from its ledger and its total now (after
 /// an edit or a split changed the total); a change is a history entry.
@@ -93,14 +94,30 @@ pub async fn record_payment(
     let mut tx = store.write().await?;
     let now = store.now_ms();
     let head = head_by_number(&mut tx, store.engine(), number, true).await?;
+    payment_in(&mut tx, actor, &head, input, now).await?;
+    let detail = order_detail_in(&mut tx, store.engine(), &head.number).await?;
+    tx.commit().await?;
+    Ok(detail)
+}
+
+/// Records a payment or refund in the caller's transaction: checked
+/// against the order's currency and what was paid, the order's payment
+/// state follows, and the event row is written.
+pub(super) async fn payment_in(
+    tx: &mut AnyConnection,
+    actor: &Actor,
+    head: &OrderHead,
+    input: &PaymentInput,
+    now: i64,
+) -> Result<()> {
     actor.may_on(Op::RecordPayment, &head.channel)?;
-    let so_far = payments::sum(&payments::of_order(&mut tx, head.id).await?);
+    let so_far = payments::sum(&payments::of_order(&mut *tx, head.id).await?);
     let checked = input
         .check(&head.currency, so_far)
         .map_err(Error::Invalid)?;
     let (amount, method, note) = (checked.amount_minor, checked.method, checked.note);
     let total: i64 = head.delivery_cost_minor
-        + lines(&mut tx, head.id)
+        + lines(&mut *tx, head.id)
             .await?
             .iter()
             .map(|l| l.amount_minor)
@@ -114,7 +131,7 @@ pub async fn record_payment(
         note: &note,
         at_ms: now,
     };
-    payments::insert(&mut tx, &entry, actor).await?;
+    payments::insert(&mut *tx, &entry, actor).await?;
     let mut after = so_far;
     match input.kind {
         PaymentKind::Payment => after.paid_minor += amount,
@@ -122,10 +139,10 @@ pub async fn record_payment(
     }
     let state = after.state(total);
     if state != head.payment_status {
-        orders::set_payment_status(&mut tx, head.id, state, now).await?;
+        orders::set_payment_status(&mut *tx, head.id, state, now).await?;
     }
     events::record(
-        &mut tx,
+        &mut *tx,
         Some(head.id),
         now,
         actor,
@@ -149,9 +166,7 @@ pub async fn record_payment(
         })),
     )
     .await?;
-    let detail = order_detail_in(&mut tx, store.engine(), &head.number).await?;
-    tx.commit().await?;
-    Ok(detail)
+    Ok(())
 }
 
 /// The longest service note, in characters.

@@ -17,6 +17,7 @@ mod packing;
 mod people;
 mod picking;
 mod printing;
+mod returns;
 mod shipping;
 mod stock;
 mod stock_control;
@@ -79,6 +80,9 @@ pub use printing::{
 };
 pub use marking::{marking_codes_csv, packed_marking_codes, MarkingScope};
 pub use crate::store::scans::PackedMarking;
+pub use returns::{find_return, receive_return, ReturnInput, ReturnItem, ReturnReceipt};
+pub use crate::domain::stock::{ItemCondition, ReturnOutcome};
+pub use crate::store::returns::ReturnedLine;
 pub use shipping::{
     close_handover, handover, ship_bulk, ship_order, ship_parcels, waiting_handover, BulkShipped,
     HandOver, ShipRefusal, ShipRequest,

@@ -20,6 +20,7 @@ pub mod payments;
 pub mod pick_lists;
 pub mod print_jobs;
 pub mod products;
+pub mod returns;
 pub mod scans;
 pub mod settings;
 pub mod shipments;

@@ -127,7 +127,7 @@ pub async fn last_undoable(conn: &mut AnyConnection, order_id: i64) -> Result<Op
 }
 
 /// The order in which this marking code is packed now (an accepted scan
-/// not taken back), if any. On PostgreSQL the caller's transaction holds a
+/// not taken back, and not come back resellable in a return since), if any. On PostgreSQL the caller's transaction holds a
 /// lock on the code until it ends, so two stations packing the same item
 /// at once are told apart.
 pub async fn marking_code_packed_in(
@@ -145,6 +145,8 @@ pub async fn marking_code_packed_in(
         "SELECT o.number FROM scans s JOIN orders o ON o.id = s.order_id \
          WHERE s.marking_code = $1 AND s.outcome = $2 \
            AND NOT EXISTS (SELECT 1 FROM scans u WHERE u.reverses = s.id) \
+           AND NOT EXISTS (SELECT 1 FROM return_lines r WHERE r.marking_code = s.marking_code \
+                             AND r.condition = 'resellable' AND r.received_at >= s.at) \
          ORDER BY s.id DESC LIMIT 1",
     )
     .bind(marking)

@@ -198,6 +198,9 @@ export const commands = {
 	waitingHandover: (carrier: string) => typedError<HandOver, IpcError>(__TAURI_INVOKE("waiting_handover", { carrier })),
 	closeHandover: (carrier: string) => typedError<HandOver, IpcError>(__TAURI_INVOKE("close_handover", { carrier })),
 	handover: (id: number) => typedError<HandOver, IpcError>(__TAURI_INVOKE("handover", { id })),
+	/**  The order a returned parcel names (number, tracking number, carton SSCC). */
+	findReturn: (reference: string) => typedError<string, IpcError>(__TAURI_INVOKE("find_return", { reference })),
+	receiveReturn: (number: string, input: ReturnInput) => typedError<ReturnReceipt, IpcError>(__TAURI_INVOKE("receive_return", { number, input })),
 };
 
 /** Events */
@@ -585,7 +588,9 @@ export type EventKind =
 /**  A carton closed, with its weight and what it should weigh. */
 "carton_closed" | "shipped" | 
 /**  Moved by hand along the matrix (delivered, completed, returned). */
-"delivered" | "completed" | "returned" | "payment_recorded" | "refund_recorded" | "note_added" | 
+"delivered" | "completed" | "returned" | 
+/**  Goods came back from a shipped order (all or some of them). */
+"return_received" | "payment_recorded" | "refund_recorded" | "note_added" | 
 /**  A note pinned or unpinned. */
 "note_pinned" | "printed" | "print_failed" | 
 /**  A job waits: no printer is chosen for its document. */
@@ -741,6 +746,13 @@ export type IpcError = {
 	code: ErrorCode,
 	message: string,
 };
+
+/**  The state a returned unit came back in. */
+export type ItemCondition = 
+/**  Goes back into a bin and is sold again. */
+"resellable" | 
+/**  Written off with a reason. */
+"damaged";
 
 /**  A name in both languages (the store's name of a status). */
 export type Labels = {
@@ -929,7 +941,9 @@ export type Op = "claim_order" | "open_for_packing" | "record_scan" | "undo_scan
 /**  A weight outside the tolerance also needs a supervisor's approval. */
 "close_carton" | "set_cartons" | "receive_stock" | "move_stock" | "adjust_stock" | 
 /**  Approving a count also needs a supervisor's approval. */
-"count_stock" | "edit_products" | "create_pick_list" | "pick_scan" | "short_pick" | "complete_pick_list" | "create_order" | "edit_order" | "assign_order" | "hold_order" | "reserve_again" | "set_expected_date" | "split_order" | "confirm_order" | "cancel_order" | "move_orders" | "set_sub_status" | "record_payment" | "add_note" | "pin_note" | "print" | "import_orders" | "import_products" | "set_seller" | "edit_lifecycle" | "load_demo" | "manage_users" | "read_audit" | "save_filter" | "export_orders" | "edit_templates" | "set_mail" | "retry_message";
+"count_stock" | "edit_products" | 
+/**  A refund also needs `record_payment`. */
+"receive_return" | "create_pick_list" | "pick_scan" | "short_pick" | "complete_pick_list" | "create_order" | "edit_order" | "assign_order" | "hold_order" | "reserve_again" | "set_expected_date" | "split_order" | "confirm_order" | "cancel_order" | "move_orders" | "set_sub_status" | "record_payment" | "add_note" | "pin_note" | "print" | "import_orders" | "import_products" | "set_seller" | "edit_lifecycle" | "load_demo" | "manage_users" | "read_audit" | "save_filter" | "export_orders" | "edit_templates" | "set_mail" | "retry_message";
 
 /**  What a station does with an order it opened (a scanned or typed number). */
 export type Opened = 
@@ -1419,6 +1433,59 @@ export type ReorderRow = {
 	days_of_cover: number | null,
 	/**  At or under its threshold, or nothing free while it sells. */
 	urgent: boolean,
+};
+
+export type ReturnInput = {
+	items: ReturnItem[],
+	outcome: ReturnOutcome,
+	/**  The refund as money is written ("900", "450,50"); for a refund only. */
+	refund: string | null,
+	/**  How the money goes back (card, cash, the marketplace). */
+	method: string,
+	note: string,
+};
+
+/**  One returned item (or several of the same, `units`). */
+export type ReturnItem = {
+	/**  What was scanned: a barcode, a SKU, or a marked item's code. */
+	code: string,
+	units: number,
+	condition: ItemCondition,
+	/**  The bin a resellable unit goes back into. */
+	bin: string | null,
+	/**  Why a damaged unit is written off (required for one). */
+	reason: string,
+};
+
+/**  What the store does for the customer about a return. */
+export type ReturnOutcome = 
+/**  Money back: a refund in the order's payment ledger. */
+"refund" | 
+/**  The item goes to repair (the order records it). */
+"repair" | 
+/**  Nothing owed (a refusal at the door, a goodwill return). */
+"none";
+
+/**  What a return did. */
+export type ReturnReceipt = {
+	return_id: number,
+	number: string,
+	lines: ReturnedLine[],
+	/**  Everything shipped came back: the order is `returned`. */
+	whole: boolean,
+	status: OrderStatus,
+	refund_minor: number,
+};
+
+/**  One returned line, for people. */
+export type ReturnedLine = {
+	sku: string,
+	name: string,
+	units: number,
+	condition: string,
+	bin: string | null,
+	reason: string,
+	marking_code: string | null,
 };
 
 /**  What a user may do; a user may hold several roles. */

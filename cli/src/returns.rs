@@ -1,0 +1,125 @@
+//! `return find|receive`: a parcel back from a customer.
+
+use super::Failure;
+use clap::Subcommand;
+use packbench_core::ops::{self, Actor, ItemCondition, ReturnInput, ReturnItem, ReturnOutcome};
+use packbench_core::store::Store;
+
+#[derive(Subcommand)]
+pub enum ReturnCommand {
+    /// The order a parcel names: its number, a tracking number or a carton's SSCC.
+    Find { reference: String },
+    /// Take the return: each --item is `CODE[*UNITS] resellable BIN` or
+    /// `CODE[*UNITS] damaged REASON...` (a marked item by its DataMatrix
+    /// code, one unit).
+    Receive {
+        /// The order number, a tracking number or a carton's SSCC.
+        reference: String,
+        #[arg(long = "item", required = true)]
+        items: Vec<String>,
+        /// refund (with --refund AMOUNT), repair, or none.
+        #[arg(long, default_value = "none")]
+        outcome: String,
+        #[arg(long)]
+        refund: Option<String>,
+        /// How the money goes back.
+        #[arg(long, default_value = "")]
+        method: String,
+        #[arg(long, default_value = "")]
+        note: String,
+    },
+}
+
+fn item(text: &str) -> Result<ReturnItem, Failure> {
+    let words: Vec<&str> = text.split_whitespace().collect();
+    let usage = || {
+        super::usage(format!(
+            "--item {text:?}: give `CODE[*UNITS] resellable BIN` or `CODE[*UNITS] damaged REASON`"
+        ))
+    };
+    let [code, condition, rest @ ..] = words.as_slice() else {
+        return Err(usage());
+    };
+    let (code, units) = match code.rsplit_once('*') {
+        Some((c, n)) => (c, n.parse::<i64>().map_err(|_| usage())?),
+        None => (*code, 1),
+    };
+    let condition = ItemCondition::parse(condition).map_err(super::usage)?;
+    let rest = rest.join(" ");
+    Ok(match condition {
+        ItemCondition::Resellable => ReturnItem {
+            code: code.to_string(),
+            units,
+            condition,
+            bin: Some(rest),
+            reason: String::new(),
+        },
+        ItemCondition::Damaged => ReturnItem {
+            code: code.to_string(),
+            units,
+            condition,
+            bin: None,
+            reason: rest,
+        },
+    })
+}
+
+pub async fn run(
+    store: &Store,
+    actor: &Actor,
+    json: bool,
+    command: ReturnCommand,
+) -> Result<u8, Failure> {
+    match command {
+        ReturnCommand::Find { reference } => {
+            let number = ops::find_return(store, &reference).await?;
+            if json {
+                out!("{}", serde_json::json!({ "number": number }));
+            } else {
+                out!("{number}");
+            }
+        }
+        ReturnCommand::Receive {
+            reference,
+            items,
+            outcome,
+            refund,
+            method,
+            note,
+        } => {
+            let number = ops::find_return(store, &reference).await?;
+            let input = ReturnInput {
+                items: items.iter().map(|i| item(i)).collect::<Result<_, _>>()?,
+                outcome: ReturnOutcome::parse(&outcome).map_err(super::usage)?,
+                refund,
+                method,
+                note,
+            };
+            let r = ops::receive_return(store, actor, &number, &input).await?;
+            if json {
+                out!("{}", serde_json::to_string(&r).unwrap_or_default());
+            } else {
+                out!(
+                    "return {} of order {}: {} · order {}",
+                    r.return_id,
+                    r.number,
+                    if r.whole { "everything came back" } else { "part of it came back" },
+                    r.status
+                );
+                for l in &r.lines {
+                    out!(
+                        "  {:<12} {:>3}  {:<10} {}",
+                        l.sku,
+                        l.units,
+                        l.condition,
+                        l.bin.as_deref().unwrap_or(&l.reason)
+                    );
+                }
+                if r.refund_minor > 0 {
+                    out!("  refund recorded: {:.2}", r.refund_minor as f64 / 100.0);
+                }
+            }
+        }
+    }
+    Ok(0)
+}
