@@ -9,6 +9,15 @@ use packbench_core::store::Store;
 pub enum ReturnCommand {
     /// The order a parcel names: its number, a tracking number or a carton's SSCC.
     Find { reference: String },
+    /// The return note (PDF, A4) of a return, to a file.
+    Note {
+        id: i64,
+        #[arg(long, value_name = "FILE")]
+        out: std::path::PathBuf,
+        /// ru or en.
+        #[arg(long, default_value = "ru")]
+        lang: String,
+    },
     /// Take the return: each --item is `CODE[*UNITS] resellable BIN` or
     /// `CODE[*UNITS] damaged REASON...` (a marked item by its DataMatrix
     /// code, one unit).
@@ -71,6 +80,19 @@ pub async fn run(
     command: ReturnCommand,
 ) -> Result<u8, Failure> {
     match command {
+        ReturnCommand::Note { id, out: path, lang } => {
+            let lang = match lang.as_str() {
+                "ru" => packbench_core::documents::Lang::Ru,
+                "en" => packbench_core::documents::Lang::En,
+                other => return Err(super::usage(format!("--lang {other:?}: ru or en"))),
+            };
+            let pdf = ops::return_note(store, id, lang).await?;
+            std::fs::write(&path, pdf)
+                .map_err(|e| super::usage(format!("cannot write {}: {e}", path.display())))?;
+            if !json {
+                out!("return note {id} written to {}", path.display());
+            }
+        }
         ReturnCommand::Find { reference } => {
             let number = ops::find_return(store, &reference).await?;
             if json {

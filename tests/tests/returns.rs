@@ -413,6 +413,20 @@ fn the_cli_takes_a_return_found_by_its_tracking_number() {
         .map(|s| s[1].as_i64().unwrap())
         .unwrap();
     assert_eq!(after, before + 1, "the returned unit is back in {bin}");
+    // The return note, in Russian, read back by pdftotext.
+    let id = r["return_id"].as_i64().unwrap().to_string();
+    let pdf = dir.path().join("note.pdf");
+    let (code, _, err) = cli(&db, &["return", "note", &id, "--out", pdf.to_str().unwrap()]);
+    assert_eq!(code, 0, "{err}");
+    let text = std::process::Command::new("pdftotext")
+        .args(["-layout", pdf.to_str().unwrap(), "-"])
+        .env("LANG", "C.UTF-8")
+        .output()
+        .expect("pdftotext runs");
+    let text = String::from_utf8_lossy(&text.stdout);
+    assert!(text.contains(&format!("Акт возврата товара № {id} по заказу {number}")), "{text}");
+    assert!(text.contains(sku) && text.contains("годен к продаже") && text.contains(&bin), "{text}");
+    assert!(text.contains("возврат денег") && text.contains("100"), "{text}");
     // A line the CLI cannot read is a usage error that names the form.
     let (code, _, err) = cli(&db, &["return", "receive", &number, "--item", "justacode"]);
     assert_eq!(code, 2);

@@ -13,6 +13,7 @@ mod layout;
 pub mod manifest;
 pub mod packing_slip;
 pub mod pick_list;
+pub mod return_note;
 mod words;
 pub(crate) use words::payment_status as payment_status_words;
 pub mod zpl;

@@ -80,7 +80,7 @@ pub use printing::{
 };
 pub use marking::{marking_codes_csv, packed_marking_codes, MarkingScope};
 pub use crate::store::scans::PackedMarking;
-pub use returns::{find_return, receive_return, ReturnInput, ReturnItem, ReturnReceipt};
+pub use returns::{find_return, receive_return, return_note, ReturnInput, ReturnItem, ReturnReceipt};
 pub use crate::domain::stock::{ItemCondition, ReturnOutcome};
 pub use crate::store::returns::ReturnedLine;
 pub use shipping::{

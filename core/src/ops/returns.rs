@@ -6,6 +6,8 @@
 //! else it keeps its status with the partial return in its history.
 
 use super::ledger::payment_in;
+use crate::documents::return_note::{pdf as return_note_pdf, ReturnNoteLine, ReturnNoteView};
+use crate::documents::{Lang, Party};
 use crate::domain::access::Op;
 use crate::domain::barcode::{self, ScanCode};
 use crate::domain::payment::{PaymentInput, PaymentKind};
@@ -327,4 +329,46 @@ pub async fn receive_return(
         status,
         refund_minor,
     })
+}
+
+/// The return note (PDF, A4) of a return, in Russian or English.
+pub async fn return_note(store: &Store, return_id: i64, lang: Lang) -> Result<Vec<u8>> {
+    let mut tx = store.read().await?;
+    let (order_id, outcome, refund_minor, note, at) = returns::head(&mut tx, return_id)
+        .await?
+        .ok_or_else(|| Error::not_found("return", return_id.to_string()))?;
+    let number = orders::number_of(&mut tx, order_id).await?;
+    let head = head_by_number(&mut tx, store.engine(), &number, false).await?;
+    let seller = super::documents::seller_in(&mut tx).await?;
+    let lines = returns::lines_of(&mut tx, return_id).await?;
+    tx.commit().await?;
+    let view = ReturnNoteView {
+        return_id,
+        number,
+        date: chrono::DateTime::from_timestamp_millis(at)
+            .map(|t| t.with_timezone(&chrono::Local).date_naive())
+            .unwrap_or_default(),
+        seller: Party::from_seller(&seller),
+        customer: Party {
+            name: head.customer_name.clone(),
+            address: head.shipping_address.clone(),
+            phone: head.phone.clone(),
+            email: head.email.clone(),
+        },
+        lines: lines
+            .into_iter()
+            .map(|l| ReturnNoteLine {
+                resellable: l.condition == ItemCondition::Resellable.as_str(),
+                where_or_why: l.bin.unwrap_or(l.reason),
+                sku: l.sku,
+                name: l.name,
+                units: l.units,
+            })
+            .collect(),
+        outcome,
+        refund_minor,
+        currency: head.currency.clone(),
+        note,
+    };
+    return_note_pdf(&view, lang)
 }

@@ -33,6 +33,19 @@ pub async fn insert(
     .await?)
 }
 
+/// A return's own row: (order id, outcome, refund, note, received at ms).
+pub async fn head(
+    conn: &mut AnyConnection,
+    id: i64,
+) -> Result<Option<(i64, String, i64, String, i64)>> {
+    Ok(sqlx::query_as(
+        "SELECT order_id, outcome, refund_minor, note, received_at FROM returns WHERE id = $1",
+    )
+    .bind(id)
+    .fetch_optional(&mut *conn)
+    .await?)
+}
+
 pub async fn set_refund(conn: &mut AnyConnection, id: i64, refund_minor: i64) -> Result<()> {
     sqlx::query("UPDATE returns SET refund_minor = $1 WHERE id = $2")
         .bind(refund_minor)
