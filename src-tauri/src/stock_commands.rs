@@ -176,8 +176,8 @@ pub async fn product(state: State<'_, AppState>, sku: String) -> Reply<ProductVi
 pub async fn save_product(
     state: State<'_, AppState>,
     product: ProductInput,
-    new: bool,
+    is_new: bool,
 ) -> Reply<ProductView> {
     let store = state.store().await?;
-    Ok(ops::save_product(&store, &state.actor()?, &product, new).await?)
+    Ok(ops::save_product(&store, &state.actor()?, &product, is_new).await?)
 }

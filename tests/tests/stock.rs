@@ -329,6 +329,8 @@ on_both_engines!(
             .unwrap();
         assert_eq!(done.count.state, "approved");
         assert_eq!(done.count.decided_by.as_deref(), Some("Светлана"));
+        // The sheet as approved: what was booked, not the books after it.
+        assert_eq!(done.lines[0].difference, -7);
         // 3 mugs left, fewer than the 4 reserved: the order keeps 3 and its
         // fourth is back-ordered (no other bin has mugs).
         assert_eq!(level(&store, "PB-001", "A-02").await, (3, 3));
@@ -352,7 +354,10 @@ on_both_engines!(
         .unwrap();
         assert!(rows
             .iter()
-            .all(|r| r.kind == "counted" && r.count_id == Some(id) && r.user_name == "Пётр"));
+            .all(|r| r.kind == "counted"
+                && r.count_id == Some(id)
+                && r.user_name == "Пётр"
+                && r.note.as_deref() == Some("approved by Светлана")));
         ledger_is_true(&store).await;
 
         // Counting again after goods arrived elsewhere: the back-order is

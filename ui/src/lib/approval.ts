@@ -1,8 +1,8 @@
 // A supervisor's approval at the station. Core decides what a packer may
 // not do alone (ship short, take a packed box apart, release another
-// station's claim): it answers `needs_approval`, the station asks for a
-// supervisor's badge or login + PIN, and the same call goes again with
-// that credential. A wrong PIN, a locked login or a person who is no
+// station's claim, accept a carton's weight off the tolerance): it answers
+// `needs_approval`, the station asks for a supervisor's badge or login +
+// PIN, and the same call goes again with that credential. A wrong PIN, a locked login or a person who is no
 // supervisor is asked again with core's reason; Esc gives up and nothing
 // changes. Which actions need approval, and who may approve, is core's to
 // say: nothing here knows it.
@@ -14,7 +14,8 @@ import type { Msg } from './i18n';
 import { credentialRefusal } from './signin';
 
 /** What the station was doing when core asked for a supervisor. */
-export type ApprovalWhat = 'short_ship' | 'take_apart' | 'release_claim';
+export type ApprovalWhat =
+  'short_ship' | 'take_apart' | 'release_claim' | 'accept_weight' | 'approve_count';
 
 export interface ApprovalAsk {
   what: ApprovalWhat;

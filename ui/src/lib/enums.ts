@@ -102,6 +102,7 @@ export const EVENT_KINDS = every<EventKind>()([
   'delivered',
   'completed',
   'returned',
+  'return_received',
   'payment_recorded',
   'refund_recorded',
   'note_added',

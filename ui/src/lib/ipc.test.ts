@@ -76,6 +76,7 @@ describe('ipc', () => {
       language: 'ru',
       auto_finish: true,
       scan_gs_substitute: '~',
+      scale_device: '/dev/ttyUSB0',
     });
     expect(calls.map((c) => [c.cmd, c.args])).toEqual([
       ['finish_packing', { number: '1001', shortReason: null, approval: null }],
@@ -93,6 +94,7 @@ describe('ipc', () => {
             language: 'ru',
             auto_finish: true,
             scan_gs_substitute: '~',
+            scale_device: '/dev/ttyUSB0',
           },
         },
       ],
@@ -278,6 +280,7 @@ describe('ipc', () => {
       language: 'en',
       auto_finish: false,
       scan_gs_substitute: '',
+      scale_device: '',
     });
     await ipc.testDatabase('postgres://x@y/z');
     expect(calls.map((c) => c.cmd)).toEqual([

@@ -10,8 +10,11 @@
 import { commands, events } from './bindings';
 import { ERROR_CODES } from './enums';
 import type {
+  AdjustReason,
   AuditFilter,
+  BoxType,
   Carrier,
+  CartonSettings,
   Credential,
   DocumentKey,
   DocumentKind,
@@ -24,6 +27,7 @@ import type {
   ImportSummary,
   IpcError as IpcErrorReply,
   Lang,
+  LedgerFilter,
   MailSettings,
   MessageStatus,
   NewStatus,
@@ -35,6 +39,7 @@ import type {
   PaymentInput,
   PhoneOrderInput,
   PrintSettings as PrintSettingsIn,
+  ProductInput,
   Progress,
   Seller as SellerIn,
   Settings,
@@ -306,6 +311,33 @@ export const releaseClaim = (number: string, approval?: Credential | null) =>
 export const shipOrder = (number: string, carrier: string, tracking: string) =>
   call(() => c.shipOrder(number, carrier, tracking));
 export const carriers = () => call(() => c.carriers());
+
+// Cartons and weights. Core opens, checks and closes cartons; the UI sends
+// what was scanned, typed or read from the scale, and shows what core said.
+/** The order's cartons, first first (the open one has no `closed_at`). */
+export const cartons = (number: string) => call(() => c.cartons(number));
+/** The order's next carton, in a box by its code or barcode (null: the store's default box). */
+export const openCarton = (number: string, boxCode?: string | null) =>
+  call(() => c.openCarton(number, boxCode?.trim() || null));
+/**
+ * Closes the open carton. `weight` as typed (`1.25 kg`, `1250 g`); a weight
+ * off the tolerance is refused unless a `reason` comes with it and a
+ * supervisor approves (core answers `needs_approval` for a packer).
+ */
+export const closeCarton = (
+  number: string,
+  weight: string | null,
+  reason?: string | null,
+  approval?: Credential | null,
+) => call(() => c.closeCarton(number, weight?.trim() || null, reason ?? null, approval ?? null));
+/** The weight on this station's scale, in grams (`invalid` when none is set). */
+export const readScale = () => call(() => c.readScale());
+export const boxTypes = () => call(() => c.boxTypes());
+/** Adds or changes a box type (by code); the whole list as it now is. */
+export const saveBoxType = (boxType: BoxType) => call(() => c.saveBoxType(boxType));
+export const cartonSettings = () => call(() => c.cartonSettings());
+export const setCartonSettings = (settings: CartonSettings) =>
+  call(() => c.setCartonSettings(settings));
 export const createPickList = (args: { orders?: string[]; next?: number }) =>
   call(() => c.createPickList(args.orders ?? null, args.next ?? null));
 export const openPickLists = () => call(() => c.openPickLists());
@@ -342,6 +374,46 @@ export const previewDocument = (
 ) => call(() => c.previewDocument(kind, key, settings ?? null));
 export const seller = () => call(() => c.seller()) as Promise<Seller>;
 export const saveSeller = (next: Seller) => call(() => c.saveSeller(next)) as Promise<Seller>;
+
+// Stock control: receiving, moves, adjustments, cycle counts, the ledger,
+// the re-order list, bins and products. Core reads every code and bin,
+// checks every sign and role, and refuses in words; the UI sends what was
+// scanned or typed. A scan's id makes a retried scan count once.
+/** Books `times` scans of `code` into `bin` (a case barcode counts its units). */
+export const receiveStock = (bin: string, code: string, times: number, scanId: string) =>
+  call(() => c.receiveStock(bin, code, times, scanId));
+/** Moves `times` scans' free units of `code` from one bin to another. */
+export const moveStock = (from: string, to: string, code: string, times: number, scanId: string) =>
+  call(() => c.moveStock(from, to, code, times, scanId));
+/** `delta` with its sign: `found` adds, `correction` either way, the other reasons take away. */
+export const adjustStock = (
+  bin: string,
+  code: string,
+  delta: number,
+  reason: AdjustReason,
+  note: string | null,
+) => call(() => c.adjustStock(bin, code, delta, reason, note?.trim() || null));
+/** Starts counting a bin, or carries on with its open count. */
+export const startCount = (bin: string) => call(() => c.startCount(bin));
+export const countScan = (id: number, code: string, times: number, scanId: string) =>
+  call(() => c.countScan(id, code, times, scanId));
+export const countSheet = (id: number) => call(() => c.countSheet(id));
+/** Books the count's differences; a picker's or packer's count needs a supervisor's `approval`. */
+export const approveCount = (id: number, approval?: Credential | null) =>
+  call(() => c.approveCount(id, approval ?? null));
+export const cancelCount = (id: number) => call(() => c.cancelCount(id));
+/** The stock ledger, newest first; `sku` and `bin` narrow it. */
+export const stockLedger = (filter: LedgerFilter) => call(() => c.stockLedger(filter));
+export const reorder = (coverDays: number) => call(() => c.reorder(coverDays));
+/** The re-order list as CSV in the station's language; the saved file's path. */
+export const saveReorderCsv = (coverDays: number) => call(() => c.saveReorderCsv(coverDays));
+export const bins = () => call(() => c.bins());
+/** Adds a bin or renames one; every bin as it now is. */
+export const saveBin = (code: string, name: string) => call(() => c.saveBin(code, name));
+export const product = (sku: string) => call(() => c.product(sku));
+/** `isNew`: add (refused when the SKU exists), else change (refused when it does not). */
+export const saveProduct = (input: ProductInput, isNew: boolean) =>
+  call(() => c.saveProduct(input, isNew));
 
 /** Calls `cb` on every `orders-changed` event; resolves to an unsubscribe. */
 export async function onOrdersChanged(cb: (e: OrdersChanged) => void): Promise<() => void> {
@@ -430,6 +502,14 @@ export const ipc = {
   releaseClaim,
   shipOrder,
   carriers,
+  cartons,
+  openCarton,
+  closeCarton,
+  readScale,
+  boxTypes,
+  saveBoxType,
+  cartonSettings,
+  setCartonSettings,
   createPickList,
   openPickLists,
   pickList,
@@ -450,6 +530,21 @@ export const ipc = {
   previewDocument,
   seller,
   saveSeller,
+  receiveStock,
+  moveStock,
+  adjustStock,
+  startCount,
+  countScan,
+  countSheet,
+  approveCount,
+  cancelCount,
+  stockLedger,
+  reorder,
+  saveReorderCsv,
+  bins,
+  saveBin,
+  product,
+  saveProduct,
   onOrdersChanged,
   onProgress,
 };

@@ -1,10 +1,11 @@
 export type Screen =
-  'orders' | 'picking' | 'packing' | 'settings' | 'printing' | 'audit' | 'outbox';
+  'orders' | 'picking' | 'packing' | 'settings' | 'printing' | 'audit' | 'outbox' | 'stock';
 
 // F5 is a screen key too, so it never reaches the webview as "reload" (which
 // would drop the open order and the scan queue). F6, F8 and F9 belong to
 // the packing table; F12 (and Ctrl+L) switches the user. F10 (the customer
-// messages) is free for the page: no menu bar takes it in a Tauri window.
+// messages) and F11 (the stock screen) are free for the page: no menu bar
+// takes them in a Tauri window, and the window has no full-screen key.
 export const SCREEN_KEYS: Record<string, Screen> = {
   F1: 'orders',
   F2: 'picking',
@@ -13,6 +14,7 @@ export const SCREEN_KEYS: Record<string, Screen> = {
   F5: 'printing',
   F7: 'audit',
   F10: 'outbox',
+  F11: 'stock',
 };
 
 /** A change signal from `orders-changed`, handed to the screen on show. */

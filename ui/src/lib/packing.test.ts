@@ -25,7 +25,7 @@ const claimed = reply<Opened>('packing', 'open_for_packing').order;
 const straight = flow('packing').steps.filter((s) => s.cmd === 'record_scan');
 const codes = straight.map((s) => s.args.code as string);
 const twoUnitLine = claimed.lines.find((l) => l.quantity === 2)!;
-const TRACKING = '80012345678901';
+const TRACKING = '1084563291';
 
 // packing-detours.json: a wrong item, the two-unit line three times (the
 // third is over), an undo, a bad check digit, an unknown product, order

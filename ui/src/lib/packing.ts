@@ -8,11 +8,19 @@ import type { Ipc } from './ipc';
 import { NO_APPROVAL, withApproval, type ApprovalPrompt, type ApprovalWhat } from './approval';
 import { IpcError, toIpcError } from './ipc';
 import type { Msg } from './i18n';
-import { errorKey } from './i18n';
+import { errorKey, weightNames } from './i18n';
 import { mergeJobs, newlyFailed, retryPrinter } from './printing';
 import { ScanStation, type Banner } from './scan-station';
 import type { SoundKind } from './sound';
-import type { Credential, OrderDetail, OrderLine, PrintJob, ScanResult } from './bindings';
+import type {
+  Carton,
+  CartonClosed,
+  Credential,
+  OrderDetail,
+  OrderLine,
+  PrintJob,
+  ScanResult,
+} from './bindings';
 
 export type { Banner, Tone } from './scan-station';
 
@@ -37,7 +45,28 @@ export interface PackingState {
   printing: boolean;
   /** Why the last print request itself failed (not a printer's failure). */
   printError: Msg | null;
+  /** The open order's cartons, first first, as core last said (cartons). */
+  cartons: Carton[];
 }
+
+/** What closing a carton came to, for the close-carton dialog. */
+export type CloseResult =
+  /** Closed; the banner says what its weight said. */
+  | { kind: 'closed'; closed: CartonClosed }
+  /**
+   * The weight is off the tolerance: the difference in words. Recount
+   * (scan, undo), or close again with a reason and a supervisor.
+   */
+  | { kind: 'off'; msg: Msg }
+  /** Refused for another reason, in core's words. */
+  | { kind: 'refused'; msg: Msg }
+  /** The supervisor's approval was given up: nothing changed. */
+  | { kind: 'not_approved' }
+  /** No order being packed here any more: nothing was sent. */
+  | { kind: 'nothing' };
+
+/** What the scale said: grams, or why it could not be read. */
+export type ScaleReading = { grams: number } | { error: Msg };
 
 export type PackingIpc = Pick<
   Ipc,
@@ -55,17 +84,27 @@ export type PackingIpc = Pick<
   | 'printOrderDocuments'
   | 'retryPrintJob'
   | 'printSettings'
+  | 'cartons'
+  | 'openCarton'
+  | 'closeCarton'
+  | 'readScale'
 >;
 
 export interface PackingDeps {
   ipc: PackingIpc;
   /** Read at each completed order, so a settings change applies at once. */
   autoFinish: () => boolean;
+  /**
+   * The station has a scale (its device is set): the close-carton dialog
+   * offers "Read scale". Read each time, so a settings change applies at once.
+   */
+  hasScale?: () => boolean;
   sound?: (kind: SoundKind) => void;
   newScanId?: () => string;
   /**
    * Asks for a supervisor's badge or PIN when core says an action needs one
-   * (ship short, take apart, release another station's claim); without
+   * (ship short, take apart, release another station's claim, accept a
+   * carton's weight off the tolerance); without
    * it, such an action is given up.
    */
   approval?: ApprovalPrompt;
@@ -86,6 +125,92 @@ function defaultId(): string {
   return crypto.randomUUID();
 }
 
+/** The open carton of a list from core: the one not closed yet. */
+export function openCartonOf(cartons: Carton[]): Carton | null {
+  return cartons.find((c) => c.closed_at === null) ?? null;
+}
+
+/** What a closed carton's weight said, in words. */
+export function closedMsg(c: CartonClosed): Msg {
+  const { carton, verdict } = c;
+  const seq = carton.seq;
+  const weight = carton.weight_g;
+  if (!verdict || weight === null) return { key: 'carton.closedNoWeight', params: { seq } };
+  switch (verdict.verdict) {
+    case 'within':
+      return {
+        key: 'carton.closedWithin',
+        params: {
+          seq,
+          weight: weightNames(weight),
+          expected: weightNames(verdict.expected_g),
+          allowed: weightNames(verdict.allowed_g),
+        },
+      };
+    case 'off':
+      return {
+        key: 'carton.closedAccepted',
+        params: {
+          seq,
+          weight: weightNames(weight),
+          expected: weightNames(verdict.expected_g),
+          difference: differenceMsg(verdict.difference_g),
+          approver: carton.approved_by ?? '—',
+          reason: carton.weight_note ?? '—',
+        },
+      };
+    case 'unknown':
+      return {
+        key: 'carton.closedUnchecked',
+        params: { seq, weight: weightNames(weight), skus: verdict.skus.join(', ') },
+      };
+  }
+}
+
+function differenceMsg(g: number): Msg {
+  return {
+    key: g > 0 ? 'carton.heavier' : 'carton.lighter',
+    params: { by: weightNames(Math.abs(g)) },
+  };
+}
+
+// Core refuses a weight off the tolerance in words ("the carton weighs
+// 5000 g but should weigh 1234 g ± 62 g (heavier by 3766 g): ..."); the
+// numbers are read from them to say it in the station's language. Null for
+// any other refusal.
+const WEIGHT_OFF =
+  /the carton weighs (-?\d+) g but should weigh (-?\d+) g ± (\d+) g \((heavier|lighter) by (\d+) g\)/;
+
+/** A refused weight in the station's words, or null when the refusal is not about the weight. */
+export function weightOffMsg(message: string): Msg | null {
+  const m = WEIGHT_OFF.exec(message);
+  if (!m) return null;
+  const by = Number(m[5]);
+  return {
+    key: 'carton.weightOff',
+    params: {
+      weight: weightNames(Number(m[1])),
+      expected: weightNames(Number(m[2])),
+      allowed: weightNames(Number(m[3])),
+      difference: differenceMsg(m[4] === 'heavier' ? by : -by),
+    },
+  };
+}
+
+// "carton 1 of order 1001 has 2 units in it; close it (with its weight)
+// before opening another": the same words as the box scan that says so.
+const CLOSE_FIRST = /^carton (\d+) of order .+ has (\d+) units in it; close it/;
+
+function errorMsg(e: unknown): Msg {
+  const err = toIpcError(e);
+  const first = err.code === 'refused' ? CLOSE_FIRST.exec(err.message) : null;
+  if (first) return { key: 'scan.close_carton_first', params: { seq: first[1], units: first[2] } };
+  return {
+    key: 'scan.error',
+    params: { error: { key: errorKey(err.code) }, message: err.message },
+  };
+}
+
 export class PackingStation extends ScanStation<PackingState> {
   private readonly deps: PackingDeps;
   // Bumped by every change made from a scan or action; a background refresh
@@ -95,6 +220,8 @@ export class PackingStation extends ScanStation<PackingState> {
   // counter that drops print answers overtaken by newer ones.
   private printsOf: string | null = null;
   private printSeq = 0;
+  // Drops carton lists overtaken by a newer read or another order.
+  private cartonSeq = 0;
 
   constructor(deps: PackingDeps) {
     super(
@@ -111,6 +238,7 @@ export class PackingStation extends ScanStation<PackingState> {
         prints: [],
         printing: false,
         printError: null,
+        cartons: [],
       },
       deps.sound,
     );
@@ -125,10 +253,14 @@ export class PackingStation extends ScanStation<PackingState> {
       this.printsOf = null;
       this.printSeq++;
       // A print request for the last order must not disable F8 for this one.
-      patch = { ...patch, prints: [], printError: null, printing: false };
+      patch = { ...patch, prints: [], printError: null, printing: false, cartons: [] };
+      this.cartonSeq++;
     }
     super.set(patch);
-    if (before !== after && after) void this.refreshPrints();
+    if (before !== after && after) {
+      void this.refreshPrints();
+      void this.refreshCartons();
+    }
   }
 
   // ---- what the packer does -------------------------------------------
@@ -223,6 +355,118 @@ export class PackingStation extends ScanStation<PackingState> {
       this.set({ order: null, phase: 'idle', lastLineId: null, carrier: null });
       this.banner('info', 'released', { key: 'scan.released', params: { number: order.number } });
     });
+  }
+
+  // ---- cartons ---------------------------------------------------------
+
+  /** Opens the order's next carton (Ctrl+B), in the store's default box. */
+  openCarton(): Promise<void> {
+    return this.enqueue(async () => {
+      const order = this.s.order;
+      if (!order || this.s.phase !== 'packing') return;
+      let carton: Carton;
+      try {
+        carton = await this.deps.ipc.openCarton(order.number, null);
+      } catch (e) {
+        this.banner('bad', 'error', errorMsg(e));
+        return;
+      }
+      this.changeSeq++;
+      this.keepCarton(carton);
+      this.banner('good', 'carton_opened', {
+        key: 'scan.box_opened',
+        params: { seq: carton.seq, box: carton.box_type },
+      });
+    });
+  }
+
+  /**
+   * Closes the open carton with `weight` as typed or read (empty: none).
+   * With `reason`, a weight off the tolerance is accepted once a
+   * supervisor approves (the approval dialog asks). In the scan queue, so
+   * a scan on its way goes into the carton before it closes.
+   */
+  closeCarton(weight: string, reason?: string): Promise<CloseResult> {
+    let result: CloseResult = { kind: 'nothing' };
+    return this.enqueue(async () => {
+      result = await this.doCloseCarton(weight.trim(), reason?.trim() || undefined);
+    }).then(() => result);
+  }
+
+  private async doCloseCarton(weight: string, reason?: string): Promise<CloseResult> {
+    const order = this.s.order;
+    if (!order || this.s.phase !== 'packing') return { kind: 'nothing' };
+    let closed: CartonClosed | null;
+    try {
+      closed = await this.approved('accept_weight', (a) =>
+        this.deps.ipc.closeCarton(order.number, weight || null, reason ?? null, a),
+      );
+    } catch (e) {
+      const err = toIpcError(e);
+      const off = err.code === 'refused' ? weightOffMsg(err.message) : null;
+      if (off) {
+        this.banner('bad', 'weight_off', off);
+        return { kind: 'off', msg: off };
+      }
+      const msg = errorMsg(err);
+      this.banner('bad', 'error', msg);
+      return { kind: 'refused', msg };
+    }
+    if (!closed) return { kind: 'not_approved' };
+    this.changeSeq++;
+    this.keepCarton(closed.carton);
+    const verdict = closed.verdict?.verdict;
+    this.banner(
+      verdict === 'off' || verdict === 'unknown' ? 'info' : 'good',
+      'carton_closed',
+      closedMsg(closed),
+    );
+    if (verdict !== 'off' && verdict !== 'unknown') this.deps.sound?.('good');
+    // The last carton of a complete order weighed (a store that weighs
+    // every carton refuses to finish before): finish as the last scan would.
+    const current = this.s.order;
+    if (current && current.packed >= current.units && this.deps.autoFinish()) {
+      await this.doFinish(current.number);
+    }
+    return { kind: 'closed', closed };
+  }
+
+  /** True when the station's settings name a scale device. */
+  hasScale(): boolean {
+    return this.deps.hasScale?.() ?? false;
+  }
+
+  /** The weight on this station's scale (up to 3 s); not in the scan queue. */
+  async readScale(): Promise<ScaleReading> {
+    try {
+      return { grams: await this.deps.ipc.readScale() };
+    } catch (e) {
+      return { error: errorMsg(e) };
+    }
+  }
+
+  /** Reads the open order's cartons again; a late answer is dropped. */
+  async refreshCartons(): Promise<void> {
+    const number = this.s.order?.number;
+    if (!number) return;
+    const seq = ++this.cartonSeq;
+    try {
+      const cartons = await this.deps.ipc.cartons(number);
+      if (seq !== this.cartonSeq || this.s.order?.number !== number) return;
+      this.set({ cartons });
+    } catch (e) {
+      // The last known cartons stay; the next change reads them again.
+      if (!(e instanceof IpcError)) console.warn('cartons refresh failed', e);
+    }
+  }
+
+  // A carton core just answered with replaces its old self in the list
+  // (or joins it), then the whole list is read again.
+  private keepCarton(carton: Carton) {
+    this.cartonSeq++;
+    const others = this.s.cartons.filter((c) => c.id !== carton.id);
+    this.set({ cartons: [...others, carton].sort((a, b) => a.seq - b.seq) });
+    void this.refreshCartons();
   }
 
   chooseCarrier(carrier: string | null) {
@@ -517,6 +761,43 @@ export class PackingStation extends ScanStation<PackingState> {
           code,
         );
         return;
+      case 'box_opened':
+        // A box's barcode: core opened the next carton in it (or changed
+        // the box of an empty open one).
+        this.changeSeq++;
+        this.banner(
+          'good',
+          r.outcome,
+          { key: 'scan.box_opened', params: { seq: r.seq, box: r.box_type } },
+          code,
+        );
+        void this.refreshCartons();
+        return;
+      case 'close_carton_first':
+        this.banner(
+          'bad',
+          r.outcome,
+          { key: 'scan.close_carton_first', params: { seq: r.seq, units: r.units } },
+          code,
+        );
+        return;
+      case 'marking_required':
+        // A marked product's EAN: only its DataMatrix packs it.
+        this.banner(
+          'bad',
+          r.outcome,
+          { key: 'scan.marking_required', params: { name: r.name, sku: r.sku } },
+          code,
+        );
+        return;
+      case 'marking_used':
+        this.banner(
+          'bad',
+          r.outcome,
+          { key: 'scan.marking_used', params: { name: r.name, number: r.number } },
+          code,
+        );
+        return;
       case 'unknown_barcode': {
         // Not a product: maybe the next order's number.
         const number = await this.deps.ipc.findOrder(code);
@@ -579,6 +860,8 @@ export class PackingStation extends ScanStation<PackingState> {
     this.banner('done', 'finished', { key: 'scan.finished', params: { number } });
     // Auto-print has started in the background: show its jobs as they come.
     void this.refreshPrints();
+    // Finishing closed the last carton.
+    void this.refreshCartons();
   }
 
   private async prepareHandover(order: OrderDetail) {
@@ -643,6 +926,8 @@ export class PackingStation extends ScanStation<PackingState> {
         if (phase === 'handover' && this.s.carriers.length === 0) {
           void this.prepareHandover(detail);
         }
+        // Scans went into the open carton (or opened one): its units.
+        if (phase !== 'idle') void this.refreshCartons();
       },
       (e: unknown) => {
         // The next scan will show a real problem; a failed refresh alone

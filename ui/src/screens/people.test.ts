@@ -480,6 +480,7 @@ describe('what a person may not do is not offered', () => {
       'nav-settings',
       'nav-printing',
       'nav-audit',
+      'nav-stock',
     ]);
     expect(nav('settings'), 'a packer').toEqual([
       'nav-orders',
@@ -487,7 +488,8 @@ describe('what a person may not do is not offered', () => {
       'nav-settings',
       'nav-printing',
       'nav-audit',
+      'nav-stock',
     ]);
-    expect(nav('users'), 'an admin').toHaveLength(6);
+    expect(nav('users'), 'an admin').toHaveLength(7);
   });
 });
