@@ -473,7 +473,8 @@ pub async fn count_scan(
     .await
 }
 
-/// Books the count's differences into the ledger (`counted` moves). A
+/// Books the count's differences into the ledger (`counted` moves, the
+/// approver named in each move's note) and returns the sheet as approved. A
 /// packer's count needs a supervisor's approval. When the bin holds fewer
 /// than its orders reserved, the newest orders give their reservation up:
 /// they take it from other bins where there is free stock, else their lines
@@ -494,6 +495,7 @@ pub async fn approve_count(
     let now = store.now_ms();
     let (sheet, product_ids) = sheet_in(&mut tx, id).await?;
     let reason = format!("cycle count {id}");
+    let approved_note = format!("approved by {by}");
     for (line, product_id) in sheet.lines.iter().zip(product_ids) {
         if line.difference == 0 {
             continue;
@@ -507,6 +509,7 @@ pub async fn approve_count(
         };
         let m = StockMove {
             count_id: Some(id),
+            note: Some(&approved_note),
             ..StockMove::new(product_id, &head.bin, line.difference, MoveKind::Counted, &reason)
         };
         stock::book(&mut tx, &m, &approved, now).await?;
@@ -519,9 +522,16 @@ pub async fn approve_count(
             "count {id} was decided at another station meanwhile"
         )));
     }
-    let sheet = sheet_in(&mut tx, id).await?.0;
+    // The sheet as it was approved: what the books said and what was
+    // booked, with the count now decided.
+    let decided = counts::by_id(&mut tx, id)
+        .await?
+        .ok_or_else(|| Error::not_found("stock count", id.to_string()))?;
     tx.commit().await?;
-    Ok(sheet)
+    Ok(CountSheet {
+        count: decided,
+        lines: sheet.lines,
+    })
 }
 
 /// Drops an open count; nothing is booked.
