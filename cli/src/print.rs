@@ -215,7 +215,11 @@ pub fn order(json: bool, d: &OrderDetail) {
         out!("  short-shipped: {r}");
     }
     for m in &d.marking_codes {
-        out!("  marking code {:<12} {}", m.sku, m.code.replace('\u{1d}', "<GS>"));
+        out!(
+            "  marking code {:<12} {}",
+            m.sku,
+            m.code.replace('\u{1d}', "<GS>")
+        );
     }
     for e in &d.events {
         out!(
@@ -322,7 +326,11 @@ pub fn product(json: bool, p: &ProductView) {
     if !p.category.is_empty() || p.low_stock.is_some() {
         out!(
             "  category {} · low stock at {}",
-            if p.category.is_empty() { "-" } else { &p.category },
+            if p.category.is_empty() {
+                "-"
+            } else {
+                &p.category
+            },
             p.low_stock.map_or("-".to_string(), |l| l.to_string())
         );
     }
@@ -432,6 +440,8 @@ pub fn import_preview(json: bool, p: &packbench_core::ops::ImportPreview) {
 
 /// A stored time (milliseconds since 1970) as UTC text.
 pub fn utc(at_ms: i64) -> String {
-    chrono::DateTime::from_timestamp_millis(at_ms)
-        .map_or_else(|| at_ms.to_string(), |t| t.format("%Y-%m-%d %H:%M UTC").to_string())
+    chrono::DateTime::from_timestamp_millis(at_ms).map_or_else(
+        || at_ms.to_string(),
+        |t| t.format("%Y-%m-%d %H:%M UTC").to_string(),
+    )
 }

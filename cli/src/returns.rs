@@ -80,7 +80,11 @@ pub async fn run(
     command: ReturnCommand,
 ) -> Result<u8, Failure> {
     match command {
-        ReturnCommand::Note { id, out: path, lang } => {
+        ReturnCommand::Note {
+            id,
+            out: path,
+            lang,
+        } => {
             let lang = match lang.as_str() {
                 "ru" => packbench_core::documents::Lang::Ru,
                 "en" => packbench_core::documents::Lang::En,
@@ -125,7 +129,11 @@ pub async fn run(
                     "return {} of order {}: {} · order {}",
                     r.return_id,
                     r.number,
-                    if r.whole { "everything came back" } else { "part of it came back" },
+                    if r.whole {
+                        "everything came back"
+                    } else {
+                        "part of it came back"
+                    },
                     r.status
                 );
                 for l in &r.lines {

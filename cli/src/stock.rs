@@ -190,9 +190,7 @@ pub async fn save_product(
         None => {}
         Some("yes" | "on" | "true") => input.marked = true,
         Some("no" | "off" | "false") => input.marked = false,
-        Some(other) => {
-            return Err(super::usage(format!("--marked {other:?}: yes or no")))
-        }
+        Some(other) => return Err(super::usage(format!("--marked {other:?}: yes or no"))),
     }
     input.barcodes.retain(|b| !a.remove.contains(&b.code));
     for b in a.barcodes {
@@ -248,7 +246,13 @@ fn print_sheet(json: bool, s: &CountSheet) {
         s.count.started_by,
         s.count.station
     );
-    out!("{:<14} {:>8} {:>8} {:>8}  product", "sku", "books", "counted", "diff");
+    out!(
+        "{:<14} {:>8} {:>8} {:>8}  product",
+        "sku",
+        "books",
+        "counted",
+        "diff"
+    );
     for l in &s.lines {
         out!(
             "{:<14} {:>8} {:>8} {:>+8}  {}",
@@ -295,8 +299,8 @@ pub async fn stock(
             note,
         } => {
             let reason = AdjustReason::parse(&reason).map_err(super::usage)?;
-            let c = ops::adjust_stock(store, actor, &bin, &code, by, reason, note.as_deref())
-                .await?;
+            let c =
+                ops::adjust_stock(store, actor, &bin, &code, by, reason, note.as_deref()).await?;
             print_change(json, &c);
         }
         StockCommand::Count(c) => count(store, actor, json, c).await?,
@@ -331,9 +335,8 @@ pub async fn stock(
             let rows = ops::reorder(store, cover_days).await?;
             if let Some(path) = csv {
                 let bytes = ops::reorder_csv(&rows, lang == "ru")?;
-                std::fs::write(&path, bytes).map_err(|e| {
-                    super::usage(format!("cannot write {}: {e}", path.display()))
-                })?;
+                std::fs::write(&path, bytes)
+                    .map_err(|e| super::usage(format!("cannot write {}: {e}", path.display())))?;
             }
             if json {
                 out!("{}", serde_json::to_string(&rows).unwrap_or_default());

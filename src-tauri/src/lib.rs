@@ -4,8 +4,8 @@
 pub mod changes;
 pub mod commands;
 pub mod error;
-pub mod state;
 pub mod shipping_commands;
+pub mod state;
 pub mod stock_commands;
 
 use packbench_core::config::StationConfig;

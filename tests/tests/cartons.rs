@@ -544,7 +544,10 @@ on_both_engines!(
         scan(&store, &station, ORDER, KETTLE, "b-2").await;
         // With goods in carton 1 another box is refused, nothing opens.
         let r = box_scan("BOX-S", "b-3").await;
-        assert_eq!(r.outcome, ScanOutcome::CloseCartonFirst { seq: 1, units: 1 });
+        assert_eq!(
+            r.outcome,
+            ScanOutcome::CloseCartonFirst { seq: 1, units: 1 }
+        );
         assert!(r.message.contains("close it"), "{}", r.message);
         assert_eq!(ops::cartons_of(&store, ORDER).await.unwrap().len(), 1);
         ops::close_carton(&store, &station, ORDER, Some("1.6 kg"), None, None)

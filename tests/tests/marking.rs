@@ -37,7 +37,12 @@ async fn warehouse(db: &TestDb) -> Store {
         marked: true,
         barcodes: view.barcodes,
     };
-    assert!(ops::save_product(&store, &admin(), &input, false).await.unwrap().marked);
+    assert!(
+        ops::save_product(&store, &admin(), &input, false)
+            .await
+            .unwrap()
+            .marked
+    );
     let orders =
         "number,channel,customer_name,currency,payment_status,sku,item_name,quantity,unit_price\n\
         3001,phone,Иванова Мария,RUB,paid,PB-001,Кружка,2,450\n\
@@ -67,15 +72,24 @@ on_both_engines!(
     a_marked_item_packs_by_its_code_once_across_all_orders,
     |db| {
         let store = warehouse(&db).await;
-        ops::claim_order(&store, &packer("station-1"), "3001").await.unwrap();
-        ops::claim_order(&store, &packer("station-2"), "3002").await.unwrap();
+        ops::claim_order(&store, &packer("station-1"), "3001")
+            .await
+            .unwrap();
+        ops::claim_order(&store, &packer("station-2"), "3002")
+            .await
+            .unwrap();
         // Its EAN does not pack a marked mug.
         let ean = ops::record_scan(&store, &packer("station-1"), "3001", MUG, "e-1")
             .await
             .unwrap();
-        assert!(matches!(ean.outcome, ScanOutcome::MarkingRequired { .. }), "{ean:?}");
+        assert!(
+            matches!(ean.outcome, ScanOutcome::MarkingRequired { .. }),
+            "{ean:?}"
+        );
         assert!(ean.message.contains("DataMatrix"), "{}", ean.message);
-        assert!(scan(&store, "station-1", "3001", CODE_A, "a-1").await.is_accepted());
+        assert!(scan(&store, "station-1", "3001", CODE_A, "a-1")
+            .await
+            .is_accepted());
         // The same item again in the same box: an over-scan, as before.
         assert!(matches!(
             scan(&store, "station-1", "3001", CODE_A, "a-2").await,
@@ -92,9 +106,15 @@ on_both_engines!(
             }
         );
         // Taken back out of 3001, the item may go to 3002.
-        ops::undo_last_scan(&store, &packer("station-1"), "3001").await.unwrap();
-        assert!(scan(&store, "station-2", "3002", CODE_A, "b-2").await.is_accepted());
-        assert!(scan(&store, "station-1", "3001", CODE_B, "a-3").await.is_accepted());
+        ops::undo_last_scan(&store, &packer("station-1"), "3001")
+            .await
+            .unwrap();
+        assert!(scan(&store, "station-2", "3002", CODE_A, "b-2")
+            .await
+            .is_accepted());
+        assert!(scan(&store, "station-1", "3001", CODE_B, "a-3")
+            .await
+            .is_accepted());
 
         // The codes on the order, byte for byte with the GS.
         let d = ops::order_detail(&store, "3002").await.unwrap();
@@ -109,12 +129,18 @@ on_both_engines!(
             .await
             .unwrap();
         let csv = String::from_utf8(ops::marking_codes_csv(&per_order).unwrap()).unwrap();
-        assert!(csv.starts_with("order,packed_at_utc,sku,gtin,serial,code\n"), "{csv}");
+        assert!(
+            csv.starts_with("order,packed_at_utc,sku,gtin,serial,code\n"),
+            "{csv}"
+        );
         assert!(
             csv.contains(&format!(",PB-001,04006381333931,5Qbaz!,{CODE_B}\n")),
             "{csv:?}"
         );
-        assert!(!csv.contains(CODE_A), "the code taken back out of 3001 is not on its list");
+        assert!(
+            !csv.contains(CODE_A),
+            "the code taken back out of 3001 is not on its list"
+        );
         let day = store.now().with_timezone(&chrono::Local).date_naive();
         let per_day = ops::packed_marking_codes(&store, &MarkingScope::Day(day))
             .await
@@ -127,8 +153,12 @@ on_both_engines!(
     two_stations_packing_the_same_marked_item_at_once_pack_it_once,
     |db| {
         let store = warehouse(&db).await;
-        ops::claim_order(&store, &packer("station-1"), "3001").await.unwrap();
-        ops::claim_order(&store, &packer("station-2"), "3002").await.unwrap();
+        ops::claim_order(&store, &packer("station-1"), "3001")
+            .await
+            .unwrap();
+        ops::claim_order(&store, &packer("station-2"), "3002")
+            .await
+            .unwrap();
         let (a, b) = tokio::join!(
             scan(&store, "station-1", "3001", CODE_A, "r-1"),
             scan(&store, "station-2", "3002", CODE_A, "r-2")

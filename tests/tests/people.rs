@@ -10,8 +10,8 @@ use packbench_core::documents::{DocumentKind, DocumentSettings, PrintSettings, S
 use packbench_core::domain::{EventKind, OrderStatus};
 use packbench_core::exchange::OrderFormat;
 use packbench_core::ops::{
-    self, Actor, AdjustReason, AuditFilter, Credential, DocumentKey, Op, OrderEdit, PaymentInput, PaymentKind,
-    PhoneOrderInput, PickSelection, Role, UserInput,
+    self, Actor, AdjustReason, AuditFilter, Credential, DocumentKey, Op, OrderEdit, PaymentInput,
+    PaymentKind, PhoneOrderInput, PickSelection, Role, UserInput,
 };
 use packbench_core::store::Store;
 use packbench_core::Error;
@@ -84,12 +84,20 @@ async fn call(store: &Store, actor: &Actor, op: Op) -> Result<(), Error> {
         Op::MoveStock => ops::move_stock(store, actor, "no-such-bin", "X", "0000000", 1, "ms-1")
             .await
             .map(drop),
-        Op::AdjustStock => {
-            ops::adjust_stock(store, actor, "no-such-bin", "0000000", 1, AdjustReason::Found, None)
-                .await
-                .map(drop)
-        }
-        Op::CountStock => ops::start_count(store, actor, "no-such-bin").await.map(drop),
+        Op::AdjustStock => ops::adjust_stock(
+            store,
+            actor,
+            "no-such-bin",
+            "0000000",
+            1,
+            AdjustReason::Found,
+            None,
+        )
+        .await
+        .map(drop),
+        Op::CountStock => ops::start_count(store, actor, "no-such-bin")
+            .await
+            .map(drop),
         Op::EditProducts => ops::save_bin(store, actor, "", "").await.map(drop),
         Op::ReceiveReturn => ops::receive_return(
             store,

@@ -62,7 +62,13 @@ async fn shipped(db: &TestDb) -> Store {
     store
 }
 
-fn item(code: &str, units: i64, condition: ItemCondition, bin: Option<&str>, reason: &str) -> ReturnItem {
+fn item(
+    code: &str,
+    units: i64,
+    condition: ItemCondition,
+    bin: Option<&str>,
+    reason: &str,
+) -> ReturnItem {
     ReturnItem {
         code: code.into(),
         units,
@@ -105,14 +111,19 @@ on_both_engines!(
         let store = shipped(&db).await;
         let desk = common::supervisor();
         // Found by its tracking number and by its carton's SSCC label.
-        assert_eq!(ops::find_return(&store, "1084563217").await.unwrap(), "2001");
+        assert_eq!(
+            ops::find_return(&store, "1084563217").await.unwrap(),
+            "2001"
+        );
         let sscc = ops::cartons_of(&store, "2001").await.unwrap()[0]
             .sscc
             .clone()
             .unwrap();
         assert_eq!(ops::find_return(&store, &sscc).await.unwrap(), "2001");
         assert_eq!(
-            ops::find_return(&store, &format!("(00){sscc}")).await.unwrap(),
+            ops::find_return(&store, &format!("(00){sscc}"))
+                .await
+                .unwrap(),
             "2001"
         );
         assert!(words(ops::find_return(&store, "NOPE-1").await.unwrap_err()).contains("no order"));
@@ -135,8 +146,15 @@ on_both_engines!(
         assert_eq!(first.refund_minor, 45_000);
         assert_eq!(on_hand(&store, "PB-001", "A-02").await, 39);
         let d = ops::order_detail(&store, "2001").await.unwrap();
-        assert!(d.payments.iter().any(|p| p.amount_minor == 45_000), "{:?}", d.payments);
-        assert!(d.events.iter().any(|e| e.kind.as_str() == "return_received"));
+        assert!(
+            d.payments.iter().any(|p| p.amount_minor == 45_000),
+            "{:?}",
+            d.payments
+        );
+        assert!(d
+            .events
+            .iter()
+            .any(|e| e.kind.as_str() == "return_received"));
         let ledger = ops::stock_ledger(
             &store,
             &LedgerFilter {
@@ -148,7 +166,11 @@ on_both_engines!(
         .await
         .unwrap();
         assert_eq!(
-            (ledger[0].kind.as_str(), ledger[0].delta, ledger[0].order_number.as_deref()),
+            (
+                ledger[0].kind.as_str(),
+                ledger[0].delta,
+                ledger[0].order_number.as_deref()
+            ),
             ("returned", 1, Some("2001"))
         );
 
@@ -170,12 +192,23 @@ on_both_engines!(
         .unwrap();
         assert!(rest.whole);
         assert_eq!(rest.status.as_str(), "returned");
-        assert_eq!(on_hand(&store, "PB-001", "A-02").await, 39, "the broken mug is not stock");
+        assert_eq!(
+            on_hand(&store, "PB-001", "A-02").await,
+            39,
+            "the broken mug is not stock"
+        );
         assert_eq!(on_hand(&store, "PB-002", "B-10").await, 5);
         let lines: Vec<(&str, &str, Option<&str>, &str)> = rest
             .lines
             .iter()
-            .map(|l| (l.sku.as_str(), l.condition.as_str(), l.bin.as_deref(), l.reason.as_str()))
+            .map(|l| {
+                (
+                    l.sku.as_str(),
+                    l.condition.as_str(),
+                    l.bin.as_deref(),
+                    l.reason.as_str(),
+                )
+            })
             .collect();
         assert_eq!(
             lines,
@@ -194,18 +227,46 @@ on_both_engines!(
         let desk = common::supervisor();
         let cases = [
             // Not in the order at all (2002's kettle is, 2001 has one).
-            (item(KETTLE, 2, ItemCondition::Resellable, Some("B-10"), ""), "fewer than 2"),
-            (item("4600000000015", 1, ItemCondition::Resellable, Some("B-10"), ""), "no product carries"),
-            (item(MUG, 1, ItemCondition::Resellable, None, ""), "which bin"),
-            (item(MUG, 1, ItemCondition::Resellable, Some("Z-9"), ""), "no bin"),
-            (item(MUG, 1, ItemCondition::Damaged, None, " "), "why the damaged"),
+            (
+                item(KETTLE, 2, ItemCondition::Resellable, Some("B-10"), ""),
+                "fewer than 2",
+            ),
+            (
+                item(
+                    "4600000000015",
+                    1,
+                    ItemCondition::Resellable,
+                    Some("B-10"),
+                    "",
+                ),
+                "no product carries",
+            ),
+            (
+                item(MUG, 1, ItemCondition::Resellable, None, ""),
+                "which bin",
+            ),
+            (
+                item(MUG, 1, ItemCondition::Resellable, Some("Z-9"), ""),
+                "no bin",
+            ),
+            (
+                item(MUG, 1, ItemCondition::Damaged, None, " "),
+                "why the damaged",
+            ),
         ];
         for (it, expected) in cases {
             let e = ops::receive_return(
                 &store,
                 &desk,
                 "2001",
-                &input(vec![item(MUG, 1, ItemCondition::Resellable, Some("A-02"), ""), it], ReturnOutcome::None, None),
+                &input(
+                    vec![
+                        item(MUG, 1, ItemCondition::Resellable, Some("A-02"), ""),
+                        it,
+                    ],
+                    ReturnOutcome::None,
+                    None,
+                ),
             )
             .await
             .unwrap_err();
@@ -217,7 +278,11 @@ on_both_engines!(
             &store,
             &desk,
             "2001",
-            &input(vec![item(MUG, 1, ItemCondition::Resellable, Some("A-02"), "")], ReturnOutcome::Refund, None),
+            &input(
+                vec![item(MUG, 1, ItemCondition::Resellable, Some("A-02"), "")],
+                ReturnOutcome::Refund,
+                None,
+            ),
         )
         .await
         .unwrap_err();
@@ -226,7 +291,11 @@ on_both_engines!(
             &store,
             &desk,
             "2002",
-            &input(vec![item(KETTLE, 1, ItemCondition::Resellable, Some("B-10"), "")], ReturnOutcome::None, None),
+            &input(
+                vec![item(KETTLE, 1, ItemCondition::Resellable, Some("B-10"), "")],
+                ReturnOutcome::None,
+                None,
+            ),
         )
         .await
         .unwrap_err();
@@ -241,7 +310,11 @@ on_both_engines!(
             &store,
             &Actor::new("Пётр", "Склад", Role::Picker),
             "2001",
-            &input(vec![item(MUG, 1, ItemCondition::Resellable, Some("A-02"), "")], ReturnOutcome::None, None),
+            &input(
+                vec![item(MUG, 1, ItemCondition::Resellable, Some("A-02"), "")],
+                ReturnOutcome::None,
+                None,
+            ),
         )
         .await
         .unwrap_err();
@@ -249,105 +322,130 @@ on_both_engines!(
     }
 );
 
-on_both_engines!(
-    a_marked_item_returned_resellable_may_be_sold_again,
-    |db| {
-        let store = db.store.clone().with_clock(clock());
-        let products = "sku,name,weight_g,bin,barcodes,stock\n\
+on_both_engines!(a_marked_item_returned_resellable_may_be_sold_again, |db| {
+    let store = db.store.clone().with_clock(clock());
+    let products = "sku,name,weight_g,bin,barcodes,stock\n\
             PB-002,Чайник 1.7 л,1200,B-10,4601234567893,5\n";
-        ops::import_products(&store, &admin(), products.as_bytes())
-            .await
-            .unwrap();
-        let v = ops::product_by_sku(&store, "PB-002").await.unwrap();
-        ops::save_product(
-            &store,
-            &admin(),
-            &ops::ProductInput {
-                sku: v.sku,
-                name: v.name,
-                category: v.category,
-                weight_g: v.weight_g,
-                default_bin: v.default_bin,
-                low_stock: None,
-                marked: true,
-                barcodes: v.barcodes,
-            },
-            false,
-        )
+    ops::import_products(&store, &admin(), products.as_bytes())
         .await
         .unwrap();
-        let orders =
-            "number,channel,customer_name,currency,payment_status,sku,item_name,quantity,unit_price\n\
+    let v = ops::product_by_sku(&store, "PB-002").await.unwrap();
+    ops::save_product(
+        &store,
+        &admin(),
+        &ops::ProductInput {
+            sku: v.sku,
+            name: v.name,
+            category: v.category,
+            weight_g: v.weight_g,
+            default_bin: v.default_bin,
+            low_stock: None,
+            marked: true,
+            barcodes: v.barcodes,
+        },
+        false,
+    )
+    .await
+    .unwrap();
+    let orders =
+        "number,channel,customer_name,currency,payment_status,sku,item_name,quantity,unit_price\n\
             4001,phone,Иванова Мария,RUB,paid,PB-002,Чайник,1,2500\n\
             4002,phone,Петров Пётр,RUB,paid,PB-002,Чайник,1,2500\n";
-        ops::import_orders(
-            &store,
-            &admin(),
-            orders.as_bytes(),
-            packbench_core::exchange::OrderFormat::Packbench,
-        )
-        .await
-        .unwrap();
-        for n in ["4001", "4002"] {
-            ops::confirm_order(&store, &admin(), n).await.unwrap();
-        }
-        let st = packer("station-1");
-        ops::claim_order(&store, &st, "4001").await.unwrap();
-        let r = ops::record_scan(&store, &st, "4001", CODE_A, "k-1").await.unwrap();
-        assert!(r.outcome.is_accepted(), "{r:?}");
-        common::finish(&store, &st, "4001", None).await.unwrap();
-        ops::ship_order(&store, &st, "4001", "СДЭК", "1000000001")
-            .await
-            .unwrap();
-        // Its EAN does not bring a marked kettle back; a code never packed in
-        // 4001 does not either.
-        let desk = common::supervisor();
-        let e = ops::receive_return(
-            &store,
-            &desk,
-            "4001",
-            &input(vec![item(KETTLE, 1, ItemCondition::Resellable, Some("B-10"), "")], ReturnOutcome::None, None),
-        )
-        .await
-        .unwrap_err();
-        assert!(words(e).contains("DataMatrix"));
-        let other = "0104601234567893215Qbaz!\u{1d}93dGVz";
-        let e = ops::receive_return(
-            &store,
-            &desk,
-            "4001",
-            &input(vec![item(other, 1, ItemCondition::Resellable, Some("B-10"), "")], ReturnOutcome::None, None),
-        )
-        .await
-        .unwrap_err();
-        assert!(words(e).contains("was not shipped in order 4001"));
-        // Before the return the code is sold: 4002 cannot pack it.
-        let st2 = packer("station-2");
-        ops::claim_order(&store, &st2, "4002").await.unwrap();
-        let used = ops::record_scan(&store, &st2, "4002", CODE_A, "k-2").await.unwrap();
-        assert!(matches!(used.outcome, ScanOutcome::MarkingUsed { .. }), "{used:?}");
-        ops::receive_return(
-            &store,
-            &desk,
-            "4001",
-            &input(vec![item(CODE_A, 1, ItemCondition::Resellable, Some("B-10"), "")], ReturnOutcome::None, None),
-        )
-        .await
-        .unwrap();
-        let again = ops::record_scan(&store, &st2, "4002", CODE_A, "k-3").await.unwrap();
-        assert!(again.outcome.is_accepted(), "back on the shelf, the item sells again: {again:?}");
-        // 4001 came back whole: nothing more comes back from it.
-        let e = ops::receive_return(
-            &store,
-            &desk,
-            "4001",
-            &input(vec![item(CODE_A, 1, ItemCondition::Damaged, None, "x")], ReturnOutcome::None, None),
-        )
-        .await
-        .unwrap_err();
-        assert!(words(e).contains("is returned"));
+    ops::import_orders(
+        &store,
+        &admin(),
+        orders.as_bytes(),
+        packbench_core::exchange::OrderFormat::Packbench,
+    )
+    .await
+    .unwrap();
+    for n in ["4001", "4002"] {
+        ops::confirm_order(&store, &admin(), n).await.unwrap();
     }
-);
+    let st = packer("station-1");
+    ops::claim_order(&store, &st, "4001").await.unwrap();
+    let r = ops::record_scan(&store, &st, "4001", CODE_A, "k-1")
+        .await
+        .unwrap();
+    assert!(r.outcome.is_accepted(), "{r:?}");
+    common::finish(&store, &st, "4001", None).await.unwrap();
+    ops::ship_order(&store, &st, "4001", "СДЭК", "1000000001")
+        .await
+        .unwrap();
+    // Its EAN does not bring a marked kettle back; a code never packed in
+    // 4001 does not either.
+    let desk = common::supervisor();
+    let e = ops::receive_return(
+        &store,
+        &desk,
+        "4001",
+        &input(
+            vec![item(KETTLE, 1, ItemCondition::Resellable, Some("B-10"), "")],
+            ReturnOutcome::None,
+            None,
+        ),
+    )
+    .await
+    .unwrap_err();
+    assert!(words(e).contains("DataMatrix"));
+    let other = "0104601234567893215Qbaz!\u{1d}93dGVz";
+    let e = ops::receive_return(
+        &store,
+        &desk,
+        "4001",
+        &input(
+            vec![item(other, 1, ItemCondition::Resellable, Some("B-10"), "")],
+            ReturnOutcome::None,
+            None,
+        ),
+    )
+    .await
+    .unwrap_err();
+    assert!(words(e).contains("was not shipped in order 4001"));
+    // Before the return the code is sold: 4002 cannot pack it.
+    let st2 = packer("station-2");
+    ops::claim_order(&store, &st2, "4002").await.unwrap();
+    let used = ops::record_scan(&store, &st2, "4002", CODE_A, "k-2")
+        .await
+        .unwrap();
+    assert!(
+        matches!(used.outcome, ScanOutcome::MarkingUsed { .. }),
+        "{used:?}"
+    );
+    ops::receive_return(
+        &store,
+        &desk,
+        "4001",
+        &input(
+            vec![item(CODE_A, 1, ItemCondition::Resellable, Some("B-10"), "")],
+            ReturnOutcome::None,
+            None,
+        ),
+    )
+    .await
+    .unwrap();
+    let again = ops::record_scan(&store, &st2, "4002", CODE_A, "k-3")
+        .await
+        .unwrap();
+    assert!(
+        again.outcome.is_accepted(),
+        "back on the shelf, the item sells again: {again:?}"
+    );
+    // 4001 came back whole: nothing more comes back from it.
+    let e = ops::receive_return(
+        &store,
+        &desk,
+        "4001",
+        &input(
+            vec![item(CODE_A, 1, ItemCondition::Damaged, None, "x")],
+            ReturnOutcome::None,
+            None,
+        ),
+    )
+    .await
+    .unwrap_err();
+    assert!(words(e).contains("is returned"));
+});
 
 fn cli(db: &std::path::Path, args: &[&str]) -> (i32, String, String) {
     let out = std::process::Command::new(common::cli_binary())
@@ -379,7 +477,17 @@ fn the_cli_takes_a_return_found_by_its_tracking_number() {
     assert_eq!(code, 0, "{err}");
     let (_, out, _) = cli(&db, &["--json", "orders", "list", "--status", "ready"]);
     let number = json(&out)[0]["number"].as_str().unwrap().to_string();
-    let (code, _, err) = cli(&db, &["ship", &number, "--carrier", "cdek", "--tracking", "1000000077"]);
+    let (code, _, err) = cli(
+        &db,
+        &[
+            "ship",
+            &number,
+            "--carrier",
+            "cdek",
+            "--tracking",
+            "1000000077",
+        ],
+    );
     assert_eq!(code, 0, "{err}");
     let (_, out, _) = cli(&db, &["--json", "orders", "show", &number]);
     let order = json(&out);
@@ -395,9 +503,18 @@ fn the_cli_takes_a_return_found_by_its_tracking_number() {
     let (code, out, err) = cli(
         &db,
         &[
-            "--json", "return", "receive", "1000000077",
-            "--item", &format!("{ean} resellable {bin}"),
-            "--outcome", "refund", "--refund", "100", "--method", "карта",
+            "--json",
+            "return",
+            "receive",
+            "1000000077",
+            "--item",
+            &format!("{ean} resellable {bin}"),
+            "--outcome",
+            "refund",
+            "--refund",
+            "100",
+            "--method",
+            "карта",
         ],
     );
     assert_eq!(code, 0, "{err}");
@@ -416,7 +533,10 @@ fn the_cli_takes_a_return_found_by_its_tracking_number() {
     // The return note, in Russian, read back by pdftotext.
     let id = r["return_id"].as_i64().unwrap().to_string();
     let pdf = dir.path().join("note.pdf");
-    let (code, _, err) = cli(&db, &["return", "note", &id, "--out", pdf.to_str().unwrap()]);
+    let (code, _, err) = cli(
+        &db,
+        &["return", "note", &id, "--out", pdf.to_str().unwrap()],
+    );
     assert_eq!(code, 0, "{err}");
     let text = std::process::Command::new("pdftotext")
         .args(["-layout", pdf.to_str().unwrap(), "-"])
@@ -424,9 +544,18 @@ fn the_cli_takes_a_return_found_by_its_tracking_number() {
         .output()
         .expect("pdftotext runs");
     let text = String::from_utf8_lossy(&text.stdout);
-    assert!(text.contains(&format!("Акт возврата товара № {id} по заказу {number}")), "{text}");
-    assert!(text.contains(sku) && text.contains("годен к продаже") && text.contains(&bin), "{text}");
-    assert!(text.contains("возврат денег") && text.contains("100"), "{text}");
+    assert!(
+        text.contains(&format!("Акт возврата товара № {id} по заказу {number}")),
+        "{text}"
+    );
+    assert!(
+        text.contains(sku) && text.contains("годен к продаже") && text.contains(&bin),
+        "{text}"
+    );
+    assert!(
+        text.contains("возврат денег") && text.contains("100"),
+        "{text}"
+    );
     // A line the CLI cannot read is a usage error that names the form.
     let (code, _, err) = cli(&db, &["return", "receive", &number, "--item", "justacode"]);
     assert_eq!(code, 2);

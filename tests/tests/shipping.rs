@@ -52,7 +52,10 @@ async fn scan(store: &Store, number: &str, code: &str, id: &str) {
     let r = ops::record_scan(store, &packer("station-1"), number, code, id)
         .await
         .unwrap();
-    assert!(r.outcome.is_accepted() || r.message.contains("carton"), "{r:?}");
+    assert!(
+        r.outcome.is_accepted() || r.message.contains("carton"),
+        "{r:?}"
+    );
 }
 
 /// 2001 packed into two cartons: the kettle in an L box, the mugs in an S.
@@ -85,11 +88,20 @@ on_both_engines!(
         let station = packer("station-1");
         let t = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
         // Not the carrier's kind of number: refused, nothing shipped.
-        let e = ops::ship_parcels(&store, &station, "2001", "cdek", &t(&["1084563217", "RA123456789RU"]))
-            .await
-            .unwrap_err();
+        let e = ops::ship_parcels(
+            &store,
+            &station,
+            "2001",
+            "cdek",
+            &t(&["1084563217", "RA123456789RU"]),
+        )
+        .await
+        .unwrap_err();
         let m = words(e);
-        assert!(m.contains("RA123456789RU is not a СДЭК tracking number"), "{m}");
+        assert!(
+            m.contains("RA123456789RU is not a СДЭК tracking number"),
+            "{m}"
+        );
         // Three numbers for two cartons: refused.
         let e = ops::ship_parcels(
             &store,
@@ -102,15 +114,29 @@ on_both_engines!(
         .unwrap_err();
         assert!(words(e).contains("leaves in 2 cartons"));
         assert_eq!(
-            ops::order_detail(&store, "2001").await.unwrap().head.status.as_str(),
+            ops::order_detail(&store, "2001")
+                .await
+                .unwrap()
+                .head
+                .status
+                .as_str(),
             "ready"
         );
-        let shipped =
-            ops::ship_parcels(&store, &station, "2001", "cdek", &t(&["1084563217", "1084563218"]))
-                .await
-                .unwrap();
+        let shipped = ops::ship_parcels(
+            &store,
+            &station,
+            "2001",
+            "cdek",
+            &t(&["1084563217", "1084563218"]),
+        )
+        .await
+        .unwrap();
         assert_eq!(shipped.head.status.as_str(), "shipped");
-        assert_eq!(shipped.head.carrier.as_deref(), Some("СДЭК"), "the carrier's name, not its code");
+        assert_eq!(
+            shipped.head.carrier.as_deref(),
+            Some("СДЭК"),
+            "the carrier's name, not its code"
+        );
         let cartons = ops::cartons_of(&store, "2001").await.unwrap();
         let parcels: Vec<(i64, Option<&str>, bool)> = cartons
             .iter()
@@ -133,7 +159,9 @@ on_both_engines!(
         // carrier the store has not listed is kept as typed.
         ops::claim_order(&store, &station, "2002").await.unwrap();
         scan(&store, "2002", MUG, "u-1").await;
-        common::finish(&store, &station, "2002", None).await.unwrap();
+        common::finish(&store, &station, "2002", None)
+            .await
+            .unwrap();
         let own = ops::ship_order(&store, &station, "2002", "Курьер магазина", "K-17")
             .await
             .unwrap();
@@ -149,7 +177,9 @@ on_both_engines!(
         let station = packer("station-1");
         ops::claim_order(&store, &station, "2002").await.unwrap();
         scan(&store, "2002", MUG, "u-1").await;
-        common::finish(&store, &station, "2002", None).await.unwrap();
+        common::finish(&store, &station, "2002", None)
+            .await
+            .unwrap();
         let req = |n: &str, t: &[&str]| ShipRequest {
             number: n.into(),
             trackings: t.iter().map(|s| s.to_string()).collect(),
@@ -170,8 +200,14 @@ on_both_engines!(
         assert_eq!(report.shipped, ["2001"]);
         let refused: Vec<&str> = report.refused.iter().map(|r| r.number.as_str()).collect();
         assert_eq!(refused, ["2002", "2003", "9999"]);
-        assert!(report.refused[0].reason.contains("not a СДЭК tracking number"));
-        assert!(report.refused[1].reason.contains("confirmed"), "{}", report.refused[1].reason);
+        assert!(report.refused[0]
+            .reason
+            .contains("not a СДЭК tracking number"));
+        assert!(
+            report.refused[1].reason.contains("confirmed"),
+            "{}",
+            report.refused[1].reason
+        );
         // The refused one ships later with a right number.
         ops::ship_order(&store, &station, "2002", "СДЭК", "1000000005")
             .await
@@ -186,9 +222,15 @@ on_both_engines!(
         two_cartons(&store).await;
         let station = packer("station-1");
         let t = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
-        ops::ship_parcels(&store, &station, "2001", "СДЭК", &t(&["1000000001", "1000000002"]))
-            .await
-            .unwrap();
+        ops::ship_parcels(
+            &store,
+            &station,
+            "2001",
+            "СДЭК",
+            &t(&["1000000001", "1000000002"]),
+        )
+        .await
+        .unwrap();
         let waiting = ops::waiting_handover(&store, "cdek").await.unwrap();
         assert_eq!(waiting.manifest_id, None);
         let rows: Vec<(&str, Option<&str>, i64)> = waiting
@@ -209,14 +251,20 @@ on_both_engines!(
         assert_eq!(waiting.view.parcels[0].value_minor, 340_000);
         assert_eq!(waiting.view.parcels[1].value_minor, 0);
         assert_eq!(waiting.view.parcels[0].weight_g, 1600);
-        assert!(waiting.view.parcels[1].weight_g > 700, "{:?}", waiting.view.parcels[1]);
+        assert!(
+            waiting.view.parcels[1].weight_g > 700,
+            "{:?}",
+            waiting.view.parcels[1]
+        );
         // The day's manifest document shows the same parcels.
         let day = store.now().with_timezone(&chrono::Local).date_naive();
         let sheet = ops::manifest_view(&store, "СДЭК", day).await.unwrap();
         assert_eq!(sheet.parcels, waiting.view.parcels);
 
         let closed = ops::close_handover(&store, &station, "СДЭК").await.unwrap();
-        let id = closed.manifest_id.expect("a closed hand-over has its number");
+        let id = closed
+            .manifest_id
+            .expect("a closed hand-over has its number");
         assert_eq!(closed.view.parcels, waiting.view.parcels);
         assert!(ops::waiting_handover(&store, "СДЭК")
             .await
@@ -288,7 +336,10 @@ fn the_cli_ships_in_bulk_and_closes_the_hand_over() {
     let (code, out, err) = cli(&db, &["ship", "--bulk", "-", "--carrier", "cdek"], &lines);
     assert_eq!(code, 1, "one refused: exit code 1 ({err})");
     assert!(out.contains("1 shipped, 1 refused"), "{out}");
-    assert!(out.contains(&format!("refused  {}", ready[1])) && out.contains("12-34"), "{out}");
+    assert!(
+        out.contains(&format!("refused  {}", ready[1])) && out.contains("12-34"),
+        "{out}"
+    );
     let (code, out, err) = cli(&db, &["--json", "handover", "cdek", "--close"], "");
     assert_eq!(code, 0, "{err}");
     let h: serde_json::Value = serde_json::from_str(&out).unwrap();

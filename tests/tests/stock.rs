@@ -145,7 +145,14 @@ on_both_engines!(
         .unwrap();
         let seen: Vec<(i64, &str, &str, &str)> = rows
             .iter()
-            .map(|r| (r.delta, r.kind.as_str(), r.user_name.as_str(), r.station.as_str()))
+            .map(|r| {
+                (
+                    r.delta,
+                    r.kind.as_str(),
+                    r.user_name.as_str(),
+                    r.station.as_str(),
+                )
+            })
             .collect();
         assert_eq!(
             seen,
@@ -170,7 +177,9 @@ on_both_engines!(
             .unwrap_err();
         let m = words(e);
         assert!(
-            m.contains("holds 10 of PB-001") && m.contains("4 of them reserved") && m.contains("at most 6"),
+            m.contains("holds 10 of PB-001")
+                && m.contains("4 of them reserved")
+                && m.contains("at most 6"),
             "{m}"
         );
         assert_eq!(level(&store, "PB-001", "A-02").await, (10, 4));
@@ -218,78 +227,90 @@ on_both_engines!(
     }
 );
 
-on_both_engines!(
-    adjustments_need_a_reason_that_fits_and_a_lead,
-    |db| {
-        let store = warehouse(&db).await;
-        let lead = common::supervisor();
-        let r = ops::adjust_stock(
-            &store,
-            &lead,
-            "B-10",
-            KETTLE,
-            -2,
-            AdjustReason::Damaged,
-            Some("разбиты при разгрузке"),
-        )
-        .await
-        .unwrap();
-        assert_eq!(r.bins[0].on_hand, 3);
-        let e = ops::adjust_stock(&store, &lead, "B-10", KETTLE, 2, AdjustReason::Lost, None)
-            .await
-            .unwrap_err();
-        assert!(words(e).contains("a minus sign"));
-        let e = ops::adjust_stock(&store, &lead, "B-10", KETTLE, -1, AdjustReason::Found, None)
-            .await
-            .unwrap_err();
-        assert!(words(e).contains("no minus sign"));
-        // Reserved mugs are not written off from under their order.
-        let e = ops::adjust_stock(&store, &lead, "A-02", MUG, -7, AdjustReason::Lost, None)
-            .await
-            .unwrap_err();
-        assert!(words(e).contains("at most 6"));
-        ops::adjust_stock(&store, &lead, "B-10", KETTLE, 1, AdjustReason::Correction, None)
-            .await
-            .unwrap();
-        assert_eq!(level(&store, "PB-002", "B-10").await, (4, 0));
-        // A packer does not adjust.
-        let e = ops::adjust_stock(
-            &store,
-            &packer("station-1"),
-            "B-10",
-            KETTLE,
-            1,
-            AdjustReason::Found,
-            None,
-        )
+on_both_engines!(adjustments_need_a_reason_that_fits_and_a_lead, |db| {
+    let store = warehouse(&db).await;
+    let lead = common::supervisor();
+    let r = ops::adjust_stock(
+        &store,
+        &lead,
+        "B-10",
+        KETTLE,
+        -2,
+        AdjustReason::Damaged,
+        Some("разбиты при разгрузке"),
+    )
+    .await
+    .unwrap();
+    assert_eq!(r.bins[0].on_hand, 3);
+    let e = ops::adjust_stock(&store, &lead, "B-10", KETTLE, 2, AdjustReason::Lost, None)
         .await
         .unwrap_err();
-        assert!(matches!(e, Error::Forbidden { .. }), "{e:?}");
-        let rows = ops::stock_ledger(
-            &store,
-            &LedgerFilter {
-                sku: Some("PB-002".into()),
-                limit: 5,
-                ..Default::default()
-            },
-        )
+    assert!(words(e).contains("a minus sign"));
+    let e = ops::adjust_stock(&store, &lead, "B-10", KETTLE, -1, AdjustReason::Found, None)
         .await
-        .unwrap();
-        let seen: Vec<(i64, &str, &str, Option<&str>)> = rows
-            .iter()
-            .map(|r| (r.delta, r.kind.as_str(), r.reason.as_str(), r.note.as_deref()))
-            .collect();
-        assert_eq!(
-            seen,
-            [
-                (1, "adjusted", "correction", None),
-                (-2, "adjusted", "damaged", Some("разбиты при разгрузке")),
-                (5, "import", "import", None),
-            ]
-        );
-        ledger_is_true(&store).await;
-    }
-);
+        .unwrap_err();
+    assert!(words(e).contains("no minus sign"));
+    // Reserved mugs are not written off from under their order.
+    let e = ops::adjust_stock(&store, &lead, "A-02", MUG, -7, AdjustReason::Lost, None)
+        .await
+        .unwrap_err();
+    assert!(words(e).contains("at most 6"));
+    ops::adjust_stock(
+        &store,
+        &lead,
+        "B-10",
+        KETTLE,
+        1,
+        AdjustReason::Correction,
+        None,
+    )
+    .await
+    .unwrap();
+    assert_eq!(level(&store, "PB-002", "B-10").await, (4, 0));
+    // A packer does not adjust.
+    let e = ops::adjust_stock(
+        &store,
+        &packer("station-1"),
+        "B-10",
+        KETTLE,
+        1,
+        AdjustReason::Found,
+        None,
+    )
+    .await
+    .unwrap_err();
+    assert!(matches!(e, Error::Forbidden { .. }), "{e:?}");
+    let rows = ops::stock_ledger(
+        &store,
+        &LedgerFilter {
+            sku: Some("PB-002".into()),
+            limit: 5,
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    let seen: Vec<(i64, &str, &str, Option<&str>)> = rows
+        .iter()
+        .map(|r| {
+            (
+                r.delta,
+                r.kind.as_str(),
+                r.reason.as_str(),
+                r.note.as_deref(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        seen,
+        [
+            (1, "adjusted", "correction", None),
+            (-2, "adjusted", "damaged", Some("разбиты при разгрузке")),
+            (5, "import", "import", None),
+        ]
+    );
+    ledger_is_true(&store).await;
+});
 
 on_both_engines!(
     a_cycle_count_books_its_difference_once_a_supervisor_approves,
@@ -299,7 +320,14 @@ on_both_engines!(
         let sheet = ops::start_count(&store, &counter, "A-02").await.unwrap();
         let id = sheet.count.id;
         // Starting again carries on with the same count.
-        assert_eq!(ops::start_count(&store, &counter, "A-02").await.unwrap().count.id, id);
+        assert_eq!(
+            ops::start_count(&store, &counter, "A-02")
+                .await
+                .unwrap()
+                .count
+                .id,
+            id
+        );
         // Only 3 mugs are on the shelf (10 on the books, 4 reserved), and a
         // kettle nobody booked there.
         for (k, code) in [MUG, MUG, MUG, KETTLE].iter().enumerate() {
@@ -352,12 +380,10 @@ on_both_engines!(
         )
         .await
         .unwrap();
-        assert!(rows
-            .iter()
-            .all(|r| r.kind == "counted"
-                && r.count_id == Some(id)
-                && r.user_name == "Пётр"
-                && r.note.as_deref() == Some("approved by Светлана")));
+        assert!(rows.iter().all(|r| r.kind == "counted"
+            && r.count_id == Some(id)
+            && r.user_name == "Пётр"
+            && r.note.as_deref() == Some("approved by Светлана")));
         ledger_is_true(&store).await;
 
         // Counting again after goods arrived elsewhere: the back-order is
@@ -401,7 +427,12 @@ on_both_engines!(
         let rows = ops::reorder(&store, 60).await.unwrap();
         assert_eq!(rows.len(), 1);
         assert_eq!(
-            (rows[0].sku.as_str(), rows[0].free, rows[0].sold_30d, rows[0].days_of_cover),
+            (
+                rows[0].sku.as_str(),
+                rows[0].free,
+                rows[0].sold_30d,
+                rows[0].days_of_cover
+            ),
             ("PB-001", 6, 4, Some(45.0))
         );
         let csv = String::from_utf8(ops::reorder_csv(&rows, true).unwrap()).unwrap();
@@ -446,36 +477,67 @@ fn the_cli_receives_moves_counts_and_lists_the_ledger() {
     assert_eq!(code, 0, "{err}");
     let (code, out, err) = cli(&db, &["--json", "bins", "set", "R-01", "--name", "Приёмка"]);
     assert_eq!(code, 0, "{err}");
-    assert!(json(&out).as_array().unwrap().iter().any(|b| b["code"] == "R-01"));
+    assert!(json(&out)
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|b| b["code"] == "R-01"));
     // Two scans of the demo's mug and one of its SKU.
     let (code, out, err) = cli(
         &db,
-        &["--json", "stock", "receive", "--bin", "R-01", "4607420038598", "4607420038598", "PB-0001"],
+        &[
+            "--json",
+            "stock",
+            "receive",
+            "--bin",
+            "R-01",
+            "4607420038598",
+            "4607420038598",
+            "PB-0001",
+        ],
     );
     assert_eq!(code, 0, "{err}");
     assert_eq!(json(&out)["bins"][0]["on_hand"], 3);
     let (code, out, err) = cli(
         &db,
-        &["--json", "stock", "move", "--from", "R-01", "--to", "E-03-2", "4607420038598", "--times", "2"],
+        &[
+            "--json",
+            "stock",
+            "move",
+            "--from",
+            "R-01",
+            "--to",
+            "E-03-2",
+            "4607420038598",
+            "--times",
+            "2",
+        ],
     );
     assert_eq!(code, 0, "{err}");
     assert_eq!(json(&out)["units"], 2);
     // More than the bin holds: refused with words, exit code not 0.
     let (code, _, err) = cli(
         &db,
-        &["stock", "move", "--from", "R-01", "--to", "E-03-2", "PB-0001", "--times", "5"],
+        &[
+            "stock", "move", "--from", "R-01", "--to", "E-03-2", "PB-0001", "--times", "5",
+        ],
     );
     assert_ne!(code, 0);
     assert!(err.contains("at most 1"), "{err}");
     let (code, out, err) = cli(
         &db,
-        &["stock", "adjust", "--bin", "R-01", "PB-0001", "--by", "-1", "--reason", "damaged", "--note", "скол"],
+        &[
+            "stock", "adjust", "--bin", "R-01", "PB-0001", "--by", "-1", "--reason", "damaged",
+            "--note", "скол",
+        ],
     );
     assert_eq!(code, 0, "{err}");
     assert!(out.contains("-1 in R-01 (damaged)"), "{out}");
     let (code, _, err) = cli(
         &db,
-        &["stock", "adjust", "--bin", "R-01", "PB-0001", "--by", "1", "--reason", "stolen"],
+        &[
+            "stock", "adjust", "--bin", "R-01", "PB-0001", "--by", "1", "--reason", "stolen",
+        ],
     );
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("stolen"), "{err}");
@@ -489,13 +551,23 @@ fn the_cli_receives_moves_counts_and_lists_the_ledger() {
     let (code, out, err) = cli(&db, &["--json", "stock", "count", "approve", &id]);
     assert_eq!(code, 0, "{err}");
     assert_eq!(json(&out)["count"]["state"], "approved");
-    let (code, out, err) = cli(&db, &["--json", "stock", "ledger", "--bin", "R-01", "--limit", "10"]);
+    let (code, out, err) = cli(
+        &db,
+        &[
+            "--json", "stock", "ledger", "--bin", "R-01", "--limit", "10",
+        ],
+    );
     assert_eq!(code, 0, "{err}");
     let kinds: Vec<(String, i64)> = json(&out)
         .as_array()
         .unwrap()
         .iter()
-        .map(|r| (r["kind"].as_str().unwrap().to_string(), r["delta"].as_i64().unwrap()))
+        .map(|r| {
+            (
+                r["kind"].as_str().unwrap().to_string(),
+                r["delta"].as_i64().unwrap(),
+            )
+        })
         .collect();
     assert_eq!(
         kinds,
@@ -510,15 +582,45 @@ fn the_cli_receives_moves_counts_and_lists_the_ledger() {
     );
     let (code, out, err) = cli(
         &db,
-        &["products", "add", "PB-9001", "--name", "Термос 0,5 л", "--weight", "420", "--bin", "R-01",
-          "--low-stock", "2", "--barcode", "4600000000015", "--barcode", "14600000000012*6"],
+        &[
+            "products",
+            "add",
+            "PB-9001",
+            "--name",
+            "Термос 0,5 л",
+            "--weight",
+            "420",
+            "--bin",
+            "R-01",
+            "--low-stock",
+            "2",
+            "--barcode",
+            "4600000000015",
+            "--barcode",
+            "14600000000012*6",
+        ],
     );
     assert_eq!(code, 0, "{err}");
-    assert!(out.contains("PB-9001 · Термос 0,5 л · 420 g · bin R-01"), "{out}");
-    assert!(out.contains("low stock at 2") && out.contains("(6 per scan)"), "{out}");
+    assert!(
+        out.contains("PB-9001 · Термос 0,5 л · 420 g · bin R-01"),
+        "{out}"
+    );
+    assert!(
+        out.contains("low stock at 2") && out.contains("(6 per scan)"),
+        "{out}"
+    );
     let (code, out, err) = cli(
         &db,
-        &["--json", "products", "edit", "PB-9001", "--remove-barcode", "14600000000012", "--low-stock", "none"],
+        &[
+            "--json",
+            "products",
+            "edit",
+            "PB-9001",
+            "--remove-barcode",
+            "14600000000012",
+            "--low-stock",
+            "none",
+        ],
     );
     assert_eq!(code, 0, "{err}");
     let v = json(&out);
@@ -528,7 +630,14 @@ fn the_cli_receives_moves_counts_and_lists_the_ledger() {
     let csv = dir.path().join("reorder.csv");
     let (code, _, err) = cli(
         &db,
-        &["stock", "reorder", "--cover-days", "365", "--csv", csv.to_str().unwrap()],
+        &[
+            "stock",
+            "reorder",
+            "--cover-days",
+            "365",
+            "--csv",
+            csv.to_str().unwrap(),
+        ],
     );
     assert_eq!(code, 0, "{err}");
     let text = std::fs::read_to_string(&csv).unwrap();
@@ -560,7 +669,9 @@ on_both_engines!(
                 },
             ],
         };
-        let saved = ops::save_product(&store, &lead, &input, true).await.unwrap();
+        let saved = ops::save_product(&store, &lead, &input, true)
+            .await
+            .unwrap();
         assert_eq!((saved.low_stock, saved.category.as_str()), (Some(3), "Дом"));
         assert_eq!(saved.barcodes.len(), 2);
         // Added twice: refused; the case barcode now scans into stock.
@@ -577,12 +688,16 @@ on_both_engines!(
         input.low_stock = Some(12);
         input.barcodes.truncate(1);
         input.name = "Свеча «Лаванда»".into();
-        let edited = ops::save_product(&store, &lead, &input, false).await.unwrap();
+        let edited = ops::save_product(&store, &lead, &input, false)
+            .await
+            .unwrap();
         assert_eq!(edited.name, "Свеча «Лаванда»");
         assert_eq!(edited.barcodes.len(), 1, "the case barcode was taken off");
         let list = ops::reorder(&store, 14).await.unwrap();
         assert_eq!(
-            list.iter().map(|r| (r.sku.as_str(), r.urgent)).collect::<Vec<_>>(),
+            list.iter()
+                .map(|r| (r.sku.as_str(), r.urgent))
+                .collect::<Vec<_>>(),
             [("PB-003", true)]
         );
         let e = ops::receive_stock(&store, &picker(), "C-01", "14600000000012", 1, "case-2")
@@ -591,12 +706,20 @@ on_both_engines!(
         assert!(words(e).contains("no product carries"));
         // A bin that does not exist, a negative threshold, a packer: refused.
         input.default_bin = Some("Z-9".into());
-        assert!(words(ops::save_product(&store, &lead, &input, false).await.unwrap_err())
-            .contains("no bin"));
+        assert!(words(
+            ops::save_product(&store, &lead, &input, false)
+                .await
+                .unwrap_err()
+        )
+        .contains("no bin"));
         input.default_bin = None;
         input.low_stock = Some(-1);
-        assert!(words(ops::save_product(&store, &lead, &input, false).await.unwrap_err())
-            .contains("0 to"));
+        assert!(words(
+            ops::save_product(&store, &lead, &input, false)
+                .await
+                .unwrap_err()
+        )
+        .contains("0 to"));
         input.low_stock = Some(1);
         let e = ops::save_product(&store, &packer("station-1"), &input, false)
             .await

@@ -20,9 +20,7 @@ mod common;
 
 use common::clock;
 use packbench_core::domain::OrderStatus;
-use packbench_core::ops::{
-    self, Actor, AdjustReason, LineInput, OrderEdit, PhoneOrderInput, Role,
-};
+use packbench_core::ops::{self, Actor, AdjustReason, LineInput, OrderEdit, PhoneOrderInput, Role};
 use packbench_core::store::Store;
 use packbench_core::Error;
 use std::collections::HashMap;
@@ -222,7 +220,11 @@ async fn stock_step(store: &Store, rng: &mut Rng, w: &mut World, seed: u64, n: u
                     ops::ItemCondition::Damaged
                 },
                 bin: resellable.then(|| bin.clone()),
-                reason: if resellable { String::new() } else { "разбит".into() },
+                reason: if resellable {
+                    String::new()
+                } else {
+                    "разбит".into()
+                },
             }],
             outcome: ops::ReturnOutcome::None,
             refund: None,
@@ -246,7 +248,10 @@ async fn stock_step(store: &Store, rng: &mut Rng, w: &mut World, seed: u64, n: u
                 let again = ops::receive_stock(store, &warehouse, &bin, &code, times, &id)
                     .await
                     .unwrap();
-                assert!(again.duplicate, "seed {seed}, {label}: a retry booked again");
+                assert!(
+                    again.duplicate,
+                    "seed {seed}, {label}: a retry booked again"
+                );
             }
         }
         1 => {
@@ -260,7 +265,10 @@ async fn stock_step(store: &Store, rng: &mut Rng, w: &mut World, seed: u64, n: u
             let (reason, delta) = match rng.below(3) {
                 0 => (AdjustReason::Damaged, -times),
                 1 => (AdjustReason::Found, times),
-                _ => (AdjustReason::Correction, if rng.below(2) == 0 { -times } else { times }),
+                _ => (
+                    AdjustReason::Correction,
+                    if rng.below(2) == 0 { -times } else { times },
+                ),
             };
             let r = ops::adjust_stock(store, &manager(), &bin, &code, delta, reason, None).await;
             if expect_rule(r, seed, &format!("{label}: adjust {delta:+}")).is_some() {
@@ -434,7 +442,14 @@ async fn step(store: &Store, rng: &mut Rng, w: &mut World, seed: u64, n: usize) 
             }
         }
         _ => {
-            let r = ops::ship_order(store, &packer(), &number, "СДЭК", &format!("{:010}", 1_000_000_000 + n)).await;
+            let r = ops::ship_order(
+                store,
+                &packer(),
+                &number,
+                "СДЭК",
+                &format!("{:010}", 1_000_000_000 + n),
+            )
+            .await;
             if expect_rule(r, seed, &format!("{label} ship")).is_some() {
                 *w.done.entry("ship").or_default() += 1;
                 w.shipped.push(number.clone());
@@ -473,9 +488,14 @@ on_both_engines!(stock_stays_true_over_random_order_sequences, |db| {
         .unwrap();
     check_stock(&store, 0, "the demo").await;
     for spare in ["P-01", "P-02"] {
-        ops::save_bin(&store, &Actor::new("admin", "office", Role::Admin), spare, "")
-            .await
-            .unwrap();
+        ops::save_bin(
+            &store,
+            &Actor::new("admin", "office", Role::Admin),
+            spare,
+            "",
+        )
+        .await
+        .unwrap();
     }
     let mut w = world(&store).await;
     let seed = std::env::var("PACKBENCH_PROPERTY_SEED")

@@ -251,7 +251,13 @@ pub fn pdf(view: &PackingSlipView, lang: Lang, paper: Paper) -> Result<Vec<u8>> 
                 c.left(margin, margin, 9.0, Weight::Bold, &title);
                 y = margin + 6.0;
             }
-            c.left(margin, y, 7.5, Weight::Regular, &format!("{sku}  {}", code.replace('\u{1d}', " ")));
+            c.left(
+                margin,
+                y,
+                7.5,
+                Weight::Regular,
+                &format!("{sku}  {}", code.replace('\u{1d}', " ")),
+            );
         }
     }
     if y + 16.0 > bottom {

@@ -107,13 +107,22 @@ pub fn pdf(view: &ReturnNoteView, lang: Lang) -> Result<Vec<u8>> {
     let margin = 15.0;
     let right = page_w - margin;
     let width = right - margin;
-    let title = format!("{} № {} {} {}", w.title, view.return_id, w.of_order, view.number);
+    let title = format!(
+        "{} № {} {} {}",
+        w.title, view.return_id, w.of_order, view.number
+    );
     let mut builder = PdfBuilder::new(&title);
     let bottom = page_h - 20.0;
     let mut pages = Vec::new();
     let mut c = builder.canvas(page_w, page_h);
     c.left(margin, margin + 6.0, 16.0, Weight::Bold, &title);
-    c.left(margin, margin + 12.0, 10.0, Weight::Regular, &date(view.date, lang));
+    c.left(
+        margin,
+        margin + 12.0,
+        10.0,
+        Weight::Regular,
+        &date(view.date, lang),
+    );
     let details = |p: &Party| -> Vec<String> {
         [p.address.clone(), p.phone.clone(), p.email.clone()]
             .into_iter()
@@ -167,19 +176,44 @@ pub fn pdf(view: &ReturnNoteView, lang: Lang) -> Result<Vec<u8>> {
         let first = y + PAD + leading(size) * 0.78;
         grid.cell(&mut c, 0, first, size, Weight::Regular, &line.sku);
         for (i, l) in name.iter().enumerate() {
-            grid.cell(&mut c, 1, first + i as f32 * leading(size), size, Weight::Regular, l);
+            grid.cell(
+                &mut c,
+                1,
+                first + i as f32 * leading(size),
+                size,
+                Weight::Regular,
+                l,
+            );
         }
-        grid.cell(&mut c, 2, first, size, Weight::Bold, &line.units.to_string());
+        grid.cell(
+            &mut c,
+            2,
+            first,
+            size,
+            Weight::Bold,
+            &line.units.to_string(),
+        );
         grid.cell(
             &mut c,
             3,
             first,
             size,
             Weight::Regular,
-            if line.resellable { w.resellable } else { w.damaged },
+            if line.resellable {
+                w.resellable
+            } else {
+                w.damaged
+            },
         );
         for (i, l) in why.iter().enumerate() {
-            grid.cell(&mut c, 4, first + i as f32 * leading(size), size, Weight::Regular, l);
+            grid.cell(
+                &mut c,
+                4,
+                first + i as f32 * leading(size),
+                size,
+                Weight::Regular,
+                l,
+            );
         }
         grid.rules(&mut c, y, y + height, 0.3);
         y += height;
@@ -219,7 +253,13 @@ pub fn pdf(view: &ReturnNoteView, lang: Lang) -> Result<Vec<u8>> {
     c.label_and_line(margin + half + 8.0, y, 9.0, w.received, 60.0);
     pages.push(c);
     builder.push_all(pages, |c, page, total| {
-        c.footer(margin, right, page_h - 7.0, &title, &format!("{page}/{total}"));
+        c.footer(
+            margin,
+            right,
+            page_h - 7.0,
+            &title,
+            &format!("{page}/{total}"),
+        );
     });
     Ok(builder.save())
 }

@@ -394,7 +394,12 @@ mod tests {
         let wrong = marking_verdict(pack_verdict(&lines, &other, false), &other, false, None);
         assert_eq!(wrong.kind(), ScanKind::WrongItem);
         // An unmarked product's EAN packs as always.
-        let plain = marking_verdict(pack_verdict(&lines, &hit(7, 1), false), &hit(7, 1), false, None);
+        let plain = marking_verdict(
+            pack_verdict(&lines, &hit(7, 1), false),
+            &hit(7, 1),
+            false,
+            None,
+        );
         assert!(plain.is_accepted());
     }
 }

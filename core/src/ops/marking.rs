@@ -17,7 +17,10 @@ pub enum MarkingScope {
     Day(NaiveDate),
 }
 
-pub async fn packed_marking_codes(store: &Store, scope: &MarkingScope) -> Result<Vec<PackedMarking>> {
+pub async fn packed_marking_codes(
+    store: &Store,
+    scope: &MarkingScope,
+) -> Result<Vec<PackedMarking>> {
     let mut tx = store.read().await?;
     let codes = match scope {
         MarkingScope::Order(number) => {
@@ -42,7 +45,8 @@ pub async fn packed_marking_codes(store: &Store, scope: &MarkingScope) -> Result
 
 /// The codes as CSV: order, packed at (UTC), SKU, GTIN, serial, code.
 pub fn marking_codes_csv(codes: &[PackedMarking]) -> Result<Vec<u8>> {
-    let err = |e: csv::Error| Error::Invalid(format!("the marking codes could not be written: {e}"));
+    let err =
+        |e: csv::Error| Error::Invalid(format!("the marking codes could not be written: {e}"));
     let mut w = csv::Writer::from_writer(Vec::new());
     w.write_record(["order", "packed_at_utc", "sku", "gtin", "serial", "code"])
         .map_err(err)?;

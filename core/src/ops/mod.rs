@@ -22,7 +22,13 @@ mod shipping;
 mod stock;
 mod stock_control;
 
+pub use crate::domain::stock::{AdjustReason, MoveKind, ReorderRow};
+pub use crate::domain::stock::{ItemCondition, ReturnOutcome};
 pub use crate::exchange::{FieldMapping, ImportKind, ImportPreview};
+pub use crate::store::counts::CountHead;
+pub use crate::store::returns::ReturnedLine;
+pub use crate::store::scans::PackedMarking;
+pub use crate::store::stock::{BinView, LedgerFilter, LedgerRow};
 pub use cartons::{
     box_types, carton_settings, cartons_of, close_carton, open_carton, save_box_type,
     set_carton_settings, CartonClosed, CartonSettings,
@@ -48,6 +54,7 @@ pub use lifecycle::{
     add_status, lifecycle, remove_status, rename_status, set_status_limit, set_sub_status,
     set_transition,
 };
+pub use marking::{marking_codes_csv, packed_marking_codes, MarkingScope};
 pub use notify::{
     carrier_list, mail_settings, outbox, preview_template, retry_message, save_carrier,
     save_mail_settings, save_template, send_due, templates, test_mail, Preview,
@@ -78,23 +85,18 @@ pub use printing::{
     print_jobs, print_order_documents, retry_print_job, DocumentPreview, PrintRun, Printer,
     PrinterState, LP_TIMEOUT, PREVIEW_PAGES,
 };
-pub use marking::{marking_codes_csv, packed_marking_codes, MarkingScope};
-pub use crate::store::scans::PackedMarking;
-pub use returns::{find_return, receive_return, return_note, ReturnInput, ReturnItem, ReturnReceipt};
-pub use crate::domain::stock::{ItemCondition, ReturnOutcome};
-pub use crate::store::returns::ReturnedLine;
+pub use returns::{
+    find_return, receive_return, return_note, ReturnInput, ReturnItem, ReturnReceipt,
+};
 pub use shipping::{
     close_handover, handover, ship_bulk, ship_order, ship_parcels, waiting_handover, BulkShipped,
     HandOver, ShipRefusal, ShipRequest,
 };
 pub use stock_control::{
     adjust_stock, approve_count, bins, cancel_count, count_scan, count_sheet, move_stock,
-    receive_stock, reorder, reorder_csv, save_bin, save_product, ProductInput, start_count, stock_ledger, BinLevel,
-    CountLine, CountSheet, StockChange, StockProduct,
+    receive_stock, reorder, reorder_csv, save_bin, save_product, start_count, stock_ledger,
+    BinLevel, CountLine, CountSheet, ProductInput, StockChange, StockProduct,
 };
-pub use crate::domain::stock::{AdjustReason, MoveKind, ReorderRow};
-pub use crate::store::counts::CountHead;
-pub use crate::store::stock::{BinView, LedgerFilter, LedgerRow};
 
 // What the shells name through `ops`, wherever it is defined.
 pub use crate::documents::DocumentKey;

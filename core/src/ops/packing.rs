@@ -369,7 +369,11 @@ async fn record_scan_once(
                             None => None,
                         };
                         let verdict = marking_verdict(
-                            pack_verdict(&order_lines, &hit, packed_in.as_deref() == Some(&head.number)),
+                            pack_verdict(
+                                &order_lines,
+                                &hit,
+                                packed_in.as_deref() == Some(&head.number),
+                            ),
                             &hit,
                             marking.is_some(),
                             packed_in.filter(|n| *n != head.number),

@@ -67,7 +67,10 @@ pub struct ReturnReceipt {
 pub async fn find_return(store: &Store, text: &str) -> Result<String> {
     let typed = text.trim();
     let mut conn = store.pool().acquire().await?;
-    let sscc = match barcode::normalize(typed).ok().map(|n| barcode::classify(&n)) {
+    let sscc = match barcode::normalize(typed)
+        .ok()
+        .map(|n| barcode::classify(&n))
+    {
         Some(Ok(ScanCode::Gs1(g))) => g.get("00").map(str::to_string),
         _ => None,
     };
@@ -169,7 +172,9 @@ pub async fn receive_return(
                     hit.name, head.number
                 )));
             }
-            if seen_codes.contains(code) || returns::marking_returned(&mut tx, head.id, code).await? {
+            if seen_codes.contains(code)
+                || returns::marking_returned(&mut tx, head.id, code).await?
+            {
                 return Err(Error::Refused(format!(
                     "this {} came back already in a return of order {}",
                     hit.name, head.number
@@ -316,8 +321,10 @@ pub async fn receive_return(
         actor,
         EventKind::ReturnReceived,
         Some(json!({"status": head.status})),
-        Some(json!({"status": status, "return": return_id, "outcome": input.outcome,
-                    "refund_minor": refund_minor, "lines": lines_back, "note": note})),
+        Some(
+            json!({"status": status, "return": return_id, "outcome": input.outcome,
+                    "refund_minor": refund_minor, "lines": lines_back, "note": note}),
+        ),
     )
     .await?;
     tx.commit().await?;

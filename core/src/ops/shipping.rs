@@ -3,9 +3,9 @@
 use super::orders::order_detail_in;
 use super::stock::ship_stock;
 use super::OrderDetail;
+use crate::documents::ManifestView;
 use crate::domain::access::Op;
 use crate::domain::{Actor, EventKind, OrderStatus};
-use crate::documents::ManifestView;
 use crate::store::orders::{self, head_by_number};
 use crate::store::statuses::transition_matrix;
 use crate::store::{cartons, events, outbox, shipments, Store};
@@ -162,8 +162,10 @@ pub async fn ship_parcels(
         actor,
         EventKind::Shipped,
         Some(json!({"status": OrderStatus::Ready})),
-        Some(json!({"status": OrderStatus::Shipped, "carrier": carrier, "tracking": first,
-                    "parcels": trackings, "stock": moves})),
+        Some(
+            json!({"status": OrderStatus::Shipped, "carrier": carrier, "tracking": first,
+                    "parcels": trackings, "stock": moves}),
+        ),
     )
     .await?;
     let detail = order_detail_in(&mut tx, store.engine(), &head.number).await?;
@@ -243,7 +245,8 @@ pub async fn waiting_handover(store: &Store, carrier: &str) -> Result<HandOver> 
     let carrier = clean("carrier", carrier)?;
     let mut tx = store.read().await?;
     let (carrier, _) = carrier_in(&mut tx, &carrier).await?;
-    let parcels = shipments::parcels(&mut tx, &shipments::Parcels::Waiting { carrier: &carrier }).await?;
+    let parcels =
+        shipments::parcels(&mut tx, &shipments::Parcels::Waiting { carrier: &carrier }).await?;
     let sender = super::documents::seller_in(&mut tx).await?;
     tx.commit().await?;
     Ok(HandOver {

@@ -7,10 +7,10 @@
 use super::packing::{check_scan_id, with_scan_retry};
 use crate::domain::access::{Credential, Op, Override};
 use crate::domain::barcode;
+use crate::domain::product::{NewProduct, ProductBarcode};
 use crate::domain::stock::{
     check_units, reorder_list, reserve_from, AdjustReason, MoveKind, ReorderRow, MAX_UNITS,
 };
-use crate::domain::product::{NewProduct, ProductBarcode};
 use crate::domain::Actor;
 use crate::exchange::safe_cell;
 use crate::store::counts::{self, CountHead, CountScan};
@@ -245,7 +245,10 @@ pub async fn move_stock(
             ..StockMove::new(p.id, to, units, MoveKind::Moved, &from_reason)
         };
         stock::book(&mut tx, &into, actor, now).await?;
-        let bins = vec![level(&mut tx, p.id, from).await?, level(&mut tx, p.id, to).await?];
+        let bins = vec![
+            level(&mut tx, p.id, from).await?,
+            level(&mut tx, p.id, to).await?,
+        ];
         tx.commit().await?;
         Ok(StockChange {
             message: format!("{} ({}): {units} moved from {from} to {to}", p.name, p.sku),
@@ -285,14 +288,16 @@ pub async fn adjust_stock(
             "\"{}\" {} stock; give the number with {}",
             reason.as_str(),
             if delta > 0 { "takes away" } else { "adds" },
-            if delta > 0 { "a minus sign" } else { "no minus sign" }
+            if delta > 0 {
+                "a minus sign"
+            } else {
+                "no minus sign"
+            }
         )));
     }
     let note = note.map(str::trim).filter(|n| !n.is_empty());
     if note.is_some_and(|n| n.chars().count() > 500) {
-        return Err(Error::Invalid(
-            "a note is at most 500 characters".into(),
-        ));
+        return Err(Error::Invalid("a note is at most 500 characters".into()));
     }
     let mut tx = store.write().await?;
     let bin = existing_bin(&mut tx, bin).await?;
@@ -486,7 +491,8 @@ pub async fn approve_count(
     approval: Option<&Credential>,
 ) -> Result<CountSheet> {
     actor.may(Op::CountStock)?;
-    let approved = super::people::approved(store, actor, approval, Override::ApproveCycleCount).await?;
+    let approved =
+        super::people::approved(store, actor, approval, Override::ApproveCycleCount).await?;
     let by = approved
         .approver()
         .map_or(approved.user.clone(), |a| a.name().to_string());
@@ -510,7 +516,13 @@ pub async fn approve_count(
         let m = StockMove {
             count_id: Some(id),
             note: Some(&approved_note),
-            ..StockMove::new(product_id, &head.bin, line.difference, MoveKind::Counted, &reason)
+            ..StockMove::new(
+                product_id,
+                &head.bin,
+                line.difference,
+                MoveKind::Counted,
+                &reason,
+            )
         };
         stock::book(&mut tx, &m, &approved, now).await?;
         for order_id in affected {
@@ -680,7 +692,12 @@ pub async fn bins(store: &Store) -> Result<Vec<BinView>> {
 }
 
 /// Adds a bin or renames one.
-pub async fn save_bin(store: &Store, actor: &Actor, code: &str, name: &str) -> Result<Vec<BinView>> {
+pub async fn save_bin(
+    store: &Store,
+    actor: &Actor,
+    code: &str,
+    name: &str,
+) -> Result<Vec<BinView>> {
     actor.may(Op::EditProducts)?;
     let code = bin_code(code)?;
     let name = name.trim();
@@ -743,7 +760,12 @@ pub async fn save_product(
         (None, false) => return Err(Error::not_found("product", sku)),
         _ => {}
     }
-    let default_bin = match p.default_bin.as_deref().map(str::trim).filter(|b| !b.is_empty()) {
+    let default_bin = match p
+        .default_bin
+        .as_deref()
+        .map(str::trim)
+        .filter(|b| !b.is_empty())
+    {
         Some(bin) => Some(existing_bin(&mut tx, bin).await?.to_string()),
         None => None,
     };

@@ -20,7 +20,8 @@ pub struct CountHead {
     pub decided_at: Option<i64>,
 }
 
-const HEAD: &str = "SELECT id, bin, state, started_by, station, started_at, decided_by, decided_at \
+const HEAD: &str =
+    "SELECT id, bin, state, started_by, station, started_at, decided_by, decided_at \
                     FROM stock_counts";
 
 pub async fn open_for_bin(conn: &mut AnyConnection, bin: &str) -> Result<Option<CountHead>> {

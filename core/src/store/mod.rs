@@ -7,8 +7,8 @@
 
 pub mod bulk;
 pub mod cartons;
-pub mod counts;
 pub(crate) mod codec;
+pub mod counts;
 pub mod customers;
 pub mod events;
 pub mod notes;

@@ -97,11 +97,7 @@ pub async fn returned_per_line(conn: &mut AnyConnection, order_id: i64) -> Resul
 }
 
 /// Whether this marking code came back from order `order_id` already.
-pub async fn marking_returned(
-    conn: &mut AnyConnection,
-    order_id: i64,
-    code: &str,
-) -> Result<bool> {
+pub async fn marking_returned(conn: &mut AnyConnection, order_id: i64, code: &str) -> Result<bool> {
     let n: i64 = sqlx::query_scalar(
         "SELECT CAST(COUNT(*) AS BIGINT) FROM return_lines l JOIN returns r ON r.id = l.return_id \
          WHERE r.order_id = $1 AND l.marking_code = $2",

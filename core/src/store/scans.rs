@@ -174,12 +174,12 @@ const PACKED_MARKING: &str = "SELECT o.number, s.at, l.sku, s.marking_code AS co
 
 /// The marking codes packed in an order now, in the order scanned.
 pub async fn marking_codes(conn: &mut AnyConnection, order_id: i64) -> Result<Vec<PackedMarking>> {
-    Ok(
-        sqlx::query_as(&format!("{PACKED_MARKING} AND s.order_id = $1 ORDER BY s.id"))
-            .bind(order_id)
-            .fetch_all(&mut *conn)
-            .await?,
-    )
+    Ok(sqlx::query_as(&format!(
+        "{PACKED_MARKING} AND s.order_id = $1 ORDER BY s.id"
+    ))
+    .bind(order_id)
+    .fetch_all(&mut *conn)
+    .await?)
 }
 
 /// The marking codes packed in [from, until) (UTC ms), in the order scanned.
