@@ -239,6 +239,16 @@ pub async fn generate(
         )
         .await?;
     }
+    // On hand is the stock ledger's sum: the generated stock gets its
+    // opening rows, as migration 0016 gave stock written before it.
+    sqlx::query(
+        "INSERT INTO stock_moves (product_id, bin, delta, reason, kind, at, user_name, station) \
+         SELECT product_id, bin, on_hand, 'opening balance', 'opening', $1, 'bench', 'generator' \
+         FROM stock WHERE on_hand <> 0",
+    )
+    .bind(store.now_ms())
+    .execute(&mut *tx)
+    .await?;
     tx.commit().await?;
     let day_ms = 86_400_000i64;
     for start in (0..orders).step_by(10_000) {
