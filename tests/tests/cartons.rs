@@ -362,22 +362,7 @@ on_both_engines!(
 );
 
 fn cli(db: &std::path::Path, args: &[&str]) -> (i32, String, String) {
-    let out = std::process::Command::new(common::cli_binary())
-        .arg("--db")
-        .arg(db)
-        .args(["--station", "cli-cartons"])
-        // The demo's supervisor.
-        .env("PACKBENCH_USER", "olga")
-        .env("PACKBENCH_PIN", "1111")
-        .env("LANG", "ru_RU.UTF-8")
-        .args(args)
-        .output()
-        .expect("the CLI runs");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).to_string(),
-        String::from_utf8_lossy(&out.stderr).to_string(),
-    )
+    common::cli_run(db, "cli-cartons", args, "")
 }
 
 #[test]

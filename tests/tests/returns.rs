@@ -448,25 +448,11 @@ on_both_engines!(a_marked_item_returned_resellable_may_be_sold_again, |db| {
 });
 
 fn cli(db: &std::path::Path, args: &[&str]) -> (i32, String, String) {
-    let out = std::process::Command::new(common::cli_binary())
-        .arg("--db")
-        .arg(db)
-        .args(["--station", "Возвраты"])
-        .env("PACKBENCH_USER", "olga")
-        .env("PACKBENCH_PIN", "1111")
-        .env("LANG", "ru_RU.UTF-8")
-        .args(args)
-        .output()
-        .expect("the CLI runs");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).to_string(),
-        String::from_utf8_lossy(&out.stderr).to_string(),
-    )
+    common::cli_run(db, "Возвраты", args, "")
 }
 
 fn json(out: &str) -> serde_json::Value {
-    serde_json::from_str(out).unwrap_or_else(|e| panic!("not JSON ({e}): {out}"))
+    common::cli_json(out)
 }
 
 #[test]

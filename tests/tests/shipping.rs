@@ -284,32 +284,7 @@ on_both_engines!(
 );
 
 fn cli(db: &std::path::Path, args: &[&str], stdin: &str) -> (i32, String, String) {
-    use std::io::Write;
-    let mut child = std::process::Command::new(common::cli_binary())
-        .arg("--db")
-        .arg(db)
-        .args(["--station", "Стол 1"])
-        .env("PACKBENCH_USER", "olga")
-        .env("PACKBENCH_PIN", "1111")
-        .env("LANG", "ru_RU.UTF-8")
-        .args(args)
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .expect("the CLI runs");
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(stdin.as_bytes())
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).to_string(),
-        String::from_utf8_lossy(&out.stderr).to_string(),
-    )
+    common::cli_run(db, "Стол 1", args, stdin)
 }
 
 #[test]

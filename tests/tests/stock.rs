@@ -444,29 +444,11 @@ on_both_engines!(
 );
 
 fn cli(db: &std::path::Path, args: &[&str]) -> (i32, String, String) {
-    let out = std::process::Command::new(common::cli_binary())
-        .arg("--db")
-        .arg(db)
-        .args(["--station", "Склад 1"])
-        // The demo's supervisor.
-        .env("PACKBENCH_USER", "olga")
-        .env("PACKBENCH_PIN", "1111")
-        .env("LANG", "ru_RU.UTF-8")
-        .args(args)
-        .output()
-        .expect("the CLI runs");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).to_string(),
-        String::from_utf8_lossy(&out.stderr).to_string(),
-    )
+    common::cli_run(db, "Склад 1", args, "")
 }
 
-/// The JSON a command printed (one document, or the last of one per line).
 fn json(out: &str) -> serde_json::Value {
-    serde_json::from_str(out)
-        .or_else(|_| serde_json::from_str(out.lines().last().unwrap_or_default()))
-        .unwrap_or_else(|e| panic!("not JSON ({e}): {out}"))
+    common::cli_json(out)
 }
 
 #[test]

@@ -251,3 +251,49 @@ pub fn cli_binary() -> std::path::PathBuf {
     );
     bin
 }
+
+/// Runs `packbench-cli --db DB --station STATION ARGS` as the demo's
+/// supervisor (olga, PIN 1111) in a Russian locale, with `stdin` on its
+/// standard input: (exit code, stdout, stderr).
+#[allow(dead_code)]
+pub fn cli_run(
+    db: &std::path::Path,
+    station: &str,
+    args: &[&str],
+    stdin: &str,
+) -> (i32, String, String) {
+    use std::io::Write;
+    let mut child = std::process::Command::new(cli_binary())
+        .arg("--db")
+        .arg(db)
+        .args(["--station", station])
+        .env("PACKBENCH_USER", "olga")
+        .env("PACKBENCH_PIN", "1111")
+        .env("LANG", "ru_RU.UTF-8")
+        .args(args)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("the CLI runs");
+    child
+        .stdin
+        .take()
+        .expect("a piped stdin")
+        .write_all(stdin.as_bytes())
+        .expect("the CLI reads its input");
+    let out = child.wait_with_output().expect("the CLI ends");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).to_string(),
+        String::from_utf8_lossy(&out.stderr).to_string(),
+    )
+}
+
+/// The JSON a command printed (one document, or the last of one per line).
+#[allow(dead_code)]
+pub fn cli_json(out: &str) -> serde_json::Value {
+    serde_json::from_str(out)
+        .or_else(|_| serde_json::from_str(out.lines().last().unwrap_or_default()))
+        .unwrap_or_else(|e| panic!("not JSON ({e}): {out}"))
+}
