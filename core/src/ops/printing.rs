@@ -224,15 +224,39 @@ pub struct PrintRun {
     jobs: Vec<i64>,
 }
 
+/// One printer's jobs in a run: the printer, and (position, job id) pairs.
+type PrinterQueue = (Option<String>, Vec<(usize, i64)>);
+
 impl PrintRun {
     /// Sends every job and returns them with their outcome.
     pub async fn send(self) -> Result<Vec<PrintJob>> {
-        // All at once: each waits on lp with its own time limit.
-        let sends = self
-            .jobs
-            .iter()
-            .map(|id| send(&self.store, &self.actor, *id));
-        join_all(sends).await.into_iter().collect()
+        // Printers at once, each waiting on lp with its own time limit; one
+        // printer's jobs in their order (carton 1's label before carton
+        // 2's), as the packer lays the labels out.
+        // (printer, its jobs as (position in the run, job id))
+        let mut queues: Vec<PrinterQueue> = Vec::new();
+        {
+            let mut conn = self.store.pool().acquire().await?;
+            for (i, id) in self.jobs.iter().enumerate() {
+                let printer = print_jobs::by_id(&mut conn, *id).await?.0.printer;
+                match queues.iter_mut().find(|q| q.0 == printer) {
+                    Some(q) => q.1.push((i, *id)),
+                    None => queues.push((printer, vec![(i, *id)])),
+                }
+            }
+        }
+        let (store, actor) = (&self.store, &self.actor);
+        let runs = queues.into_iter().map(|(_, jobs)| async move {
+            let mut done = Vec::with_capacity(jobs.len());
+            for (i, id) in jobs {
+                done.push((i, send(store, actor, id).await));
+            }
+            done
+        });
+        let mut all: Vec<(usize, Result<PrintJob>)> =
+            join_all(runs).await.into_iter().flatten().collect();
+        all.sort_by_key(|(i, _)| *i);
+        all.into_iter().map(|(_, r)| r).collect()
     }
 
     /// Sends in the background; a failure that is not the printer's (the
