@@ -65,13 +65,23 @@ pub enum PrintCommand {
         #[command(flatten)]
         output: Output,
     },
-    /// The courier hand-over list for a carrier and day.
+    /// The courier hand-over list for a carrier and day, or a closed
+    /// hand-over's manifest (--handover).
     Manifest {
-        #[arg(long)]
-        carrier: String,
+        #[arg(long, required_unless_present = "handover")]
+        carrier: Option<String>,
         /// YYYY-MM-DD (default: today).
-        #[arg(long)]
+        #[arg(long, conflicts_with = "handover")]
         date: Option<String>,
+        /// A closed hand-over's number (`handover CARRIER --close` says it).
+        #[arg(long, conflicts_with = "carrier")]
+        handover: Option<i64>,
+        #[command(flatten)]
+        output: Output,
+    },
+    /// A return's note (A4): what came back and what the store did.
+    ReturnNote {
+        id: i64,
         #[command(flatten)]
         output: Output,
     },
@@ -258,19 +268,37 @@ pub async fn run(
         PrintCommand::Manifest {
             carrier,
             date,
+            handover,
             output,
         } => {
-            let date = match date {
-                Some(d) => chrono::NaiveDate::parse_from_str(d.trim(), "%Y-%m-%d")
-                    .map_err(|_| usage(format!("{d:?} is not a date; write it as YYYY-MM-DD")))?,
-                None => chrono::Local::now().date_naive(),
-            };
             let settings = DocumentSettings::for_kind(DocumentKind::Manifest);
-            let key = DocumentKey::Manifest { carrier, date };
+            let key = match (handover, carrier) {
+                (Some(id), _) => DocumentKey::Handover { id },
+                (None, Some(carrier)) => {
+                    let date = match date {
+                        Some(d) => chrono::NaiveDate::parse_from_str(d.trim(), "%Y-%m-%d")
+                            .map_err(|_| {
+                                usage(format!("{d:?} is not a date; write it as YYYY-MM-DD"))
+                            })?,
+                        None => chrono::Local::now().date_naive(),
+                    };
+                    DocumentKey::Manifest { carrier, date }
+                }
+                (None, None) => return Err(usage("name the --carrier, or a --handover number")),
+            };
             let doc = Doc {
                 kind: DocumentKind::Manifest,
                 key,
                 settings,
+                sscc: None,
+            };
+            emit(store, actor, json, doc, output).await
+        }
+        PrintCommand::ReturnNote { id, output } => {
+            let doc = Doc {
+                kind: DocumentKind::ReturnNote,
+                key: DocumentKey::Return { id },
+                settings: DocumentSettings::for_kind(DocumentKind::ReturnNote),
                 sscc: None,
             };
             emit(store, actor, json, doc, output).await

@@ -2,7 +2,11 @@
 
 use super::Failure;
 use clap::Subcommand;
-use packbench_core::ops::{self, Actor, ItemCondition, ReturnInput, ReturnItem, ReturnOutcome};
+use packbench_core::config::StationConfig;
+use packbench_core::documents::PrintSettings;
+use packbench_core::ops::{
+    self, Actor, ExchangeLine, ItemCondition, ReturnInput, ReturnItem, ReturnOutcome,
+};
 use packbench_core::store::Store;
 
 #[derive(Subcommand)]
@@ -26,7 +30,7 @@ pub enum ReturnCommand {
         reference: String,
         #[arg(long = "item", required = true)]
         items: Vec<String>,
-        /// refund (with --refund AMOUNT), repair, or none.
+        /// refund (with --refund AMOUNT), exchange, repair, or none.
         #[arg(long, default_value = "none")]
         outcome: String,
         #[arg(long)]
@@ -36,7 +40,32 @@ pub enum ReturnCommand {
         method: String,
         #[arg(long, default_value = "")]
         note: String,
+        /// An exchange's replacement, `SKU[*UNITS]` (repeat it); none: the
+        /// same products as came back.
+        #[arg(long = "exchange", value_name = "SKU[*UNITS]")]
+        exchange: Vec<String>,
+        /// Do not print the return note (else it prints as the station's
+        /// print settings say, as the app does).
+        #[arg(long)]
+        no_print: bool,
     },
+}
+
+fn exchange_line(text: &str) -> Result<ExchangeLine, Failure> {
+    let text = text.trim();
+    let (sku, units) = match text.rsplit_once('*') {
+        Some((s, n)) => (
+            s,
+            n.trim().parse::<i64>().map_err(|_| {
+                super::usage(format!("--exchange {text:?}: give `SKU` or `SKU*UNITS`"))
+            })?,
+        ),
+        None => (text, 1),
+    };
+    Ok(ExchangeLine {
+        sku: sku.trim().to_string(),
+        units,
+    })
 }
 
 fn item(text: &str) -> Result<ReturnItem, Failure> {
@@ -112,6 +141,8 @@ pub async fn run(
             refund,
             method,
             note,
+            exchange,
+            no_print,
         } => {
             let number = ops::find_return(store, &reference).await?;
             let input = ReturnInput {
@@ -120,10 +151,30 @@ pub async fn run(
                 refund,
                 method,
                 note,
+                exchange: exchange
+                    .iter()
+                    .map(|e| exchange_line(e))
+                    .collect::<Result<_, _>>()?,
+            };
+            let print = if no_print {
+                PrintSettings {
+                    auto_print: false,
+                    ..PrintSettings::default()
+                }
+            } else {
+                StationConfig::load()?.print
             };
             let r = ops::receive_return(store, actor, &number, &input).await?;
+            // Unlike the app, the command waits for the printer.
+            let (_, run) = ops::print_after_return(store, actor, r.return_id, &print).await?;
+            let jobs = run.send().await?;
             if json {
-                out!("{}", serde_json::to_string(&r).unwrap_or_default());
+                // The receipt, with the return note's print job beside it.
+                let mut v = serde_json::to_value(&r).unwrap_or_default();
+                if let Some(o) = v.as_object_mut() {
+                    o.insert("print_jobs".into(), serde_json::json!(jobs));
+                }
+                out!("{v}");
             } else {
                 out!(
                     "return {} of order {}: {} · order {}",
@@ -147,6 +198,21 @@ pub async fn run(
                 }
                 if r.refund_minor > 0 {
                     out!("  refund recorded: {:.2}", r.refund_minor as f64 / 100.0);
+                }
+                if let Some(n) = &r.exchange_number {
+                    out!("  exchange: order {n} (confirmed, its stock reserved)");
+                }
+                for job in &jobs {
+                    out!(
+                        "  return note: {} on {}{}",
+                        job.status.as_str(),
+                        job.printer.as_deref().unwrap_or("(no printer)"),
+                        if job.message.is_empty() {
+                            String::new()
+                        } else {
+                            format!(" — {}", job.message)
+                        }
+                    );
                 }
             }
         }

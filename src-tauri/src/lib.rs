@@ -136,6 +136,9 @@ pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
             handover,
             find_return,
             receive_return,
+            recent_handovers,
+            print_handover,
+            print_return_note,
         ])
         .events(tauri_specta::collect_events![
             changes::OrdersChanged,

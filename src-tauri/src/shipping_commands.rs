@@ -3,7 +3,10 @@
 
 use crate::commands::Reply;
 use crate::state::AppState;
-use packbench_core::ops::{self, BulkShipped, HandOver, OrderDetail, ShipRequest};
+use packbench_core::documents::{DocumentKey, DocumentKind};
+use packbench_core::ops::{
+    self, BulkShipped, HandOver, HandoverSummary, OrderDetail, PrintJob, ShipRequest,
+};
 use tauri::State;
 
 #[tauri::command]
@@ -52,6 +55,44 @@ pub async fn handover(state: State<'_, AppState>, id: i64) -> Reply<HandOver> {
     Ok(ops::handover(&store, id).await?)
 }
 
+/// The newest closed hand-overs (default 50).
+#[tauri::command]
+#[specta::specta]
+pub async fn recent_handovers(
+    state: State<'_, AppState>,
+    limit: Option<i64>,
+) -> Reply<Vec<HandoverSummary>> {
+    let store = state.store().await?;
+    state.actor()?;
+    Ok(ops::recent_handovers(&store, limit.unwrap_or(50)).await?)
+}
+
+/// A closed hand-over's manifest to the station's manifest printer.
+#[tauri::command]
+#[specta::specta]
+pub async fn print_handover(state: State<'_, AppState>, id: i64) -> Reply<PrintJob> {
+    print(&state, DocumentKind::Manifest, DocumentKey::Handover { id }).await
+}
+
+/// A return's note to the station's return-note printer (again).
+#[tauri::command]
+#[specta::specta]
+pub async fn print_return_note(state: State<'_, AppState>, return_id: i64) -> Reply<PrintJob> {
+    print(
+        &state,
+        DocumentKind::ReturnNote,
+        DocumentKey::Return { id: return_id },
+    )
+    .await
+}
+
+async fn print(state: &AppState, kind: DocumentKind, key: DocumentKey) -> Reply<PrintJob> {
+    let store = state.store_handle().await?;
+    let actor = state.actor()?;
+    let settings = state.config.read().await.print.for_kind(kind).clone();
+    Ok(ops::print_document(&store, &actor, kind, &key, &settings).await?)
+}
+
 /// The order a returned parcel names (number, tracking number, carton SSCC).
 #[tauri::command]
 #[specta::specta]
@@ -69,5 +110,19 @@ pub async fn receive_return(
     input: ops::ReturnInput,
 ) -> Reply<ops::ReturnReceipt> {
     let store = state.store().await?;
-    Ok(ops::receive_return(&store, &state.actor()?, &number, &input).await?)
+    let actor = state.actor()?;
+    let receipt = ops::receive_return(&store, &actor, &number, &input).await?;
+    // The return note prints by itself when the station prints after
+    // packing; the person is not held up by the printer.
+    let print = state.config.read().await.print.clone();
+    // The return is taken either way; a note that could not be queued is
+    // printed from the returns screen.
+    match ops::print_after_return(&store, &actor, receipt.return_id, &print).await {
+        Ok((_, run)) => run.send_in_background(),
+        Err(e) => tracing::warn!(
+            return_id = receipt.return_id,
+            "the return note was not queued: {e}"
+        ),
+    }
+    Ok(receipt)
 }

@@ -109,6 +109,7 @@ async fn call(store: &Store, actor: &Actor, op: Op) -> Result<(), Error> {
                 refund: None,
                 method: String::new(),
                 note: String::new(),
+                exchange: Vec::new(),
             },
         )
         .await

@@ -85,6 +85,7 @@ fn input(items: Vec<ReturnItem>, outcome: ReturnOutcome, refund: Option<&str>) -
         refund: refund.map(str::to_string),
         method: "карта".into(),
         note: String::new(),
+        exchange: Vec::new(),
     }
 }
 
@@ -322,6 +323,214 @@ on_both_engines!(
     }
 );
 
+on_both_engines!(
+    an_exchange_is_a_new_confirmed_order_linked_to_the_return_with_its_stock_reserved,
+    |db| {
+        let store = shipped(&db).await;
+        let desk = common::supervisor();
+        let reserved = |v: &ops::ProductView| v.stock.iter().map(|s| s.2).sum::<i64>();
+        let kettle_reserved = reserved(&ops::product_by_sku(&store, "PB-002").await.unwrap());
+        // Replacement lines without an exchange, or of a product nobody
+        // sells, are refused and change nothing.
+        let mut wrong = input(
+            vec![item(MUG, 1, ItemCondition::Resellable, Some("A-02"), "")],
+            ReturnOutcome::None,
+            None,
+        );
+        wrong.exchange = vec![ops::ExchangeLine {
+            sku: "PB-002".into(),
+            units: 1,
+        }];
+        let e = ops::receive_return(&store, &desk, "2001", &wrong).await;
+        assert!(words(e.unwrap_err()).contains("for an exchange"));
+        wrong.outcome = ReturnOutcome::Exchange;
+        wrong.exchange[0].sku = "NO-SUCH".into();
+        let e = ops::receive_return(&store, &desk, "2001", &wrong).await;
+        assert!(words(e.unwrap_err()).contains("the exchange's new order"));
+        assert_eq!(on_hand(&store, "PB-001", "A-02").await, 38);
+
+        // A mug back on its shelf, exchanged for the same mug: a new order
+        // at no charge, confirmed, its mug reserved.
+        let same = ops::receive_return(
+            &store,
+            &desk,
+            "2001",
+            &input(
+                vec![item(MUG, 1, ItemCondition::Resellable, Some("A-02"), "")],
+                ReturnOutcome::Exchange,
+                None,
+            ),
+        )
+        .await
+        .unwrap();
+        let n = same.exchange_number.clone().expect("an exchange order");
+        assert_ne!(n, "2001");
+        let d = ops::order_detail(&store, &n).await.unwrap();
+        assert_eq!(d.head.status.as_str(), "confirmed");
+        assert_eq!(d.head.customer_name, "Иванова Мария");
+        assert!(
+            d.head.comment.contains("exchange for order 2001"),
+            "{}",
+            d.head.comment
+        );
+        let lines: Vec<(&str, i64, i64, i64)> = d
+            .lines
+            .iter()
+            .map(|l| {
+                (
+                    l.sku.as_str(),
+                    l.quantity,
+                    l.unit_price_minor,
+                    l.backordered,
+                )
+            })
+            .collect();
+        assert_eq!(lines, [("PB-001", 1, 0, 0)]);
+        assert_eq!(on_hand(&store, "PB-001", "A-02").await, 39);
+        // The old order's history names the new one.
+        let old = ops::order_detail(&store, "2001").await.unwrap();
+        let ev = old
+            .events
+            .iter()
+            .find(|e| e.kind.as_str() == "return_received")
+            .expect("a return event");
+        assert!(
+            ev.after
+                .as_ref()
+                .is_some_and(|a| a["exchange"] == n.as_str()),
+            "{ev:?}"
+        );
+
+        // The kettle exchanged for another kettle: the explicit line.
+        let mut other = input(
+            vec![item(KETTLE, 1, ItemCondition::Damaged, None, "не греет")],
+            ReturnOutcome::Exchange,
+            None,
+        );
+        other.exchange = vec![ops::ExchangeLine {
+            sku: "PB-002".into(),
+            units: 1,
+        }];
+        let r = ops::receive_return(&store, &desk, "2001", &other)
+            .await
+            .unwrap();
+        let k = r.exchange_number.unwrap();
+        assert_ne!(k, n);
+        assert_eq!(
+            reserved(&ops::product_by_sku(&store, "PB-002").await.unwrap()),
+            kettle_reserved + 1,
+            "the new kettle is reserved for {k}"
+        );
+        // A packer takes returns but does not open orders: an exchange
+        // needs someone who may.
+        let e = ops::receive_return(
+            &store,
+            &packer("station-1"),
+            "2001",
+            &input(
+                vec![item(MUG, 1, ItemCondition::Resellable, Some("A-02"), "")],
+                ReturnOutcome::Exchange,
+                None,
+            ),
+        )
+        .await
+        .unwrap_err();
+        assert!(matches!(e, Error::Forbidden { .. }), "{e:?}");
+    }
+);
+
+on_both_engines!(
+    the_return_note_and_a_closed_hand_over_print_through_the_queue,
+    |db| {
+        use common::cups::{pdf_printer, require_queues, wait_for_pdf};
+        use packbench_core::documents::{DocumentKind, PrintSettings};
+        require_queues();
+        let store = shipped(&db).await;
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_nanos();
+        let desk = Actor::new("Мария", format!("returns-{nanos}"), Role::Supervisor);
+        let r = ops::receive_return(
+            &store,
+            &desk,
+            "2001",
+            &input(
+                vec![item(MUG, 1, ItemCondition::Resellable, Some("A-02"), "")],
+                ReturnOutcome::None,
+                None,
+            ),
+        )
+        .await
+        .unwrap();
+        let mut print = PrintSettings::default();
+        print.return_note = print.return_note.on(pdf_printer());
+        // With auto-print off nothing is queued.
+        let off = PrintSettings {
+            auto_print: false,
+            ..print.clone()
+        };
+        let (none, run) = ops::print_after_return(&store, &desk, r.return_id, &off)
+            .await
+            .unwrap();
+        assert!(none.is_empty());
+        assert!(run.send().await.unwrap().is_empty());
+        let (queued, run) = ops::print_after_return(&store, &desk, r.return_id, &print)
+            .await
+            .unwrap();
+        assert_eq!(queued.len(), 1);
+        assert_eq!(queued[0].kind, DocumentKind::ReturnNote);
+        let sent = run.send().await.unwrap();
+        assert_eq!(sent[0].status, ops::PrintStatus::Sent, "{:?}", sent[0]);
+        let pdf = wait_for_pdf(&sent[0].title());
+        assert!(std::fs::metadata(&pdf).unwrap().len() > 1000);
+        let _ = std::fs::remove_file(&pdf);
+        // The job is the order's: its print history lists the note.
+        let jobs = ops::order_print_jobs(&store, "2001").await.unwrap();
+        assert!(jobs.iter().any(|j| j.kind == DocumentKind::ReturnNote
+            && j.key == ops::DocumentKey::Return { id: r.return_id }));
+
+        // The carrier's hand-over closed, its manifest printed by number.
+        let h = ops::close_handover(&store, &desk, "СДЭК").await.unwrap();
+        let id = h.manifest_id.unwrap();
+        let listed = ops::recent_handovers(&store, 10).await.unwrap();
+        assert_eq!(
+            (listed[0].id, listed[0].carrier.as_str(), listed[0].parcels),
+            (id, "СДЭК", 1)
+        );
+        let job = ops::print_document(
+            &store,
+            &desk,
+            DocumentKind::Manifest,
+            &ops::DocumentKey::Handover { id },
+            &print.manifest.clone().on(pdf_printer()),
+        )
+        .await
+        .unwrap();
+        assert_eq!(job.status, ops::PrintStatus::Sent, "{job:?}");
+        let pdf = wait_for_pdf(&job.title());
+        let _ = std::fs::remove_file(&pdf);
+        // Retried later, the job still knows it is that hand-over's.
+        let again = ops::retry_print_job(&store, &desk, job.id, None)
+            .await
+            .unwrap();
+        assert_eq!(again.key, ops::DocumentKey::Handover { id });
+        assert_eq!(again.status, ops::PrintStatus::Sent);
+        let _ = std::fs::remove_file(wait_for_pdf(&again.title()));
+        // A hand-over that does not exist is not queued.
+        let e = ops::print_document(
+            &store,
+            &desk,
+            DocumentKind::Manifest,
+            &ops::DocumentKey::Handover { id: id + 100 },
+            &print.manifest,
+        )
+        .await
+        .unwrap_err();
+        assert!(matches!(e, Error::NotFound { .. }), "{e:?}");
+    }
+);
+
 on_both_engines!(a_marked_item_returned_resellable_may_be_sold_again, |db| {
     let store = db.store.clone().with_clock(clock());
     let products = "sku,name,weight_g,bin,barcodes,stock\n\
@@ -507,6 +716,18 @@ fn the_cli_takes_a_return_found_by_its_tracking_number() {
     let r = json(&out);
     assert_eq!(r["number"], number.as_str());
     assert_eq!(r["refund_minor"], 10_000);
+    // The note went into the print queue as the app's would; this station
+    // has no printer chosen, so it waits there and says why.
+    let job = &r["print_jobs"][0];
+    assert_eq!(
+        (job["kind"].as_str(), job["status"].as_str()),
+        (Some("return_note"), Some("queued")),
+        "{r}"
+    );
+    assert!(
+        job["message"].as_str().unwrap().contains("no printer"),
+        "{job}"
+    );
     let (_, out, _) = cli(&db, &["--json", "products", "show", sku]);
     let after = json(&out)["stock"]
         .as_array()

@@ -327,4 +327,46 @@ fn the_cli_ships_in_bulk_and_closes_the_hand_over() {
     let (code, _, err) = cli(&db, &["handover", "cdek", "--close"], "");
     assert_ne!(code, 0);
     assert!(err.contains("nothing shipped with СДЭК waits"), "{err}");
+    // The closed hand-over's manifest, by its number, lists the parcel's
+    // tracking number (read back by pdftotext).
+    let id = h["manifest_id"].as_i64().unwrap().to_string();
+    let dir = tempfile::tempdir().unwrap();
+    let pdf = dir.path().join("manifest.pdf");
+    let (code, _, err) = cli(
+        &db,
+        &[
+            "print",
+            "manifest",
+            "--handover",
+            &id,
+            "--out",
+            pdf.to_str().unwrap(),
+        ],
+        "",
+    );
+    assert_eq!(code, 0, "{err}");
+    let text = std::process::Command::new("pdftotext")
+        .args(["-layout", pdf.to_str().unwrap(), "-"])
+        .env("LANG", "C.UTF-8")
+        .output()
+        .expect("pdftotext runs");
+    let text = String::from_utf8_lossy(&text.stdout);
+    assert!(
+        text.contains("1000000011") && text.contains("СДЭК"),
+        "{text}"
+    );
+    let (code, _, err) = cli(
+        &db,
+        &[
+            "print",
+            "manifest",
+            "--handover",
+            "999",
+            "--out",
+            pdf.to_str().unwrap(),
+        ],
+        "",
+    );
+    assert_ne!(code, 0);
+    assert!(err.contains("999"), "{err}");
 }

@@ -226,10 +226,17 @@ async fn stock_step(store: &Store, rng: &mut Rng, w: &mut World, seed: u64, n: u
                     "разбит".into()
                 },
             }],
-            outcome: ops::ReturnOutcome::None,
+            // Now and then an exchange: a new order reserves its stock in
+            // the same transaction.
+            outcome: if rng.below(4) == 0 {
+                ops::ReturnOutcome::Exchange
+            } else {
+                ops::ReturnOutcome::None
+            },
             refund: None,
             method: String::new(),
             note: String::new(),
+            exchange: Vec::new(),
         };
         let label = format!("step {n}: return of {} from {number}", line.sku);
         let r = ops::receive_return(store, &manager(), &number, &input).await;

@@ -69,15 +69,17 @@ pub enum DocumentKind {
     Label,
     PickList,
     Manifest,
+    ReturnNote,
 }
 
 impl DocumentKind {
-    pub const ALL: [DocumentKind; 5] = [
+    pub const ALL: [DocumentKind; 6] = [
         DocumentKind::Invoice,
         DocumentKind::PackingSlip,
         DocumentKind::Label,
         DocumentKind::PickList,
         DocumentKind::Manifest,
+        DocumentKind::ReturnNote,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -87,6 +89,7 @@ impl DocumentKind {
             DocumentKind::Label => "label",
             DocumentKind::PickList => "pick_list",
             DocumentKind::Manifest => "manifest",
+            DocumentKind::ReturnNote => "return_note",
         }
     }
 
@@ -96,7 +99,7 @@ impl DocumentKind {
             .into_iter()
             .find(|k| k.as_str() == t)
             .ok_or_else(|| {
-                format!("{text:?} is not a document; use invoice, packing-slip, label, pick-list or manifest")
+                format!("{text:?} is not a document; use invoice, packing-slip, label, pick-list, manifest or return-note")
             })
     }
 
@@ -321,6 +324,7 @@ pub struct PrintSettings {
     pub label: DocumentSettings,
     pub pick_list: DocumentSettings,
     pub manifest: DocumentSettings,
+    pub return_note: DocumentSettings,
 }
 
 impl Default for PrintSettings {
@@ -332,6 +336,7 @@ impl Default for PrintSettings {
             label: DocumentSettings::for_kind(DocumentKind::Label),
             pick_list: DocumentSettings::for_kind(DocumentKind::PickList),
             manifest: DocumentSettings::for_kind(DocumentKind::Manifest),
+            return_note: DocumentSettings::for_kind(DocumentKind::ReturnNote),
         }
     }
 }
@@ -358,6 +363,7 @@ impl PrintSettings {
                 DocumentKind::Label => &mut self.label,
                 DocumentKind::PickList => &mut self.pick_list,
                 DocumentKind::Manifest => &mut self.manifest,
+                DocumentKind::ReturnNote => &mut self.return_note,
             };
             if let Err(e) = slot.check(kind) {
                 changed.push(e.to_string());
@@ -378,6 +384,7 @@ impl PrintSettings {
             DocumentKind::Label => &self.label,
             DocumentKind::PickList => &self.pick_list,
             DocumentKind::Manifest => &self.manifest,
+            DocumentKind::ReturnNote => &self.return_note,
         }
     }
 }
@@ -452,7 +459,8 @@ pub(crate) fn invalid(message: impl Into<String>) -> crate::Error {
     crate::Error::Invalid(message.into())
 }
 
-/// Which document: an order's, a pick list's, or a carrier's day.
+/// Which document: an order's, a pick list's, a carrier's day, a closed
+/// hand-over's manifest, or a return's note.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(tag = "type", rename_all = "snake_case")]
@@ -460,6 +468,8 @@ pub enum DocumentKey {
     Order { number: String },
     PickList { id: i64 },
     Manifest { carrier: String, date: NaiveDate },
+    Handover { id: i64 },
+    Return { id: i64 },
 }
 
 impl DocumentKey {
@@ -474,7 +484,10 @@ impl DocumentKey {
         let fits = match self {
             DocumentKey::Order { .. } => kind.is_per_order(),
             DocumentKey::PickList { .. } => kind == DocumentKind::PickList,
-            DocumentKey::Manifest { .. } => kind == DocumentKind::Manifest,
+            DocumentKey::Manifest { .. } | DocumentKey::Handover { .. } => {
+                kind == DocumentKind::Manifest
+            }
+            DocumentKey::Return { .. } => kind == DocumentKind::ReturnNote,
         };
         if fits {
             Ok(())
@@ -484,7 +497,8 @@ impl DocumentKey {
                 kind.as_str().replace('_', " "),
                 match kind {
                     DocumentKind::PickList => "a pick list id",
-                    DocumentKind::Manifest => "a carrier and a day",
+                    DocumentKind::Manifest => "a carrier and a day, or a hand-over",
+                    DocumentKind::ReturnNote => "a return",
                     _ => "an order number",
                 }
             )))
@@ -497,6 +511,8 @@ impl DocumentKey {
             DocumentKey::Order { number } => number.clone(),
             DocumentKey::PickList { id } => format!("pick list {id}"),
             DocumentKey::Manifest { carrier, date } => format!("{carrier} {date}"),
+            DocumentKey::Handover { id } => format!("hand-over {id}"),
+            DocumentKey::Return { id } => format!("return {id}"),
         }
     }
 }

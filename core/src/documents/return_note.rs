@@ -28,8 +28,10 @@ pub struct ReturnNoteView {
     pub seller: Party,
     pub customer: Party,
     pub lines: Vec<ReturnNoteLine>,
-    /// refund, repair or none.
+    /// refund, exchange, repair or none.
     pub outcome: String,
+    /// An exchange's replacement order.
+    pub exchange: Option<String>,
     pub refund_minor: i64,
     pub currency: String,
     pub note: String,
@@ -50,6 +52,7 @@ struct Words {
     outcome: &'static str,
     refund: &'static str,
     repair: &'static str,
+    exchange: &'static str,
     nothing: &'static str,
     note: &'static str,
     handed: &'static str,
@@ -71,6 +74,7 @@ const RU: Words = Words {
     outcome: "Решение",
     refund: "возврат денег",
     repair: "ремонт",
+    exchange: "обмен, новый заказ",
     nothing: "без возмещения",
     note: "Примечание",
     handed: "Сдал",
@@ -92,6 +96,7 @@ const EN: Words = Words {
     outcome: "Outcome",
     refund: "refund",
     repair: "repair",
+    exchange: "exchange, new order",
     nothing: "nothing owed",
     note: "Note",
     handed: "Handed over by",
@@ -234,6 +239,12 @@ pub fn pdf(view: &ReturnNoteView, lang: Lang) -> Result<Vec<u8>> {
             money(view.refund_minor, &view.currency, lang)
         ),
         "repair" => format!("{}: {}", w.outcome, w.repair),
+        "exchange" => format!(
+            "{}: {} {}",
+            w.outcome,
+            w.exchange,
+            view.exchange.as_deref().unwrap_or("")
+        ),
         _ => format!("{}: {}", w.outcome, w.nothing),
     };
     c.left(margin, y, 10.0, Weight::Bold, &outcome);

@@ -38,6 +38,9 @@ crate::named_enum! {
     pub enum ReturnOutcome("return outcome") {
         /// Money back: a refund in the order's payment ledger.
         Refund = "refund",
+        /// A replacement: a new order linked to the returned one, with its
+        /// own reservation.
+        Exchange = "exchange",
         /// The item goes to repair (the order records it).
         Repair = "repair",
         /// Nothing owed (a refusal at the door, a goodwill return).

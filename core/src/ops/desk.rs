@@ -98,30 +98,45 @@ pub async fn create_order(
 ) -> Result<OrderDetail> {
     actor.may(Op::CreateOrder)?;
     let mut tx = store.write().await?;
+    let (_, number) = insert_order(&mut tx, store, actor, input).await?;
+    let detail = order_detail_in(&mut tx, store.engine(), &number).await?;
+    tx.commit().await?;
+    Ok(detail)
+}
+
+/// [`create_order`] inside the caller's transaction (an exchange creates
+/// its replacement order with the return): the new order's id and number.
+pub(super) async fn insert_order(
+    tx: &mut AnyConnection,
+    store: &Store,
+    actor: &Actor,
+    input: &PhoneOrderInput,
+) -> Result<(i64, String)> {
+    actor.may(Op::CreateOrder)?;
     let now = store.now_ms();
-    let names = names_of(&mut tx, input.lines.iter().map(|l| l.sku.as_str())).await?;
+    let names = names_of(&mut *tx, input.lines.iter().map(|l| l.sku.as_str())).await?;
     // Checked before a number is taken, so a refused order uses none.
     input
         .to_new_order("0", |sku| names.get(sku).cloned(), store.now())
         .map_err(Error::Invalid)?;
-    let number = next_number(&mut tx).await?;
+    let number = next_number(&mut *tx).await?;
     let order = input
         .to_new_order(&number, |sku| names.get(sku).cloned(), store.now())
         .map_err(Error::Invalid)?;
     actor.may_on(Op::CreateOrder, &order.channel)?;
-    let customer_id = customer_for(&mut tx, &input.customer, now).await?;
-    let Some((id, _)) = orders::insert(&mut tx, &order, now).await? else {
+    let customer_id = customer_for(&mut *tx, &input.customer, now).await?;
+    let Some((id, _)) = orders::insert(&mut *tx, &order, now).await? else {
         return Err(Error::changed_meanwhile(&number));
     };
-    orders::set_customer(&mut tx, id, customer_id).await?;
+    orders::set_customer(&mut *tx, id, customer_id).await?;
     let manager = input
         .manager
         .as_deref()
         .map(str::trim)
         .filter(|m| !m.is_empty());
-    orders::set_manager(&mut tx, id, manager, now).await?;
+    orders::set_manager(&mut *tx, id, manager, now).await?;
     events::record(
-        &mut tx,
+        &mut *tx,
         Some(id),
         now,
         actor,
@@ -131,9 +146,7 @@ pub async fn create_order(
             "total_minor": order.total_minor(), "manager": manager})),
     )
     .await?;
-    let detail = order_detail_in(&mut tx, store.engine(), &number).await?;
-    tx.commit().await?;
-    Ok(detail)
+    Ok((id, number))
 }
 
 /// An edited order, and the SKUs its stock no longer covers (a confirmed

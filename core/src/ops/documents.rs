@@ -381,6 +381,12 @@ pub async fn render_with_sscc(
         (DocumentKind::Manifest, DocumentKey::Manifest { carrier, date }) => {
             documents::manifest::pdf(&manifest_view(store, carrier, *date).await?, lang)
         }
+        (DocumentKind::Manifest, DocumentKey::Handover { id }) => {
+            documents::manifest::pdf(&super::shipping::handover(store, *id).await?.view, lang)
+        }
+        (DocumentKind::ReturnNote, DocumentKey::Return { id }) => {
+            super::returns::return_note(store, *id, lang).await
+        }
         // A key that names another kind of document: check says which.
         _ => key.check(kind).and(Err(Error::Invalid(format!(
             "{} cannot be printed for {}",

@@ -28,6 +28,7 @@ pub use crate::exchange::{FieldMapping, ImportKind, ImportPreview};
 pub use crate::store::counts::CountHead;
 pub use crate::store::returns::ReturnedLine;
 pub use crate::store::scans::PackedMarking;
+pub use crate::store::shipments::HandoverSummary;
 pub use crate::store::stock::{BinView, LedgerFilter, LedgerRow};
 pub use cartons::{
     box_types, carton_settings, cartons_of, close_carton, open_carton, save_box_type,
@@ -81,16 +82,16 @@ pub use picking::{
     PickSelection,
 };
 pub use printing::{
-    list_printers, order_print_jobs, preview_document, print_after_pack, print_document,
-    print_jobs, print_order_documents, retry_print_job, DocumentPreview, PrintRun, Printer,
-    PrinterState, LP_TIMEOUT, PREVIEW_PAGES,
+    list_printers, order_print_jobs, preview_document, print_after_pack, print_after_return,
+    print_document, print_jobs, print_order_documents, retry_print_job, DocumentPreview, PrintRun,
+    Printer, PrinterState, LP_TIMEOUT, PREVIEW_PAGES,
 };
 pub use returns::{
-    find_return, receive_return, return_note, ReturnInput, ReturnItem, ReturnReceipt,
+    find_return, receive_return, return_note, ExchangeLine, ReturnInput, ReturnItem, ReturnReceipt,
 };
 pub use shipping::{
-    close_handover, handover, ship_bulk, ship_order, ship_parcels, waiting_handover, BulkShipped,
-    HandOver, ShipRefusal, ShipRequest,
+    close_handover, handover, recent_handovers, ship_bulk, ship_order, ship_parcels,
+    waiting_handover, BulkShipped, HandOver, ShipRefusal, ShipRequest,
 };
 pub use stock_control::{
     adjust_stock, approve_count, bins, cancel_count, count_scan, count_sheet, move_stock,

@@ -81,6 +81,18 @@ async fn enqueue_for(
             pick_lists::status(&mut tx, *id).await?;
             JobSubject::PickList(*id)
         }
+        DocumentKey::Handover { id } => {
+            crate::store::shipments::manifest_head(&mut tx, *id)
+                .await?
+                .ok_or_else(|| Error::not_found("hand-over", id.to_string()))?;
+            JobSubject::Handover(*id)
+        }
+        DocumentKey::Return { id } => {
+            let (order, ..) = crate::store::returns::head(&mut tx, *id)
+                .await?
+                .ok_or_else(|| Error::not_found("return", id.to_string()))?;
+            JobSubject::Return { order, id: *id }
+        }
         DocumentKey::Manifest { carrier: c, date } => {
             carrier = c.trim().to_string();
             JobSubject::Manifest {
@@ -153,12 +165,18 @@ async fn finish(
     Ok(job)
 }
 
-/// Renders and sends a queued job; the outcome is written to the job.
-async fn send(store: &Store, actor: &Actor, id: i64) -> Result<PrintJob> {
+/// Reads a queued job, then [`send`]s it.
+async fn send_by_id(store: &Store, actor: &Actor, id: i64) -> Result<PrintJob> {
     let (job, _) = {
         let mut conn = store.pool().acquire().await?;
         print_jobs::by_id(&mut conn, id).await?
     };
+    send(store, actor, job).await
+}
+
+/// Renders and sends a queued job; the outcome is written to the job.
+async fn send(store: &Store, actor: &Actor, job: PrintJob) -> Result<PrintJob> {
+    let id = job.id;
     let Some(printer) = job.printer.clone() else {
         let message = format!(
             "no printer is chosen for the {}; choose one in the station's print settings, then print it again",
@@ -211,7 +229,7 @@ pub async fn print_document(
 ) -> Result<PrintJob> {
     actor.may(Op::Print)?;
     let id = enqueue(store, actor, kind, key, settings).await?;
-    send(store, actor, id).await
+    send_by_id(store, actor, id).await
 }
 
 /// Queued jobs to be sent, each with its own time limit, all at once. The
@@ -221,11 +239,12 @@ pub async fn print_document(
 pub struct PrintRun {
     store: Store,
     actor: Actor,
-    jobs: Vec<i64>,
+    /// The queued jobs as they were read when queued.
+    jobs: Vec<PrintJob>,
 }
 
-/// One printer's jobs in a run: the printer, and (position, job id) pairs.
-type PrinterQueue = (Option<String>, Vec<(usize, i64)>);
+/// One printer's jobs in a run: the printer, and (position, job) pairs.
+type PrinterQueue = (Option<String>, Vec<(usize, PrintJob)>);
 
 impl PrintRun {
     /// Sends every job and returns them with their outcome.
@@ -233,23 +252,18 @@ impl PrintRun {
         // Printers at once, each waiting on lp with its own time limit; one
         // printer's jobs in their order (carton 1's label before carton
         // 2's), as the packer lays the labels out.
-        // (printer, its jobs as (position in the run, job id))
         let mut queues: Vec<PrinterQueue> = Vec::new();
-        {
-            let mut conn = self.store.pool().acquire().await?;
-            for (i, id) in self.jobs.iter().enumerate() {
-                let printer = print_jobs::by_id(&mut conn, *id).await?.0.printer;
-                match queues.iter_mut().find(|q| q.0 == printer) {
-                    Some(q) => q.1.push((i, *id)),
-                    None => queues.push((printer, vec![(i, *id)])),
-                }
+        for (i, job) in self.jobs.into_iter().enumerate() {
+            match queues.iter_mut().find(|q| q.0 == job.printer) {
+                Some(q) => q.1.push((i, job)),
+                None => queues.push((job.printer.clone(), vec![(i, job)])),
             }
         }
         let (store, actor) = (&self.store, &self.actor);
         let runs = queues.into_iter().map(|(_, jobs)| async move {
             let mut done = Vec::with_capacity(jobs.len());
-            for (i, id) in jobs {
-                done.push((i, send(store, actor, id).await));
+            for (i, job) in jobs {
+                done.push((i, send(store, actor, job).await));
             }
             done
         });
@@ -284,14 +298,48 @@ pub async fn print_after_pack(
 ) -> Result<(Vec<PrintJob>, PrintRun)> {
     actor.may(Op::Print)?;
     if !settings.auto_print {
-        let run = PrintRun {
-            store: store.clone(),
-            actor: actor.clone(),
-            jobs: Vec::new(),
-        };
-        return Ok((Vec::new(), run));
+        return queued_run(store, actor, Vec::new()).await;
     }
     queue_order_documents(store, actor, number, settings).await
+}
+
+/// After a return: its note into the queue when the station prints by
+/// itself. Returns the queued job and the run that sends it.
+pub async fn print_after_return(
+    store: &Store,
+    actor: &Actor,
+    return_id: i64,
+    settings: &PrintSettings,
+) -> Result<(Vec<PrintJob>, PrintRun)> {
+    actor.may(Op::Print)?;
+    let mut ids = Vec::new();
+    if settings.auto_print {
+        let key = DocumentKey::Return { id: return_id };
+        let kind = DocumentKind::ReturnNote;
+        ids.push(enqueue(store, actor, kind, &key, settings.for_kind(kind)).await?);
+    }
+    queued_run(store, actor, ids).await
+}
+
+/// The queued jobs as they are now, and the run that sends them.
+async fn queued_run(
+    store: &Store,
+    actor: &Actor,
+    ids: Vec<i64>,
+) -> Result<(Vec<PrintJob>, PrintRun)> {
+    let mut queued = Vec::new();
+    {
+        let mut conn = store.pool().acquire().await?;
+        for id in &ids {
+            queued.push(print_jobs::by_id(&mut conn, *id).await?.0);
+        }
+    }
+    let run = PrintRun {
+        store: store.clone(),
+        actor: actor.clone(),
+        jobs: queued.clone(),
+    };
+    Ok((queued, run))
 }
 
 async fn queue_order_documents(
@@ -328,19 +376,7 @@ async fn queue_order_documents(
     } else {
         ids.push(enqueue(store, actor, DocumentKind::Label, &key, &settings.label).await?);
     }
-    let mut queued = Vec::new();
-    {
-        let mut conn = store.pool().acquire().await?;
-        for id in &ids {
-            queued.push(print_jobs::by_id(&mut conn, *id).await?.0);
-        }
-    }
-    let run = PrintRun {
-        store: store.clone(),
-        actor: actor.clone(),
-        jobs: ids,
-    };
-    Ok((queued, run))
+    queued_run(store, actor, ids).await
 }
 
 /// The invoice and the label of one order, now, whatever auto-print says:
@@ -371,7 +407,7 @@ pub async fn retry_print_job(
         return Err(Error::not_found("print job", id.to_string()));
     }
     tx.commit().await?;
-    send(store, actor, id).await
+    send_by_id(store, actor, id).await
 }
 
 /// At most this many pages are drawn for a preview (a long pick list
@@ -425,6 +461,8 @@ pub async fn preview_document(
         DocumentKey::Order { number } => number.clone(),
         DocumentKey::PickList { id } => id.to_string(),
         DocumentKey::Manifest { carrier, date } => format!("{carrier}-{date}"),
+        DocumentKey::Handover { id } => format!("handover-{id}"),
+        DocumentKey::Return { id } => format!("return-{id}"),
     };
     let file_name = format!(
         "{}-{}.{}",

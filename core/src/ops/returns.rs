@@ -5,22 +5,29 @@
 //! nothing. The order becomes `returned` when everything shipped came back,
 //! else it keeps its status with the partial return in its history.
 
+use super::desk::insert_order;
 use super::ledger::payment_in;
+use super::orders::transition;
+use super::stock::{refresh_back_orders, reserve_order};
 use crate::documents::return_note::{pdf as return_note_pdf, ReturnNoteLine, ReturnNoteView};
 use crate::documents::{Lang, Party};
 use crate::domain::access::Op;
 use crate::domain::barcode::{self, ScanCode};
+use crate::domain::customer::CustomerInput;
+use crate::domain::desk::{LineInput, PhoneOrderInput};
 use crate::domain::payment::{PaymentInput, PaymentKind};
 use crate::domain::stock::{ItemCondition, MoveKind, ReturnOutcome};
+use crate::domain::OrderHead;
 use crate::domain::{Actor, EventKind, OrderStatus};
 use crate::store::orders::{self, head_by_number, lines};
 use crate::store::returns::{self, NewLine, NewReturn, ReturnedLine};
 use crate::store::statuses::transition_matrix;
 use crate::store::stock::{self as stock_store, StockMove};
-use crate::store::{events, products, scans, Store};
+use crate::store::{customers, events, products, scans, Store};
 use crate::{Error, Result};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
+use sqlx::AnyConnection;
 
 /// One returned item (or several of the same, `units`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -46,6 +53,18 @@ pub struct ReturnInput {
     /// How the money goes back (card, cash, the marketplace).
     pub method: String,
     pub note: String,
+    /// An exchange's replacement: what the new order sends. Empty: the
+    /// same products, as many as came back.
+    #[serde(default)]
+    pub exchange: Vec<ExchangeLine>,
+}
+
+/// One line of an exchange's replacement order.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct ExchangeLine {
+    pub sku: String,
+    pub units: i64,
 }
 
 /// What a return did.
@@ -59,6 +78,8 @@ pub struct ReturnReceipt {
     pub whole: bool,
     pub status: OrderStatus,
     pub refund_minor: i64,
+    /// An exchange's replacement order (new, confirmed, its stock reserved).
+    pub exchange_number: Option<String>,
 }
 
 /// The order a returned parcel names: its number, a tracking number (of the
@@ -92,8 +113,18 @@ pub async fn receive_return(
     input: &ReturnInput,
 ) -> Result<ReturnReceipt> {
     actor.may(Op::ReceiveReturn)?;
-    if input.outcome == ReturnOutcome::Refund {
-        actor.may(Op::RecordPayment)?;
+    match input.outcome {
+        ReturnOutcome::Refund => actor.may(Op::RecordPayment)?,
+        ReturnOutcome::Exchange => {
+            actor.may(Op::CreateOrder)?;
+            actor.may(Op::ConfirmOrder)?;
+        }
+        _ => {}
+    }
+    if input.outcome != ReturnOutcome::Exchange && !input.exchange.is_empty() {
+        return Err(Error::Invalid(
+            "replacement lines are for an exchange; choose exchange, or leave them out".into(),
+        ));
     }
     if input.items.is_empty() {
         return Err(Error::Invalid(
@@ -299,6 +330,13 @@ pub async fn receive_return(
         }
         _ => {}
     }
+    let exchange_number = if input.outcome == ReturnOutcome::Exchange {
+        let lines_back = returns::lines_of(&mut tx, return_id).await?;
+        let number = exchange(&mut tx, store, actor, &head, return_id, &lines_back, input).await?;
+        Some(number)
+    } else {
+        None
+    };
     let whole = left.iter().all(|x| x.1 <= 0);
     let mut status = head.status;
     if whole && head.status != OrderStatus::Returned {
@@ -323,7 +361,8 @@ pub async fn receive_return(
         Some(json!({"status": head.status})),
         Some(
             json!({"status": status, "return": return_id, "outcome": input.outcome,
-                    "refund_minor": refund_minor, "lines": lines_back, "note": note}),
+                    "refund_minor": refund_minor, "lines": lines_back, "note": note,
+                    "exchange": exchange_number}),
         ),
     )
     .await?;
@@ -335,13 +374,100 @@ pub async fn receive_return(
         whole,
         status,
         refund_minor,
+        exchange_number,
     })
+}
+
+/// An exchange's replacement: a new order for the same customer, channel
+/// and delivery, its lines at no charge (paid by what came back), confirmed
+/// with its stock reserved, and linked to the return. Its number.
+async fn exchange(
+    tx: &mut AnyConnection,
+    store: &Store,
+    actor: &Actor,
+    head: &OrderHead,
+    return_id: i64,
+    back: &[ReturnedLine],
+    input: &ReturnInput,
+) -> Result<String> {
+    let wanted: Vec<ExchangeLine> = if input.exchange.is_empty() {
+        let mut same: Vec<ExchangeLine> = Vec::new();
+        for l in back {
+            match same.iter_mut().find(|x| x.sku == l.sku) {
+                Some(x) => x.units += l.units,
+                None => same.push(ExchangeLine {
+                    sku: l.sku.clone(),
+                    units: l.units,
+                }),
+            }
+        }
+        same
+    } else {
+        input.exchange.clone()
+    };
+    let customer = match orders::customer_of(&mut *tx, head.id).await? {
+        Some(id) => {
+            let c = customers::by_id(&mut *tx, id).await?;
+            CustomerInput {
+                id: Some(c.id),
+                name: c.name,
+                phone: c.phone,
+                email: c.email,
+                address: c.address,
+            }
+        }
+        None => CustomerInput {
+            id: None,
+            name: head.customer_name.clone(),
+            phone: head.phone.clone(),
+            email: head.email.clone(),
+            address: head.shipping_address.clone(),
+        },
+    };
+    let order = PhoneOrderInput {
+        customer,
+        lines: wanted
+            .iter()
+            .map(|l| LineInput {
+                sku: l.sku.trim().to_string(),
+                quantity: l.units,
+                unit_price: "0".into(),
+                ..LineInput::default()
+            })
+            .collect(),
+        delivery_method: head.delivery_method.clone(),
+        delivery_cost: String::new(),
+        comment: format!("exchange for order {} (return {return_id})", head.number),
+        currency: head.currency.clone(),
+        manager: head.manager.clone(),
+        channel: head.channel.clone(),
+    };
+    let (id, number) = insert_order(&mut *tx, store, actor, &order)
+        .await
+        .map_err(|e| match e {
+            Error::Invalid(why) => Error::Invalid(format!("the exchange's new order: {why}")),
+            other => other,
+        })?;
+    let new_head = head_by_number(&mut *tx, store.engine(), &number, true).await?;
+    transition(
+        &mut *tx,
+        store,
+        actor,
+        &new_head,
+        OrderStatus::Confirmed,
+        EventKind::Confirmed,
+    )
+    .await?;
+    reserve_order(&mut *tx, id).await?;
+    refresh_back_orders(&mut *tx, id, false).await?;
+    returns::set_exchange(&mut *tx, return_id, id).await?;
+    Ok(number)
 }
 
 /// The return note (PDF, A4) of a return, in Russian or English.
 pub async fn return_note(store: &Store, return_id: i64, lang: Lang) -> Result<Vec<u8>> {
     let mut tx = store.read().await?;
-    let (order_id, outcome, refund_minor, note, at) = returns::head(&mut tx, return_id)
+    let (order_id, outcome, refund_minor, note, at, exchange) = returns::head(&mut tx, return_id)
         .await?
         .ok_or_else(|| Error::not_found("return", return_id.to_string()))?;
     let number = orders::number_of(&mut tx, order_id).await?;
@@ -373,6 +499,7 @@ pub async fn return_note(store: &Store, return_id: i64, lang: Lang) -> Result<Ve
             })
             .collect(),
         outcome,
+        exchange,
         refund_minor,
         currency: head.currency.clone(),
         note,

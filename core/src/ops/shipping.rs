@@ -7,6 +7,7 @@ use crate::documents::ManifestView;
 use crate::domain::access::Op;
 use crate::domain::{Actor, EventKind, OrderStatus};
 use crate::store::orders::{self, head_by_number};
+use crate::store::shipments::HandoverSummary;
 use crate::store::statuses::transition_matrix;
 use crate::store::{cartons, events, outbox, shipments, Store};
 use crate::{Error, Result};
@@ -276,6 +277,12 @@ pub async fn close_handover(store: &Store, actor: &Actor, carrier: &str) -> Resu
     };
     tx.commit().await?;
     handover(store, id).await
+}
+
+/// The newest closed hand-overs (at most `limit`, up to 500).
+pub async fn recent_handovers(store: &Store, limit: i64) -> Result<Vec<HandoverSummary>> {
+    let mut conn = store.pool().acquire().await?;
+    shipments::recent_manifests(&mut conn, limit.clamp(1, 500)).await
 }
 
 /// A closed hand-over by its number.

@@ -511,6 +511,16 @@ pub async fn set_sequence_next(conn: &mut AnyConnection, next: i64) -> Result<()
 }
 
 /// Links the order to its customer and its manager.
+/// The customer an order belongs to, if it was linked to one.
+pub async fn customer_of(conn: &mut AnyConnection, order_id: i64) -> Result<Option<i64>> {
+    Ok(
+        sqlx::query_scalar::<_, Option<i64>>("SELECT customer_id FROM orders WHERE id = $1")
+            .bind(order_id)
+            .fetch_one(&mut *conn)
+            .await?,
+    )
+}
+
 pub async fn set_customer(conn: &mut AnyConnection, order_id: i64, customer_id: i64) -> Result<()> {
     sqlx::query("UPDATE orders SET customer_id = $1 WHERE id = $2")
         .bind(customer_id)

@@ -65,6 +65,8 @@ impl PrintJob {
             DocumentKey::Order { number } => number.clone(),
             DocumentKey::PickList { id } => id.to_string(),
             DocumentKey::Manifest { date, .. } => date.to_string(),
+            DocumentKey::Handover { id } => format!("handover{id}"),
+            DocumentKey::Return { id } => format!("return{id}"),
         };
         let mut title = format!(
             "packbench-{}-{what}-job{}-{}",
@@ -114,6 +116,8 @@ struct JobRow {
     user_name: String,
     order_id: Option<i64>,
     carton_seq: Option<i64>,
+    return_id: Option<i64>,
+    manifest_id: Option<i64>,
 }
 
 impl JobRow {
@@ -132,6 +136,12 @@ impl JobRow {
         let key = match self.kind {
             DocumentKind::PickList => DocumentKey::PickList {
                 id: self.pick_list_id.ok_or_else(|| missing("a pick list"))?,
+            },
+            DocumentKind::Manifest if self.manifest_id.is_some() => DocumentKey::Handover {
+                id: self.manifest_id.unwrap_or_default(),
+            },
+            DocumentKind::ReturnNote => DocumentKey::Return {
+                id: self.return_id.ok_or_else(|| missing("a return"))?,
             },
             DocumentKind::Manifest => {
                 let day = self.day.as_deref().ok_or_else(|| missing("a day"))?;
@@ -177,7 +187,7 @@ impl JobRow {
 const JOB_COLUMNS: &str = "j.id, j.kind, o.number, j.pick_list_id, j.carrier, j.day, j.format, \
     j.paper, j.dpi, j.lang, j.printer, j.status, j.message, j.cups_job, j.attempts, \
     j.created_at, j.updated_at, j.station, j.user_name, j.order_id, \
-    (SELECT c.seq FROM cartons c WHERE c.id = j.carton_id) AS carton_seq";
+    (SELECT c.seq FROM cartons c WHERE c.id = j.carton_id) AS carton_seq, j.return_id, j.manifest_id";
 
 /// The job and the order it prints for (none for pick lists and manifests).
 pub async fn by_id(conn: &mut AnyConnection, id: i64) -> Result<(PrintJob, Option<i64>)> {
@@ -226,7 +236,8 @@ pub async fn of_order(conn: &mut AnyConnection, number: &str) -> Result<Vec<Prin
     )
 }
 
-/// What a new job prints for: an order, a pick list, or a carrier's day.
+/// What a new job prints for: an order, a pick list, a carrier's day, a
+/// closed hand-over, or a return (of an order).
 pub enum JobSubject<'a> {
     Order(i64),
     /// One carton's label of an order.
@@ -238,6 +249,11 @@ pub enum JobSubject<'a> {
     Manifest {
         carrier: &'a str,
         day: NaiveDate,
+    },
+    Handover(i64),
+    Return {
+        order: i64,
+        id: i64,
     },
 }
 
@@ -255,17 +271,24 @@ pub async fn enqueue(
         JobSubject::Carton { carton, .. } => Some(carton),
         _ => None,
     };
+    let (return_id, manifest_id) = match subject {
+        JobSubject::Return { id, .. } => (Some(id), None),
+        JobSubject::Handover(id) => (None, Some(id)),
+        _ => (None, None),
+    };
     let (order_id, pick_list_id, carrier, day) = match subject {
-        JobSubject::Order(id) | JobSubject::Carton { order: id, .. } => {
-            (Some(id), None, None, None)
-        }
+        JobSubject::Order(id)
+        | JobSubject::Carton { order: id, .. }
+        | JobSubject::Return { order: id, .. } => (Some(id), None, None, None),
         JobSubject::PickList(id) => (None, Some(id), None, None),
         JobSubject::Manifest { carrier, day } => (None, None, Some(carrier), Some(day.to_string())),
+        JobSubject::Handover(_) => (None, None, None, None),
     };
     Ok(sqlx::query_scalar(
         "INSERT INTO print_jobs (kind, order_id, pick_list_id, carrier, day, format, paper, dpi, lang, \
-           printer, status, message, attempts, created_at, updated_at, station, user_name, carton_id) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $14, '', 0, $11, $11, $12, $13, $15) RETURNING id",
+           printer, status, message, attempts, created_at, updated_at, station, user_name, carton_id, \
+           return_id, manifest_id) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $14, '', 0, $11, $11, $12, $13, $15, $16, $17) RETURNING id",
     )
     .bind(kind)
     .bind(order_id)
@@ -282,6 +305,8 @@ pub async fn enqueue(
     .bind(&actor.user)
     .bind(PrintStatus::Queued)
     .bind(carton_id)
+    .bind(return_id)
+    .bind(manifest_id)
     .fetch_one(&mut *conn)
     .await?)
 }

@@ -33,13 +33,15 @@ pub async fn insert(
     .await?)
 }
 
-/// A return's own row: (order id, outcome, refund, note, received at ms).
+/// A return's own row: (order id, outcome, refund, note, received at ms,
+/// the exchange's order number).
 pub async fn head(
     conn: &mut AnyConnection,
     id: i64,
-) -> Result<Option<(i64, String, i64, String, i64)>> {
+) -> Result<Option<(i64, String, i64, String, i64, Option<String>)>> {
     Ok(sqlx::query_as(
-        "SELECT order_id, outcome, refund_minor, note, received_at FROM returns WHERE id = $1",
+        "SELECT r.order_id, r.outcome, r.refund_minor, r.note, r.received_at, x.number \
+         FROM returns r LEFT JOIN orders x ON x.id = r.exchange_order_id WHERE r.id = $1",
     )
     .bind(id)
     .fetch_optional(&mut *conn)
@@ -49,6 +51,16 @@ pub async fn head(
 pub async fn set_refund(conn: &mut AnyConnection, id: i64, refund_minor: i64) -> Result<()> {
     sqlx::query("UPDATE returns SET refund_minor = $1 WHERE id = $2")
         .bind(refund_minor)
+        .bind(id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+/// Links a return to its exchange's replacement order.
+pub async fn set_exchange(conn: &mut AnyConnection, id: i64, order_id: i64) -> Result<()> {
+    sqlx::query("UPDATE returns SET exchange_order_id = $1 WHERE id = $2")
+        .bind(order_id)
         .bind(id)
         .execute(&mut *conn)
         .await?;

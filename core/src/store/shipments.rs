@@ -4,6 +4,7 @@
 use crate::documents::manifest::ManifestParcel;
 use crate::domain::Actor;
 use crate::Result;
+use serde::Serialize;
 use sqlx::AnyConnection;
 
 pub async fn insert(
@@ -90,6 +91,37 @@ pub async fn manifest_head(conn: &mut AnyConnection, id: i64) -> Result<Option<(
             .fetch_optional(&mut *conn)
             .await?,
     )
+}
+
+/// A closed hand-over in a list: who closed it, when, how many parcels.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct HandoverSummary {
+    pub id: i64,
+    pub carrier: String,
+    /// Milliseconds since the epoch.
+    pub closed_at: i64,
+    pub closed_by: String,
+    /// Cartons (or orders shipped without cartons) handed over.
+    pub parcels: i64,
+}
+
+/// The newest closed hand-overs first.
+pub async fn recent_manifests(
+    conn: &mut AnyConnection,
+    limit: i64,
+) -> Result<Vec<HandoverSummary>> {
+    Ok(sqlx::query_as(
+        "SELECT m.id, m.carrier, m.closed_at, m.closed_by, \
+           CAST((SELECT COUNT(*) FROM cartons c JOIN shipments s ON s.id = c.shipment_id \
+                 WHERE s.manifest_id = m.id) \
+              + (SELECT COUNT(*) FROM shipments s WHERE s.manifest_id = m.id \
+                 AND NOT EXISTS (SELECT 1 FROM cartons c WHERE c.shipment_id = s.id)) AS BIGINT) AS parcels \
+         FROM manifests m ORDER BY m.id DESC LIMIT $1",
+    )
+    .bind(limit)
+    .fetch_all(&mut *conn)
+    .await?)
 }
 
 /// Which shipments a parcel list covers.

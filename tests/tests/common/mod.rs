@@ -254,7 +254,9 @@ pub fn cli_binary() -> std::path::PathBuf {
 
 /// Runs `packbench-cli --db DB --station STATION ARGS` as the demo's
 /// supervisor (olga, PIN 1111) in a Russian locale, with `stdin` on its
-/// standard input: (exit code, stdout, stderr).
+/// standard input: (exit code, stdout, stderr). Its station settings are
+/// the defaults (a settings file beside the database that does not exist),
+/// never those of the person running the tests.
 #[allow(dead_code)]
 pub fn cli_run(
     db: &std::path::Path,
@@ -270,6 +272,7 @@ pub fn cli_run(
         .env("PACKBENCH_USER", "olga")
         .env("PACKBENCH_PIN", "1111")
         .env("LANG", "ru_RU.UTF-8")
+        .env("PACKBENCH_CONFIG", db.with_extension("station.json"))
         .args(args)
         .stdin(std::process::Stdio::piped())
         .stdout(std::process::Stdio::piped())

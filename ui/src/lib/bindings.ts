@@ -201,6 +201,12 @@ export const commands = {
 	/**  The order a returned parcel names (number, tracking number, carton SSCC). */
 	findReturn: (reference: string) => typedError<string, IpcError>(__TAURI_INVOKE("find_return", { reference })),
 	receiveReturn: (number: string, input: ReturnInput) => typedError<ReturnReceipt, IpcError>(__TAURI_INVOKE("receive_return", { number, input })),
+	/**  The newest closed hand-overs (default 50). */
+	recentHandovers: (limit: number | null) => typedError<HandoverSummary[], IpcError>(__TAURI_INVOKE("recent_handovers", { limit })),
+	/**  A closed hand-over's manifest to the station's manifest printer. */
+	printHandover: (id: number) => typedError<PrintJob, IpcError>(__TAURI_INVOKE("print_handover", { id })),
+	/**  A return's note to the station's return-note printer (again). */
+	printReturnNote: (returnId: number) => typedError<PrintJob, IpcError>(__TAURI_INVOKE("print_return_note", { returnId })),
 };
 
 /** Events */
@@ -482,11 +488,14 @@ export type DemoUser = {
 /**  Bytes for a laser printer or for a Zebra-compatible thermal printer. */
 export type DocFormat = "pdf" | "zpl";
 
-/**  Which document: an order's, a pick list's, or a carrier's day. */
-export type DocumentKey = { type: "order"; number: string } | { type: "pick_list"; id: number } | { type: "manifest"; carrier: string; date: string };
+/**
+ *  Which document: an order's, a pick list's, a carrier's day, a closed
+ *  hand-over's manifest, or a return's note.
+ */
+export type DocumentKey = { type: "order"; number: string } | { type: "pick_list"; id: number } | { type: "manifest"; carrier: string; date: string } | { type: "handover"; id: number } | { type: "return"; id: number };
 
 /**  What is printed. */
-export type DocumentKind = "invoice" | "packing_slip" | "label" | "pick_list" | "manifest";
+export type DocumentKind = "invoice" | "packing_slip" | "label" | "pick_list" | "manifest" | "return_note";
 
 /**  A document as the station would print it, drawn as page images. */
 export type DocumentPreview = {
@@ -628,6 +637,12 @@ export type EventView = {
 	after: Value | null,
 };
 
+/**  One line of an exchange's replacement order. */
+export type ExchangeLine = {
+	sku: string,
+	units: number,
+};
+
 /**  The file an export writes. */
 export type ExportFormat = "csv" | "xlsx";
 
@@ -678,6 +693,17 @@ export type HandOver = {
 	/**  None while the hand-over is still open. */
 	manifest_id: number | null,
 	view: ManifestView,
+};
+
+/**  A closed hand-over in a list: who closed it, when, how many parcels. */
+export type HandoverSummary = {
+	id: number,
+	carrier: string,
+	/**  Milliseconds since the epoch. */
+	closed_at: number,
+	closed_by: string,
+	/**  Cartons (or orders shipped without cartons) handed over. */
+	parcels: number,
 };
 
 /**  What a file brings in: products, or orders in one of the formats. */
@@ -1333,6 +1359,7 @@ export type PrintSettings = {
 	label?: DocumentSettings,
 	pick_list?: DocumentSettings,
 	manifest?: DocumentSettings,
+	return_note?: DocumentSettings,
 };
 
 /**  Where a print job is. */
@@ -1443,6 +1470,11 @@ export type ReturnInput = {
 	/**  How the money goes back (card, cash, the marketplace). */
 	method: string,
 	note: string,
+	/**
+	 *  An exchange's replacement: what the new order sends. Empty: the
+	 *  same products, as many as came back.
+	 */
+	exchange?: ExchangeLine[],
 };
 
 /**  One returned item (or several of the same, `units`). */
@@ -1461,6 +1493,11 @@ export type ReturnItem = {
 export type ReturnOutcome = 
 /**  Money back: a refund in the order's payment ledger. */
 "refund" | 
+/**
+ *  A replacement: a new order linked to the returned one, with its
+ *  own reservation.
+ */
+"exchange" | 
 /**  The item goes to repair (the order records it). */
 "repair" | 
 /**  Nothing owed (a refusal at the door, a goodwill return). */
@@ -1475,6 +1512,8 @@ export type ReturnReceipt = {
 	whole: boolean,
 	status: OrderStatus,
 	refund_minor: number,
+	/**  An exchange's replacement order (new, confirmed, its stock reserved). */
+	exchange_number: string | null,
 };
 
 /**  One returned line, for people. */
