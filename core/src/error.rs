@@ -16,6 +16,11 @@ pub enum Error {
     #[error("{0}")]
     Refused(String),
 
+    /// A refusal whose figures a station shows in its own language (the
+    /// sentence is for the CLI and the log).
+    #[error("{0}")]
+    RefusedWith(String, RefusalDetail),
+
     #[error("{0}")]
     Invalid(String),
 
@@ -67,7 +72,7 @@ impl Error {
             Error::NotFound { .. } => ErrorCode::NotFound,
             Error::InvalidTransition { .. } => ErrorCode::InvalidTransition,
             Error::Conflict(_) => ErrorCode::Conflict,
-            Error::Refused(_) => ErrorCode::Refused,
+            Error::Refused(_) | Error::RefusedWith(..) => ErrorCode::Refused,
             Error::Invalid(_) => ErrorCode::Invalid,
             Error::Forbidden { .. } => ErrorCode::Forbidden,
             Error::NeedsApproval(_) => ErrorCode::NeedsApproval,
@@ -89,12 +94,21 @@ impl Error {
                 | Error::InvalidTransition { .. }
                 | Error::Conflict(_)
                 | Error::Refused(_)
+                | Error::RefusedWith(..)
                 | Error::Forbidden { .. }
                 | Error::NeedsApproval(_)
                 | Error::NotSignedIn(_)
                 | Error::WrongCredentials(_)
                 | Error::LockedOut(_)
         )
+    }
+
+    /// The figures behind a refusal, when it has them.
+    pub fn detail(&self) -> Option<&RefusalDetail> {
+        match self {
+            Error::RefusedWith(_, d) => Some(d),
+            _ => None,
+        }
     }
 
     /// Another station changed the order between our read and our write.
@@ -119,6 +133,25 @@ impl Error {
             key: key.into(),
         }
     }
+}
+
+/// What a refusal is about, in figures (for the UI, which says it in the
+/// station's language instead of reading core's English sentence).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum RefusalDetail {
+    /// A carton's weight off the tolerance (`difference_g` = weighed minus
+    /// expected).
+    WeightOff {
+        seq: i64,
+        weight_g: i64,
+        expected_g: i64,
+        allowed_g: i64,
+        difference_g: i64,
+    },
+    /// A carton with goods in it is still open: close it before another.
+    CloseCartonFirst { seq: i64, units: i64 },
 }
 
 impl From<sqlx::Error> for Error {

@@ -1,15 +1,17 @@
-//! The one error the UI sees: `{code, message}` (docs/IPC.md).
+//! The one error the UI sees: `{code, message, detail}` (docs/IPC.md).
 
-use packbench_core::error::ErrorCode;
+use packbench_core::error::{ErrorCode, RefusalDetail};
 use serde::Serialize;
 
 /// A failed command as the UI receives it. `code` is core's error code (a
 /// closed set, exported to TypeScript); the UI may translate by it.
-/// `message` is an English sentence fit to show.
+/// `message` is an English sentence fit to show. `detail` carries the
+/// figures of a refusal that has them, for the UI to say in its language.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
 pub struct IpcError {
     pub code: ErrorCode,
     pub message: String,
+    pub detail: Option<RefusalDetail>,
 }
 
 impl IpcError {
@@ -17,6 +19,7 @@ impl IpcError {
         Self {
             code: ErrorCode::Unavailable,
             message: message.into(),
+            detail: None,
         }
     }
 
@@ -24,6 +27,7 @@ impl IpcError {
         Self {
             code: ErrorCode::Invalid,
             message: message.into(),
+            detail: None,
         }
     }
 }
@@ -46,6 +50,7 @@ impl From<packbench_core::Error> for IpcError {
         };
         Self {
             code: e.code(),
+            detail: e.detail().cloned(),
             message,
         }
     }

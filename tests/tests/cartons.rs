@@ -6,6 +6,7 @@ mod common;
 use common::{clock, packer, TestDb};
 use packbench_core::domain::barcode::is_valid_sscc;
 use packbench_core::domain::EventKind;
+use packbench_core::error::RefusalDetail;
 use packbench_core::ops::{self, Actor, CartonSettings, Role, WeightTolerance, WeightVerdict};
 use packbench_core::store::Store;
 use packbench_core::Error;
@@ -77,7 +78,7 @@ async fn scan(store: &Store, actor: &Actor, number: &str, code: &str, id: &str) 
 
 fn refused(e: Error) -> String {
     match e {
-        Error::Refused(m) | Error::Invalid(m) => m,
+        Error::Refused(m) | Error::Invalid(m) | Error::RefusedWith(m, _) => m,
         other => panic!("expected a refusal with words, got {other:?}"),
     }
 }
@@ -106,6 +107,11 @@ on_both_engines!(
         let e = ops::open_carton(&store, &station, ORDER, Some("BOX-S"))
             .await
             .unwrap_err();
+        assert_eq!(
+            e.detail(),
+            Some(&RefusalDetail::CloseCartonFirst { seq: 1, units: 1 }),
+            "the figures a station says in its own language"
+        );
         assert!(refused(e).contains("close it"));
 
         // Its weight: garbage is refused with words, a wrong one says by how
@@ -117,6 +123,16 @@ on_both_engines!(
         let e = ops::close_carton(&store, &station, ORDER, Some("5 kg"), None, None)
             .await
             .unwrap_err();
+        assert_eq!(
+            e.detail(),
+            Some(&RefusalDetail::WeightOff {
+                seq: 1,
+                weight_g: 5000,
+                expected_g: 570,
+                allowed_g: 50,
+                difference_g: 4430
+            })
+        );
         let words = refused(e);
         assert!(words.contains("should weigh 570 g"), "{words}");
         assert!(words.contains("heavier by 4430 g"), "{words}");

@@ -10,6 +10,7 @@ use crate::domain::carton::{
 };
 use crate::domain::scan::ScanOutcome;
 use crate::domain::{Actor, EventKind, OrderHead};
+use crate::error::RefusalDetail;
 use crate::store::cartons::{self, Carton, Closing};
 use crate::store::orders::head_by_number;
 use crate::store::{events, settings, Store};
@@ -147,10 +148,16 @@ pub async fn open_carton(
     let carton = match open_or_change(&mut tx, &head, &b.code, &settings, actor, now).await? {
         Ok(carton) => carton,
         Err(open) => {
-            return Err(Error::Refused(format!(
-                "carton {} of order {} has {} units in it; close it (with its weight) before opening another",
-                open.seq, head.number, open.units
-            )))
+            return Err(Error::RefusedWith(
+                format!(
+                    "carton {} of order {} has {} units in it; close it (with its weight) before opening another",
+                    open.seq, head.number, open.units
+                ),
+                RefusalDetail::CloseCartonFirst {
+                    seq: open.seq,
+                    units: open.units,
+                },
+            ))
         }
     };
     tx.commit().await?;
@@ -345,9 +352,26 @@ async fn close_once(
         None => None,
     };
     // A difference over the tolerance needs a reason and a supervisor.
-    if let Some(v @ WeightVerdict::Off { .. }) = &verdict {
+    if let Some(
+        v @ WeightVerdict::Off {
+            expected_g,
+            allowed_g,
+            difference_g,
+        },
+    ) = &verdict
+    {
         if reason.is_none() {
-            return Err(Error::Refused(v.message(weighed.unwrap_or_default())));
+            let weight_g = weighed.unwrap_or_default();
+            return Err(Error::RefusedWith(
+                v.message(weight_g),
+                RefusalDetail::WeightOff {
+                    seq: open.seq,
+                    weight_g,
+                    expected_g: *expected_g,
+                    allowed_g: *allowed_g,
+                    difference_g: *difference_g,
+                },
+            ));
         }
         actor.approved_for(Override::AcceptDifference)?;
     }
