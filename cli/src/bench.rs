@@ -29,7 +29,8 @@ pub struct BenchArgs {
     pg_url: Option<String>,
     /// What to measure: all, packing (claim, scan, finish, lookups),
     /// finding (filters, groups, export, import), or one part of finding:
-    /// filters, groups, export, import.
+    /// filters, groups, export, import; warehouse (receive, move, count,
+    /// ledger, re-order, bulk shipping, hand-over, returns).
     #[arg(long, default_value = "all")]
     suite: String,
     /// Runs per group count (each over up to every order).
@@ -41,7 +42,7 @@ pub struct BenchArgs {
 }
 
 /// One in this many generated orders is confirmed, ready to pack.
-const CONFIRMED_EVERY: usize = 50;
+pub const CONFIRMED_EVERY: usize = 50;
 
 pub struct Sample {
     name: String,
@@ -96,17 +97,19 @@ pub async fn run(args: &BenchArgs) -> Result<u8, Failure> {
     ));
     let sqlite = DbTarget::SqliteFile(path.clone());
     let parts = ["filters", "groups", "export", "import"];
+    let warehouse = matches!(args.suite.as_str(), "all" | "warehouse");
     let (packing, finding): (bool, &[&str]) = match args.suite.as_str() {
         "all" => (true, &parts),
         "packing" => (true, &[]),
         "finding" => (false, &parts),
+        "warehouse" => (false, &[]),
         one if parts.contains(&one) => (
             false,
             std::slice::from_ref(parts.iter().find(|p| **p == one).unwrap_or(&"filters")),
         ),
         other => {
             return Err(super::usage(format!(
-                "--suite {other:?}: use all, packing, finding, filters, groups, export or import"
+                "--suite {other:?}: use all, packing, finding, filters, groups, export, import or warehouse"
             )))
         }
     };
@@ -119,6 +122,10 @@ pub async fn run(args: &BenchArgs) -> Result<u8, Failure> {
     }
     if finding.iter().any(|p| *p != "import") {
         rows.extend(finding_suite(&normal, args, finding, "SQLite", "sqlite").await?);
+    }
+    if warehouse {
+        let label = "SQLite WAL, synchronous=NORMAL";
+        rows.extend(super::bench_warehouse::run(&normal, args.orders, args.products, label).await?);
     }
     normal.close().await;
     if packing {
@@ -135,6 +142,11 @@ pub async fn run(args: &BenchArgs) -> Result<u8, Failure> {
         }
         if finding.iter().any(|p| *p != "import") {
             rows.extend(finding_suite(&pg, args, finding, "PostgreSQL", "postgres").await?);
+        }
+        if warehouse {
+            rows.extend(
+                super::bench_warehouse::run(&pg, args.orders, args.products, "PostgreSQL").await?,
+            );
         }
         pg.close().await;
     }

@@ -13,6 +13,7 @@ macro_rules! out {
 
 mod bench;
 mod bench_finding;
+mod bench_warehouse;
 mod cartons;
 mod finding;
 mod marking;

@@ -482,22 +482,42 @@ pub async fn ledger(conn: &mut AnyConnection, f: &LedgerFilter) -> Result<Vec<Le
         Some(sku) => Some(super::products::by_sku(conn, sku).await?.id),
         None => None,
     };
-    Ok(sqlx::query_as(
+    // Only the filters given are in the query, so each can use its index
+    // (`x IS NULL OR ...` makes SQLite walk the whole ledger backwards).
+    let mut wheres = Vec::new();
+    if product_id.is_some() {
+        wheres.push(format!("m.product_id = ${}", wheres.len() + 1));
+    }
+    if f.bin.is_some() {
+        wheres.push(format!("m.bin = ${}", wheres.len() + 1));
+    }
+    let sql = format!(
         "SELECT m.id, m.at, p.sku, p.name, m.bin, m.delta, m.kind, m.reason, o.number AS order_number, \
            m.user_name, m.station, m.note, m.count_id \
          FROM stock_moves m JOIN products p ON p.id = m.product_id \
-         LEFT JOIN orders o ON o.id = m.order_id \
-         WHERE ($1 IS NULL OR m.product_id = $1) AND ($2 IS NULL OR m.bin = $2) \
-         ORDER BY m.id DESC LIMIT $3",
-    )
-    .bind(product_id)
-    .bind(f.bin.as_deref())
-    .bind(f.limit.clamp(1, 10_000))
-    .fetch_all(&mut *conn)
-    .await?)
+         LEFT JOIN orders o ON o.id = m.order_id {} \
+         ORDER BY m.id DESC LIMIT ${}",
+        if wheres.is_empty() {
+            String::new()
+        } else {
+            format!("WHERE {}", wheres.join(" AND "))
+        },
+        wheres.len() + 1
+    );
+    let mut q = sqlx::query_as(&sql);
+    if let Some(id) = product_id {
+        q = q.bind(id);
+    }
+    if let Some(bin) = f.bin.as_deref() {
+        q = q.bind(bin);
+    }
+    Ok(q.bind(f.limit.clamp(1, 10_000)).fetch_all(&mut *conn).await?)
 }
 
-/// Every product with its stock, threshold and units shipped since `since_ms`.
+/// Every product that has a low-stock threshold or sold since `since_ms`,
+/// with its stock, threshold and units shipped since then (a product with
+/// neither is never on the re-order list, whatever its stock: reading the
+/// whole catalogue for it was most of the list's time).
 pub async fn stock_and_sales(
     conn: &mut AnyConnection,
     since_ms: i64,
@@ -511,7 +531,8 @@ pub async fn stock_and_sales(
          FROM products p LEFT JOIN ( \
            SELECT product_id, -SUM(delta) AS units FROM stock_moves \
            WHERE kind = 'shipped' AND at >= $1 GROUP BY product_id) sold \
-         ON sold.product_id = p.id",
+         ON sold.product_id = p.id \
+         WHERE p.low_stock IS NOT NULL OR sold.units > 0",
     )
     .bind(since_ms)
     .fetch_all(&mut *conn)
