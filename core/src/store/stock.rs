@@ -511,7 +511,9 @@ pub async fn ledger(conn: &mut AnyConnection, f: &LedgerFilter) -> Result<Vec<Le
     if let Some(bin) = f.bin.as_deref() {
         q = q.bind(bin);
     }
-    Ok(q.bind(f.limit.clamp(1, 10_000)).fetch_all(&mut *conn).await?)
+    Ok(q.bind(f.limit.clamp(1, 10_000))
+        .fetch_all(&mut *conn)
+        .await?)
 }
 
 /// Every product that has a low-stock threshold or sold since `since_ms`,
