@@ -19,6 +19,7 @@ mod finding;
 mod marking;
 mod notify;
 mod people;
+mod pick;
 mod print;
 mod print_cmd;
 mod returns;
@@ -108,6 +109,10 @@ enum DbCommand {
     /// Carriers: names, tracking links, tracking-number patterns.
     #[command(subcommand)]
     Carriers(notify::CarriersCommand),
+    /// Pick lists: create one for orders, scan bins and items, short a
+    /// line, complete it.
+    #[command(subcommand)]
+    Pick(pick::PickCommand),
     /// Cartons of an order at the packing table: open, close with weight, list.
     #[command(subcommand)]
     Carton(cartons::CartonCommand),
@@ -687,6 +692,7 @@ async fn dispatch(
         DbCommand::Outbox(c) => return notify::outbox(store, actor, json, c).await,
         DbCommand::Templates(c) => return notify::templates(store, actor, json, c).await,
         DbCommand::Carriers(c) => return notify::carriers(store, actor, json, c).await,
+        DbCommand::Pick(c) => return pick::run(store, actor, json, c).await,
         DbCommand::Carton(c) => return cartons::carton(store, actor, json, c).await,
         DbCommand::Boxes(c) => return cartons::boxes(store, actor, json, c).await,
         DbCommand::Stock(c) => return stock::stock(store, actor, json, c).await,

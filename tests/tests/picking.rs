@@ -270,3 +270,68 @@ async fn testing_a_database_setting_changes_nothing_and_says_what_it_found() {
         assert!(pg.ok && pg.message.contains("PostgreSQL"), "{pg:?}");
     }
 }
+
+/// The pick list from the command line, as the picking screen walks it:
+/// created for two confirmed orders, each line's bin label scanned and then
+/// its items, a refused scan giving exit code 1, completed.
+#[test]
+fn the_cli_walks_a_pick_list() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("pick.db");
+    let cli = |args: &[&str]| common::cli_run(&db, "Сборка", args, "");
+    let (code, _, err) = cli(&["init", "--demo"]);
+    assert_eq!(code, 0, "{err}");
+    let (_, out, _) = cli(&["--json", "orders", "list", "--status", "confirmed"]);
+    let confirmed: Vec<String> = common::cli_json(&out)
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o["number"].as_str().unwrap().to_string())
+        .collect();
+    assert!(confirmed.len() >= 2, "{confirmed:?}");
+    let (code, out, err) = cli(&["--json", "pick", "create", &confirmed[0], &confirmed[1]]);
+    assert_eq!(code, 0, "{err}");
+    let list = common::cli_json(&out);
+    let id = list["id"].as_i64().unwrap().to_string();
+    assert_eq!(list["orders"].as_array().unwrap().len(), 2);
+    // A scan before any bin is refused: exit code 1, nothing picked.
+    let first = &list["lines"][0];
+    let code_of = |l: &serde_json::Value| {
+        l["barcode"]
+            .as_str()
+            .unwrap_or(l["sku"].as_str().unwrap())
+            .to_string()
+    };
+    let (code, _, _) = cli(&["pick", "scan", &id, &code_of(first)]);
+    assert_eq!(code, 1, "an item before its bin is refused");
+    // Every line: its bin, then its items.
+    let mut scans = Vec::new();
+    for l in list["lines"].as_array().unwrap() {
+        scans.push(l["bin"].as_str().unwrap().to_string());
+        for _ in 0..l["quantity"].as_i64().unwrap() {
+            scans.push(code_of(l));
+        }
+    }
+    let mut args = vec!["--json", "pick", "scan", id.as_str()];
+    args.extend(scans.iter().map(String::as_str));
+    let (code, out, err) = cli(&args);
+    assert_eq!(code, 0, "{out}{err}");
+    let (_, out, _) = cli(&["--json", "pick", "show", &id]);
+    let shown = common::cli_json(&out);
+    assert!(
+        shown["lines"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|l| l["picked"] == l["quantity"]),
+        "{shown}"
+    );
+    let (code, out, err) = cli(&["--json", "pick", "complete", &id]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(common::cli_json(&out)["status"], "done");
+    // Its orders wait at the packing table: one is claimed there.
+    let (code, _, err) = cli(&["pack", "claim", &confirmed[0]]);
+    assert_eq!(code, 0, "{err}");
+    let (_, out, _) = cli(&["--json", "orders", "show", &confirmed[0]]);
+    assert_eq!(common::cli_json(&out)["status"], "packing");
+}
