@@ -37,6 +37,9 @@ pub fn all() -> Vec<Recording> {
         ("import", import),
         ("mail", mail),
         ("outbox", outbox),
+        ("parcels", parcels),
+        ("shipping", shipping),
+        ("returns", returns),
     ]
 }
 
@@ -1854,4 +1857,335 @@ fn outbox() -> Value {
     let mut recorded = f.done();
     steady_message_ids(&mut recorded);
     recorded
+}
+
+/// Борис at Стол 1, who packs and ships before a flow starts: auto-print
+/// off, so nothing prints behind the flow's back.
+fn setup_desk() -> Desk {
+    let mut desk = boris();
+    desk.print.auto_print = false;
+    desk
+}
+
+/// A desk whose manifests and return notes go to VirtualPDF.
+fn prints_to_pdf(mut desk: Desk) -> Desk {
+    desk.print.manifest.printer = Some("VirtualPDF".into());
+    desk.print.return_note.printer = Some("VirtualPDF".into());
+    desk
+}
+
+/// Packs `number` at `at` (every unit by its barcode; `codes` gives the
+/// codes of a SKU scanned otherwise, one per unit) into one carton, or with
+/// `two_cartons` the first line into carton 1 and the rest into carton 2;
+/// the packed order.
+fn pack(
+    shift: &Shift,
+    at: &super::Station,
+    number: &str,
+    two_cartons: bool,
+    codes: &[(&str, Vec<String>)],
+) -> Value {
+    let opened = at.ok("open_for_packing", json!({ "number": number }));
+    let lines = opened["order"]["lines"].as_array().unwrap().clone();
+    let mut n = 0;
+    for (i, l) in lines.iter().enumerate() {
+        if two_cartons && i == 1 {
+            at.ok("close_carton", json!({ "number": number, "weight": null }));
+            at.ok("open_carton", json!({ "number": number, "boxCode": null }));
+        }
+        let sku = l["sku"].as_str().unwrap();
+        let own = codes
+            .iter()
+            .find(|(s, _)| *s == sku)
+            .map(|(_, c)| c.clone());
+        for k in 0..l["quantity"].as_i64().unwrap() {
+            n += 1;
+            let code = match &own {
+                Some(list) => list[k as usize].clone(),
+                None => shift.barcode(sku),
+            };
+            let r = at.ok(
+                "record_scan",
+                json!({ "number": number, "code": code, "scanId": format!("setup-{number}-{n}") }),
+            );
+            assert_eq!(r["outcome"], "accepted", "{r}");
+        }
+    }
+    let packed = at.ok("finish_packing", json!({ "number": number }));
+    assert_eq!(packed["order"]["status"], "ready", "{packed}");
+    packed["order"].clone()
+}
+
+/// A ready order in two cartons handed over with a tracking number per
+/// carton at the packing station.
+fn parcels() -> Value {
+    let shift = Shift::demo();
+    let boris = shift.station(setup_desk());
+    pack(&shift, &boris, "1001", true, &[]);
+    shift.tick();
+    let anna = shift.station(anna());
+    let mut f = shift.flow(
+        "Order 1001 was packed at Стол 1 into two cartons (the first line in carton 1, the \
+         rest in carton 2). Стол 2 scans 1001: the hand-over, СДЭК chosen from the order. One \
+         tracking number for all, 12345, is refused (not a СДЭК number); a number per carton: \
+         1084563291 and 12345 refused the same way, then 1084563291 and 1084563292 ship it.",
+    );
+    f.ok(&anna, "app_info", json!({}));
+    f.follow("order_detail", json!({ "number": "1001" }));
+    let opened = f.ok(&anna, "open_for_packing", json!({ "number": "1001" }));
+    assert_eq!(opened["mode"], "hand_over", "{opened}");
+    f.ok(&anna, "order_print_jobs", json!({ "number": "1001" }));
+    let cartons = f.ok(&anna, "cartons", json!({ "number": "1001" }));
+    assert_eq!(cartons.as_array().unwrap().len(), 2, "{cartons}");
+    f.ok(&anna, "carriers", json!({}));
+    // At the hand-over the UI asks whether a scanned code names an order.
+    for code in ["12345", "1084563291", "1084563292"] {
+        f.ok(&anna, "find_order", json!({ "code": code }));
+    }
+    let ship =
+        |trackings: &[&str]| json!({ "number": "1001", "carrier": "СДЭК", "trackings": trackings });
+    let one = f.refused(&anna, "ship_parcels", ship(&["12345"]));
+    assert_eq!(one["code"], "invalid", "{one}");
+    f.refused(&anna, "ship_parcels", ship(&["1084563291", "12345"]));
+    let shipped = f.ok(&anna, "ship_parcels", ship(&["1084563291", "1084563292"]));
+    assert_eq!(shipped["status"], "shipped", "{shipped}");
+    reads_marked(f.done())
+}
+
+/// The shipping screen: packed orders shipped in bulk, and СДЭК's hand-over.
+fn shipping() -> Value {
+    let shift = Shift::demo();
+    let boris = shift.station(setup_desk());
+    pack(&shift, &boris, "1001", true, &[]);
+    shift.tick();
+    let anna = shift.station(prints_to_pdf(anna()));
+    let mut f = shift.flow(
+        "1001 was packed at Стол 1 into two cartons; with the demo's ready orders four wait to \
+         ship. Стол 2 (Анна) opens the shipping screen and ships three with СДЭК: 1001 with \
+         1084563291 (for both cartons), one with 12345 (refused: not a СДЭК number) and one \
+         without a number (refused); the fourth is not ticked. At the hand-over СДЭК's \
+         waiting parcels are listed (1001's two cartons among them), the hand-over is closed, \
+         its manifest printed to VirtualPDF and opened again from the list.",
+    );
+    f.ok(&anna, "app_info", json!({}));
+    f.ok(&anna, "carriers", json!({}));
+    let filter = json!({ "filter": { "statuses": ["ready"], "limit": 500 } });
+    let ready = f.ok(&anna, "list_orders", filter.clone());
+    let numbers: Vec<String> = ready
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o["number"].as_str().unwrap().to_string())
+        .collect();
+    assert!(
+        numbers.len() >= 4 && numbers.contains(&"1001".to_string()),
+        "{numbers:?}"
+    );
+    for n in &numbers {
+        f.ok(&anna, "cartons", json!({ "number": n }));
+    }
+    // Ticked in the list's order, as the screen sends them: 1001 with
+    // СДЭК's number, the first other with a number that is not СДЭК's, the
+    // second with none.
+    let others: Vec<&String> = numbers.iter().filter(|n| *n != "1001").collect();
+    let requests: Vec<Value> = numbers
+        .iter()
+        .filter_map(|n| {
+            let trackings = if n == "1001" {
+                json!(["1084563291"])
+            } else if n == others[0] {
+                json!(["12345"])
+            } else if n == others[1] {
+                json!([])
+            } else {
+                return None;
+            };
+            Some(json!({ "number": n, "trackings": trackings }))
+        })
+        .collect();
+    let bulk = f.ok(
+        &anna,
+        "ship_bulk",
+        json!({ "carrier": "СДЭК", "requests": requests }),
+    );
+    assert_eq!(bulk["shipped"], json!(["1001"]), "{bulk}");
+    assert_eq!(bulk["refused"].as_array().unwrap().len(), 2, "{bulk}");
+    f.ok(&anna, "list_orders", filter);
+    let sdek = json!({ "carrier": "СДЭК" });
+    let waiting = f.ok(&anna, "waiting_handover", sdek.clone());
+    assert!(
+        waiting["view"]["parcels"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|p| p["number"] == "1001 (1/2)"),
+        "{waiting}"
+    );
+    f.ok(&anna, "recent_handovers", json!({ "limit": 20 }));
+    let closed = f.ok(&anna, "close_handover", sdek.clone());
+    let id = closed["manifest_id"].clone();
+    assert!(id.is_i64(), "{closed}");
+    f.ok(&anna, "waiting_handover", sdek.clone());
+    f.ok(&anna, "recent_handovers", json!({ "limit": 20 }));
+    let job = f.ok(&anna, "print_handover", json!({ "id": id }));
+    assert_eq!(job["status"], "sent", "{job}");
+    f.ok(&anna, "handover", json!({ "id": id }));
+    reads_marked(f.done())
+}
+
+/// A DataMatrix (Честный ЗНАК) code for the product with barcode `ean`, as
+/// a scanner reads it: GTIN, serial, GS, crypto tail.
+fn marking_code(ean: &str, serial: &str) -> String {
+    format!("010{ean}21{serial}\u{1d}93dGVz")
+}
+
+/// Returns taken at the returns screen.
+fn returns() -> Value {
+    let shift = Shift::demo();
+    let olga = shift.station(prints_to_pdf(supervisor()));
+    // The store's GS1 prefix (cartons get SSCCs), and the last line's
+    // product of 1001 marked (Честный ЗНАК).
+    let mut settings = olga.ok("carton_settings", json!({}));
+    settings["company_prefix"] = json!("4601234");
+    olga.ok("set_carton_settings", json!({ "settings": settings }));
+    let detail = olga.ok("order_detail", json!({ "number": "1001" }));
+    let lines = lines_of_1001(&shift, &detail);
+    let (mug_sku, mug) = (lines[0].0.clone(), lines[0].2.clone());
+    let (marked_sku, marked_ean) = (lines[1].0.clone(), lines[1].2.clone());
+    assert_eq!(
+        (lines.len(), lines[1].1),
+        (2, 1),
+        "1001 has a two-unit line and a one-unit line"
+    );
+    let p = olga.ok("product", json!({ "sku": marked_sku }));
+    olga.ok(
+        "save_product",
+        json!({ "product": {
+            "sku": p["sku"], "name": p["name"], "category": p["category"],
+            "weight_g": p["weight_g"], "default_bin": p["default_bin"],
+            "low_stock": p["low_stock"], "marked": true, "barcodes": p["barcodes"],
+        }, "isNew": false }),
+    );
+    let code = marking_code(&marked_ean, "5Qbag!");
+    shift.tick();
+    let boris = shift.station(setup_desk());
+    pack(
+        &shift,
+        &boris,
+        "1001",
+        false,
+        &[(&marked_sku, vec![code.clone()])],
+    );
+    boris.ok(
+        "ship_order",
+        json!({ "number": "1001", "carrier": "СДЭК", "tracking": "1084563291" }),
+    );
+    let sscc = boris.ok("cartons", json!({ "number": "1001" }))[0]["sscc"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    shift.tick();
+    let mut f = shift.flow(
+        "1001 (two mugs and a marked item, packed by its DataMatrix code) was shipped with \
+         СДЭК 1084563291 in one carton. Стол 5 (Ольга, a supervisor) opens the returns screen: \
+         a reference that names nothing is refused; the carton's SSCC label finds 1001. One \
+         mug comes back broken: without a reason it is refused, and a refund without its \
+         amount too; with «разбита» and 450 back to the card it is taken (the order stays \
+         shipped; auto-print sends its return note to VirtualPDF), and the note is printed \
+         again. Then the parcel's tracking \
+         number finds 1001 again: the marked item's EAN is refused (its DataMatrix is asked \
+         for); the other mug and the marked item (by its code) go back into their bins, \
+         exchanged for the same products: 1001 is returned and a replacement order made.",
+    );
+    f.ok(&olga, "app_info", json!({}));
+    let bins = f.ok(&olga, "bins", json!({}));
+    // Each product back into its own bin (the line's), as the screen offers.
+    let bin_of = |sku: &str| {
+        let line = detail["lines"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|l| l["sku"] == sku)
+            .unwrap();
+        let bin = line["bin"].as_str().unwrap_or_default().to_string();
+        assert!(
+            bins.as_array().unwrap().iter().any(|b| b["code"] == bin),
+            "{sku}'s bin {bin:?} is one of {bins}"
+        );
+        bin
+    };
+    let (mug_bin, marked_bin) = (bin_of(&mug_sku), bin_of(&marked_sku));
+    let nothing = f.refused(&olga, "find_return", json!({ "reference": "NOT-A-PARCEL" }));
+    assert_eq!(nothing["code"], "invalid", "{nothing}");
+    let label = format!("00{sscc}");
+    let found = f.ok(&olga, "find_return", json!({ "reference": label }));
+    assert_eq!(found, json!("1001"));
+    f.ok(&olga, "order_detail", json!({ "number": "1001" }));
+    for query in [&mug, &marked_ean, &code] {
+        let hit = f.ok(&olga, "find_products", json!({ "query": query }));
+        assert_eq!(hit.as_array().unwrap().len(), 1, "{query}: {hit}");
+    }
+    let item = |code: &str, condition: &str, bin: Value, reason: &str| json!({ "code": code, "units": 1, "condition": condition, "bin": bin, "reason": reason });
+    let input = |items: Value, outcome: &str, refund: Value, method: &str| {
+        json!({ "items": items, "outcome": outcome, "refund": refund, "method": method,
+                "note": "", "exchange": [] })
+    };
+    let broken = |reason: &str| json!([item(&mug, "damaged", Value::Null, reason)]);
+    let take = |input: Value| json!({ "number": "1001", "input": input });
+    let why = f.refused(
+        &olga,
+        "receive_return",
+        take(input(broken(""), "refund", json!("450"), "карта")),
+    );
+    assert_eq!(why["code"], "invalid", "{why}");
+    let amount = f.refused(
+        &olga,
+        "receive_return",
+        take(input(broken("разбита"), "refund", json!(""), "карта")),
+    );
+    assert_eq!(amount["code"], "invalid", "{amount}");
+    let first = f.ok(
+        &olga,
+        "receive_return",
+        take(input(broken("разбита"), "refund", json!("450"), "карта")),
+    );
+    assert_eq!(
+        (&first["whole"], &first["status"]),
+        (&json!(false), &json!("shipped"))
+    );
+    let job = f.ok(
+        &olga,
+        "print_return_note",
+        json!({ "returnId": first["return_id"] }),
+    );
+    assert_eq!(job["status"], "sent", "{job}");
+    let again = f.ok(&olga, "find_return", json!({ "reference": "1084563291" }));
+    assert_eq!(again, json!("1001"));
+    f.ok(&olga, "order_detail", json!({ "number": "1001" }));
+    let rest = |marked: &str| {
+        json!([
+            item(&mug, "resellable", json!(mug_bin), ""),
+            item(marked, "resellable", json!(marked_bin), ""),
+        ])
+    };
+    let ean = f.refused(
+        &olga,
+        "receive_return",
+        take(input(rest(&marked_ean), "exchange", Value::Null, "")),
+    );
+    assert!(
+        ean["message"].as_str().unwrap().contains("DataMatrix"),
+        "{ean}"
+    );
+    let whole = f.ok(
+        &olga,
+        "receive_return",
+        take(input(rest(&code), "exchange", Value::Null, "")),
+    );
+    assert_eq!(
+        (&whole["whole"], &whole["status"]),
+        (&json!(true), &json!("returned"))
+    );
+    assert!(whole["exchange_number"].is_string(), "{whole}");
+    f.done()
 }

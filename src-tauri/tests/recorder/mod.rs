@@ -88,6 +88,11 @@ const READS: &[&str] = &[
     "list_users",
     "user_names",
     "audit",
+    "bins",
+    "waiting_handover",
+    "handover",
+    "recent_handovers",
+    "find_return",
 ];
 
 /// The actions the UI's scan queue runs: when the queue is empty again the
@@ -100,6 +105,7 @@ const QUEUED: &[&str] = &[
     "finish_packing",
     "release_claim",
     "ship_order",
+    "ship_parcels",
     "pick_scan",
     "short_pick",
     "complete_pick_list",
@@ -409,9 +415,11 @@ impl Station {
     }
 
     /// Waits until auto-print (started in the background by
-    /// `finish_packing`) has done with the order's invoice and label, so
-    /// what comes next starts from the same state on every run.
-    fn auto_print_settles(&self, number: &str, jobs_before: usize) {
+    /// `finish_packing` or `receive_return`) has done with the `printed`
+    /// documents it queued for the order (the invoice and label, or the
+    /// return note), so what comes next starts from the same state on every
+    /// run.
+    fn auto_print_settles(&self, number: &str, jobs_before: usize, printed: usize) {
         if !self.auto_print {
             return;
         }
@@ -424,7 +432,7 @@ impl Station {
             let on_the_way = jobs
                 .iter()
                 .any(|j| j["status"] == "queued" && !j["printer"].is_null());
-            if jobs.len() >= jobs_before + 2 && !on_the_way {
+            if jobs.len() >= jobs_before + printed && !on_the_way {
                 return;
             }
             assert!(
@@ -466,10 +474,16 @@ impl Flow<'_> {
                 .as_array()
                 .map_or(0, Vec::len)
         };
-        let jobs_before = (cmd == "finish_packing").then(|| jobs_of(&args["number"]));
+        // What auto-print queues after the command, in the background.
+        let printed = match cmd {
+            "finish_packing" => 2,
+            "receive_return" => 1,
+            _ => 0,
+        };
+        let jobs_before = (printed > 0).then(|| jobs_of(&args["number"]));
         let reply = self.record(at, cmd, args.clone());
         if let (Some(before), Ok(_)) = (jobs_before, &reply) {
-            at.auto_print_settles(args["number"].as_str().unwrap(), before);
+            at.auto_print_settles(args["number"].as_str().unwrap(), before, printed);
         }
         if QUEUED.contains(&cmd) {
             if let Some((read, read_args)) = self.follow.clone() {

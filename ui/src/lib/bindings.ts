@@ -766,11 +766,13 @@ export type ImportSummary = {
 /**
  *  A failed command as the UI receives it. `code` is core's error code (a
  *  closed set, exported to TypeScript); the UI may translate by it.
- *  `message` is an English sentence fit to show.
+ *  `message` is an English sentence fit to show. `detail` carries the
+ *  figures of a refusal that has them, for the UI to say in its language.
  */
 export type IpcError = {
 	code: ErrorCode,
 	message: string,
+	detail: RefusalDetail | null,
 };
 
 /**  The state a returned unit came back in. */
@@ -1440,6 +1442,19 @@ export type Progress = {
 	done: number,
 	total: number,
 };
+
+/**
+ *  What a refusal is about, in figures (for the UI, which says it in the
+ *  station's language instead of reading core's English sentence).
+ */
+export type RefusalDetail = 
+/**
+ *  A carton's weight off the tolerance (`difference_g` = weighed minus
+ *  expected).
+ */
+{ type: "weight_off"; seq: number; weight_g: number; expected_g: number; allowed_g: number; difference_g: number } | 
+/**  A carton with goods in it is still open: close it before another. */
+{ type: "close_carton_first"; seq: number; units: number };
 
 /**  One product on the re-order list. */
 export type ReorderRow = {

@@ -45,6 +45,7 @@ export const DOCUMENT_KINDS = every<DocumentKind>()([
   'label',
   'pick_list',
   'manifest',
+  'return_note',
 ]);
 
 /** Every code a command may fail with. */

@@ -41,8 +41,11 @@ import type {
   PrintSettings as PrintSettingsIn,
   ProductInput,
   Progress,
+  RefusalDetail,
+  ReturnInput,
   Seller as SellerIn,
   Settings,
+  ShipRequest,
   SplitLine,
   UserInput,
 } from './bindings';
@@ -58,11 +61,14 @@ export type FailureCode = ErrorCode | 'ipc';
 /** Every failed command, whatever the transport said. */
 export class IpcError extends Error {
   readonly code: FailureCode;
+  /** The figures of a refusal that has them (a weight off, a carton still open). */
+  readonly detail: RefusalDetail | null;
 
-  constructor(code: FailureCode, message: string) {
+  constructor(code: FailureCode, message: string, detail: RefusalDetail | null = null) {
     super(message);
     this.name = 'IpcError';
     this.code = code;
+    this.detail = detail;
   }
 }
 
@@ -76,7 +82,9 @@ export function toIpcError(e: unknown): IpcError {
   if (e !== null && typeof e === 'object') {
     const o = e as Partial<Record<keyof IpcErrorReply, unknown>>;
     const message = typeof o.message === 'string' ? o.message : JSON.stringify(e);
-    return new IpcError(isErrorCode(o.code) ? o.code : 'ipc', message);
+    const detail =
+      o.detail !== null && typeof o.detail === 'object' ? (o.detail as RefusalDetail) : null;
+    return new IpcError(isErrorCode(o.code) ? o.code : 'ipc', message, detail);
   }
   return new IpcError('ipc', typeof e === 'string' ? e : String(e));
 }
@@ -312,6 +320,31 @@ export const shipOrder = (number: string, carrier: string, tracking: string) =>
   call(() => c.shipOrder(number, carrier, tracking));
 export const carriers = () => call(() => c.carriers());
 
+// Shipping and returns. Core checks every tracking number against the
+// carrier's pattern, every returned code against what the order shipped;
+// the UI sends what was scanned or typed and shows core's words.
+/** A ready order shipped: one tracking number per carton (in carton order), or one for all. */
+export const shipParcels = (number: string, carrier: string, trackings: string[]) =>
+  call(() => c.shipParcels(number, carrier, trackings));
+/** Each order shipped on its own: what shipped, and why each other one did not. */
+export const shipBulk = (carrier: string, requests: ShipRequest[]) =>
+  call(() => c.shipBulk(carrier, requests));
+/** The parcels shipped with `carrier` that no hand-over has closed yet. */
+export const waitingHandover = (carrier: string) => call(() => c.waitingHandover(carrier));
+/** Closes the carrier's hand-over: its manifest, kept with its number. */
+export const closeHandover = (carrier: string) => call(() => c.closeHandover(carrier));
+export const handover = (id: number) => call(() => c.handover(id));
+/** The order a returned parcel names: its number, a tracking number or a carton's SSCC. */
+export const findReturn = (reference: string) => call(() => c.findReturn(reference));
+export const receiveReturn = (number: string, input: ReturnInput) =>
+  call(() => c.receiveReturn(number, input));
+/** The newest closed hand-overs; without `limit`, the backend's 50. */
+export const recentHandovers = (limit?: number) => call(() => c.recentHandovers(limit ?? null));
+/** A closed hand-over's manifest to the station's manifest printer. */
+export const printHandover = (id: number) => call(() => c.printHandover(id));
+/** A return's note to the station's return-note printer (again). */
+export const printReturnNote = (returnId: number) => call(() => c.printReturnNote(returnId));
+
 // Cartons and weights. Core opens, checks and closes cartons; the UI sends
 // what was scanned, typed or read from the scale, and shows what core said.
 /** The order's cartons, first first (the open one has no `closed_at`). */
@@ -502,6 +535,16 @@ export const ipc = {
   releaseClaim,
   shipOrder,
   carriers,
+  shipParcels,
+  shipBulk,
+  waitingHandover,
+  closeHandover,
+  handover,
+  findReturn,
+  receiveReturn,
+  recentHandovers,
+  printHandover,
+  printReturnNote,
   cartons,
   openCarton,
   closeCarton,

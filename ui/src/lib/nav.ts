@@ -1,5 +1,14 @@
 export type Screen =
-  'orders' | 'picking' | 'packing' | 'settings' | 'printing' | 'audit' | 'outbox' | 'stock';
+  | 'orders'
+  | 'picking'
+  | 'packing'
+  | 'shipping'
+  | 'settings'
+  | 'printing'
+  | 'audit'
+  | 'outbox'
+  | 'stock'
+  | 'returns';
 
 // F5 is a screen key too, so it never reaches the webview as "reload" (which
 // would drop the open order and the scan queue). F6, F8 and F9 belong to
@@ -16,6 +25,22 @@ export const SCREEN_KEYS: Record<string, Screen> = {
   F10: 'outbox',
   F11: 'stock',
 };
+
+/**
+ * Screens on Shift and a function key: each beside the screen of its own
+ * key (shipping after packing, returns after stock).
+ */
+export const SHIFT_SCREEN_KEYS: Record<string, Screen> = {
+  F3: 'shipping',
+  F11: 'returns',
+};
+
+/** The screen a key press asks for, if any (Ctrl, Alt and Meta keep their own meanings). */
+export function screenForKey(e: KeyboardEvent): Screen | undefined {
+  if (e.ctrlKey || e.altKey || e.metaKey) return undefined;
+  if (e.shiftKey) return SHIFT_SCREEN_KEYS[e.key] ?? SCREEN_KEYS[e.key];
+  return SCREEN_KEYS[e.key];
+}
 
 /** A change signal from `orders-changed`, handed to the screen on show. */
 export interface Changes {

@@ -19,6 +19,7 @@ import type {
   OrderDetail,
   OrderLine,
   PrintJob,
+  RefusalDetail,
   ScanResult,
 } from './bindings';
 
@@ -47,6 +48,15 @@ export interface PackingState {
   printError: Msg | null;
   /** The open order's cartons, first first, as core last said (cartons). */
   cartons: Carton[];
+  /**
+   * At the hand-over of an order in several cartons: one tracking number
+   * per carton (the courier's label on each), not one for all of them.
+   */
+  perCarton: boolean;
+  /** The tracking numbers per carton so far, in carton order ("" = none yet). */
+  parcelTrackings: string[];
+  /** The carton the next scanned tracking number is for (an index of `parcelTrackings`). */
+  parcelAt: number;
 }
 
 /** What closing a carton came to, for the close-carton dialog. */
@@ -79,6 +89,7 @@ export type PackingIpc = Pick<
   | 'finishPacking'
   | 'releaseClaim'
   | 'shipOrder'
+  | 'shipParcels'
   | 'carriers'
   | 'orderPrintJobs'
   | 'printOrderDocuments'
@@ -121,6 +132,9 @@ function packedOf(lines: OrderLine[]): number {
   return lines.reduce((sum, l) => sum + l.packed, 0);
 }
 
+// No tracking number per carton asked for (another order, or shipped).
+const NO_PARCELS = { perCarton: false, parcelTrackings: [] as string[], parcelAt: 0 };
+
 function defaultId(): string {
   return crypto.randomUUID();
 }
@@ -128,6 +142,11 @@ function defaultId(): string {
 /** The open carton of a list from core: the one not closed yet. */
 export function openCartonOf(cartons: Carton[]): Carton | null {
   return cartons.find((c) => c.closed_at === null) ?? null;
+}
+
+/** The parcels a hand-over ships: the closed cartons not shipped yet, first first. */
+export function parcelsOf(cartons: Carton[]): Carton[] {
+  return cartons.filter((c) => c.closed_at !== null && c.shipment_id === null);
 }
 
 /** What a closed carton's weight said, in words. */
@@ -174,37 +193,29 @@ function differenceMsg(g: number): Msg {
   };
 }
 
-// Core refuses a weight off the tolerance in words ("the carton weighs
-// 5000 g but should weigh 1234 g ± 62 g (heavier by 3766 g): ..."); the
-// numbers are read from them to say it in the station's language. Null for
-// any other refusal.
-const WEIGHT_OFF =
-  /the carton weighs (-?\d+) g but should weigh (-?\d+) g ± (\d+) g \((heavier|lighter) by (\d+) g\)/;
-
-/** A refused weight in the station's words, or null when the refusal is not about the weight. */
-export function weightOffMsg(message: string): Msg | null {
-  const m = WEIGHT_OFF.exec(message);
-  if (!m) return null;
-  const by = Number(m[5]);
+/**
+ * A refused weight in the station's words, from the figures core sends
+ * with the refusal; null when the refusal is not about the weight.
+ */
+export function weightOffMsg(detail: RefusalDetail | null): Msg | null {
+  if (detail?.type !== 'weight_off') return null;
   return {
     key: 'carton.weightOff',
     params: {
-      weight: weightNames(Number(m[1])),
-      expected: weightNames(Number(m[2])),
-      allowed: weightNames(Number(m[3])),
-      difference: differenceMsg(m[4] === 'heavier' ? by : -by),
+      weight: weightNames(detail.weight_g),
+      expected: weightNames(detail.expected_g),
+      allowed: weightNames(detail.allowed_g),
+      difference: differenceMsg(detail.difference_g),
     },
   };
 }
 
-// "carton 1 of order 1001 has 2 units in it; close it (with its weight)
-// before opening another": the same words as the box scan that says so.
-const CLOSE_FIRST = /^carton (\d+) of order .+ has (\d+) units in it; close it/;
-
 function errorMsg(e: unknown): Msg {
   const err = toIpcError(e);
-  const first = err.code === 'refused' ? CLOSE_FIRST.exec(err.message) : null;
-  if (first) return { key: 'scan.close_carton_first', params: { seq: first[1], units: first[2] } };
+  const d = err.detail;
+  if (d?.type === 'close_carton_first') {
+    return { key: 'scan.close_carton_first', params: { seq: d.seq, units: d.units } };
+  }
   return {
     key: 'scan.error',
     params: { error: { key: errorKey(err.code) }, message: err.message },
@@ -239,6 +250,9 @@ export class PackingStation extends ScanStation<PackingState> {
         printing: false,
         printError: null,
         cartons: [],
+        perCarton: false,
+        parcelTrackings: [],
+        parcelAt: 0,
       },
       deps.sound,
     );
@@ -253,7 +267,14 @@ export class PackingStation extends ScanStation<PackingState> {
       this.printsOf = null;
       this.printSeq++;
       // A print request for the last order must not disable F8 for this one.
-      patch = { ...patch, prints: [], printError: null, printing: false, cartons: [] };
+      patch = {
+        ...patch,
+        prints: [],
+        printError: null,
+        printing: false,
+        cartons: [],
+        ...NO_PARCELS,
+      };
       this.cartonSeq++;
     }
     super.set(patch);
@@ -403,7 +424,7 @@ export class PackingStation extends ScanStation<PackingState> {
       );
     } catch (e) {
       const err = toIpcError(e);
-      const off = err.code === 'refused' ? weightOffMsg(err.message) : null;
+      const off = weightOffMsg(err.detail);
       if (off) {
         this.banner('bad', 'weight_off', off);
         return { kind: 'off', msg: off };
@@ -482,6 +503,50 @@ export class PackingStation extends ScanStation<PackingState> {
   /** Hands the ready order over with `tracking` (typed or scanned). */
   ship(tracking: string): Promise<void> {
     return this.enqueue(() => this.doShip(tracking.trim()));
+  }
+
+  /** The closed cartons the hand-over ships (more than one: a tracking number each may be given). */
+  get parcels(): Carton[] {
+    return parcelsOf(this.s.cartons);
+  }
+
+  /**
+   * One tracking number per carton (`on`), or one for all of them (the
+   * default); those given so far are dropped either way.
+   */
+  setPerCarton(on: boolean) {
+    const n = on ? this.parcels.length : 0;
+    const perCarton = on && n > 1;
+    if (perCarton === this.s.perCarton) return;
+    this.set({ perCarton, parcelTrackings: Array<string>(n).fill(''), parcelAt: 0 });
+    this.banner('info', perCarton ? 'per_carton' : 'one_for_all', {
+      key: perCarton ? 'packing.handoverPerCarton' : 'packing.handover',
+    });
+  }
+
+  /** The tracking number of the carton at `index` (0-based), as typed. */
+  setParcelTracking(index: number, tracking: string) {
+    const next = this.slots();
+    if (index < 0 || index >= next.length) return;
+    next[index] = tracking;
+    this.set({ parcelTrackings: next });
+  }
+
+  /** The next scanned tracking number is for the carton at `index` (its field has the focus). */
+  parcelFocus(index: number) {
+    if (index >= 0 && index < this.slots().length) this.set({ parcelAt: index });
+  }
+
+  /** Hands the ready order over with the tracking numbers given per carton. */
+  shipPerCarton(): Promise<void> {
+    return this.enqueue(() => this.doShipParcels(this.slots().map((t) => t.trim())));
+  }
+
+  // One slot per parcel, whatever the last carton read said.
+  private slots(): string[] {
+    const n = this.parcels.length;
+    const have = this.s.parcelTrackings;
+    return Array.from({ length: n }, (_, i) => have[i] ?? '');
   }
 
   /** `orders-changed`: refresh the open order if it is among them. */
@@ -830,7 +895,33 @@ export class PackingStation extends ScanStation<PackingState> {
       this.banner('info', 'already_open', { key: 'scan.alreadyOpen', params: { number } }, code);
       return;
     }
+    if (this.s.perCarton && this.parcels.length > 1) {
+      await this.parcelScan(code);
+      return;
+    }
     await this.doShip(code);
+  }
+
+  // A courier's label scanned for one carton: it goes to the carton whose
+  // field has the focus, and the next carton without one is next. Once
+  // every carton has its number the order ships, as one scan ships an
+  // order in one carton.
+  private async parcelScan(code: string) {
+    const slots = this.slots();
+    const at = Math.min(Math.max(this.s.parcelAt, 0), slots.length - 1);
+    slots[at] = code;
+    const empty = (i: number) => !slots[i]!.trim();
+    const after = slots.findIndex((_, i) => i > at && empty(i));
+    const next = after >= 0 ? after : slots.findIndex((_, i) => empty(i));
+    this.set({ parcelTrackings: slots, parcelAt: next >= 0 ? next : at });
+    if (next >= 0) {
+      this.banner('info', 'parcel_tracking', {
+        key: 'scan.parcelTracking',
+        params: { seq: this.parcels[at]?.seq ?? at + 1, tracking: code },
+      });
+      return;
+    }
+    await this.doShipParcels(slots.map((t) => t.trim()));
   }
 
   /**
@@ -887,11 +978,40 @@ export class PackingStation extends ScanStation<PackingState> {
     }
     let detail: OrderDetail;
     try {
-      detail = await this.deps.ipc.shipOrder(order.number, carrier, tracking);
+      // In several cartons: one tracking number for all of them (a
+      // multi-piece waybill); core puts it on every carton.
+      detail =
+        this.parcels.length > 1
+          ? await this.deps.ipc.shipParcels(order.number, carrier, [tracking])
+          : await this.deps.ipc.shipOrder(order.number, carrier, tracking);
     } catch (e) {
       this.errorBanner(e, tracking);
       return;
     }
+    this.shipped(detail, carrier, tracking);
+  }
+
+  private async doShipParcels(trackings: string[]) {
+    const order = this.s.order;
+    if (!order || this.s.phase !== 'handover' || trackings.length === 0) return;
+    const carrier = this.s.carrier;
+    const all = trackings.join(', ');
+    if (!carrier) {
+      this.banner('bad', 'choose_carrier', { key: 'scan.chooseCarrier' }, all);
+      return;
+    }
+    let detail: OrderDetail;
+    try {
+      // Sent as given, a carton left without one too: core says what is missing.
+      detail = await this.deps.ipc.shipParcels(order.number, carrier, trackings);
+    } catch (e) {
+      this.errorBanner(e, all);
+      return;
+    }
+    this.shipped(detail, carrier, all, true);
+  }
+
+  private shipped(detail: OrderDetail, carrier: string, tracking: string, perCarton = false) {
     this.changeSeq++;
     this.set({
       order: null,
@@ -901,7 +1021,7 @@ export class PackingStation extends ScanStation<PackingState> {
       lastShipped: {
         number: detail.number,
         carrier: detail.carrier ?? carrier,
-        tracking: detail.tracking_number ?? tracking,
+        tracking: perCarton ? tracking : (detail.tracking_number ?? tracking),
       },
     });
     this.banner('done', 'shipped', {

@@ -106,6 +106,10 @@ export function documentMsg(kind: DocumentKind, key: DocumentKey, lang?: Languag
         key: 'doc.ofManifest',
         params: { doc, carrier: key.carrier, date: lang ? formatDay(key.date, lang) : key.date },
       };
+    case 'handover':
+      return { key: 'doc.ofHandover', params: { doc, id: key.id } };
+    case 'return':
+      return { key: 'doc.ofReturn', params: { doc, id: key.id } };
   }
 }
 

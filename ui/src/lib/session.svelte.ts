@@ -31,6 +31,10 @@ export function screenShown(screen: Screen, who: SignedIn | null = session.who):
   switch (screen) {
     case 'packing':
       return allowed('open_for_packing');
+    case 'shipping':
+      return allowed('ship_order');
+    case 'returns':
+      return allowed('receive_return');
     case 'picking':
       return allowed('pick_scan') || allowed('create_pick_list');
     case 'audit':

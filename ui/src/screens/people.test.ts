@@ -485,11 +485,13 @@ describe('what a person may not do is not offered', () => {
     expect(nav('settings'), 'a packer').toEqual([
       'nav-orders',
       'nav-packing',
+      'nav-shipping',
       'nav-settings',
       'nav-printing',
       'nav-audit',
       'nav-stock',
+      'nav-returns',
     ]);
-    expect(nav('users'), 'an admin').toHaveLength(7);
+    expect(nav('users'), 'an admin').toHaveLength(9);
   });
 });
