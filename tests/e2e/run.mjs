@@ -2073,6 +2073,235 @@ test('finding and telling: a Shopify export imported through the preview, found 
   }
 });
 
+// ---- the warehouse walk (issue 11) ------------------------------------
+
+/** A product's stock as the CLI reads it: on hand and reserved, in all
+ *  bins and in `bin`. */
+function stockOf(sku, bin) {
+  const rows = productOf(sku).stock;
+  const sum = (i, only) => rows.filter((r) => !only || r[0] === only).reduce((n, r) => n + r[i], 0);
+  return { onHand: sum(1), reserved: sum(2), inBin: bin ? sum(1, bin) : null };
+}
+
+test('the warehouse walk: stock received by scanning, picked, packed into two cartons (a wrong weight refused, then recounted), a marked item by its DataMatrix, carton labels on the CUPS queue, a tracking number per carton, the manifest printed, one item back to stock; the stock read back through the CLI at every step', async () => {
+  const since = Date.now() - 1000;
+  await setLanguage('ru');
+  await switchUser(PEOPLE.supervisor);
+
+  // The order: its first line goes into carton 1; another line of one
+  // unit is the marked product, packed last into carton 2.
+  const order = data.take((d) => {
+    if (d.lines.length < 2 || d.lines.length > 3 || d.units > 8) return false;
+    if (!d.lines.slice(1).some((l) => l.quantity === 1)) return false;
+    return d.lines.every((l) => productOf(l.sku).weight_g > 0 && barcodeOf(l.sku).length === 13);
+  });
+  const number = order.number;
+  const first = order.lines[0];
+  const marked = order.lines.slice(1).find((l) => l.quantity === 1);
+  const others = order.lines.slice(1).filter((l) => l !== marked);
+  const codes = Object.fromEntries(order.lines.map((l) => [l.sku, barcodeOf(l.sku)]));
+  const bin = productOf(first.sku).default_bin;
+  check(bin, `${first.sku} has a default bin`);
+  cli('products', 'edit', marked.sku, '--marked', 'yes');
+  check(productOf(marked.sku).marked, `${marked.sku} is marked`);
+  const datamatrix = `010${codes[marked.sku]}21Wk7q!${GS}91EE07${GS}92MEUCIQD+walk=`;
+  log(`${number}: ${order.lines.map((l) => `${l.sku} x${l.quantity}`).join(', ')}; ${marked.sku} marked; receiving into ${bin}`);
+  const start = stockOf(first.sku, bin);
+
+  // Printers: labels, the manifest and the return note on the PDF queue.
+  await click('nav-settings');
+  await waitExists('settings-printing');
+  await selectValue('settings-printer-label', PDF_PRINTER);
+  await selectValue('settings-paper-label', 'label_4x6');
+  await selectValue('settings-format-label', 'pdf');
+  await selectValue('settings-printer-manifest', PDF_PRINTER);
+  await selectValue('settings-printer-return_note', PDF_PRINTER);
+  await pressButton('print-settings-save');
+  await waitFor('print settings saved', async () => (await text('print-settings-message'))?.startsWith('✔'));
+  const station = JSON.parse(fs.readFileSync(process.env.PACKBENCH_CONFIG, 'utf8'));
+  eq(station.print.return_note.printer, PDF_PRINTER, 'the return note printer in station.json');
+
+  // 1. Receiving: the bin's label, then two units of the first product.
+  await click('nav-stock');
+  await waitExists('screen-stock');
+  await click('stock-mode-receive');
+  await waitExists('stock-scan');
+  await scan(bin);
+  await waitAttr('stock-bin', 'data-bin', bin);
+  await scan(codes[first.sku]);
+  await scan(codes[first.sku]);
+  await waitFor('two units received', async () => (await browser.execute((q) => document.querySelectorAll(q).length, sel('receipt'))) >= 2);
+  await waitFor(`${first.sku} on hand +2 (CLI)`, () => stockOf(first.sku, bin).onHand === start.onHand + 2);
+  eq(stockOf(first.sku, bin).reserved, start.reserved, `${first.sku} reserved after receiving`);
+
+  // 2. Picking: a pick list for the order, each line's bin then its items.
+  await press(Key.F2);
+  await waitExists('screen-picking');
+  await waitFor(`${number} offered for picking`, () => browser.execute((n) => !!document.querySelector(`input[type="checkbox"][value="${n}"]`), number));
+  await browser.execute((n) => document.querySelector(`input[type="checkbox"][value="${n}"]`).click(), number);
+  await click('pick-from-selected');
+  await waitExists('pick-list-title');
+  const list = cliJson('pick', 'show', (await text('pick-list-title')).match(/\d+/)[0]);
+  eq(list.orders.join(), number, 'the pick list serves the order');
+  for (const line of list.lines) {
+    await scan(line.bin);
+    await waitAttr('current-bin', 'data-confirmed', 'true');
+    for (let i = 1; i <= line.quantity; i++) {
+      await scan(line.barcode ?? line.sku);
+      await waitAttr(`pick-line-${line.sku}`, 'data-picked', i);
+    }
+  }
+  await click('pick-complete');
+  await waitFor('the pick list done (CLI)', () => cliJson('pick', 'show', String(list.id)).status === 'done');
+  eq(stockOf(first.sku, bin).onHand, start.onHand + 2, `${first.sku} on hand after picking`);
+
+  // 3. Packing: carton 1 in box S, a wrong weight refused, then the right one.
+  await press(Key.F3);
+  await waitExists('screen-packing');
+  await waitAttr('screen-packing', 'data-phase', 'idle');
+  await browser.execute(() => document.activeElement?.blur());
+  await scan(number);
+  await waitOrderOpen(number);
+  await scan('BOX-S');
+  await waitAttr('carton-1', 'data-open', 'true');
+  for (let i = 1; i <= first.quantity; i++) {
+    await scan(codes[first.sku]);
+    await waitAttr(`line-${first.sku}`, 'data-packed', i);
+  }
+  await browser.execute(() => document.activeElement?.blur());
+  await browser.action('key').down(Key.Ctrl).down('k').up('k').up(Key.Ctrl).perform(true);
+  await waitExists('close-carton-dialog');
+  await fillField('carton-weight', '7 kg');
+  await click('carton-close');
+  await waitAttr('close-carton-dialog', 'data-stage', 'off');
+  const off = await text('carton-note');
+  check(/Вес не сходится/.test(off) && /кг|г/.test(off), `the refusal says the difference in Russian: ${off}`);
+  const weight = first.quantity * productOf(first.sku).weight_g + 120; // box S is 120 g empty
+  await fillField('carton-weight', `${weight} g`);
+  await click('carton-close');
+  await waitFor('the close dialog gone', async () => !(await exists('close-carton-dialog')));
+  await waitAttr('carton-1', 'data-open', 'false');
+
+  // Carton 2 in box M: the rest, the marked product last: its EAN is
+  // refused, its DataMatrix (GS as Ctrl+]) packs it and finishes the order.
+  await scan('BOX-M');
+  await waitAttr('carton-2', 'data-open', 'true');
+  for (const line of others) {
+    for (let i = 1; i <= line.quantity; i++) {
+      await scan(codes[line.sku]);
+      await waitAttr(`line-${line.sku}`, 'data-packed', i);
+    }
+  }
+  await scan(codes[marked.sku]);
+  await waitAttr('scan-banner', 'data-outcome', 'marking_required');
+  eq(await attr(`line-${marked.sku}`, 'data-packed'), '0', 'the marked product is not packed by its EAN');
+  await scanByKeys(datamatrix);
+  await waitAttr('screen-packing', 'data-phase', 'handover');
+  const packed = orderOf(number);
+  const kept = packed.marking_codes.map((m) => m.code);
+  check(kept.length === 1 && kept[0].startsWith(`010${codes[marked.sku]}21Wk7q!${GS}`), `the marking code kept with its GS: ${JSON.stringify(kept)}`);
+  eq(stockOf(first.sku, bin).onHand, start.onHand + 2, `${first.sku} on hand once packed (it leaves when shipped)`);
+
+  // The carton labels went to the CUPS PDF queue: "1 of 2" and "2 of 2", on 4x6 in.
+  const labels = await waitFor('both carton labels sent (CLI)', () => {
+    const jobs = cliJson('print', 'jobs', '--order', number).filter((j) => j.kind === 'label');
+    return jobs.length === 2 && jobs.every((j) => j.status === 'sent') ? jobs : null;
+  }, 30_000);
+  for (const job of labels) {
+    const pdf = await printedPdf(jobTitle('label', number, job.id), since);
+    eq(pageSize(pdf), '288 x 432', `carton label ${job.carton} on 4x6 in`);
+  }
+  eq(labels.map((j) => j.carton).sort().join(), '1,2', 'a label per carton');
+
+  // 4. Shipping: a tracking number per carton, from the carrier's labels.
+  await selectValue('carrier-select', 'СДЭК');
+  await click('tracking-mode-per-carton');
+  const t1 = await trackingFor('СДЭК');
+  const t2 = String((Number(t1) + 1) % 1e10).padStart(10, '0');
+  await fillField('tracking-input-1', t1);
+  await fillField('tracking-input-2', t2);
+  await screenshot('ru-32-packing-tracking-per-carton');
+  await click('ship');
+  await waitAttr('screen-packing', 'data-phase', 'idle');
+  eq(orderOf(number).status, 'shipped', `${number} shipped`);
+  eq(cliJson('carton', 'list', number).map((c) => c.tracking_number).join(), `${t1},${t2}`, 'each carton its own tracking number');
+  const shipped = stockOf(first.sku, bin);
+  eq(shipped.onHand, start.onHand + 2 - first.quantity, `${first.sku} on hand once shipped`);
+  eq(shipped.reserved, start.reserved - first.quantity, `${first.sku} reserved once shipped`);
+
+  // 5. The hand-over: both cartons wait for СДЭК; closed, its manifest printed.
+  await click('nav-shipping');
+  await waitExists('screen-shipping');
+  for (const l of ['ru', 'en']) {
+    await setLanguage(l);
+    await screenshot(`${l}-33-shipping-to-ship`);
+  }
+  await setLanguage('ru');
+  await click('shipping-tab-handover');
+  await selectValue('shipping-carrier', 'СДЭК');
+  await waitFor('both cartons on the hand-over', () => browser.execute((q, a, b) => {
+    const t = [...document.querySelectorAll(q)].map((el) => el.dataset.tracking);
+    return t.includes(a) && t.includes(b);
+  }, sel('handover-parcel'), t1, t2));
+  for (const l of ['ru', 'en']) {
+    await setLanguage(l);
+    await screenshot(`${l}-34-shipping-handover`);
+  }
+  await setLanguage('ru');
+  await click('handover-close');
+  await waitExists('handover-manifest');
+  const manifestId = await attr('handover-manifest', 'data-manifest-id');
+  const manifest = cliJson('handover', '--id', manifestId);
+  for (const t of [t1, t2]) check(manifest.view.parcels.some((p) => p.tracking === t), `${t} on manifest ${manifestId}`);
+  await click('handover-print');
+  await waitAttr('handover-print-status', 'data-status', 'sent', 30_000);
+  const manifestJob = cliJson('print', 'jobs', '--limit', '20').find((j) => j.kind === 'manifest' && j.key.type === 'handover' && String(j.key.id) === manifestId);
+  check(manifestJob, `a print job for hand-over ${manifestId}`);
+  eq(pageSize(await printedPdf(`packbench-manifest-handover${manifestId}-job${manifestJob.id}-`, since)), '595 x 842', 'the manifest printed on A4');
+
+  // 6. The return: the parcel's label finds the order; one unit of the
+  // first product back on its shelf; the return note prints.
+  await click('nav-returns');
+  await waitExists('screen-returns');
+  await fillField('return-find', t1);
+  await click('return-find-go');
+  await waitAttr('screen-returns', 'data-stage', 'items');
+  await browser.execute(() => document.activeElement?.blur());
+  await scan(codes[first.sku]);
+  await waitExists('return-item-1');
+  await waitFor(`the bin of ${first.sku} offered`, () => browser.execute((q) => document.querySelector(q)?.value, sel('return-item-1-bin')).then((v) => !!v));
+  await selectValue('return-item-1-bin', bin);
+  await click('return-outcome-none');
+  for (const l of ['ru', 'en']) {
+    await setLanguage(l);
+    await screenshot(`${l}-35-returns`);
+  }
+  await setLanguage('ru');
+  await click('return-take');
+  await waitExists('return-receipt');
+  eq(await attr('return-receipt', 'data-whole'), 'false', 'a partial return');
+  await screenshot('ru-36-return-taken');
+  const back = stockOf(first.sku, bin);
+  eq(back.onHand, shipped.onHand + 1, `${first.sku} on hand once the unit is back`);
+  eq(back.inBin, shipped.inBin + 1, `${first.sku} in ${bin} once the unit is back`);
+  const note = await waitFor('the return note sent (CLI)', () => {
+    const j = cliJson('print', 'jobs', '--order', number).find((x) => x.kind === 'return_note');
+    return j && j.status === 'sent' ? j : null;
+  }, 30_000);
+  eq(pageSize(await printedPdf(`packbench-return-note-return${note.key.id}-job${note.id}-`, since)), '595 x 842', 'the return note printed on A4');
+  eq(orderOf(number).status, 'shipped', `${number} stays shipped with a partial return`);
+  await click('nav-packing');
+  await waitExists('screen-packing');
+});
+
+// E2E_ONLY=text: the first-run scenario (it loads the demo) and the
+// scenarios whose name contains text; for working on one scenario.
+if (process.env.E2E_ONLY) {
+  const only = process.env.E2E_ONLY;
+  const keep = tests.filter((t, i) => i === 0 || t.name.includes(only));
+  tests.splice(0, tests.length, ...keep);
+}
+
 let passed = 0;
 let failed = 0;
 const results = [];
@@ -2143,11 +2372,3 @@ for (const [k, label] of [
 console.log(`  scanner bursts typed by the driver: ${keyGaps.length}, largest key gap p99 ${perf.driver_keys.bursts.p99_ms} ms, max ${perf.driver_keys.bursts.max_ms} ms; sent again (driver late): ${resentBursts}`);
 console.log(`${passed} passed, ${failed} failed`);
 process.exit(failed ? 1 : 0);
-
-// E2E_ONLY=text: the first-run scenario (it loads the demo) and the
-// scenarios whose name contains text; for working on one scenario.
-if (process.env.E2E_ONLY) {
-  const only = process.env.E2E_ONLY;
-  const keep = tests.filter((t, i) => i === 0 || t.name.includes(only));
-  tests.splice(0, tests.length, ...keep);
-}
