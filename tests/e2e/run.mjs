@@ -2109,7 +2109,7 @@ test('the warehouse walk: stock received by scanning, picked, packed into two ca
   const start = stockOf(first.sku, bin);
 
   // Printers: labels, the manifest and the return note on the PDF queue.
-  await click('nav-settings');
+  await press(Key.F4);
   await waitExists('settings-printing');
   await selectValue('settings-printer-label', PDF_PRINTER);
   await selectValue('settings-paper-label', 'label_4x6');
@@ -2122,7 +2122,9 @@ test('the warehouse walk: stock received by scanning, picked, packed into two ca
   eq(station.print.return_note.printer, PDF_PRINTER, 'the return note printer in station.json');
 
   // 1. Receiving: the bin's label, then two units of the first product.
-  await click('nav-stock');
+  // Screens by their keys: an earlier scenario's print-failure notice may
+  // cover the tabs at the right of the bar.
+  await press(Key.F11);
   await waitExists('screen-stock');
   await click('stock-mode-receive');
   await waitExists('stock-scan');
@@ -2230,7 +2232,7 @@ test('the warehouse walk: stock received by scanning, picked, packed into two ca
   eq(shipped.reserved, start.reserved - first.quantity, `${first.sku} reserved once shipped`);
 
   // 5. The hand-over: both cartons wait for СДЭК; closed, its manifest printed.
-  await click('nav-shipping');
+  await browser.action('key').down(Key.Shift).down(Key.F3).up(Key.F3).up(Key.Shift).perform(true);
   await waitExists('screen-shipping');
   for (const l of ['ru', 'en']) {
     await setLanguage(l);
@@ -2261,7 +2263,7 @@ test('the warehouse walk: stock received by scanning, picked, packed into two ca
 
   // 6. The return: the parcel's label finds the order; one unit of the
   // first product back on its shelf; the return note prints.
-  await click('nav-returns');
+  await browser.action('key').down(Key.Shift).down(Key.F11).up(Key.F11).up(Key.Shift).perform(true);
   await waitExists('screen-returns');
   await fillField('return-find', t1);
   await click('return-find-go');
