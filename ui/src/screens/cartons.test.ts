@@ -22,6 +22,7 @@ import { setLanguage } from '../lib/locale.svelte';
 import type { ApprovalAsk, ApprovalPrompt } from '../lib/approval';
 import type { AppInfo, BoxType, Credential } from '../lib/bindings';
 import { endReplay, flow, refusals, replay, reply } from '../test/backend';
+import { $, type } from '../test/dom';
 
 const mounted: Record<string, unknown>[] = [];
 
@@ -40,9 +41,6 @@ afterEach(() => {
   endReplay();
 });
 
-const $ = (root: ParentNode, testid: string) =>
-  root.querySelector<HTMLElement>(`[data-testid="${testid}"]`);
-
 function ctrl(code: string) {
   const e = new KeyboardEvent('keydown', {
     key: code.slice(3).toLowerCase(),
@@ -54,13 +52,6 @@ function ctrl(code: string) {
   window.dispatchEvent(e);
   flushSync();
   return e;
-}
-
-function type(el: HTMLElement | null, value: string) {
-  const input = el as HTMLInputElement;
-  input.value = value;
-  input.dispatchEvent(new Event('input', { bubbles: true }));
-  flushSync();
 }
 
 async function until(check: () => void) {

@@ -14,6 +14,7 @@ import { setLanguage } from '../lib/locale.svelte';
 import type { ImportPreview, ImportSource, ImportSummary, OrderDetail } from '../lib/bindings';
 import { endReplay, flow, replay, reply, signInAs } from '../test/backend';
 import type { Backend, Call } from '../test/backend';
+import { $, type, choose } from '../test/dom';
 
 const mounted: Record<string, unknown>[] = [];
 
@@ -38,28 +39,11 @@ afterEach(() => {
   endReplay();
 });
 
-const $ = (root: ParentNode, testid: string) =>
-  root.querySelector<HTMLElement>(`[data-testid="${testid}"]`);
-
 const all = (root: ParentNode, testid: string) => [
   ...root.querySelectorAll<HTMLElement>(`[data-testid="${testid}"]`),
 ];
 
 const text = (el: Element | null | undefined) => el?.textContent?.replace(/\s+/g, ' ').trim();
-
-function type(el: HTMLElement | null, value: string) {
-  const input = el as HTMLInputElement;
-  input.value = value;
-  input.dispatchEvent(new Event('input', { bubbles: true }));
-  flushSync();
-}
-
-function choose(el: HTMLElement | null, value: string) {
-  const select = el as HTMLSelectElement;
-  select.value = value;
-  select.dispatchEvent(new Event('change', { bubbles: true }));
-  flushSync();
-}
 
 function click(el: HTMLElement | null) {
   expect(el, 'the button is on screen').not.toBeNull();

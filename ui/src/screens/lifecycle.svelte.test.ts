@@ -16,6 +16,7 @@ import { setLanguage } from '../lib/locale.svelte';
 import { lifecycle, statusName } from '../lib/lifecycle.svelte';
 import type { AppInfo, Lifecycle, NewStatus, OrderDetail, OrderSummary } from '../lib/bindings';
 import { deferred, endReplay, flow, replay, replies, reply } from '../test/backend';
+import { type } from '../test/dom';
 
 const mounted: Record<string, unknown>[] = [];
 
@@ -37,13 +38,6 @@ function show<P extends Record<string, unknown>>(component: never, props: P): HT
 
 const byId = (root: ParentNode, testid: string) =>
   root.querySelector<HTMLElement>(`[data-testid="${testid}"]`);
-
-function type(el: HTMLElement | null, value: string) {
-  const input = el as HTMLInputElement;
-  input.value = value;
-  input.dispatchEvent(new Event('input', { bubbles: true }));
-  flushSync();
-}
 
 const steps = flow('lifecycle').steps;
 const recorded = (cmd: string) => steps.find((s) => s.cmd === cmd && !s.error)!;

@@ -20,6 +20,7 @@ import { base64 } from '../lib/importing';
 import type { AppInfo, OrderDetail, OrderSummary } from '../lib/bindings';
 import { deferred, endReplay, replay, replies, reply, signInAs } from '../test/backend';
 import type { Backend, Call, ReplayOptions } from '../test/backend';
+import { $, type, choose } from '../test/dom';
 
 const mounted: Record<string, unknown>[] = [];
 
@@ -39,23 +40,6 @@ afterEach(() => {
   lifecycle.forget();
   endReplay();
 });
-
-const $ = (root: ParentNode, testid: string) =>
-  root.querySelector<HTMLElement>(`[data-testid="${testid}"]`);
-
-function type(el: HTMLElement | null, value: string) {
-  const input = el as HTMLInputElement;
-  input.value = value;
-  input.dispatchEvent(new Event('input', { bubbles: true }));
-  flushSync();
-}
-
-function choose(el: HTMLElement | null, value: string) {
-  const select = el as HTMLSelectElement;
-  select.value = value;
-  select.dispatchEvent(new Event('change', { bubbles: true }));
-  flushSync();
-}
 
 function press(init: KeyboardEventInit, el: Element | Window = window) {
   const e = new KeyboardEvent('keydown', { bubbles: true, cancelable: true, ...init });

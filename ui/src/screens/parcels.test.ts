@@ -14,6 +14,7 @@ import { ipc } from '../lib/ipc';
 import { PackingStation } from '../lib/packing';
 import { setLanguage } from '../lib/locale.svelte';
 import { endReplay, refusals, replay } from '../test/backend';
+import { $, type } from '../test/dom';
 
 const mounted: Record<string, unknown>[] = [];
 
@@ -31,16 +32,6 @@ afterEach(() => {
   setLanguage('ru');
   endReplay();
 });
-
-const $ = (root: ParentNode, testid: string) =>
-  root.querySelector<HTMLElement>(`[data-testid="${testid}"]`);
-
-function type(el: HTMLElement | null, value: string) {
-  const input = el as HTMLInputElement;
-  input.value = value;
-  input.dispatchEvent(new Event('input', { bubbles: true }));
-  flushSync();
-}
 
 function press(el: Element, init: KeyboardEventInit) {
   const e = new KeyboardEvent('keydown', { bubbles: true, cancelable: true, ...init });

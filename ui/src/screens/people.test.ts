@@ -19,6 +19,7 @@ import { setLanguage } from '../lib/locale.svelte';
 import { lifecycle } from '../lib/lifecycle.svelte';
 import type { AppInfo, AuditEntry, OrderDetail } from '../lib/bindings';
 import { endReplay, flow, replay, replies, reply, signInAs } from '../test/backend';
+import { $, type, choose } from '../test/dom';
 
 const mounted: Record<string, unknown>[] = [];
 
@@ -37,23 +38,6 @@ afterEach(() => {
   lifecycle.forget();
   endReplay();
 });
-
-const $ = (root: ParentNode, testid: string) =>
-  root.querySelector<HTMLElement>(`[data-testid="${testid}"]`);
-
-function type(el: HTMLElement | null, value: string) {
-  const input = el as HTMLInputElement;
-  input.value = value;
-  input.dispatchEvent(new Event('input', { bubbles: true }));
-  flushSync();
-}
-
-function choose(el: HTMLElement | null, value: string) {
-  const select = el as HTMLSelectElement;
-  select.value = value;
-  select.dispatchEvent(new Event('change', { bubbles: true }));
-  flushSync();
-}
 
 function press(el: Element | Window, init: KeyboardEventInit) {
   const e = new KeyboardEvent('keydown', { bubbles: true, cancelable: true, ...init });

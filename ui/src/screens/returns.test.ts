@@ -20,6 +20,7 @@ import { GS } from '../lib/scanner';
 import { setLanguage } from '../lib/locale.svelte';
 import type { OrderDetail, ReturnReceipt } from '../lib/bindings';
 import { endReplay, flow, refusals, replay, replies } from '../test/backend';
+import { $, $$, type, choose } from '../test/dom';
 
 const mounted: Record<string, unknown>[] = [];
 
@@ -37,26 +38,6 @@ afterEach(() => {
   setLanguage('ru');
   endReplay();
 });
-
-const $ = (root: ParentNode, testid: string) =>
-  root.querySelector<HTMLElement>(`[data-testid="${testid}"]`);
-const $$ = (root: ParentNode, testid: string) => [
-  ...root.querySelectorAll<HTMLElement>(`[data-testid="${testid}"]`),
-];
-
-function type(el: HTMLElement | null, value: string) {
-  const input = el as HTMLInputElement;
-  input.value = value;
-  input.dispatchEvent(new Event('input', { bubbles: true }));
-  flushSync();
-}
-
-function choose(el: HTMLElement | null, value: string) {
-  const select = el as HTMLSelectElement;
-  select.value = value;
-  select.dispatchEvent(new Event('change', { bubbles: true }));
-  flushSync();
-}
 
 function submit(el: HTMLElement | null) {
   el!.closest('form')!.dispatchEvent(new Event('submit', { bubbles: true, cancelable: true }));

@@ -24,6 +24,7 @@ import {
   signInAs,
   type ReplayOptions,
 } from '../test/backend';
+import { $ } from '../test/dom';
 
 const mounted: Record<string, unknown>[] = [];
 
@@ -50,9 +51,6 @@ const noLifecycle: ReplayOptions = {
   around: (call, answer) =>
     call.cmd === 'lifecycle' ? Promise.reject('lifecycle is not in this recording') : answer(),
 };
-
-const $ = (root: ParentNode, testid: string) =>
-  root.querySelector<HTMLElement>(`[data-testid="${testid}"]`);
 
 function key(k: string): KeyboardEvent {
   const e = new KeyboardEvent('keydown', { key: k, bubbles: true, cancelable: true });

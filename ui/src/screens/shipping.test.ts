@@ -17,6 +17,7 @@ import { SCREEN_KEYS, screenForKey } from '../lib/nav';
 import { setLanguage } from '../lib/locale.svelte';
 import type { BulkShipped, HandOver } from '../lib/bindings';
 import { endReplay, replay, reply } from '../test/backend';
+import { $, $$, type, choose } from '../test/dom';
 
 const mounted: Record<string, unknown>[] = [];
 
@@ -34,26 +35,6 @@ afterEach(() => {
   setLanguage('ru');
   endReplay();
 });
-
-const $ = (root: ParentNode, testid: string) =>
-  root.querySelector<HTMLElement>(`[data-testid="${testid}"]`);
-const $$ = (root: ParentNode, testid: string) => [
-  ...root.querySelectorAll<HTMLElement>(`[data-testid="${testid}"]`),
-];
-
-function type(el: HTMLElement | null, value: string) {
-  const input = el as HTMLInputElement;
-  input.value = value;
-  input.dispatchEvent(new Event('input', { bubbles: true }));
-  flushSync();
-}
-
-function choose(el: HTMLElement | null, value: string) {
-  const select = el as HTMLSelectElement;
-  select.value = value;
-  select.dispatchEvent(new Event('change', { bubbles: true }));
-  flushSync();
-}
 
 function press(el: Element | Window, init: KeyboardEventInit) {
   const e = new KeyboardEvent('keydown', { bubbles: true, cancelable: true, ...init });

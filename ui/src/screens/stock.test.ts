@@ -26,6 +26,7 @@ import {
   refuse,
   sheet,
 } from '../test/stock-replies';
+import { $, $$, type, choose } from '../test/dom';
 import type { LedgerRow, ProductView, ReorderRow } from '../lib/bindings';
 
 const mounted: Record<string, unknown>[] = [];
@@ -45,26 +46,6 @@ afterEach(() => {
   setSignedIn(null);
   clearMocks();
 });
-
-const $ = (root: ParentNode, testid: string) =>
-  root.querySelector<HTMLElement>(`[data-testid="${testid}"]`);
-const $$ = (root: ParentNode, testid: string) => [
-  ...root.querySelectorAll<HTMLElement>(`[data-testid="${testid}"]`),
-];
-
-function type(el: HTMLElement | null, value: string) {
-  const input = el as HTMLInputElement;
-  input.value = value;
-  input.dispatchEvent(new Event('input', { bubbles: true }));
-  flushSync();
-}
-
-function choose(el: HTMLElement | null, value: string) {
-  const select = el as HTMLSelectElement;
-  select.value = value;
-  select.dispatchEvent(new Event('change', { bubbles: true }));
-  flushSync();
-}
 
 function press(el: Element | Window, init: KeyboardEventInit) {
   const e = new KeyboardEvent('keydown', { bubbles: true, cancelable: true, ...init });
