@@ -22,7 +22,7 @@ help:
 	@echo "make run       build and start Packbench"
 	@echo "make test      formatting, clippy and all tests on SQLite and PostgreSQL (what CI runs)"
 	@echo "make bench     the CLI's benchmarks, on SQLite and PostgreSQL (BENCH_ARGS=... passes options)"
-	@echo "make fuzz      10 000 random order sequences per engine: stock stays true (long)"
+	@echo "make fuzz      the long property runs: 10,000 stock sequences per engine, then the fuzzed inputs for PACKBENCH_FUZZ_SECONDS (default 300)"
 	@echo "make lint      rustfmt check and clippy"
 	@echo "make fmt       format the code"
 	@echo "make clean-db  stop the throw-away PostgreSQL test server and delete its data"

@@ -174,6 +174,15 @@ impl Table {
     /// The first sheet of a workbook, every cell as text: whole numbers
     /// without ".0", dates and times as RFC 3339 in this computer's zone.
     fn read_xlsx(bytes: &[u8]) -> Result<Table, String> {
+        // calamine panics on some damaged workbooks (a cell reference too
+        // long for a u32 overflows it where overflow checks are on): such a
+        // file is refused, never a crash.
+        std::panic::catch_unwind(|| Self::read_first_sheet(bytes)).unwrap_or_else(|_| {
+            Err("the workbook is damaged and cannot be read; save it again as .xlsx or CSV".into())
+        })
+    }
+
+    fn read_first_sheet(bytes: &[u8]) -> Result<Table, String> {
         use calamine::{Data, Reader, Xlsx};
         let mut book = Xlsx::new(std::io::Cursor::new(bytes)).map_err(|e| {
             format!("the file looks like an Excel workbook but cannot be read ({e}); save it again as .xlsx or CSV")
@@ -191,6 +200,12 @@ impl Table {
                 Data::Float(f) => f.to_string(),
                 Data::Int(i) => i.to_string(),
                 Data::Bool(b) => b.to_string(),
+                // calamine's as_datetime panics (chrono's TimeDelta out of
+                // bounds) on a date-formatted number far below zero. No
+                // calendar date lies a billion days from 1900, so such a
+                // cell is read as its number, as one past the calendar's end
+                // already is.
+                Data::DateTime(dt) if dt.as_f64().abs() >= 1e9 => dt.to_string(),
                 Data::DateTime(dt) => dt
                     .as_datetime()
                     .and_then(|n| n.and_local_timezone(offset).single())
@@ -359,6 +374,75 @@ fn unreadable(e: &csv::Error) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_date_cell_far_outside_the_calendar_is_read_as_its_number() {
+        // Found by tests/tests/fuzz_props.rs: a huge negative number in a
+        // date-formatted cell made the import panic instead of reading it.
+        let mut book = rust_xlsxwriter::Workbook::new();
+        let date = rust_xlsxwriter::Format::new().set_num_format("yyyy-mm-dd hh:mm");
+        let ws = book.add_worksheet();
+        ws.write_string(0, 0, "number").unwrap();
+        ws.write_string(0, 1, "created_at").unwrap();
+        ws.write_string(1, 0, "1001").unwrap();
+        ws.write_number_with_format(1, 1, -9.39e23, &date).unwrap();
+        ws.write_number_with_format(2, 1, 1e300, &date).unwrap();
+        let bytes = book.save_to_buffer().unwrap();
+        let t = Table::read(&bytes).expect("the workbook is read, not a panic");
+        let created = t.col("created_at");
+        assert_eq!(t.rows[0].get(created), "-939000000000000000000000");
+        assert_eq!(
+            t.rows[1].get(created),
+            1e300.to_string(),
+            "past the calendar's end, as before"
+        );
+    }
+
+    /// A workbook of one number, 12345678 in A1, with `edit` (from, to)
+    /// made in its sheet's XML.
+    fn workbook_with_sheet_edited(edit: Option<(&str, &str)>) -> Vec<u8> {
+        use std::io::{Read, Write};
+        let mut book = rust_xlsxwriter::Workbook::new();
+        book.add_worksheet().write_number(0, 0, 12345678.0).unwrap();
+        let bytes = book.save_to_buffer().unwrap();
+        let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+        let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+        let stored = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Stored);
+        for i in 0..zip.len() {
+            let mut entry = zip.by_index(i).unwrap();
+            let mut text = String::new();
+            entry.read_to_string(&mut text).unwrap();
+            let name = entry.name().unwrap().to_string();
+            if let Some((from, to)) = edit.filter(|_| name == "xl/worksheets/sheet1.xml") {
+                assert!(text.contains(from), "{text}");
+                text = text.replace(from, to);
+            }
+            out.start_file(name, stored).unwrap();
+            out.write_all(text.as_bytes()).unwrap();
+        }
+        out.finish().unwrap().into_inner()
+    }
+
+    #[test]
+    fn a_workbook_with_a_cell_reference_too_long_for_a_u32_is_refused() {
+        // Found by tests/tests/fuzz_props.rs: calamine's arithmetic on the
+        // reference overflows, a panic where overflow checks are on.
+        let bytes = workbook_with_sheet_edited(Some((r#"r="A1""#, r#"r="ZZZZZZZZ1""#)));
+        let read = Table::read(&bytes);
+        // Without overflow checks calamine wraps the number instead and the
+        // cell lands somewhere: read, at least not a crash.
+        if cfg!(debug_assertions) || read.is_err() {
+            let refused = read.expect_err("the damaged workbook is refused");
+            assert!(refused.contains("save it again"), "{refused}");
+        }
+        let intact = workbook_with_sheet_edited(None);
+        assert_eq!(
+            Table::read(&intact).map(|t| t.headers_as_written().to_vec()),
+            Ok(vec!["12345678".to_string()]),
+            "the same workbook undamaged is read"
+        );
+    }
 
     #[test]
     fn a_byte_order_mark_does_not_become_part_of_the_first_header() {
