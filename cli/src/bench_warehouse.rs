@@ -17,7 +17,9 @@ use packbench_core::store::bulk::{
 use packbench_core::store::Store;
 use std::time::Instant;
 
-/// Orders packed (untimed) to be shipped, handed over and returned.
+/// Orders packed (untimed) to be shipped, handed over and returned; fewer
+/// on a small generated warehouse (an eighth of its confirmed orders, so
+/// repeated runs and the packing suite's slices still find their own).
 const SHIP_ORDERS: usize = 100;
 
 /// The bin a generated product lives in (as the generator puts it).
@@ -149,6 +151,7 @@ pub async fn run(
 
     // Orders packed (untimed) from the far end of the confirmed ones, so
     // the packing suite's slices stay untouched.
+    let ship_orders = SHIP_ORDERS.min((orders / CONFIRMED_EVERY / 8).max(1));
     let mut packed = Vec::new();
     let mut scan_seq = 0u64;
     let no_print = PrintSettings {
@@ -156,7 +159,7 @@ pub async fn run(
         ..PrintSettings::default()
     };
     for i in (0..orders).step_by(CONFIRMED_EVERY).rev() {
-        if packed.len() == SHIP_ORDERS {
+        if packed.len() == ship_orders {
             break;
         }
         let number = synthetic_order_number(i);
@@ -187,7 +190,7 @@ pub async fn run(
         nothing.send().await.map_err(fail)?;
         packed.push((i, number));
     }
-    if packed.len() < SHIP_ORDERS {
+    if packed.len() < ship_orders {
         return Err(super::usage(
             "not enough confirmed orders left to ship; generate the orders again",
         ));
@@ -216,7 +219,7 @@ pub async fn run(
         }
     }
     let mut waiting = Sample::new(format!(
-        "{label}: parcels waiting for the courier ({SHIP_ORDERS}+ parcels)"
+        "{label}: parcels waiting for the courier ({ship_orders}+ parcels)"
     ));
     for _ in 0..20 {
         let t = Instant::now();

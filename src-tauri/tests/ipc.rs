@@ -370,7 +370,7 @@ fn a_refusal_reaches_the_ui_as_code_and_message() {
         .unwrap_err();
     assert_eq!(
         err,
-        json!({ "code": "not_found", "message": "order 9999 was not found" })
+        json!({ "code": "not_found", "message": "order 9999 was not found", "detail": null })
     );
     let err = s.invoke("load_demo", json!({})).unwrap_err();
     assert_eq!(err["code"], "forbidden", "a packer loads no demo: {err}");
