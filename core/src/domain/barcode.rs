@@ -114,15 +114,19 @@ pub fn normalize(raw: &str) -> Result<String, BarcodeError> {
 /// `text` without a leading AIM symbology identifier: `]`, a letter naming
 /// the symbology, and a letter or digit naming its options.
 fn strip_aim_prefix(text: &str) -> &str {
-    let mut chars = text.chars();
-    let looks_like_aim = chars.next() == Some(']')
-        && chars.next().is_some_and(|c| c.is_ascii_alphabetic())
-        && chars.next().is_some_and(|c| c.is_ascii_alphanumeric());
-    if looks_like_aim {
+    // Every identifier in front (a scanner set to add one, in front of a
+    // code that already carries one), so normalizing again changes nothing.
+    let mut text = text;
+    loop {
+        let mut chars = text.chars();
+        let looks_like_aim = chars.next() == Some(']')
+            && chars.next().is_some_and(|c| c.is_ascii_alphabetic())
+            && chars.next().is_some_and(|c| c.is_ascii_alphanumeric());
+        if !looks_like_aim {
+            return text;
+        }
         // The three characters are ASCII, so byte 3 is a char boundary.
-        text.get(3..).unwrap_or("")
-    } else {
-        text
+        text = text.get(3..).unwrap_or("").trim_start();
     }
 }
 
@@ -616,6 +620,23 @@ pub fn classify(normalized: &str) -> Result<ScanCode, BarcodeError> {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn every_aim_identifier_in_front_goes_so_a_second_normalize_changes_nothing() {
+        // Found by tests/tests/fuzz_props.rs: one identifier went per call,
+        // so a barcode stored from "]C1]C1X" changed when saved again.
+        assert_eq!(
+            normalize("]C1]C14601234567893").as_deref(),
+            Ok("4601234567893")
+        );
+        assert_eq!(
+            normalize("]C1 ]E04601234567893").as_deref(),
+            Ok("4601234567893")
+        );
+        assert_eq!(normalize("]C1]C1"), Err(BarcodeError::Empty));
+        let once = normalize("]d2]C1010460123456789321ABC").unwrap();
+        assert_eq!(normalize(&once).as_ref(), Ok(&once));
+    }
     use super::*;
 
     /// A valid GTIN-14 for the Russian EAN-13 4601234567893.
