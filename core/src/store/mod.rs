@@ -85,6 +85,7 @@ pub struct Store {
     engine: Engine,
     clock: Arc<dyn Clock>,
     described: String,
+    target: DbTarget,
 }
 
 impl std::fmt::Debug for Store {
@@ -130,6 +131,7 @@ impl Store {
             engine,
             clock: Arc::new(SystemClock),
             described: target.describe(),
+            target: target.clone(),
         })
     }
 
@@ -144,6 +146,11 @@ impl Store {
     }
 
     /// Where the data lives, without any password, for the UI and logs.
+    /// Where this store's data lives (the file or the server URL).
+    pub fn target(&self) -> &DbTarget {
+        &self.target
+    }
+
     pub fn describe(&self) -> &str {
         &self.described
     }
