@@ -16,6 +16,7 @@ mod bench_finding;
 mod bench_warehouse;
 mod cartons;
 mod finding;
+mod live;
 mod marking;
 mod notify;
 mod people;
@@ -154,6 +155,9 @@ enum DbCommand {
     Users(people::UsersCommand),
     /// The audit trail: who did what, where and when; --csv to export.
     Audit(people::AuditArgs),
+    /// Follow other stations live: one line per commit that touched orders
+    /// (what the app's screens refresh on).
+    Watch(live::WatchArgs),
 }
 
 #[derive(Subcommand)]
@@ -693,6 +697,7 @@ async fn dispatch(
         DbCommand::Templates(c) => return notify::templates(store, actor, json, c).await,
         DbCommand::Carriers(c) => return notify::carriers(store, actor, json, c).await,
         DbCommand::Pick(c) => return pick::run(store, actor, json, c).await,
+        DbCommand::Watch(a) => return live::watch(store, json, &a).await,
         DbCommand::Carton(c) => return cartons::carton(store, actor, json, c).await,
         DbCommand::Boxes(c) => return cartons::boxes(store, actor, json, c).await,
         DbCommand::Stock(c) => return stock::stock(store, actor, json, c).await,

@@ -1,8 +1,9 @@
 //! Tells the UI which orders changed, in this window or at another station
-//! sharing the database, by polling core's change feed.
+//! sharing the database, from core's live change feed.
 
 use crate::state::AppState;
-use packbench_core::ops::{self, ChangeCursor};
+use packbench_core::ops::{self, ChangeFeed};
+use packbench_core::store::Store;
 use serde::{Deserialize, Serialize};
 use std::time::Duration;
 use tauri::{AppHandle, Manager, Runtime};
@@ -27,18 +28,67 @@ pub struct Progress {
     pub total: usize,
 }
 
-/// Often enough that a packer sees another station's claim before scanning,
-/// rarely enough to cost nothing (two indexed MAX() reads per tick).
-const POLL_EVERY: Duration = Duration::from_millis(700);
+/// How often the watcher looks whether the database it follows is still the
+/// station's (the settings switched it, a restore replaced it): a read of
+/// memory, not of the database.
+const CHECK_STORE_EVERY: Duration = Duration::from_secs(1);
 
+/// After the database could not be reached, the feed tries again this often.
+const RETRY_EVERY: Duration = Duration::from_secs(1);
+
+/// Emits `orders-changed` as other stations and windows commit: core's
+/// [`ChangeFeed`] wakes on PostgreSQL's notifications or SQLite's change
+/// counter, so a change shows within tens of milliseconds without polling
+/// the orders.
 pub fn watch<R: Runtime>(app: AppHandle<R>) {
     tauri::async_runtime::spawn(async move {
-        let mut feed = Feed::default();
+        let mut running: Option<(Store, tauri::async_runtime::JoinHandle<()>)> = None;
         loop {
-            feed.poll(&app).await;
-            tokio::time::sleep(POLL_EVERY).await;
+            let current = app.state::<AppState>().store.read().await.clone();
+            let stale = match (&running, &current) {
+                (Some((old, _)), Some(now)) => {
+                    old.pool().is_closed() || old.describe() != now.describe()
+                }
+                (Some(_), None) => true,
+                (None, Some(_)) => true,
+                (None, None) => false,
+            };
+            if stale {
+                if let Some((_, task)) = running.take() {
+                    task.abort();
+                }
+                if let Some(store) = current {
+                    let task = tauri::async_runtime::spawn(follow(app.clone(), store.clone()));
+                    running = Some((store, task));
+                }
+            }
+            tokio::time::sleep(CHECK_STORE_EVERY).await;
         }
     });
+}
+
+/// Follows one database until the task is aborted.
+async fn follow<R: Runtime>(app: AppHandle<R>, store: Store) {
+    let mut feed = ChangeFeed::new();
+    let mut failing = false;
+    loop {
+        match feed.next(&store).await {
+            Ok(numbers) => {
+                failing = false;
+                if let Err(e) = (OrdersChanged { numbers }).emit(&app) {
+                    tracing::warn!(error = %e, "cannot emit orders-changed");
+                }
+            }
+            Err(e) => {
+                // Logged once per outage, not every retry.
+                if !failing {
+                    failing = true;
+                    tracing::warn!(error = %e, "cannot follow other stations' changes");
+                }
+                tokio::time::sleep(RETRY_EVERY).await;
+            }
+        }
+    }
 }
 
 /// How often the station looks for customer messages that are due.
@@ -83,44 +133,4 @@ pub fn send_mail<R: Runtime>(app: AppHandle<R>) {
             }
         }
     });
-}
-
-#[derive(Default)]
-struct Feed {
-    cursor: ChangeCursor,
-    /// The database the cursor belongs to: after a switch in the settings
-    /// the feed starts over instead of comparing another database's ids.
-    database: String,
-    failing: bool,
-}
-
-impl Feed {
-    async fn poll<R: Runtime>(&mut self, app: &AppHandle<R>) {
-        let state = app.state::<AppState>();
-        let store = state.store.read().await;
-        let Some(store) = store.as_ref() else {
-            return;
-        };
-        if store.describe() != self.database {
-            self.database = store.describe().to_string();
-            self.cursor = ChangeCursor::default();
-        }
-        match ops::changes_since(store, &self.cursor).await {
-            Ok((next, numbers)) => {
-                self.cursor = next;
-                self.failing = false;
-                if !numbers.is_empty() {
-                    if let Err(e) = (OrdersChanged { numbers }).emit(app) {
-                        tracing::warn!(error = %e, "cannot emit orders-changed");
-                    }
-                }
-            }
-            // Logged once per outage, not every 700 ms.
-            Err(e) if !self.failing => {
-                self.failing = true;
-                tracing::warn!(error = %e, "cannot read the change feed");
-            }
-            Err(_) => {}
-        }
-    }
 }

@@ -66,7 +66,7 @@ pub use orders::{
 };
 pub use overview::{
     carriers, changes_since, find_order, is_empty, order_count, status_counts, test_database,
-    ChangeCursor, DbTest,
+    ChangeCursor, ChangeFeed, DbTest,
 };
 pub use packing::{
     claim_order, finish_packing, open_for_packing, record_scan, release_claim, take_apart,

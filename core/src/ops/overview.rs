@@ -3,6 +3,7 @@
 
 use crate::domain::barcode;
 use crate::store::statuses::{self, StatusCount};
+use crate::store::watch::{Wake, Watcher};
 use crate::store::{events, orders, probe_server, DbTarget, Probe, Store};
 use crate::Result;
 use serde::Serialize;
@@ -76,6 +77,91 @@ pub async fn changes_since(
     let numbers =
         events::orders_changed(&mut conn, (cursor.events, events), (cursor.scans, scans)).await?;
     Ok((next, numbers))
+}
+
+/// The live change feed of a station: waits for a commit anywhere (another
+/// station, another window, the CLI, this process) and says which orders it
+/// touched. PostgreSQL names them in its notifications; on SQLite, and after
+/// anything that may have lost notifications (a reconnect), the feed reads
+/// [`changes_since`] from where it last read.
+pub struct ChangeFeed {
+    watcher: Option<Watcher>,
+    cursor: ChangeCursor,
+}
+
+impl Default for ChangeFeed {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl ChangeFeed {
+    /// A feed that starts watching on its first [`ChangeFeed::next`]: changes
+    /// from then on are reported.
+    pub fn new() -> ChangeFeed {
+        ChangeFeed {
+            watcher: None,
+            cursor: ChangeCursor::default(),
+        }
+    }
+
+    /// A feed already watching: changes committed after this returns are
+    /// reported by [`ChangeFeed::next`].
+    pub async fn start(store: &Store) -> Result<ChangeFeed> {
+        let mut feed = ChangeFeed::new();
+        feed.watcher = Some(Watcher::start(store).await?);
+        feed.catch_up(store).await?;
+        Ok(feed)
+    }
+
+    /// Waits until orders change and returns their numbers (never empty).
+    /// An error means the database cannot be reached; call again (after a
+    /// pause) and the feed starts over, reporting what changed meanwhile.
+    pub async fn next(&mut self, store: &Store) -> Result<Vec<String>> {
+        loop {
+            let watcher = match &mut self.watcher {
+                Some(w) => w,
+                None => {
+                    let w = Watcher::start(store).await?;
+                    // Whatever committed while nobody watched (the first
+                    // read only sets the cursor).
+                    let missed = self.catch_up(store).await?;
+                    self.watcher = Some(w);
+                    if !missed.is_empty() {
+                        return Ok(missed);
+                    }
+                    continue;
+                }
+            };
+            let wake = match watcher.next().await {
+                Ok(w) => w,
+                Err(e) => {
+                    self.watcher = None;
+                    return Err(e);
+                }
+            };
+            let numbers = match wake {
+                Wake::Orders(numbers) => numbers,
+                Wake::Unknown => self.catch_up(store).await?,
+            };
+            if !numbers.is_empty() {
+                return Ok(numbers);
+            }
+        }
+    }
+
+    async fn catch_up(&mut self, store: &Store) -> Result<Vec<String>> {
+        let (next, numbers) = changes_since(store, &self.cursor).await?;
+        self.cursor = next;
+        Ok(numbers)
+    }
+
+    /// Stops watching.
+    pub async fn close(self) {
+        if let Some(w) = self.watcher {
+            w.close().await;
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

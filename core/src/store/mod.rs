@@ -27,6 +27,7 @@ pub mod shipments;
 pub mod statuses;
 pub mod stock;
 pub mod users;
+pub mod watch;
 
 pub use open::{default_sqlite_path, probe_server, DbTarget, Probe};
 
