@@ -30,7 +30,8 @@ pub struct BenchArgs {
     /// What to measure: all, packing (claim, scan, finish, lookups),
     /// finding (filters, groups, export, import), or one part of finding:
     /// filters, groups, export, import; warehouse (receive, move, count,
-    /// ledger, re-order, bulk shipping, hand-over, returns).
+    /// ledger, re-order, bulk shipping, hand-over, returns); live (another
+    /// station sees a change); race (8 station processes on PostgreSQL).
     #[arg(long, default_value = "all")]
     suite: String,
     /// Runs per group count (each over up to every order).
@@ -97,6 +98,16 @@ pub async fn run(args: &BenchArgs) -> Result<u8, Failure> {
     ));
     let sqlite = DbTarget::SqliteFile(path.clone());
     let parts = ["filters", "groups", "export", "import"];
+    let pg = args.pg_url.as_deref();
+    if matches!(args.suite.as_str(), "live" | "race") {
+        let rows = if args.suite == "live" {
+            live_rows(args, pg).await?
+        } else {
+            race_rows(args, pg).await?
+        };
+        print_rows(rows);
+        return Ok(0);
+    }
     let warehouse = matches!(args.suite.as_str(), "all" | "warehouse");
     let (packing, finding): (bool, &[&str]) = match args.suite.as_str() {
         "all" => (true, &parts),
@@ -109,7 +120,7 @@ pub async fn run(args: &BenchArgs) -> Result<u8, Failure> {
         ),
         other => {
             return Err(super::usage(format!(
-                "--suite {other:?}: use all, packing, finding, filters, groups, export, import or warehouse"
+                "--suite {other:?}: use all, packing, finding, filters, groups, export, import, warehouse, live or race"
             )))
         }
     };
@@ -160,13 +171,42 @@ pub async fn run(args: &BenchArgs) -> Result<u8, Failure> {
     if packing {
         rows.extend(super::print_cmd::bench_documents().await);
     }
+    if args.suite == "all" {
+        rows.extend(live_rows(args, pg).await?);
+        rows.extend(race_rows(args, pg).await?);
+    }
+    print_rows(rows);
+    Ok(0)
+}
+
+fn print_rows(rows: Vec<String>) {
     out!("");
     out!("| what | n | p50 ms | p99 ms | max ms |");
     out!("|---|---|---|---|---|");
     for r in rows {
         out!("{r}");
     }
-    Ok(0)
+}
+
+/// Live stations on SQLite, and on PostgreSQL when a server is given.
+async fn live_rows(args: &BenchArgs, pg: Option<&str>) -> Result<Vec<String>, Failure> {
+    let mut rows = super::bench_live::live(&args.dir, None).await?;
+    if pg.is_some() {
+        rows.extend(super::bench_live::live(&args.dir, pg).await?);
+    }
+    Ok(rows)
+}
+
+/// The 8-station race: PostgreSQL only (SQLite stations are windows on one
+/// machine, not a warehouse of them).
+async fn race_rows(args: &BenchArgs, pg: Option<&str>) -> Result<Vec<String>, Failure> {
+    match pg {
+        Some(_) => super::bench_live::race(&args.dir, pg).await,
+        None => {
+            out!("race: skipped, it needs --pg-url");
+            Ok(Vec::new())
+        }
+    }
 }
 
 /// Filters (cold and warm), group counts, export; the plans to a file.

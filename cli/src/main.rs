@@ -13,6 +13,7 @@ macro_rules! out {
 
 mod bench;
 mod bench_finding;
+mod bench_live;
 mod bench_warehouse;
 mod cartons;
 mod finding;
@@ -74,6 +75,9 @@ struct Cli {
 enum Command {
     /// Benchmarks on a generated database (see BENCHMARKS.md).
     Bench(bench::BenchArgs),
+    /// One station process of `bench --suite live|race`.
+    #[command(hide = true)]
+    BenchStation(bench_live::StationArgs),
     /// Everything else works on one database (--db).
     #[command(flatten)]
     Db(DbCommand),
@@ -591,6 +595,7 @@ async fn run(cli: Cli) -> Result<u8, Failure> {
     let command = match cli.command {
         // The benchmarks make databases of their own.
         Command::Bench(args) => return bench::run(&args).await,
+        Command::BenchStation(args) => return bench_live::station(&args).await,
         Command::Db(DbCommand::Users(people::UsersCommand::Permissions)) => {
             people::permissions(json);
             return Ok(0);

@@ -385,3 +385,61 @@ pub async fn generate(
     }
     Ok(())
 }
+
+/// A generated database made afresh: dropped (closing other sessions) and
+/// created again on the PostgreSQL server `admin` is connected to.
+pub async fn recreate_database(admin: &Store, name: &str) -> Result<()> {
+    super::create_database_if_missing(admin, name).await?;
+    sqlx::query(&format!("DROP DATABASE {name} WITH (FORCE)"))
+        .execute(admin.pool())
+        .await?;
+    super::create_database_if_missing(admin, name).await
+}
+
+/// What racing stations left behind, counted from the ledgers (the race
+/// benchmark's check; every figure but the first two should be 0).
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct RaceAudit {
+    pub shipped_orders: i64,
+    /// Accepted scans in the ledger.
+    pub accepted_scans: i64,
+    /// Orders with more than one `shipped` event.
+    pub double_shipped: i64,
+    /// Orders claimed by more than one station.
+    pub double_claimed: i64,
+    /// Orders with scans from more than one station.
+    pub packed_by_two: i64,
+    /// Order lines whose packed count differs from their scans' sum.
+    pub lines_off: i64,
+}
+
+pub async fn race_audit(store: &Store) -> Result<RaceAudit> {
+    let one = |sql: &'static str| async move {
+        let n: i64 = sqlx::query_scalar(sql).fetch_one(store.pool()).await?;
+        Ok::<i64, crate::Error>(n)
+    };
+    Ok(RaceAudit {
+        shipped_orders: one("SELECT COUNT(*) FROM orders WHERE status = 'shipped'").await?,
+        accepted_scans: one("SELECT COUNT(*) FROM scans WHERE units > 0 AND reverses IS NULL")
+            .await?,
+        double_shipped: one(
+            "SELECT COUNT(*) FROM (SELECT order_id FROM events WHERE kind = 'shipped' \
+             GROUP BY order_id HAVING COUNT(*) > 1) d",
+        )
+        .await?,
+        double_claimed: one(
+            "SELECT COUNT(*) FROM (SELECT order_id FROM events WHERE kind = 'claimed' \
+             GROUP BY order_id HAVING COUNT(DISTINCT station) > 1) d",
+        )
+        .await?,
+        packed_by_two: one(
+            "SELECT COUNT(*) FROM (SELECT order_id FROM scans GROUP BY order_id \
+             HAVING COUNT(DISTINCT station) > 1) d",
+        )
+        .await?,
+        lines_off: one("SELECT COUNT(*) FROM order_lines l LEFT JOIN \
+             (SELECT line_id, SUM(units) AS units FROM scans GROUP BY line_id) s \
+             ON s.line_id = l.id WHERE l.packed <> COALESCE(s.units, 0)")
+        .await?,
+    })
+}
