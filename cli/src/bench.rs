@@ -37,6 +37,10 @@ pub struct BenchArgs {
     /// Runs per group count (each over up to every order).
     #[arg(long, default_value_t = 50)]
     group_runs: usize,
+    /// Changes measured per engine by the live suite (a third each claims,
+    /// scans and claims given back).
+    #[arg(long, default_value_t = 300)]
+    pub live_changes: usize,
     /// Write the filters' query plans here (per engine).
     #[arg(long, default_value = "/tmp/packbench-bench/plans")]
     plans: PathBuf,
@@ -190,9 +194,10 @@ fn print_rows(rows: Vec<String>) {
 
 /// Live stations on SQLite, and on PostgreSQL when a server is given.
 async fn live_rows(args: &BenchArgs, pg: Option<&str>) -> Result<Vec<String>, Failure> {
-    let mut rows = super::bench_live::live(&args.dir, None).await?;
+    let n = args.live_changes;
+    let mut rows = super::bench_live::live(&args.dir, None, n).await?;
     if pg.is_some() {
-        rows.extend(super::bench_live::live(&args.dir, pg).await?);
+        rows.extend(super::bench_live::live(&args.dir, pg, n).await?);
     }
     Ok(rows)
 }

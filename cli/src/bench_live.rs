@@ -23,8 +23,6 @@ use std::time::{Duration, Instant};
 
 /// Orders (and products) in the live and race databases.
 const ORDERS: usize = 2_000;
-/// Changes measured per engine in the live suite.
-const CHANGES: usize = 300;
 /// Station processes in the race.
 const STATIONS: usize = 8;
 /// A change B has not seen after this long is reported as lost.
@@ -211,7 +209,11 @@ fn spawn_station(
 
 /// From A's action to B's feed naming the order: claims, scans and claims
 /// given back, a third each.
-pub async fn live(dir: &std::path::Path, pg_url: Option<&str>) -> Result<Vec<String>, Failure> {
+pub async fn live(
+    dir: &std::path::Path,
+    pg_url: Option<&str>,
+    changes: usize,
+) -> Result<Vec<String>, Failure> {
     let (target, label) = fresh(dir, pg_url, "live").await?;
     let store = Store::open(&target).await.map_err(fail)?;
     let mut child = spawn_station(&target, "watch", "B", 0)?;
@@ -251,7 +253,7 @@ pub async fn live(dir: &std::path::Path, pg_url: Option<&str>) -> Result<Vec<Str
     let mut scans = Sample::new(format!("{label}: a scan at A seen at B"));
     let mut releases = Sample::new(format!("{label}: a claim given back at A seen at B"));
     let mut lost = 0;
-    for k in 0..CHANGES / 3 {
+    for k in 0..changes.div_ceil(3) {
         let number = synthetic_order_number(k);
         let code = synthetic_ean13(synthetic_lines(k, ORDERS)[0].0);
         for (step, sample) in [&mut claims, &mut scans, &mut releases]

@@ -538,6 +538,8 @@ fn a_second_bench_run_on_the_kept_file_measures_new_scans_not_retries() {
         "300",
         "--pack-orders",
         "5",
+        "--live-changes",
+        "3",
         "--dir",
         dir_arg.as_str(),
     ];
