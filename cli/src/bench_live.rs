@@ -87,16 +87,26 @@ async fn race_station(store: &Store, station: &str, seed: usize) -> Result<u8, F
         auto_print: false,
         ..PrintSettings::default()
     };
-    let (mut claimed, mut shipped, mut acked, mut lost_claims) = (0, 0, 0, 0);
+    let (mut claimed, mut shipped, mut acked) = (0, 0, 0);
+    let (mut lost_claims, mut held_elsewhere) = (0, 0);
     let mut errors = Vec::new();
     for k in 0..ORDERS {
         // Stations start in pairs at four places and walk the same way:
         // the two of a pair reach for the same order every time.
         let i = ((seed / 2) * ORDERS / (STATIONS / 2) + k) % ORDERS;
         let number = synthetic_order_number(i);
-        if ops::claim_order(store, &actor, &number).await.is_err() {
-            lost_claims += 1;
-            continue;
+        match ops::claim_order(store, &actor, &number).await {
+            Ok(_) => {}
+            // Another station holds it right now: the race this measures.
+            Err(packbench_core::Error::Conflict(_)) => {
+                held_elsewhere += 1;
+                continue;
+            }
+            // Packed or shipped already by another station.
+            Err(_) => {
+                lost_claims += 1;
+                continue;
+            }
         }
         claimed += 1;
         let mut ok = true;
@@ -133,7 +143,8 @@ async fn race_station(store: &Store, station: &str, seed: usize) -> Result<u8, F
         "{}",
         serde_json::json!({
             "station": station, "claimed": claimed, "shipped": shipped,
-            "scans_acked": acked, "claims_lost_to_others": lost_claims, "errors": errors,
+            "scans_acked": acked, "done_by_others": lost_claims,
+            "held_by_another_station": held_elsewhere, "errors": errors,
         })
     );
     Ok(0)
@@ -339,6 +350,7 @@ pub async fn race(dir: &std::path::Path, pg_url: Option<&str>) -> Result<Vec<Str
     store.close().await;
 
     let acked = sum("scans_acked");
+    let conflicts = sum("held_by_another_station");
     let errors: Vec<String> = tallies
         .iter()
         .flat_map(|t| t["errors"].as_array().cloned().unwrap_or_default())
@@ -355,6 +367,7 @@ pub async fn race(dir: &std::path::Path, pg_url: Option<&str>) -> Result<Vec<Str
     let per_minute = shipped_orders as f64 / took.as_secs_f64() * 60.0;
     let mut rows = vec![format!(
         "| {label}: {STATIONS} stations race over {ORDERS} orders: {shipped_orders} shipped in {:.1} s = {per_minute:.0} orders/min; \
+         claims refused because another station held the order {conflicts}; \
          double claims {double_claimed}, packed at two stations {packed_by_two}, double shipments {double_shipped}, \
          scans acknowledged {acked} / in the ledger {accepted} (lost {}), lines whose packed count differs from the ledger {units_off}, \
          station errors {} | {STATIONS} | - | - | - |",
