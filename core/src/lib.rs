@@ -10,6 +10,7 @@ pub mod documents;
 pub mod domain;
 pub mod error;
 pub mod exchange;
+pub mod logfile;
 pub mod mail;
 pub mod ops;
 pub mod scale;

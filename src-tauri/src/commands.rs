@@ -57,14 +57,20 @@ pub async fn unlock_database(state: State<'_, AppState>, password: String) -> Re
 pub async fn log_in(state: State<'_, AppState>, credential: Credential) -> Reply<SignedIn> {
     let store = state.store_handle().await?;
     let (station, idle) = state.station().await;
+    crate::logging::station(&station);
     let session = ops::log_in(&store, &station, &credential, idle).await?;
-    Ok(state.begin_session(session))
+    let who = state.begin_session(session);
+    crate::logging::user(Some(&who.name));
+    tracing::info!("signed in");
+    Ok(who)
 }
 
 #[tauri::command]
 #[specta::specta]
 pub async fn log_out(state: State<'_, AppState>) -> Reply<()> {
+    tracing::info!("signed out");
     state.end_session();
+    crate::logging::user(None);
     Ok(())
 }
 
@@ -507,7 +513,12 @@ pub async fn set_sub_status(
 #[specta::specta]
 pub async fn open_for_packing(state: State<'_, AppState>, number: String) -> Reply<Opened> {
     let store = state.store().await?;
-    Ok(ops::open_for_packing(&store, &state.actor()?, &number).await?)
+    let opened = ops::open_for_packing(&store, &state.actor()?, &number).await;
+    match &opened {
+        Ok(_) => tracing::info!(order = %number, "opened at packing"),
+        Err(e) => tracing::info!(order = %number, refused = %e, "not opened at packing"),
+    }
+    Ok(opened?)
 }
 
 /// Opens a packed order's box again at this station, with a reason.
@@ -534,7 +545,15 @@ pub async fn record_scan(
 ) -> Reply<ScanResult> {
     let store = state.store().await?;
     let actor = state.actor()?;
-    Ok(ops::record_scan(&store, &actor, &number, &code, &scan_id).await?)
+    let result = ops::record_scan(&store, &actor, &number, &code, &scan_id).await;
+    match &result {
+        Ok(r) => tracing::info!(
+            order = %number, code = %r.code, scan = %scan_id, verdict = %r.outcome.kind(),
+            duplicate = r.duplicate, "scan"
+        ),
+        Err(e) => tracing::warn!(order = %number, scan = %scan_id, error = %e, "scan not recorded"),
+    }
+    Ok(result?)
 }
 
 #[tauri::command]
@@ -664,6 +683,7 @@ pub async fn finish_packing(
         approval.as_ref(),
     )
     .await?;
+    tracing::info!(order = %number, short = short_reason.is_some(), "packed");
     // The packer is never held up by a printer: the jobs go out in the
     // background and their outcome reaches every screen as order events.
     printing.send_in_background();
@@ -692,7 +712,9 @@ pub async fn ship_order(
 ) -> Reply<OrderDetail> {
     let store = state.store().await?;
     let actor = state.actor()?;
-    Ok(ops::ship_order(&store, &actor, &number, &carrier, &tracking).await?)
+    let shipped = ops::ship_order(&store, &actor, &number, &carrier, &tracking).await?;
+    tracing::info!(order = %number, %carrier, %tracking, "shipped");
+    Ok(shipped)
 }
 
 #[tauri::command]

@@ -4,6 +4,7 @@
 pub mod changes;
 pub mod commands;
 pub mod error;
+pub mod logging;
 pub mod shipping_commands;
 pub mod state;
 pub mod stock_commands;
@@ -233,29 +234,5 @@ pub fn log_path() -> std::path::PathBuf {
 }
 
 fn init_logging() {
-    use tracing_subscriber::fmt::writer::MakeWriterExt;
-    use tracing_subscriber::EnvFilter;
-    let filter = EnvFilter::try_from_env("PACKBENCH_LOG")
-        .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,tao=warn,wry=warn"));
-    let path = log_path();
-    let file = path
-        .parent()
-        .map_or(Ok(()), std::fs::create_dir_all)
-        .and_then(|()| {
-            std::fs::OpenOptions::new()
-                .create(true)
-                .append(true)
-                .open(&path)
-        });
-    let builder = tracing_subscriber::fmt().with_env_filter(filter);
-    let _ = match file {
-        Ok(f) => builder
-            .with_ansi(false)
-            .with_writer(std::io::stderr.and(std::sync::Mutex::new(f)))
-            .try_init(),
-        Err(e) => {
-            eprintln!("cannot write the log file {}: {e}", path.display());
-            builder.with_writer(std::io::stderr).try_init()
-        }
-    };
+    logging::init(&log_path());
 }
