@@ -99,6 +99,10 @@ pub enum PrintCommand {
         #[arg(long)]
         printer: Option<String>,
     },
+    /// What the app does every few seconds: this station's jobs cut off
+    /// by a crash are marked (they may have printed), and failed jobs whose
+    /// back-off is over, or left behind, are sent, each printer's in order.
+    Waiting,
     /// The system's printers.
     Printers,
     /// Time document rendering (the documents rows of BENCHMARKS.md).
@@ -326,6 +330,18 @@ pub async fn run(
             let job = ops::retry_print_job(store, actor, id, printer.as_deref()).await?;
             show_job(json, &job);
             Ok(u8::from(job.status == PrintStatus::Failed))
+        }
+        PrintCommand::Waiting => {
+            let tried = ops::send_waiting_print_jobs(store, actor).await?;
+            if !json && tried.is_empty() {
+                out!("nothing waits to be sent again");
+            }
+            for job in &tried {
+                show_job(json, job);
+            }
+            Ok(u8::from(
+                tried.iter().any(|j| j.status == PrintStatus::Failed),
+            ))
         }
         PrintCommand::Bench => {
             out!("| what | n | p50 ms | p99 ms | max ms |");

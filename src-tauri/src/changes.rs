@@ -91,6 +91,44 @@ async fn follow<R: Runtime>(app: AppHandle<R>, store: Store) {
     }
 }
 
+/// How often the station looks for print jobs to try again.
+const PRINT_RETRY_EVERY: Duration = Duration::from_secs(5);
+
+/// The station's print queue between actions: jobs a crash cut off are
+/// marked (they may have printed), failed jobs are tried again as their
+/// back-off ends, and a printer that comes back prints what waited for it,
+/// in order (core's `send_waiting_print_jobs`).
+pub fn retry_printing<R: Runtime>(app: AppHandle<R>) {
+    tauri::async_runtime::spawn(async move {
+        let mut failing = false;
+        loop {
+            let state = app.state::<AppState>();
+            let store = state.store.read().await.clone();
+            if let Some(store) = store {
+                let (station, _) = state.station().await;
+                let system = ops::Actor::new("Packbench", station, ops::Role::Supervisor);
+                match ops::send_waiting_print_jobs(&store, &system).await {
+                    Ok(tried) => {
+                        failing = false;
+                        for job in tried {
+                            tracing::info!(
+                                job = job.id, printer = ?job.printer, status = %job.status,
+                                "print job tried again"
+                            );
+                        }
+                    }
+                    Err(e) if !failing => {
+                        failing = true;
+                        tracing::warn!(error = %e, "waiting print jobs cannot be sent");
+                    }
+                    Err(_) => {}
+                }
+            }
+            tokio::time::sleep(PRINT_RETRY_EVERY).await;
+        }
+    });
+}
+
 /// How often the station looks for customer messages that are due.
 const MAIL_EVERY: Duration = Duration::from_secs(5);
 

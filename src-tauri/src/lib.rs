@@ -192,6 +192,7 @@ pub fn on_start<R: Runtime>(app: &tauri::AppHandle<R>) {
         }));
     changes::watch(app.clone());
     changes::send_mail(app.clone());
+    changes::retry_printing(app.clone());
 }
 
 /// Starts the desktop app. The window appears even when the settings or the

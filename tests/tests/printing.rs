@@ -705,3 +705,209 @@ async fn the_print_command_writes_files_and_sends_jobs_to_real_queues() {
         "{out}"
     );
 }
+
+/// A cups-pdf queue of the test's own, made like the test printer (its
+/// PPD), removed when dropped: it can be stopped and started again.
+struct OwnQueue(String);
+
+impl OwnQueue {
+    fn new(tag: &str) -> OwnQueue {
+        let name = format!(
+            "Pb{tag}{}",
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .unwrap()
+                .as_nanos()
+        );
+        let ppd = format!("/etc/cups/ppd/{}.ppd", pdf_printer());
+        let ok = Command::new("lpadmin")
+            .args(["-p", &name, "-v", "cups-pdf:/", "-P", &ppd, "-E"])
+            .status()
+            .unwrap()
+            .success();
+        assert!(ok, "lpadmin made {name} from {ppd}");
+        OwnQueue(name)
+    }
+
+    fn stop(&self, reason: &str) {
+        assert!(Command::new("cupsdisable")
+            .args(["-r", reason, &self.0])
+            .status()
+            .unwrap()
+            .success());
+    }
+
+    fn start(&self) {
+        assert!(Command::new("cupsenable")
+            .arg(&self.0)
+            .status()
+            .unwrap()
+            .success());
+    }
+}
+
+impl Drop for OwnQueue {
+    fn drop(&mut self) {
+        let _ = Command::new("lpadmin").args(["-x", &self.0]).status();
+    }
+}
+
+async fn demo_with_clock(
+    db: &TestDb,
+) -> (Store, std::sync::Arc<packbench_core::clock::FixedClock>) {
+    let c = clock();
+    let store = db.store.clone().with_clock(c.clone());
+    ops::load_demo(&store, &Actor::new("admin", "office", Role::Admin), 1)
+        .await
+        .unwrap();
+    ops::set_seller(&store, &supervisor(), &Seller::demo())
+        .await
+        .unwrap();
+    (store, c)
+}
+
+fn ids(jobs: &[PrintJob]) -> Vec<(i64, PrintStatus)> {
+    jobs.iter().map(|j| (j.id, j.status)).collect()
+}
+
+on_both_engines!(
+    a_printer_that_comes_back_prints_what_waited_in_order_backing_off_meanwhile,
+    |db| {
+        require_queues();
+        let (store, clock) = demo_with_clock(&db).await;
+        let station = station("comeback");
+        let queue = OwnQueue::new("Back");
+        queue.stop("paper jam");
+        let settings = DocumentSettings::for_kind(DocumentKind::Invoice).on(queue.0.clone());
+        let mut jobs = Vec::new();
+        for number in ["1001", "1002", "1003"] {
+            let key = DocumentKey::order(number);
+            let job = ops::print_document(&store, &station, DocumentKind::Invoice, &key, &settings)
+                .await
+                .unwrap();
+            assert_eq!(job.status, PrintStatus::Failed, "{}", job.message);
+            jobs.push(job.id);
+        }
+
+        // Nothing is tried before its back-off is over.
+        let tried = ops::send_waiting_print_jobs(&store, &station)
+            .await
+            .unwrap();
+        assert!(tried.is_empty(), "tried too early: {:?}", ids(&tried));
+
+        // The first retry (5 s) fails again and stops the round: the
+        // later jobs do not jump the queue.
+        clock.advance(chrono::Duration::seconds(6));
+        let tried = ops::send_waiting_print_jobs(&store, &station)
+            .await
+            .unwrap();
+        assert_eq!(ids(&tried), vec![(jobs[0], PrintStatus::Failed)]);
+
+        // Its next retry waits twice as long (10 s); the others wait
+        // behind it although theirs is over.
+        clock.advance(chrono::Duration::seconds(6));
+        let tried = ops::send_waiting_print_jobs(&store, &station)
+            .await
+            .unwrap();
+        assert!(
+            tried.is_empty(),
+            "the first job's back-off doubled: {:?}",
+            ids(&tried)
+        );
+
+        // The printer is back: everything that waited goes out, in order.
+        queue.start();
+        clock.advance(chrono::Duration::seconds(5));
+        let tried = ops::send_waiting_print_jobs(&store, &station)
+            .await
+            .unwrap();
+        assert_eq!(
+            ids(&tried),
+            jobs.iter()
+                .map(|id| (*id, PrintStatus::Sent))
+                .collect::<Vec<_>>()
+        );
+        let cups: Vec<u64> = tried
+            .iter()
+            .map(|j| {
+                let id = j.cups_job.as_deref().unwrap();
+                id.rsplit('-').next().unwrap().parse().unwrap()
+            })
+            .collect();
+        assert!(
+            cups.windows(2).all(|w| w[0] < w[1]),
+            "CUPS got them in the order they were queued: {cups:?}"
+        );
+        // Nothing waits any more.
+        clock.advance(chrono::Duration::seconds(600));
+        let tried = ops::send_waiting_print_jobs(&store, &station)
+            .await
+            .unwrap();
+        assert!(tried.is_empty(), "{:?}", ids(&tried));
+        let _ = Command::new("cancel").args(["-a", &queue.0]).status();
+    }
+);
+
+on_both_engines!(
+    a_job_whose_lp_was_cut_off_by_a_crash_is_never_sent_again_by_itself,
+    |db| {
+        require_queues();
+        let (store, clock) = demo_with_clock(&db).await;
+        let station = station("crash");
+        let queue = OwnQueue::new("Crash");
+        queue.stop("paper jam");
+        let settings = DocumentSettings::for_kind(DocumentKind::Invoice).on(queue.0.clone());
+        let key = DocumentKey::order("1004");
+        let job = ops::print_document(&store, &station, DocumentKind::Invoice, &key, &settings)
+            .await
+            .unwrap();
+        queue.start();
+        // The station died while lp ran: the job is still marked as being
+        // sent, as the lease left it.
+        sqlx::query(
+            "UPDATE print_jobs SET status = 'queued', sending_since = $1, next_attempt_at = NULL \
+             WHERE id = $2",
+        )
+        .bind(store.now_ms())
+        .bind(job.id)
+        .execute(store.pool())
+        .await
+        .unwrap();
+
+        // While its lp could still be running, nobody touches it.
+        clock.advance(chrono::Duration::seconds(10));
+        let tried = ops::send_waiting_print_jobs(&store, &station)
+            .await
+            .unwrap();
+        assert!(tried.is_empty(), "{:?}", ids(&tried));
+
+        // Once lp would have ended, it is marked: it may have printed.
+        clock.advance(chrono::Duration::seconds(60));
+        let recovered = ops::recover_print_jobs(&store, &station).await.unwrap();
+        assert_eq!(ids(&recovered), vec![(job.id, PrintStatus::Failed)]);
+        assert!(
+            recovered[0].message.contains("may have printed"),
+            "{}",
+            recovered[0].message
+        );
+        for _ in 0..3 {
+            clock.advance(chrono::Duration::seconds(400));
+            let tried = ops::send_waiting_print_jobs(&store, &station)
+                .await
+                .unwrap();
+            assert!(tried.is_empty(), "sent again by itself: {:?}", ids(&tried));
+        }
+        assert!(
+            order_events(&store, "1004")
+                .await
+                .contains(&"print_failed".to_string()),
+            "every station hears of it"
+        );
+        // A person decides: printed again by hand, it goes out.
+        let again = ops::retry_print_job(&store, &station, job.id, None)
+            .await
+            .unwrap();
+        assert_eq!(again.status, PrintStatus::Sent, "{}", again.message);
+        let _ = Command::new("cancel").args(["-a", &queue.0]).status();
+    }
+);

@@ -83,8 +83,9 @@ pub use picking::{
 };
 pub use printing::{
     list_printers, order_print_jobs, preview_document, print_after_pack, print_after_return,
-    print_document, print_jobs, print_order_documents, retry_print_job, DocumentPreview, PrintRun,
-    Printer, PrinterState, LP_TIMEOUT, PREVIEW_PAGES,
+    print_document, print_jobs, print_order_documents, recover_print_jobs, retry_print_job,
+    send_waiting_print_jobs, DocumentPreview, PrintRun, Printer, PrinterState, LP_TIMEOUT,
+    PREVIEW_PAGES, RETRY_AT_MOST, RETRY_FIRST, RETRY_FOR,
 };
 pub use returns::{
     find_return, receive_return, return_note, ExchangeLine, ReturnInput, ReturnItem, ReturnReceipt,

@@ -121,6 +121,7 @@ async fn enqueue_for(
 }
 
 /// Records the outcome of one attempt, with an event on the order.
+#[allow(clippy::too_many_arguments)]
 async fn finish(
     store: &Store,
     actor: &Actor,
@@ -129,10 +130,14 @@ async fn finish(
     message: &str,
     cups_job: Option<&str>,
     attempted: bool,
+    retry_at: Option<i64>,
 ) -> Result<PrintJob> {
     let mut tx = store.write().await?;
     let now = store.now_ms();
-    print_jobs::set_outcome(&mut tx, id, status, message, cups_job, attempted, now).await?;
+    print_jobs::set_outcome(
+        &mut tx, id, status, message, cups_job, attempted, now, retry_at,
+    )
+    .await?;
     let (job, order_id) = print_jobs::by_id(&mut tx, id).await?;
     // Every outcome is an event, so the change feed tells every station:
     // also a job that waits because no printer is chosen (the packer must
@@ -182,7 +187,17 @@ async fn send(store: &Store, actor: &Actor, job: PrintJob) -> Result<PrintJob> {
             "no printer is chosen for the {}; choose one in the station's print settings, then print it again",
             job.kind.as_str().replace('_', " ")
         );
-        return finish(store, actor, id, PrintStatus::Queued, &message, None, false).await;
+        return finish(
+            store,
+            actor,
+            id,
+            PrintStatus::Queued,
+            &message,
+            None,
+            false,
+            None,
+        )
+        .await;
     };
     let rendered = match (job.carton, &job.key) {
         (Some(seq), DocumentKey::Order { number }) => {
@@ -194,10 +209,31 @@ async fn send(store: &Store, actor: &Actor, job: PrintJob) -> Result<PrintJob> {
         Ok(bytes) => bytes,
         Err(e) if e.is_refusal() || matches!(e, Error::Invalid(_)) => {
             let message = format!("the document could not be made: {e}");
-            return finish(store, actor, id, PrintStatus::Failed, &message, None, true).await;
+            return finish(
+                store,
+                actor,
+                id,
+                PrintStatus::Failed,
+                &message,
+                None,
+                true,
+                None,
+            )
+            .await;
         }
         Err(e) => return Err(e),
     };
+    // The lease: one sender per job, and a mark that outlives a crash
+    // while lp runs (such a job may have printed: it is never sent again
+    // by itself).
+    let taken = {
+        let mut conn = store.pool().acquire().await?;
+        print_jobs::begin_send(&mut conn, id, store.now_ms()).await?
+    };
+    if !taken {
+        let mut conn = store.pool().acquire().await?;
+        return Ok(print_jobs::by_id(&mut conn, id).await?.0);
+    }
     match submit(&printer, &job.title(), &bytes, job.format, job.paper).await {
         Ok(cups_job) => {
             let message = format!("sent to {printer} as {cups_job}");
@@ -209,14 +245,115 @@ async fn send(store: &Store, actor: &Actor, job: PrintJob) -> Result<PrintJob> {
                 &message,
                 Some(&cups_job),
                 true,
+                None,
             )
             .await
         }
         Err(message) => {
             tracing::warn!(job = id, %printer, %message, "print job failed");
-            finish(store, actor, id, PrintStatus::Failed, &message, None, true).await
+            let retry_at = retry_at(&job, store.now_ms());
+            finish(
+                store,
+                actor,
+                id,
+                PrintStatus::Failed,
+                &message,
+                None,
+                true,
+                retry_at,
+            )
+            .await
         }
     }
+}
+
+/// The first retry of a failed job waits this long; each next one twice
+/// as long, up to [`RETRY_AT_MOST`].
+pub const RETRY_FIRST: Duration = Duration::from_secs(5);
+pub const RETRY_AT_MOST: Duration = Duration::from_secs(300);
+/// A job is tried again by itself for this long after it was queued (a
+/// shift); after that a person prints it again.
+pub const RETRY_FOR: Duration = Duration::from_secs(12 * 3600);
+/// A job queued with a printer and still not sent after this long was left
+/// behind (its station stopped before sending it).
+const LEFT_BEHIND_AFTER: Duration = Duration::from_secs(30);
+
+/// When a job that failed just now (its attempt number `attempts + 1`) is
+/// tried again by itself, or None when it has waited long enough.
+fn retry_at(job: &PrintJob, now_ms: i64) -> Option<i64> {
+    if now_ms - job.created_at.timestamp_millis() > RETRY_FOR.as_millis() as i64 {
+        return None;
+    }
+    let doublings = job.attempts.clamp(0, 16) as u32;
+    let wait = RETRY_FIRST
+        .saturating_mul(2u32.saturating_pow(doublings))
+        .min(RETRY_AT_MOST);
+    Some(now_ms + wait.as_millis() as i64)
+}
+
+/// Jobs of this station whose lp was cut off (the station stopped while
+/// sending): each is marked failed with a message saying it may have
+/// printed, and is never sent again by itself. Run at start and now and
+/// then; a job counts as cut off once its lp would have timed out.
+pub async fn recover_print_jobs(store: &Store, actor: &Actor) -> Result<Vec<PrintJob>> {
+    let cutoff = store.now_ms() - (LP_TIMEOUT + LEFT_BEHIND_AFTER).as_millis() as i64;
+    let ids = {
+        let mut conn = store.pool().acquire().await?;
+        print_jobs::interrupted(&mut conn, &actor.station, cutoff).await?
+    };
+    let mut out = Vec::with_capacity(ids.len());
+    for id in ids {
+        let message = "Packbench stopped while this job was being sent, so it may have printed: \
+             look at the printer, and print it again only if it did not come out";
+        // lp did run: an attempt, and an event every station sees.
+        out.push(
+            finish(
+                store,
+                actor,
+                id,
+                PrintStatus::Failed,
+                message,
+                None,
+                true,
+                None,
+            )
+            .await?,
+        );
+    }
+    Ok(out)
+}
+
+/// Sends this station's jobs that wait to be tried again (their back-off
+/// is over) or were left behind, each printer's in the order they were
+/// queued: a printer's later job never goes out before an earlier one
+/// that still waits, and the first that fails again stops that printer's
+/// round. Returns the jobs tried, with their outcome.
+pub async fn send_waiting_print_jobs(store: &Store, actor: &Actor) -> Result<Vec<PrintJob>> {
+    actor.may(Op::Print)?;
+    recover_print_jobs(store, actor).await?;
+    let now = store.now_ms();
+    let stale = now - LEFT_BEHIND_AFTER.as_millis() as i64;
+    let waiting = {
+        let mut conn = store.pool().acquire().await?;
+        print_jobs::waiting(&mut conn, &actor.station, stale).await?
+    };
+    let mut stopped: Vec<String> = Vec::new();
+    let mut tried = Vec::new();
+    for (id, printer, due) in waiting {
+        if stopped.contains(&printer) {
+            continue;
+        }
+        if due.is_some_and(|at| at > now) {
+            stopped.push(printer);
+            continue;
+        }
+        let job = send_by_id(store, actor, id).await?;
+        if job.status != PrintStatus::Sent {
+            stopped.push(printer);
+        }
+        tried.push(job);
+    }
+    Ok(tried)
 }
 
 /// Queues one document and sends it at once when a printer is chosen.

@@ -311,7 +311,9 @@ pub async fn enqueue(
     .await?)
 }
 
-/// Records the outcome of one attempt.
+/// Records the outcome of one attempt and ends its sending lease;
+/// `retry_at`: when a failed job is tried again by itself (None: not).
+#[allow(clippy::too_many_arguments)]
 pub async fn set_outcome(
     conn: &mut AnyConnection,
     id: i64,
@@ -320,10 +322,12 @@ pub async fn set_outcome(
     cups_job: Option<&str>,
     attempted: bool,
     now_ms: i64,
+    retry_at: Option<i64>,
 ) -> Result<()> {
     sqlx::query(
         "UPDATE print_jobs SET status = $1, message = $2, cups_job = $3, \
-         attempts = attempts + $4, updated_at = $5 WHERE id = $6",
+         attempts = attempts + $4, updated_at = $5, sending_since = NULL, next_attempt_at = $7 \
+         WHERE id = $6",
     )
     .bind(status)
     .bind(message)
@@ -331,9 +335,64 @@ pub async fn set_outcome(
     .bind(i64::from(attempted))
     .bind(now_ms)
     .bind(id)
+    .bind(retry_at)
     .execute(&mut *conn)
     .await?;
     Ok(())
+}
+
+/// Takes the lease to send a job: true for exactly one caller, and only
+/// while the job waits (queued or failed) and nobody is sending it. Written
+/// before lp runs, so a crash during lp leaves the mark behind.
+pub async fn begin_send(conn: &mut AnyConnection, id: i64, now_ms: i64) -> Result<bool> {
+    let taken = sqlx::query(
+        "UPDATE print_jobs SET sending_since = $2, next_attempt_at = NULL \
+         WHERE id = $1 AND sending_since IS NULL AND status IN ($3, $4)",
+    )
+    .bind(id)
+    .bind(now_ms)
+    .bind(PrintStatus::Queued)
+    .bind(PrintStatus::Failed)
+    .execute(&mut *conn)
+    .await?;
+    Ok(taken.rows_affected() == 1)
+}
+
+/// This station's jobs whose sending began before `before` and never
+/// ended: the station stopped while lp ran.
+pub async fn interrupted(conn: &mut AnyConnection, station: &str, before: i64) -> Result<Vec<i64>> {
+    Ok(sqlx::query_scalar(
+        "SELECT id FROM print_jobs WHERE station = $1 AND sending_since IS NOT NULL \
+         AND sending_since < $2 AND status = $3 ORDER BY id",
+    )
+    .bind(station)
+    .bind(before)
+    .bind(PrintStatus::Queued)
+    .fetch_all(&mut *conn)
+    .await?)
+}
+
+/// A job that waits to be sent by itself: (id, printer, due at; None =
+/// now). Failed ones with a retry time, and queued ones with a printer
+/// that were never sent (queued before `stale_before` and left behind).
+pub async fn waiting(
+    conn: &mut AnyConnection,
+    station: &str,
+    stale_before: i64,
+) -> Result<Vec<(i64, String, Option<i64>)>> {
+    Ok(sqlx::query_as(
+        "SELECT id, printer, next_attempt_at FROM print_jobs \
+         WHERE station = $1 AND printer IS NOT NULL AND sending_since IS NULL AND ( \
+           (status = $2 AND next_attempt_at IS NOT NULL) \
+           OR (status = $3 AND created_at < $4)) \
+         ORDER BY id",
+    )
+    .bind(station)
+    .bind(PrintStatus::Failed)
+    .bind(PrintStatus::Queued)
+    .bind(stale_before)
+    .fetch_all(&mut *conn)
+    .await?)
 }
 
 /// Puts a job back in the queue, on `printer` when one is given; false
