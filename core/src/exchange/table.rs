@@ -183,48 +183,104 @@ impl Table {
     }
 
     fn read_first_sheet(bytes: &[u8]) -> Result<Table, String> {
-        use calamine::{Data, Reader, Xlsx};
+        use calamine::{DataRef, Reader, Xlsx};
         let mut book = Xlsx::new(std::io::Cursor::new(bytes)).map_err(|e| {
             format!("the file looks like an Excel workbook but cannot be read ({e}); save it again as .xlsx or CSV")
         })?;
-        let range = book
-            .worksheet_range_at(0)
-            .ok_or("the workbook has no sheets")?
-            .map_err(|e| format!("the first sheet cannot be read ({e})"))?;
+        let name = book
+            .sheet_names()
+            .first()
+            .cloned()
+            .ok_or("the workbook has no sheets")?;
         let offset = *chrono::Local::now().offset();
-        let text = |d: &Data| -> String {
+        let text = |d: &DataRef| -> String {
             match d {
-                Data::Empty => String::new(),
-                Data::String(s) => s.clone(),
-                Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{}", *f as i64),
-                Data::Float(f) => f.to_string(),
-                Data::Int(i) => i.to_string(),
-                Data::Bool(b) => b.to_string(),
+                DataRef::Empty => String::new(),
+                DataRef::String(s) => s.clone(),
+                DataRef::SharedString(s) => s.to_string(),
+                DataRef::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => {
+                    format!("{}", *f as i64)
+                }
+                DataRef::Float(f) => f.to_string(),
+                DataRef::Int(i) => i.to_string(),
+                DataRef::Bool(b) => b.to_string(),
                 // calamine's as_datetime panics (chrono's TimeDelta out of
                 // bounds) on a date-formatted number far below zero. No
                 // calendar date lies a billion days from 1900, so such a
                 // cell is read as its number, as one past the calendar's end
                 // already is.
-                Data::DateTime(dt) if dt.as_f64().abs() >= 1e9 => dt.to_string(),
-                Data::DateTime(dt) => dt
+                DataRef::DateTime(dt) if dt.as_f64().abs() >= 1e9 => dt.to_string(),
+                DataRef::DateTime(dt) => dt
                     .as_datetime()
                     .and_then(|n| n.and_local_timezone(offset).single())
                     .map(|t| t.to_rfc3339())
                     .unwrap_or_else(|| dt.to_string()),
-                Data::DateTimeIso(s) | Data::DurationIso(s) => s.clone(),
-                Data::Error(e) => format!("#{e:?}"),
+                DataRef::DateTimeIso(s) | DataRef::DurationIso(s) => s.clone(),
+                DataRef::Error(e) => format!("#{e:?}"),
             }
         };
-        let mut rows = range.rows();
-        let headers: Vec<String> = rows
+        // Cell by cell, as the sheet's XML lists them: only the cells
+        // written take memory, so a damaged or hostile sheet that names a
+        // cell a million rows and sixteen thousand columns away is refused
+        // by the column limit instead of allocating the rectangle between.
+        let mut cells = book
+            .worksheet_cells_reader(&name)
+            .map_err(|e| format!("the first sheet cannot be read ({e})"))?;
+        let mut rows: std::collections::BTreeMap<u32, Vec<(u32, String)>> = Default::default();
+        let mut first_column = u32::MAX;
+        while let Some(cell) = cells
+            .next_cell()
+            .map_err(|e| format!("the first sheet cannot be read ({e})"))?
+        {
+            let (row, column) = cell.get_position();
+            if column as usize >= MAX_COLUMNS {
+                return Err(format!(
+                    "row {} has a cell in column {}, beyond the {MAX_COLUMNS} columns an export \
+                     can have; delete what is far to the right, or save the sheet again as CSV",
+                    row + 1,
+                    column + 1
+                ));
+            }
+            let value = text(cell.get_value());
+            if value.is_empty() {
+                continue;
+            }
+            first_column = first_column.min(column);
+            rows.entry(row).or_default().push((column, value));
+        }
+        let width = |cells: &[(u32, String)]| {
+            cells
+                .iter()
+                .map(|(c, _)| (c - first_column) as usize + 1)
+                .max()
+                .unwrap_or(0)
+        };
+        let spread = |cells: Vec<(u32, String)>, width: usize| {
+            let mut out = vec![String::new(); width];
+            for (c, v) in cells {
+                out[(c - first_column) as usize] = v;
+            }
+            out
+        };
+        let mut rows = rows.into_iter();
+        let (header_row, header_cells) = rows
             .next()
-            .ok_or("the first sheet is empty; it needs a header row and data rows")?
-            .iter()
-            .map(|c| text(c).trim().to_string())
+            .ok_or("the first sheet is empty; it needs a header row and data rows")?;
+        let columns = width(&header_cells);
+        let headers: Vec<String> = spread(header_cells, columns)
+            .into_iter()
+            .map(|h| h.trim().to_string())
             .collect();
+        // Row numbers count from the header, as the sheet shows them less
+        // the rows above it; empty rows are passed over.
         let records: Vec<(usize, StringRecord)> = rows
-            .enumerate()
-            .map(|(i, r)| (i + 1, r.iter().map(&text).collect::<StringRecord>()))
+            .map(|(row, cells)| {
+                let w = width(&cells).max(columns);
+                (
+                    (row - header_row) as usize,
+                    spread(cells, w).into_iter().collect::<StringRecord>(),
+                )
+            })
             .collect();
         Self::from_records(headers, records, Encoding::Xlsx)
     }
@@ -374,6 +430,50 @@ fn unreadable(e: &csv::Error) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_cell_at_the_far_corner_of_a_sheet_is_refused_without_filling_the_memory() {
+        // Found by the fuzz run: a 2 KB workbook with cells at A1 and
+        // XFD1048576 made the reader allocate the rectangle between them
+        // (about 550 GB) and abort.
+        let mut book = rust_xlsxwriter::Workbook::new();
+        let ws = book.add_worksheet();
+        ws.write_string(0, 0, "sku").unwrap();
+        ws.write_string(1_048_575, 16_383, "far").unwrap();
+        let bytes = book.save_to_buffer().unwrap();
+        let e = Table::read(&bytes).unwrap_err();
+        assert!(
+            e.contains("row 1048576") && e.contains("column 16384") && e.contains("500 columns"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn sparse_rows_keep_their_numbers_and_columns_their_places() {
+        let mut book = rust_xlsxwriter::Workbook::new();
+        let ws = book.add_worksheet();
+        ws.write_string(2, 1, "sku").unwrap();
+        ws.write_string(2, 2, "name").unwrap();
+        ws.write_string(2, 3, "qty").unwrap();
+        ws.write_string(3, 1, "A-1").unwrap();
+        ws.write_number(3, 3, 2.0).unwrap();
+        ws.write_string(6, 2, "Кружка").unwrap();
+        let bytes = book.save_to_buffer().unwrap();
+        let t = Table::read(&bytes).unwrap();
+        assert_eq!(t.headers_as_written(), ["sku", "name", "qty"]);
+        let rows: Vec<(usize, Vec<String>)> = t
+            .rows
+            .iter()
+            .map(|r| (r.number, r.cells.iter().map(str::to_string).collect()))
+            .collect();
+        assert_eq!(
+            rows,
+            vec![
+                (1, vec!["A-1".to_string(), String::new(), "2".to_string()]),
+                (4, vec![String::new(), "Кружка".to_string(), String::new()]),
+            ]
+        );
+    }
 
     #[test]
     fn a_date_cell_far_outside_the_calendar_is_read_as_its_number() {
