@@ -11,6 +11,7 @@ macro_rules! out {
     };
 }
 
+mod backup;
 mod bench;
 mod bench_finding;
 mod bench_live;
@@ -75,6 +76,9 @@ struct Cli {
 enum Command {
     /// Benchmarks on a generated database (see BENCHMARKS.md).
     Bench(bench::BenchArgs),
+    /// Backups of the SQLite database (--db): make one, list, check, restore.
+    #[command(subcommand)]
+    Backup(backup::BackupCommand),
     /// One station process of `bench --suite live|race`.
     #[command(hide = true)]
     BenchStation(bench_live::StationArgs),
@@ -400,6 +404,8 @@ enum OrdersCommand {
         /// Remove the line of this SKU.
         #[arg(long = "remove", value_name = "SKU")]
         remove: Vec<String>,
+        #[command(flatten)]
+        buyer: BuyerArgs,
     },
     /// Give orders to a manager (--none: to nobody).
     Assign {
@@ -476,6 +482,23 @@ struct EditContact {
     comment: Option<String>,
 }
 
+/// A business buyer's details, for ТОРГ-12 and УПД ("" clears one).
+#[derive(Args)]
+struct BuyerArgs {
+    /// The buyer's legal name: "ООО «Ромашка»".
+    #[arg(long)]
+    buyer_name: Option<String>,
+    /// The buyer's INN (10 or 12 digits, check digits checked).
+    #[arg(long)]
+    buyer_inn: Option<String>,
+    /// The buyer's KPP (9 characters; companies only).
+    #[arg(long)]
+    buyer_kpp: Option<String>,
+    /// The buyer's legal address.
+    #[arg(long)]
+    buyer_address: Option<String>,
+}
+
 #[derive(Subcommand)]
 enum ProductsCommand {
     /// One product with its barcodes and stock per bin.
@@ -500,11 +523,19 @@ enum PackCommand {
     Open(PackTarget),
     /// Claim the order for this station (a packed order is refused: take it apart).
     Claim(PackTarget),
-    /// Scan one or more codes; prints one JSON line per scan.
+    /// Scan one or more codes; prints one JSON line per scan as soon as it
+    /// is recorded (its `scan_id` says which).
     Scan {
         number: String,
         #[arg(required = true, allow_hyphen_values = true)]
         codes: Vec<String>,
+        /// The scans' ids, one per code in the same order, as a station
+        /// sends them: a scan sent again under an id already recorded (a
+        /// retry after a crash or a lost answer) is counted once. Default:
+        /// a new id for every code. Put them before the order number: after
+        /// it every word is a code.
+        #[arg(long = "scan-id", value_name = "ID")]
+        scan_ids: Vec<String>,
     },
     /// Take back the last accepted scan.
     Undo(PackTarget),
@@ -600,6 +631,8 @@ async fn run(cli: Cli) -> Result<u8, Failure> {
             people::permissions(json);
             return Ok(0);
         }
+        // On the file, before (and without) opening it: see backup.rs.
+        Command::Backup(c) => return backup::run(&cli.db, json, c).await,
         Command::Db(command) => command,
     };
     let store = open(&cli.db).await?;
@@ -839,6 +872,7 @@ async fn dispatch(
             taxes,
             add,
             remove,
+            buyer,
         }) => {
             let patches = LinePatches {
                 quantities: &quantities,
@@ -864,9 +898,35 @@ async fn dispatch(
                 delivery_cost: contact.delivery_cost,
                 comment: contact.comment,
                 lines,
+                buyer_name: buyer.buyer_name,
+                buyer_inn: buyer.buyer_inn,
+                buyer_kpp: buyer.buyer_kpp,
+                buyer_address: buyer.buyer_address,
             };
             let edited = ops::edit_order(store, actor, &number, &edit).await?;
             print::order(json, &edited.order);
+            let touched_buyer = edit.buyer_name.is_some()
+                || edit.buyer_inn.is_some()
+                || edit.buyer_kpp.is_some()
+                || edit.buyer_address.is_some();
+            if !json && touched_buyer {
+                let b = ops::order_buyer(store, &edited.order.head.number).await?;
+                if b.is_empty() {
+                    out!("  buyer: a private buyer (no legal details)");
+                } else {
+                    out!(
+                        "  buyer: {} · INN {} · KPP {} · {}",
+                        b.name,
+                        if b.inn.is_empty() { "—" } else { &b.inn },
+                        if b.kpp.is_empty() { "—" } else { &b.kpp },
+                        if b.address.is_empty() {
+                            "—"
+                        } else {
+                            &b.address
+                        }
+                    );
+                }
+            }
             if !json && !edited.unreserved_skus.is_empty() {
                 out!(
                     "  not reserved (no free stock): {}",
@@ -980,10 +1040,31 @@ async fn dispatch(
         DbCommand::Pack(PackCommand::Claim(t)) => {
             print::order(json, &ops::claim_order(store, actor, &t.number).await?);
         }
-        DbCommand::Pack(PackCommand::Scan { number, codes }) => {
+        DbCommand::Pack(PackCommand::Scan {
+            number,
+            codes,
+            scan_ids,
+        }) => {
+            // Codes may start with a hyphen, so an option written after
+            // them arrives as a code: refuse it rather than scan it.
+            if let Some(option) = codes
+                .iter()
+                .find(|c| *c == "--scan-id" || c.starts_with("--scan-id="))
+            {
+                return Err(usage(format!(
+                    "{option} after the codes would be scanned as a code: put --scan-id before the order number"
+                )));
+            }
+            if !scan_ids.is_empty() && scan_ids.len() != codes.len() {
+                return Err(usage(format!(
+                    "{} codes but {} --scan-id: give one id per code, in the same order, or none",
+                    codes.len(),
+                    scan_ids.len()
+                )));
+            }
             let mut refused = false;
             for (i, code) in codes.iter().enumerate() {
-                let scan_id = new_scan_id(i);
+                let scan_id = scan_ids.get(i).cloned().unwrap_or_else(|| new_scan_id(i));
                 let result = ops::record_scan(store, actor, &number, code, &scan_id).await?;
                 refused |= !result.outcome.is_accepted();
                 out!("{}", serde_json::to_string(&result).unwrap_or_default());

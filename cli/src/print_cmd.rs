@@ -9,7 +9,7 @@ use packbench_core::documents::{
     Labels, Lang, Paper, Party, Seller,
 };
 use packbench_core::domain::PaymentStatus;
-use packbench_core::ops::{self, Actor, DocumentKey, PrintJob, PrintStatus};
+use packbench_core::ops::{self, Actor, DocumentKey, PrintJob, PrintStatus, TradeDocument};
 use packbench_core::store::Store;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
@@ -84,6 +84,28 @@ pub enum PrintCommand {
         id: i64,
         #[command(flatten)]
         output: Output,
+    },
+    /// An order's товарный чек (A4, in Russian): for a private buyer's parcel.
+    SalesReceipt {
+        number: String,
+        /// Write it to this file ("-" for standard output).
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+    },
+    /// An order's ТОРГ-12, товарная накладная (A4 landscape, in Russian);
+    /// the buyer's legal name and INN must be on the order (`orders edit
+    /// NUMBER --buyer-name … --buyer-inn … --buyer-kpp …`).
+    Torg12 {
+        number: String,
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+    },
+    /// An order's УПД, универсальный передаточный документ (A4 landscape,
+    /// in Russian), for a business buyer as ТОРГ-12.
+    Upd {
+        number: String,
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
     },
     /// The print queue, newest first (--order: one order's jobs).
     Jobs {
@@ -199,6 +221,31 @@ async fn emit(
     Ok(0)
 }
 
+/// Writes a товарный чек, ТОРГ-12 or УПД to `out` ("-": standard output).
+/// They are not in the print queue yet: print the file.
+async fn trade(
+    store: &Store,
+    json: bool,
+    which: TradeDocument,
+    number: &str,
+    out: &std::path::Path,
+) -> Result<u8, Failure> {
+    let bytes = ops::render_trade_document(store, which, number).await?;
+    if out.as_os_str() == "-" {
+        use std::io::Write;
+        std::io::stdout()
+            .write_all(&bytes)
+            .map_err(|e| usage(format!("cannot write the document: {e}")))?;
+    } else {
+        std::fs::write(out, &bytes)
+            .map_err(|e| usage(format!("cannot write {}: {e}", out.display())))?;
+        if !json {
+            eprintln!("wrote {} ({} bytes)", out.display(), bytes.len());
+        }
+    }
+    Ok(0)
+}
+
 pub async fn run(
     store: &Store,
     actor: &Actor,
@@ -306,6 +353,15 @@ pub async fn run(
                 sscc: None,
             };
             emit(store, actor, json, doc, output).await
+        }
+        PrintCommand::SalesReceipt { number, out } => {
+            trade(store, json, TradeDocument::SalesReceipt, &number, &out).await
+        }
+        PrintCommand::Torg12 { number, out } => {
+            trade(store, json, TradeDocument::Torg12, &number, &out).await
+        }
+        PrintCommand::Upd { number, out } => {
+            trade(store, json, TradeDocument::Upd, &number, &out).await
         }
         PrintCommand::Jobs { limit, order } => {
             let jobs = match order {

@@ -31,6 +31,82 @@ pub struct StationConfig {
     /// The serial device of this table's scale (`/dev/ttyUSB0`), which
     /// sends its weight as a line of text. Empty: weights are typed.
     pub scale_device: String,
+    /// Backups of the SQLite database: where, how often, how many kept.
+    pub backup: BackupSettings,
+}
+
+/// This station's backups of its SQLite database (a PostgreSQL server is
+/// backed up on the server, with pg_dump: see the README).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(default)]
+pub struct BackupSettings {
+    /// The folder backups go to (a full path). Empty: `backups` beside the
+    /// database file.
+    pub folder: String,
+    /// Minutes between scheduled backups; 0: only when asked.
+    pub every_minutes: u32,
+    /// How many of the newest backups the folder keeps (1 to 1000).
+    pub keep: u32,
+}
+
+impl Default for BackupSettings {
+    /// Hourly, the last day's worth kept: a station that never opens the
+    /// settings still has a copy less than an hour old.
+    fn default() -> Self {
+        Self {
+            folder: String::new(),
+            every_minutes: 60,
+            keep: 24,
+        }
+    }
+}
+
+/// A week: a schedule longer than that is a typing mistake.
+pub const MAX_BACKUP_EVERY_MINUTES: u32 = 7 * 24 * 60;
+pub const MAX_BACKUPS_KEPT: u32 = 1000;
+
+impl BackupSettings {
+    pub fn check(&self) -> Result<()> {
+        let folder = self.folder.trim();
+        if !folder.is_empty()
+            && (!Path::new(folder).is_absolute()
+                || folder.chars().count() > 1024
+                || folder.chars().any(char::is_control))
+        {
+            return Err(Error::Invalid(format!(
+                "the backup folder {folder:?} is not a full path; give one such as \
+                 /media/backup/packbench, or leave it empty for a backups folder beside the database"
+            )));
+        }
+        if self.every_minutes > MAX_BACKUP_EVERY_MINUTES {
+            return Err(Error::Invalid(format!(
+                "back up every 1 to {MAX_BACKUP_EVERY_MINUTES} minutes (0: only when asked), not {}",
+                self.every_minutes
+            )));
+        }
+        if !(1..=MAX_BACKUPS_KEPT).contains(&self.keep) {
+            return Err(Error::Invalid(format!(
+                "keep 1 to {MAX_BACKUPS_KEPT} backups, not {}",
+                self.keep
+            )));
+        }
+        Ok(())
+    }
+
+    /// Where the backups of the database file `database` go.
+    pub fn folder_for(&self, database: &Path) -> PathBuf {
+        let folder = self.folder.trim();
+        if folder.is_empty() {
+            database
+                .parent()
+                .filter(|d| !d.as_os_str().is_empty())
+                .unwrap_or(Path::new("."))
+                .join("backups")
+        } else {
+            PathBuf::from(folder)
+        }
+    }
 }
 
 impl Default for StationConfig {
@@ -44,6 +120,7 @@ impl Default for StationConfig {
             print: crate::documents::PrintSettings::default(),
             scan_gs_substitute: String::new(),
             scale_device: String::new(),
+            backup: BackupSettings::default(),
         }
     }
 }
@@ -69,9 +146,11 @@ impl StationConfig {
     }
 
     pub fn load_from(path: &Path) -> Result<Self> {
-        match std::fs::read_to_string(path) {
-            Ok(text) => {
-                let mut config: StationConfig = serde_json::from_str(&text).map_err(|e| {
+        // Read as bytes: a file that is not UTF-8 text is as damaged as one
+        // that is not JSON, and serde says where.
+        match std::fs::read(path) {
+            Ok(bytes) => {
+                let mut config: StationConfig = serde_json::from_slice(&bytes).map_err(|e| {
                     Error::Invalid(format!(
                         "the settings file {} is damaged ({e}); fix it or delete it to start with defaults",
                         path.display()
@@ -90,6 +169,11 @@ impl StationConfig {
                 if let Err(problem) = check_gs_substitute(&config.scan_gs_substitute) {
                     tracing::warn!(file = %path.display(), "GS substitute dropped: {problem}");
                     config.scan_gs_substitute.clear();
+                }
+                // Nor must a backup setting: the defaults back up instead.
+                if let Err(problem) = config.backup.check() {
+                    tracing::warn!(file = %path.display(), "backup settings put back to their defaults: {problem}");
+                    config.backup = BackupSettings::default();
                 }
                 config.validate().map_err(|e| {
                     Error::Invalid(format!("the settings file {}: {e}", path.display()))
@@ -139,6 +223,7 @@ impl StationConfig {
                 "the scale device {scale:?} is not a device path; give one such as /dev/ttyUSB0, or leave it empty to type weights"
             )));
         }
+        self.backup.check()?;
         self.print.check()
     }
 
@@ -256,6 +341,80 @@ mod tests {
             err.contains("station.json") && err.contains("damaged"),
             "{err}"
         );
+    }
+
+    #[test]
+    fn a_settings_file_that_is_not_text_is_damaged_like_one_that_is_not_json() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("station.json");
+        for bytes in [
+            &b"\xff\xfe{\"station\": 1}"[..],
+            &b"{\"station\": \"\xd0\"}"[..],
+        ] {
+            std::fs::write(&path, bytes).unwrap();
+            let err = StationConfig::load_from(&path).unwrap_err();
+            let text = err.to_string();
+            assert!(
+                matches!(err, Error::Invalid(_))
+                    && text.contains("station.json")
+                    && text.contains("damaged"),
+                "the same refusal as malformed JSON, not an unreadable disk: {err:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn backup_settings_default_when_absent_and_are_checked() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("station.json");
+        // A file from before backups existed.
+        std::fs::write(&path, r#"{"station":"Стол 5","language":"en"}"#).unwrap();
+        let loaded = StationConfig::load_from(&path).unwrap();
+        assert_eq!(loaded.backup, BackupSettings::default());
+        assert_eq!(
+            loaded.backup.folder_for(Path::new("/data/pb/packbench.db")),
+            PathBuf::from("/data/pb/backups"),
+            "an empty folder means backups beside the database"
+        );
+        let refused = |b: BackupSettings| {
+            StationConfig {
+                backup: b,
+                ..Default::default()
+            }
+            .save_to(&path)
+            .unwrap_err()
+            .to_string()
+        };
+        let e = refused(BackupSettings {
+            folder: "backups".into(),
+            ..Default::default()
+        });
+        assert!(e.contains("full path"), "{e}");
+        let e = refused(BackupSettings {
+            keep: 0,
+            ..Default::default()
+        });
+        assert!(e.contains("keep 1 to 1000"), "{e}");
+        let e = refused(BackupSettings {
+            every_minutes: MAX_BACKUP_EVERY_MINUTES + 1,
+            ..Default::default()
+        });
+        assert!(e.contains("every 1 to"), "{e}");
+        let kept = StationConfig {
+            backup: BackupSettings {
+                folder: "/media/usb/pb".into(),
+                every_minutes: 0,
+                keep: 3,
+            },
+            ..Default::default()
+        };
+        kept.save_to(&path).unwrap();
+        assert_eq!(StationConfig::load_from(&path).unwrap(), kept);
+        // Written by hand: the station still opens, backing up as by default.
+        std::fs::write(&path, r#"{"station":"Стол 5","backup":{"keep":0}}"#).unwrap();
+        let loaded = StationConfig::load_from(&path).unwrap();
+        assert_eq!(loaded.station, "Стол 5");
+        assert_eq!(loaded.backup, BackupSettings::default());
     }
 
     #[test]

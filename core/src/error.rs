@@ -62,7 +62,7 @@ pub enum Error {
     Storage(sqlx::Error),
 
     #[error("migration failed: {0}")]
-    Migration(#[from] sqlx::migrate::MigrateError),
+    Migration(sqlx::migrate::MigrateError),
 }
 
 impl Error {
@@ -156,15 +156,139 @@ pub enum RefusalDetail {
 
 impl From<sqlx::Error> for Error {
     fn from(e: sqlx::Error) -> Self {
+        if let Some(error) = DiskTrouble::of(&e).map(|t| t.error(None)) {
+            tracing::warn!(error = %e, "the database's disk or file refused");
+            return error;
+        }
         match e {
             // A column that does not decode is bad stored data (store/codec.rs
             // says which value and why), not a broken connection.
             sqlx::Error::ColumnDecode { index, source } => {
                 Error::Damaged(format!("column {index}: {source}"))
             }
-            other => Error::Storage(other),
+            other => match out_of_reach(&other) {
+                Some(message) => {
+                    tracing::warn!(error = %other, "the database is out of reach");
+                    Error::Unavailable(message)
+                }
+                None => Error::Storage(other),
+            },
         }
     }
+}
+
+/// The database server stopped, the network dropped or nothing answered in
+/// time: said in words a packer can act on (the driver's are logged), never
+/// as a storage error.
+fn out_of_reach(e: &sqlx::Error) -> Option<String> {
+    let check = "check that the server is running and the network is up, then do it again";
+    let lost = || {
+        format!("the connection to the database server broke off before it answered, so this may not have been saved; {check}")
+    };
+    match e {
+        // No connection within the store's acquire timeout: nothing of
+        // this was sent.
+        sqlx::Error::PoolTimedOut => Some(format!(
+            "the database server could not be reached, so this was not saved; {check}"
+        )),
+        sqlx::Error::Io(_) => Some(lost()),
+        // PostgreSQL's connection exceptions (class 08) and its shutting
+        // down or starting up (57P01-57P03).
+        sqlx::Error::Database(d) => match d.code().as_deref() {
+            Some(c) if c.starts_with("08") || matches!(c, "57P01" | "57P02" | "57P03") => {
+                Some(lost())
+            }
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+impl From<sqlx::migrate::MigrateError> for Error {
+    fn from(e: sqlx::migrate::MigrateError) -> Self {
+        use sqlx::migrate::MigrateError;
+        // A full disk, a read-only or a damaged file stops an upgrade as it
+        // stops any write: say that, not "migration failed".
+        if let MigrateError::Execute(inner) | MigrateError::ExecuteMigration(inner, _) = &e {
+            if let Some(trouble) = DiskTrouble::of(inner) {
+                tracing::warn!(error = %e, "the upgrade of the database stopped");
+                return trouble.error(None);
+            }
+        }
+        Error::Migration(e)
+    }
+}
+
+/// What the database engine said about its disk or file that a person can
+/// act on: the disk is full, the file cannot be written, the file is
+/// damaged. Each stops one statement or transaction, which is rolled back:
+/// what was committed before stays.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum DiskTrouble {
+    /// SQLITE_FULL (13), PostgreSQL `disk_full` (53100).
+    Full { server: bool },
+    /// SQLITE_READONLY (8 and its extended codes), PostgreSQL
+    /// `read_only_sql_transaction` (25006).
+    ReadOnly { server: bool },
+    /// SQLITE_CORRUPT (11) or SQLITE_NOTADB (26), with SQLite's words.
+    Corrupt(String),
+}
+
+impl DiskTrouble {
+    pub(crate) fn of(e: &sqlx::Error) -> Option<DiskTrouble> {
+        use sqlx::error::DatabaseError;
+        let sqlx::Error::Database(d) = e else {
+            return None;
+        };
+        if let Some(sqlite) = d.try_downcast_ref::<sqlx::sqlite::SqliteError>() {
+            let code: i32 = sqlite.code()?.parse().ok()?;
+            // Extended result codes keep the primary code in the low byte.
+            return match code & 0xff {
+                13 => Some(DiskTrouble::Full { server: false }),
+                8 => Some(DiskTrouble::ReadOnly { server: false }),
+                11 | 26 => Some(DiskTrouble::Corrupt(sqlite.message().to_string())),
+                _ => None,
+            };
+        }
+        match d.code().as_deref() {
+            Some("53100") => Some(DiskTrouble::Full { server: true }),
+            Some("25006") => Some(DiskTrouble::ReadOnly { server: true }),
+            _ => None,
+        }
+    }
+
+    /// The error a person reads, naming the file when it is known.
+    pub(crate) fn error(&self, file: Option<&std::path::Path>) -> Error {
+        let kept = "so this change was not saved (everything saved before it is kept)";
+        let file = file.map_or_else(
+            || "the database file".to_string(),
+            |f| f.display().to_string(),
+        );
+        match self {
+            DiskTrouble::Full { server: false } => Error::Unavailable(format!(
+                "the disk that holds {file} is full, {kept}; free space on that disk (or move the database to a bigger one), then do it again"
+            )),
+            DiskTrouble::Full { server: true } => Error::Unavailable(format!(
+                "the database server's disk is full, {kept}; ask whoever runs the server to free space on it, then do it again"
+            )),
+            DiskTrouble::ReadOnly { server: false } => Error::Unavailable(format!(
+                "{file} is read-only, {kept}; make the file, its folder and its -wal and -shm files writable for the user who runs Packbench (or copy it off a read-only disk), then do it again"
+            )),
+            DiskTrouble::ReadOnly { server: true } => Error::Unavailable(format!(
+                "the database server accepts no changes (it is read-only: a standby, or switched to read-only), {kept}; ask whoever runs the server, then do it again"
+            )),
+            DiskTrouble::Corrupt(why) => Error::Damaged(damaged_file(&file, why)),
+        }
+    }
+}
+
+/// What a damaged database file is, and what to do about it.
+pub(crate) fn damaged_file(file: &str, why: &str) -> String {
+    format!(
+        "{file} is damaged ({why}): restore the newest backup (Settings → Backups in the app, or \
+         `packbench-cli backup restore FILE`), or save what can still be read with the sqlite3 \
+         tool's `.recover` command"
+    )
 }
 
 crate::named_enum! {
@@ -197,6 +321,27 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_database_out_of_reach_is_unavailable_not_a_storage_error() {
+        let timed_out = Error::from(sqlx::Error::PoolTimedOut);
+        assert_eq!(timed_out.code(), ErrorCode::Unavailable);
+        assert!(
+            timed_out.to_string().contains("was not saved"),
+            "no connection was had, so nothing was sent: {timed_out}"
+        );
+        let cut = Error::from(sqlx::Error::Io(std::io::ErrorKind::ConnectionReset.into()));
+        assert_eq!(cut.code(), ErrorCode::Unavailable);
+        assert!(
+            cut.to_string().contains("may not have been saved"),
+            "a connection cut mid-way may have committed: {cut}"
+        );
+        assert_eq!(
+            Error::from(sqlx::Error::PoolClosed).code(),
+            ErrorCode::Storage,
+            "a pool closed by the app itself is not the server's absence"
+        );
+    }
 
     #[test]
     fn every_code_travels_as_its_snake_case_name() {

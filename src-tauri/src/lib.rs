@@ -1,6 +1,8 @@
 //! Packbench desktop shell: thin Tauri commands over `packbench-core`
 //! (docs/IPC.md), the station's state, and the `orders-changed` event.
 
+pub mod backup;
+pub mod backup_commands;
 pub mod changes;
 pub mod commands;
 pub mod error;
@@ -17,6 +19,7 @@ use tauri::{Manager, Runtime};
 
 /// The commands and the event, as Tauri runs them and TypeScript sees them.
 pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
+    use backup_commands::*;
     use commands::*;
     use shipping_commands::*;
     use stock_commands::*;
@@ -140,10 +143,17 @@ pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
             recent_handovers,
             print_handover,
             print_return_note,
+            backup_settings,
+            save_backup_settings,
+            list_backups,
+            backup_now,
+            restore_offer,
+            restore_backup,
         ])
         .events(tauri_specta::collect_events![
             changes::OrdersChanged,
-            changes::Progress
+            changes::Progress,
+            backup::DatabaseUnusable
         ])
         // Ids and minor units are far below 2^53: plain numbers for the UI.
         .dangerously_cast_bigints_to_number()
@@ -193,6 +203,7 @@ pub fn on_start<R: Runtime>(app: &tauri::AppHandle<R>) {
     changes::watch(app.clone());
     changes::send_mail(app.clone());
     changes::retry_printing(app.clone());
+    backup::start(app.clone());
 }
 
 /// Starts the desktop app. The window appears even when the settings or the

@@ -3,14 +3,16 @@
 
 use crate::error::IpcError;
 use packbench_core::clock::{Clock, SystemClock};
-use packbench_core::config::StationConfig;
+use packbench_core::config::{BackupSettings, StationConfig};
 use packbench_core::documents::PrintSettings;
+use packbench_core::error::ErrorCode;
 use packbench_core::ops::{Actor, Session, SignInInfo, SignedIn};
 use packbench_core::secrets::{self, OsKeyring, SecretStore};
 use packbench_core::store::{DbTarget, Store};
 use serde::{Deserialize, Serialize};
 use std::future::Future;
 use std::path::PathBuf;
+use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tokio::sync::{RwLock, RwLockReadGuard};
@@ -120,6 +122,9 @@ pub struct AppState {
     mail_password: std::sync::Mutex<Option<(String, String)>>,
     /// Set by `cancel_import`: the running import stops after its chunk.
     pub import_cancel: Arc<std::sync::atomic::AtomicBool>,
+    /// The database is closed because its file is damaged: the start
+    /// screen offers the newest backup, which anyone may restore then.
+    damaged: Arc<std::sync::atomic::AtomicBool>,
 }
 
 /// Sends a progress event to the window.
@@ -260,14 +265,17 @@ impl AppState {
         let error_slot = startup_error.clone();
         let failed_at = Arc::new(std::sync::Mutex::new(None));
         let failed_slot = failed_at.clone();
+        let damaged = Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let damaged_slot = damaged.clone();
         let opening_clock = clock.clone();
         let opening = Box::pin(async move {
             match open(target, opening_clock).await {
                 Ok(s) => *store_slot = Some(s),
                 // Written before the store lock is released: whoever waited
                 // for the store then finds the reason.
-                Err(message) => {
-                    *error_slot.write().await = Some(message);
+                Err(e) => {
+                    damaged_slot.store(e.code == ErrorCode::Damaged, Ordering::Relaxed);
+                    *error_slot.write().await = Some(e.message);
                     *failed_slot.lock().unwrap() = Some(Instant::now());
                 }
             }
@@ -286,6 +294,7 @@ impl AppState {
             progress: std::sync::OnceLock::new(),
             mail_password: std::sync::Mutex::new(None),
             import_cancel: Default::default(),
+            damaged,
         };
         (state, opening)
     }
@@ -430,8 +439,8 @@ impl AppState {
                 self.clock.clone(),
             )
             .await;
-            if let Err(message) = &opened {
-                return Err(IpcError::unavailable(message.clone()));
+            if let Err(e) = &opened {
+                return Err(IpcError::unavailable(e.message.clone()));
             }
             match self.keyring.set(&key, &password) {
                 Ok(()) => *self.db_password.lock().unwrap() = None,
@@ -501,13 +510,13 @@ impl AppState {
                 *self.config.write().await = config;
                 open(target, self.clock.clone()).await
             }
-            Err(e) => Err(e.to_string()),
+            Err(e) => Err(IpcError::unavailable(e.to_string())),
         };
         self.record(&mut store, opened).await;
     }
 
     /// Keeps an opening's outcome: the store, or why there is none.
-    async fn record(&self, store: &mut Option<Store>, opened: Result<Store, String>) {
+    async fn record(&self, store: &mut Option<Store>, opened: Result<Store, IpcError>) {
         match opened {
             Ok(new_store) => {
                 if let Some(old) = store.replace(new_store) {
@@ -515,12 +524,74 @@ impl AppState {
                 }
                 *self.startup_error.write().await = None;
                 *self.failed_at.lock().unwrap() = None;
+                self.damaged.store(false, Ordering::Relaxed);
             }
-            Err(message) => {
-                *self.startup_error.write().await = Some(message);
+            Err(e) => {
+                self.damaged
+                    .store(e.code == ErrorCode::Damaged, Ordering::Relaxed);
+                *self.startup_error.write().await = Some(e.message);
                 *self.failed_at.lock().unwrap() = Some(Instant::now());
             }
         }
+    }
+
+    /// The clock this station's stores run on.
+    pub fn clock(&self) -> Arc<dyn Clock> {
+        self.clock.clone()
+    }
+
+    /// The database is closed because its file is damaged.
+    pub fn database_damaged(&self) -> bool {
+        self.damaged.load(Ordering::Relaxed)
+    }
+
+    /// Closes a database found damaged (or unwritable) after it opened: the
+    /// start screen says why. A damaged file is not opened again by itself
+    /// (it would open: only the check finds the damage); the user restores
+    /// a backup, or chooses another database.
+    pub async fn close_unusable(&self, error: IpcError) {
+        let mut store = self.store.write().await;
+        if let Some(old) = store.take() {
+            old.close().await;
+        }
+        let damaged = error.code == ErrorCode::Damaged;
+        self.damaged.store(damaged, Ordering::Relaxed);
+        *self.startup_error.write().await = Some(error.message);
+        *self.failed_at.lock().unwrap() = (!damaged).then(Instant::now);
+        self.end_session();
+    }
+
+    /// Closes the database, lets `work` replace its file (a restore), and
+    /// opens it again (an older backup is brought up to date): once it was
+    /// replaced, whoever was signed in signs in again, as the users are the
+    /// file's. Meanwhile commands say the database is being replaced. The outcome of `work`, and the station as it is now.
+    pub async fn replace_database<T, F, Fut>(&self, work: F) -> Result<(T, AppInfo), IpcError>
+    where
+        F: FnOnce(DbTarget) -> Fut,
+        Fut: Future<Output = packbench_core::Result<T>>,
+    {
+        let target = self.completed(self.config.read().await.db_target())?;
+        {
+            let mut store = self.store.write().await;
+            if let Some(old) = store.take() {
+                old.close().await;
+            }
+            *self.startup_error.write().await =
+                Some("the database is being replaced by a backup; wait a moment".into());
+        }
+        // With the lock free, the station's own tasks (the change watcher
+        // has a connection of its own) see the store gone and let go of
+        // the file, which `work` waits for.
+        let outcome = work(target.clone()).await;
+        {
+            let mut store = self.store.write().await;
+            let opened = open(Ok(target), self.clock.clone()).await;
+            self.record(&mut store, opened).await;
+        }
+        if outcome.is_ok() {
+            self.end_session();
+        }
+        Ok((outcome?, self.info().await?))
     }
 
     /// This station's printing, checked and saved to its settings file.
@@ -536,6 +607,21 @@ impl AppState {
         next.save_to(&self.config_path)?;
         *config = next;
         Ok(config.print.clone())
+    }
+
+    /// This station's backups, checked and saved to its settings file.
+    pub async fn save_backup_settings(
+        &self,
+        backup: BackupSettings,
+    ) -> Result<BackupSettings, IpcError> {
+        let mut config = self.config.write().await;
+        let next = StationConfig {
+            backup,
+            ..config.clone()
+        };
+        next.save_to(&self.config_path)?;
+        *config = next;
+        Ok(config.backup.clone())
     }
 
     pub async fn settings(&self) -> Settings {
@@ -569,8 +655,8 @@ impl AppState {
             let changed = config.db_target().ok().as_ref() != Some(&target);
             let opened = if changed || store.is_none() || typed.is_some() {
                 match open(self.completed(Ok(target)), self.clock.clone()).await {
-                    Err(message) if changed || typed.is_some() => {
-                        return Err(IpcError::unavailable(message))
+                    Err(e) if changed || typed.is_some() => {
+                        return Err(IpcError::unavailable(e.message))
                     }
                     outcome => Some(outcome),
                 }
@@ -604,8 +690,8 @@ impl AppState {
 async fn open(
     target: packbench_core::Result<DbTarget>,
     clock: Arc<dyn Clock>,
-) -> Result<Store, String> {
-    let target = target.map_err(|e| e.to_string())?;
+) -> Result<Store, IpcError> {
+    let target = target.map_err(|e| IpcError::unavailable(e.to_string()))?;
     match Store::open(&target).await {
         Ok(s) => {
             let s = s.with_clock(clock);
@@ -614,7 +700,7 @@ async fn open(
         }
         Err(e) => {
             tracing::error!(database = %target.describe(), error = %e, "cannot open the database");
-            Err(IpcError::from(e).message)
+            Err(IpcError::from(e))
         }
     }
 }

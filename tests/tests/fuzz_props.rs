@@ -1633,6 +1633,7 @@ fn settings_key() -> BoxedStrategy<String> {
             "station", "session_idle_minutes", "database", "language", "auto_finish", "print",
             "scan_gs_substitute", "scale_device", "auto_print", "invoice", "packing_slip", "label",
             "pick_list", "manifest", "return_note", "printer", "paper", "format", "dpi", "lang",
+            "backup", "folder", "every_minutes", "keep",
         ])
         .prop_map(String::from),
         1 => "[a-z_]{0,10}",

@@ -210,6 +210,9 @@ async fn call(store: &Store, actor: &Actor, op: Op) -> Result<(), Error> {
             .await
             .map(drop),
         Op::RetryMessage => ops::retry_message(store, actor, 999_999).await.map(drop),
+        // The rule a restore checks before it touches the file (the file
+        // work is in backup.rs).
+        Op::RestoreBackup => ops::may_restore(Some(actor), false),
         Op::ExportOrders => ops::export_orders(
             store,
             actor,

@@ -105,6 +105,9 @@ ops! {
     EditTemplates = "edit_templates", OWNER, "edit the customer message templates";
     SetMail = "set_mail", OWNER, "set up the store's mail server and carriers";
     RetryMessage = "retry_message", LEAD, "send a customer message again";
+    /// Replaces the whole database with a backup (anyone may when the
+    /// database file is damaged: nobody can sign in then).
+    RestoreBackup = "restore_backup", OWNER, "restore the database from a backup";
 }
 
 /// The op × role table as Markdown (docs/PERMISSIONS.md is this, checked

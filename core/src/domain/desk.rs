@@ -3,6 +3,7 @@
 //! allowed in which status, the lines checked and priced in integer minor
 //! units, and the before/after the history keeps.
 
+use super::buyer::BusinessBuyer;
 use super::customer::CustomerInput;
 use super::money::{exponent_of, format_minor, parse_minor, Currency};
 use super::{NewLine, NewOrder, OrderHead, OrderLine, OrderStatus, PaymentStatus};
@@ -239,6 +240,16 @@ pub struct OrderEdit {
     pub comment: Option<String>,
     #[serde(default)]
     pub lines: Option<Vec<LineInput>>,
+    /// A business buyer's legal name, ИНН, КПП and legal address (for
+    /// ТОРГ-12 and УПД); "" clears one.
+    #[serde(default)]
+    pub buyer_name: Option<String>,
+    #[serde(default)]
+    pub buyer_inn: Option<String>,
+    #[serde(default)]
+    pub buyer_kpp: Option<String>,
+    #[serde(default)]
+    pub buyer_address: Option<String>,
 }
 
 /// The head of an order after an edit (every field, changed or not).
@@ -327,6 +338,25 @@ pub fn check_editable(head: &OrderHead, lines: bool) -> Result<(), String> {
 }
 
 impl OrderEdit {
+    /// The business buyer's details after this edit, checked; None when the
+    /// edit leaves them as they are.
+    pub fn plan_buyer(&self, current: &BusinessBuyer) -> Result<Option<BusinessBuyer>, String> {
+        if self.buyer_name.is_none()
+            && self.buyer_inn.is_none()
+            && self.buyer_kpp.is_none()
+            && self.buyer_address.is_none()
+        {
+            return Ok(None);
+        }
+        let edited = current.edited(
+            self.buyer_name.as_deref(),
+            self.buyer_inn.as_deref(),
+            self.buyer_kpp.as_deref(),
+            self.buyer_address.as_deref(),
+        )?;
+        Ok((edited != *current).then_some(edited))
+    }
+
     /// Works the edit out against the stored order; `name_of` finds a
     /// product's name by SKU. Checks every rule but the number's
     /// uniqueness (the store knows the other numbers).

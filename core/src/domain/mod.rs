@@ -7,6 +7,7 @@ pub mod names;
 pub mod access;
 pub mod actor;
 pub mod barcode;
+pub mod buyer;
 pub mod carton;
 pub mod customer;
 pub mod desk;
@@ -24,6 +25,7 @@ pub mod scan;
 pub mod search;
 pub mod status;
 pub mod stock;
+pub mod tax_id;
 pub mod time;
 
 pub use access::{Credential, Op, Override, SecretKind};

@@ -17,7 +17,7 @@ use crate::domain::{barcode, Actor, EventKind, OrderStatus};
 use crate::domain::{NewOrder, PaymentStatus};
 use crate::store::orders::{self, head_by_number, lines};
 use crate::store::products::ProductMatch;
-use crate::store::{customers, events, payments, products, Store};
+use crate::store::{buyers, customers, events, payments, products, Store};
 use crate::{Error, Result};
 use serde::Serialize;
 use serde_json::{json, Value};
@@ -178,9 +178,16 @@ pub async fn edit_order(
     let current = lines(&mut tx, head.id).await?;
     let wanted_skus = edit.lines.iter().flatten().map(|l| l.sku.as_str());
     let names = names_of(&mut tx, wanted_skus).await?;
-    let plan = edit
+    let mut plan = edit
         .plan(&head, &current, |sku| names.get(sku).cloned())
         .map_err(Error::Invalid)?;
+    // The business buyer's details (ТОРГ-12, УПД) change in the same entry.
+    let buyer_before = buyers::of_order(&mut tx, head.id).await?;
+    let buyer = edit.plan_buyer(&buyer_before).map_err(Error::Invalid)?;
+    if let Some(after) = &buyer {
+        plan.before.insert("buyer".into(), json!(buyer_before));
+        plan.after.insert("buyer".into(), json!(after));
+    }
     check_editable(&head, plan.changes_lines()).map_err(Error::Refused)?;
     let mut unreserved_skus = Vec::new();
     if plan.changes_anything() {
@@ -196,6 +203,9 @@ pub async fn edit_order(
         }
         let former = orders::former_numbers(&mut tx, head.id).await?;
         orders::update_head(&mut tx, head.id, &plan.head, &former, now).await?;
+        if let Some(buyer) = &buyer {
+            buyers::set(&mut tx, head.id, buyer, now).await?;
+        }
         let mut unpacked = 0;
         if plan.changes_lines() {
             // Units already in the box (the order was taken apart and

@@ -4,12 +4,15 @@
 use crate::documents::{
     self, DocFormat, DocumentKey, DocumentKind, DocumentSettings, InvoiceLine, InvoiceView,
     LabelView, ManifestView, PackingSlipLine, PackingSlipView, Party, PickListView, Seller,
+    TradeDocument, TradeView,
 };
 use crate::domain::access::Op;
+use crate::domain::buyer::BusinessBuyer;
 use crate::domain::money::main_tax_rate_bp;
+use crate::domain::tax_id;
 use crate::domain::{Actor, EventKind, OrderHead, OrderLine};
 use crate::store::orders::{self, head_by_number, lines};
-use crate::store::{events, notes, pick_lists, settings, statuses, stock, Store};
+use crate::store::{buyers, events, notes, pick_lists, settings, statuses, stock, Store};
 use crate::{Error, Result};
 use chrono::{DateTime, Local, NaiveDate, TimeZone, Utc};
 use serde_json::json;
@@ -57,10 +60,14 @@ pub async fn set_seller(store: &Store, actor: &Actor, seller: &Seller) -> Result
             "the seller needs a name; it heads every invoice".into(),
         ));
     }
+    // The INN's and KPP's rules are the ones a business buyer's follow
+    // (only the INN's shape here: see `tax_id::check_inn_shape`).
+    tax_id::check_inn_shape(&clean.inn).map_err(Error::Invalid)?;
+    clean.kpp = clean.kpp.to_uppercase();
+    tax_id::check_kpp(&clean.kpp).map_err(Error::Invalid)?;
+    tax_id::check_kpp_fits_inn(&clean.inn, &clean.kpp).map_err(Error::Invalid)?;
     for (what, value, lengths) in [
-        ("INN", &clean.inn, &[10usize, 12][..]),
-        ("KPP", &clean.kpp, &[9][..]),
-        ("BIK", &clean.bik, &[9][..]),
+        ("BIK", &clean.bik, &[9usize][..]),
         ("account", &clean.account, &[20][..]),
         ("correspondent account", &clean.corr_account, &[20][..]),
     ] {
@@ -136,15 +143,25 @@ fn buyer(head: &OrderHead) -> Party {
 
 pub async fn invoice_view(store: &Store, number: &str) -> Result<InvoiceView> {
     let mut tx = store.read().await?;
-    let (head, order_lines) = order_in(&mut tx, store, number).await?;
-    let seller = seller_in(&mut tx).await?;
+    let (view, _) = invoice_view_in(&mut tx, store, number).await?;
+    tx.commit().await?;
+    Ok(view)
+}
+
+/// The invoice's view, and the order's head, read in `conn`'s transaction.
+async fn invoice_view_in(
+    conn: &mut AnyConnection,
+    store: &Store,
+    number: &str,
+) -> Result<(InvoiceView, OrderHead)> {
+    let (head, order_lines) = order_in(conn, store, number).await?;
+    let seller = seller_in(conn).await?;
     let status = statuses::get(
-        &mut tx,
+        conn,
         head.sub_status.as_deref().unwrap_or(head.status.as_str()),
     )
     .await?;
-    tx.commit().await?;
-    Ok(InvoiceView {
+    let view = InvoiceView {
         status: status.labels(),
         number: head.number.clone(),
         date: local_day(head.created_at),
@@ -168,7 +185,43 @@ pub async fn invoice_view(store: &Store, number: &str) -> Result<InvoiceView> {
                 tax_rate_bp: l.tax_rate_bp,
             })
             .collect(),
-    })
+    };
+    Ok((view, head))
+}
+
+/// The business buyer's details on an order (empty: a private buyer).
+pub async fn order_buyer(store: &Store, number: &str) -> Result<BusinessBuyer> {
+    let mut conn = store.pool().acquire().await?;
+    let head = head_by_number(&mut conn, store.engine(), number, false).await?;
+    buyers::of_order(&mut conn, head.id).await
+}
+
+/// The view of a товарный чек, ТОРГ-12 or УПД: the order's invoice view
+/// and its business buyer, dated the day the order shipped (or today,
+/// while it has not: the document goes with the goods).
+pub async fn trade_view(store: &Store, number: &str) -> Result<TradeView> {
+    let mut tx = store.read().await?;
+    let (mut invoice, head) = invoice_view_in(&mut tx, store, number).await?;
+    let buyer = buyers::of_order(&mut tx, head.id).await?;
+    tx.commit().await?;
+    invoice.date = local_day(head.shipped_at.unwrap_or_else(|| store.now()));
+    Ok(TradeView { invoice, buyer })
+}
+
+/// An order's товарный чек, ТОРГ-12 or УПД as PDF (in Russian: they are
+/// Russian documents). ТОРГ-12 and УПД need the buyer's legal name and INN
+/// on the order, and say so.
+pub async fn render_trade_document(
+    store: &Store,
+    which: TradeDocument,
+    number: &str,
+) -> Result<Vec<u8>> {
+    let view = trade_view(store, number).await?;
+    match which {
+        TradeDocument::SalesReceipt => documents::sales_receipt::pdf(&view.invoice),
+        TradeDocument::Torg12 => documents::torg12::pdf(&view),
+        TradeDocument::Upd => documents::upd::pdf(&view),
+    }
 }
 
 pub async fn packing_slip_view(store: &Store, number: &str) -> Result<PackingSlipView> {

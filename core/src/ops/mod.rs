@@ -2,6 +2,7 @@
 //! actor, runs in one transaction, writes its event rows, returns a view.
 //! No SQL here: queries live in [`crate::store`], rules in [`crate::domain`].
 
+mod backup;
 mod cartons;
 mod catalog;
 mod desk;
@@ -22,6 +23,8 @@ mod shipping;
 mod stock;
 mod stock_control;
 
+pub use crate::documents::TradeDocument;
+pub use crate::domain::buyer::BusinessBuyer;
 pub use crate::domain::stock::{AdjustReason, MoveKind, ReorderRow};
 pub use crate::domain::stock::{ItemCondition, ReturnOutcome};
 pub use crate::exchange::{FieldMapping, ImportKind, ImportPreview};
@@ -30,6 +33,10 @@ pub use crate::store::returns::ReturnedLine;
 pub use crate::store::scans::PackedMarking;
 pub use crate::store::shipments::HandoverSummary;
 pub use crate::store::stock::{BinView, LedgerFilter, LedgerRow};
+pub use backup::{
+    back_up, backup_folder, check_backup, check_database, database_file, list_backups, may_restore,
+    restore_backup, restore_checked, BackupCheck, BackupFile, BackupReport, RestoreReport,
+};
 pub use cartons::{
     box_types, carton_settings, cartons_of, close_carton, open_carton, save_box_type,
     set_carton_settings, CartonClosed, CartonSettings,
@@ -46,6 +53,7 @@ pub use documents::{
     invoice_view, label_view, manifest_view, packing_slip_view, pick_list_view,
     render_carton_label, render_document, render_with_sscc, seller, set_seller,
 };
+pub use documents::{order_buyer, render_trade_document, trade_view};
 pub use finding::{
     count_orders, delete_saved_filter, explain_orders, export_orders, group_orders, save_filter,
     saved_filters, ExportRequest, Exported,

@@ -5,7 +5,9 @@
 //! milliseconds, booleans are not used. Where the engines differ (schema,
 //! search), the code asks [`Store::engine`].
 
+pub mod backup;
 pub mod bulk;
+pub mod buyers;
 pub mod cartons;
 mod checkpoint;
 pub(crate) mod codec;
@@ -117,19 +119,20 @@ impl Store {
         sqlx::any::install_default_drivers();
         let engine = target.engine();
         let url = target.connect_url()?;
+        // A damaged file is named at once: the pool would only retry it
+        // until its time limit and report that.
+        if let DbTarget::SqliteFile(path) = target {
+            backup::probe_file(path).await?;
+        }
         let pool = AnyPoolOptions::new()
             .max_connections(options.max_connections)
-            // An unreachable server is reported within seconds, not after
-            // sqlx's default 30 s; a long migration is not cut off by this.
-            .acquire_timeout(std::time::Duration::from_secs(6))
-            .after_connect(
-                match (options.durability, options.background_checkpoint) {
-                    (Durability::Normal, true) => sqlite_hook::<false, true> as ConnectHook,
-                    (Durability::Normal, false) => sqlite_hook::<false, false> as ConnectHook,
-                    (Durability::Full, true) => sqlite_hook::<true, true> as ConnectHook,
-                    (Durability::Full, false) => sqlite_hook::<true, false> as ConnectHook,
-                },
-            )
+            .acquire_timeout(acquire_timeout(engine))
+            .after_connect(match (options.durability, options.background_checkpoint) {
+                (Durability::Normal, true) => sqlite_hook::<false, true> as ConnectHook,
+                (Durability::Normal, false) => sqlite_hook::<false, false> as ConnectHook,
+                (Durability::Full, true) => sqlite_hook::<true, true> as ConnectHook,
+                (Durability::Full, false) => sqlite_hook::<true, false> as ConnectHook,
+            })
             .connect(&url)
             .await
             .map_err(|e| open::explain_connect_error(target, e))?;
@@ -198,6 +201,20 @@ impl Store {
 
     pub async fn close(&self) {
         self.pool.close().await;
+    }
+}
+
+/// How long an operation waits for a connection before it says the
+/// database is unavailable. A stopped server refuses at once, but sqlx tries
+/// a refused connection again until this deadline: it is what a packer
+/// waits to hear that the server is down, so under 2 s on PostgreSQL (time
+/// enough for a new connection over a warehouse network). Only the wait for
+/// a connection is limited, not a long query or migration. A SQLite file is
+/// never out of reach: a wait there means every connection is busy writing.
+fn acquire_timeout(engine: Engine) -> std::time::Duration {
+    match engine {
+        Engine::Postgres => std::time::Duration::from_millis(1500),
+        Engine::Sqlite => std::time::Duration::from_secs(6),
     }
 }
 

@@ -115,6 +115,12 @@ pub fn redact(url: &str) -> String {
 }
 
 pub(super) fn explain_connect_error(target: &DbTarget, e: sqlx::Error) -> Error {
+    // A damaged, full or read-only file says so, not "check the folder".
+    if let (Some(trouble), DbTarget::SqliteFile(path)) = (crate::error::DiskTrouble::of(&e), target)
+    {
+        tracing::warn!(error = %e, file = %path.display(), "cannot open the database file");
+        return trouble.error(Some(path));
+    }
     let what = target.describe();
     let hint = match target {
         DbTarget::SqliteFile(_) => "check that the folder is writable and the disk is not full",

@@ -40,6 +40,9 @@ pub fn all() -> Vec<Recording> {
         ("parcels", parcels),
         ("shipping", shipping),
         ("returns", returns),
+        ("backups", backups),
+        ("backup-restore", backup_restore),
+        ("database-damaged", database_damaged),
     ]
 }
 
@@ -153,6 +156,8 @@ fn database_down() -> Value {
          every command says so, signing in too.",
     );
     f.ok(&anna, "app_info", json!({}));
+    // Not a damaged file: no backup to offer.
+    f.ok(&anna, "restore_offer", json!({}));
     f.refused(&anna, "print_jobs", json!({ "limit": 30 }));
     f.refused(&anna, "list_orders", json!({ "filter": { "limit": 1 } }));
     // Nobody can sign in without the database.
@@ -182,6 +187,9 @@ fn settings() -> Value {
     // What a supervisor's settings screen reads too (the cartons block).
     f.ok(&anna, "box_types", json!({}));
     f.ok(&anna, "carton_settings", json!({}));
+    // The backups block.
+    f.ok(&anna, "backup_settings", json!({}));
+    f.ok(&anna, "list_backups", json!({}));
     f.ok(&anna, "find_order", json!({ "code": "1001" }));
     f.ok(&anna, "find_order", json!({ "code": "NOT-AN-ORDER-42" }));
     f.ok(
@@ -228,6 +236,8 @@ fn seller() -> Value {
     // A supervisor's settings screen shows the cartons block too.
     f.ok(&olga, "box_types", json!({}));
     f.ok(&olga, "carton_settings", json!({}));
+    f.ok(&olga, "backup_settings", json!({}));
+    f.ok(&olga, "list_backups", json!({}));
     seller["name"] = json!("ООО «Пакбенч Казань»");
     f.ok(&olga, "save_seller", json!({ "seller": seller }));
     reads_marked(f.done())
@@ -1003,6 +1013,8 @@ fn carton_settings() -> Value {
     f.ok(&olga, "carriers", json!({}));
     f.ok(&olga, "box_types", json!({}));
     let mut settings = f.ok(&olga, "carton_settings", json!({}));
+    f.ok(&olga, "backup_settings", json!({}));
+    f.ok(&olga, "list_backups", json!({}));
     let mut xl = json!({
         "code": "XL", "name": " ", "length_mm": 600, "width_mm": 400, "height_mm": 400,
         "tare_g": 650, "barcode": "BOX-XL",
@@ -2187,5 +2199,111 @@ fn returns() -> Value {
         (&json!(true), &json!("returned"))
     );
     assert!(whole["exchange_number"].is_string(), "{whole}");
+    f.done()
+}
+
+/// The backups block of the settings screen at a packer's station: a backup
+/// now, the schedule changed; restoring is for an administrator.
+fn backups() -> Value {
+    let shift = Shift::demo();
+    let anna = shift.station(anna());
+    let mut f = shift.flow(
+        "Стол 2 (a packer) backs up on the settings screen and changes the schedule; \
+         restoring is refused (an administrator's job).",
+    );
+    f.ok(&anna, "app_info", json!({}));
+    let settings = f.ok(&anna, "backup_settings", json!({}));
+    f.ok(&anna, "list_backups", json!({}));
+    let made = f.ok(&anna, "backup_now", json!({}));
+    f.ok(&anna, "list_backups", json!({}));
+    let mut changed = settings.clone();
+    changed["every_minutes"] = json!(30);
+    changed["keep"] = json!(10);
+    f.ok(
+        &anna,
+        "save_backup_settings",
+        json!({ "settings": changed }),
+    );
+    changed["keep"] = json!(0);
+    f.refused(
+        &anna,
+        "save_backup_settings",
+        json!({ "settings": changed }),
+    );
+    let refused = f.refused(
+        &anna,
+        "restore_backup",
+        json!({ "path": made["file"]["path"] }),
+    );
+    assert_eq!(refused["code"], "forbidden", "{refused}");
+    f.done()
+}
+
+/// A backup of the warehouse, and a copy of it as the database file of a
+/// station of its own (which no other program has open).
+fn warehouse_copy(shift: &Shift, name: &str) -> (Value, std::path::PathBuf) {
+    let setup = shift.station(Desk::packer("Станция 9", "Настройка"));
+    let made = setup.ok("backup_now", json!({}));
+    drop(setup);
+    let copy = shift.database().with_file_name(name);
+    std::fs::copy(made["file"]["path"].as_str().unwrap(), &copy).unwrap();
+    shift.tick();
+    (made, copy)
+}
+
+/// The office's administrator restores a backup from the settings screen.
+fn backup_restore() -> Value {
+    let shift = Shift::demo();
+    let (made, office_db) = warehouse_copy(&shift, "office.db");
+    let irina = shift.station_on(
+        Desk::packer("Офис", "Ирина").with_role(Role::Admin),
+        &office_db.display().to_string(),
+    );
+    let mut f = shift.flow(
+        "The office's administrator restores the newest backup on the settings screen: \
+         the file it replaces is kept, the station opens on the backup, and she signs in again.",
+    );
+    f.ok(&irina, "app_info", json!({}));
+    f.ok(&irina, "backup_settings", json!({}));
+    f.ok(&irina, "list_backups", json!({}));
+    f.ok(
+        &irina,
+        "restore_backup",
+        json!({ "path": made["file"]["path"] }),
+    );
+    f.ok(&irina, "app_info", json!({}));
+    f.done()
+}
+
+/// The station starts on a database file that is no longer a database: the
+/// start screen offers the newest backup, and restoring it needs no one
+/// signed in (nobody can sign in to a damaged file).
+fn database_damaged() -> Value {
+    let shift = Shift::demo();
+    let (_, damaged) = warehouse_copy(&shift, "stol-2.db");
+    // A failing disk overwrote its first page.
+    let mut bytes = std::fs::read(&damaged).unwrap();
+    bytes[..100].fill(0x5A);
+    std::fs::write(&damaged, bytes).unwrap();
+    let anna = shift.station_on(anna(), &damaged.display().to_string());
+    let mut f = shift.flow(
+        "Стол 2 starts on a damaged database file: the start screen offers the newest \
+         backup, restores it, and the station opens on it.",
+    );
+    let info = f.ok(&anna, "app_info", json!({}));
+    assert!(
+        info["startup_error"]
+            .as_str()
+            .is_some_and(|e| e.contains("is damaged")),
+        "{info}"
+    );
+    let offer = f.ok(&anna, "restore_offer", json!({}));
+    f.ok(
+        &anna,
+        "restore_backup",
+        json!({ "path": offer["newest"]["path"] }),
+    );
+    f.ok(&anna, "restore_offer", json!({}));
+    f.ok(&anna, "app_info", json!({}));
     f.done()
 }

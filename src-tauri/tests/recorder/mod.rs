@@ -101,6 +101,9 @@ const READS: &[&str] = &[
     "handover",
     "recent_handovers",
     "find_return",
+    "backup_settings",
+    "list_backups",
+    "restore_offer",
 ];
 
 /// The actions the UI's scan queue runs: when the queue is empty again the
@@ -575,6 +578,18 @@ fn normalise(step: &mut Value) {
     match cmd.as_str() {
         "app_info" | "save_settings" => {
             reply["version"] = json!("0.0.0-fixture");
+        }
+        // How long a copy took is the machine's.
+        "backup_now" | "restore_backup" => {
+            if reply["took_ms"].is_number() {
+                reply["took_ms"] = json!(12);
+            }
+            if reply["report"]["took_ms"].is_number() {
+                reply["report"]["took_ms"] = json!(12);
+            }
+            if reply["info"].is_object() {
+                reply["info"]["version"] = json!("0.0.0-fixture");
+            }
         }
         "preview_document" => {
             if let Some(pages) = reply["pages"].as_array_mut() {

@@ -207,10 +207,25 @@ export const commands = {
 	printHandover: (id: number) => typedError<PrintJob, IpcError>(__TAURI_INVOKE("print_handover", { id })),
 	/**  A return's note to the station's return-note printer (again). */
 	printReturnNote: (returnId: number) => typedError<PrintJob, IpcError>(__TAURI_INVOKE("print_return_note", { returnId })),
+	backupSettings: () => typedError<BackupSettings, IpcError>(__TAURI_INVOKE("backup_settings")),
+	saveBackupSettings: (settings: BackupSettings) => typedError<BackupSettings, IpcError>(__TAURI_INVOKE("save_backup_settings", { settings })),
+	listBackups: () => typedError<Backups, IpcError>(__TAURI_INVOKE("list_backups")),
+	backupNow: () => typedError<BackupReport, IpcError>(__TAURI_INVOKE("backup_now")),
+	/**
+	 *  When the database is closed because its file is damaged: the newest
+	 *  backup (the start screen offers it); null when it is not damaged.
+	 */
+	restoreOffer: () => typedError<RestoreOffer | null, IpcError>(__TAURI_INVOKE("restore_offer")),
+	/**
+	 *  Puts the backup at `path` in place of the database (checked first; the
+	 *  file it replaces is kept beside it), then opens it again.
+	 */
+	restoreBackup: (path: string) => typedError<Restored, IpcError>(__TAURI_INVOKE("restore_backup", { path })),
 };
 
 /** Events */
 export const events = {
+	databaseUnusable: makeEvent<DatabaseUnusable, DatabaseUnusable>("database-unusable"),
 	ordersChanged: makeEvent<OrdersChanged, OrdersChanged>("orders-changed"),
 	progress: makeEvent<Progress, Progress>("progress"),
 };
@@ -284,6 +299,62 @@ export type AuditFilter = {
 	before_id: number | null,
 	/**  At most this many (1..=1000; 0 = 200). */
 	limit: number,
+};
+
+/**  What a backup holds, checked before it replaces anything. */
+export type BackupCheck = {
+	path: string,
+	/**
+	 *  The newest schema step in it, and this build's newest: a smaller one
+	 *  is brought up to date when the restored database is opened.
+	 */
+	schema: number,
+	current_schema: number,
+	orders: number,
+};
+
+/**  One backup in a folder. */
+export type BackupFile = {
+	/**  Its full path. */
+	path: string,
+	/**  `packbench-20261120-090000.db`. */
+	name: string,
+	bytes: number,
+	/**  When it was made (its name says, in UTC). */
+	made_at: string,
+};
+
+/**  A backup just made. */
+export type BackupReport = {
+	file: BackupFile,
+	/**  How long the copy took. */
+	took_ms: number,
+	/**  Older backups deleted to keep the newest N (names). */
+	removed: string[],
+};
+
+/**
+ *  This station's backups of its SQLite database (a PostgreSQL server is
+ *  backed up on the server, with pg_dump: see the README).
+ */
+export type BackupSettings = {
+	/**
+	 *  The folder backups go to (a full path). Empty: `backups` beside the
+	 *  database file.
+	 */
+	folder?: string,
+	/**  Minutes between scheduled backups; 0: only when asked. */
+	every_minutes?: number,
+	/**  How many of the newest backups the folder keeps (1 to 1000). */
+	keep?: number,
+};
+
+/**  This station's backups. */
+export type Backups = {
+	/**  Where they go: the settings' folder, else `backups` beside the database. */
+	folder: string,
+	/**  Newest first. */
+	backups: BackupFile[],
 };
 
 /**  What a bin holds of a product after a change. */
@@ -451,6 +522,17 @@ export type CustomerInput = {
 	phone?: string,
 	email?: string,
 	address?: string,
+};
+
+/**
+ *  `database-unusable`: the check after start found the database file
+ *  damaged (or it cannot be written); the station closed it. The UI reads
+ *  `app_info` again and shows the start screen, which offers the newest
+ *  backup when the file is damaged.
+ */
+export type DatabaseUnusable = {
+	code: ErrorCode,
+	message: string,
 };
 
 /**  Where the password of the station's database comes from. */
@@ -971,7 +1053,12 @@ export type Op = "claim_order" | "open_for_packing" | "record_scan" | "undo_scan
 /**  Approving a count also needs a supervisor's approval. */
 "count_stock" | "edit_products" | 
 /**  A refund also needs `record_payment`. */
-"receive_return" | "create_pick_list" | "pick_scan" | "short_pick" | "complete_pick_list" | "create_order" | "edit_order" | "assign_order" | "hold_order" | "reserve_again" | "set_expected_date" | "split_order" | "confirm_order" | "cancel_order" | "move_orders" | "set_sub_status" | "record_payment" | "add_note" | "pin_note" | "print" | "import_orders" | "import_products" | "set_seller" | "edit_lifecycle" | "load_demo" | "manage_users" | "read_audit" | "save_filter" | "export_orders" | "edit_templates" | "set_mail" | "retry_message";
+"receive_return" | "create_pick_list" | "pick_scan" | "short_pick" | "complete_pick_list" | "create_order" | "edit_order" | "assign_order" | "hold_order" | "reserve_again" | "set_expected_date" | "split_order" | "confirm_order" | "cancel_order" | "move_orders" | "set_sub_status" | "record_payment" | "add_note" | "pin_note" | "print" | "import_orders" | "import_products" | "set_seller" | "edit_lifecycle" | "load_demo" | "manage_users" | "read_audit" | "save_filter" | "export_orders" | "edit_templates" | "set_mail" | "retry_message" | 
+/**
+ *  Replaces the whole database with a backup (anyone may when the
+ *  database file is damaged: nobody can sign in then).
+ */
+"restore_backup";
 
 /**  What a station does with an order it opened (a scanned or typed number). */
 export type Opened = 
@@ -1032,6 +1119,14 @@ export type OrderEdit = {
 	delivery_cost?: string | null,
 	comment?: string | null,
 	lines?: LineInput[] | null,
+	/**
+	 *  A business buyer's legal name, ИНН, КПП and legal address (for
+	 *  ТОРГ-12 and УПД); "" clears one.
+	 */
+	buyer_name?: string | null,
+	buyer_inn?: string | null,
+	buyer_kpp?: string | null,
+	buyer_address?: string | null,
 };
 
 export type OrderFilter = {
@@ -1475,6 +1570,35 @@ export type ReorderRow = {
 	days_of_cover: number | null,
 	/**  At or under its threshold, or nothing free while it sells. */
 	urgent: boolean,
+};
+
+/**  What the start screen offers when the database file is damaged. */
+export type RestoreOffer = {
+	folder: string,
+	/**  The newest backup there; none: nothing to restore. */
+	newest: BackupFile | null,
+};
+
+/**  A restore done. */
+export type RestoreReport = {
+	backup: BackupCheck,
+	/**  The database file now holding the backup. */
+	database: string,
+	/**
+	 *  Where the file it replaced was moved (with its -wal and -shm), so
+	 *  nothing is lost; none when there was no file.
+	 */
+	set_aside: string | null,
+	took_ms: number,
+};
+
+/**
+ *  A restore done, and the station as it is now (the database open on the
+ *  restored file, nobody signed in).
+ */
+export type Restored = {
+	report: RestoreReport,
+	info: AppInfo,
 };
 
 export type ReturnInput = {

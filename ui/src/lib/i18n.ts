@@ -223,6 +223,13 @@ const en = {
   'startup.step3':
     'Then press Retry. If it keeps failing, call your supervisor and show them the message above.',
   'startup.settings': 'Open database settings',
+  'startup.damaged':
+    'The database file is damaged. The newest backup was made {when} ({size}); restoring it brings back everything up to then.',
+  'startup.restore': 'Restore the newest backup',
+  'startup.restoreNote':
+    'The damaged file is kept beside it: what was done after the backup stays only there.',
+  'startup.noBackup':
+    'The database file is damaged and there is no backup to restore. Call your supervisor: what can still be read can be saved with the sqlite3 tool (.recover).',
 
   'packing.idleTitle': 'Scan an order number',
   'packing.idleHint': 'Scan an order number, e.g. 1001',
@@ -348,6 +355,37 @@ const en = {
   'settings.weighEvery': 'Weigh every carton before it closes',
   'settings.saveCartons': 'Save carton settings',
   'settings.cartonsSaved': 'Carton settings saved',
+  'settings.backups': 'Backups',
+  'settings.backupsHint':
+    'Copies of this station’s database file, made while it works. Keep them on another disk if you can.',
+  'settings.backupsOnServer':
+    'This station works on a PostgreSQL server: the server is backed up there, with pg_dump (see the README).',
+  'settings.backupFolder': 'Backup folder',
+  'settings.backupFolderHint': 'A full path; empty: a backups folder beside the database file',
+  'settings.backupEvery': 'Back up every, minutes',
+  'settings.backupEveryHint': '0: only with “Back up now”',
+  'settings.backupKeep': 'Keep the newest',
+  'settings.saveBackups': 'Save backup settings',
+  'settings.backupsSaved': 'Backup settings saved',
+  'settings.backupNow': 'Back up now',
+  'settings.backingUp': 'Backing up…',
+  'settings.backupMade': 'Backed up: {name}, {size}, in {ms} ms.',
+  'settings.backupRemoved': 'Older backups removed: {n}.',
+  'settings.backupList': 'Backups in {folder}, newest first',
+  'settings.backupNone': 'No backups yet',
+  'settings.backupWhen': 'Made',
+  'settings.backupName': 'File',
+  'settings.backupSize': 'Size',
+  'settings.sizeKb': '{n} KB',
+  'settings.sizeMb': '{n} MB',
+  'settings.restore': 'Restore',
+  'settings.restoreAdmin': 'Restoring a backup is for an administrator.',
+  'settings.restoreTitle': 'Restore the database from this backup?',
+  'settings.restoreText':
+    'Everything done after {when} disappears from the database. The database as it is now is kept beside it as a file, and everyone signs in again.',
+  'settings.restoreConfirm': 'Restore',
+  'settings.restoring': 'Restoring…',
+  'settings.restored': 'Restored from {name}. The database it replaced is kept as {aside}.',
 
   'outcome.accepted': 'Accepted',
   'event.taken_apart': 'Box opened again',
@@ -1587,6 +1625,13 @@ const ru: Record<MessageKey, string> = {
   'startup.step3':
     'Затем нажмите «Повторить». Если ошибка повторяется, позовите старшего смены и покажите ему сообщение выше.',
   'startup.settings': 'Открыть настройки базы данных',
+  'startup.damaged':
+    'Файл базы повреждён. Последняя копия сделана {when} ({size}); восстановление вернёт всё, что было до неё.',
+  'startup.restore': 'Восстановить последнюю копию',
+  'startup.restoreNote':
+    'Повреждённый файл сохранится рядом: сделанное после копии останется только в нём.',
+  'startup.noBackup':
+    'Файл базы повреждён, а копии для восстановления нет. Позовите руководителя смены: то, что ещё читается, можно сохранить программой sqlite3 (.recover).',
 
   'packing.idleTitle': 'Отсканируйте номер заказа',
   'packing.idleHint': 'Отсканируйте номер заказа, например 1001',
@@ -1715,6 +1760,37 @@ const ru: Record<MessageKey, string> = {
   'settings.weighEvery': 'Взвешивать каждую коробку перед закрытием',
   'settings.saveCartons': 'Сохранить настройки коробок',
   'settings.cartonsSaved': 'Настройки коробок сохранены',
+  'settings.backups': 'Резервные копии',
+  'settings.backupsHint':
+    'Копии файла базы этой станции, делаются прямо во время работы. Лучше хранить их на другом диске.',
+  'settings.backupsOnServer':
+    'Станция работает с сервером PostgreSQL: его копируют на самом сервере командой pg_dump (см. README).',
+  'settings.backupFolder': 'Папка для копий',
+  'settings.backupFolderHint': 'Полный путь; пусто — папка backups рядом с файлом базы',
+  'settings.backupEvery': 'Делать копию каждые, минут',
+  'settings.backupEveryHint': '0 — только кнопкой «Сделать копию сейчас»',
+  'settings.backupKeep': 'Хранить последних',
+  'settings.saveBackups': 'Сохранить настройки копий',
+  'settings.backupsSaved': 'Настройки резервных копий сохранены',
+  'settings.backupNow': 'Сделать копию сейчас',
+  'settings.backingUp': 'Копирую…',
+  'settings.backupMade': 'Копия сделана: {name}, {size}, за {ms} мс.',
+  'settings.backupRemoved': 'Удалено старых копий: {n}.',
+  'settings.backupList': 'Копии в папке {folder}, сначала новые',
+  'settings.backupNone': 'Копий пока нет',
+  'settings.backupWhen': 'Когда',
+  'settings.backupName': 'Файл',
+  'settings.backupSize': 'Размер',
+  'settings.sizeKb': '{n} КБ',
+  'settings.sizeMb': '{n} МБ',
+  'settings.restore': 'Восстановить',
+  'settings.restoreAdmin': 'Восстанавливать базу из копии может администратор.',
+  'settings.restoreTitle': 'Восстановить базу из этой копии?',
+  'settings.restoreText':
+    'Всё, что сделано после {when}, исчезнет из базы. Текущая база сохранится рядом отдельным файлом, и всем нужно будет войти заново.',
+  'settings.restoreConfirm': 'Восстановить',
+  'settings.restoring': 'Восстанавливаю…',
+  'settings.restored': 'База восстановлена из {name}. Прежняя сохранена как {aside}.',
 
   'outcome.accepted': 'Принято',
   'event.taken_apart': 'Упаковка вскрыта',

@@ -12,6 +12,8 @@ import { ERROR_CODES } from './enums';
 import type {
   AdjustReason,
   AuditFilter,
+  BackupSettings as BackupSettingsIn,
+  DatabaseUnusable,
   BoxType,
   Carrier,
   CartonSettings,
@@ -408,6 +410,23 @@ export const previewDocument = (
 export const seller = () => call(() => c.seller()) as Promise<Seller>;
 export const saveSeller = (next: Seller) => call(() => c.saveSeller(next)) as Promise<Seller>;
 
+// Backups of this station's SQLite database (on PostgreSQL they are
+// refused: the server is backed up with pg_dump). Core names the files,
+// keeps the newest N, checks a backup before it restores it and keeps the
+// file it replaces.
+/** Core always sends every field (serde fills them from the defaults). */
+export type BackupSettings = Required<BackupSettingsIn>;
+export const backupSettings = () => call(() => c.backupSettings()) as Promise<BackupSettings>;
+export const saveBackupSettings = (settings: BackupSettings) =>
+  call(() => c.saveBackupSettings(settings)) as Promise<BackupSettings>;
+/** The folder and its backups, newest first. */
+export const listBackups = () => call(() => c.listBackups());
+export const backupNow = () => call(() => c.backupNow());
+/** The newest backup when the database is closed as damaged; else null. */
+export const restoreOffer = () => call(() => c.restoreOffer());
+/** Replaces the database with a backup (an administrator, or anyone when it is damaged); nobody is signed in after. */
+export const restoreBackup = (path: string) => call(() => c.restoreBackup(path));
+
 // Stock control: receiving, moves, adjustments, cycle counts, the ledger,
 // the re-order list, bins and products. Core reads every code and bin,
 // checks every sign and role, and refuses in words; the UI sends what was
@@ -463,6 +482,16 @@ export async function onProgress(cb: (e: Progress) => void): Promise<() => void>
   if (!inTauri()) throw new IpcError('ipc', OUTSIDE_THE_APP);
   try {
     return await events.progress.listen((event) => cb(event.payload));
+  } catch (e) {
+    throw toIpcError(e);
+  }
+}
+
+/** Calls `cb` when the check after start closed a damaged or unwritable database; resolves to an unsubscribe. */
+export async function onDatabaseUnusable(cb: (e: DatabaseUnusable) => void): Promise<() => void> {
+  if (!inTauri()) throw new IpcError('ipc', OUTSIDE_THE_APP);
+  try {
+    return await events.databaseUnusable.listen((event) => cb(event.payload));
   } catch (e) {
     throw toIpcError(e);
   }
@@ -588,8 +617,15 @@ export const ipc = {
   saveBin,
   product,
   saveProduct,
+  backupSettings,
+  saveBackupSettings,
+  listBackups,
+  backupNow,
+  restoreOffer,
+  restoreBackup,
   onOrdersChanged,
   onProgress,
+  onDatabaseUnusable,
 };
 
 export type Ipc = typeof ipc;

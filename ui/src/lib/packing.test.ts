@@ -480,6 +480,44 @@ describe('the packing station', () => {
   });
 });
 
+describe('a scan the database did not answer', () => {
+  // What a command answers while the database server is out of reach.
+  const down = refusals('database-down', 'print_jobs')[0]!;
+  const scanIds = (b: { calls: { cmd: string; args: unknown }[] }) =>
+    sent(b, 'record_scan').map((a) => (a as { scanId: string }).scanId);
+
+  it('scanned again goes under the same id, so it is counted once if it was recorded after all', async () => {
+    let fail = 1;
+    const { backend, station } = await opened('packing', true, {
+      around: (call, answer) =>
+        call.cmd === 'record_scan' && fail-- > 0 ? Promise.reject(down) : answer(),
+    });
+    await station.scan(codes[0]!);
+    expect(station.state.banner?.tone, 'the packer is told it failed').toBe('bad');
+    await station.scan(codes[0]!);
+    expect(station.state.banner?.outcome).toBe('accepted');
+    // The two-unit line's second unit: a scan of its own.
+    await station.scan(codes[0]!);
+    expect(scanIds(backend), 'the retry repeats the id; the next scan has its own').toEqual([
+      'scan-1',
+      'scan-1',
+      'scan-2',
+    ]);
+  });
+
+  it('is forgotten when another code is scanned next', async () => {
+    let fail = 1;
+    const { backend, station } = await opened('packing', true, {
+      around: (call, answer) =>
+        call.cmd === 'record_scan' && fail-- > 0 ? Promise.reject(down) : answer(),
+    });
+    const other = codes.find((c) => c !== codes[0])!;
+    await station.scan(codes[0]!);
+    await station.scan(other);
+    expect(scanIds(backend)).toEqual(['scan-1', 'scan-2']);
+  });
+});
+
 describe('printing at the packing station', () => {
   it('prints the invoice and the label again with F8 and shows how each went', async () => {
     const { station, sound, backend } = await handedOver();

@@ -233,6 +233,10 @@ export class PackingStation extends ScanStation<PackingState> {
   private printSeq = 0;
   // Drops carton lists overtaken by a newer read or another order.
   private cartonSeq = 0;
+  // The last item scan that got no verdict (the database out of reach, the
+  // connection cut): scanned again next, it goes under the same id, so if
+  // it was recorded after all it is counted once.
+  private unanswered: { number: string; code: string; scanId: string } | null = null;
 
   constructor(deps: PackingDeps) {
     super(
@@ -751,11 +755,17 @@ export class PackingStation extends ScanStation<PackingState> {
   }
 
   private async itemScan(order: OrderDetail, code: string) {
-    const scanId = (this.deps.newScanId ?? defaultId)();
+    const again = this.unanswered;
+    this.unanswered = null;
+    const scanId =
+      again?.number === order.number && again.code === code
+        ? again.scanId
+        : (this.deps.newScanId ?? defaultId)();
     let r: ScanResult;
     try {
       r = await this.deps.ipc.recordScan(order.number, code, scanId);
     } catch (e) {
+      this.unanswered = { number: order.number, code, scanId };
       this.errorBanner(e, code);
       return;
     }
