@@ -95,7 +95,9 @@ fn the_app_and_the_cli_make_actors_only_by_signing_people_in() {
             let path = entry.unwrap().path();
             // The benchmarks run on databases they generate themselves.
             if path.file_name().is_some_and(|n| {
-                n == "bench.rs" || n == "bench_finding.rs" || n == "bench_warehouse.rs"
+                n == "bench.rs"
+                    || n == "bench_finding.rs"
+                    || n == "bench_warehouse.rs"
                     || n == "bench_live.rs"
             }) {
                 continue;
