@@ -183,7 +183,7 @@ pub fn pdf(view: &InvoiceView) -> Result<Vec<u8>> {
             RIGHT,
             288.0,
             &title,
-            &format!("Стр. {page} из {total}"),
+            &super::words::words(super::Lang::Ru).page_n_of(page, total),
         );
     });
     Ok(builder.save())

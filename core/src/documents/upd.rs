@@ -527,7 +527,7 @@ pub fn pdf(view: &TradeView) -> Result<Vec<u8>> {
                     RIGHT,
                     205.5,
                     &title,
-                    &format!("Стр. {page} из {total}"),
+                    &super::words::words(super::Lang::Ru).page_n_of(page, total),
                 );
             });
             return Ok(builder.save());
