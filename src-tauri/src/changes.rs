@@ -33,6 +33,11 @@ pub struct Progress {
 /// memory, not of the database.
 const CHECK_STORE_EVERY: Duration = Duration::from_secs(1);
 
+/// A burst of commits (fast scanning) is told as one `orders-changed` at
+/// most this often, so the screens do not refresh once per scan; well inside
+/// the 500 ms in which another station should see a change.
+const EMIT_AT_MOST_EVERY: Duration = Duration::from_millis(150);
+
 /// After the database could not be reached, the feed tries again this often.
 const RETRY_EVERY: Duration = Duration::from_secs(1);
 
@@ -71,10 +76,15 @@ pub fn watch<R: Runtime>(app: AppHandle<R>) {
 async fn follow<R: Runtime>(app: AppHandle<R>, store: Store) {
     let mut feed = ChangeFeed::new();
     let mut failing = false;
+    let mut last: Option<std::time::Instant> = None;
     loop {
-        match feed.next(&store).await {
+        match feed
+            .next_at_most_every(&store, last, EMIT_AT_MOST_EVERY)
+            .await
+        {
             Ok(numbers) => {
                 failing = false;
+                last = Some(std::time::Instant::now());
                 if let Err(e) = (OrdersChanged { numbers }).emit(&app) {
                     tracing::warn!(error = %e, "cannot emit orders-changed");
                 }

@@ -150,6 +150,44 @@ impl ChangeFeed {
         }
     }
 
+    /// Waits until orders change, then, when `gap` has not passed since
+    /// `last`, waits out the rest and takes in whatever changed meanwhile:
+    /// one answer for a burst of commits (a packer scanning fast), so the
+    /// screens refresh at most once per `gap`.
+    pub async fn next_at_most_every(
+        &mut self,
+        store: &Store,
+        last: Option<std::time::Instant>,
+        gap: std::time::Duration,
+    ) -> Result<Vec<String>> {
+        let mut numbers = self.next(store).await?;
+        let Some(last) = last else {
+            return Ok(numbers);
+        };
+        let wait = gap.saturating_sub(last.elapsed());
+        if wait.is_zero() {
+            return Ok(numbers);
+        }
+        tokio::time::sleep(wait).await;
+        let mut unknown = false;
+        if let Some(w) = &mut self.watcher {
+            for wake in w.ready() {
+                match wake {
+                    Wake::Orders(more) => numbers.extend(more),
+                    Wake::Unknown => unknown = true,
+                }
+            }
+        }
+        // SQLite: commits during the wait are read now, not on the next wake
+        // (which still comes, and finds nothing new).
+        if unknown || store.engine() == crate::store::Engine::Sqlite {
+            numbers.extend(self.catch_up(store).await?);
+        }
+        numbers.sort();
+        numbers.dedup();
+        Ok(numbers)
+    }
+
     async fn catch_up(&mut self, store: &Store) -> Result<Vec<String>> {
         let (next, numbers) = changes_since(store, &self.cursor).await?;
         self.cursor = next;

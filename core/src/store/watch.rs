@@ -89,6 +89,18 @@ impl Watcher {
         }
     }
 
+    /// Changes already received and not yet read, without waiting: the
+    /// notifications PostgreSQL delivered meanwhile (SQLite's counter
+    /// already covers every commit in one wake).
+    pub fn ready(&mut self) -> Vec<Wake> {
+        match &mut self.inner {
+            Inner::Postgres(listener) => std::iter::from_fn(|| listener.next_buffered())
+                .map(|note| parse_payload(note.payload()))
+                .collect(),
+            Inner::Sqlite { .. } => Vec::new(),
+        }
+    }
+
     /// Stops watching (closes the watcher's own connection).
     pub async fn close(self) {
         match self.inner {
