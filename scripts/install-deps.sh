@@ -11,7 +11,8 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 # Build: C toolchain and OpenSSL headers for -sys crates.
 # Run and test: PostgreSQL (the second storage engine the test suite runs on),
 # poppler-utils and zbar-tools (tests read PDFs back with pdftotext/pdftoppm
-# and decode barcodes with zbarimg), DejaVu (Cyrillic in documents), Xvfb
+# and decode barcodes with zbarimg; dmtx-utils' dmtxread decodes the
+# DataMatrix zbar cannot read), DejaVu (Cyrillic in documents), Xvfb
 # (anything that opens a window needs a display), CUPS with a PDF printer
 # (printing tests send real jobs through lp to queues that
 # scripts/cups-test-printer.sh creates), openssl (the PostgreSQL test
@@ -21,7 +22,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 # and aiosmtpd (the loopback SMTP server customer e-mail is tested against).
 BASE_PKGS=(
   build-essential pkg-config libssl-dev file
-  postgresql poppler-utils zbar-tools fonts-dejavu-core xvfb xauth
+  postgresql poppler-utils zbar-tools dmtx-utils fonts-dejavu-core xvfb xauth
   cups cups-client printer-driver-cups-pdf locales openssl
   gnome-keyring dbus libdbus-1-dev
   python3-openpyxl python3-aiosmtpd

@@ -107,6 +107,20 @@ pub enum PrintCommand {
         #[arg(long, value_name = "FILE")]
         out: PathBuf,
     },
+    /// The printer and scanner test page: printed on --printer at once
+    /// (outside the queue), or written to --out.
+    TestPage {
+        /// A CUPS queue to print it on.
+        #[arg(long, required_unless_present = "out")]
+        printer: Option<String>,
+        /// Write the PDF to this file instead.
+        #[arg(long, value_name = "FILE", conflicts_with = "printer")]
+        out: Option<PathBuf>,
+        #[arg(long, default_value = "a4", value_name = "a4|a5|4x6|100x150")]
+        paper: String,
+        #[arg(long, default_value = "ru", value_name = "ru|en")]
+        lang: String,
+    },
     /// The print queue, newest first (--order: one order's jobs).
     Jobs {
         #[arg(long, default_value_t = 20)]
@@ -362,6 +376,39 @@ pub async fn run(
         }
         PrintCommand::Upd { number, out } => {
             trade(store, json, TradeDocument::Upd, &number, &out).await
+        }
+        PrintCommand::TestPage {
+            printer,
+            out,
+            paper,
+            lang,
+        } => {
+            let paper = Paper::parse(&paper).map_err(usage)?;
+            let lang = Lang::parse(&lang).map_err(usage)?;
+            let station = actor.station.clone();
+            match (printer, out) {
+                (Some(printer), _) => {
+                    let job = ops::print_test_page(actor, &printer, paper, lang, &station).await?;
+                    if json {
+                        out!(
+                            "{}",
+                            serde_json::json!({ "printer": printer, "cups_job": job })
+                        );
+                    } else {
+                        out!("test page sent to {printer} (CUPS job {job})");
+                    }
+                }
+                (None, Some(out)) => {
+                    let bytes = ops::test_page_pdf(lang, paper, &station)?;
+                    std::fs::write(&out, &bytes)
+                        .map_err(|e| usage(format!("cannot write {}: {e}", out.display())))?;
+                    if !json {
+                        eprintln!("wrote {} ({} bytes)", out.display(), bytes.len());
+                    }
+                }
+                (None, None) => return Err(usage("say --printer NAME or --out FILE")),
+            }
+            Ok(0)
         }
         PrintCommand::Jobs { limit, order } => {
             let jobs = match order {

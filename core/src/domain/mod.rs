@@ -22,6 +22,7 @@ pub mod payment;
 pub mod picking;
 pub mod product;
 pub mod scan;
+pub mod scanner_check;
 pub mod search;
 pub mod status;
 pub mod stock;

@@ -7,7 +7,8 @@
 // scans itself (a badge at the sign-in screen or the approval dialog):
 // then the newest dialog gets them.
 
-export type ScanHandler = (code: string) => boolean | void;
+/** `typed`: the same keys as the keyboard layout typed them (scanner.ts). */
+export type ScanHandler = (code: string, typed?: string) => boolean | void;
 
 // Registrations, the newest last; each entry is its own object so the same
 // function registered twice is unregistered once per registration.
@@ -44,12 +45,12 @@ export function modalOpen(): boolean {
 }
 
 /** The scanner's onScan: false means "not taken", the keys stay typed. */
-export function routeScan(code: string): boolean {
+export function routeScan(code: string, typed?: string): boolean {
   const modal = modals.at(-1);
-  if (modal) return modal.onScan ? modal.onScan(code) !== false : true;
+  if (modal) return modal.onScan ? modal.onScan(code, typed) !== false : true;
   const top = handlers.at(-1);
   if (!top) return false;
-  return top.fn(code) !== false;
+  return top.fn(code, typed) !== false;
 }
 
 /** True when a key event is headed for a text field (shortcuts stand back). */

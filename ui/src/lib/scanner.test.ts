@@ -296,6 +296,21 @@ describe('scanning on a Russian keyboard layout', () => {
     expect(input.value, 'and the person’s "~" stays a "~"').toBe('1~2');
   });
 
+  it('hands over what the layout typed beside the code, for the scanner set-up page', () => {
+    scanner?.dispose();
+    const typed: string[] = [];
+    scanner = createScanner({
+      onScan: (code, layout) => {
+        scans.push(code);
+        typed.push(layout);
+      },
+      now: () => clock,
+    });
+    scanRussian(document.body, `PB-01${GS}26`, 1000);
+    expect(scans, 'the code by key position').toEqual([`PB-01${GS}26`]);
+    expect(typed, 'the layout’s Cyrillic, GS kept in its place').toEqual([`ЗИ-01${GS}26`]);
+  });
+
   it('leaves slow typing in a text field as the layout typed it: Cyrillic', () => {
     const input = field();
     const end = typeRussianSlowly(input, 'ghbdtn', 1000);

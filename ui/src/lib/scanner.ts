@@ -17,10 +17,13 @@
 
 export interface ScannerOptions {
   /**
-   * Called once per scan, in the order scanned. Return `false` to say "not
-   * mine": the characters then stay where they were typed and Enter goes on.
+   * Called once per scan, in the order scanned, with the code as Packbench
+   * reads it and the text the keyboard layout typed for the same keys (what
+   * any other program would have got; the scanner set-up page compares the
+   * two). Return `false` to say "not mine": the characters then stay where
+   * they were typed and Enter goes on.
    */
-  onScan: (code: string) => boolean | void;
+  onScan: (code: string, typed: string) => boolean | void;
   /** Longest pause between two keys of one scan (and before its Enter). */
   maxGapMs?: number;
   /** Shortest code that counts as a scan. */
@@ -158,6 +161,8 @@ export function createScanner(options: ScannerOptions): Scanner {
   // scan gives), when its last key came, and the text field it started in
   // with that field's value and caret before it.
   let run = '';
+  // The same keys as the layout typed them (GS as the Ctrl+] it came as).
+  let typedRun = '';
   let last = -Infinity;
   let field: TextField | null = null;
   let fieldValue = '';
@@ -165,6 +170,7 @@ export function createScanner(options: ScannerOptions): Scanner {
 
   function reset() {
     run = '';
+    typedRun = '';
     last = -Infinity;
     field = null;
   }
@@ -209,12 +215,13 @@ export function createScanner(options: ScannerOptions): Scanner {
     if (e.key === 'Enter') {
       const isScan = run.length >= minLength && gap <= maxGapMs;
       const code = run;
+      const typed = typedRun;
       const f = field;
       const value = fieldValue;
       const sel = fieldSelection;
       reset();
       if (!isScan) return;
-      if (onScan(code) === false) return;
+      if (onScan(code, typed) === false) return;
       e.preventDefault();
       e.stopImmediatePropagation();
       if (f) restoreField(f, value, sel);
@@ -238,9 +245,11 @@ export function createScanner(options: ScannerOptions): Scanner {
       return;
     }
 
+    const layoutTyped = ch === GS || e.key.length !== 1 ? ch : e.key;
     if (run === '' || gap > maxGapMs) {
       // A new run starts: remember where it lands and what was there before.
       run = ch;
+      typedRun = layoutTyped;
       field = textField(e.target);
       if (field) {
         fieldValue = field.value;
@@ -248,6 +257,7 @@ export function createScanner(options: ScannerOptions): Scanner {
       }
     } else {
       run += ch;
+      typedRun += layoutTyped;
     }
     last = t;
   }
