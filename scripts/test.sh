@@ -66,6 +66,17 @@ PACKBENCH_TEST_PG_URL=$pg_url PACKBENCH_REQUIRE_PG=1 \
 
 stop_pg
 
+# ---- the .deb (scripts/bundle.sh; issue 14) ----------------------------------
+banner "the .deb of this build: contents, dependencies, a start under Xvfb (scripts/bundle.sh --debug)"
+# The debug binaries cargo test has just built, packaged by the Tauri bundler
+# as `make bundle` packages the release ones (nothing is compiled again),
+# then scripts/bundle-check.sh: the control file and contents, apt-get
+# install --simulate on this machine and on a clean Debian 12, and the app
+# started from the package extracted with dpkg-deb -x, under Xvfb.
+deb_rc=0
+scripts/bundle.sh --debug || deb_rc=$?
+# -------------------------------------------------------------------------------
+
 banner "end to end in the real app (scripts/e2e.sh)"
 # The built app under Xvfb, driven by keystrokes through tauri-driver; its
 # last line is its own `N passed, N failed`. It runs even when cargo test
@@ -79,5 +90,9 @@ fi
 if ((e2e_rc != 0)); then
   banner "end-to-end tests FAILED (scripts/e2e.sh exit code $e2e_rc)"
   ((rc != 0)) || rc=$e2e_rc
+fi
+if ((deb_rc != 0)); then
+  banner "the .deb check FAILED (scripts/bundle.sh --debug exit code $deb_rc)"
+  ((rc != 0)) || rc=$deb_rc
 fi
 exit "$rc"
