@@ -14,12 +14,25 @@
 //   PACKBENCH_E2E_OUT      where screenshots and perf.json go
 //   PACKBENCH_E2E_PORT     tauri-driver's port (4444)
 //
+// and, for the long runs (`make soak` sets them; scripts/soak.sh):
+//
+//   PACKBENCH_E2E_KILLS       kills of the crash scenario (default 5)
+//   PACKBENCH_E2E_SOAK_SCANS  scanner bursts of the soak's shift (default 500)
+//   PACKBENCH_E2E_SOAK_EVERY  memory sampled every this many scans (default
+//                             50; 250 from 2,500 scans up)
+//   PACKBENCH_E2E_SOAK_GOAL   1: the soak asserts the issue's goal (growth
+//                             under 5 MB per 1,000 scans) instead of the
+//                             short run's bound against a runaway leak
+//   PACKBENCH_E2E_SOAK_PRINT  1: the soak's packs print their invoice and
+//                             label on the CUPS PDF queue (default: off)
+//   PACKBENCH_E2E_SEED        the crash scenario's random moments (printed)
+//
 // Every scenario runs even when an earlier one failed; the last line is
 // `N passed, N failed`. Speed figures are measured and reported, never
 // asserted.
 
 import { remote, Key } from 'webdriverio';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 
@@ -360,6 +373,16 @@ function installKeyMonitor() {
   };
 }
 
+// The keys since `mark`, which the monitor then forgets: a shift of
+// thousands of scans must not grow the page's memory by the runner's own
+// record of them (the soak measures the app's).
+function readKeysSince(mark) {
+  const K = window.__e2eKeys;
+  const got = K.list.slice(mark);
+  K.list.length = 0;
+  return got;
+}
+
 // The scanner's rule (ui/src/lib/scanner.ts): keys of one scan, and its
 // Enter, each within 35 ms of the one before.
 const SCAN_GAP_MS = 35;
@@ -413,7 +436,7 @@ async function scan(codes, gapMs = 0, { resend = true } = {}) {
       a.down(Key.Enter).up(Key.Enter);
     });
     await a.perform(true);
-    const keys = await browser.execute((m) => window.__e2eKeys.list.slice(m), mark);
+    const keys = await browser.execute(readKeysSince, mark);
     const got = burstsOf(keys);
     const slow = [];
     for (const code of todo) {
@@ -1063,12 +1086,10 @@ async function scanByKeys(code) {
   for (let attempt = 1; ; attempt++) {
     const mark = await browser.execute(() => window.__e2eKeys.list.length);
     x11('xdotool', 'key', '--delay', attempt === 1 ? '5' : '0', ...keys, X_RETURN);
-    const got = await waitFor(`the burst for ${JSON.stringify(code)} in the page`, () =>
-      browser.execute((m) => {
-        const list = window.__e2eKeys.list.slice(m);
-        return list.some(([key]) => key === 'Enter') ? list : null;
-      }, mark),
-    );
+    const got = await waitFor(`the burst for ${JSON.stringify(code)} in the page`, async () => {
+      const seen = await browser.execute((m) => window.__e2eKeys.list.slice(m).some(([key]) => key === 'Enter'), mark);
+      return seen ? browser.execute(readKeysSince, mark) : null;
+    });
     const pressed = got.filter(([key]) => !MODIFIER_KEYS.has(key));
     let gap = 0;
     let at = 0;
@@ -2296,11 +2317,620 @@ test('the warehouse walk: stock received by scanning, picked, packed into two ca
   await waitExists('screen-packing');
 });
 
-// E2E_ONLY=text: the first-run scenario (it loads the demo) and the
-// scenarios whose name contains text; for working on one scenario.
+// ---- a whole shift (issue 12): kills mid-storm, memory over thousands of scans
+
+test('help at the station: the scanner set-up page reads the test codes by key position, names a DataMatrix whose GS was lost and what to change, notes a Russian layout; "?" lists the keys; About shows the version', async () => {
+  await setLanguage('ru');
+  const codes = cliJson('scanner', 'codes');
+  const dm = codes.find((c) => c.code === 'datamatrix');
+  const gs1 = codes.find((c) => c.code === 'gs1_128');
+  check(dm && dm.data.includes(GS), `the CLI lists the DataMatrix test code with its GS: ${JSON.stringify(codes.map((c) => c.code))}`);
+  await click('nav-help');
+  await waitExists('screen-help');
+  eq(await browser.execute(() => document.querySelectorAll('[data-testid="test-code"] img').length), 3, 'the three test codes drawn');
+
+  // The DataMatrix from a scanner that drops GS: core names it, the page
+  // says what to change in the scanner.
+  const noted = async (finding) =>
+    browser.execute((f) => document.querySelector(`[data-testid="scanner-finding"][data-finding="${f}"]`)?.textContent ?? null, finding);
+  await scanByKeys(dm.data.replaceAll(GS, ''));
+  await waitAttr('scanner-state', 'data-ok', 'false');
+  eq(await attr('scanner-state', 'data-code'), 'datamatrix', 'the scan is known as the DataMatrix test code');
+  const advice = await noted('gs_lost');
+  check(advice && advice.includes('FNC1') && advice.includes('Ctrl+]'), `the page says what to change: ${advice}`);
+  await screenshot('ru-37-help-scanner-gs-lost');
+
+  // The same code with GS as Ctrl+]: read exactly.
+  await scanByKeys(dm.data);
+  await waitAttr('scanner-state', 'data-ok', 'true');
+  check(await noted('exact'), 'the exact DataMatrix is "nothing to change"');
+
+  // Under a Russian layout: Packbench reads the keys (the GS1-128 is right),
+  // and the page notes that other programs would get Cyrillic.
+  x11('setxkbmap', 'us,ru', '-option', 'grp:alt_shift_toggle');
+  x11('setxkbmap', 'ru');
+  try {
+    await scanByKeys(gs1.data);
+    await waitFor('the Russian layout noted', () => noted('russian_layout'));
+    eq(await attr('scanner-state', 'data-ok'), 'true', 'the GS1-128 read right under the Russian layout');
+    eq(await attr('scanner-state', 'data-code'), 'gs1_128', 'known as the GS1-128 test code');
+  } finally {
+    x11('setxkbmap', '-option', '');
+    x11('setxkbmap', 'us');
+  }
+  await screenshot('ru-38-help-scanner-layout');
+  await setLanguage('en');
+  await screenshot('en-38-help-scanner-layout');
+
+  // "?" (Shift and the slash key) lists the keys; Esc closes the list.
+  await browser.action('key').down(Key.Shift).down('/').up('/').up(Key.Shift).perform(true);
+  await waitExists('keys-overlay');
+  check((await text('shortcuts')).includes('Shift+F1'), 'the list names the help key');
+  await screenshot('en-39-keys');
+  await press(Key.Escape);
+  await waitFor('the list of keys closed', async () => !(await exists('keys-overlay')));
+
+  await click('help-tab-about');
+  const version = cli('--version').trim().split(/\s+/).pop();
+  await waitFor(`About shows version ${version}`, async () => (await text('about-version')) === version);
+  await screenshot('en-40-about');
+  await setLanguage('ru');
+  await screenshot('ru-40-about');
+  await click('nav-packing');
+  await waitExists('screen-packing');
+});
+
+function countEnv(name, fallback, min = 1) {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < min) {
+    console.error(`run.mjs: ${name}=${raw}: give a whole number, at least ${min}`);
+    process.exit(2);
+  }
+  return n;
+}
+const KILLS = countEnv('PACKBENCH_E2E_KILLS', 5);
+const SOAK_SCANS = countEnv('PACKBENCH_E2E_SOAK_SCANS', 500, 10);
+const SOAK_EVERY = countEnv('PACKBENCH_E2E_SOAK_EVERY', SOAK_SCANS >= 2500 ? 250 : 50);
+const SOAK_GOAL = process.env.PACKBENCH_E2E_SOAK_GOAL === '1';
+const SOAK_PRINT = process.env.PACKBENCH_E2E_SOAK_PRINT === '1';
+const SEED = countEnv('PACKBENCH_E2E_SEED', Math.floor(Math.random() * 2 ** 31), 0);
+// The issue's goals for a shift (PSS summed over the app and its WebKit
+// processes), asserted by `make soak`; and the bound the short run in make
+// test asserts against a runaway leak, on the anonymous and shared-memory
+// part of that PSS (what a leak grows: heaps, DOM, buffers; not the files
+// mapped, whose share moves when other processes on the machine map the
+// same WebKit libraries). Over its first 500 scans the app grows by 35 to
+// 55 MB per 1,000 (debug build, the web process's heap still settling;
+// about 20 from 500 to 1,500); the leak BENCHMARKS.md once recorded, 70 MB
+// over 120 scans, is 580. The runner's own WebDriver calls, 3,000 rounds of
+// a key action and five scripts with no scan, grew nothing.
+const SOAK_GOAL_SLOPE_MB = 5;
+const SOAK_GOAL_PSS_MB = 250;
+const SOAK_RUNAWAY_SLOPE_MB = 100;
+
+/** A small seeded generator (mulberry32): the same seed, the same moments. */
+function seeded(seed) {
+  let a = seed >>> 0;
+  const next = () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  return { next, below: (n) => Math.floor(next() * n) };
+}
+
+/** An EAN-13 with its check digit, from 12 digits. */
+function ean13(first12) {
+  const sum = [...first12].reduce((s, ch, i) => s + Number(ch) * (i % 2 === 0 ? 1 : 3), 0);
+  return `${first12}${(10 - (sum % 10)) % 10}`;
+}
+
+/** A CSV file imported with the CLI; every row must count. */
+function importCsv(kind, body, expected) {
+  const file = path.join(OUT, '..', `e2e-${kind}-${process.pid}.csv`);
+  fs.writeFileSync(file, body);
+  let summary;
+  try {
+    summary = cliJson('import', kind, file, ...(kind === 'orders' ? ['--format', 'packbench'] : []));
+  } finally {
+    fs.rmSync(file, { force: true });
+  }
+  check(summary.imported === expected, `${expected} ${kind} imported, not ${summary.imported}: ${JSON.stringify(summary).slice(0, 800)}`);
+}
+
+/** `n` products of a scenario's own (`prefix`-01...), each with an EAN-13
+ *  (46099, `series`, a serial) and stock enough for a shift, in the bin of
+ *  a demo product: [{ sku, code }]. */
+function makeProducts(prefix, series, n) {
+  const bin = productOf('PB-0001').default_bin ?? '';
+  const list = Array.from({ length: n }, (_, i) => ({
+    sku: `${prefix}-${String(i + 1).padStart(2, '0')}`,
+    code: ean13(`46099${series}${String(i + 1).padStart(6, '0')}`),
+  }));
+  importCsv(
+    'products',
+    'sku,name,weight_g,bin,barcodes,stock\n' + list.map((p, i) => `${p.sku},Товар ${prefix} ${i + 1},200,${bin},${p.code},${bin ? 100000 : ''}`).join('\n') + '\n',
+    n,
+  );
+  return list;
+}
+
+/** Orders ([{ number, lines: [{ sku, quantity }] }]) imported and confirmed
+ *  through the CLI, as the office would. */
+function makeOrders(orders) {
+  const rows = orders.flatMap((o) => o.lines.map((l) => `${o.number},Смена ${o.number},СДЭК,RUB,paid,${l.sku},${l.sku},${l.quantity},100.00`));
+  importCsv('orders', 'number,customer_name,delivery_method,currency,payment_status,sku,item_name,quantity,unit_price\n' + rows.join('\n') + '\n', orders.length);
+  for (const o of orders) cli('orders', 'confirm', o.number);
+}
+
+/** An order's scan ledger as the CLI reads it: accepted units per scanned
+ *  code, and the packed count of each line. */
+function ledgerOf(number) {
+  const d = orderOf(number);
+  check(d.scans.length < 500, `order ${number} lists ${d.scans.length} scans: \`orders show\` lists the newest 500 only, the check needs them all`);
+  const accepted = {};
+  for (const s of d.scans) if (s.outcome === 'accepted') accepted[s.code] = (accepted[s.code] ?? 0) + s.units;
+  return { accepted, packed: Object.fromEntries(d.lines.map((l) => [l.sku, l.packed])) };
+}
+
+/**
+ * Types `bursts` ([{ code, pauseMs }]) as a scanner does, each a burst of
+ * US keys and Enter pressed by xdotool without pauses (the X server stamps
+ * them as they come), the bursts `pauseMs` apart. One process, which runs
+ * while the runner reads the screen through WebDriver (a WebDriver key
+ * action would hold the session until it ended).
+ */
+function typeStorm(bursts) {
+  const args = [];
+  bursts.forEach(({ code, pauseMs }, i) => {
+    if (i > 0) args.push('sleep', (pauseMs / 1000).toFixed(3));
+    args.push('key', '--delay', '0', ...[...code].map((ch) => US_XKEYS.get(ch)), X_RETURN);
+  });
+  const child = spawn('xdotool', args, { stdio: ['ignore', 'ignore', 'pipe'] });
+  let err = '';
+  child.stderr.on('data', (d) => (err += d));
+  const done = new Promise((resolve) => {
+    child.once('error', (e) => resolve({ code: -1, err: e.message }));
+    child.once('exit', (code, signal) => resolve({ code, signal, err }));
+  });
+  return { child, done, running: () => child.exitCode === null && child.signalCode === null };
+}
+
+/** SIGKILL to the app's own process (the packbench binary, not the
+ *  driver): no destructor, no flush, no rollback runs. */
+function killApp() {
+  const pid = appPid;
+  check(pid && alive(pid), 'the app is running before the kill');
+  const web = descendants(pid);
+  process.kill(pid, 'SIGKILL');
+  return { pid, web };
+}
+
+/**
+ * After a kill: the process gone, the WebDriver session that lost its
+ * browser ended, and WebKit's processes gone with their app. Returns how
+ * many of those outlived it (then ended here: they are this run's).
+ */
+async function afterKill({ pid, web }) {
+  await waitFor(`the killed app (pid ${pid}) gone`, async () => !alive(pid), 10_000);
+  const lost = browser;
+  browser = null;
+  appPid = null;
+  let timer;
+  await Promise.race([
+    lost.deleteSession().catch(() => {}),
+    new Promise((r) => {
+      timer = setTimeout(r, 10_000);
+    }),
+  ]);
+  clearTimeout(timer);
+  try {
+    await waitFor("the killed app's WebKit processes gone", async () => web.every((p) => !alive(p)), 10_000);
+    return 0;
+  } catch {
+    const left = web.filter(alive);
+    log(`WebKit processes outlived the killed app: ${left.map((p) => `${p} ${procName(p)}`).join(', ')}; ending them`);
+    for (const p of left) {
+      try {
+        process.kill(p, 'SIGKILL');
+      } catch {
+        // gone meanwhile
+      }
+    }
+    return left.length;
+  }
+}
+
+/** With the packing screen idle: the order's number scanned, the order open. */
+async function openAtIdle(number) {
+  await waitExists('screen-packing', 30_000);
+  await waitAttr('screen-packing', 'data-phase', 'idle');
+  await browser.execute(() => document.activeElement?.blur());
+  await scan(number);
+  await waitOrderOpen(number);
+  await waitAttr('screen-packing', 'data-phase', 'packing');
+}
+
+/**
+ * A fresh app process (after a kill, or for a measurement that must not
+ * depend on the scenarios before it): it must come up to the sign-in
+ * screen (its data there, no error), and the packer signs in with her
+ * badge. Returns the start's timings.
+ */
+async function startSignedIn() {
+  const s = await startApp(`${sel('screen-signin')}, ${sel('screen-welcome')}, ${sel('screen-error')}`);
+  if (await exists('screen-error')) throw new Failure(`the app shows a start-up error: ${await text('startup-error')}`);
+  check(await exists('screen-signin'), 'the app asks who works here (the welcome screen would mean an empty database)');
+  await signIn(PEOPLE.packer, { badge: true });
+  await waitExists('screen-packing', 30_000);
+  return s;
+}
+
+test(`crash: the app killed with SIGKILL ${KILLS} times at random moments in a storm of scans (SQLite); after each restart every scan the screen showed as accepted is in the ledger, none is counted twice, the packed counts equal the ledger`, async () => {
+  const rng = seeded(SEED);
+  log(`seed ${SEED} (PACKBENCH_E2E_SEED=${SEED} replays the moments), ${KILLS} kills`);
+  // Two products in every order, a third in none (a wrong item now and
+  // then); orders of 200 units a line, ten storms each (at most 16 bursts a
+  // storm): never full, so every right scan counts, and fewer than the 500
+  // scans `orders show` lists.
+  const [a, b, wrong] = makeProducts('CRASH', 7, 3);
+  const PER_ORDER = 10;
+  const orders = Array.from({ length: Math.ceil(KILLS / PER_ORDER) }, (_, i) => ({
+    number: String(61001 + i),
+    lines: [a, b].map((p) => ({ ...p, quantity: 200 })),
+  }));
+  makeOrders(orders);
+
+  const tally = { kills: 0, mid_storm: 0, after_storm: 0, bursts_typed: 0, shown_accepted: 0, recorded_accepted: 0, recorded_not_shown: 0, kills_before_any_shown: 0, web_processes_left: 0 };
+  const restarts = [];
+  // A fresh start: the rounds do not depend on the scenario before.
+  await stopApp();
+  await startSignedIn();
+  for (let round = 0; round < KILLS; round++) {
+    const order = orders[Math.floor(round / PER_ORDER)];
+    if (!browser) restarts.push((await startSignedIn()).process_start_to_screen_ms);
+    await openAtIdle(order.number);
+    const before = ledgerOf(order.number);
+    const start = await linesPacked();
+    for (const l of order.lines) eq(start[l.sku], before.packed[l.sku], `round ${round}: ${l.sku} packed on screen after the restart, as the ledger counts`);
+
+    // The storm: 4 to 16 bursts, 40 to 200 ms apart; the kill at a random
+    // moment between its start and a little after its planned end.
+    const n = 4 + rng.below(13);
+    const bursts = Array.from({ length: n }, () => ({
+      code: rng.below(10) === 0 ? wrong.code : rng.below(2) ? a.code : b.code,
+      pauseMs: 40 + rng.below(161),
+    }));
+    const typed = {};
+    for (const x of bursts) typed[x.code] = (typed[x.code] ?? 0) + 1;
+    const planned = bursts.reduce((t, x) => t + x.pauseMs + 30, 0);
+    const killAfter = rng.below(Math.round(planned * 1.2) + 1);
+    await browser.execute(() => document.activeElement?.blur());
+    const storm = typeStorm(bursts);
+    const t0 = Date.now();
+    // What the packer saw: the screen read over and over until the kill.
+    // Every count read here was shown, so it must be in the ledger.
+    const shown = { ...start };
+    while (Date.now() - t0 < killAfter) {
+      for (const [sku, v] of Object.entries(await linesPacked())) shown[sku] = Math.max(shown[sku] ?? 0, v);
+    }
+    const mid = storm.running();
+    const killed = killApp();
+    const at = Date.now() - t0;
+    storm.child.kill('SIGKILL');
+    const typing = await storm.done;
+    check(typing.code === 0 || typing.signal === 'SIGKILL', `xdotool failed: ${typing.err}`);
+    tally.web_processes_left += await afterKill(killed);
+    tally.kills++;
+    tally[mid ? 'mid_storm' : 'after_storm']++;
+    tally.bursts_typed += n;
+
+    const after = ledgerOf(order.number);
+    let shownNew = 0;
+    let recordedNew = 0;
+    for (const l of order.lines) {
+      const had = before.accepted[l.code] ?? 0;
+      const has = after.accepted[l.code] ?? 0;
+      const what = `round ${round} (seed ${SEED}), order ${order.number}, ${l.sku}`;
+      check(has >= shown[l.sku], `${what}: the screen showed ${shown[l.sku]} packed before the kill, the ledger holds ${has} accepted scans: an acknowledged scan was lost`);
+      check(has >= had, `${what}: ${had} accepted scans before the storm, ${has} after it`);
+      check(has - had <= (typed[l.code] ?? 0), `${what}: ${has - had} accepted scans recorded from ${typed[l.code] ?? 0} bursts typed: a scan counted twice`);
+      eq(after.packed[l.sku], has, `${what}: the line's packed count is its accepted scans in the ledger`);
+      shownNew += shown[l.sku] - start[l.sku];
+      recordedNew += has - had;
+    }
+    check(!after.accepted[wrong.code], `round ${round}: ${wrong.sku} is not in the order, yet the ledger accepted it`);
+    tally.shown_accepted += shownNew;
+    tally.recorded_accepted += recordedNew;
+    tally.recorded_not_shown += recordedNew - shownNew;
+    if (shownNew === 0) tally.kills_before_any_shown++;
+    log(`round ${round + 1}: ${n} bursts, killed ${at} ms in (${mid ? 'typing' : 'typed'}); shown +${shownNew}, recorded +${recordedNew}`);
+  }
+
+  // The last restart: the counts on screen are the ledger's, and the
+  // station packs on: one more unit of each line, counted once.
+  const order = orders[orders.length - 1];
+  if (!browser) restarts.push((await startSignedIn()).process_start_to_screen_ms);
+  await openAtIdle(order.number);
+  const before = ledgerOf(order.number);
+  const start = await linesPacked();
+  for (const l of order.lines) {
+    eq(start[l.sku], before.packed[l.sku], `${l.sku} packed on screen after the last restart, as the ledger counts`);
+    await scan(l.code);
+    await waitAttr(`line-${l.sku}`, 'data-packed', start[l.sku] + 1);
+  }
+  const after = ledgerOf(order.number);
+  for (const l of order.lines) {
+    eq(after.accepted[l.code] ?? 0, (before.accepted[l.code] ?? 0) + 1, `${l.sku}: one more accepted scan after the restart`);
+    eq(after.packed[l.sku], after.accepted[l.code], `${l.sku}: packed count equals the ledger after the restart`);
+  }
+  check(KILLS < 3 || tally.recorded_accepted > 0, `${tally.kills} storms recorded no scan at all: did the keys reach the window?`);
+
+  perf.crash = {
+    what: 'the app (SQLite) killed with SIGKILL at a random moment of a storm of scanner bursts typed by xdotool, then started again; the screen read over and over until the kill (what the packer saw), the ledger read through the CLI after it',
+    seed: SEED,
+    ...tally,
+    restart_to_signin_ms: restarts.length ? { n: restarts.length, median: [...restarts].sort((x, y) => x - y)[Math.floor(restarts.length / 2)], max: Math.max(...restarts) } : null,
+  };
+  log(`${tally.kills} kills (${tally.mid_storm} while typing), ${tally.bursts_typed} bursts typed, ${tally.shown_accepted} scans shown accepted before the kills, all in the ledger; ${tally.recorded_accepted} recorded (${tally.recorded_not_shown} recorded but not yet shown when the app died); none counted twice`);
+}, 120_000 + KILLS * 60_000);
+
+/** PSS of `pid` by what backs it (smaps_rollup): anonymous memory, shared
+ *  memory, files (the libraries and fonts, shared with every other process
+ *  that maps them: other WebKit processes on the machine lower this
+ *  process's share). In kB. */
+function pssParts(pid) {
+  const parts = { anon: 0, shmem: 0, file: 0 };
+  try {
+    const text = fs.readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8');
+    for (const [k, field] of [['anon', 'Pss_Anon'], ['shmem', 'Pss_Shmem'], ['file', 'Pss_File']]) {
+      const m = text.match(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm'));
+      parts[k] = m ? Number(m[1]) : 0;
+    }
+  } catch {
+    // gone
+  }
+  return parts;
+}
+
+/** Memory of the app and its processes, by kind, in MB (the soak's columns). */
+function memoryByKind() {
+  const m = memory();
+  if (!m) return null;
+  const kinds = ['app', 'webkit_web', 'webkit_network', 'other'];
+  const kb = Object.fromEntries(kinds.flatMap((k) => [[`${k}_pss`, 0], [`${k}_rss`, 0], [`${k}_anon`, 0]]));
+  const parts = { anon: 0, shmem: 0, file: 0 };
+  for (const p of m.processes) {
+    const k = p.pid === appPid ? 'app' : p.name.startsWith('WebKitWeb') ? 'webkit_web' : p.name.startsWith('WebKitNetwork') ? 'webkit_network' : 'other';
+    const part = pssParts(p.pid);
+    kb[`${k}_pss`] += p.pss_kb ?? 0;
+    kb[`${k}_rss`] += p.rss_kb;
+    kb[`${k}_anon`] += part.anon + part.shmem;
+    for (const x of Object.keys(parts)) parts[x] += part[x];
+  }
+  const mb = (x) => +(x / 1024).toFixed(1);
+  const row = { processes: m.processes.length };
+  for (const k of kinds) {
+    row[`${k}_pss_mb`] = mb(kb[`${k}_pss`]);
+    row[`${k}_rss_mb`] = mb(kb[`${k}_rss`]);
+    row[`${k}_pss_anon_mb`] = mb(kb[`${k}_anon`]);
+  }
+  row.total_pss_mb = mb(kinds.reduce((t, k) => t + kb[`${k}_pss`], 0));
+  row.total_rss_mb = mb(kinds.reduce((t, k) => t + kb[`${k}_rss`], 0));
+  row.total_pss_anon_mb = mb(parts.anon + parts.shmem);
+  row.total_pss_file_mb = mb(parts.file);
+  return row;
+}
+
+/** Least-squares slope of ys over xs. */
+function slopeOf(xs, ys) {
+  const n = xs.length;
+  const mx = xs.reduce((t, x) => t + x, 0) / n;
+  const my = ys.reduce((t, y) => t + y, 0) / n;
+  let sxx = 0;
+  let sxy = 0;
+  for (let i = 0; i < n; i++) {
+    sxx += (xs[i] - mx) ** 2;
+    sxy += (xs[i] - mx) * (ys[i] - my);
+  }
+  return sxx ? sxy / sxx : 0;
+}
+
+/** The courier's label scanned at the hand-over until the order ships (a
+ *  burst the busy machine cut is scanned again, as a packer would). */
+async function shipByTracking() {
+  for (let attempt = 1; ; attempt++) {
+    await waitExists('tracking-input');
+    await scanTracking(await trackingFor());
+    try {
+      await waitAttr('screen-packing', 'data-phase', 'idle', 15_000);
+      return;
+    } catch (e) {
+      if (attempt === 3) throw e;
+      log(`the tracking scan did not ship the order (attempt ${attempt}: ${await text('scan-banner')}); scanning another label`);
+    }
+  }
+}
+
+/** The station's auto-print as the soak wants it, set on the settings screen. */
+async function setAutoPrint(on) {
+  await click('nav-settings');
+  await waitExists('settings-autoprint');
+  if (on) {
+    await selectValue('settings-printer-invoice', PDF_PRINTER);
+    await selectValue('settings-printer-label', PDF_PRINTER);
+    await selectValue('settings-paper-label', 'label_4x6');
+    await selectValue('settings-format-label', 'pdf');
+  }
+  await browser.execute((q, want) => {
+    const el = document.querySelector(q);
+    if (el.checked !== want) el.click();
+  }, sel('settings-autoprint'), on);
+  await pressButton('print-settings-save');
+  await waitFor('print settings saved', async () => (await text('print-settings-message'))?.startsWith('✔'));
+  eq(JSON.parse(fs.readFileSync(process.env.PACKBENCH_CONFIG, 'utf8')).print.auto_print, on, 'auto-print in station.json');
+}
+
+const SOAK_COLUMNS = [
+  'scans', 'elapsed_s', 'orders_shipped',
+  'total_pss_mb', 'app_pss_mb', 'webkit_web_pss_mb', 'webkit_network_pss_mb', 'other_pss_mb',
+  'total_pss_anon_mb', 'app_pss_anon_mb', 'webkit_web_pss_anon_mb', 'webkit_network_pss_anon_mb', 'other_pss_anon_mb', 'total_pss_file_mb',
+  'total_rss_mb', 'app_rss_mb', 'webkit_web_rss_mb', 'webkit_network_rss_mb', 'other_rss_mb',
+  'processes', 'dom_nodes',
+];
+
+test(`soak: a shift of ${SOAK_SCANS} scanner bursts (orders claimed by their number, every unit scanned, finished, shipped by a tracking scan) with the memory of the app and its WebKit processes sampled every ${SOAK_EVERY} scans; after the warm-up ${SOAK_GOAL ? `PSS grows under the goal of ${SOAK_GOAL_SLOPE_MB}` : `the anonymous and shared PSS grows under ${SOAK_RUNAWAY_SLOPE_MB} (no runaway leak)`} MB per 1,000 scans`, async () => {
+  // The orders of the shift: 1 to 6 units (the last takes what is left) on
+  // 1 to 3 lines of twelve products; each is 2 bursts more than its units
+  // (its number, then the tracking label), the shift exactly SOAK_SCANS.
+  // The same orders every run, so that runs compare.
+  const rng = seeded(12);
+  const products = makeProducts('SOAK', 8, 12);
+  const plan = [];
+  for (let remaining = SOAK_SCANS; remaining > 0; ) {
+    let units = 1 + rng.below(6);
+    const rest = remaining - units - 2;
+    if (rest !== 0 && rest < 3) units = remaining - 2;
+    remaining -= units + 2;
+    const shuffled = [...products];
+    for (let i = shuffled.length - 1; i > 0; i--) {
+      const j = rng.below(i + 1);
+      [shuffled[i], shuffled[j]] = [shuffled[j], shuffled[i]];
+    }
+    const picked = shuffled.slice(0, 1 + rng.below(Math.min(3, units)));
+    const lines = picked.map((p) => ({ ...p, quantity: 1 }));
+    for (let u = lines.length; u < units; u++) lines[rng.below(lines.length)].quantity++;
+    plan.push({ number: String(70001 + plan.length), lines });
+  }
+  const tMake = Date.now();
+  makeOrders(plan);
+  log(`${plan.length} orders (${SOAK_SCANS - 2 * plan.length} units) made and confirmed through the CLI in ${((Date.now() - tMake) / 1000).toFixed(1)} s`);
+
+  // Printing as the run says, then a fresh app process: the figures do not
+  // depend on the scenarios before (nor on the runner's own page helpers).
+  if (signedAs !== PEOPLE.supervisor) await switchUser(PEOPLE.supervisor);
+  await setAutoPrint(SOAK_PRINT);
+  await stopApp();
+  await startSignedIn();
+  await waitAttr('screen-packing', 'data-phase', 'idle');
+
+  const csv = path.join(OUT, 'soak.csv');
+  fs.writeFileSync(csv, SOAK_COLUMNS.join(',') + '\n');
+  const samples = [];
+  let scans = 0;
+  let shipped = 0;
+  const t0 = Date.now();
+  const sample = async () => {
+    const m = memoryByKind();
+    check(m, `the app is running at scan ${scans}`);
+    const row = {
+      scans,
+      elapsed_s: +((Date.now() - t0) / 1000).toFixed(1),
+      orders_shipped: shipped,
+      ...m,
+      dom_nodes: await browser.execute(() => document.getElementsByTagName('*').length),
+    };
+    samples.push(row);
+    fs.appendFileSync(csv, SOAK_COLUMNS.map((c) => row[c]).join(',') + '\n');
+    log(`${scans} scans, ${shipped} orders shipped: PSS ${row.total_pss_mb} MB (app ${row.app_pss_mb}, web ${row.webkit_web_pss_mb}, network ${row.webkit_network_pss_mb}; anonymous and shared ${row.total_pss_anon_mb}, files ${row.total_pss_file_mb}), RSS ${row.total_rss_mb} MB, ${row.dom_nodes} DOM nodes`);
+  };
+  const counted = async () => {
+    scans++;
+    if (scans % SOAK_EVERY === 0) await sample();
+  };
+  await sample();
+  for (const order of plan) {
+    await scan(order.number);
+    await waitOrderOpen(order.number);
+    await counted();
+    for (const line of order.lines) {
+      for (let i = 1; i <= line.quantity; i++) {
+        await scan(line.code);
+        await waitAttr(`line-${line.sku}`, 'data-packed', i);
+        await counted();
+      }
+    }
+    // The last unit finished it by itself: the hand-over.
+    await waitAttr('screen-packing', 'data-phase', 'handover');
+    await shipByTracking();
+    shipped++;
+    await counted();
+  }
+  const wall = (Date.now() - t0) / 1000;
+  eq(scans, SOAK_SCANS, 'scanner bursts of the shift');
+  const shippedNow = new Set(cliJson('orders', 'list', '--status', 'shipped', '--limit', String(plan.length + 1000)).map((o) => o.number));
+  const notShipped = plan.filter((o) => !shippedNow.has(o.number)).map((o) => o.number);
+  check(!notShipped.length, `every order of the shift shipped (CLI); not: ${notShipped.slice(0, 20).join(', ')}`);
+
+  // The trend after the warm-up (a tenth of the shift, at least one
+  // sampling interval): least squares of the summed PSS over the scans.
+  const warmup = Math.max(SOAK_EVERY, Math.ceil(SOAK_SCANS / 10 / SOAK_EVERY) * SOAK_EVERY);
+  const after = samples.filter((s) => s.scans >= warmup);
+  check(after.length >= 3, `${after.length} samples after the warm-up of ${warmup} scans: a trend needs 3 or more (PACKBENCH_E2E_SOAK_EVERY)`);
+  const per1000 = (k) => +(slopeOf(after.map((s) => s.scans), after.map((s) => s[k])) * 1000).toFixed(2);
+  const level = (k) => ({
+    start: samples[0][k],
+    after_warmup: after[0][k],
+    end: samples[samples.length - 1][k],
+    max: Math.max(...samples.map((s) => s[k])),
+  });
+  const bound = SOAK_GOAL ? SOAK_GOAL_SLOPE_MB : SOAK_RUNAWAY_SLOPE_MB;
+  const asserted = SOAK_GOAL ? 'total_pss' : 'total_pss_anon';
+  // Other processes mapping WebKit's libraries (another app, another test
+  // run) move the file part of PSS in steps that are none of the app's.
+  const files = after.map((x) => x.total_pss_file_mb);
+  const fileMove = +(Math.max(...files) - Math.min(...files)).toFixed(1);
+  perf.soak = {
+    what: 'a shift of scanner bursts typed into the real app (order number, every unit, the tracking label), memory of the app and every process under it (WebKit) sampled from /proc (PSS: smaps_rollup); slope: least squares of the summed PSS over the scans after the warm-up',
+    build: perf.build,
+    scans,
+    orders: plan.length,
+    printing: SOAK_PRINT,
+    sample_every: SOAK_EVERY,
+    warmup_scans: warmup,
+    samples: samples.length,
+    wall_s: +wall.toFixed(1),
+    wall_per_scan_ms: +((wall * 1000) / scans).toFixed(1),
+    slope_mb_per_1000_scans: {
+      total_pss: per1000('total_pss_mb'),
+      app_pss: per1000('app_pss_mb'),
+      webkit_web_pss: per1000('webkit_web_pss_mb'),
+      webkit_network_pss: per1000('webkit_network_pss_mb'),
+      total_pss_anon: per1000('total_pss_anon_mb'),
+      app_pss_anon: per1000('app_pss_anon_mb'),
+      webkit_web_pss_anon: per1000('webkit_web_pss_anon_mb'),
+      total_pss_file: per1000('total_pss_file_mb'),
+      total_rss: per1000('total_rss_mb'),
+      dom_nodes: per1000('dom_nodes'),
+    },
+    pss_mb: level('total_pss_mb'),
+    rss_mb: level('total_rss_mb'),
+    pss_end_mb: { app: samples.at(-1).app_pss_mb, webkit_web: samples.at(-1).webkit_web_pss_mb, webkit_network: samples.at(-1).webkit_network_pss_mb, other: samples.at(-1).other_pss_mb },
+    goal: { slope_mb_per_1000_scans: SOAK_GOAL_SLOPE_MB, pss_mb: SOAK_GOAL_PSS_MB },
+    asserted: `slope_mb_per_1000_scans.${asserted} < ${bound}`,
+    asserted_slope_below: bound,
+    file_pss_moved_mb: fileMove,
+    csv: 'soak.csv',
+  };
+  const s = perf.soak;
+  log(`${scans} scans, ${plan.length} orders in ${s.wall_s} s (${s.wall_per_scan_ms} ms a scan): PSS ${s.pss_mb.start} MB at the start, ${s.pss_mb.after_warmup} after the warm-up of ${warmup} scans, ${s.pss_mb.end} at the end (max ${s.pss_mb.max}; goal < ${SOAK_GOAL_PSS_MB} MB)`);
+  const g = s.slope_mb_per_1000_scans;
+  log(`growth after the warm-up, MB per 1,000 scans: PSS ${g.total_pss} (goal < ${SOAK_GOAL_SLOPE_MB}; app ${g.app_pss}, web ${g.webkit_web_pss}, network ${g.webkit_network_pss}); its anonymous and shared part ${g.total_pss_anon} (app ${g.app_pss_anon}, web ${g.webkit_web_pss_anon}); files ${g.total_pss_file}; RSS ${g.total_rss}; asserted: ${s.asserted}`);
+  const moved = fileMove > 10 ? `; the file part of PSS moved by ${fileMove} MB during the run: other processes mapping WebKit's libraries came or went, so PSS alone is not the app's trend here (the anonymous and shared part grew by ${g.total_pss_anon}); measure on a quiet machine` : '';
+  if (moved) log(moved.slice(2));
+  check(g[asserted] < bound, `${SOAK_GOAL ? 'the summed PSS' : 'the anonymous and shared part of the summed PSS'} grew by ${g[asserted]} MB per 1,000 scans after the warm-up of ${warmup} scans (${SOAK_GOAL ? "the issue's goal" : 'the bound a runaway leak fails'}: under ${bound})${moved}; samples in ${csv}`);
+}, 300_000 + SOAK_SCANS * 1_500);
+
+// E2E_ONLY=text[,text...]: the first-run scenario (it loads the demo) and
+// the scenarios whose name contains one of the texts; for working on one
+// scenario, or for `make soak` (E2E_ONLY=soak,crash).
 if (process.env.E2E_ONLY) {
-  const only = process.env.E2E_ONLY;
-  const keep = tests.filter((t, i) => i === 0 || t.name.includes(only));
+  const only = process.env.E2E_ONLY.split(',').map((x) => x.trim()).filter(Boolean);
+  const keep = tests.filter((t, i) => i === 0 || only.some((o) => t.name.includes(o)));
   tests.splice(0, tests.length, ...keep);
 }
 
@@ -2370,6 +3000,14 @@ for (const [k, label] of [
 ]) {
   const m = perf[k];
   if (m) console.log(`  memory ${label}: RSS ${m.rss_mb} MB, PSS ${m.pss_mb} MB (${m.processes.length} processes; goal < 250 MB)`);
+}
+if (perf.crash) {
+  const c = perf.crash;
+  console.log(`  crash: ${c.kills} SIGKILLs (${c.mid_storm} while the storm was typed), ${c.bursts_typed} bursts; ${c.shown_accepted} scans shown accepted before the kills, all in the ledger, ${c.recorded_accepted} recorded (${c.recorded_not_shown} in flight), none twice; restart to sign-in median ${c.restart_to_signin_ms?.median} ms (seed ${c.seed})`);
+}
+if (perf.soak) {
+  const s = perf.soak;
+  console.log(`  soak (${s.scans} scans, ${s.orders} orders, ${s.wall_per_scan_ms} ms a scan): PSS ${s.pss_mb.start} -> ${s.pss_mb.end} MB (max ${s.pss_mb.max}; goal < ${s.goal.pss_mb} MB); growth after ${s.warmup_scans} scans of warm-up ${s.slope_mb_per_1000_scans.total_pss} MB per 1,000 scans (goal < ${s.goal.slope_mb_per_1000_scans}), anonymous and shared ${s.slope_mb_per_1000_scans.total_pss_anon}; asserted ${s.asserted}; ${path.join(OUT, 'soak.csv')}`);
 }
 console.log(`  scanner bursts typed by the driver: ${keyGaps.length}, largest key gap p99 ${perf.driver_keys.bursts.p99_ms} ms, max ${perf.driver_keys.bursts.max_ms} ms; sent again (driver late): ${resentBursts}`);
 console.log(`${passed} passed, ${failed} failed`);
