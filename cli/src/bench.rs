@@ -31,7 +31,9 @@ pub struct BenchArgs {
     /// finding (filters, groups, export, import), or one part of finding:
     /// filters, groups, export, import; warehouse (receive, move, count,
     /// ledger, re-order, bulk shipping, hand-over, returns); live (another
-    /// station sees a change); race (8 station processes on PostgreSQL).
+    /// station sees a change); race (8 station processes on PostgreSQL);
+    /// dashboard (the supervisor's dashboard, on a warehouse of its own
+    /// with every order's history).
     #[arg(long, default_value = "all")]
     suite: String,
     /// Runs per group count (each over up to every order).
@@ -112,6 +114,11 @@ pub async fn run(args: &BenchArgs) -> Result<u8, Failure> {
         print_rows(rows);
         return Ok(0);
     }
+    if args.suite == "dashboard" {
+        let rows = super::bench_dashboard::run(args.orders, args.products, &args.dir, pg).await?;
+        print_rows(rows);
+        return Ok(0);
+    }
     let warehouse = matches!(args.suite.as_str(), "all" | "warehouse");
     let (packing, finding): (bool, &[&str]) = match args.suite.as_str() {
         "all" => (true, &parts),
@@ -124,7 +131,7 @@ pub async fn run(args: &BenchArgs) -> Result<u8, Failure> {
         ),
         other => {
             return Err(super::usage(format!(
-                "--suite {other:?}: use all, packing, finding, filters, groups, export, import, warehouse, live or race"
+                "--suite {other:?}: use all, packing, finding, filters, groups, export, import, warehouse, live, race or dashboard"
             )))
         }
     };
@@ -185,6 +192,7 @@ pub async fn run(args: &BenchArgs) -> Result<u8, Failure> {
     if args.suite == "all" {
         rows.extend(live_rows(args, pg).await?);
         rows.extend(race_rows(args, pg).await?);
+        rows.extend(super::bench_dashboard::run(args.orders, args.products, &args.dir, pg).await?);
     }
     print_rows(rows);
     Ok(0)

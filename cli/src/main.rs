@@ -13,10 +13,12 @@ macro_rules! out {
 
 mod backup;
 mod bench;
+mod bench_dashboard;
 mod bench_finding;
 mod bench_live;
 mod bench_warehouse;
 mod cartons;
+mod dashboard;
 mod finding;
 mod live;
 mod marking;
@@ -26,6 +28,7 @@ mod pick;
 mod print;
 mod print_cmd;
 mod returns;
+mod scanner;
 mod shipping;
 mod stock;
 
@@ -79,6 +82,10 @@ enum Command {
     /// Backups of the SQLite database (--db): make one, list, check, restore.
     #[command(subcommand)]
     Backup(backup::BackupCommand),
+    /// The scanner set-up check: the test codes, and what a scan says
+    /// about the scanner's settings (no database).
+    #[command(subcommand)]
+    Scanner(scanner::ScannerCommand),
     /// One station process of `bench --suite live|race`.
     #[command(hide = true)]
     BenchStation(bench_live::StationArgs),
@@ -163,6 +170,9 @@ enum DbCommand {
     Users(people::UsersCommand),
     /// The audit trail: who did what, where and when; --csv to export.
     Audit(people::AuditArgs),
+    /// The supervisor's dashboard: orders per status, stage times, stalls,
+    /// each packer's and station's work, the trend; `export-csv` any chart.
+    Dashboard(dashboard::DashboardArgs),
     /// Follow other stations live: one line per commit that touched orders
     /// (what the app's screens refresh on).
     Watch(live::WatchArgs),
@@ -627,6 +637,7 @@ async fn run(cli: Cli) -> Result<u8, Failure> {
         // The benchmarks make databases of their own.
         Command::Bench(args) => return bench::run(&args).await,
         Command::BenchStation(args) => return bench_live::station(&args).await,
+        Command::Scanner(c) => return scanner::run(json, c),
         Command::Db(DbCommand::Users(people::UsersCommand::Permissions)) => {
             people::permissions(json);
             return Ok(0);
@@ -736,6 +747,7 @@ async fn dispatch(
         DbCommand::Carriers(c) => return notify::carriers(store, actor, json, c).await,
         DbCommand::Pick(c) => return pick::run(store, actor, json, c).await,
         DbCommand::Watch(a) => return live::watch(store, json, &a).await,
+        DbCommand::Dashboard(a) => return dashboard::run(store, actor, json, a).await,
         DbCommand::Carton(c) => return cartons::carton(store, actor, json, c).await,
         DbCommand::Boxes(c) => return cartons::boxes(store, actor, json, c).await,
         DbCommand::Stock(c) => return stock::stock(store, actor, json, c).await,

@@ -116,8 +116,7 @@ pub fn retry_printing<R: Runtime>(app: AppHandle<R>) {
             let store = state.store.read().await.clone();
             if let Some(store) = store {
                 let (station, _) = state.station().await;
-                let system = ops::Actor::new("Packbench", station, ops::Role::Supervisor);
-                match ops::send_waiting_print_jobs(&store, &system).await {
+                match ops::send_station_print_jobs(&store, &station).await {
                     Ok(tried) => {
                         failing = false;
                         for job in tried {

@@ -126,13 +126,7 @@ pub async fn export_audit(state: State<'_, AppState>, filter: AuditFilter) -> Re
     let actor = state.actor()?;
     let russian = state.config.read().await.language == "ru";
     let csv = ops::audit_csv(&store, &actor, &filter, russian).await?;
-    let path = export_path(&format!(
-        "packbench-audit-{}.csv",
-        store.now().format("%Y%m%d-%H%M%S")
-    ))?;
-    std::fs::write(&path, csv)
-        .map_err(|e| IpcError::invalid(format!("cannot write {}: {e}", path.display())))?;
-    Ok(path.display().to_string())
+    save_export("packbench-audit", "csv", store.now(), csv.as_ref())
 }
 
 #[tauri::command]
@@ -219,6 +213,20 @@ pub async fn export_orders(state: State<'_, AppState>, request: ExportRequest) -
     })
     .await?;
     std::fs::write(&path, &exported.bytes)
+        .map_err(|e| IpcError::invalid(format!("cannot write {}: {e}", path.display())))?;
+    Ok(path.display().to_string())
+}
+
+/// Saves `bytes` as `<stem>-<time>.<ext>` in the folder exports go to and
+/// returns the file's path (what the screens show as "Saved: ...").
+pub(crate) fn save_export(
+    stem: &str,
+    ext: &str,
+    now: chrono::DateTime<chrono::Utc>,
+    bytes: &[u8],
+) -> Result<String, IpcError> {
+    let path = export_path(&format!("{stem}-{}.{ext}", now.format("%Y%m%d-%H%M%S")))?;
+    std::fs::write(&path, bytes)
         .map_err(|e| IpcError::invalid(format!("cannot write {}: {e}", path.display())))?;
     Ok(path.display().to_string())
 }
@@ -1144,11 +1152,5 @@ pub async fn save_import_report(
     state.actor()?;
     let russian = state.config.read().await.language == "ru";
     let csv = ops::import_report_csv(&summary, russian)?;
-    let path = export_path(&format!(
-        "packbench-import-report-{}.csv",
-        store.now().format("%Y%m%d-%H%M%S")
-    ))?;
-    std::fs::write(&path, csv)
-        .map_err(|e| IpcError::invalid(format!("cannot write {}: {e}", path.display())))?;
-    Ok(path.display().to_string())
+    save_export("packbench-import-report", "csv", store.now(), csv.as_ref())
 }

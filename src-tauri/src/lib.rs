@@ -5,7 +5,9 @@ pub mod backup;
 pub mod backup_commands;
 pub mod changes;
 pub mod commands;
+pub mod dashboard_commands;
 pub mod error;
+pub mod help_commands;
 pub mod logging;
 pub mod shipping_commands;
 pub mod state;
@@ -21,6 +23,8 @@ use tauri::{Manager, Runtime};
 pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
     use backup_commands::*;
     use commands::*;
+    use dashboard_commands::*;
+    use help_commands::*;
     use shipping_commands::*;
     use stock_commands::*;
     tauri_specta::Builder::<R>::new()
@@ -148,6 +152,13 @@ pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
             list_backups,
             backup_now,
             restore_offer,
+            scanner_test_codes,
+            check_scanner,
+            print_test_page,
+            about,
+            dashboard,
+            save_dashboard_csv,
+            save_dashboard_pdf,
             restore_backup,
         ])
         .events(tauri_specta::collect_events![

@@ -1,8 +1,7 @@
 //! Stock control commands: thin calls of core's stock operations (the
 //! same the CLI's `stock`, `bins` and `products` commands make).
 
-use crate::commands::{export_path, Reply};
-use crate::error::IpcError;
+use crate::commands::{save_export, Reply};
 use crate::state::AppState;
 use packbench_core::ops::{
     self, AdjustReason, BinView, CountSheet, Credential, LedgerFilter, LedgerRow, ProductInput,
@@ -135,13 +134,7 @@ pub async fn save_reorder_csv(state: State<'_, AppState>, cover_days: u32) -> Re
     let russian = state.config.read().await.language == "ru";
     let rows = ops::reorder(&store, cover_days).await?;
     let csv = ops::reorder_csv(&rows, russian)?;
-    let path = export_path(&format!(
-        "packbench-reorder-{}.csv",
-        store.now().format("%Y%m%d-%H%M%S")
-    ))?;
-    std::fs::write(&path, csv)
-        .map_err(|e| IpcError::invalid(format!("cannot write {}: {e}", path.display())))?;
-    Ok(path.display().to_string())
+    save_export("packbench-reorder", "csv", store.now(), csv.as_ref())
 }
 
 #[tauri::command]

@@ -99,6 +99,7 @@ fn the_app_and_the_cli_make_actors_only_by_signing_people_in() {
                     || n == "bench_finding.rs"
                     || n == "bench_warehouse.rs"
                     || n == "bench_live.rs"
+                    || n == "bench_dashboard.rs"
             }) {
                 continue;
             }

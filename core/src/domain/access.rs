@@ -100,6 +100,8 @@ ops! {
     LoadDemo = "load_demo", OWNER, "load the demo warehouse";
     ManageUsers = "manage_users", OWNER, "manage users";
     ReadAudit = "read_audit", EVERYONE, "read the audit trail";
+    /// Stage times, stalls and each packer's and station's work.
+    ViewDashboard = "view_dashboard", LEAD, "see the supervisor's dashboard";
     SaveFilter = "save_filter", EVERYONE, "save or delete a named order filter";
     ExportOrders = "export_orders", DESK, "export orders to CSV or XLSX";
     EditTemplates = "edit_templates", OWNER, "edit the customer message templates";

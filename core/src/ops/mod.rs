@@ -5,9 +5,12 @@
 mod backup;
 mod cartons;
 mod catalog;
+mod dashboard;
+mod dashboard_report;
 mod desk;
 mod documents;
 mod finding;
+mod help;
 mod ledger;
 mod lifecycle;
 mod marking;
@@ -45,6 +48,11 @@ pub use catalog::{
     import_file, import_orders, import_products, import_report_csv, load_demo, load_demo_first_run,
     preview_import, product_by_sku, remembered_mapping, DemoSummary, ImportSummary, ProductView,
 };
+pub use dashboard::{
+    dashboard, dashboard_csv, Dashboard, DashboardChart, DashboardQuery, DayTrend, HourWork,
+    PackingWork, Stage, StageTimes, Stall, Waiting,
+};
+pub use dashboard_report::dashboard_pdf;
 pub use desk::{
     alternatives, assign_order, create_order, edit_order, find_customers, find_products,
     hold_order, reserve_again, set_expected_date, split_order, Edited, Split,
@@ -58,6 +66,7 @@ pub use finding::{
     count_orders, delete_saved_filter, explain_orders, export_orders, group_orders, save_filter,
     saved_filters, ExportRequest, Exported,
 };
+pub use help::{check_scanner, scanner_test_codes, test_page_pdf, TestCodeView};
 pub use ledger::{add_note, pin_note, record_payment};
 pub use lifecycle::{
     add_status, lifecycle, remove_status, rename_status, set_status_limit, set_sub_status,
@@ -91,9 +100,9 @@ pub use picking::{
 };
 pub use printing::{
     list_printers, order_print_jobs, preview_document, print_after_pack, print_after_return,
-    print_document, print_jobs, print_order_documents, recover_print_jobs, retry_print_job,
-    send_waiting_print_jobs, DocumentPreview, PrintRun, Printer, PrinterState, LP_TIMEOUT,
-    PREVIEW_PAGES, RETRY_AT_MOST, RETRY_FIRST, RETRY_FOR,
+    print_document, print_jobs, print_order_documents, print_test_page, recover_print_jobs,
+    retry_print_job, send_station_print_jobs, send_waiting_print_jobs, DocumentPreview, PrintRun,
+    Printer, PrinterState, LP_TIMEOUT, PREVIEW_PAGES, RETRY_AT_MOST, RETRY_FIRST, RETRY_FOR,
 };
 pub use returns::{
     find_return, receive_return, return_note, ExchangeLine, ReturnInput, ReturnItem, ReturnReceipt,
@@ -118,6 +127,7 @@ pub use crate::domain::filter::{GroupBy, GroupCount, SavedFilter};
 pub use crate::domain::lifecycle::{Lifecycle, Lock, NewStatus, StatusDef, TransitionCell};
 pub use crate::domain::notify::{MailSecurity, MailSettings, NotifyEvent, Template};
 pub use crate::domain::payment::{PaymentInput, PaymentKind};
+pub use crate::domain::scanner_check::{Finding as ScannerFinding, ScannerCheck, TestCode};
 pub use crate::domain::{
     Actor, PickLine, PickList, PickOutcome, PickScanResult, Role, ScanOutcome, ScanResult,
 };

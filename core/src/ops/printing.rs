@@ -10,7 +10,7 @@
 
 use super::documents::render_document;
 use crate::documents::{
-    DocFormat, DocumentKey, DocumentKind, DocumentSettings, Paper, PrintSettings,
+    DocFormat, DocumentKey, DocumentKind, DocumentSettings, Lang, Paper, PrintSettings,
 };
 use crate::domain::access::Op;
 use crate::domain::{Actor, EventKind};
@@ -354,6 +354,15 @@ pub async fn send_waiting_print_jobs(store: &Store, actor: &Actor) -> Result<Vec
         tried.push(job);
     }
     Ok(tried)
+}
+
+/// What the app does every few seconds for its station, signed in or not
+/// (a printer that comes back prints what waited even while nobody is at
+/// the table): [`send_waiting_print_jobs`] as the station itself, a system
+/// actor with the packer's rights that only core makes.
+pub async fn send_station_print_jobs(store: &Store, station: &str) -> Result<Vec<PrintJob>> {
+    let system = Actor::new("Packbench", station, crate::domain::Role::Packer);
+    send_waiting_print_jobs(store, &system).await
 }
 
 /// Queues one document and sends it at once when a printer is chosen.
@@ -821,6 +830,34 @@ async fn check_printer(printer: &str) -> Result<(), String> {
         Some(_) => Ok(()),
         None => Err(format!("printer {printer} does not exist")),
     }
+}
+
+/// Prints the printer and scanner test page (documents::test_sheet) on
+/// `printer` at once, outside the print queue: it belongs to no order and
+/// is never printed again by itself. Ok holds the CUPS job id; an error
+/// carries CUPS's own words.
+pub async fn print_test_page(
+    actor: &Actor,
+    printer: &str,
+    paper: Paper,
+    lang: Lang,
+    station: &str,
+) -> Result<String> {
+    actor.may(Op::Print)?;
+    let printer = printer.trim();
+    if printer.is_empty() {
+        return Err(Error::Invalid(
+            "choose a printer for the test page".to_string(),
+        ));
+    }
+    let pdf = super::help::test_page_pdf(lang, paper, station)?;
+    // The job's title names the station, as the queue shows it.
+    let title = format!("packbench-test-page-{station}");
+    submit(printer, &title, &pdf, DocFormat::Pdf, paper)
+        .await
+        .map_err(|why| {
+            Error::Unavailable(format!("the test page did not print on {printer}: {why}"))
+        })
 }
 
 /// Hands the document to CUPS; Ok holds the CUPS job id.

@@ -13,6 +13,7 @@ mod checkpoint;
 pub(crate) mod codec;
 pub mod counts;
 pub mod customers;
+pub mod dashboard;
 pub mod events;
 pub mod notes;
 mod open;

@@ -216,6 +216,17 @@ export const commands = {
 	 *  backup (the start screen offers it); null when it is not damaged.
 	 */
 	restoreOffer: () => typedError<RestoreOffer | null, IpcError>(__TAURI_INVOKE("restore_offer")),
+	scannerTestCodes: () => typedError<TestCodeView[], IpcError>(__TAURI_INVOKE("scanner_test_codes")),
+	/**  `read`: the scan as Packbench read it; `typed`: as the layout typed it. */
+	checkScanner: (read: string, typed: string | null) => __TAURI_INVOKE<ScannerCheck>("check_scanner", { read, typed }),
+	/**  Prints the test page on `printer` now; returns the CUPS job id. */
+	printTestPage: (printer: string, paper: Paper) => typedError<string, IpcError>(__TAURI_INVOKE("print_test_page", { printer, paper })),
+	about: () => __TAURI_INVOKE<About>("about"),
+	dashboard: (query: DashboardQuery) => typedError<Dashboard, IpcError>(__TAURI_INVOKE("dashboard", { query })),
+	/**  One chart's numbers as a CSV file; returns where it was saved. */
+	saveDashboardCsv: (query: DashboardQuery, chart: DashboardChart) => typedError<string, IpcError>(__TAURI_INVOKE("save_dashboard_csv", { query, chart })),
+	/**  The whole dashboard as a PDF report; returns where it was saved. */
+	saveDashboardPdf: (query: DashboardQuery) => typedError<string, IpcError>(__TAURI_INVOKE("save_dashboard_pdf", { query })),
 	/**
 	 *  Puts the backup at `path` in place of the database (checked first; the
 	 *  file it replaces is kept beside it), then opens it again.
@@ -231,6 +242,19 @@ export const events = {
 };
 
 /* Types */
+/**  The About panel. */
+export type About = {
+	version: string,
+	/**  "release" or "debug". */
+	build: string,
+	/**  "linux x86_64". */
+	platform: string,
+	/**  The station's settings file. */
+	settings: string,
+	/**  The log file. */
+	log: string,
+};
+
 /**  Why stock was adjusted by hand. */
 export type AdjustReason = "damaged" | "lost" | "found" | "expired" | 
 /**  Given away: samples, gifts, the store's own use. */
@@ -524,6 +548,81 @@ export type CustomerInput = {
 	address?: string,
 };
 
+/**  The supervisor's dashboard. */
+export type Dashboard = {
+	/**  The range counted: the query's, widened to whole hours. */
+	from: string,
+	to: string,
+	channel: string | null,
+	station: string | null,
+	utc_offset_minutes: number,
+	/**  When it was read (the "now" of the panels about now). */
+	now: string,
+	/**  Orders per status now, and how many are overdue; every stage listed. */
+	statuses: StatusCount[],
+	/**  Every stage, in order. */
+	stages: StageTimes[],
+	/**
+	 *  Upper edges of the histogram's bars, in minutes: bar 0 is under the
+	 *  first edge, the last bar is the last edge and over.
+	 */
+	stage_edges_minutes: number[],
+	/**
+	 *  The longest waiting orders of each status still in the warehouse's
+	 *  hands (new to shipped).
+	 */
+	stalls: Stall[],
+	/**  Every hour of the day, 0 to 23. */
+	hours: HourWork[],
+	/**  Packers who packed or scanned in the range, most orders first. */
+	packers: PackingWork[],
+	/**  Stations where orders were packed or scanned, most orders first. */
+	stations: PackingWork[],
+	/**  Every day of the range, oldest first. */
+	days: DayTrend[],
+	/**
+	 *  Sales channels and stations that did any work in the range (what
+	 *  the filters offer).
+	 */
+	channel_choices: string[],
+	station_choices: string[],
+};
+
+/**  One chart (or table) of the dashboard, for its CSV. */
+export type DashboardChart = 
+/**  Orders per status now, and overdue. */
+"statuses" | 
+/**  Each stage's orders, median and p90. */
+"stages" | 
+/**  Each stage's orders per histogram bar. */
+"histogram" | 
+/**  The longest waiting orders of each status. */
+"stalls" | 
+/**  Packing work per hour of the day. */
+"hours" | 
+/**  Each packer's work and rates. */
+"packers" | 
+/**  Each station's work and rates. */
+"stations" | 
+/**  The trend over days. */
+"days";
+
+/**  What the dashboard shows. */
+export type DashboardQuery = {
+	from: string,
+	/**  Up to, not including. Both ends are widened to whole hours. */
+	to: string,
+	/**  One sales channel; none = every channel. */
+	channel?: string | null,
+	/**  One station; none = every station. */
+	station?: string | null,
+	/**
+	 *  The user's clock, minutes east of UTC (Moscow: 180): the hours of
+	 *  the day and the days are counted on it.
+	 */
+	utc_offset_minutes?: number,
+};
+
 /**
  *  `database-unusable`: the check after start found the database file
  *  damaged (or it cannot be written); the station closed it. The UI reads
@@ -533,6 +632,20 @@ export type CustomerInput = {
 export type DatabaseUnusable = {
 	code: ErrorCode,
 	message: string,
+};
+
+/**  One day of the trend (on the user's clock). */
+export type DayTrend = {
+	day: string,
+	/**  Orders entered or imported. */
+	created: number,
+	confirmed: number,
+	/**  Orders packed (complete or short). */
+	packed: number,
+	shipped: number,
+	delivered: number,
+	cancelled: number,
+	units: number,
 };
 
 /**  Where the password of the station's database comes from. */
@@ -753,6 +866,49 @@ export type FieldMapping = {
 	header: string | null,
 };
 
+/**
+ *  What one scan of a test code says about the scanner. The page words
+ *  each one (in the station's language) with what to change.
+ */
+export type Finding = 
+/**  The scan is exactly the test code: nothing to change. */
+"exact" | 
+/**
+ *  An AIM symbology identifier (`]C1`, `]d2`, `]E0`) came in front.
+ *  Packbench removes it; nothing to change.
+ */
+"aim_prefix" | 
+/**
+ *  The GS separators of a GS1 code were dropped: the scanner does not
+ *  send FNC1 as GS (ASCII 29, Ctrl+]). A marking code then reads as
+ *  one serial number and is refused at the packing table.
+ */
+"gs_lost" | 
+/**
+ *  The GS separators came as another character: the scanner replaces
+ *  FNC1 with it, and the station's "GS comes as" setting does not
+ *  name that character.
+ */
+"gs_replaced" | 
+/**
+ *  Letters came with their case turned round: Caps Lock is on, or the
+ *  scanner converts case.
+ */
+"case_swapped" | 
+/**  The EAN-13's last digit (the check digit) was not sent. */
+"check_digit_dropped" | 
+/**
+ *  The layout typed Cyrillic letters where the code has Latin ones
+ *  (a Russian layout). Packbench reads the keys, so its scans are
+ *  right; other programs on this computer would get Cyrillic.
+ */
+"russian_layout" | 
+/**
+ *  Characters were lost or added (a scanner in a "smart" mode, a
+ *  prefix or suffix set up, a damaged print): compare the two texts.
+ */
+"garbled";
+
 /**  What the order list is counted by. */
 export type GroupBy = "status" | "payment" | "day" | "delivery_method" | "channel" | "category";
 
@@ -786,6 +942,18 @@ export type HandoverSummary = {
 	closed_by: string,
 	/**  Cartons (or orders shipped without cartons) handed over. */
 	parcels: number,
+};
+
+/**  Packing work in one hour of the day (on the user's clock). */
+export type HourWork = {
+	/**  0 to 23. */
+	hour: number,
+	/**  Orders packed (complete or short). */
+	orders: number,
+	/**  Units packed (scans accepted, less those undone). */
+	units: number,
+	/**  Cartons closed. */
+	cartons: number,
 };
 
 /**  What a file brings in: products, or orders in one of the formats. */
@@ -1053,7 +1221,9 @@ export type Op = "claim_order" | "open_for_packing" | "record_scan" | "undo_scan
 /**  Approving a count also needs a supervisor's approval. */
 "count_stock" | "edit_products" | 
 /**  A refund also needs `record_payment`. */
-"receive_return" | "create_pick_list" | "pick_scan" | "short_pick" | "complete_pick_list" | "create_order" | "edit_order" | "assign_order" | "hold_order" | "reserve_again" | "set_expected_date" | "split_order" | "confirm_order" | "cancel_order" | "move_orders" | "set_sub_status" | "record_payment" | "add_note" | "pin_note" | "print" | "import_orders" | "import_products" | "set_seller" | "edit_lifecycle" | "load_demo" | "manage_users" | "read_audit" | "save_filter" | "export_orders" | "edit_templates" | "set_mail" | "retry_message" | 
+"receive_return" | "create_pick_list" | "pick_scan" | "short_pick" | "complete_pick_list" | "create_order" | "edit_order" | "assign_order" | "hold_order" | "reserve_again" | "set_expected_date" | "split_order" | "confirm_order" | "cancel_order" | "move_orders" | "set_sub_status" | "record_payment" | "add_note" | "pin_note" | "print" | "import_orders" | "import_products" | "set_seller" | "edit_lifecycle" | "load_demo" | "manage_users" | "read_audit" | 
+/**  Stage times, stalls and each packer's and station's work. */
+"view_dashboard" | "save_filter" | "export_orders" | "edit_templates" | "set_mail" | "retry_message" | 
 /**
  *  Replaces the whole database with a backup (anyone may when the
  *  database file is damaged: nobody can sign in then).
@@ -1304,6 +1474,29 @@ export type PackedMarking = {
 	sku: string,
 	/**  The code as scanned, its GS separators kept. */
 	code: string,
+};
+
+/**  What one packer, or one station, did in the range. */
+export type PackingWork = {
+	/**  The packer's name as the history shows it, or the station's. */
+	name: string,
+	/**  Orders packed (complete or short). */
+	orders: number,
+	/**  Of them, packed short (with a reason and a supervisor's approval). */
+	short_orders: number,
+	/**  short_orders / orders; none without orders. */
+	short_ship_rate: number | null,
+	units: number,
+	cartons: number,
+	/**  Scans of an item at the packing table, accepted or refused. */
+	item_scans: number,
+	/**
+	 *  Refused: a wrong item, an extra one, an unknown or unreadable
+	 *  code, a marked item without its code or with a used one.
+	 */
+	wrong_scans: number,
+	/**  wrong_scans / item_scans; none without scans. */
+	wrong_scan_rate: number | null,
 };
 
 /**  Paper sizes: office sheets and the two common shipping label rolls. */
@@ -1770,6 +1963,25 @@ export type ScanView = {
 	units: number,
 };
 
+/**  The page's verdict on one scan. */
+export type ScannerCheck = {
+	/**  Which test code was scanned; None when the scan is none of them. */
+	code: TestCode | null,
+	/**
+	 *  True when Packbench reads the scan as the test code (whatever the
+	 *  findings say about other programs).
+	 */
+	ok: boolean,
+	/**  What to change, the most important first; `[exact]` when nothing. */
+	findings: Finding[],
+	/**  What was read, GS shown as `<GS>`. */
+	read: string,
+	/**  What the code holds, GS shown as `<GS>`; None for an unknown scan. */
+	expected: string | null,
+	/**  The character that stood where GS belongs (for `gs_replaced`). */
+	gs_came_as: string | null,
+};
+
 /**  A PIN (4–8 digits) or a password (8 characters or more). */
 export type SecretKind = "pin" | "password";
 
@@ -1852,6 +2064,48 @@ export type SplitLine = {
 	quantity: number,
 };
 
+/**
+ *  A stage of fulfilment, named by the milestone that ends it. A stage
+ *  starts at the latest milestone before it: "confirm" at the order's
+ *  creation, "pick" at its confirmation, "pack" at its picking (or its
+ *  confirmation when it was packed without a pick list), "ship" at its
+ *  packing, "deliver" at its shipping.
+ */
+export type Stage = 
+/**  new → confirmed */
+"confirm" | 
+/**  confirmed → picked */
+"pick" | 
+/**  picked (or confirmed) → packed */
+"pack" | 
+/**  packed → shipped */
+"ship" | 
+/**  shipped → delivered */
+"deliver";
+
+/**  How long one stage took, over the orders whose stage ended in the range. */
+export type StageTimes = {
+	stage: Stage,
+	/**  Orders whose stage ended in the range. */
+	orders: number,
+	/**
+	 *  Half the orders took at most this long, in seconds; none without
+	 *  orders. Read from the histogram: within the bar that holds the
+	 *  middle order, assuming its orders spread evenly across the bar.
+	 */
+	median_seconds: number | null,
+	/**  Nine orders in ten took at most this long (as the median is read). */
+	p90_seconds: number | null,
+	/**  Orders per bar; the bars' edges are [`Dashboard::stage_edges_minutes`]. */
+	histogram: number[],
+};
+
+/**  The orders of one status that have waited longest, oldest first. */
+export type Stall = {
+	status: OrderStatus,
+	orders: Waiting[],
+};
+
 export type StatusCount = {
 	status: OrderStatus,
 	count: number,
@@ -1913,6 +2167,26 @@ export type Template = {
 	edited: boolean,
 };
 
+/**  The three test codes of the set-up page. */
+export type TestCode = 
+/**  EAN-13, the barcode on almost every product. */
+"ean13" | 
+/**  GS1-128 with a batch (10) that needs a GS before the date after it. */
+"gs1_128" | 
+/**  A GS1 DataMatrix shaped as a Chestny ZNAK marking code. */
+"datamatrix";
+
+/**  A test code as the set-up page shows it. */
+export type TestCodeView = {
+	code: TestCode,
+	/**  What a scanner set up right sends, GS as ASCII 29. */
+	data: string,
+	/**  The text under the symbol: `(01)04601234567893(10)LOT42(17)271231`. */
+	human: string,
+	/**  The symbol as an SVG document (black modules on white). */
+	svg: string,
+};
+
 /**  One cell of the matrix as the editor shows it. */
 export type TransitionCell = {
 	from: OrderStatus,
@@ -1959,6 +2233,26 @@ export type UserView = {
 };
 
 export type Value = null | boolean | number | string | Value[] | { [key in string]: Value };
+
+/**  An order that has waited long in its status. */
+export type Waiting = {
+	number: string,
+	status: OrderStatus,
+	/**  The store's own status inside the stage, if it is in one. */
+	sub_status: string | null,
+	channel: string,
+	/**  When it entered its status. */
+	since: string,
+	/**  How long it has waited, in whole minutes. */
+	minutes: number,
+	/**  Longer than the status (or its step) allows. */
+	overdue: boolean,
+	/**  Why it is held («ждём оплату»), when someone put it on hold. */
+	hold_reason: string | null,
+	/**  The station packing it, and who. */
+	claimed_station: string | null,
+	claimed_by: string | null,
+};
 
 /**
  *  How far a carton's weight may be from what it should weigh: the larger

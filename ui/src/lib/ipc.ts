@@ -15,6 +15,8 @@ import type {
   BackupSettings as BackupSettingsIn,
   DatabaseUnusable,
   BoxType,
+  DashboardChart,
+  DashboardQuery,
   Carrier,
   CartonSettings,
   Credential,
@@ -38,6 +40,7 @@ import type {
   OrderFilter,
   OrdersChanged,
   OrderStatus,
+  Paper,
   PaymentInput,
   PhoneOrderInput,
   PrintSettings as PrintSettingsIn,
@@ -391,6 +394,23 @@ export const printSettings = () => call(() => c.printSettings()) as Promise<Prin
 export const savePrintSettings = (settings: PrintSettings) =>
   call(() => c.savePrintSettings(settings)) as Promise<PrintSettings>;
 export const listPrinters = () => answer(() => c.listPrinters());
+
+// Help at the station: the scanner set-up page, the printer test page, About.
+export const scannerTestCodes = () => call(() => c.scannerTestCodes());
+/** `read`: the scan as Packbench read it; `typed`: as the layout typed it. */
+export const checkScanner = (read: string, typed: string | null) =>
+  answer(() => c.checkScanner(read, typed));
+export const printTestPage = (printer: string, paper: Paper) =>
+  call(() => c.printTestPage(printer, paper));
+export const about = () => answer(() => c.about());
+
+// The supervisor's dashboard.
+export const dashboard = (query: DashboardQuery) => call(() => c.dashboard(query));
+/** One chart's numbers saved as CSV; resolves to the file's path. */
+export const saveDashboardCsv = (query: DashboardQuery, chart: DashboardChart) =>
+  call(() => c.saveDashboardCsv(query, chart));
+/** The whole dashboard as a PDF report; resolves to the file's path. */
+export const saveDashboardPdf = (query: DashboardQuery) => call(() => c.saveDashboardPdf(query));
 /** The newest jobs first; without `limit`, the backend's 100. */
 export const printJobs = (limit?: number) => call(() => c.printJobs(limit ?? null));
 export const orderPrintJobs = (number: string) => call(() => c.orderPrintJobs(number));
@@ -594,6 +614,13 @@ export const ipc = {
   printSettings,
   savePrintSettings,
   listPrinters,
+  scannerTestCodes,
+  checkScanner,
+  printTestPage,
+  about,
+  dashboard,
+  saveDashboardCsv,
+  saveDashboardPdf,
   printJobs,
   orderPrintJobs,
   retryPrintJob,

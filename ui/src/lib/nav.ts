@@ -8,7 +8,9 @@ export type Screen =
   | 'audit'
   | 'outbox'
   | 'stock'
-  | 'returns';
+  | 'returns'
+  | 'dashboard'
+  | 'help';
 
 // F5 is a screen key too, so it never reaches the webview as "reload" (which
 // would drop the open order and the scan queue). F6, F8 and F9 belong to
@@ -28,10 +30,14 @@ export const SCREEN_KEYS: Record<string, Screen> = {
 
 /**
  * Screens on Shift and a function key: each beside the screen of its own
- * key (shipping after packing, returns after stock).
+ * key (shipping after packing, returns after stock, the dashboard after the
+ * audit trail), and help on Shift+F1
+ * (F1 itself is the orders, a packer's most used key).
  */
 export const SHIFT_SCREEN_KEYS: Record<string, Screen> = {
+  F1: 'help',
   F3: 'shipping',
+  F7: 'dashboard',
   F11: 'returns',
 };
 
@@ -53,4 +59,11 @@ export function isSwitchUserKey(e: KeyboardEvent): boolean {
   if (e.altKey || e.metaKey) return false;
   if (e.key === 'F12') return !e.ctrlKey && !e.shiftKey;
   return e.ctrlKey && !e.shiftKey && e.code === 'KeyL';
+}
+
+/** True for the key that shows the list of keys: "?" by its place on the
+ * keyboard (Shift and the slash key), so a Russian layout's "," works too. */
+export function isHelpKey(e: KeyboardEvent): boolean {
+  if (e.ctrlKey || e.altKey || e.metaKey) return false;
+  return e.key === '?' || (e.shiftKey && e.code === 'Slash');
 }

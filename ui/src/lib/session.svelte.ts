@@ -39,6 +39,8 @@ export function screenShown(screen: Screen, who: SignedIn | null = session.who):
       return allowed('pick_scan') || allowed('create_pick_list');
     case 'audit':
       return allowed('read_audit');
+    case 'dashboard':
+      return allowed('view_dashboard');
     default:
       return who !== null;
   }

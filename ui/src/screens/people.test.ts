@@ -465,6 +465,7 @@ describe('what a person may not do is not offered', () => {
       'nav-printing',
       'nav-audit',
       'nav-stock',
+      'nav-help',
     ]);
     expect(nav('settings'), 'a packer').toEqual([
       'nav-orders',
@@ -475,7 +476,8 @@ describe('what a person may not do is not offered', () => {
       'nav-audit',
       'nav-stock',
       'nav-returns',
+      'nav-help',
     ]);
-    expect(nav('users'), 'an admin').toHaveLength(9);
+    expect(nav('users'), 'an admin').toHaveLength(11);
   });
 });

@@ -262,7 +262,8 @@ describe('the way to the shipping screen', () => {
     expect(key({ key: 'F3' })).toBe('packing');
     expect(key({ key: 'F11', shiftKey: true })).toBe('returns');
     expect(key({ key: 'F3', ctrlKey: true }), 'Ctrl keeps its own meaning').toBeUndefined();
-    expect(key({ key: 'F1', shiftKey: true }), 'other keys as without Shift').toBe('orders');
+    expect(key({ key: 'F1', shiftKey: true }), 'help beside the orders').toBe('help');
+    expect(key({ key: 'F2', shiftKey: true }), 'other keys as without Shift').toBe('picking');
     expect(SCREEN_KEYS.F3).toBe('packing');
   });
 });
