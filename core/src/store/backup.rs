@@ -282,6 +282,7 @@ pub async fn open_read_only(path: &Path) -> Result<Store> {
         clock: Arc::new(crate::clock::SystemClock),
         described: format!("{} (read-only)", target.describe()),
         target,
+        checkpointer: None,
     })
 }
 

@@ -29,18 +29,42 @@ async fn round(pool: &AnyPool) -> sqlx::Result<()> {
     Ok(())
 }
 
-/// Starts the checkpointer of a SQLite pool; it ends when the pool closes.
-/// Outside a Tokio runtime (nothing here runs outside one) it does nothing,
-/// and SQLite checkpoints when the last connection closes.
-pub(super) fn spawn(pool: AnyPool) {
-    let Ok(runtime) = tokio::runtime::Handle::try_current() else {
-        return;
-    };
+/// The background checkpointer of one store: closing the store stops it
+/// first and waits for a round in flight, so no checkpoint holds a
+/// connection while the pool closes (the last connection's close is what
+/// folds the WAL back and deletes it, which a backup restore waits for).
+#[derive(Debug, Default)]
+pub(super) struct Checkpointer {
+    stop: std::sync::atomic::AtomicBool,
+    round: tokio::sync::Mutex<()>,
+}
+
+impl Checkpointer {
+    /// Stops the task; returns once no round is running.
+    pub(super) async fn stop(&self) {
+        self.stop.store(true, std::sync::atomic::Ordering::SeqCst);
+        let _idle = self.round.lock().await;
+    }
+
+    fn stopped(&self) -> bool {
+        self.stop.load(std::sync::atomic::Ordering::SeqCst)
+    }
+}
+
+/// Starts the checkpointer of a SQLite pool; it ends when the store closes
+/// (or the pool does). Outside a Tokio runtime (nothing here runs outside
+/// one) it does nothing, and SQLite checkpoints when the last connection
+/// closes.
+pub(super) fn spawn(pool: AnyPool) -> Option<std::sync::Arc<Checkpointer>> {
+    let runtime = tokio::runtime::Handle::try_current().ok()?;
+    let me = std::sync::Arc::new(Checkpointer::default());
+    let task = me.clone();
     runtime.spawn(async move {
         let mut failing = false;
-        while !pool.is_closed() {
+        loop {
             tokio::time::sleep(EVERY).await;
-            if pool.is_closed() {
+            let _round = task.round.lock().await;
+            if task.stopped() || pool.is_closed() {
                 break;
             }
             match round(&pool).await {
@@ -55,6 +79,7 @@ pub(super) fn spawn(pool: AnyPool) {
             }
         }
     });
+    Some(me)
 }
 
 #[cfg(test)]

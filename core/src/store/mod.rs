@@ -96,6 +96,8 @@ pub struct Store {
     clock: Arc<dyn Clock>,
     described: String,
     target: DbTarget,
+    /// SQLite's background WAL checkpointer, stopped by [`Store::close`].
+    checkpointer: Option<Arc<checkpoint::Checkpointer>>,
 }
 
 impl std::fmt::Debug for Store {
@@ -141,15 +143,18 @@ impl Store {
             Engine::Sqlite => SQLITE_MIGRATIONS.run(&pool).await?,
             Engine::Postgres => POSTGRES_MIGRATIONS.run(&pool).await?,
         }
-        if engine == Engine::Sqlite && options.background_checkpoint {
-            checkpoint::spawn(pool.clone());
-        }
+        let checkpointer = if engine == Engine::Sqlite && options.background_checkpoint {
+            checkpoint::spawn(pool.clone())
+        } else {
+            None
+        };
         Ok(Store {
             pool,
             engine,
             clock: Arc::new(SystemClock),
             described: target.describe(),
             target: target.clone(),
+            checkpointer,
         })
     }
 
@@ -201,6 +206,9 @@ impl Store {
     }
 
     pub async fn close(&self) {
+        if let Some(c) = &self.checkpointer {
+            c.stop().await;
+        }
         self.pool.close().await;
     }
 }
