@@ -13,7 +13,7 @@ use super::Failure;
 use packbench_core::domain::OrderStatus;
 use packbench_core::ops::{self, Actor, DashboardQuery, Role};
 use packbench_core::store::bulk;
-use packbench_core::store::dashboard::{self as tally, Slice, WorkBy};
+use packbench_core::store::dashboard::{self as tally, OnTheClock, Slice, WorkBy};
 use packbench_core::store::{DbTarget, OpenOptions, Store};
 use std::path::Path;
 use std::time::Instant;
@@ -174,22 +174,31 @@ async fn measure(store: &Store, engine: &str) -> Result<Vec<String>, Failure> {
     // The panels about now: no range.
     let label = format!("{engine}, now");
     rows.push(
-        time(&label, "orders per status and overdue", RUNS, || {
-            ops::status_counts(store)
-        })
+        time(
+            &label,
+            "orders per status and overdue (the order lists' own count)",
+            RUNS,
+            || ops::status_counts(store),
+        )
         .await?,
     );
-    let mut channel = Sample::new(format!(
-        "{label}: orders per status and overdue, one channel"
-    ));
-    for _ in 0..RUNS {
-        let t = Instant::now();
-        tally::status_counts_in_channel(&mut conn, now_ms, "shopify")
-            .await
-            .map_err(fail)?;
-        channel.times.push(t.elapsed());
+    for (what, channel) in [
+        ("orders per status and overdue", None),
+        (
+            "orders per status and overdue, one channel",
+            Some("shopify"),
+        ),
+    ] {
+        let mut s = Sample::new(format!("{label}: {what}"));
+        for _ in 0..RUNS {
+            let t = Instant::now();
+            tally::status_counts(&mut conn, now_ms, channel)
+                .await
+                .map_err(fail)?;
+            s.times.push(t.elapsed());
+        }
+        rows.push(shown(&mut s));
     }
-    rows.push(shown(&mut channel));
     let mut stalls = Sample::new(format!(
         "{label}: the 5 longest waiting of each of 6 statuses"
     ));
@@ -236,17 +245,20 @@ async fn measure(store: &Store, engine: &str) -> Result<Vec<String>, Failure> {
             }
             rows.push(shown(&mut s));
         }
-        let mut s = Sample::new(format!(
-            "{label}: work per hour (hours of the day, and days)"
-        ));
-        for _ in 0..runs {
-            let t = Instant::now();
-            tally::work_per_hour(&mut conn, &all, &tally::HOUR_METRICS)
-                .await
-                .map_err(fail)?;
-            s.times.push(t.elapsed());
+        for (what, by) in [
+            ("work per hour of the day", OnTheClock::HourOfDay),
+            ("trend per day", OnTheClock::Day),
+        ] {
+            let mut s = Sample::new(format!("{label}: {what}"));
+            for _ in 0..runs {
+                let t = Instant::now();
+                tally::work_on_the_clock(&mut conn, &all, by, 180, &tally::HOUR_METRICS)
+                    .await
+                    .map_err(fail)?;
+                s.times.push(t.elapsed());
+            }
+            rows.push(shown(&mut s));
         }
-        rows.push(shown(&mut s));
         for (what, by) in [
             ("work per packer", WorkBy::Person),
             ("work per station", WorkBy::Station),

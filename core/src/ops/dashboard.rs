@@ -14,8 +14,10 @@
 use crate::domain::access::Op;
 use crate::domain::{Actor, OrderStatus};
 use crate::exchange::safe_cell;
-use crate::store::dashboard::{self as tally, Slice, WorkBy, STAGE_BARS, STAGE_EDGES_MINUTES};
-use crate::store::statuses::{self, StatusCount};
+use crate::store::dashboard::{
+    self as tally, OnTheClock, Slice, WorkBy, STAGE_BARS, STAGE_EDGES_MINUTES,
+};
+use crate::store::statuses::StatusCount;
 use crate::store::Store;
 use crate::{Error, Result};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -275,10 +277,7 @@ pub async fn dashboard(store: &Store, actor: &Actor, query: &DashboardQuery) -> 
     let offset = query.utc_offset_minutes;
     let mut tx = store.read().await?;
 
-    let statuses = match &slice.channel {
-        None => statuses::counts(&mut tx, now_ms).await?,
-        Some(c) => tally::status_counts_in_channel(&mut tx, now_ms, c).await?,
-    };
+    let statuses = tally::status_counts(&mut tx, now_ms, slice.channel.as_deref()).await?;
 
     let stages = stage_times(&tally::stage_bars(&mut tx, &slice).await?);
 
@@ -312,9 +311,28 @@ pub async fn dashboard(store: &Store, actor: &Actor, query: &DashboardQuery) -> 
         });
     }
 
-    let per_hour = tally::work_per_hour(&mut tx, &slice, &tally::HOUR_METRICS).await?;
-    let hours = hour_work(offset, &per_hour);
-    let days = day_trend(&slice, offset, &per_hour);
+    let hours = hour_work(
+        &tally::work_on_the_clock(
+            &mut tx,
+            &slice,
+            OnTheClock::HourOfDay,
+            offset,
+            &tally::HOUR_METRICS,
+        )
+        .await?,
+    );
+    let days = day_trend(
+        &slice,
+        offset,
+        &tally::work_on_the_clock(
+            &mut tx,
+            &slice,
+            OnTheClock::Day,
+            offset,
+            &tally::HOUR_METRICS,
+        )
+        .await?,
+    );
     let packers =
         packing_work(tally::work(&mut tx, &slice, WorkBy::Person, &tally::PACKING_METRICS).await?);
     let stations =
@@ -400,17 +418,14 @@ pub fn percentile_seconds(histogram: &[i64], q: f64) -> Option<i64> {
     None
 }
 
-/// The day number (since 1970-01-01) and hour of the day (0-23) of a UTC
-/// hour on a clock `offset_minutes` east of UTC.
-fn local(hour: i64, offset_minutes: i32) -> (i64, usize) {
-    let minutes = hour * 60 + i64::from(offset_minutes);
-    (
-        minutes.div_euclid(1440),
-        usize::try_from(minutes.rem_euclid(1440) / 60).unwrap_or(0),
-    )
+/// The day number (since 1970-01-01) of a UTC hour on a clock
+/// `offset_minutes` east of UTC.
+fn local_day(hour: i64, offset_minutes: i32) -> i64 {
+    (hour * 60 + i64::from(offset_minutes)).div_euclid(1440)
 }
 
-fn hour_work(offset_minutes: i32, rows: &[(i64, String, i64)]) -> Vec<HourWork> {
+/// Every hour of the day from (hour of the day, metric, n).
+fn hour_work(rows: &[(i64, String, i64)]) -> Vec<HourWork> {
     let mut hours: Vec<HourWork> = (0..24)
         .map(|hour| HourWork {
             hour,
@@ -420,7 +435,7 @@ fn hour_work(offset_minutes: i32, rows: &[(i64, String, i64)]) -> Vec<HourWork> 
         })
         .collect();
     for (hour, metric, n) in rows {
-        let Some(h) = hours.get_mut(local(*hour, offset_minutes).1) else {
+        let Some(h) = usize::try_from(*hour).ok().and_then(|h| hours.get_mut(h)) else {
             continue;
         };
         match metric.as_str() {
@@ -471,10 +486,11 @@ fn packing_work(rows: Vec<(String, String, i64)>) -> Vec<PackingWork> {
     list
 }
 
-/// Every day the range touches on the user's clock, with its counts.
+/// Every day the range touches on the user's clock, with its counts
+/// from (day, metric, n).
 fn day_trend(slice: &Slice, offset_minutes: i32, rows: &[(i64, String, i64)]) -> Vec<DayTrend> {
-    let first = local(slice.from_hour, offset_minutes).0;
-    let last = local(slice.to_hour - 1, offset_minutes).0;
+    let first = local_day(slice.from_hour, offset_minutes);
+    let last = local_day(slice.to_hour - 1, offset_minutes);
     let epoch = NaiveDate::from_ymd_opt(1970, 1, 1).unwrap_or_default();
     let mut days: Vec<DayTrend> = (first..=last)
         .map(|d| DayTrend {
@@ -488,8 +504,8 @@ fn day_trend(slice: &Slice, offset_minutes: i32, rows: &[(i64, String, i64)]) ->
             units: 0,
         })
         .collect();
-    for (hour, metric, n) in rows {
-        let Some(day) = usize::try_from(local(*hour, offset_minutes).0 - first)
+    for (day, metric, n) in rows {
+        let Some(day) = usize::try_from(day - first)
             .ok()
             .and_then(|i| days.get_mut(i))
         else {

@@ -177,10 +177,12 @@ fn hours_and_days(
 ) -> Result<String> {
     let Parts { hours, days } = s.parts();
     let mut parts = Vec::new();
-    if !hours.is_empty() {
+    // One branch per range: an OR of ranges would keep the engines from
+    // reading each range from the index.
+    for range in hours {
         let mut sql = format!(
             "SELECT {columns} FROM {hours_table} WHERE {}",
-            b.hours(&hours)?
+            b.hours(&[range])?
         );
         if let Some(m) = metrics {
             sql.push_str(&b.metrics(m)?);
@@ -243,6 +245,23 @@ pub const PACKING_METRICS: [&str; 6] = [
     "wrong_scans",
 ];
 
+/// Every metric the work is counted in.
+pub const ALL_METRICS: [&str; 13] = [
+    "created",
+    "confirmed",
+    "picked",
+    "packed",
+    "packed_short",
+    "shipped",
+    "delivered",
+    "cancelled",
+    "returned",
+    "units",
+    "item_scans",
+    "wrong_scans",
+    "cartons",
+];
+
 /// The metrics counted per hour: the packing table's work per hour of the
 /// day, and the trend over days.
 pub const HOUR_METRICS: [&str; 9] = [
@@ -283,21 +302,41 @@ pub async fn work(
         .await?)
 }
 
-/// Work in the slice per UTC hour: (hour, metric, n), for the hours of the
-/// day and the days on the user's clock.
-pub async fn work_per_hour(
+/// What the hourly work is grouped by, on the user's clock.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OnTheClock {
+    /// The hour of the day, 0 to 23.
+    HourOfDay,
+    /// The day, as days since 1970-01-01.
+    Day,
+}
+
+/// Work in the slice per hour of the day or per day on a clock
+/// `utc_offset_minutes` east of UTC: (hour or day, metric, n). Read from
+/// the hours (a day on the user's clock is not a UTC day), grouped into a
+/// few groups by the engine.
+pub async fn work_on_the_clock(
     conn: &mut AnyConnection,
     s: &Slice,
+    by: OnTheClock,
+    utc_offset_minutes: i32,
     metrics: &[&str],
 ) -> Result<Vec<(i64, String, i64)>> {
+    // Minutes since 1970 on the user's clock: positive for any time the
+    // store has seen, so integer division rounds down on both engines.
+    let local = format!("(hour * 60 + {})", i64::from(utc_offset_minutes));
+    let key = match by {
+        OnTheClock::HourOfDay => format!("({local} / 60) % 24"),
+        OnTheClock::Day => format!("{local} / 1440"),
+    };
     let mut b = Binds::default();
     let mut sql = format!(
-        "SELECT hour, metric, CAST(SUM(n) AS BIGINT) FROM work_tally WHERE {}",
+        "SELECT CAST({key} AS BIGINT) AS k, metric, CAST(SUM(n) AS BIGINT) FROM work_tally WHERE {}",
         b.hours(&[(s.from_hour, s.to_hour)])?
     );
     sql.push_str(&b.metrics(metrics)?);
     sql.push_str(&b.chosen(s)?);
-    sql.push_str(" GROUP BY hour, metric");
+    sql.push_str(" GROUP BY 1, metric");
     Ok(sqlx::query_as_with(&sql, b.args)
         .fetch_all(&mut *conn)
         .await?)
@@ -312,12 +351,13 @@ pub async fn choices(conn: &mut AnyConnection, s: &Slice) -> Result<(Vec<String>
         ..s.clone()
     };
     let mut b = Binds::default();
+    // Every metric named, so that the hours are read by their key.
     let rows = hours_and_days(
         &mut b,
         &everything,
         ("work_tally", "work_days"),
         "channel, station",
-        None,
+        Some(&ALL_METRICS),
     )?;
     let rows: Vec<(String, String)> = sqlx::query_as_with(
         &format!("SELECT channel, station FROM ({rows}) t GROUP BY channel, station"),
@@ -334,31 +374,90 @@ pub async fn choices(conn: &mut AnyConnection, s: &Slice) -> Result<(Vec<String>
     Ok((channels, stations))
 }
 
-/// Orders per stage now in one sales channel, and how many of them are
-/// overdue at `now_ms` (as [`super::statuses::counts`] counts them for
-/// every channel); every stage is listed.
-pub async fn status_counts_in_channel(
+/// Orders per stage now (in one sales channel, when one is given), and
+/// how many of them are overdue at `now_ms`, as
+/// [`super::statuses::counts`] counts them; every stage is listed. Every
+/// channel's counts come from the hourly order counts (migration 0013:
+/// a few thousand rows, not every order); one channel's from the orders'
+/// (channel, status) index. Overdue orders are counted from the orders of
+/// the stages that have a limit.
+pub async fn status_counts(
     conn: &mut AnyConnection,
     now_ms: i64,
-    channel: &str,
+    channel: Option<&str>,
 ) -> Result<Vec<super::statuses::StatusCount>> {
-    Ok(sqlx::query_as(
-        "SELECT s.code AS status, \
-           (SELECT COUNT(*) FROM orders o WHERE o.status = s.code AND o.channel = $2) AS count, \
-           CASE WHEN s.max_minutes IS NULL AND NOT EXISTS \
-             (SELECT 1 FROM statuses x WHERE x.stage = s.code AND x.max_minutes IS NOT NULL) \
-           THEN 0 ELSE \
-           (SELECT COUNT(*) FROM orders o LEFT JOIN statuses ss ON ss.code = o.sub_status \
-              WHERE o.status = s.code AND o.channel = $2 \
-                AND ((s.max_minutes IS NOT NULL AND o.status_changed_at < $1 - s.max_minutes * 60000) \
-                  OR (ss.max_minutes IS NOT NULL AND o.sub_status_since < $1 - ss.max_minutes * 60000))) \
-           END AS overdue \
+    // The stages, and which of them (or of their steps) have a limit.
+    let stages: Vec<(OrderStatus, super::codec::Flag)> = sqlx::query_as(
+        "SELECT s.code, CASE WHEN s.max_minutes IS NOT NULL OR EXISTS \
+           (SELECT 1 FROM statuses x WHERE x.stage = s.code AND x.max_minutes IS NOT NULL) \
+           THEN 1 ELSE 0 END \
          FROM statuses s WHERE s.code = s.stage ORDER BY s.position",
     )
-    .bind(now_ms)
-    .bind(channel)
     .fetch_all(&mut *conn)
-    .await?)
+    .await?;
+    let limited: Vec<String> = stages
+        .iter()
+        .filter(|(_, l)| l.0)
+        .map(|(s, _)| format!("'{}'", s.as_str()))
+        .collect();
+    let mut overdue: Vec<(OrderStatus, i64)> = Vec::new();
+    if !limited.is_empty() {
+        // The stages are named in the statement, not bound: the planner
+        // then knows they are the few orders still in work, not the
+        // million completed ones, and reads them by index on both engines.
+        let mut sql = format!(
+            "SELECT o.status, CAST(COUNT(*) AS BIGINT) FROM orders o \
+             LEFT JOIN statuses s ON s.code = o.status \
+             LEFT JOIN statuses ss ON ss.code = o.sub_status \
+             WHERE o.status IN ({}) AND {}",
+            limited.join(", "),
+            super::order_query::overdue_sql(now_ms)
+        );
+        if channel.is_some() {
+            sql.push_str(" AND o.channel = $1");
+        }
+        sql.push_str(" GROUP BY o.status");
+        let mut query = sqlx::query_as(&sql);
+        if let Some(c) = channel {
+            query = query.bind(c);
+        }
+        overdue = query.fetch_all(&mut *conn).await?;
+    }
+    let counts: Vec<(String, i64)> = match channel {
+        None => {
+            sqlx::query_as(
+                "SELECT key, CAST(SUM(n) AS BIGINT) FROM order_tally WHERE dim = 'status' \
+                 GROUP BY key",
+            )
+            .fetch_all(&mut *conn)
+            .await?
+        }
+        Some(c) => {
+            sqlx::query_as(
+                "SELECT status, CAST(COUNT(*) AS BIGINT) FROM orders WHERE channel = $1 \
+                 GROUP BY status",
+            )
+            .bind(c)
+            .fetch_all(&mut *conn)
+            .await?
+        }
+    };
+    Ok(stages
+        .into_iter()
+        .map(|(status, _)| super::statuses::StatusCount {
+            status,
+            count: counts
+                .iter()
+                .filter(|(k, _)| k == status.as_str())
+                .map(|(_, n)| n)
+                .sum(),
+            overdue: overdue
+                .iter()
+                .filter(|(s, _)| *s == status)
+                .map(|(_, n)| n)
+                .sum(),
+        })
+        .collect())
 }
 
 /// An order that has waited long in its status.
