@@ -301,27 +301,7 @@ async fn prepare(store: &Store, args: &BenchArgs) -> Result<(), Failure> {
         )));
     }
     let started = Instant::now();
-    let names = bulk::Names {
-        customer: &packbench_core::demo::customer,
-        product: &packbench_core::demo::product_name,
-    };
-    bulk::generate(
-        store,
-        &names,
-        args.products,
-        args.orders,
-        CONFIRMED_EVERY,
-        |done| {
-            if done % 100_000 == 0 {
-                eprintln!(
-                    "  generated {done} orders in {:.1} s",
-                    started.elapsed().as_secs_f64()
-                );
-            }
-        },
-    )
-    .await
-    .map_err(fail)?;
+    generate_orders(store, args.products, args.orders).await?;
     out!(
         "generated {} orders and {} products in {} in {:.1} s",
         args.orders,
@@ -330,6 +310,30 @@ async fn prepare(store: &Store, args: &BenchArgs) -> Result<(), Failure> {
         started.elapsed().as_secs_f64()
     );
     Ok(())
+}
+
+/// The bench warehouse's products and orders in an empty database, in
+/// the bulk generator's own transactions, with its progress on stderr.
+pub(crate) async fn generate_orders(
+    store: &Store,
+    products: usize,
+    orders: usize,
+) -> Result<(), Failure> {
+    let started = Instant::now();
+    let names = bulk::Names {
+        customer: &packbench_core::demo::customer,
+        product: &packbench_core::demo::product_name,
+    };
+    bulk::generate(store, &names, products, orders, CONFIRMED_EVERY, |done| {
+        if done % 100_000 == 0 {
+            eprintln!(
+                "  generated {done} orders in {:.1} s",
+                started.elapsed().as_secs_f64()
+            );
+        }
+    })
+    .await
+    .map_err(fail)
 }
 
 async fn sqlx_count(store: &Store) -> Result<i64, Failure> {

@@ -94,27 +94,7 @@ async fn prepare(store: &Store, orders: usize, products: usize) -> Result<(), Fa
         )));
     }
     let started = Instant::now();
-    let names = bulk::Names {
-        customer: &packbench_core::demo::customer,
-        product: &packbench_core::demo::product_name,
-    };
-    bulk::generate(
-        store,
-        &names,
-        products,
-        orders,
-        super::bench::CONFIRMED_EVERY,
-        |done| {
-            if done % 200_000 == 0 {
-                eprintln!(
-                    "  generated {done} orders in {:.1} s",
-                    started.elapsed().as_secs_f64()
-                );
-            }
-        },
-    )
-    .await
-    .map_err(fail)?;
+    super::bench::generate_orders(store, products, orders).await?;
     let orders_took = started.elapsed();
     let history = tally::generate_history(store, |done| {
         if done % 100_000 == 0 {
