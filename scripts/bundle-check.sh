@@ -153,25 +153,8 @@ for tool in dpkg-deb dpkg-shlibdeps apt-get apt-cache xvfb-run xdotool import co
 done
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/packbench-deb.XXXXXX")
-xvfb_pid=
-cleanup() {
-  local rc=$?
-  if [[ -n $xvfb_pid ]] && kill -0 "$xvfb_pid" 2>/dev/null; then
-    # Its own process group (setsid): xvfb-run, Xvfb, the app, its web
-    # processes.
-    kill -TERM -- "-$xvfb_pid" 2>/dev/null || true
-    for _ in $(seq 1 30); do
-      kill -0 "$xvfb_pid" 2>/dev/null || break
-      sleep 0.1
-    done
-    kill -KILL -- "-$xvfb_pid" 2>/dev/null || true
-  fi
-  rm -rf "$work" 2>/dev/null || { sleep 1; rm -rf "$work" 2>/dev/null || true; }
-  exit "$rc"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
+# shellcheck source=scripts/xvfb-group.sh
+. "$ROOT/scripts/xvfb-group.sh"
 
 passed=0
 failed=0

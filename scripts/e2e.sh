@@ -88,27 +88,8 @@ if [[ ! -d tests/e2e/node_modules ]]; then
 fi
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/packbench-e2e.XXXXXX")
-xvfb_pid=
-cleanup() {
-  local rc=$?
-  if [[ -n $xvfb_pid ]] && kill -0 "$xvfb_pid" 2>/dev/null; then
-    # Its own process group (setsid): xvfb-run, Xvfb, tauri-driver,
-    # WebKitWebDriver, the app and its web processes.
-    kill -TERM -- "-$xvfb_pid" 2>/dev/null || true
-    for _ in $(seq 1 30); do
-      kill -0 "$xvfb_pid" 2>/dev/null || break
-      sleep 0.1
-    done
-    kill -KILL -- "-$xvfb_pid" 2>/dev/null || true
-  fi
-  # A killed web process may still be flushing its shader cache: try again
-  # briefly, and never let a leftover temp folder fail a green run.
-  rm -rf "$work" 2>/dev/null || { sleep 1; rm -rf "$work" 2>/dev/null || true; }
-  exit "$rc"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
+# shellcheck source=scripts/xvfb-group.sh
+. "$ROOT/scripts/xvfb-group.sh"
 
 # custom-protocol: the UI is served from inside the binary, not from the
 # dev server; a plain `cargo build` binary shows "Could not connect to
