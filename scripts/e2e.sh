@@ -57,7 +57,7 @@ export CARGO_TARGET_DIR
 source scripts/clippy-env.sh
 
 missing=()
-for tool in xvfb-run Xvfb WebKitWebDriver tauri-driver node npm cargo; do
+for tool in xvfb-run Xvfb WebKitWebDriver tauri-driver node npm cargo xdotool import; do
   command -v "$tool" >/dev/null || missing+=("$tool")
 done
 if ((${#missing[@]})); then

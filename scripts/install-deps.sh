@@ -33,9 +33,10 @@ BASE_PKGS=(
 # take screenshots end to end.
 # Installed only once src-tauri/ exists, so the core/CLI work stays lean.
 # fonts-noto-color-emoji: the app's icons (📌 ⏸ ⚠) as a desktop shows them;
-# without it the screenshots under Xvfb draw empty boxes.
+# without it the screenshots under Xvfb draw empty boxes. sqlite3: the
+# dashboard scenario reads the app's database itself, apart from Packbench.
 DESKTOP_PKGS=(
-  fonts-noto-color-emoji
+  fonts-noto-color-emoji sqlite3
   libwebkit2gtk-4.1-dev libgtk-3-dev librsvg2-dev libayatana-appindicator3-dev
   libsoup-3.0-dev libjavascriptcoregtk-4.1-dev
   webkit2gtk-driver imagemagick xdotool x11-xkb-utils

@@ -19,6 +19,8 @@ mod bench_live;
 mod bench_warehouse;
 mod cartons;
 mod dashboard;
+// Issue 14: a demo day for the dashboard.
+mod demo_day;
 mod finding;
 mod live;
 mod marking;
@@ -27,10 +29,16 @@ mod people;
 mod pick;
 mod print;
 mod print_cmd;
+// Delivery status (issue 15).
+mod parcels;
 mod returns;
 mod scanner;
+// The first-run wizard's questions (issue 14 item 4).
+mod setup;
 mod shipping;
 mod stock;
+// Issue 15: the shops' webhook secrets, the deliveries' log and inbox.
+mod webhooks;
 
 use clap::{Args, Parser, Subcommand};
 use packbench_core::config::StationConfig;
@@ -86,6 +94,10 @@ enum Command {
     /// about the scanner's settings (no database).
     #[command(subcommand)]
     Scanner(scanner::ScannerCommand),
+    /// A new station's set-up (the first-run wizard's questions): try a
+    /// database before switching to it, and what the station still needs.
+    #[command(subcommand)]
+    Setup(setup::SetupCommand),
     /// One station process of `bench --suite live|race`.
     #[command(hide = true)]
     BenchStation(bench_live::StationArgs),
@@ -144,6 +156,10 @@ enum DbCommand {
     /// A parcel back from a customer: find its order, take the return.
     #[command(subcommand)]
     Return(returns::ReturnCommand),
+    /// Parcels after they left: import a carrier's status file, the
+    /// stalled ones, an order's movements, each carrier's days.
+    #[command(subcommand)]
+    Parcels(parcels::ParcelsCommand),
     /// The warehouse's bins: list, add or rename.
     #[command(subcommand)]
     Bins(stock::BinsCommand),
@@ -173,9 +189,16 @@ enum DbCommand {
     /// The supervisor's dashboard: orders per status, stage times, stalls,
     /// each packer's and station's work, the trend; `export-csv` any chart.
     Dashboard(dashboard::DashboardArgs),
+    /// The demo warehouse: `demo day` plays a working day on it.
+    #[command(subcommand)]
+    Demo(demo_day::DemoCommand),
     /// Follow other stations live: one line per commit that touched orders
     /// (what the app's screens refresh on).
     Watch(live::WatchArgs),
+    /// Orders that arrive by themselves (packbench-server, issue 15): the
+    /// shops' secrets, the deliveries' log, the inbox of kept bodies.
+    #[command(subcommand)]
+    Webhooks(webhooks::WebhooksCommand),
 }
 
 #[derive(Subcommand)]
@@ -638,6 +661,7 @@ async fn run(cli: Cli) -> Result<u8, Failure> {
         Command::Bench(args) => return bench::run(&args).await,
         Command::BenchStation(args) => return bench_live::station(&args).await,
         Command::Scanner(c) => return scanner::run(json, c),
+        Command::Setup(c) => return setup::run(&cli.db, json, c).await,
         Command::Db(DbCommand::Users(people::UsersCommand::Permissions)) => {
             people::permissions(json);
             return Ok(0);
@@ -747,13 +771,17 @@ async fn dispatch(
         DbCommand::Carriers(c) => return notify::carriers(store, actor, json, c).await,
         DbCommand::Pick(c) => return pick::run(store, actor, json, c).await,
         DbCommand::Watch(a) => return live::watch(store, json, &a).await,
+        // Issue 15: packbench-server's secrets, log and inbox.
+        DbCommand::Webhooks(c) => return webhooks::run(store, actor, json, c).await,
         DbCommand::Dashboard(a) => return dashboard::run(store, actor, json, a).await,
+        DbCommand::Demo(c) => return demo_day::run(store, actor, json, c).await,
         DbCommand::Carton(c) => return cartons::carton(store, actor, json, c).await,
         DbCommand::Boxes(c) => return cartons::boxes(store, actor, json, c).await,
         DbCommand::Stock(c) => return stock::stock(store, actor, json, c).await,
         DbCommand::Bins(c) => return stock::bins(store, actor, json, c).await,
         DbCommand::Marking(c) => return marking::run(store, json, c).await,
         DbCommand::Return(c) => return returns::run(store, actor, json, c).await,
+        DbCommand::Parcels(c) => return parcels::run(store, actor, json, c).await,
         DbCommand::Orders(OrdersCommand::Show { number }) => {
             print::order(json, &ops::order_detail(store, &number).await?);
         }

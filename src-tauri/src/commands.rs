@@ -1065,7 +1065,19 @@ pub struct ImportSource {
 }
 
 impl ImportSource {
-    fn bytes(&self) -> Result<Vec<u8>, IpcError> {
+    /// The file's name as chosen (or the last part of its path).
+    pub(crate) fn file_name(&self) -> String {
+        match (&self.name, &self.path) {
+            (Some(n), _) if !n.trim().is_empty() => n.trim().to_string(),
+            (_, Some(p)) => std::path::Path::new(p.trim())
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default(),
+            _ => String::new(),
+        }
+    }
+
+    pub(crate) fn bytes(&self) -> Result<Vec<u8>, IpcError> {
         use base64::Engine;
         match (&self.path, &self.content_base64) {
             (_, Some(b64)) => base64::engine::general_purpose::STANDARD

@@ -1,18 +1,26 @@
 //! The supervisor's dashboard (thin calls of core's `ops::dashboard`): the
-//! figures for a range, channel and station, and any chart's numbers saved
-//! as CSV in the user's downloads folder.
+//! figures for a range, channel and station with each chart's numbers as a
+//! table, any chart's numbers saved as CSV in the user's downloads folder,
+//! the whole of it as a PDF report.
 
 use crate::commands::{save_export, Reply};
 use crate::state::AppState;
-use packbench_core::ops::{self, Dashboard, DashboardChart, DashboardQuery};
+use packbench_core::documents::Lang;
+use packbench_core::ops::{self, DashboardChart, DashboardQuery, DashboardView};
 use tauri::State;
 
+/// The figures, and every chart's numbers as a table in the screen's
+/// language.
 #[tauri::command]
 #[specta::specta]
-pub async fn dashboard(state: State<'_, AppState>, query: DashboardQuery) -> Reply<Dashboard> {
+pub async fn dashboard(
+    state: State<'_, AppState>,
+    query: DashboardQuery,
+    lang: Lang,
+) -> Reply<DashboardView> {
     let store = state.store().await?;
     let actor = state.actor()?;
-    Ok(ops::dashboard(&store, &actor, &query).await?)
+    Ok(ops::dashboard_view(&store, &actor, &query, lang).await?)
 }
 
 /// One chart's numbers as a CSV file; returns where it was saved.

@@ -9,6 +9,8 @@ pub mod dashboard_commands;
 pub mod error;
 pub mod help_commands;
 pub mod logging;
+// The first-run wizard (issue 14 item 4).
+pub mod setup_commands;
 pub mod shipping_commands;
 pub mod state;
 pub mod stock_commands;
@@ -25,6 +27,7 @@ pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
     use commands::*;
     use dashboard_commands::*;
     use help_commands::*;
+    use setup_commands::*;
     use shipping_commands::*;
     use stock_commands::*;
     tauri_specta::Builder::<R>::new()
@@ -141,6 +144,11 @@ pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
             ship_bulk,
             waiting_handover,
             close_handover,
+            import_delivery_status,
+            stalled_parcels,
+            parcel_movements,
+            stall_days,
+            set_stall_days,
             handover,
             find_return,
             receive_return,
@@ -160,6 +168,12 @@ pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
             save_dashboard_csv,
             save_dashboard_pdf,
             restore_backup,
+            // The first-run wizard (issue 14 item 4).
+            probe_database,
+            setup_status,
+            save_store_details,
+            use_carriers,
+            finish_setup,
         ])
         .events(tauri_specta::collect_events![
             changes::OrdersChanged,
@@ -220,6 +234,7 @@ pub fn on_start<R: Runtime>(app: &tauri::AppHandle<R>) {
 /// Starts the desktop app. The window appears even when the settings or the
 /// database are broken: the UI shows why and what to do.
 pub fn run() {
+    web_view_memory();
     init_logging();
     // GS1's table is read once per process: read it now, not at the first
     // marking-code scan.
@@ -234,6 +249,21 @@ pub fn run() {
         tracing::error!(error = %e, "Packbench stopped");
         eprintln!("Packbench could not start: {e}");
         std::process::exit(1);
+    }
+}
+
+/// WebKitGTK's accelerated compositing keeps a second copy of every layer
+/// of the page: about 100 MB of the web process for a screen of forms and
+/// lists (BENCHMARKS.md, "Memory over a shift"), which a packing table that
+/// runs all shift does not need. Off unless the station asks for it
+/// (`PACKBENCH_COMPOSITING=1`) or the environment already says.
+fn web_view_memory() {
+    #[cfg(target_os = "linux")]
+    if std::env::var_os("WEBKIT_DISABLE_COMPOSITING_MODE").is_none()
+        && std::env::var("PACKBENCH_COMPOSITING").as_deref() != Ok("1")
+    {
+        // Before any thread is started: nothing else reads the environment yet.
+        std::env::set_var("WEBKIT_DISABLE_COMPOSITING_MODE", "1");
     }
 }
 

@@ -126,3 +126,57 @@ pub async fn receive_return(
     }
     Ok(receipt)
 }
+
+/// Imports a carrier's status file (issue 15): times without a zone are on
+/// the window's clock, `utc_offset_minutes` east of UTC.
+#[tauri::command]
+#[specta::specta]
+pub async fn import_delivery_status(
+    state: State<'_, AppState>,
+    source: crate::commands::ImportSource,
+    utc_offset_minutes: i32,
+) -> Reply<ops::DeliveryImport> {
+    let store = state.store().await?;
+    let actor = state.actor()?;
+    let bytes = source.bytes()?;
+    let name = source.file_name();
+    Ok(ops::import_delivery_statuses(&store, &actor, &name, &bytes, utc_offset_minutes).await?)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn stalled_parcels(state: State<'_, AppState>) -> Reply<Vec<ops::StalledParcel>> {
+    let store = state.store().await?;
+    state.actor()?;
+    Ok(ops::stalled_parcels(&store).await?)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn parcel_movements(
+    state: State<'_, AppState>,
+    number: String,
+) -> Reply<Vec<ops::ParcelMovementView>> {
+    let store = state.store().await?;
+    state.actor()?;
+    Ok(ops::parcel_movements(&store, &number).await?)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn stall_days(state: State<'_, AppState>) -> Reply<Vec<ops::CarrierStallDays>> {
+    let store = state.store().await?;
+    state.actor()?;
+    Ok(ops::stall_days(&store).await?)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn set_stall_days(
+    state: State<'_, AppState>,
+    carrier: String,
+    days: u32,
+) -> Reply<Vec<ops::CarrierStallDays>> {
+    let store = state.store().await?;
+    Ok(ops::set_stall_days(&store, &state.actor()?, &carrier, days).await?)
+}

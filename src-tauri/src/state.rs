@@ -45,6 +45,9 @@ pub struct AppInfo {
     pub startup_error: Option<String>,
     /// Where the database password comes from (`missing`: ask for it).
     pub database_password: DbPassword,
+    /// The first-run wizard's step to go on from when an administrator
+    /// signs in (`language`: nobody can sign in yet); None: not shown.
+    pub setup_resume: Option<packbench_core::ops::SetupStep>,
 }
 
 /// The settings a station may change from the UI. Who works at it is not
@@ -473,6 +476,14 @@ impl AppState {
                 Err(_) => (config.database.clone(), String::new(), false, None),
             },
         };
+        // The wizard's standing; one that cannot be read shows no wizard.
+        let setup_resume = match store.as_ref() {
+            Some(s) => packbench_core::ops::setup_status(s, &config)
+                .await
+                .ok()
+                .and_then(|status| status.resume_at),
+            None => None,
+        };
         let database_password = self.password_state(&config, store.is_some());
         Ok(AppInfo {
             version: env!("CARGO_PKG_VERSION").to_string(),
@@ -489,6 +500,7 @@ impl AppState {
             empty_database,
             database_password,
             startup_error,
+            setup_resume,
         })
     }
 

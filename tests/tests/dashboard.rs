@@ -782,13 +782,99 @@ on_both_engines!(the_dashboard_says_what_the_day_of_work_did, |db| {
         .all(|s| s.orders == 0 && s.median_seconds.is_none()));
     assert!(before.packers.is_empty());
 
-    // Any chart's numbers as CSV.
+    // Any chart's numbers as CSV: the chart's table, rates in per cent.
     let csv = ops::dashboard_csv(&d, DashboardChart::Packers, false).unwrap();
     let anna = csv.lines().find(|l| l.starts_with("Анна,")).unwrap();
-    assert_eq!(anna, "Анна,2,0,0.0000,5,2,7,1,0.1429", "{csv}");
+    assert_eq!(anna, "Анна,2,0,0.0,5,2,7,1,14.3", "{csv}");
     let csv = ops::dashboard_csv(&d, DashboardChart::Stalls, true).unwrap();
     assert!(csv.contains("ждём оплату"), "{csv}");
-    assert!(csv.starts_with("статус,заказ"), "{csv}");
+    assert!(csv.starts_with("Статус,Заказ,Канал,С (UTC+03:00)"), "{csv}");
+    assert!(
+        csv.contains("Подтверждён,3004,web,2026-11-20 09:55,"),
+        "the held order by its status's Russian name, since when on the Moscow clock: {csv}"
+    );
+
+    // The screen's numbers are the same tables, row for row.
+    for russian in [true, false] {
+        for table in ops::dashboard_tables(&d, russian) {
+            let csv = ops::dashboard_csv(&d, table.chart, russian).unwrap();
+            let mut reader = csv::Reader::from_reader(csv.as_bytes());
+            let header: Vec<String> = reader.headers().unwrap().iter().map(String::from).collect();
+            assert_eq!(header, table.columns, "{:?}", table.chart);
+            let rows: Vec<Vec<String>> = reader
+                .records()
+                .map(|r| r.unwrap().iter().map(String::from).collect())
+                .collect();
+            let cells: Vec<Vec<String>> = table.rows.iter().map(|r| r.cells.clone()).collect();
+            assert_eq!(rows, cells, "{:?}", table.chart);
+            assert_eq!(table.numeric.len(), table.columns.len());
+        }
+    }
+    let stages = ops::dashboard_table(&d, DashboardChart::Stages, false);
+    let pack = stages.rows.iter().find(|r| r.key == "pack").unwrap();
+    let median = d
+        .stages
+        .iter()
+        .find(|s| s.stage == Stage::Pack)
+        .unwrap()
+        .median_seconds;
+    assert_eq!(
+        pack.cells[2],
+        format!("{:.1}", median.unwrap() as f64 / 60.0),
+        "the median in minutes"
+    );
+});
+
+// The tables name statuses as the store does (its lifecycle, as the order
+// lists and exports name them): in Russian by their Russian names, and a
+// status the store renamed by its new name; never by their codes.
+on_both_engines!(the_tables_name_statuses_as_the_store_does, |db| {
+    let store = db.store.clone();
+    let admin = admin();
+    let d = ops::dashboard(&store, &admin, &the_day(None, None))
+        .await
+        .unwrap();
+    let name = |d: &Dashboard, russian: bool, code: &str| {
+        ops::dashboard_table(d, DashboardChart::Statuses, russian)
+            .rows
+            .into_iter()
+            .find(|r| r.key == code)
+            .unwrap()
+            .cells[0]
+            .clone()
+    };
+    assert_eq!(name(&d, true, "confirmed"), "Подтверждён");
+    assert_eq!(name(&d, true, "shipped"), "Отправлен");
+    assert_eq!(name(&d, false, "confirmed"), "Confirmed");
+    let csv = ops::dashboard_csv(&d, DashboardChart::Statuses, true).unwrap();
+    assert!(
+        !csv.lines().skip(1).any(|l| l.starts_with("confirmed")),
+        "no status code in the Russian CSV: {csv}"
+    );
+    ops::rename_status(&store, &admin, "confirmed", "Accepted", "Принят")
+        .await
+        .unwrap();
+    let d = ops::dashboard(&store, &admin, &the_day(None, None))
+        .await
+        .unwrap();
+    assert_eq!(
+        name(&d, true, "confirmed"),
+        "Принят",
+        "the store's own name"
+    );
+    let view = ops::dashboard_view(
+        &store,
+        &admin,
+        &the_day(None, None),
+        packbench_core::documents::Lang::En,
+    )
+    .await
+    .unwrap();
+    let statuses = &view.tables[0];
+    assert_eq!(statuses.chart, DashboardChart::Statuses);
+    assert_eq!(statuses.title, "Orders per status now");
+    assert_eq!(statuses.columns[0], "Status");
+    assert!(statuses.rows.iter().any(|r| r.cells[0] == "Accepted"));
 });
 
 on_both_engines!(only_supervisors_and_admins_see_the_dashboard, |db| {

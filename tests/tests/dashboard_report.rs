@@ -1,7 +1,7 @@
 //! The dashboard's PDF report, read back with `pdftotext`: every chart's
 //! table is in it under its title, in Russian and in English, with the
 //! numbers the chart's own CSV holds (the demo warehouse's orders per
-//! status).
+//! status), statuses named as the store names them.
 
 mod common;
 
@@ -73,5 +73,20 @@ async fn the_pdf_report_holds_every_chart_as_its_csv_says() {
             seen += 1;
         }
         assert!(seen >= 5, "the demo has orders in several statuses: {seen}");
+        // Statuses by the store's names in the report's language, never
+        // by their codes.
+        let (name, code) = if russian {
+            ("Подтверждён", "confirmed")
+        } else {
+            ("Confirmed", "confirmed ")
+        };
+        assert!(
+            text.lines().any(|l| l.trim_start().starts_with(name)),
+            "{name} in the report:\n{text}"
+        );
+        assert!(
+            !text.lines().any(|l| l.trim_start().starts_with(code)),
+            "no status code {code:?} in the report:\n{text}"
+        );
     }
 }

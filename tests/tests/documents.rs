@@ -281,7 +281,7 @@ on_both_engines!(
             "Иванова Мария".to_string(),
             "Счёт № 1001".to_string(),
             "ООО «Пакбенч»".to_string(),
-            "ИНН 1655123456".to_string(),
+            "ИНН 1655123453".to_string(),
             format!("Итого: {}", money(total, "RUB", Lang::Ru)),
             format!("В том числе НДС 20%: {}", money(vat, "RUB", Lang::Ru)),
         ] {

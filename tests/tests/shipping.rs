@@ -6,45 +6,17 @@
 mod common;
 
 use common::{clock, packer, TestDb};
-use packbench_core::ops::{self, Actor, Role, ShipRequest};
+use packbench_core::ops::{self, ShipRequest};
 use packbench_core::store::Store;
 use packbench_core::Error;
 
 const MUG: &str = "4006381333931";
 const KETTLE: &str = "4601234567893";
 
-fn admin() -> Actor {
-    Actor::new("admin", "office", Role::Admin)
-}
-
 /// Orders 2001 (2 mugs, a kettle), 2002 and 2003 (a mug each), confirmed.
 async fn warehouse(db: &TestDb) -> Store {
     let store = db.store.clone().with_clock(clock());
-    let products = "sku,name,weight_g,bin,barcodes,stock\n\
-        PB-001,Кружка «Утро»,350,A-02,4006381333931,40\n\
-        PB-002,Чайник 1.7 л,1200,B-10,4601234567893,5\n";
-    let p = ops::import_products(&store, &admin(), products.as_bytes())
-        .await
-        .unwrap();
-    assert_eq!(p.imported, 2, "{:?}", p.errors);
-    let orders =
-        "number,channel,customer_name,currency,payment_status,sku,item_name,quantity,unit_price\n\
-        2001,phone,Иванова Мария,RUB,paid,PB-001,Кружка,2,450\n\
-        2001,,,,,PB-002,Чайник,1,2500\n\
-        2002,phone,Петров Пётр,RUB,paid,PB-001,Кружка,1,450\n\
-        2003,phone,Сидорова Анна,RUB,paid,PB-001,Кружка,1,450\n";
-    let o = ops::import_orders(
-        &store,
-        &admin(),
-        orders.as_bytes(),
-        packbench_core::exchange::OrderFormat::Packbench,
-    )
-    .await
-    .unwrap();
-    assert_eq!(o.imported, 3, "{:?}", o.errors);
-    for number in ["2001", "2002", "2003"] {
-        ops::confirm_order(&store, &admin(), number).await.unwrap();
-    }
+    common::mugs_and_kettles(&store).await;
     store
 }
 

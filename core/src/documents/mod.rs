@@ -427,7 +427,8 @@ impl Seller {
             address: "420021, г. Казань, ул. Складская, д. 7, стр. 2".into(),
             phone: "+7 843 200-10-20".into(),
             email: "shop@packbench.example".into(),
-            inn: "1655123456".into(),
+            // Check digits valid: the seller's INN is checked like a buyer's.
+            inn: "1655123453".into(),
             kpp: "165501001".into(),
             bank_name: "ПАО «Банк Примерный», г. Казань".into(),
             bik: "049205999".into(),

@@ -252,7 +252,7 @@ pub(crate) fn check_business(view: &TradeView, what: &str) -> Result<()> {
     Ok(())
 }
 
-/// "1655123456/165501001", or the ИНН alone without a КПП.
+/// "1655123453/165501001", or the ИНН alone without a КПП.
 pub(crate) fn inn_kpp(inn: &str, kpp: &str) -> String {
     if kpp.is_empty() {
         inn.to_string()

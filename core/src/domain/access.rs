@@ -95,6 +95,8 @@ ops! {
     Print = "print", EVERYONE, "print documents";
     ImportOrders = "import_orders", DESK, "import orders";
     ImportProducts = "import_products", LEAD, "import products";
+    /// Carriers' status files: parcels delivered, stalled.
+    ImportDeliveryStatus = "import_delivery_status", DESK, "import a carrier's delivery status file";
     SetSeller = "set_seller", LEAD, "change the seller's details";
     EditLifecycle = "edit_lifecycle", OWNER, "change the order statuses";
     LoadDemo = "load_demo", OWNER, "load the demo warehouse";
@@ -110,6 +112,9 @@ ops! {
     /// Replaces the whole database with a backup (anyone may when the
     /// database file is damaged: nobody can sign in then).
     RestoreBackup = "restore_backup", OWNER, "restore the database from a backup";
+    // Issue 15: orders that arrive by themselves.
+    /// The secret a shop's webhooks (or the web form) sign orders with.
+    SetWebhookSecret = "set_webhook_secret", LEAD, "set a shop's webhook secret";
 }
 
 /// The op × role table as Markdown (docs/PERMISSIONS.md is this, checked

@@ -41,7 +41,7 @@ pub fn check_inn(inn: &str) -> Result<(), String> {
         Ok(())
     } else {
         Err(format!(
-            "the INN {inn} has a wrong check digit; a digit is mistyped — copy it from the buyer's card"
+            "the INN {inn} has a wrong check digit: a digit is mistyped; copy it again from the registration papers"
         ))
     }
 }

@@ -80,12 +80,16 @@
 //!
 //! `tests/fixtures/products.csv` is a complete example.
 
+// Carriers' status exports (issue 15).
+pub mod delivery;
 mod export;
 mod orders;
 mod packbench;
 mod products;
 mod shopify;
 mod table;
+// Orders that arrive by themselves (issue 15): webhook and web-form JSON.
+pub mod webhook;
 mod woocommerce;
 
 pub use export::{safe_cell, ExportFormat, ExportLine, ExportOrder, ExportRows, ExportWriter};

@@ -280,7 +280,7 @@ pub(super) fn collect_orders<'t>(
 
 /// Totals are computed downstream with plain arithmetic; an order whose
 /// totals would not fit is refused here rather than overflowing there.
-fn check_totals(order: &NewOrder) -> Result<(), String> {
+pub(super) fn check_totals(order: &NewOrder) -> Result<(), String> {
     let mut total = Some(order.delivery_cost_minor);
     for line in &order.lines {
         total = total.and_then(|t| {

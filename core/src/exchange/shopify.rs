@@ -45,26 +45,36 @@ impl Address {
     /// none of it (a pickup, or billing only).
     fn of(&self, group: &Group<'_>) -> String {
         let text = |c: Col| group.field(c).text;
-        let (a1, a2) = (text(self.address1), text(self.address2));
-        // "Street" is Address1 and Address2 together; use it only when the
-        // two separate columns are absent, or it would repeat them.
-        let street = if a1.is_empty() && a2.is_empty() {
-            text(self.street)
-        } else {
-            ""
-        };
-        // Shopify writes ZIP codes as '02134 so spreadsheets keep the zero.
-        let zip = text(self.zip).trim_start_matches('\'');
-        join_parts([
-            a1,
-            a2,
-            street,
-            text(self.city),
-            zip,
-            text(self.province),
-            text(self.country),
-        ])
+        address_line(
+            [text(self.address1), text(self.address2)],
+            text(self.street),
+            [
+                text(self.city),
+                text(self.zip),
+                text(self.province),
+                text(self.country),
+            ],
+        )
     }
+}
+
+/// A Shopify address as one line for the label: address 1 and 2, city,
+/// ZIP, province, country (the export's columns and the webhooks' JSON
+/// fields alike). "Street" is Address1 and Address2 together; it is used
+/// only when the two are empty, or it would repeat them.
+pub(super) fn address_line(
+    [a1, a2]: [&str; 2],
+    street: &str,
+    [city, zip, province, country]: [&str; 4],
+) -> String {
+    let street = if a1.trim().is_empty() && a2.trim().is_empty() {
+        street
+    } else {
+        ""
+    };
+    // Shopify writes ZIP codes as '02134 so spreadsheets keep the zero.
+    let zip = zip.trim().trim_start_matches('\'');
+    join_parts([a1, a2, street, city, zip, province, country])
 }
 
 struct Columns {
@@ -184,7 +194,7 @@ fn order(g: &Group<'_>, c: &Columns, now: DateTime<Utc>) -> Result<NewOrder, Fai
 /// The rate in a tax name such as "VAT 20%" or "НДС 20%", in basis points.
 /// Shopify names the tax rather than giving its rate; a name without a
 /// readable percentage means no rate we can trust, so zero.
-fn percent_in(name: &str) -> i64 {
+pub(super) fn percent_in(name: &str) -> i64 {
     for (at, _) in name.match_indices('%') {
         let before = name[..at].trim_end();
         let start = before

@@ -45,12 +45,12 @@ impl Person {
     }
 
     fn name(&self, g: &Group<'_>) -> String {
-        join_words([g.field(self.first_name).text, g.field(self.last_name).text])
+        person_name(g.field(self.first_name).text, g.field(self.last_name).text)
     }
 
     fn address(&self, g: &Group<'_>) -> String {
         let text = |c: Col| g.field(c).text;
-        join_parts([
+        address_line([
             text(self.address_1),
             text(self.address_2),
             text(self.city),
@@ -59,6 +59,18 @@ impl Person {
             text(self.country),
         ])
     }
+}
+
+/// First and last name as one, as the label shows it (the export's
+/// columns and the webhooks' JSON alike).
+pub(super) fn person_name(first: &str, last: &str) -> String {
+    join_words([first, last])
+}
+
+/// A WooCommerce address as one line for the label: address 1 and 2, city,
+/// state, postcode, country.
+pub(super) fn address_line(parts: [&str; 6]) -> String {
+    join_parts(parts)
 }
 
 struct Columns {
@@ -197,18 +209,28 @@ fn order(g: &Group<'_>, c: &Columns, now: DateTime<Utc>) -> Result<NewOrder, Fai
 
 /// WooCommerce order statuses, which mix payment and fulfilment, read as a
 /// payment status. A cancelled order has nothing to pack.
-fn payment_status(text: &str) -> Result<PaymentStatus, String> {
-    let lower = text.trim().to_ascii_lowercase();
-    // Some exporters write the internal post status, such as "wc-processing".
-    let status = lower.strip_prefix("wc-").unwrap_or(&lower);
-    match status {
+pub(super) fn payment_status(text: &str) -> Result<PaymentStatus, String> {
+    let status = plain_status(text);
+    match status.as_str() {
         "failed" => Ok(PaymentStatus::AwaitingPayment),
-        "cancelled" | "trash" => Err(format!(
+        _ if is_cancelled(text) => Err(format!(
             "the order is {status} in WooCommerce, so there is nothing to pack; \
              leave it out of the export"
         )),
-        _ => PaymentStatus::from_shop(status).map_err(|e| format!("status: {e}")),
+        _ => PaymentStatus::from_shop(&status).map_err(|e| format!("status: {e}")),
     }
+}
+
+/// The status in lower case, without the "wc-" that some exporters write
+/// (the internal post status, such as "wc-processing").
+fn plain_status(text: &str) -> String {
+    let lower = text.trim().to_ascii_lowercase();
+    lower.strip_prefix("wc-").unwrap_or(&lower).to_string()
+}
+
+/// Cancelled (or thrown away) in WooCommerce: nothing to pack.
+pub(super) fn is_cancelled(status: &str) -> bool {
+    matches!(plain_status(status).as_str(), "cancelled" | "trash")
 }
 
 /// The line of a one-row-per-item export, or none when the row carries no
@@ -267,7 +289,7 @@ fn numbered_line(at: usize, header: &str, cell: &str, exponent: u32) -> Result<N
 /// Unit price and line discount. The subtotal (before discount) gives the
 /// real unit price when it divides by the quantity; otherwise the total is
 /// split so that the line still adds up to it exactly.
-fn price_of(
+pub(super) fn price_of(
     at: usize,
     sku: &str,
     quantity: i64,

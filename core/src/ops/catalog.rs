@@ -34,7 +34,7 @@ pub struct ImportSummary {
 /// a packing station waiting for the write lock is not held up for long.
 const CHUNK: usize = 500;
 
-async fn insert_order(
+pub(super) async fn insert_order(
     tx: &mut Tx,
     actor: &Actor,
     now: i64,

@@ -11,7 +11,9 @@
 //! whole warehouse at this moment, in the channel chosen: they have no
 //! range, and an order waiting in a status is at no station yet.
 
+use crate::documents::Lang;
 use crate::domain::access::Op;
+use crate::domain::lifecycle::StatusDef;
 use crate::domain::{Actor, OrderStatus};
 use crate::exchange::safe_cell;
 use crate::store::dashboard::{
@@ -20,7 +22,7 @@ use crate::store::dashboard::{
 use crate::store::statuses::StatusCount;
 use crate::store::Store;
 use crate::{Error, Result};
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, NaiveDate, Offset, Utc};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -72,16 +74,16 @@ crate::named_enum! {
 impl Stage {
     pub fn label(self, russian: bool) -> &'static str {
         match (self, russian) {
-            (Stage::Confirm, false) => "new → confirmed",
-            (Stage::Confirm, true) => "новый → подтверждён",
-            (Stage::Pick, false) => "confirmed → picked",
-            (Stage::Pick, true) => "подтверждён → собран",
-            (Stage::Pack, false) => "picked → packed",
-            (Stage::Pack, true) => "собран → упакован",
-            (Stage::Ship, false) => "packed → shipped",
-            (Stage::Ship, true) => "упакован → отправлен",
-            (Stage::Deliver, false) => "shipped → delivered",
-            (Stage::Deliver, true) => "отправлен → доставлен",
+            (Stage::Confirm, false) => "New → confirmed",
+            (Stage::Confirm, true) => "Новый → подтверждён",
+            (Stage::Pick, false) => "Confirmed → picked",
+            (Stage::Pick, true) => "Подтверждён → собран",
+            (Stage::Pack, false) => "Picked → packed",
+            (Stage::Pack, true) => "Собран → упакован",
+            (Stage::Ship, false) => "Packed → shipped",
+            (Stage::Ship, true) => "Упакован → отправлен",
+            (Stage::Deliver, false) => "Shipped → delivered",
+            (Stage::Deliver, true) => "Отправлен → доставлен",
         }
     }
 }
@@ -220,6 +222,9 @@ pub struct Dashboard {
     /// the filters offer).
     pub channel_choices: Vec<String>,
     pub station_choices: Vec<String>,
+    /// The store's statuses with its names for them in both languages:
+    /// the tables name statuses as the order lists and exports do.
+    pub lifecycle: Vec<StatusDef>,
 }
 
 /// The statuses whose waiting orders the stall panel lists.
@@ -338,6 +343,7 @@ pub async fn dashboard(store: &Store, actor: &Actor, query: &DashboardQuery) -> 
     let stations =
         packing_work(tally::work(&mut tx, &slice, WorkBy::Station, &tally::PACKING_METRICS).await?);
     let (channel_choices, station_choices) = tally::choices(&mut tx, &slice).await?;
+    let lifecycle = crate::store::statuses::all(&mut tx).await?;
     tx.commit().await?;
 
     Ok(Dashboard {
@@ -357,6 +363,7 @@ pub async fn dashboard(store: &Store, actor: &Actor, query: &DashboardQuery) -> 
         days,
         channel_choices,
         station_choices,
+        lifecycle,
     })
 }
 
@@ -526,7 +533,7 @@ fn day_trend(slice: &Slice, offset_minutes: i32, rows: &[(i64, String, i64)]) ->
 }
 
 crate::named_enum! {
-    /// One chart (or table) of the dashboard, for its CSV.
+    /// One chart (or table) of the dashboard: its numbers as a table.
     pub enum DashboardChart("dashboard chart") {
         /// Orders per status now, and overdue.
         Statuses = "statuses",
@@ -547,237 +554,419 @@ crate::named_enum! {
     }
 }
 
-/// One chart's numbers as CSV, headers in English or Russian. Text a
-/// spreadsheet would run as a formula (a name starting with `=`) is
-/// neutralised, as in every export.
-pub fn dashboard_csv(d: &Dashboard, chart: DashboardChart, russian: bool) -> Result<String> {
-    let mut out = csv::Writer::from_writer(Vec::new());
-    let fail = |e: csv::Error| Error::Invalid(format!("the CSV could not be written: {e}"));
-    let words = |en: &'static [&'static str], ru: &'static [&'static str]| {
-        if russian {
-            ru
-        } else {
-            en
+impl DashboardChart {
+    /// The chart's title, as the screen and the report head it.
+    pub fn title(self, russian: bool) -> &'static str {
+        use DashboardChart as C;
+        match (self, russian) {
+            (C::Statuses, false) => "Orders per status now",
+            (C::Statuses, true) => "Заказы по статусам сейчас",
+            (C::Stages, false) => "Time in each stage",
+            (C::Stages, true) => "Время на каждом этапе",
+            (C::Histogram, false) => "How long each stage took",
+            (C::Histogram, true) => "Сколько длился каждый этап",
+            (C::Stalls, false) => "Where orders wait longest",
+            (C::Stalls, true) => "Где заказы ждут дольше всего",
+            (C::Hours, false) => "Packing per hour of the day",
+            (C::Hours, true) => "Упаковка по часам дня",
+            (C::Packers, false) => "Packers",
+            (C::Packers, true) => "Упаковщики",
+            (C::Stations, false) => "Stations",
+            (C::Stations, true) => "Рабочие места",
+            (C::Days, false) => "The trend over days",
+            (C::Days, true) => "По дням",
         }
+    }
+}
+
+/// One chart's numbers as a table in one language: what the screen shows a
+/// click away from the chart, the chart's CSV and its section of the PDF
+/// report are this one table, so the three never differ.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct DashboardTable {
+    pub chart: DashboardChart,
+    /// The chart's title.
+    pub title: String,
+    /// The columns' headers.
+    pub columns: Vec<String>,
+    /// Which columns hold numbers; the others hold words (names, days).
+    pub numeric: Vec<bool>,
+    pub rows: Vec<DashboardRow>,
+}
+
+/// One row of a [`DashboardTable`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct DashboardRow {
+    /// What the row is about, the same in both languages: a status's or a
+    /// stage's code, a histogram bar's number (0 first), an order's
+    /// number, the hour (0-23), a packer's or station's name, the day.
+    pub key: String,
+    /// As many as the table has columns.
+    pub cells: Vec<String>,
+}
+
+/// A column: its header in English and in Russian, and whether it holds
+/// numbers.
+type Column = (&'static str, &'static str, bool);
+
+impl DashboardTable {
+    fn new(chart: DashboardChart, russian: bool, columns: &[Column]) -> DashboardTable {
+        let mut table = DashboardTable {
+            chart,
+            title: chart.title(russian).to_string(),
+            columns: Vec::with_capacity(columns.len()),
+            numeric: Vec::with_capacity(columns.len()),
+            rows: Vec::new(),
+        };
+        for column in columns {
+            table.column(if russian { column.1 } else { column.0 }, column.2);
+        }
+        table
+    }
+
+    fn column(&mut self, header: impl Into<String>, numeric: bool) {
+        self.columns.push(header.into());
+        self.numeric.push(numeric);
+    }
+
+    fn row(&mut self, key: impl Into<String>, cells: Vec<String>) {
+        self.rows.push(DashboardRow {
+            key: key.into(),
+            cells,
+        });
+    }
+}
+
+/// The store's name of a status (a stage, or its own step inside one), as
+/// every list and export names it; the code when the store has none.
+fn status_name(d: &Dashboard, code: &str, russian: bool) -> String {
+    d.lifecycle
+        .iter()
+        .find(|s| s.code == code)
+        .map(|s| s.label(russian).to_string())
+        .unwrap_or_else(|| code.to_string())
+}
+
+/// Seconds as minutes with one decimal; empty for none.
+fn minutes(seconds: Option<i64>) -> String {
+    seconds
+        .map(|s| format!("{:.1}", s as f64 / 60.0))
+        .unwrap_or_default()
+}
+
+/// A share as a percentage with one decimal; empty for none.
+fn percent(share: Option<f64>) -> String {
+    share
+        .map(|r| format!("{:.1}", r * 100.0))
+        .unwrap_or_default()
+}
+
+/// "UTC+03:00": the clock the table's times are on.
+fn clock_name(offset_minutes: i32) -> String {
+    let sign = if offset_minutes < 0 { '-' } else { '+' };
+    let m = offset_minutes.unsigned_abs();
+    format!("UTC{sign}{:02}:{:02}", m / 60, m % 60)
+}
+
+/// One chart's numbers as a table, in English or Russian.
+pub fn dashboard_table(d: &Dashboard, chart: DashboardChart, russian: bool) -> DashboardTable {
+    let yes_no = |v: bool| match (v, russian) {
+        (true, true) => "да",
+        (false, true) => "нет",
+        (true, false) => "yes",
+        (false, false) => "no",
     };
-    let opt = |v: Option<i64>| v.map(|v| v.to_string()).unwrap_or_default();
-    let ratio = |v: Option<f64>| v.map(|v| format!("{v:.4}")).unwrap_or_default();
-    let minutes = |s: Option<i64>| {
-        s.map(|s| format!("{:.1}", s as f64 / 60.0))
-            .unwrap_or_default()
-    };
+    let mut t;
     match chart {
         DashboardChart::Statuses => {
-            out.write_record(words(
-                &["status", "orders", "overdue"],
-                &["статус", "заказов", "просрочено"],
-            ))
-            .map_err(fail)?;
+            t = DashboardTable::new(
+                chart,
+                russian,
+                &[
+                    ("Status", "Статус", false),
+                    ("Orders", "Заказов", true),
+                    ("Overdue", "Просрочено", true),
+                ],
+            );
             for s in &d.statuses {
-                out.write_record([
-                    s.status.to_string(),
-                    s.count.to_string(),
-                    s.overdue.to_string(),
-                ])
-                .map_err(fail)?;
+                t.row(
+                    s.status.as_str(),
+                    vec![
+                        status_name(d, s.status.as_str(), russian),
+                        s.count.to_string(),
+                        s.overdue.to_string(),
+                    ],
+                );
             }
         }
         DashboardChart::Stages => {
-            out.write_record(words(
-                &["stage", "orders", "median_minutes", "p90_minutes"],
-                &["этап", "заказов", "медиана_минут", "p90_минут"],
-            ))
-            .map_err(fail)?;
+            t = DashboardTable::new(
+                chart,
+                russian,
+                &[
+                    ("Stage", "Этап", false),
+                    ("Orders", "Заказов", true),
+                    ("Median (min)", "Медиана (мин)", true),
+                    ("p90 (min)", "p90 (мин)", true),
+                ],
+            );
             for s in &d.stages {
-                out.write_record([
-                    s.stage.label(russian).to_string(),
-                    s.orders.to_string(),
-                    minutes(s.median_seconds),
-                    minutes(s.p90_seconds),
-                ])
-                .map_err(fail)?;
+                t.row(
+                    s.stage.as_str(),
+                    vec![
+                        s.stage.label(russian).to_string(),
+                        s.orders.to_string(),
+                        minutes(s.median_seconds),
+                        minutes(s.p90_seconds),
+                    ],
+                );
             }
         }
         DashboardChart::Histogram => {
-            let mut head: Vec<String> =
-                words(&["from_minutes", "to_minutes"], &["от_минут", "до_минут"])
-                    .iter()
-                    .map(|w| w.to_string())
-                    .collect();
-            head.extend(d.stages.iter().map(|s| s.stage.label(russian).to_string()));
-            out.write_record(&head).map_err(fail)?;
+            t = DashboardTable::new(
+                chart,
+                russian,
+                &[
+                    ("From (min)", "От (мин)", true),
+                    ("Under (min)", "До (мин)", true),
+                ],
+            );
+            for s in &d.stages {
+                t.column(s.stage.label(russian), true);
+            }
             for bar in 0..STAGE_BARS {
-                let from = if bar == 0 {
-                    Some(0)
-                } else {
-                    d.stage_edges_minutes.get(bar - 1).copied()
+                let from = match bar {
+                    0 => Some(0),
+                    _ => d.stage_edges_minutes.get(bar - 1).copied(),
                 };
-                let mut row = vec![opt(from), opt(d.stage_edges_minutes.get(bar).copied())];
-                row.extend(
+                let under = d.stage_edges_minutes.get(bar).copied();
+                let mut cells = vec![
+                    from.map(|m| m.to_string()).unwrap_or_default(),
+                    under.map(|m| m.to_string()).unwrap_or_default(),
+                ];
+                cells.extend(
                     d.stages
                         .iter()
                         .map(|s| s.histogram.get(bar).copied().unwrap_or(0).to_string()),
                 );
-                out.write_record(&row).map_err(fail)?;
+                t.row(bar.to_string(), cells);
             }
         }
         DashboardChart::Stalls => {
-            out.write_record(words(
+            t = DashboardTable::new(
+                chart,
+                russian,
                 &[
-                    "status",
-                    "order",
-                    "channel",
-                    "since_utc",
-                    "waiting_minutes",
-                    "overdue",
-                    "hold_reason",
-                    "step",
-                    "station",
-                    "packer",
+                    ("Status", "Статус", false),
+                    ("Order", "Заказ", false),
+                    ("Channel", "Канал", false),
                 ],
-                &[
-                    "статус",
-                    "заказ",
-                    "канал",
-                    "с_utc",
-                    "ждёт_минут",
-                    "просрочен",
-                    "причина_удержания",
-                    "шаг",
-                    "станция",
-                    "упаковщик",
-                ],
-            ))
-            .map_err(fail)?;
+            );
+            let clock = clock_name(d.utc_offset_minutes);
+            t.column(
+                if russian {
+                    format!("С ({clock})")
+                } else {
+                    format!("Since ({clock})")
+                },
+                false,
+            );
+            for column in [
+                ("Waiting (min)", "Ждёт (мин)", true),
+                ("Overdue", "Просрочен", false),
+                ("Step", "Шаг", false),
+                ("Hold reason", "Причина удержания", false),
+                ("Station", "Рабочее место", false),
+                ("Packer", "Упаковщик", false),
+            ] {
+                t.column(if russian { column.1 } else { column.0 }, column.2);
+            }
+            // The query's offset was checked (±14 h) when it was counted.
+            let offset = chrono::FixedOffset::east_opt(d.utc_offset_minutes * 60)
+                .unwrap_or_else(|| Utc.fix());
             for stall in &d.stalls {
                 for w in &stall.orders {
-                    let text = |v: &Option<String>| safe_cell(v.as_deref().unwrap_or(""));
-                    out.write_record([
-                        w.status.to_string(),
-                        safe_cell(&w.number),
-                        safe_cell(&w.channel),
-                        w.since.format("%Y-%m-%d %H:%M:%S").to_string(),
-                        w.minutes.to_string(),
-                        if w.overdue { "1" } else { "0" }.to_string(),
-                        text(&w.hold_reason),
-                        text(&w.sub_status),
-                        text(&w.claimed_station),
-                        text(&w.claimed_by),
-                    ])
-                    .map_err(fail)?;
+                    let text = |v: &Option<String>| v.clone().unwrap_or_default();
+                    t.row(
+                        w.number.clone(),
+                        vec![
+                            status_name(d, w.status.as_str(), russian),
+                            w.number.clone(),
+                            w.channel.clone(),
+                            w.since
+                                .with_timezone(&offset)
+                                .format("%Y-%m-%d %H:%M")
+                                .to_string(),
+                            w.minutes.to_string(),
+                            yes_no(w.overdue).to_string(),
+                            w.sub_status
+                                .as_deref()
+                                .map(|s| status_name(d, s, russian))
+                                .unwrap_or_default(),
+                            text(&w.hold_reason),
+                            text(&w.claimed_station),
+                            text(&w.claimed_by),
+                        ],
+                    );
                 }
             }
         }
         DashboardChart::Hours => {
-            out.write_record(words(
-                &["hour", "orders", "units", "cartons"],
-                &["час", "заказов", "единиц", "коробок"],
-            ))
-            .map_err(fail)?;
+            t = DashboardTable::new(
+                chart,
+                russian,
+                &[
+                    ("Hour", "Час", false),
+                    ("Orders", "Заказов", true),
+                    ("Units", "Штук", true),
+                    ("Cartons", "Коробок", true),
+                ],
+            );
             for h in &d.hours {
-                out.write_record([
+                t.row(
                     h.hour.to_string(),
-                    h.orders.to_string(),
-                    h.units.to_string(),
-                    h.cartons.to_string(),
-                ])
-                .map_err(fail)?;
+                    vec![
+                        format!("{:02}:00", h.hour),
+                        h.orders.to_string(),
+                        h.units.to_string(),
+                        h.cartons.to_string(),
+                    ],
+                );
             }
         }
         DashboardChart::Packers | DashboardChart::Stations => {
-            let first = match (chart, russian) {
-                (DashboardChart::Packers, false) => "packer",
-                (DashboardChart::Packers, true) => "упаковщик",
-                (_, false) => "station",
-                (_, true) => "станция",
+            let first: Column = if chart == DashboardChart::Packers {
+                ("Packer", "Упаковщик", false)
+            } else {
+                ("Station", "Рабочее место", false)
             };
-            let mut head = vec![first];
-            head.extend_from_slice(words(
+            t = DashboardTable::new(
+                chart,
+                russian,
                 &[
-                    "orders",
-                    "short_orders",
-                    "short_ship_rate",
-                    "units",
-                    "cartons",
-                    "item_scans",
-                    "wrong_scans",
-                    "wrong_scan_rate",
+                    first,
+                    ("Orders", "Заказов", true),
+                    ("Short-shipped", "С недовложением", true),
+                    ("Short-shipped (%)", "С недовложением (%)", true),
+                    ("Units", "Штук", true),
+                    ("Cartons", "Коробок", true),
+                    ("Item scans", "Сканов товара", true),
+                    ("Wrong scans", "Ошибочных сканов", true),
+                    ("Wrong scans (%)", "Ошибочных сканов (%)", true),
                 ],
-                &[
-                    "заказов",
-                    "с_недовложением",
-                    "доля_недовложений",
-                    "единиц",
-                    "коробок",
-                    "сканирований",
-                    "ошибочных",
-                    "доля_ошибочных",
-                ],
-            ));
-            out.write_record(&head).map_err(fail)?;
+            );
             let list = if chart == DashboardChart::Packers {
                 &d.packers
             } else {
                 &d.stations
             };
             for p in list {
-                out.write_record([
-                    safe_cell(&p.name),
-                    p.orders.to_string(),
-                    p.short_orders.to_string(),
-                    ratio(p.short_ship_rate),
-                    p.units.to_string(),
-                    p.cartons.to_string(),
-                    p.item_scans.to_string(),
-                    p.wrong_scans.to_string(),
-                    ratio(p.wrong_scan_rate),
-                ])
-                .map_err(fail)?;
+                t.row(
+                    p.name.clone(),
+                    vec![
+                        p.name.clone(),
+                        p.orders.to_string(),
+                        p.short_orders.to_string(),
+                        percent(p.short_ship_rate),
+                        p.units.to_string(),
+                        p.cartons.to_string(),
+                        p.item_scans.to_string(),
+                        p.wrong_scans.to_string(),
+                        percent(p.wrong_scan_rate),
+                    ],
+                );
             }
         }
         DashboardChart::Days => {
-            out.write_record(words(
+            t = DashboardTable::new(
+                chart,
+                russian,
                 &[
-                    "day",
-                    "created",
-                    "confirmed",
-                    "packed",
-                    "shipped",
-                    "delivered",
-                    "cancelled",
-                    "units",
+                    ("Day", "День", false),
+                    ("Created", "Создано", true),
+                    ("Confirmed", "Подтверждено", true),
+                    ("Packed", "Упаковано", true),
+                    ("Shipped", "Отправлено", true),
+                    ("Delivered", "Доставлено", true),
+                    ("Cancelled", "Отменено", true),
+                    ("Units", "Штук", true),
                 ],
-                &[
-                    "день",
-                    "создано",
-                    "подтверждено",
-                    "упаковано",
-                    "отправлено",
-                    "доставлено",
-                    "отменено",
-                    "единиц",
-                ],
-            ))
-            .map_err(fail)?;
+            );
             for day in &d.days {
-                out.write_record([
-                    day.day.format("%Y-%m-%d").to_string(),
-                    day.created.to_string(),
-                    day.confirmed.to_string(),
-                    day.packed.to_string(),
-                    day.shipped.to_string(),
-                    day.delivered.to_string(),
-                    day.cancelled.to_string(),
-                    day.units.to_string(),
-                ])
-                .map_err(fail)?;
+                let name = day.day.format("%Y-%m-%d").to_string();
+                t.row(
+                    name.clone(),
+                    vec![
+                        name,
+                        day.created.to_string(),
+                        day.confirmed.to_string(),
+                        day.packed.to_string(),
+                        day.shipped.to_string(),
+                        day.delivered.to_string(),
+                        day.cancelled.to_string(),
+                        day.units.to_string(),
+                    ],
+                );
             }
         }
+    }
+    t
+}
+
+/// Every chart's table, in the order the report prints them.
+pub fn dashboard_tables(d: &Dashboard, russian: bool) -> Vec<DashboardTable> {
+    DashboardChart::ALL
+        .iter()
+        .map(|chart| dashboard_table(d, *chart, russian))
+        .collect()
+}
+
+/// One chart's numbers as CSV: its table, headers in English or Russian.
+/// Text a spreadsheet would run as a formula (a name starting with `=`) is
+/// neutralised, as in every export.
+pub fn dashboard_csv(d: &Dashboard, chart: DashboardChart, russian: bool) -> Result<String> {
+    let table = dashboard_table(d, chart, russian);
+    let mut out = csv::Writer::from_writer(Vec::new());
+    let fail = |e: csv::Error| Error::Invalid(format!("the CSV could not be written: {e}"));
+    out.write_record(&table.columns).map_err(fail)?;
+    for row in &table.rows {
+        let cells = row.cells.iter().zip(&table.numeric).map(|(cell, numeric)| {
+            if *numeric {
+                cell.clone()
+            } else {
+                safe_cell(cell)
+            }
+        });
+        out.write_record(cells).map_err(fail)?;
     }
     let bytes = out
         .into_inner()
         .map_err(|e| Error::Invalid(format!("the CSV could not be written: {e}")))?;
     String::from_utf8(bytes).map_err(|e| Error::Invalid(format!("the CSV is not text: {e}")))
+}
+
+/// The dashboard as the screen shows it: the figures its charts draw, and
+/// every chart's numbers as a table in the user's language, read in one
+/// snapshot.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct DashboardView {
+    pub figures: Dashboard,
+    pub tables: Vec<DashboardTable>,
+}
+
+/// [`dashboard`] with its tables in `lang`.
+pub async fn dashboard_view(
+    store: &Store,
+    actor: &Actor,
+    query: &DashboardQuery,
+    lang: Lang,
+) -> Result<DashboardView> {
+    let figures = dashboard(store, actor, query).await?;
+    let tables = dashboard_tables(&figures, lang == Lang::Ru);
+    Ok(DashboardView { figures, tables })
 }
 
 #[cfg(test)]
@@ -887,6 +1076,7 @@ mod tests {
             days: Vec::new(),
             channel_choices: Vec::new(),
             station_choices: Vec::new(),
+            lifecycle: Vec::new(),
         };
         let csv = dashboard_csv(&d, DashboardChart::Packers, false).unwrap();
         assert!(csv.contains("'=HYPERLINK"), "{csv}");

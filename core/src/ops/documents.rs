@@ -60,9 +60,10 @@ pub async fn set_seller(store: &Store, actor: &Actor, seller: &Seller) -> Result
             "the seller needs a name; it heads every invoice".into(),
         ));
     }
-    // The INN's and KPP's rules are the ones a business buyer's follow
-    // (only the INN's shape here: see `tax_id::check_inn_shape`).
-    tax_id::check_inn_shape(&clean.inn).map_err(Error::Invalid)?;
+    // The INN's and KPP's rules are the ones a business buyer's follow,
+    // check digits included (the first-run wizard says each at its field:
+    // `ops::seller_problems`).
+    tax_id::check_inn(&clean.inn).map_err(Error::Invalid)?;
     clean.kpp = clean.kpp.to_uppercase();
     tax_id::check_kpp(&clean.kpp).map_err(Error::Invalid)?;
     tax_id::check_kpp_fits_inn(&clean.inn, &clean.kpp).map_err(Error::Invalid)?;

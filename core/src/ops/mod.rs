@@ -7,6 +7,10 @@ mod cartons;
 mod catalog;
 mod dashboard;
 mod dashboard_report;
+// Issue 14's demo day (a day of work for the dashboard).
+mod demo_day;
+// Delivery status (issue 15).
+mod delivery;
 mod desk;
 mod documents;
 mod finding;
@@ -22,6 +26,8 @@ mod people;
 mod picking;
 mod printing;
 mod returns;
+// The first-run wizard (issue 14 item 4).
+mod setup;
 mod shipping;
 mod stock;
 mod stock_control;
@@ -49,10 +55,16 @@ pub use catalog::{
     preview_import, product_by_sku, remembered_mapping, DemoSummary, ImportSummary, ProductView,
 };
 pub use dashboard::{
-    dashboard, dashboard_csv, Dashboard, DashboardChart, DashboardQuery, DayTrend, HourWork,
-    PackingWork, Stage, StageTimes, Stall, Waiting,
+    dashboard, dashboard_csv, dashboard_table, dashboard_tables, dashboard_view, Dashboard,
+    DashboardChart, DashboardQuery, DashboardRow, DashboardTable, DashboardView, DayTrend,
+    HourWork, PackingWork, Stage, StageTimes, Stall, Waiting,
 };
 pub use dashboard_report::dashboard_pdf;
+pub use delivery::{
+    import_delivery_statuses, parcel_movements, set_stall_days, stall_days, stalled_parcels,
+    CarrierStallDays, DeliveryImport, ParcelMovementView, StalledParcel, UnknownParcel,
+};
+pub use demo_day::{play_demo_day, DemoDay, DemoDaySummary, HeldOrder};
 pub use desk::{
     alternatives, assign_order, create_order, edit_order, find_customers, find_products,
     hold_order, reserve_again, set_expected_date, split_order, Edited, Split,
@@ -107,6 +119,12 @@ pub use printing::{
 pub use returns::{
     find_return, receive_return, return_note, ExchangeLine, ReturnInput, ReturnItem, ReturnReceipt,
 };
+// The first-run wizard (issue 14 item 4).
+pub use setup::{
+    finish_setup, probe_database, save_store_details, seller_problems, setup_status, use_carriers,
+    DatabaseCheck, DbProblem, DocumentPrinter, FieldProblem, SchemaState, SellerField, SellerRule,
+    SetupFinished, SetupStatus, SetupStep, StoreDetails, StoreDetailsSaved, PROBE_LIMIT,
+};
 pub use shipping::{
     close_handover, handover, recent_handovers, ship_bulk, ship_order, ship_parcels,
     waiting_handover, BulkShipped, HandOver, ShipRefusal, ShipRequest,
@@ -145,3 +163,13 @@ pub use crate::store::print_jobs::{PrintJob, PrintStatus};
 pub use crate::store::products::ProductMatch;
 pub use crate::store::scans::ScanView;
 pub use crate::store::statuses::StatusCount;
+
+// Issue 15: orders that arrive by themselves (packbench-server's webhooks
+// and web form; the CLI's `webhooks` commands).
+mod webhooks;
+pub use crate::exchange::webhook::{DeliveryOutcome, WebhookChannel};
+pub use crate::store::webhooks::DeliveryLog;
+pub use webhooks::{
+    dismiss_webhook_delivery, receive_delivery, server_health, set_webhook_secret,
+    webhook_deliveries, webhook_delivery, webhook_secrets, Delivery, Receipt, WebhookSecretInfo,
+};

@@ -19,10 +19,14 @@ pub mod notes;
 mod open;
 pub mod order_query;
 pub mod orders;
+// Delivery status (issue 15).
 pub mod outbox;
+pub mod parcels;
 pub mod payments;
 pub mod pick_lists;
 pub mod print_jobs;
+// The first-run wizard's look at a database setting (issue 14).
+pub mod probe;
 pub mod products;
 pub mod returns;
 pub mod scans;
@@ -32,6 +36,8 @@ pub mod statuses;
 pub mod stock;
 pub mod users;
 pub mod watch;
+// Issue 15: orders that arrive by themselves (migration 0026).
+pub mod webhooks;
 
 pub use open::{default_sqlite_path, probe_server, DbTarget, Probe};
 

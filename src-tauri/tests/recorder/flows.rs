@@ -30,6 +30,9 @@ pub fn all() -> Vec<Recording> {
         ("picking", picking),
         ("print-queue", print_queue),
         ("first-admin", first_admin),
+        // The first-run wizard (issue 14 item 4).
+        ("wizard", wizard),
+        ("wizard-resume", wizard_resume),
         ("sign-in", sign_in),
         ("approval", approval),
         ("audit", audit),
@@ -1239,6 +1242,133 @@ fn first_admin() -> Value {
     f.ok(&anna, "list_orders", json!({ "filter": { "limit": 50 } }));
     f.ok(&anna, "count_orders", json!({ "filter": {} }));
     f.ok(&anna, "status_counts", json!({}));
+    f.done()
+}
+
+/// The first-run wizard (issue 14 item 4) on an empty database: a shared
+/// server that refuses, then this station alone; the administrator (a short
+/// PIN refused); the store's details with a mistyped INN refused at its
+/// field, then right; the invoice printer chosen with a test page; two
+/// carriers; done, and the orders screen. The reads a person who puts every
+/// step off makes come right after the administrator, so a test may skip.
+fn wizard() -> Value {
+    let shift = Shift::empty();
+    let desk = super::Desk {
+        print: packbench_core::documents::PrintSettings::default(),
+        ..anna()
+    };
+    let anna = shift.station(desk);
+    let mut f = shift.flow(
+        "A new station on an empty database walks the first-run wizard: a server at \
+         127.0.0.1:1 refuses; this station alone; Ирина Волкова (irina) is made the \
+         administrator after a PIN of 3 digits is refused; ООО «Ромашка» with the INN \
+         7707083894 is refused at the INN (a check digit), then 7707083893 and KPP 773601001 \
+         are kept; VirtualPDF prints the test page and is chosen for the invoice; СДЭК and \
+         Самовывоз are the carriers; done: the orders screen.",
+    );
+    f.ok(&anna, "app_info", json!({}));
+    let refused = f.ok(
+        &anna,
+        "probe_database",
+        json!({ "database": "postgres://packbench@127.0.0.1:1/packbench" }),
+    );
+    assert_eq!(refused["problem"], "refused", "{refused}");
+    let short = f.refused(
+        &anna,
+        "create_first_admin",
+        json!({ "name": "Ирина Волкова", "login": "irina", "secret": "258" }),
+    );
+    assert_eq!(short["code"], "invalid", "{short}");
+    f.ok(
+        &anna,
+        "create_first_admin",
+        json!({ "name": "Ирина Волкова", "login": "irina", "secret": "2580" }),
+    );
+    // What every later step reads when it comes on.
+    f.ok(&anna, "seller", json!({}));
+    let print = f.ok(&anna, "print_settings", json!({}));
+    f.ok(&anna, "list_printers", json!({}));
+    f.ok(&anna, "carrier_list", json!({}));
+    f.ok(&anna, "setup_status", json!({}));
+    let store = |inn: &str, kpp: &str| {
+        json!({ "details": { "name": "ООО «Ромашка»", "inn": inn, "kpp": kpp,
+            "address": "420021, г. Казань, ул. Складская, д. 7" } })
+    };
+    let wrong = f.ok(
+        &anna,
+        "save_store_details",
+        store("7707083894", "773601001"),
+    );
+    assert_eq!(wrong["saved"], false, "{wrong}");
+    assert_eq!(wrong["problems"][0]["rule"], "inn_check_digit", "{wrong}");
+    let right = f.ok(
+        &anna,
+        "save_store_details",
+        store("7707083893", "773601001"),
+    );
+    assert_eq!(right["saved"], true, "{right}");
+    f.ok(&anna, "print_settings", json!({}));
+    f.ok(&anna, "list_printers", json!({}));
+    f.ok(
+        &anna,
+        "print_test_page",
+        json!({ "printer": "VirtualPDF", "paper": "a4" }),
+    );
+    let mut chosen = print.clone();
+    chosen["invoice"]["printer"] = json!("VirtualPDF");
+    f.ok(&anna, "save_print_settings", json!({ "settings": chosen }));
+    f.ok(&anna, "carrier_list", json!({}));
+    f.ok(
+        &anna,
+        "use_carriers",
+        json!({ "codes": ["cdek", "pickup"] }),
+    );
+    f.ok(&anna, "setup_status", json!({}));
+    f.ok(&anna, "finish_setup", json!({}));
+    f.ok(&anna, "lifecycle", json!({}));
+    f.ok(&anna, "print_jobs", json!({ "limit": 30 }));
+    f.ok(&anna, "list_orders", json!({ "filter": { "limit": 50 } }));
+    f.ok(&anna, "count_orders", json!({ "filter": {} }));
+    f.ok(&anna, "status_counts", json!({}));
+    f.done()
+}
+
+/// The wizard goes on where it stopped: the app was closed after the
+/// administrator was made; she signs in again (the station is signed in as
+/// the flow starts), puts every step off and finishes.
+fn wizard_resume() -> Value {
+    let shift = Shift::empty();
+    let setup = shift.station(super::Desk {
+        print: packbench_core::documents::PrintSettings::default(),
+        ..anna()
+    });
+    setup.ok(
+        "create_first_admin",
+        json!({ "name": "Ирина Волкова", "login": "irina", "secret": "2580" }),
+    );
+    let irina = shift.station(super::Desk {
+        print: packbench_core::documents::PrintSettings::default(),
+        ..Desk::packer("Стол 2", "Ирина").with_role(Role::Admin)
+    });
+    let mut f = shift.flow(
+        "Стол 2 starts again after the first-run wizard was left at the store's details \
+         (an administrator exists, no seller, no printer, no orders); Ирина, an admin, is \
+         signed in: the wizard goes on at the store, she puts each step off, finishes, and the \
+         orders screen opens.",
+    );
+    let info = f.ok(&irina, "app_info", json!({}));
+    assert_eq!(info["setup_resume"], "store", "{info}");
+    f.ok(&irina, "lifecycle", json!({}));
+    f.ok(&irina, "print_jobs", json!({ "limit": 30 }));
+    f.ok(&irina, "seller", json!({}));
+    f.ok(&irina, "print_settings", json!({}));
+    f.ok(&irina, "list_printers", json!({}));
+    f.ok(&irina, "carrier_list", json!({}));
+    f.ok(&irina, "setup_status", json!({}));
+    f.ok(&irina, "finish_setup", json!({}));
+    f.ok(&irina, "list_orders", json!({ "filter": { "limit": 50 } }));
+    f.ok(&irina, "count_orders", json!({ "filter": {} }));
+    f.ok(&irina, "status_counts", json!({}));
     f.done()
 }
 

@@ -104,6 +104,9 @@ const READS: &[&str] = &[
     "backup_settings",
     "list_backups",
     "restore_offer",
+    // The first-run wizard.
+    "probe_database",
+    "setup_status",
 ];
 
 /// The actions the UI's scan queue runs: when the queue is empty again the

@@ -86,6 +86,40 @@ pub fn clock() -> Arc<FixedClock> {
     ))
 }
 
+/// The shipping tests' warehouse: a mug (40 in A-02, barcode
+/// 4006381333931) and a kettle (5 in B-10, 4601234567893); orders 2001 (2
+/// mugs, a kettle), 2002 and 2003 (a mug each), confirmed.
+pub async fn mugs_and_kettles(store: &Store) {
+    let admin = Actor::new("admin", "office", Role::Admin);
+    let products = "sku,name,weight_g,bin,barcodes,stock\n\
+        PB-001,Кружка «Утро»,350,A-02,4006381333931,40\n\
+        PB-002,Чайник 1.7 л,1200,B-10,4601234567893,5\n";
+    let p = packbench_core::ops::import_products(store, &admin, products.as_bytes())
+        .await
+        .unwrap();
+    assert_eq!(p.imported, 2, "{:?}", p.errors);
+    let orders =
+        "number,channel,customer_name,currency,payment_status,sku,item_name,quantity,unit_price\n\
+        2001,phone,Иванова Мария,RUB,paid,PB-001,Кружка,2,450\n\
+        2001,,,,,PB-002,Чайник,1,2500\n\
+        2002,phone,Петров Пётр,RUB,paid,PB-001,Кружка,1,450\n\
+        2003,phone,Сидорова Анна,RUB,paid,PB-001,Кружка,1,450\n";
+    let o = packbench_core::ops::import_orders(
+        store,
+        &admin,
+        orders.as_bytes(),
+        packbench_core::exchange::OrderFormat::Packbench,
+    )
+    .await
+    .unwrap();
+    assert_eq!(o.imported, 3, "{:?}", o.errors);
+    for number in ["2001", "2002", "2003"] {
+        packbench_core::ops::confirm_order(store, &admin, number)
+            .await
+            .unwrap();
+    }
+}
+
 pub fn packer(station: &str) -> Actor {
     Actor::new(format!("packer-{station}"), station, Role::Packer)
 }

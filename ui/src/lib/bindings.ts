@@ -197,6 +197,15 @@ export const commands = {
 	shipBulk: (carrier: string, requests: ShipRequest[]) => typedError<BulkShipped, IpcError>(__TAURI_INVOKE("ship_bulk", { carrier, requests })),
 	waitingHandover: (carrier: string) => typedError<HandOver, IpcError>(__TAURI_INVOKE("waiting_handover", { carrier })),
 	closeHandover: (carrier: string) => typedError<HandOver, IpcError>(__TAURI_INVOKE("close_handover", { carrier })),
+	/**
+	 *  Imports a carrier's status file (issue 15): times without a zone are on
+	 *  the window's clock, `utc_offset_minutes` east of UTC.
+	 */
+	importDeliveryStatus: (source: ImportSource, utcOffsetMinutes: number) => typedError<DeliveryImport, IpcError>(__TAURI_INVOKE("import_delivery_status", { source, utcOffsetMinutes })),
+	stalledParcels: () => typedError<StalledParcel[], IpcError>(__TAURI_INVOKE("stalled_parcels")),
+	parcelMovements: (number: string) => typedError<ParcelMovementView[], IpcError>(__TAURI_INVOKE("parcel_movements", { number })),
+	stallDays: () => typedError<CarrierStallDays[], IpcError>(__TAURI_INVOKE("stall_days")),
+	setStallDays: (carrier: string, days: number) => typedError<CarrierStallDays[], IpcError>(__TAURI_INVOKE("set_stall_days", { carrier, days })),
 	handover: (id: number) => typedError<HandOver, IpcError>(__TAURI_INVOKE("handover", { id })),
 	/**  The order a returned parcel names (number, tracking number, carton SSCC). */
 	findReturn: (reference: string) => typedError<string, IpcError>(__TAURI_INVOKE("find_return", { reference })),
@@ -222,7 +231,11 @@ export const commands = {
 	/**  Prints the test page on `printer` now; returns the CUPS job id. */
 	printTestPage: (printer: string, paper: Paper) => typedError<string, IpcError>(__TAURI_INVOKE("print_test_page", { printer, paper })),
 	about: () => __TAURI_INVOKE<About>("about"),
-	dashboard: (query: DashboardQuery) => typedError<Dashboard, IpcError>(__TAURI_INVOKE("dashboard", { query })),
+	/**
+	 *  The figures, and every chart's numbers as a table in the screen's
+	 *  language.
+	 */
+	dashboard: (query: DashboardQuery, lang: Lang) => typedError<DashboardView, IpcError>(__TAURI_INVOKE("dashboard", { query, lang })),
 	/**  One chart's numbers as a CSV file; returns where it was saved. */
 	saveDashboardCsv: (query: DashboardQuery, chart: DashboardChart) => typedError<string, IpcError>(__TAURI_INVOKE("save_dashboard_csv", { query, chart })),
 	/**  The whole dashboard as a PDF report; returns where it was saved. */
@@ -232,6 +245,15 @@ export const commands = {
 	 *  file it replaces is kept beside it), then opens it again.
 	 */
 	restoreBackup: (path: string) => typedError<Restored, IpcError>(__TAURI_INVOKE("restore_backup", { path })),
+	/**
+	 *  What `database` (as the settings would hold it; "" = the default file)
+	 *  would give this station, read without changing anything there.
+	 */
+	probeDatabase: (database: string) => __TAURI_INVOKE<DatabaseCheck>("probe_database", { database }),
+	setupStatus: () => typedError<SetupStatus, IpcError>(__TAURI_INVOKE("setup_status")),
+	saveStoreDetails: (details: StoreDetails) => typedError<StoreDetailsSaved, IpcError>(__TAURI_INVOKE("save_store_details", { details })),
+	useCarriers: (codes: string[]) => typedError<Carrier[], IpcError>(__TAURI_INVOKE("use_carriers", { codes })),
+	finishSetup: () => typedError<SetupStatus, IpcError>(__TAURI_INVOKE("finish_setup")),
 };
 
 /** Events */
@@ -291,6 +313,11 @@ export type AppInfo = {
 	startup_error: string | null,
 	/**  Where the database password comes from (`missing`: ask for it). */
 	database_password: DbPassword,
+	/**
+	 *  The first-run wizard's step to go on from when an administrator
+	 *  signs in (`language`: nobody can sign in yet); None: not shown.
+	 */
+	setup_resume: SetupStep | null,
 };
 
 /**  One entry of the audit trail. */
@@ -427,6 +454,13 @@ export type Carrier = {
 	/**  A regular expression a tracking number must match (empty: any). */
 	tracking_pattern: string,
 	active: boolean,
+};
+
+/**  A carrier and the days a parcel of it may go without moving. */
+export type CarrierStallDays = {
+	code: string,
+	name: string,
+	stall_days: number,
 };
 
 /**  One carton of an order. */
@@ -586,9 +620,14 @@ export type Dashboard = {
 	 */
 	channel_choices: string[],
 	station_choices: string[],
+	/**
+	 *  The store's statuses with its names for them in both languages:
+	 *  the tables name statuses as the order lists and exports do.
+	 */
+	lifecycle: StatusDef[],
 };
 
-/**  One chart (or table) of the dashboard, for its CSV. */
+/**  One chart (or table) of the dashboard: its numbers as a table. */
 export type DashboardChart = 
 /**  Orders per status now, and overdue. */
 "statuses" | 
@@ -621,6 +660,83 @@ export type DashboardQuery = {
 	 *  the day and the days are counted on it.
 	 */
 	utc_offset_minutes?: number,
+};
+
+/**  One row of a [`DashboardTable`]. */
+export type DashboardRow = {
+	/**
+	 *  What the row is about, the same in both languages: a status's or a
+	 *  stage's code, a histogram bar's number (0 first), an order's
+	 *  number, the hour (0-23), a packer's or station's name, the day.
+	 */
+	key: string,
+	/**  As many as the table has columns. */
+	cells: string[],
+};
+
+/**
+ *  One chart's numbers as a table in one language: what the screen shows a
+ *  click away from the chart, the chart's CSV and its section of the PDF
+ *  report are this one table, so the three never differ.
+ */
+export type DashboardTable = {
+	chart: DashboardChart,
+	/**  The chart's title. */
+	title: string,
+	/**  The columns' headers. */
+	columns: string[],
+	/**  Which columns hold numbers; the others hold words (names, days). */
+	numeric: boolean[],
+	rows: DashboardRow[],
+};
+
+/**
+ *  The dashboard as the screen shows it: the figures its charts draw, and
+ *  every chart's numbers as a table in the user's language, read in one
+ *  snapshot.
+ */
+export type DashboardView = {
+	figures: Dashboard,
+	tables: DashboardTable[],
+};
+
+/**
+ *  What a database setting would give the station, found without changing
+ *  anything there.
+ */
+export type DatabaseCheck = {
+	/**  The station can switch to it. */
+	ok: boolean,
+	/**  "SQLite" or "PostgreSQL"; None when the setting names neither. */
+	engine: string | null,
+	/**  The database as shown anywhere (no password). */
+	database: string,
+	/**  Why not, when not `ok`. */
+	problem: DbProblem | null,
+	/**  "PostgreSQL 15.8" or "SQLite 3.46.0", when it answered. */
+	server_version: string | null,
+	/**  Packbench's schema there, when it answered (or will be made). */
+	schema: SchemaState | null,
+	/**  Schema steps switching would apply. */
+	steps_to_apply: number,
+	/**  People who can sign in there, and its orders. */
+	people: number,
+	orders: number,
+	/**
+	 *  People work in it already: this station joins them (everyone signs
+	 *  in; no first administrator is made).
+	 */
+	joins: boolean,
+	/**
+	 *  What it means, in English (the CLI prints it; the app says it in its
+	 *  own words from the fields above).
+	 */
+	message: string,
+	/**
+	 *  The driver's or the file system's own words, for whoever runs the
+	 *  server; empty when there are none.
+	 */
+	detail: string,
 };
 
 /**
@@ -661,10 +777,64 @@ export type DbPassword =
 /**  The server needs one and none is known: ask for it. */
 "missing";
 
+/**  Why a database setting cannot be used (as it is). */
+export type DbProblem = 
+/**  Not a file path, a sqlite: URL or a postgres:// URL. */
+"bad_setting" | 
+/**  The path is a folder. */
+"folder" | 
+/**  Nothing answered within [`PROBE_LIMIT`]. */
+"no_answer" | 
+/**  Nothing listens at that address and port. */
+"refused" | 
+/**  The server's name is not known. */
+"unknown_host" | 
+/**  Another network failure. */
+"unreachable" | 
+/**  Wrong password, no such user, or not allowed from here. */
+"auth_failed" | 
+/**  The server has no database of that name. */
+"database_missing" | 
+/**  No Packbench tables yet, and the user may not create them. */
+"cannot_create_tables" | 
+/**  Made by a newer Packbench: this station would not understand it. */
+"newer_schema" | 
+/**  A schema step failed there before: the database is half-changed. */
+"failed_step" | 
+/**  The file is damaged or is not a database. */
+"damaged" | "other";
+
 export type DbTest = {
 	ok: boolean,
 	engine: string | null,
 	message: string,
+};
+
+/**  What an import of a carrier's status file did. */
+export type DeliveryImport = {
+	file_name: string,
+	/**  Data rows in the file. */
+	rows: number,
+	/**  Movements recorded now (new to Packbench). */
+	recorded: number,
+	/**  Movements the file repeats from an earlier import: kept once. */
+	already_known: number,
+	/**  Parcels of the store's orders the file speaks of. */
+	parcels: number,
+	/**  Orders now delivered (every parcel handed over). */
+	delivered: string[],
+	/**
+	 *  Orders whose parcels were all handed over but which could not be
+	 *  moved to delivered, and why.
+	 */
+	not_moved: Moved[],
+	/**
+	 *  Tracking numbers no shipment carries: their rows are kept all the
+	 *  same and matched by nothing until a parcel with that number exists.
+	 */
+	unknown: UnknownParcel[],
+	/**  Rows that could not be read. */
+	errors: RowError[],
 };
 
 export type DemoSummary = {
@@ -709,6 +879,15 @@ export type DocumentPreview = {
 	zpl: string | null,
 	/**  "invoice-1001.pdf", "label-1001.zpl". */
 	file_name: string,
+};
+
+/**
+ *  A document and the printer this station prints it on (None: none yet;
+ *  its jobs wait in the print queue).
+ */
+export type DocumentPrinter = {
+	kind: DocumentKind,
+	printer: string | null,
 };
 
 /**
@@ -864,6 +1043,13 @@ export type FieldMapping = {
 	required: boolean,
 	/**  The file's column (as written in the file); `None`: not in the file. */
 	header: string | null,
+};
+
+/**  One broken rule, at its field, with core's sentence. */
+export type FieldProblem = {
+	field: SellerField,
+	rule: SellerRule,
+	message: string,
 };
 
 /**
@@ -1221,14 +1407,18 @@ export type Op = "claim_order" | "open_for_packing" | "record_scan" | "undo_scan
 /**  Approving a count also needs a supervisor's approval. */
 "count_stock" | "edit_products" | 
 /**  A refund also needs `record_payment`. */
-"receive_return" | "create_pick_list" | "pick_scan" | "short_pick" | "complete_pick_list" | "create_order" | "edit_order" | "assign_order" | "hold_order" | "reserve_again" | "set_expected_date" | "split_order" | "confirm_order" | "cancel_order" | "move_orders" | "set_sub_status" | "record_payment" | "add_note" | "pin_note" | "print" | "import_orders" | "import_products" | "set_seller" | "edit_lifecycle" | "load_demo" | "manage_users" | "read_audit" | 
+"receive_return" | "create_pick_list" | "pick_scan" | "short_pick" | "complete_pick_list" | "create_order" | "edit_order" | "assign_order" | "hold_order" | "reserve_again" | "set_expected_date" | "split_order" | "confirm_order" | "cancel_order" | "move_orders" | "set_sub_status" | "record_payment" | "add_note" | "pin_note" | "print" | "import_orders" | "import_products" | 
+/**  Carriers' status files: parcels delivered, stalled. */
+"import_delivery_status" | "set_seller" | "edit_lifecycle" | "load_demo" | "manage_users" | "read_audit" | 
 /**  Stage times, stalls and each packer's and station's work. */
 "view_dashboard" | "save_filter" | "export_orders" | "edit_templates" | "set_mail" | "retry_message" | 
 /**
  *  Replaces the whole database with a backup (anyone may when the
  *  database file is damaged: nobody can sign in then).
  */
-"restore_backup";
+"restore_backup" | 
+/**  The secret a shop's webhooks (or the web form) sign orders with. */
+"set_webhook_secret";
 
 /**  What a station does with an order it opened (a scanned or typed number). */
 export type Opened = 
@@ -1505,6 +1695,18 @@ export type Paper = "a4" | "a5" |
 "label_4x6" | 
 /**  100 x 150 mm, common with Russian carriers. */
 "label_100x150";
+
+/**  One movement of a parcel, as its carrier reported it. */
+export type ParcelMovementView = {
+	tracking_number: string,
+	at: string,
+	state: ParcelState,
+	status: string,
+	place: string,
+};
+
+/**  Where a parcel is, as far as its carrier says. */
+export type ParcelState = "in_transit" | "delivered" | "returning" | "problem";
 
 /**  One entry of the ledger, as the order screen shows it. */
 export type PaymentEntry = {
@@ -1982,6 +2184,17 @@ export type ScannerCheck = {
 	gs_came_as: string | null,
 };
 
+/**  How far Packbench's schema is applied in a database. */
+export type SchemaState = 
+/**  None of it: the tables are created when the station switches. */
+"missing" | 
+/**  As this station's Packbench makes it. */
+"current" | 
+/**  An older Packbench's: brought up to date when the station switches. */
+"older" | 
+/**  A newer Packbench's. */
+"newer";
+
 /**  A PIN (4–8 digits) or a password (8 characters or more). */
 export type SecretKind = "pin" | "password";
 
@@ -2004,6 +2217,24 @@ export type Seller = {
 	corr_account?: string,
 };
 
+/**  The field of the store's details a problem is about. */
+export type SellerField = "name" | "inn" | "kpp" | "address";
+
+/**  Which of the seller's rules a value breaks. */
+export type SellerRule = 
+/**  The seller heads every invoice: a name is needed. */
+"name_missing" | 
+/**  An INN is 10 or 12 digits. */
+"inn_shape" | 
+/**  A digit of the INN is mistyped (its check digits do not match). */
+"inn_check_digit" | 
+/**  A KPP is 9 characters. */
+"kpp_shape" | 
+/**  A KPP without an INN names nobody. */
+"kpp_without_inn" | 
+/**  A sole trader (12-digit INN) has no KPP. */
+"kpp_sole_trader";
+
 /**
  *  The settings a station may change from the UI. Who works at it is not
  *  a setting: people sign in with their PIN or badge.
@@ -2021,6 +2252,41 @@ export type Settings = {
 	/**  The serial device of this table's scale; "" = weights are typed. */
 	scale_device: string,
 };
+
+/**  Who finished the wizard, and when. */
+export type SetupFinished = {
+	at: string,
+	by: string,
+	station: string,
+};
+
+/**
+ *  Where a station stands: what is set up, what it still needs, and where
+ *  the wizard goes on from.
+ */
+export type SetupStatus = {
+	database: string,
+	engine: string,
+	people: number,
+	orders: number,
+	/**  The seller's name ("" until set). */
+	seller: string,
+	/**  This station's printer for each document. */
+	printers: DocumentPrinter[],
+	/**  The carriers the store hands parcels to (their names). */
+	carriers: string[],
+	finished: SetupFinished | null,
+	/**  What a new station still needs, in the wizard's order. */
+	remaining: SetupStep[],
+	/**
+	 *  The step the wizard goes on from when an administrator signs in;
+	 *  None: the wizard is not shown (finished, or the store is working).
+	 */
+	resume_at: SetupStep | null,
+};
+
+/**  The wizard's steps, in order. */
+export type SetupStep = "language" | "database" | "administrator" | "store" | "printers" | "carriers" | "done";
 
 /**  An order a bulk shipment could not ship, and why. */
 export type ShipRefusal = {
@@ -2106,6 +2372,26 @@ export type Stall = {
 	orders: Waiting[],
 };
 
+/**  A parcel on its way for longer than its carrier should take. */
+export type StalledParcel = {
+	order: string,
+	carrier: string,
+	carrier_name: string,
+	/**  Empty when the shipment has none (a pickup, a courier of the store). */
+	tracking_number: string,
+	shipped_at: string,
+	/**  The last movement the carrier reported; none when it reported none. */
+	last_moved_at: string | null,
+	/**  The carrier's words at the last movement, and where. */
+	last_status: string,
+	last_place: string,
+	last_state: ParcelState | null,
+	/**  Whole days since the last movement (or since it was shipped). */
+	days_still: number,
+	/**  The carrier's limit that this parcel is past. */
+	stall_days: number,
+};
+
 export type StatusCount = {
 	status: OrderStatus,
 	count: number,
@@ -2157,6 +2443,30 @@ export type StockProduct = {
 	name: string,
 };
 
+/**
+ *  The store's details the wizard asks for (the rest of the seller's
+ *  record — phone, bank — is kept as it is; Settings edits it).
+ */
+export type StoreDetails = {
+	name: string,
+	/**  ИНН: 10 digits (a company) or 12 (a sole trader), check digits checked. */
+	inn: string,
+	/**  КПП: a company's 9 characters; none for a sole trader. */
+	kpp: string,
+	address: string,
+};
+
+/**
+ *  The outcome of saving the store's details: saved, or the problems at
+ *  their fields (nothing saved).
+ */
+export type StoreDetailsSaved = {
+	saved: boolean,
+	problems: FieldProblem[],
+	/**  The seller as stored now (with the details typed, when saved). */
+	seller: Seller,
+};
+
 /**  A template: the subject and the plain-text body. */
 export type Template = {
 	event: NotifyEvent,
@@ -2203,6 +2513,13 @@ export type UndoResult = {
 	units: number,
 	packed: number,
 	ordered: number,
+};
+
+/**  A tracking number in a carrier's file that no parcel of the store has. */
+export type UnknownParcel = {
+	tracking_number: string,
+	/**  The file's rows that name it. */
+	rows: number[],
 };
 
 /**  A new user, or changes to one (found by login). */

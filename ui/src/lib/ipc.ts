@@ -339,6 +339,16 @@ export const waitingHandover = (carrier: string) => call(() => c.waitingHandover
 /** Closes the carrier's hand-over: its manifest, kept with its number. */
 export const closeHandover = (carrier: string) => call(() => c.closeHandover(carrier));
 export const handover = (id: number) => call(() => c.handover(id));
+// ---- Delivery status (issue 15) ----
+/** A carrier's status file: movements kept once, orders whose every parcel was handed over delivered. */
+export const importDeliveryStatus = (source: ImportSource, utcOffsetMinutes: number) =>
+  call(() => c.importDeliveryStatus(source, utcOffsetMinutes));
+/** Parcels with no movement for longer than their carrier's days, the longest still first. */
+export const stalledParcels = () => call(() => c.stalledParcels());
+export const parcelMovements = (number: string) => call(() => c.parcelMovements(number));
+export const stallDays = () => call(() => c.stallDays());
+export const setStallDays = (carrier: string, days: number) =>
+  call(() => c.setStallDays(carrier, days));
 /** The order a returned parcel names: its number, a tracking number or a carton's SSCC. */
 export const findReturn = (reference: string) => call(() => c.findReturn(reference));
 export const receiveReturn = (number: string, input: ReturnInput) =>
@@ -404,8 +414,10 @@ export const printTestPage = (printer: string, paper: Paper) =>
   call(() => c.printTestPage(printer, paper));
 export const about = () => answer(() => c.about());
 
-// The supervisor's dashboard.
-export const dashboard = (query: DashboardQuery) => call(() => c.dashboard(query));
+// The supervisor's dashboard: the figures, and each chart's numbers as a
+// table in `lang`.
+export const dashboard = (query: DashboardQuery, lang: Lang) =>
+  call(() => c.dashboard(query, lang));
 /** One chart's numbers saved as CSV; resolves to the file's path. */
 export const saveDashboardCsv = (query: DashboardQuery, chart: DashboardChart) =>
   call(() => c.saveDashboardCsv(query, chart));
@@ -486,6 +498,21 @@ export const product = (sku: string) => call(() => c.product(sku));
 /** `isNew`: add (refused when the SKU exists), else change (refused when it does not). */
 export const saveProduct = (input: ProductInput, isNew: boolean) =>
   call(() => c.saveProduct(input, isNew));
+
+// The first-run wizard (issue 14 item 4): core tries a database setting
+// before the station switches, keeps the store's details (its checks said
+// at their fields) and carriers, and says where a new station stands.
+/** What a database setting ("" = the default file) would give this station; core answers, never fails. */
+export const probeDatabase = (database: string) => answer(() => c.probeDatabase(database));
+/** What this station has set up and still needs; where the wizard goes on. */
+export const setupStatus = () => call(() => c.setupStatus());
+/** The store's name, INN, KPP and address: saved, or the problems at their fields (nothing saved). */
+export const saveStoreDetails = (details: Parameters<typeof c.saveStoreDetails>[0]) =>
+  call(() => c.saveStoreDetails(details));
+/** The carriers the store hands parcels to, by code; every carrier as it now is. */
+export const chooseCarriers = (codes: string[]) => call(() => c.useCarriers(codes));
+/** Marks the wizard finished (or put off to Settings): it is not shown again. */
+export const finishSetup = () => call(() => c.finishSetup());
 
 /** Calls `cb` on every `orders-changed` event; resolves to an unsubscribe. */
 export async function onOrdersChanged(cb: (e: OrdersChanged) => void): Promise<() => void> {
@@ -589,6 +616,11 @@ export const ipc = {
   waitingHandover,
   closeHandover,
   handover,
+  importDeliveryStatus,
+  stalledParcels,
+  parcelMovements,
+  stallDays,
+  setStallDays,
   findReturn,
   receiveReturn,
   recentHandovers,
@@ -650,6 +682,12 @@ export const ipc = {
   backupNow,
   restoreOffer,
   restoreBackup,
+  // The first-run wizard.
+  probeDatabase,
+  setupStatus,
+  saveStoreDetails,
+  chooseCarriers,
+  finishSetup,
   onOrdersChanged,
   onProgress,
   onDatabaseUnusable,

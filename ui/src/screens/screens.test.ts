@@ -208,7 +208,7 @@ describe('the app', () => {
       flushSync();
       expect($(root, 'screen-welcome')).not.toBeNull();
     });
-    expect($(root, 'first-admin'), 'or the first administrator').not.toBeNull();
+    expect($(root, 'wizard-start'), 'or setting up the store').not.toBeNull();
     expect($(root, 'nav-orders'), 'no screens before anyone signs in').toBeNull();
     $(root, 'load-demo')!.click();
     await vi.waitFor(() => {
