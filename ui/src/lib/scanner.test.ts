@@ -104,6 +104,11 @@ describe('the scanner buffer', () => {
     expect(scans, 'two characters are too few for a scan').toEqual([]);
   });
 
+  it('does not take spaces pressed fast and Enter (boxes ticked by the space bar) as a scan', () => {
+    typeAndEnter(document.body, '     ', 1000, 10);
+    expect(scans, 'no scan of spaces').toEqual([]);
+  });
+
   it('is not fooled by a pause before Enter', () => {
     let t = 1000;
     for (const ch of '4601234567893') press(document.body, ch, (t += 5));

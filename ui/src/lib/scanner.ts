@@ -213,7 +213,9 @@ export function createScanner(options: ScannerOptions): Scanner {
     const gap = t - last;
 
     if (e.key === 'Enter') {
-      const isScan = run.length >= minLength && gap <= maxGapMs;
+      // Spaces alone are no code: a person ticking a row of boxes with the
+      // space bar and pressing Enter at once is not a scanner.
+      const isScan = run.trim().length >= minLength && gap <= maxGapMs;
       const code = run;
       const typed = typedRun;
       const f = field;
