@@ -116,7 +116,7 @@ for try in 1 2 3 4 5; do
     # default feature of src-tauri).
     cargo test --workspace --no-run
   else
-    cargo build --release -p packbench -p packbench-cli
+    cargo build --release -p packbench -p packbench-cli -p packbench-server
   fi
   cp "$CARGO_TARGET_DIR/$profile/packbench" "$work/packbench"
   if grep -q -a -F "$asset" "$work/packbench"; then break; fi
@@ -127,6 +127,7 @@ for try in 1 2 3 4 5; do
   say "target/debug/packbench was replaced by another build; building again"
 done
 cp "$CARGO_TARGET_DIR/$profile/packbench-cli" "$work/packbench-cli"
+cp "$CARGO_TARGET_DIR/$profile/packbench-server" "$work/packbench-server"
 mkdir -p "$work/xdg/config" "$work/xdg/data" "$work/xdg/cache" "$work/xdg/runtime"
 chmod 700 "$work/xdg/runtime"
 
@@ -150,6 +151,7 @@ while port_busy "$port" || port_busy "$((port + 1))"; do port=$((port + 2)); don
 
 export PACKBENCH_E2E_APP=$work/packbench
 export PACKBENCH_E2E_CLI=$work/packbench-cli
+export PACKBENCH_E2E_SERVER=$work/packbench-server
 export PACKBENCH_E2E_OUT=$artifacts
 export PACKBENCH_E2E_PROFILE=$profile
 export PACKBENCH_E2E_PORT=$port

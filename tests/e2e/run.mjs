@@ -10,6 +10,7 @@
 //
 //   PACKBENCH_E2E_APP      absolute path of the app binary
 //   PACKBENCH_E2E_CLI      absolute path of packbench-cli
+//   PACKBENCH_E2E_SERVER   absolute path of packbench-server (the shops' webhooks)
 //   PACKBENCH_DATABASE_URL the SQLite file the app and the CLI share
 //   PACKBENCH_E2E_OUT      where screenshots and perf.json go
 //   PACKBENCH_E2E_PORT     tauri-driver's port (4444)
@@ -38,6 +39,7 @@ import path from 'node:path';
 
 const APP = need('PACKBENCH_E2E_APP');
 const CLI = need('PACKBENCH_E2E_CLI');
+const SERVER = need('PACKBENCH_E2E_SERVER');
 const DB = need('PACKBENCH_DATABASE_URL');
 const OUT = need('PACKBENCH_E2E_OUT');
 const PORT = Number(process.env.PACKBENCH_E2E_PORT || 4444);
@@ -2114,6 +2116,127 @@ test('finding and telling: a Shopify export imported through the preview, found 
     await setLanguage('ru');
   } finally {
     sink.stop();
+  }
+});
+
+// ---- orders that arrive by themselves (issue 15) -------------------------
+
+/** packbench-server on the app's database and a free loopback port. */
+async function startOrderServer() {
+  const child = spawn(SERVER, ['--db', process.env.PACKBENCH_DATABASE_URL, '--listen', '127.0.0.1:0'], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: process.env,
+  });
+  let out = '';
+  let err = '';
+  child.stderr.on('data', (d) => (err += d));
+  const port = await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Failure(`packbench-server did not start within 30 s:\n${err}`)), 30_000);
+    child.stdout.on('data', (d) => {
+      out += d;
+      const m = out.match(/listening on 127\.0\.0\.1:(\d+)/);
+      if (m) {
+        clearTimeout(timer);
+        resolve(+m[1]);
+      }
+    });
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Failure(`packbench-server stopped (${code}):\n${err}`));
+    });
+  });
+  return { port, stop: () => child.kill('SIGTERM'), log: () => err };
+}
+
+test('orders that arrive by themselves: a signed Shopify webhook posted to packbench-server appears on the orders screen without a reload (twice: one order); a forged one is refused; the order is packed by scanner and a carrier\'s status file marks it delivered', async () => {
+  const { createHmac } = await import('node:crypto');
+  const secret = 'e2e-shopify-secret-3f9a1c7b5d';
+  const secretFile = path.join(OUT, 'shopify.secret');
+  fs.writeFileSync(secretFile, secret);
+  cli('webhooks', 'set-secret', '--channel', 'shopify', '--secret-file', secretFile);
+  const server = await startOrderServer();
+  try {
+    // Shopify's orders/create, shaped as its documentation shows, for two
+    // of the demo's products.
+    const number = String(9300 + (Date.now() % 600));
+    const order = JSON.parse(fs.readFileSync(path.join(process.cwd(), 'tests/fixtures/webhooks/shopify_order_create.json'), 'utf8'));
+    order.id = 820982911946150000 + +number;
+    order.name = `#${number}`;
+    order.order_number = +number;
+    const sku = (n) => productOf(`PB-000${n}`).sku;
+    order.line_items = order.line_items.slice(0, 2).map((l, i) => ({ ...l, sku: sku(i + 1), quantity: 1, price: '450.00', total_discount: '0.00', discount_allocations: [], tax_lines: [] }));
+    const body = JSON.stringify(order);
+    const post = (signature, id) =>
+      fetch(`http://127.0.0.1:${server.port}/webhooks/shopify`, {
+        method: 'POST',
+        headers: {
+          'Content-Type': 'application/json',
+          'X-Shopify-Topic': 'orders/create',
+          'X-Shopify-Hmac-Sha256': signature,
+          'X-Shopify-Webhook-Id': id,
+          'X-Shopify-Shop-Domain': 'packbench-demo.myshopify.com',
+        },
+        body,
+      });
+    const signature = createHmac('sha256', secret).update(body).digest('base64');
+
+    // The orders screen open, as a manager would keep it.
+    await browser.execute(() => document.activeElement?.blur());
+    await press(Key.F1);
+    await waitExists('screen-orders');
+    check(!(await exists(`order-row-${number}`)), `order ${number} is not there yet`);
+    const forged = await post(createHmac('sha256', 'not-the-secret').update(body).digest('base64'), `e2e-${number}-x`);
+    eq(forged.status, 401, 'a forged webhook is refused');
+    const t0 = Date.now();
+    const first = await post(signature, `e2e-${number}`);
+    eq(first.status, 200, `the webhook is taken: ${await first.text()}`);
+    await waitExists(`order-row-${number}`, 5_000);
+    const seenMs = Date.now() - t0;
+    log(`the webhook's order on the orders screen ${seenMs} ms after it was posted (no reload)`);
+    perf.webhook_to_screen_ms = seenMs;
+    // Shopify delivers again when it is unsure: one order all the same.
+    const again = await post(signature, `e2e-${number}`);
+    eq(again.status, 200, 'the second delivery is answered');
+    eq(cliJson('orders', 'list', '--search', number).filter((o) => o.number === number).length, 1, 'one order');
+    const taken = orderOf(number);
+    eq(taken.channel, 'shopify', 'its channel');
+    eq(taken.lines.length, 2, 'both lines');
+
+    // Confirmed and packed by scanner, shipped by its tracking scan.
+    cli('orders', 'confirm', number);
+    await press(Key.F3);
+    await waitExists('screen-packing');
+    await waitAttr('screen-packing', 'data-phase', 'idle');
+    await browser.execute(() => document.activeElement?.blur());
+    await scan(number);
+    await waitOrderOpen(number);
+    for (const line of orderOf(number).lines) {
+      for (let i = 1; i <= line.quantity; i++) {
+        await scan(barcodeOf(line.sku));
+        await waitAttr(`line-${line.sku}`, 'data-packed', i);
+      }
+    }
+    await waitAttr('screen-packing', 'data-phase', 'handover');
+    // The shop's delivery ("СДЭК до двери") names no carrier of the
+    // store's: the packer picks it.
+    await selectValue('carrier-select', 'СДЭК');
+    await browser.execute(() => document.activeElement?.blur());
+    const tracking = await trackingFor('СДЭК');
+    await sleep(150);
+    await scanTracking(tracking);
+    await waitAttr('screen-packing', 'data-phase', 'idle');
+    eq(orderOf(number).status, 'shipped', `${number} shipped`);
+
+    // The carrier says it was handed over.
+    const file = path.join(OUT, 'webhook-order-status.csv');
+    fs.writeFileSync(file, `Трек-номер;Статус;Дата статуса\n${tracking};Вручен;${new Date().toISOString().slice(0, 16).replace('T', ' ')}\n`);
+    const report = cliJson('parcels', 'import-status', file, '--utc-offset', '0');
+    eq(report.delivered.join(','), number, 'the status file delivers it');
+    eq(orderOf(number).status, 'delivered', `${number} delivered`);
+  } catch (e) {
+    throw new Failure(`${e.message}\npackbench-server said:\n${server.log()}`);
+  } finally {
+    server.stop();
   }
 });
 
