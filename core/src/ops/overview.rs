@@ -4,7 +4,7 @@
 use crate::domain::barcode;
 use crate::store::statuses::{self, StatusCount};
 use crate::store::watch::{Wake, Watcher};
-use crate::store::{events, orders, probe_server, DbTarget, Probe, Store};
+use crate::store::{events, orders, Store};
 use crate::Result;
 use serde::Serialize;
 
@@ -211,83 +211,13 @@ pub struct DbTest {
 }
 
 /// Checks that a database setting would work, without changing anything
-/// there (no file is created, no migration runs).
+/// there (no file is created, no migration runs): the wizard's
+/// [`super::setup::probe_database`], in Settings' shorter form.
 pub async fn test_database(setting: &str) -> DbTest {
-    let target = if setting.trim().is_empty() {
-        DbTarget::from_env_or_default()
-    } else {
-        DbTarget::parse(setting)
-    };
-    let target = match target {
-        Ok(t) => t,
-        Err(e) => {
-            return DbTest {
-                ok: false,
-                engine: None,
-                message: e.to_string(),
-            }
-        }
-    };
-    let engine = Some(target.engine().name().to_string());
-    match &target {
-        DbTarget::SqliteFile(path) => {
-            if path.exists() {
-                DbTest {
-                    ok: true,
-                    engine,
-                    message: format!("{} exists and will be opened", path.display()),
-                }
-            } else {
-                let dir = path.parent().filter(|d| !d.as_os_str().is_empty());
-                match dir {
-                    Some(d) if !d.exists() => DbTest {
-                        ok: true,
-                        engine,
-                        message: format!(
-                            "the folder {} will be created with a new database",
-                            d.display()
-                        ),
-                    },
-                    _ => DbTest {
-                        ok: true,
-                        engine,
-                        message: format!("a new database will be created at {}", path.display()),
-                    },
-                }
-            }
-        }
-        DbTarget::Postgres(url) => {
-            let wait = std::time::Duration::from_secs(5);
-            let (ok, message) = match probe_server(url, wait).await {
-                Probe::Answered(version) => (
-                    true,
-                    format!(
-                        "connected to {}: {}",
-                        target.describe(),
-                        version.split(" on ").next().unwrap_or(&version)
-                    ),
-                ),
-                Probe::Silent => (
-                    false,
-                    format!(
-                        "{} did not answer within 5 seconds; check the address and the network",
-                        target.describe()
-                    ),
-                ),
-                Probe::Refused(e) => (
-                    false,
-                    format!("cannot connect to {}: {e}", target.describe()),
-                ),
-                Probe::QueryRefused(e) => (
-                    false,
-                    format!("connected, but the server refused a query: {e}"),
-                ),
-            };
-            DbTest {
-                ok,
-                engine,
-                message,
-            }
-        }
+    let check = super::setup::probe_database(setting).await;
+    DbTest {
+        ok: check.ok,
+        engine: check.engine,
+        message: check.message,
     }
 }

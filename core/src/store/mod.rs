@@ -39,7 +39,7 @@ pub mod watch;
 // Issue 15: orders that arrive by themselves (migration 0026).
 pub mod webhooks;
 
-pub use open::{default_sqlite_path, probe_server, DbTarget, Probe};
+pub use open::{default_sqlite_path, DbTarget};
 
 use crate::clock::{Clock, SystemClock};
 use crate::{Error, Result};

@@ -131,39 +131,6 @@ pub(super) fn explain_connect_error(target: &DbTarget, e: sqlx::Error) -> Error 
     Error::Unavailable(format!("cannot open {what}: {e}; {hint}"))
 }
 
-/// What a PostgreSQL server said when asked once, without migrating.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Probe {
-    /// Its `version()`.
-    Answered(String),
-    /// Nothing within the time limit.
-    Silent,
-    /// The connection was refused, with the driver's words.
-    Refused(String),
-    /// Connected, but `SELECT version()` failed.
-    QueryRefused(String),
-}
-
-/// Connects to `url` once and asks the server's version.
-pub async fn probe_server(url: &str, limit: std::time::Duration) -> Probe {
-    use sqlx::Connection;
-    sqlx::any::install_default_drivers();
-    match tokio::time::timeout(limit, sqlx::AnyConnection::connect(url)).await {
-        Err(_) => Probe::Silent,
-        Ok(Err(e)) => Probe::Refused(e.to_string()),
-        Ok(Ok(mut conn)) => {
-            let version: std::result::Result<String, _> = sqlx::query_scalar("SELECT version()")
-                .fetch_one(&mut conn)
-                .await;
-            let _ = conn.close().await;
-            match version {
-                Ok(v) => Probe::Answered(v),
-                Err(e) => Probe::QueryRefused(e.to_string()),
-            }
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
