@@ -371,6 +371,21 @@ pub fn parse_products_mapped(
     products::parse(&table)
 }
 
+/// A small deterministic generator for the readers' never-panic tests, so
+/// a failure can be replayed.
+#[cfg(test)]
+pub(crate) struct XorShift(pub(crate) u64);
+
+#[cfg(test)]
+impl XorShift {
+    pub(crate) fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -444,18 +459,6 @@ mod tests {
             e.to_string(),
             "row 6, order 1003: quantity \"two\" is not a whole number"
         );
-    }
-
-    /// A small deterministic generator, so a failure can be replayed.
-    struct XorShift(u64);
-
-    impl XorShift {
-        fn next(&mut self) -> u64 {
-            self.0 ^= self.0 << 13;
-            self.0 ^= self.0 >> 7;
-            self.0 ^= self.0 << 17;
-            self.0
-        }
     }
 
     #[test]

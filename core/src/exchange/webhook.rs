@@ -915,21 +915,9 @@ mod tests {
         }
     }
 
-    /// A small deterministic generator, so a failure can be replayed.
-    struct XorShift(u64);
-
-    impl XorShift {
-        fn next(&mut self) -> u64 {
-            self.0 ^= self.0 << 13;
-            self.0 ^= self.0 >> 7;
-            self.0 ^= self.0 << 17;
-            self.0
-        }
-    }
-
     #[test]
     fn mangled_bodies_never_panic_and_hand_out_only_valid_orders() {
-        let mut rng = XorShift(7);
+        let mut rng = crate::exchange::XorShift(7);
         for (channel, name) in [
             (WebhookChannel::Shopify, "shopify_order_create.json"),
             (
