@@ -23,7 +23,7 @@ help:
 	@echo "make test      formatting, clippy and all tests on SQLite and PostgreSQL (what CI runs)"
 	@echo "make bench     the CLI's benchmarks, on SQLite and PostgreSQL (BENCH_ARGS=... passes options)"
 	@echo "make soak      the long runs of the real app: a shift of 5,000 scans with memory sampled, 50 kills mid-storm (scripts/soak.sh)"
-	@echo "make bundle    the .deb package (app, CLI, icons, desktop entry) and its install check (scripts/bundle.sh)"
+	@echo "make bundle    the .deb package (app, CLI, order server and its systemd unit, icons, desktop entry) and its install check (scripts/bundle.sh)"
 	@echo "make fuzz      the long property runs: 10,000 stock sequences per engine, then the fuzzed inputs for PACKBENCH_FUZZ_SECONDS (default 300)"
 	@echo "make lint      rustfmt check and clippy"
 	@echo "make fmt       format the code"

@@ -7,15 +7,20 @@
 # 1. its control file: the package name, the workspace's version, this
 #    machine's architecture, and Depends naming WebKitGTK, GTK, CUPS's
 #    client and poppler;
-# 2. its contents: the app and packbench-cli in /usr/bin, the icons, the
-#    desktop entry (whose Exec and Icon point at files of the package);
-# 3. every shared library the two binaries load comes from a package that
+# 2. its contents: the app, packbench-cli and packbench-server in /usr/bin,
+#    the icons, the desktop entry (whose Exec and Icon point at files of the
+#    package); the server's systemd unit (not enabled; settings from
+#    /etc/default/packbench-server, made by the postinst from the example
+#    the package ships) as `dpkg-deb -c` lists them, and the maintainer
+#    scripts;
+# 3. every shared library the three binaries load comes from a package that
 #    Depends pulls in (dpkg-shlibdeps against apt's dependency closure);
 # 4. `apt-get install --simulate ./FILE.deb` resolves on this machine, and
 #    on a clean Debian 12 (apt told that nothing is installed: every
 #    dependency must be in the archive);
 # 5. extracted with `dpkg-deb -x` into a throw-away root, packbench-cli
-#    tells the version, and the app starts under Xvfb with a throw-away
+#    tells the version, packbench-server --help runs, and the app starts
+#    under Xvfb with a throw-away
 #    data directory: its window appears, the UI paints it, the database
 #    opens (the app's log). A screenshot lands in artifacts/bundle/.
 #
@@ -125,7 +130,7 @@ while (($#)); do
     shift 2
     ;;
   -h | --help)
-    sed -n '2,27p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+    sed -n '2,29p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
     exit 0
     ;;
   *)
@@ -205,7 +210,7 @@ fi
 root=$work/root
 mkdir -p "$root"
 dpkg-deb -x "$deb" "$root"
-for bin in packbench packbench-cli; do
+for bin in packbench packbench-cli packbench-server; do
   if [[ -x $root/usr/bin/$bin ]]; then
     ok "/usr/bin/$bin ($(du -h "$root/usr/bin/$bin" | cut -f1))"
   else
@@ -251,6 +256,93 @@ else
     bad "desktop entry ${entry#"$root"}: ${problems[*]}"
   fi
 fi
+# The server's service (docs/SERVER.md, "From the .deb"): the unit and the
+# example of its settings, as dpkg-deb -c lists the package; the unit starts
+# /usr/bin/packbench-server with /etc/default/packbench-server, and nothing
+# enables it (no .wants link in the package).
+unit=usr/lib/systemd/system/packbench-server.service
+example=usr/share/packbench/packbench-server.default
+listing=$(dpkg-deb -c "$deb" | awk '{print $NF}' | sed 's|^\./||')
+for want in "$unit" "$example"; do
+  if grep -qx "$want" <<<"$listing"; then
+    ok "/$want in dpkg-deb -c"
+  else
+    bad "/$want is not in the package (dpkg-deb -c ${deb##*/}; scripts/bundle.sh's files)"
+  fi
+done
+if grep -q '\.wants/' <<<"$listing"; then
+  bad "the package enables a unit itself ($(grep '\.wants/' <<<"$listing" | head -n 1)): the server is enabled by the admin"
+fi
+if [[ -f $root/$unit ]]; then
+  problems=()
+  grep -qE '^ExecStart=/usr/bin/packbench-server( |$)' "$root/$unit" || problems+=("ExecStart is not /usr/bin/packbench-server")
+  grep -qx 'EnvironmentFile=-\{0,1\}/etc/default/packbench-server' "$root/$unit" || problems+=("no EnvironmentFile=/etc/default/packbench-server")
+  grep -q '^WantedBy=multi-user.target' "$root/$unit" || problems+=("no WantedBy=multi-user.target")
+  if command -v systemd-analyze >/dev/null; then
+    # A copy that starts the extracted binary (the package is not
+    # installed here).
+    mkdir -p "$work/unit"
+    sed "s|/usr/bin/packbench-server|$root/usr/bin/packbench-server|g" "$root/$unit" >"$work/unit/packbench-server.service"
+    v=$(systemd-analyze verify --man=no "$work/unit/packbench-server.service" 2>&1) || problems+=("systemd-analyze verify: $(tail -n 3 <<<"$v")")
+  fi
+  if ((${#problems[@]} == 0)); then
+    ok "the unit: ExecStart=$(sed -n 's/^ExecStart=//p' "$root/$unit"), settings from /etc/default/packbench-server, not enabled"
+  else
+    bad "the unit /$unit: ${problems[*]}"
+  fi
+fi
+if [[ -f $root/$example ]] && grep -q '^#\{0,1\}PACKBENCH_DATABASE_URL=' "$root/$example" && grep -q '^PACKBENCH_LISTEN=' "$root/$example"; then
+  ok "the settings' example names PACKBENCH_DATABASE_URL and PACKBENCH_LISTEN"
+elif [[ -f $root/$example ]]; then
+  bad "/$example does not name PACKBENCH_DATABASE_URL and PACKBENCH_LISTEN (server/deb/packbench-server.default)"
+fi
+# The postinst makes /etc/default/packbench-server from the example (once:
+# an admin's settings are never overwritten); the scripts are valid sh.
+mkdir -p "$work/control"
+dpkg-deb -e "$deb" "$work/control"
+scripts_problems=()
+for script in postinst prerm postrm; do
+  if [[ ! -x $work/control/$script ]]; then
+    scripts_problems+=("no executable $script")
+  elif ! sh -n "$work/control/$script" 2>/dev/null; then
+    scripts_problems+=("$script is not valid sh")
+  fi
+done
+if [[ -f $work/control/postinst ]] && ! grep -q "/$example /etc/default/packbench-server" "$work/control/postinst"; then
+  scripts_problems+=("the postinst does not make /etc/default/packbench-server from /$example")
+fi
+# Run against a throw-away root (their absolute paths moved into it; no
+# systemd there, so no systemctl runs): the install makes the settings file
+# from the example, 0600; a second configure (an upgrade) keeps an edited
+# one; a purge removes it.
+if ((${#scripts_problems[@]} == 0)) && [[ -f $root/$example ]]; then
+  sys=$work/sysroot
+  mkdir -p "$sys/etc/default" "$sys/usr/share/packbench" "$sys/etc/systemd/system/multi-user.target.wants"
+  cp "$root/$example" "$sys/$example"
+  for script in postinst postrm; do
+    sed -e "s|/etc/|$sys/etc/|g" -e "s|/usr/share/packbench/|$sys/usr/share/packbench/|g" \
+      -e "s|/run/systemd/system|$sys/run/systemd/system|g" "$work/control/$script" >"$work/$script.sh"
+  done
+  settings=$sys/etc/default/packbench-server
+  if ! sh "$work/postinst.sh" configure "" >"$work/postinst.out" 2>&1; then
+    scripts_problems+=("the postinst failed: $(tail -n 3 "$work/postinst.out")")
+  elif ! cmp -s "$settings" "$sys/$example"; then
+    scripts_problems+=("the postinst did not make /etc/default/packbench-server from the example")
+  elif [[ $(stat -c %a "$settings") != 600 ]]; then
+    scripts_problems+=("the postinst made /etc/default/packbench-server with mode $(stat -c %a "$settings"), not 600 (it holds the database password)")
+  else
+    echo 'PACKBENCH_DATABASE_URL=postgres://edited' >>"$settings"
+    sh "$work/postinst.sh" configure 0.0.9 >/dev/null 2>&1 || scripts_problems+=("the postinst failed on upgrade")
+    grep -q 'postgres://edited' "$settings" || scripts_problems+=("an upgrade's postinst overwrote the admin's /etc/default/packbench-server")
+    sh "$work/postrm.sh" purge >/dev/null 2>&1 || scripts_problems+=("the postrm failed on purge")
+    [[ ! -e $settings ]] || scripts_problems+=("a purge left /etc/default/packbench-server")
+  fi
+fi
+if ((${#scripts_problems[@]} == 0)); then
+  ok "maintainer scripts postinst, prerm, postrm (run in a throw-away root: the postinst makes /etc/default/packbench-server 0600 once, keeps it on upgrade; purge removes it)"
+else
+  bad "maintainer scripts: $(printf '%s; ' "${scripts_problems[@]}")(server/deb/)"
+fi
 if [[ -n $expect_ui ]]; then
   if grep -q -a -F "$expect_ui" "$root/usr/bin/packbench"; then
     ok "the app embeds this UI build (ui/dist/assets/$expect_ui)"
@@ -265,7 +357,7 @@ fi
 mkdir -p "$work/shlibs/debian"
 printf 'Source: packbench\n\nPackage: packbench\nArchitecture: any\n' >"$work/shlibs/debian/control"
 elf_args=()
-for bin in packbench packbench-cli; do
+for bin in packbench packbench-cli packbench-server; do
   [[ -f $root/usr/bin/$bin ]] && elf_args+=("-e$root/usr/bin/$bin")
 done
 if ((${#elf_args[@]} == 0)); then
@@ -326,6 +418,19 @@ if [[ -x $root/usr/bin/packbench-cli ]]; then
     ok "packbench-cli --version: $cli_version"
   else
     bad "packbench-cli --version says '$cli_version', expected version $version"
+  fi
+fi
+
+if [[ -x $root/usr/bin/packbench-server ]]; then
+  if server_help=$("$root/usr/bin/packbench-server" --help 2>&1) && grep -q -- '--listen' <<<"$server_help"; then
+    ok "packbench-server --help runs ($(head -n 1 <<<"$server_help" | cut -c1-60)...)"
+  else
+    bad "packbench-server --help failed or does not name --listen: $(tail -n 3 <<<"$server_help")"
+  fi
+  if server_version=$("$root/usr/bin/packbench-server" --version 2>&1) && [[ $server_version == *" $version" ]]; then
+    ok "packbench-server --version: $server_version"
+  else
+    bad "packbench-server --version says '$server_version', expected version $version"
   fi
 fi
 

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # `make bundle`: the .deb a store installs (the app, packbench-cli, icons, a
-# desktop entry), made by the Tauri bundler, then checked by
+# desktop entry; packbench-server with its systemd unit, not enabled), made
+# by the Tauri bundler, then checked by
 # scripts/bundle-check.sh (contents, dependencies on Debian 12, a start of
 # the packaged app under Xvfb).
 #
@@ -29,7 +30,7 @@ for arg in "$@"; do
   --release) profile=release ;;
   --no-check) check= ;;
   -h | --help)
-    sed -n '2,16p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+    sed -n '2,17p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
     exit 0
     ;;
   *)
@@ -90,12 +91,20 @@ if [[ $profile == debug ]]; then
   # uses them): after make test's build this compiles nothing.
   say "the debug binaries (cargo test --workspace --no-run: up to date after make test)"
   cargo test --workspace --no-run
+  # packbench-server has no tests of its own (test = false), so cargo test
+  # does not build its binary: without this the package would carry
+  # whatever older build the cache holds (15 s after a change to core;
+  # nothing when it is up to date).
+  cargo build -p packbench-server
 else
-  say "building the app and the CLI (release; a cold build takes several minutes)"
-  cargo build --release -p packbench -p packbench-cli
+  say "building the app, the CLI and the server (release; a cold build takes several minutes)"
+  cargo build --release -p packbench -p packbench-cli -p packbench-server
 fi
+say "binaries ready in $((SECONDS - start))s"
 bin_dir=$CARGO_TARGET_DIR/$profile
-for bin in packbench packbench-cli; do
+# The binaries of the package (packbench-server: docs/SERVER.md).
+bins=(packbench packbench-cli packbench-server)
+for bin in "${bins[@]}"; do
   if [[ ! -x $bin_dir/$bin ]]; then
     say "$bin_dir/$bin is missing after the build"
     exit 1
@@ -113,7 +122,7 @@ bundle_start=$SECONDS
 stage=$(mktemp -d "${TMPDIR:-/tmp}/packbench-bundle.XXXXXX")
 trap 'rm -rf "$stage"' EXIT
 mkdir -p "$stage/$profile"
-for bin in packbench packbench-cli; do
+for bin in "${bins[@]}"; do
   if [[ $profile == debug ]]; then
     strip -o "$stage/$profile/$bin" "$bin_dir/$bin"
   else
@@ -133,22 +142,38 @@ fi
 # are too old instead of installing an app that cannot start.
 mkdir -p "$stage/shlibs/debian"
 printf 'Source: packbench\n\nPackage: packbench\nArchitecture: any\n' >"$stage/shlibs/debian/control"
-if ! shlibs=$(cd "$stage/shlibs" && dpkg-shlibdeps -O -e"$stage/$profile/packbench" -e"$stage/$profile/packbench-cli" 2>"$stage/shlibdeps.err"); then
+if ! shlibs=$(cd "$stage/shlibs" && dpkg-shlibdeps -O -e"$stage/$profile/packbench" -e"$stage/$profile/packbench-cli" -e"$stage/$profile/packbench-server" 2>"$stage/shlibdeps.err"); then
   say "dpkg-shlibdeps failed:"
   cat "$stage/shlibdeps.err" >&2
   exit 1
 fi
 shlibs=${shlibs#shlibs:Depends=}
-# The CLI is another crate of the workspace, so the bundler does not know
-# it: it goes in as a file of the .deb, by its path in the staging folder
-# (hence given here, not in tauri.conf.json). A --config replaces arrays,
-# so the depends of tauri.conf.json are repeated in it.
+# The CLI and the server are other crates of the workspace, so the bundler
+# does not know them: they go in as files of the .deb, by their paths in the
+# staging folder (hence given here, not in tauri.conf.json), with the
+# server's systemd unit (not enabled), the example of its settings (the
+# postinst copies it to /etc/default/packbench-server once: dpkg would
+# overwrite a shipped file of /etc on upgrade, as the bundler marks no
+# conffiles) and its manual (server/deb/). A --config replaces arrays, so
+# the depends of tauri.conf.json are repeated in it.
 extra_config=$(node -e '
-  const [conf, shlibs, cli] = process.argv.slice(1);
+  const [conf, shlibs, stage, root] = process.argv.slice(1);
   const deb = JSON.parse(require("fs").readFileSync(conf, "utf8")).bundle.linux.deb;
   const depends = [...(deb.depends || []), ...shlibs.split(",").map((d) => d.trim()).filter(Boolean)];
-  console.log(JSON.stringify({ bundle: { linux: { deb: { depends, files: { "/usr/bin/packbench-cli": cli } } } } }));
-' src-tauri/tauri.conf.json "$shlibs" "$stage/$profile/packbench-cli")
+  const files = {
+    "/usr/bin/packbench-cli": `${stage}/packbench-cli`,
+    "/usr/bin/packbench-server": `${stage}/packbench-server`,
+    "/usr/lib/systemd/system/packbench-server.service": `${root}/server/deb/packbench-server.service`,
+    "/usr/share/packbench/packbench-server.default": `${root}/server/deb/packbench-server.default`,
+    "/usr/share/doc/packbench/SERVER.md": `${root}/docs/SERVER.md`,
+  };
+  const scripts = {
+    postInstallScript: `${root}/server/deb/postinst`,
+    preRemoveScript: `${root}/server/deb/prerm`,
+    postRemoveScript: `${root}/server/deb/postrm`,
+  };
+  console.log(JSON.stringify({ bundle: { linux: { deb: { depends, files, ...scripts } } } }));
+' src-tauri/tauri.conf.json "$shlibs" "$stage/$profile" "$ROOT")
 bundle_args=(bundle --bundles deb --ci --config "$extra_config")
 [[ $profile == debug ]] && bundle_args+=(--debug)
 say "tauri ${bundle_args[*]}"

@@ -11,6 +11,7 @@ login is refused with 535. Prints "ready" when it accepts connections and
 runs until stdin closes.
 """
 
+import base64
 import email
 import email.policy
 import json
@@ -44,6 +45,16 @@ def main():
                 "content_type": msg.get_content_type(),
                 "charset": body.get_content_charset() if body else None,
                 "text": body.get_content() if body else "",
+                # Files sent with the message (a purchase order's PDF and
+                # CSV), their bytes in base64.
+                "attachments": [
+                    {
+                        "filename": part.get_filename(),
+                        "content_type": part.get_content_type(),
+                        "base64": base64.b64encode(part.get_payload(decode=True) or b"").decode(),
+                    }
+                    for part in msg.iter_attachments()
+                ],
             }
             tmp = os.path.join(out, f".{Handler.count}.tmp")
             with open(tmp, "w", encoding="utf-8") as f:

@@ -59,6 +59,9 @@ banner "clippy and tests on SQLite and PostgreSQL ($pg_url)"
 unset PACKBENCH_SKIP_PG
 # --no-fail-fast: one failing test binary should not hide the others' results.
 rc=0
+# packbench-server has no tests of its own, so cargo test does not build its
+# binary; tests/tests/webhooks.rs runs it, and the .deb below packages it.
+cargo build -p packbench-server || rc=$?
 # scripts/with-keyring.sh: a private D-Bus session with GNOME Keyring, so
 # the tests of keeping passwords out of files use a real OS keyring.
 PACKBENCH_TEST_PG_URL=$pg_url PACKBENCH_REQUIRE_PG=1 \

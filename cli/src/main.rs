@@ -21,6 +21,8 @@ mod cartons;
 mod dashboard;
 // Issue 14: a demo day for the dashboard.
 mod demo_day;
+// Dropshipping suppliers and purchase orders (issue 15 item 4).
+mod dropship;
 mod finding;
 mod live;
 mod marking;
@@ -31,6 +33,8 @@ mod print;
 mod print_cmd;
 // Delivery status (issue 15).
 mod parcels;
+// Receipts under 54-ФЗ (issue 15 item 3).
+mod receipts;
 mod returns;
 mod scanner;
 // The first-run wizard's questions (issue 14 item 4).
@@ -39,6 +43,8 @@ mod shipping;
 mod stock;
 // Issue 15: the shops' webhook secrets, the deliveries' log and inbox.
 mod webhooks;
+// Issue 15 item 1: the shops' APIs and the watched folder.
+mod shops;
 
 use clap::{Args, Parser, Subcommand};
 use packbench_core::config::StationConfig;
@@ -199,6 +205,23 @@ enum DbCommand {
     /// shops' secrets, the deliveries' log, the inbox of kept bodies.
     #[command(subcommand)]
     Webhooks(webhooks::WebhooksCommand),
+    /// Stock and order status back to the shops' APIs (issue 15): connect
+    /// a shop, the queue of calls, retry, one pass of the sender.
+    #[command(subcommand)]
+    Shops(shops::ShopsCommand),
+    // Issue 15 item 4: dropshipping.
+    /// Dropshipping suppliers and the products they ship to the customer.
+    #[command(subcommand)]
+    Suppliers(dropship::SuppliersCommand),
+    /// Purchase orders to dropshipping suppliers: list, show, PDF, CSV,
+    /// the supplier's tracking number.
+    #[command(subcommand)]
+    Dropship(dropship::DropshipCommand),
+    // Issue 15 item 3: receipts under 54-ФЗ.
+    /// Receipts under 54-ФЗ: show, prepare, send to the cash register,
+    /// the register's request, the settings.
+    #[command(subcommand)]
+    Receipts(receipts::ReceiptsCommand),
 }
 
 #[derive(Subcommand)]
@@ -265,6 +288,10 @@ enum ImportCommand {
         #[arg(long)]
         preview: bool,
     },
+    /// The watched folder, once (issue 15): import the order exports
+    /// dropped into DIR and move each to DIR/done or DIR/failed with its
+    /// report.
+    WatchOnce(shops::WatchOnceArgs),
 }
 
 /// `--map field=column` pairs.
@@ -773,6 +800,16 @@ async fn dispatch(
         DbCommand::Watch(a) => return live::watch(store, json, &a).await,
         // Issue 15: packbench-server's secrets, log and inbox.
         DbCommand::Webhooks(c) => return webhooks::run(store, actor, json, c).await,
+        // Issue 15 item 1: the shops' APIs and the watched folder.
+        DbCommand::Shops(c) => return shops::run(store, actor, json, c).await,
+        DbCommand::Import(ImportCommand::WatchOnce(a)) => {
+            return shops::watch_once(store, actor, json, a).await
+        }
+        // Issue 15 item 4: dropshipping.
+        DbCommand::Suppliers(c) => return dropship::suppliers(store, actor, json, c).await,
+        DbCommand::Dropship(c) => return dropship::dropship(store, actor, json, c).await,
+        // Issue 15 item 3: receipts under 54-ФЗ.
+        DbCommand::Receipts(c) => return receipts::run(store, actor, json, c).await,
         DbCommand::Dashboard(a) => return dashboard::run(store, actor, json, a).await,
         DbCommand::Demo(c) => return demo_day::run(store, actor, json, c).await,
         DbCommand::Carton(c) => return cartons::carton(store, actor, json, c).await,

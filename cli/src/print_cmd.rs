@@ -143,6 +143,18 @@ pub enum PrintCommand {
     Printers,
     /// Time document rendering (the documents rows of BENCHMARKS.md).
     Bench,
+    /// Which documents go into each sales channel's parcels (printed after
+    /// a pack). With --set: the channel's list (or, without --channel, the
+    /// list for every other channel), e.g. `--channel shopify --set
+    /// sales-receipt,label`; --clear: the channel takes the default again.
+    ParcelDocuments {
+        #[arg(long)]
+        channel: Option<String>,
+        #[arg(long, value_name = "DOC,DOC", conflicts_with = "clear")]
+        set: Option<String>,
+        #[arg(long, requires = "channel")]
+        clear: bool,
+    },
     /// Show the seller's details, or set them from a JSON file (--set) or
     /// the demo shop's (--demo).
     Seller {
@@ -477,6 +489,59 @@ pub async fn run(
                         }
                     );
                 }
+            }
+            Ok(0)
+        }
+        PrintCommand::ParcelDocuments {
+            channel,
+            set,
+            clear,
+        } => {
+            let mut setting = ops::packing_documents(store).await?.documents;
+            if set.is_some() || clear {
+                let docs = match &set {
+                    Some(list) => list
+                        .split(',')
+                        .filter(|d| !d.trim().is_empty())
+                        .map(DocumentKind::parse)
+                        .collect::<Result<Vec<_>, _>>()
+                        .map_err(usage)?,
+                    None => Vec::new(),
+                };
+                match channel.as_deref().map(str::trim) {
+                    None => setting.default = docs,
+                    Some(name) => {
+                        let same = |c: &ops::ChannelDocuments| {
+                            c.channel.to_lowercase() == name.to_lowercase()
+                        };
+                        setting.channels.retain(|c| !same(c));
+                        if !clear {
+                            setting.channels.push(ops::ChannelDocuments {
+                                channel: name.to_string(),
+                                documents: docs,
+                            });
+                        }
+                    }
+                }
+                setting = ops::set_packing_documents(store, actor, &setting).await?;
+            }
+            if json {
+                out!("{}", serde_json::to_string(&setting).unwrap_or_default());
+            } else {
+                let names = |docs: &[DocumentKind]| {
+                    if docs.is_empty() {
+                        "(nothing)".to_string()
+                    } else {
+                        docs.iter()
+                            .map(|d| d.as_str().replace('_', "-"))
+                            .collect::<Vec<_>>()
+                            .join(",")
+                    }
+                };
+                for c in &setting.channels {
+                    out!("{}\t{}", c.channel, names(&c.documents));
+                }
+                out!("(every other channel)\t{}", names(&setting.default));
             }
             Ok(0)
         }

@@ -13,8 +13,12 @@ pub mod exchange;
 pub mod logfile;
 pub mod mail;
 pub mod ops;
+// Cash registers for receipts under 54-ФЗ (issue 15 item 3).
+pub mod register;
 pub mod scale;
 pub mod secrets;
+// Stock and order status back to the shop (issue 15 item 1).
+pub mod shop_http;
 pub mod store;
 
 pub use error::{Error, Result};

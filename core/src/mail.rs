@@ -7,7 +7,7 @@ use crate::domain::notify::{MailSecurity, MailSettings};
 use crate::store::outbox::{self, MessageStatus, OutboxMessage};
 use crate::store::Store;
 use crate::{Error, Result};
-use lettre::message::{header::ContentType, Mailbox};
+use lettre::message::{header::ContentType, Attachment, Mailbox, MultiPart, SinglePart};
 use lettre::transport::smtp::authentication::Credentials;
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use serde::Serialize;
@@ -76,6 +76,16 @@ impl Mailer {
 
     /// Hands one message to the server.
     pub async fn send(&self, m: &OutboxMessage) -> std::result::Result<(), SendFailure> {
+        self.send_with(m, &[]).await
+    }
+
+    /// Hands one message to the server with its files (a purchase order's
+    /// PDF and CSV): the text first, then each file, as multipart/mixed.
+    pub async fn send_with(
+        &self,
+        m: &OutboxMessage,
+        files: &[outbox::Attachment],
+    ) -> std::result::Result<(), SendFailure> {
         let to: Mailbox = m.recipient.parse().map_err(|e| SendFailure {
             words: format!(
                 "the address {:?} is not an e-mail address: {e}",
@@ -83,17 +93,32 @@ impl Mailer {
             ),
             permanent: true,
         })?;
-        let message = Message::builder()
+        let builder = Message::builder()
             .message_id(Some(m.message_id.clone()))
             .from(self.from.clone())
             .to(to)
-            .subject(m.subject.clone())
-            .header(ContentType::TEXT_PLAIN)
-            .body(m.body.clone())
-            .map_err(|e| SendFailure {
-                words: format!("the message cannot be built: {e}"),
-                permanent: true,
-            })?;
+            .subject(m.subject.clone());
+        let built = if files.is_empty() {
+            builder.header(ContentType::TEXT_PLAIN).body(m.body.clone())
+        } else {
+            let mut parts = MultiPart::mixed().singlepart(SinglePart::plain(m.body.clone()));
+            for f in files {
+                let kind = ContentType::parse(&f.content_type).map_err(|e| SendFailure {
+                    words: format!(
+                        "the file {} has a bad type {:?}: {e}",
+                        f.file_name, f.content_type
+                    ),
+                    permanent: true,
+                })?;
+                parts = parts
+                    .singlepart(Attachment::new(f.file_name.clone()).body(f.content.clone(), kind));
+            }
+            builder.multipart(parts)
+        };
+        let message = built.map_err(|e| SendFailure {
+            words: format!("the message cannot be built: {e}"),
+            permanent: true,
+        })?;
         match self.transport.send(message).await {
             Ok(_) => Ok(()),
             Err(e) => {
@@ -189,7 +214,11 @@ pub async fn record(
 pub async fn send_due(store: &Store, mailer: &Mailer) -> Result<SendReport> {
     let mut report = SendReport::default();
     while let Some(m) = claim(store).await? {
-        let outcome = mailer.send(&m).await;
+        let files = {
+            let mut conn = store.pool().acquire().await?;
+            outbox::attachments(&mut conn, m.id).await?
+        };
+        let outcome = mailer.send_with(&m, &files).await;
         match record(store, &m, outcome).await? {
             MessageStatus::Sent => report.sent += 1,
             MessageStatus::GivenUp => report.given_up += 1,

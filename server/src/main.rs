@@ -45,6 +45,14 @@ struct Args {
     /// The station name written on the orders' history.
     #[arg(long, env = "PACKBENCH_STATION", default_value = "server")]
     station: String,
+    /// Seconds between looks at the calls waiting for the shops' APIs
+    /// (stock levels, shipped orders).
+    #[arg(long, default_value_t = 3, value_name = "SECONDS")]
+    sync_every: u64,
+    /// Watch this folder for the shop's order exports (overrides the
+    /// folder set in the app's Settings).
+    #[arg(long, value_name = "DIR")]
+    watch_folder: Option<std::path::PathBuf>,
 }
 
 /// The largest body taken: a Shopify order with hundreds of lines is well
@@ -101,6 +109,14 @@ async fn run(args: Args) -> Result<(), String> {
     // port from it).
     println!("listening on {address}");
 
+    // Issue 15 item 1: the calls to the shops' APIs and the watched folder,
+    // beside the webhooks.
+    tokio::spawn(shop_sender(store.clone(), args.sync_every.max(1)));
+    tokio::spawn(folder_watcher(
+        store.clone(),
+        args.station.clone(),
+        args.watch_folder.clone(),
+    ));
     let app = App {
         store,
         station: args.station,
@@ -237,5 +253,82 @@ async fn health(State(app): State<App>) -> Response {
                 &serde_json::json!({"status": "unavailable", "message": "the database does not answer"}),
             )
         }
+    }
+}
+
+/// Sends the calls waiting for the shops' APIs every few seconds, for as
+/// long as the server runs (core's sender; one line per call on standard
+/// error, never a secret).
+async fn shop_sender(store: Store, every: u64) {
+    loop {
+        match ops::send_shop_calls(&store).await {
+            Ok(pass) => {
+                for line in pass.lines {
+                    eprintln!("{} shop {line}", chrono::Utc::now().to_rfc3339());
+                }
+            }
+            Err(e) => eprintln!(
+                "{} shop calls: the database cannot be reached, tried again shortly: {e}",
+                chrono::Utc::now().to_rfc3339()
+            ),
+        }
+        tokio::time::sleep(std::time::Duration::from_secs(every)).await;
+    }
+}
+
+/// Looks at the watched folder (the flag's, else the one set in Settings,
+/// read again at every look) and imports what the shop's cron dropped.
+async fn folder_watcher(store: Store, station: String, flag: Option<std::path::PathBuf>) {
+    let actor = packbench_core::domain::Actor::new(
+        "Watched folder",
+        &station,
+        packbench_core::domain::Role::Manager,
+    );
+    let mut watch: Option<ops::FolderWatch> = None;
+    let mut said = String::new();
+    loop {
+        let settings = ops::watch_folder_settings(&store).await.unwrap_or_default();
+        let folder = flag
+            .clone()
+            .or_else(|| (!settings.folder.is_empty()).then(|| settings.folder.clone().into()));
+        if let Some(dir) = folder {
+            if watch.as_ref().is_none_or(|w| w.dir() != dir) {
+                eprintln!(
+                    "packbench-server: watching {} for order exports",
+                    dir.display()
+                );
+                watch = Some(ops::FolderWatch::new(dir));
+            }
+            if let Some(w) = watch.as_mut() {
+                match w.look(&store, &actor, &settings).await {
+                    Ok(files) => {
+                        said.clear();
+                        for f in files {
+                            eprintln!(
+                                "{} watched folder: {} {}{}",
+                                chrono::Utc::now().to_rfc3339(),
+                                f.name,
+                                f.outcome,
+                                f.reason.map(|r| format!(": {r}")).unwrap_or_default()
+                            );
+                        }
+                    }
+                    Err(e) => {
+                        // Said once, not at every look.
+                        let text = e.to_string();
+                        if text != said {
+                            eprintln!("{} watched folder: {text}", chrono::Utc::now().to_rfc3339());
+                            said = text;
+                        }
+                    }
+                }
+            }
+        } else {
+            watch = None;
+        }
+        tokio::time::sleep(std::time::Duration::from_secs(u64::from(
+            settings.every_seconds.max(1),
+        )))
+        .await;
     }
 }

@@ -932,6 +932,25 @@ pub async fn save_seller(state: State<'_, AppState>, seller: Seller) -> Reply<Se
     Ok(ops::set_seller(&store, &actor, &seller).await?)
 }
 
+/// Which documents go into each sales channel's parcels (issue 15).
+#[tauri::command]
+#[specta::specta]
+pub async fn packing_documents(state: State<'_, AppState>) -> Reply<ops::PackingDocumentsView> {
+    let store = state.store().await?;
+    state.actor()?;
+    Ok(ops::packing_documents(&store).await?)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn set_packing_documents(
+    state: State<'_, AppState>,
+    documents: ops::PackingDocuments,
+) -> Reply<ops::PackingDocuments> {
+    let store = state.store().await?;
+    Ok(ops::set_packing_documents(&store, &state.actor()?, &documents).await?)
+}
+
 /// The mail server settings, and whether a password is known for them.
 #[derive(Debug, Clone, serde::Serialize, specta::Type)]
 pub struct MailView {

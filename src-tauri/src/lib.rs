@@ -6,12 +6,18 @@ pub mod backup_commands;
 pub mod changes;
 pub mod commands;
 pub mod dashboard_commands;
+// Dropshipping (issue 15 item 4).
+pub mod dropship_commands;
 pub mod error;
 pub mod help_commands;
 pub mod logging;
+// Receipts under 54-ФЗ (issue 15 item 3).
+pub mod receipt_commands;
 // The first-run wizard (issue 14 item 4).
 pub mod setup_commands;
 pub mod shipping_commands;
+// Issue 15: the shop connection (shop API, calls' queue, watched folder, webhooks).
+pub mod shop_commands;
 pub mod state;
 pub mod stock_commands;
 
@@ -26,9 +32,12 @@ pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
     use backup_commands::*;
     use commands::*;
     use dashboard_commands::*;
+    use dropship_commands::*;
     use help_commands::*;
+    use receipt_commands::*;
     use setup_commands::*;
     use shipping_commands::*;
+    use shop_commands::*;
     use stock_commands::*;
     tauri_specta::Builder::<R>::new()
         .commands(tauri_specta::collect_commands![
@@ -125,6 +134,8 @@ pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
             preview_document,
             seller,
             save_seller,
+            packing_documents,
+            set_packing_documents,
             receive_stock,
             move_stock,
             adjust_stock,
@@ -174,6 +185,34 @@ pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
             save_store_details,
             use_carriers,
             finish_setup,
+            // Receipts under 54-ФЗ (issue 15 item 3).
+            order_receipts,
+            prepare_receipt,
+            send_receipts,
+            receipt_settings,
+            save_receipt_settings,
+            // Dropshipping (issue 15 item 4).
+            suppliers,
+            save_supplier,
+            link_supplier_product,
+            purchase_orders,
+            purchase_order,
+            save_purchase_order_pdf,
+            save_purchase_order_csv,
+            ship_purchase_order,
+            mail_purchase_order,
+            // Issue 15: the shop connection.
+            shop_apis,
+            set_shop_api,
+            remove_shop_api,
+            shop_calls,
+            retry_shop_call,
+            watch_folder,
+            set_watch_folder,
+            webhook_secrets,
+            set_webhook_secret,
+            webhook_inbox,
+            dismiss_webhook_delivery,
         ])
         .events(tauri_specta::collect_events![
             changes::OrdersChanged,

@@ -2202,6 +2202,32 @@ test('orders that arrive by themselves: a signed Shopify webhook posted to packb
     eq(taken.channel, 'shopify', 'its channel');
     eq(taken.lines.length, 2, 'both lines');
 
+    // The shop's private buyers get a товарный чек in the parcel: its
+    // printer chosen on this station, the channel's documents for every
+    // station (a supervisor's setting).
+    const since = Date.now() - 1000;
+    if (signedAs?.login !== PEOPLE.supervisor.login) await switchUser(PEOPLE.supervisor);
+    await press(Key.F4);
+    await waitExists('settings-printing');
+    await selectValue('settings-printer-sales_receipt', PDF_PRINTER);
+    await pressButton('print-settings-save');
+    await waitFor('print settings saved', async () => (await text('print-settings-message'))?.startsWith('✔'));
+    await waitExists('parcel-docs-row-shopify');
+    if (!(await browser.execute((q) => document.querySelector(q)?.checked, sel('parcel-docs-shopify-sales_receipt')))) {
+      await pressButton('parcel-docs-shopify-sales_receipt');
+    }
+    await waitFor('shopify gets the товарный чек', () => browser.execute((q) => document.querySelector(q)?.checked, sel('parcel-docs-shopify-sales_receipt')));
+    await pressButton('parcel-docs-save');
+    await waitFor('parcel documents saved', async () => (await text('parcel-docs-message'))?.startsWith('✔'));
+    await browser.execute((q) => document.querySelector(q)?.scrollIntoView({ block: 'start' }), sel('settings-parcel-docs'));
+    await setLanguage('ru');
+    await screenshot('ru-52-parcel-documents');
+    await setLanguage('en');
+    await screenshot('en-52-parcel-documents');
+    await setLanguage('ru');
+    const shopify = cliJson('print', 'parcel-documents').channels.find((c) => c.channel === 'shopify');
+    check(shopify?.documents.includes('sales_receipt'), `the CLI reads the same setting: ${JSON.stringify(shopify)}`);
+
     // Confirmed and packed by scanner, shipped by its tracking scan.
     cli('orders', 'confirm', number);
     await press(Key.F3);
@@ -2226,6 +2252,17 @@ test('orders that arrive by themselves: a signed Shopify webhook posted to packb
     await scanTracking(tracking);
     await waitAttr('screen-packing', 'data-phase', 'idle');
     eq(orderOf(number).status, 'shipped', `${number} shipped`);
+    // Its товарный чек came out of the printer with the parcel.
+    const receipt = cliJson('print', 'jobs', '--order', number).find((j) => j.kind === 'sales_receipt');
+    check(receipt, `a товарный чек was queued for ${number}`);
+    eq(receipt.status, 'sent', 'the товарный чек was sent to CUPS');
+    const printedReceipt = await printedPdf(`packbench-sales-receipt-${number}-job${receipt.id}-`, since);
+    eq(pageSize(printedReceipt), '595 x 842', 'an A4 товарный чек from cups-pdf');
+    const receiptFile = path.join(OUT, `sales-receipt-${number}.pdf`);
+    cli('print', 'sales-receipt', number, '--out', receiptFile);
+    const receiptText = execFileSync('pdftotext', ['-layout', receiptFile, '-'], { encoding: 'utf8' });
+    check(receiptText.includes('Товарный чек') && receiptText.includes(number), `the товарный чек names ${number}: ${receiptText.slice(0, 300)}`);
+    log(`${number}: its товарный чек printed with the parcel (${path.basename(printedReceipt)})`);
 
     // The carrier says it was handed over.
     const file = path.join(OUT, 'webhook-order-status.csv');

@@ -743,7 +743,9 @@ async fn a_pg_dump_restored_with_pg_restore_into_a_new_database_packs_an_order()
         &["-Fc", "--dbname", source, "--file", dump.to_str().unwrap()],
     );
     let url = common::pg_url().expect("PostgreSQL runs here");
-    let admin_store = Store::open(&DbTarget::Postgres(url.clone())).await.unwrap();
+    let admin_store = Store::open(&DbTarget::Postgres(url.clone()))
+        .await
+        .expect("the test server's own database opens");
     let name = format!(
         "pbt_restored_{}_{}",
         std::process::id(),
@@ -754,7 +756,7 @@ async fn a_pg_dump_restored_with_pg_restore_into_a_new_database_packs_an_order()
     );
     create_database_if_missing(&admin_store, &name)
         .await
-        .unwrap();
+        .unwrap_or_else(|e| panic!("a new database {name} for the restore: {e}"));
     let (base, _) = url.rsplit_once('/').unwrap();
     let restored_url = format!("{base}/{name}");
     run_tool(
@@ -784,7 +786,7 @@ async fn a_pg_dump_restored_with_pg_restore_into_a_new_database_packs_an_order()
     sqlx::query(&format!("DROP DATABASE {name} WITH (FORCE)"))
         .execute(admin_store.pool())
         .await
-        .unwrap();
+        .unwrap_or_else(|e| panic!("dropping {name} after the test: {e}"));
     admin_store.close().await;
 }
 

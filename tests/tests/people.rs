@@ -181,6 +181,45 @@ async fn call(store: &Store, actor: &Actor, op: Op) -> Result<(), Error> {
             .map(drop),
         Op::ImportProducts => ops::import_products(store, actor, b"").await.map(drop),
         Op::SetWebhookSecret => ops::webhook_secrets(store, actor).await.map(drop),
+        // Issue 15 item 4: dropshipping (an empty name is refused after the
+        // role check; no such purchase order).
+        Op::ManageSuppliers => ops::save_supplier(store, actor, &Default::default())
+            .await
+            .map(drop),
+        Op::ShipPurchaseOrder => ops::ship_purchase_order(store, actor, "PO-999999", "cdek", "1")
+            .await
+            .map(drop),
+        Op::SetPackingDocuments => {
+            ops::set_packing_documents(store, actor, &ops::PackingDocuments::default())
+                .await
+                .map(drop)
+        }
+        // Issue 15 item 3: receipts under 54-ФЗ.
+        Op::PrepareReceipt => ops::prepare_receipt(store, actor, "no-such-order")
+            .await
+            .map(drop),
+        Op::SendReceipt => ops::send_receipts(store, actor, Some("no-such-order"), None)
+            .await
+            .map(drop),
+        Op::SetReceipts => {
+            ops::set_receipt_settings(store, actor, &ops::ReceiptSettings::default())
+                .await
+                .map(drop)
+        }
+        // Issue 15 item 1: the shops' APIs and the watched folder (no such
+        // call; a relative folder is refused after the role check).
+        Op::SetShopApi => ops::shop_apis(store, actor).await.map(drop),
+        Op::RetryShopCall => ops::retry_shop_call(store, actor, 999_999).await.map(drop),
+        Op::SetWatchFolder => ops::set_watch_folder(
+            store,
+            actor,
+            &ops::WatchFolderSettings {
+                folder: "relative/folder".into(),
+                ..Default::default()
+            },
+        )
+        .await
+        .map(drop),
         Op::ImportDeliveryStatus => ops::import_delivery_statuses(store, actor, "x.csv", b"", 180)
             .await
             .map(drop),

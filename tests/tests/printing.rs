@@ -21,7 +21,10 @@ use packbench_core::documents::{
     DocFormat, DocumentKind, DocumentSettings, Dpi, Lang, Paper, PrintSettings, Seller,
 };
 use packbench_core::domain::OrderStatus;
-use packbench_core::ops::{self, Actor, DocumentKey, PrintJob, PrintStatus, PrinterState, Role};
+use packbench_core::ops::{
+    self, Actor, ChannelDocuments, DocumentKey, PackingDocuments, PrintJob, PrintStatus,
+    PrinterState, Role,
+};
 use packbench_core::store::Store;
 use std::io::Read;
 use std::net::TcpListener;
@@ -116,6 +119,16 @@ fn pdf_text(path: &Path) -> String {
         .output()
         .expect("pdftotext runs (poppler-utils)");
     String::from_utf8_lossy(&out.stdout).to_string()
+}
+
+/// The text of the document a job sent, as pdftotext reads it.
+async fn sent_text(store: &Store, job: &PrintJob) -> String {
+    let bytes = ops::render_document(store, job.kind, &job.key, &job.settings())
+        .await
+        .unwrap();
+    let file = tempfile::NamedTempFile::new().unwrap();
+    std::fs::write(file.path(), bytes).unwrap();
+    pdf_text(file.path())
 }
 
 /// A station name no other run uses: it is part of the CUPS job title.
@@ -377,6 +390,165 @@ on_both_engines!(
             .unwrap();
         assert_eq!((again.status, again.attempts), (PrintStatus::Sent, 2));
         let _ = std::fs::remove_file(wait_for_pdf(&again.title()));
+    }
+);
+
+on_both_engines!(
+    a_channels_parcel_documents_print_after_the_pack_the_sales_receipt_through_cups,
+    |db| {
+        require_queues();
+        let store = demo(&db).await;
+        let station = station("channel");
+        let channel = ops::order_detail(&store, "1001")
+            .await
+            .unwrap()
+            .head
+            .channel;
+        // Orders waiting to be packed: one more of 1001's channel, and one
+        // of another channel.
+        let (mut same, mut other) = (None, None);
+        for n in 1014..=1042 {
+            let head = ops::order_detail(&store, &n.to_string())
+                .await
+                .unwrap()
+                .head;
+            if head.status != OrderStatus::Confirmed {
+                continue;
+            }
+            if head.channel == channel {
+                same.get_or_insert(head.number);
+            } else {
+                other.get_or_insert(head.number);
+            }
+        }
+        let (same, other) = (same.unwrap(), other.expect("the demo has two channels"));
+        let known = ops::packing_documents(&store).await.unwrap();
+        assert_eq!(
+            known.documents,
+            PackingDocuments::default(),
+            "nothing set: the invoice and the label, as before"
+        );
+        assert!(known.known_channels.contains(&channel), "{known:?}");
+        // The web shop's private buyers get a товарный чек in the parcel;
+        // a ТОРГ-12 only when the order has a business buyer.
+        let setting = PackingDocuments {
+            default: vec![DocumentKind::Invoice, DocumentKind::Label],
+            channels: vec![ChannelDocuments {
+                channel: format!(" {} ", channel.to_uppercase()),
+                documents: vec![
+                    DocumentKind::SalesReceipt,
+                    DocumentKind::Label,
+                    DocumentKind::Torg12,
+                    DocumentKind::SalesReceipt,
+                ],
+            }],
+        };
+        let refused = ops::set_packing_documents(&store, &station, &setting).await;
+        assert!(
+            matches!(refused, Err(packbench_core::Error::Forbidden { .. })),
+            "a packer may not choose the store's documents: {refused:?}"
+        );
+        let kept = ops::set_packing_documents(&store, &supervisor(), &setting)
+            .await
+            .unwrap();
+        assert_eq!(
+            kept.channels[0].documents,
+            vec![
+                DocumentKind::SalesReceipt,
+                DocumentKind::Label,
+                DocumentKind::Torg12
+            ],
+            "trimmed, each document once"
+        );
+        let pick_list = PackingDocuments {
+            default: vec![DocumentKind::PickList],
+            channels: vec![],
+        };
+        let wrong = ops::set_packing_documents(&store, &supervisor(), &pick_list)
+            .await
+            .unwrap_err()
+            .to_string();
+        assert!(wrong.contains("pick list"), "{wrong}");
+
+        let mut settings = printing_to(&pdf_printer(), None);
+        settings.sales_receipt.printer = Some(pdf_printer());
+        settings.torg12.printer = Some(pdf_printer());
+        let _queues = QUEUES.lock().await;
+        let jobs = pack(&store, &station, "1001", &settings).await;
+        let kinds: Vec<DocumentKind> = jobs.iter().map(|j| j.kind).collect();
+        assert_eq!(
+            kinds,
+            vec![DocumentKind::SalesReceipt, DocumentKind::Label],
+            "a private buyer: no ТОРГ-12, no invoice"
+        );
+        assert_eq!(jobs[0].status, PrintStatus::Sent, "{:?}", jobs[0]);
+        assert_eq!(
+            jobs[1].status,
+            PrintStatus::Queued,
+            "no label printer chosen"
+        );
+        // cups-pdf's copy is an A4 page (its text is redrawn without the
+        // font's Unicode map, so what it says is read from the bytes the
+        // job sent).
+        let pdf = wait_for_pdf(&jobs[0].title());
+        assert_eq!(
+            printed(&pdf).0,
+            (595.0, 842.0),
+            "an A4 page came out of CUPS"
+        );
+        let _ = std::fs::remove_file(&pdf);
+        let text = sent_text(&store, &jobs[0]).await;
+        assert!(
+            text.contains("Товарный чек") && text.contains("1001") && text.contains("1655123453"),
+            "the товарный чек names the order and the seller's INN: {text}"
+        );
+
+        // A business buyer in the same channel: the ТОРГ-12 comes too.
+        ops::edit_order(
+            &store,
+            &supervisor(),
+            &same,
+            &ops::OrderEdit {
+                buyer_name: Some("ООО «Ромашка»".into()),
+                buyer_inn: Some("7707083893".into()),
+                buyer_kpp: Some("773601001".into()),
+                buyer_address: Some("117997, г. Москва, ул. Вавилова, д. 19".into()),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+        assert_eq!(
+            ops::order_detail(&store, &same).await.unwrap().head.channel,
+            channel
+        );
+        let jobs = pack(&store, &station, &same, &settings).await;
+        let kinds: Vec<DocumentKind> = jobs.iter().map(|j| j.kind).collect();
+        assert_eq!(
+            kinds,
+            vec![
+                DocumentKind::SalesReceipt,
+                DocumentKind::Label,
+                DocumentKind::Torg12
+            ]
+        );
+        let torg12 = &jobs[2];
+        assert_eq!(torg12.status, PrintStatus::Sent, "{torg12:?}");
+        let _ = std::fs::remove_file(wait_for_pdf(&torg12.title()));
+        let text = sent_text(&store, torg12).await;
+        assert!(
+            text.contains("7707083893") && text.contains("ТОРГ-12"),
+            "the ТОРГ-12 names the buyer's INN: {text}"
+        );
+        let _ = std::fs::remove_file(wait_for_pdf(&jobs[0].title()));
+
+        // Another channel keeps the default; "print again" follows the
+        // channel's list too.
+        let again = ops::print_order_documents(&store, &station, &other, &PrintSettings::default())
+            .await
+            .unwrap();
+        let kinds: Vec<DocumentKind> = again.iter().map(|j| j.kind).collect();
+        assert_eq!(kinds, vec![DocumentKind::Invoice, DocumentKind::Label]);
     }
 );
 

@@ -14,6 +14,8 @@ pub mod manifest;
 pub mod packing_slip;
 pub mod pick_list;
 pub mod propis;
+// Dropshipping (issue 15 item 4).
+pub mod purchase_order;
 pub mod report;
 pub mod return_note;
 pub mod sales_receipt;
@@ -78,16 +80,25 @@ pub enum DocumentKind {
     PickList,
     Manifest,
     ReturnNote,
+    /// Товарный чек: for a private buyer, in the parcel.
+    SalesReceipt,
+    /// ТОРГ-12: for a business buyer.
+    Torg12,
+    /// УПД: for a business buyer.
+    Upd,
 }
 
 impl DocumentKind {
-    pub const ALL: [DocumentKind; 6] = [
+    pub const ALL: [DocumentKind; 9] = [
         DocumentKind::Invoice,
         DocumentKind::PackingSlip,
         DocumentKind::Label,
         DocumentKind::PickList,
         DocumentKind::Manifest,
         DocumentKind::ReturnNote,
+        DocumentKind::SalesReceipt,
+        DocumentKind::Torg12,
+        DocumentKind::Upd,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -98,17 +109,34 @@ impl DocumentKind {
             DocumentKind::PickList => "pick_list",
             DocumentKind::Manifest => "manifest",
             DocumentKind::ReturnNote => "return_note",
+            DocumentKind::SalesReceipt => "sales_receipt",
+            DocumentKind::Torg12 => "torg12",
+            DocumentKind::Upd => "upd",
         }
     }
 
     pub fn parse(text: &str) -> Result<DocumentKind, String> {
+        if let Ok(trade) = TradeDocument::parse(text) {
+            return Ok(trade.into());
+        }
         let t = text.trim().to_ascii_lowercase().replace('-', "_");
         DocumentKind::ALL
             .into_iter()
             .find(|k| k.as_str() == t)
             .ok_or_else(|| {
-                format!("{text:?} is not a document; use invoice, packing-slip, label, pick-list, manifest or return-note")
+                format!("{text:?} is not a document; use invoice, packing-slip, label, pick-list, manifest, return-note, sales-receipt, torg12 or upd")
             })
+    }
+
+    /// The Russian trade document this is, if it is one (printed in
+    /// Russian whatever the station's language: they are Russian forms).
+    pub fn trade(self) -> Option<TradeDocument> {
+        match self {
+            DocumentKind::SalesReceipt => Some(TradeDocument::SalesReceipt),
+            DocumentKind::Torg12 => Some(TradeDocument::Torg12),
+            DocumentKind::Upd => Some(TradeDocument::Upd),
+            _ => None,
+        }
     }
 
     /// The paper it is printed on unless the station says otherwise.
@@ -123,8 +151,23 @@ impl DocumentKind {
     pub fn is_per_order(self) -> bool {
         matches!(
             self,
-            DocumentKind::Invoice | DocumentKind::PackingSlip | DocumentKind::Label
+            DocumentKind::Invoice
+                | DocumentKind::PackingSlip
+                | DocumentKind::Label
+                | DocumentKind::SalesReceipt
+                | DocumentKind::Torg12
+                | DocumentKind::Upd
         )
+    }
+}
+
+impl From<TradeDocument> for DocumentKind {
+    fn from(trade: TradeDocument) -> Self {
+        match trade {
+            TradeDocument::SalesReceipt => DocumentKind::SalesReceipt,
+            TradeDocument::Torg12 => DocumentKind::Torg12,
+            TradeDocument::Upd => DocumentKind::Upd,
+        }
     }
 }
 
@@ -333,6 +376,9 @@ pub struct PrintSettings {
     pub pick_list: DocumentSettings,
     pub manifest: DocumentSettings,
     pub return_note: DocumentSettings,
+    pub sales_receipt: DocumentSettings,
+    pub torg12: DocumentSettings,
+    pub upd: DocumentSettings,
 }
 
 impl Default for PrintSettings {
@@ -345,6 +391,9 @@ impl Default for PrintSettings {
             pick_list: DocumentSettings::for_kind(DocumentKind::PickList),
             manifest: DocumentSettings::for_kind(DocumentKind::Manifest),
             return_note: DocumentSettings::for_kind(DocumentKind::ReturnNote),
+            sales_receipt: DocumentSettings::for_kind(DocumentKind::SalesReceipt),
+            torg12: DocumentSettings::for_kind(DocumentKind::Torg12),
+            upd: DocumentSettings::for_kind(DocumentKind::Upd),
         }
     }
 }
@@ -372,6 +421,9 @@ impl PrintSettings {
                 DocumentKind::PickList => &mut self.pick_list,
                 DocumentKind::Manifest => &mut self.manifest,
                 DocumentKind::ReturnNote => &mut self.return_note,
+                DocumentKind::SalesReceipt => &mut self.sales_receipt,
+                DocumentKind::Torg12 => &mut self.torg12,
+                DocumentKind::Upd => &mut self.upd,
             };
             if let Err(e) = slot.check(kind) {
                 changed.push(e.to_string());
@@ -393,6 +445,9 @@ impl PrintSettings {
             DocumentKind::PickList => &self.pick_list,
             DocumentKind::Manifest => &self.manifest,
             DocumentKind::ReturnNote => &self.return_note,
+            DocumentKind::SalesReceipt => &self.sales_receipt,
+            DocumentKind::Torg12 => &self.torg12,
+            DocumentKind::Upd => &self.upd,
         }
     }
 }

@@ -115,6 +115,29 @@ ops! {
     // Issue 15: orders that arrive by themselves.
     /// The secret a shop's webhooks (or the web form) sign orders with.
     SetWebhookSecret = "set_webhook_secret", LEAD, "set a shop's webhook secret";
+    // Issue 15 item 2: the documents in each channel's parcels.
+    SetPackingDocuments = "set_packing_documents", LEAD, "choose which documents go into each sales channel's parcels";
+    // Issue 15 item 4: dropshipping.
+    /// Suppliers and which products each ships to the customer.
+    ManageSuppliers = "manage_suppliers", LEAD, "add or change dropshipping suppliers and the products they ship";
+    /// A supplier's tracking number ships its part of the order; also
+    /// mailing a purchase order again.
+    ShipPurchaseOrder = "ship_purchase_order", DESK, "enter a supplier's tracking number or mail a purchase order again";
+    // Issue 15 item 3: receipts under 54-ФЗ.
+    /// Preparing a receipt by hand (they are also prepared by payments and
+    /// shipments when the settings say so).
+    PrepareReceipt = "prepare_receipt", DESK, "prepare an order's receipt";
+    /// Handing receipts to the cash register (or asking it again).
+    SendReceipt = "send_receipt", DESK, "send receipts to the cash register";
+    /// The taxation system, when receipts are prepared, the register.
+    SetReceipts = "set_receipts", OWNER, "change the receipt settings and the cash register";
+    // Issue 15 item 1: stock and order status back to the shop; the watched folder.
+    /// A channel's shop API address and access token (or key and secret).
+    SetShopApi = "set_shop_api", LEAD, "connect a shop's API for stock and order status";
+    /// A call the shop refused, sent again once its cause is fixed.
+    RetryShopCall = "retry_shop_call", LEAD, "send a call to the shop again";
+    /// The folder a shop's cron drops its order exports into.
+    SetWatchFolder = "set_watch_folder", LEAD, "set the folder order exports are imported from";
 }
 
 /// The op × role table as Markdown (docs/PERMISSIONS.md is this, checked

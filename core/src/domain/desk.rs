@@ -657,6 +657,10 @@ mod tests {
             bin: None,
             backordered: 0,
             expected_on: None,
+            dropship: None,
+            supplier: None,
+            purchase_order: None,
+            supplier_tracking: None,
         };
         (
             head,

@@ -75,6 +75,28 @@ crate::named_enum! {
         LockedOut = "locked_out",
         TokenCreated = "token_created",
         TokenRevoked = "token_revoked",
+        // Dropshipping (issue 15 item 4).
+        /// Purchase orders made for the lines a supplier ships.
+        PurchaseOrdered = "purchase_ordered",
+        /// One part of the order left (the warehouse's parcel or a
+        /// supplier's) while another still waits.
+        PartShipped = "part_shipped",
+        /// A dropshipping supplier added or changed, or a product linked to one.
+        SupplierChanged = "supplier_changed",
+        /// The order was cancelled: its purchase orders still waiting are
+        /// cancelled and the suppliers told.
+        PurchaseOrderCancelled = "purchase_order_cancelled",
+        // Receipts under 54-ФЗ (issue 15 item 3).
+        /// A receipt built from the order and kept (not fiscal).
+        ReceiptPrepared = "receipt_prepared",
+        /// A receipt handed to the register, which has not answered yet.
+        ReceiptSent = "receipt_sent",
+        /// The register answered with the receipt's fiscal attributes.
+        ReceiptFiscalised = "receipt_fiscalised",
+        /// The register refused a receipt or did not answer.
+        ReceiptFailed = "receipt_failed",
+        /// The store's receipt settings changed.
+        ReceiptSettingsChanged = "receipt_settings_changed",
     }
 }
 
@@ -127,6 +149,15 @@ impl EventKind {
             LockedOut => ("Login locked", "Вход заблокирован"),
             TokenCreated => ("API token issued", "Выдан API-токен"),
             TokenRevoked => ("API token revoked", "Отозван API-токен"),
+            PurchaseOrdered => ("Purchase order to a supplier", "Заказ поставщику"),
+            PartShipped => ("Part of the order shipped", "Отправлена часть заказа"),
+            SupplierChanged => ("Supplier changed", "Поставщик изменён"),
+            PurchaseOrderCancelled => ("Purchase order cancelled", "Заказ поставщику отменён"),
+            ReceiptPrepared => ("Receipt prepared", "Чек подготовлен"),
+            ReceiptSent => ("Receipt sent to the register", "Чек передан в кассу"),
+            ReceiptFiscalised => ("Receipt fiscalised", "Чек пробит"),
+            ReceiptFailed => ("Receipt not fiscalised", "Чек не пробит"),
+            ReceiptSettingsChanged => ("Receipt settings changed", "Изменены настройки чеков"),
         };
         if russian {
             ru

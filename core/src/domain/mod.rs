@@ -11,6 +11,8 @@ pub mod buyer;
 pub mod carton;
 pub mod customer;
 pub mod desk;
+// Dropshipping (issue 15 item 4).
+pub mod dropship;
 pub mod event;
 pub mod filter;
 pub mod gs1;
@@ -21,6 +23,8 @@ pub mod order;
 pub mod payment;
 pub mod picking;
 pub mod product;
+// Issue 15 item 3: receipts under 54-ФЗ.
+pub mod receipt;
 pub mod scan;
 pub mod scanner_check;
 pub mod search;

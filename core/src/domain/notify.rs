@@ -17,6 +17,13 @@ crate::named_enum! {
         /// The store's step `at_pickup_point` inside "shipped".
         AtPickupPoint = "at_pickup_point",
         Delivered = "delivered",
+        // Dropshipping (issue 15 item 4): written to the supplier, not the
+        // customer; {number} is the customer's order, the purchase order
+        // itself goes as PDF and CSV attachments.
+        /// A purchase order for the lines the supplier ships.
+        PurchaseOrder = "purchase_order",
+        /// The order was cancelled: the supplier should not ship.
+        PurchaseOrderCancelled = "purchase_order_cancelled",
     }
 }
 
@@ -146,6 +153,22 @@ pub fn default_template(event: NotifyEvent, lang: Lang) -> (&'static str, &'stat
         (Delivered, Lang::Ru) => (
             "Заказ {number} доставлен",
             "Здравствуйте, {customer}!\n\nВаш заказ {number} доставлен. Спасибо, что выбрали нас!\n\n{store}\n{store_phone}",
+        ),
+        (PurchaseOrder, Lang::Ru) => (
+            "Заказ поставщику по заказу {number}",
+            "Здравствуйте!\n\nПросим отправить покупателю товары по нашему заказу {number}. Список товаров и адрес доставки — во вложении (PDF и CSV).\nПосле отправки, пожалуйста, сообщите трек-номер посылки.\n\n{store}\n{store_phone}",
+        ),
+        (PurchaseOrderCancelled, Lang::Ru) => (
+            "Отмена заказа поставщику по заказу {number}",
+            "Здравствуйте!\n\nПокупатель отменил заказ {number}. Пожалуйста, не отправляйте товары по нашему заказу поставщику для него. Если посылка уже отправлена, сообщите трек-номер.\n\n{store}\n{store_phone}",
+        ),
+        (PurchaseOrder, Lang::En) => (
+            "Purchase order for order {number}",
+            "Hello,\n\nplease ship the goods of our order {number} to the customer. The items and the delivery address are attached (PDF and CSV).\nOnce shipped, please send us the parcel's tracking number.\n\n{store}\n{store_phone}",
+        ),
+        (PurchaseOrderCancelled, Lang::En) => (
+            "Purchase order for order {number} is cancelled",
+            "Hello,\n\nthe customer cancelled order {number}. Please do not ship our purchase order for it. If the parcel has left already, please send us its tracking number.\n\n{store}\n{store_phone}",
         ),
         (Confirmed, Lang::En) => (
             "Order {number} is confirmed",

@@ -107,11 +107,30 @@ pub struct OrderLine {
     /// When the manager expects the missing units.
     #[sqlx(try_from = "MaybeDay")]
     pub expected_on: Option<chrono::NaiveDate>,
+    /// A dropshipping supplier ships this line (issue 15 item 4): its
+    /// purchase order's state; none: the warehouse ships it.
+    pub dropship: Option<super::dropship::DropshipState>,
+    /// The supplier, its purchase order's number and the supplier's
+    /// tracking number once entered.
+    pub supplier: Option<String>,
+    pub purchase_order: Option<String>,
+    pub supplier_tracking: Option<String>,
 }
 
 impl OrderLine {
+    /// Packed fewer than ordered; a line a supplier ships is never packed
+    /// here, so never short.
     pub fn is_short(&self) -> bool {
-        self.packed < self.quantity
+        !self.is_dropship() && self.packed < self.quantity
+    }
+
+    /// Shipped by a supplier (awaiting or shipped), not from the warehouse.
+    pub fn is_dropship(&self) -> bool {
+        matches!(
+            self.dropship,
+            Some(super::dropship::DropshipState::AwaitingSupplier)
+                | Some(super::dropship::DropshipState::Shipped)
+        )
     }
 }
 

@@ -213,8 +213,12 @@ pub fn pack_verdict(
     hit: &ProductHit,
     marking_already_packed: bool,
 ) -> ScanOutcome {
+    // A line a dropshipping supplier ships is not in the warehouse's box:
+    // its product scanned here is a wrong item, and it is never waited for.
+    let lines: Vec<&OrderLine> = lines.iter().filter(|l| !l.is_dropship()).collect();
     let of_product: Vec<&OrderLine> = lines
         .iter()
+        .copied()
         .filter(|l| l.product_id == Some(hit.id))
         .collect();
     let Some(first) = of_product.first() else {
@@ -293,6 +297,10 @@ mod tests {
             bin: None,
             backordered: 0,
             expected_on: None,
+            dropship: None,
+            supplier: None,
+            purchase_order: None,
+            supplier_tracking: None,
         }
     }
 
@@ -303,6 +311,26 @@ mod tests {
             sku: format!("PB-{product}"),
             name: format!("product {product}"),
             units,
+        }
+    }
+
+    #[test]
+    fn a_line_a_supplier_ships_is_neither_packed_nor_waited_for() {
+        let mut dropship = line(2, 8, 1, 0);
+        dropship.dropship = Some(crate::domain::dropship::DropshipState::AwaitingSupplier);
+        let lines = [line(1, 7, 1, 0), dropship];
+        assert!(
+            matches!(
+                pack_verdict(&lines, &hit(8, 1), false),
+                ScanOutcome::WrongItem { .. }
+            ),
+            "the supplier's product is not in the warehouse's box"
+        );
+        match pack_verdict(&lines, &hit(7, 1), false) {
+            ScanOutcome::Accepted { order_complete, .. } => {
+                assert!(order_complete, "the warehouse part is complete")
+            }
+            other => panic!("{other:?}"),
         }
     }
 

@@ -86,7 +86,11 @@ mod export;
 mod orders;
 mod packbench;
 mod products;
+// Dropshipping (issue 15 item 4): a purchase order as CSV.
+pub mod purchase_order;
 mod shopify;
+// Stock and order status back to the shop (issue 15 item 1).
+pub mod shop_api;
 mod table;
 // Orders that arrive by themselves (issue 15): webhook and web-form JSON.
 pub mod webhook;

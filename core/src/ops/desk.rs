@@ -189,6 +189,9 @@ pub async fn edit_order(
         plan.after.insert("buyer".into(), json!(after));
     }
     check_editable(&head, plan.changes_lines()).map_err(Error::Refused)?;
+    if plan.changes_lines() {
+        super::dropship::refuse_line_changes(&head, &current)?;
+    }
     let mut unreserved_skus = Vec::new();
     if plan.changes_anything() {
         let renumbered = plan.head.number != head.number;
@@ -460,6 +463,7 @@ pub async fn split_order(
     let head = head_by_number(&mut tx, store.engine(), number, true).await?;
     actor.may_on(Op::SplitOrder, &head.channel)?;
     let current = lines(&mut tx, head.id).await?;
+    super::dropship::refuse_line_changes(&head, &current)?;
     let plan = plan_split(&head, &current, wanted).map_err(Error::Invalid)?;
     let mut k = 2;
     let new_number = loop {

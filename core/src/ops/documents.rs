@@ -441,6 +441,17 @@ pub async fn render_with_sscc(
         (DocumentKind::ReturnNote, DocumentKey::Return { id }) => {
             super::returns::return_note(store, *id, lang).await
         }
+        // Russian forms, in Russian whatever the station's language.
+        (
+            DocumentKind::SalesReceipt | DocumentKind::Torg12 | DocumentKind::Upd,
+            DocumentKey::Order { number },
+        ) => match kind.trade() {
+            Some(which) => render_trade_document(store, which, number).await,
+            None => Err(Error::Invalid(format!(
+                "{} is not a trade document",
+                kind.as_str()
+            ))),
+        },
         // A key that names another kind of document: check says which.
         _ => key.check(kind).and(Err(Error::Invalid(format!(
             "{} cannot be printed for {}",

@@ -94,7 +94,18 @@ pub async fn record_payment(
     let mut tx = store.write().await?;
     let now = store.now_ms();
     let head = head_by_number(&mut tx, store.engine(), number, true).await?;
-    payment_in(&mut tx, actor, &head, input, now).await?;
+    let amount = payment_in(&mut tx, actor, &head, input, now).await?;
+    // Issue 15 item 3: the receipt this payment calls for, in its transaction.
+    super::receipts::after_payment(
+        &mut tx,
+        actor,
+        &head,
+        input.kind,
+        amount,
+        &input.method,
+        now,
+    )
+    .await?;
     let detail = order_detail_in(&mut tx, store.engine(), &head.number).await?;
     tx.commit().await?;
     Ok(detail)
@@ -102,14 +113,14 @@ pub async fn record_payment(
 
 /// Records a payment or refund in the caller's transaction: checked
 /// against the order's currency and what was paid, the order's payment
-/// state follows, and the event row is written.
+/// state follows, and the event row is written. The amount, in minor units.
 pub(super) async fn payment_in(
     tx: &mut AnyConnection,
     actor: &Actor,
     head: &OrderHead,
     input: &PaymentInput,
     now: i64,
-) -> Result<()> {
+) -> Result<i64> {
     actor.may_on(Op::RecordPayment, &head.channel)?;
     let so_far = payments::sum(&payments::of_order(&mut *tx, head.id).await?);
     let checked = input
@@ -166,7 +177,7 @@ pub(super) async fn payment_in(
         })),
     )
     .await?;
-    Ok(())
+    Ok(amount)
 }
 
 /// The longest service note, in characters.

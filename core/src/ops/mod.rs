@@ -13,6 +13,8 @@ mod demo_day;
 mod delivery;
 mod desk;
 mod documents;
+// Dropshipping (issue 15 item 4).
+mod dropship;
 mod finding;
 mod help;
 mod ledger;
@@ -25,6 +27,12 @@ mod packing;
 mod people;
 mod picking;
 mod printing;
+// Issue 15 item 2: which documents go into a channel's parcels.
+mod packing_documents;
+pub use packing_documents::{
+    packing_documents, set_packing_documents, ChannelDocuments, PackingDocuments,
+    PackingDocumentsView, PARCEL_DOCUMENTS,
+};
 mod returns;
 // The first-run wizard (issue 14 item 4).
 mod setup;
@@ -172,4 +180,43 @@ pub use crate::store::webhooks::DeliveryLog;
 pub use webhooks::{
     dismiss_webhook_delivery, receive_delivery, server_health, set_webhook_secret,
     webhook_deliveries, webhook_delivery, webhook_secrets, Delivery, Receipt, WebhookSecretInfo,
+};
+
+// Issue 15 item 1: stock and order status back to the shop's API (the
+// server's sender, `packbench-cli shops`), and the watched folder.
+mod shop_sync;
+mod watch_folder;
+pub use crate::store::shop_sync::{ShopCall, ShopCallKind, ShopCallState};
+pub use shop_sync::{
+    backoff_ms, remember_shop_products, remove_shop_api, retry_failed_shop_calls, retry_shop_call,
+    send_shop_calls, set_shop_api, shop_apis, shop_calls, ShopApiInfo, ShopApiInput, ShopQueue,
+    ShopSyncPass,
+};
+pub use watch_folder::{
+    set_watch_folder, watch_folder_settings, FolderWatch, WatchFolderSettings, WatchOutcome,
+    WatchedFile,
+};
+
+// Issue 15 item 4: dropshipping.
+pub use crate::documents::purchase_order::{
+    PurchaseOrderLineView, PurchaseOrderView, SupplierParty,
+};
+pub use crate::domain::dropship::{DropshipState, SupplierInput};
+pub use crate::store::dropship::{PurchaseOrderHead, PurchaseOrderLine, Supplier};
+pub use dropship::{
+    link_product, mail_purchase_order, order_purchase_orders, purchase_order, purchase_order_csv,
+    purchase_order_pdf, purchase_orders, save_supplier, ship_purchase_order, supplier_products,
+    suppliers, PurchaseOrder, PurchaseOrderFile,
+};
+
+// Issue 15 item 3: receipts under 54-ФЗ.
+mod receipts;
+pub use crate::domain::receipt::{
+    AtolSettings, MethodSign, PaymentType, ReceiptKind, ReceiptLine, ReceiptMoment, ReceiptPayment,
+    ReceiptPurpose, ReceiptSettings, ReceiptState, RegisterSettings, SubjectSign, Taxation, VatTag,
+};
+pub use crate::store::receipts::{FiscalAttributes, ReceiptRow};
+pub use receipts::{
+    order_receipts, prepare_receipt, receipt_request, receipt_settings, send_receipts,
+    set_receipt_settings, OrderReceipts, ReceiptSent, ReceiptVat, ReceiptView,
 };

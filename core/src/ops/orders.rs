@@ -29,6 +29,8 @@ pub struct OrderDetail {
     /// where it is in one).
     pub status_name: Labels,
     pub lines: Vec<OrderLine>,
+    /// Units the warehouse packs: a line a dropshipping supplier ships is
+    /// not counted (it never comes to the packing table).
     pub units: i64,
     pub packed: i64,
     pub goods_total_minor: i64,
@@ -57,7 +59,9 @@ pub struct OrderDetail {
 
 impl OrderDetail {
     pub fn is_complete(&self) -> bool {
-        self.lines.iter().all(|l| l.packed == l.quantity)
+        self.lines
+            .iter()
+            .all(|l| l.is_dropship() || l.packed == l.quantity)
     }
 }
 
@@ -102,7 +106,11 @@ pub(super) async fn order_detail_in(
         paid_minor: paid.net_minor(),
         balance_minor: paid.balance_minor(total),
         notes,
-        units: lines.iter().map(|l| l.quantity).sum(),
+        units: lines
+            .iter()
+            .filter(|l| !l.is_dropship())
+            .map(|l| l.quantity)
+            .sum(),
         packed: lines.iter().map(|l| l.packed).sum(),
         total_minor: total,
         goods_total_minor: goods,
@@ -184,6 +192,9 @@ pub async fn confirm_order(store: &Store, actor: &Actor, number: &str) -> Result
         EventKind::Confirmed,
     )
     .await?;
+    // Lines a dropshipping supplier ships go on its purchase order first:
+    // they are then not reserved from the warehouse's stock.
+    super::dropship::order_from_suppliers(&mut tx, store, actor, &head).await?;
     let unreserved_skus = reserve_order(&mut tx, head.id).await?;
     refresh_back_orders(&mut tx, head.id, false).await?;
     let order = order_detail_in(&mut tx, store.engine(), &head.number).await?;
@@ -209,6 +220,12 @@ pub async fn cancel_order(
     let mut tx = store.write().await?;
     let head = head_by_number(&mut tx, store.engine(), number, true).await?;
     actor.may_on(Op::CancelOrder, &head.channel)?;
+    transition_matrix(&mut tx)
+        .await?
+        .check(head.status, OrderStatus::Cancelled)?;
+    // Purchase orders to dropshipping suppliers are cancelled with the
+    // order (refused once a part of it has left).
+    super::dropship::cancel_purchase_orders(&mut tx, store, actor, &head).await?;
     transition(
         &mut tx,
         store,

@@ -32,7 +32,9 @@ fn held_message(head: &OrderHead) -> String {
 /// Claims the order (locked in `tx`) for the actor's station. Exactly one
 /// station wins when several try at once; the others get a Conflict naming it.
 async fn claim_in(tx: &mut Tx, store: &Store, actor: &Actor, head: &OrderHead) -> Result<()> {
-    let waiting = order::unknown_skus(&lines(tx, head.id).await?).join(", ");
+    let order_lines = lines(tx, head.id).await?;
+    super::dropship::refuse_nothing_to_pack(head, &order_lines)?;
+    let waiting = order::unknown_skus(&order_lines).join(", ");
     if !waiting.is_empty() {
         return Err(Error::Refused(format!(
             "order {} cannot be packed yet: no product has SKU {waiting}; import or create the product first",
@@ -167,6 +169,7 @@ pub async fn take_apart(
     transition_matrix(&mut tx)
         .await?
         .check(OrderStatus::Ready, OrderStatus::Packing)?;
+    super::dropship::refuse_if_warehouse_shipped(&mut tx, &head).await?;
     if !orders::claim(
         &mut tx,
         head.id,

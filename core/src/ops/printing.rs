@@ -433,8 +433,9 @@ impl PrintRun {
     }
 }
 
-/// After a pack: the invoice and the label into the queue, as the
-/// station's settings say (nothing with auto-print off). Returns the queued
+/// After a pack: the documents the order's channel puts in its parcels
+/// (the invoice and the label unless set) into the queue, as the station's
+/// settings say (nothing with auto-print off). Returns the queued
 /// jobs and the run that sends them.
 pub async fn print_after_pack(
     store: &Store,
@@ -494,38 +495,35 @@ async fn queue_order_documents(
     number: &str,
     settings: &PrintSettings,
 ) -> Result<(Vec<PrintJob>, PrintRun)> {
-    let key = DocumentKey::order(number.trim());
-    let invoice = enqueue(store, actor, DocumentKind::Invoice, &key, &settings.invoice).await?;
-    let mut ids = vec![invoice];
-    // A label per carton with goods in it ("1 of 3", its SSCC); one for the
-    // order when it went into none.
-    let cartons: Vec<i64> = super::cartons::cartons_of(store, number.trim())
-        .await?
-        .into_iter()
-        .filter(|c| c.units > 0)
-        .map(|c| c.id)
-        .collect();
-    if !cartons.is_empty() {
-        for carton in cartons {
-            ids.push(
-                enqueue_for(
-                    store,
-                    actor,
-                    DocumentKind::Label,
-                    &key,
-                    &settings.label,
-                    Some(carton),
-                )
-                .await?,
-            );
+    let number = number.trim();
+    let key = DocumentKey::order(number);
+    let mut ids = Vec::new();
+    // What the order's channel puts in its parcels (the invoice and the
+    // label unless the store says otherwise), in that order.
+    for kind in super::packing_documents::for_order(store, number).await? {
+        if kind != DocumentKind::Label {
+            ids.push(enqueue(store, actor, kind, &key, settings.for_kind(kind)).await?);
+            continue;
         }
-    } else {
-        ids.push(enqueue(store, actor, DocumentKind::Label, &key, &settings.label).await?);
+        // A label per carton with goods in it ("1 of 3", its SSCC); one for
+        // the order when it went into none.
+        let cartons: Vec<i64> = super::cartons::cartons_of(store, number)
+            .await?
+            .into_iter()
+            .filter(|c| c.units > 0)
+            .map(|c| c.id)
+            .collect();
+        if cartons.is_empty() {
+            ids.push(enqueue(store, actor, kind, &key, &settings.label).await?);
+        }
+        for carton in cartons {
+            ids.push(enqueue_for(store, actor, kind, &key, &settings.label, Some(carton)).await?);
+        }
     }
     queued_run(store, actor, ids).await
 }
 
-/// The invoice and the label of one order, now, whatever auto-print says:
+/// The documents of one order's parcel, now, whatever auto-print says:
 /// the packer's "print again" (F8) after a jam or a torn label.
 pub async fn print_order_documents(
     store: &Store,

@@ -330,6 +330,17 @@ pub async fn receive_return(
         }
         _ => {}
     }
+    // Issue 15 item 3: the refund receipt for the goods that came back.
+    super::receipts::after_return(
+        &mut tx,
+        actor,
+        &head,
+        return_id,
+        refund_minor,
+        &input.method,
+        now,
+    )
+    .await?;
     let exchange_number = if input.outcome == ReturnOutcome::Exchange {
         let lines_back = returns::lines_of(&mut tx, return_id).await?;
         let number = exchange(&mut tx, store, actor, &head, return_id, &lines_back, input).await?;

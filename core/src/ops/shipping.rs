@@ -115,6 +115,9 @@ pub async fn ship_parcels(
     transition_matrix(&mut tx)
         .await?
         .check(OrderStatus::Ready, OrderStatus::Shipped)?;
+    // Dropshipping: the warehouse's parcel leaves once; while suppliers'
+    // parts wait, the order stays `ready` and this parcel is a part.
+    let suppliers_waiting = super::dropship::warehouse_part(&mut tx, &head).await?;
     let (carrier, pattern) = carrier_in(&mut tx, &carrier).await?;
     if let Some(re) = &pattern {
         if let Some(bad) = trackings.iter().find(|t| !re.is_match(t)) {
@@ -138,7 +141,9 @@ pub async fn ship_parcels(
             trackings.len()
         )));
     }
-    if !orders::mark_shipped(&mut tx, head.id, &carrier, &first, now).await? {
+    if suppliers_waiting > 0 {
+        super::dropship::warehouse_part_left(&mut tx, head.id, &carrier, &first, now).await?;
+    } else if !orders::mark_shipped(&mut tx, head.id, &carrier, &first, now).await? {
         return Err(Error::Conflict(format!(
             "order {} was shipped by another station meanwhile",
             head.number
@@ -156,19 +161,26 @@ pub async fn ship_parcels(
         }
     }
     let moves = ship_stock(&mut tx, head.id, actor, now).await?;
+    let (kind, status) = if suppliers_waiting > 0 {
+        (EventKind::PartShipped, OrderStatus::Ready)
+    } else {
+        (EventKind::Shipped, OrderStatus::Shipped)
+    };
     events::record(
         &mut tx,
         Some(head.id),
         now,
         actor,
-        EventKind::Shipped,
+        kind,
         Some(json!({"status": OrderStatus::Ready})),
         Some(
-            json!({"status": OrderStatus::Shipped, "carrier": carrier, "tracking": first,
+            json!({"status": status, "carrier": carrier, "tracking": first,
                     "parcels": trackings, "stock": moves}),
         ),
     )
     .await?;
+    // Issue 15 item 3: the settlement receipt, with the marking codes.
+    super::receipts::after_shipment(&mut tx, store, actor, &head.number, now).await?;
     let detail = order_detail_in(&mut tx, store.engine(), &head.number).await?;
     tx.commit().await?;
     Ok(detail)

@@ -48,7 +48,13 @@ pub(super) async fn refresh_back_orders(
                 line_id: l.id,
                 // A SKU no product has: nothing can be reserved for it.
                 product_id: l.product_id.unwrap_or(-1),
-                units: l.quantity - l.packed,
+                // A supplier ships a dropship line: nothing of it waits
+                // for the warehouse's stock.
+                units: if l.is_dropship() {
+                    0
+                } else {
+                    l.quantity - l.packed
+                },
             })
             .collect();
         back_orders(&needs, &reserved)

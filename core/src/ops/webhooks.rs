@@ -200,6 +200,8 @@ pub async fn receive_delivery(
         body: d.body,
         actor: shop_actor(channel, station),
     };
+    // The shop's ids of its products, for stock back to the shop (issue 15).
+    super::shop_sync::remember_shop_products(store, channel, d.body).await?;
     take_order(store, &incoming, &shop).await
 }
 
@@ -742,6 +744,7 @@ async fn take_payment(store: &Store, actor: &Actor, number: &str, order: &NewOrd
 /// A channel's secret as the status shows it: set or not, by whom, and a
 /// fingerprint to compare with the shop's (never the secret).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct WebhookSecretInfo {
     pub channel: WebhookChannel,
     pub set: bool,

@@ -54,6 +54,16 @@ by_name!(
     crate::domain::payment::PaymentKind,
     crate::domain::notify::NotifyEvent,
     super::outbox::MessageStatus,
+    crate::domain::dropship::DropshipState,
+    // Issue 15 item 3: receipts under 54-ФЗ.
+    crate::domain::receipt::ReceiptKind,
+    crate::domain::receipt::ReceiptPurpose,
+    crate::domain::receipt::ReceiptState,
+    crate::domain::receipt::Taxation,
+    crate::domain::receipt::VatTag,
+    crate::domain::receipt::MethodSign,
+    crate::domain::receipt::SubjectSign,
+    crate::domain::receipt::PaymentType,
 );
 
 /// Dots per inch are stored as the number.

@@ -38,6 +38,8 @@ pub async fn record(
     // transaction, so it exists exactly when the event does.
     if let Some(order_id) = order_id {
         super::outbox::on_event(conn, order_id, kind, after.as_ref(), at_ms).await?;
+        // The shop's call this event causes, if any (issue 15 item 1).
+        super::shop_sync::on_event(conn, order_id, kind, at_ms).await?;
     }
     Ok(())
 }

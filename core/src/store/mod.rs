@@ -14,6 +14,8 @@ pub(crate) mod codec;
 pub mod counts;
 pub mod customers;
 pub mod dashboard;
+// Dropshipping (issue 15 item 4, migration 0028).
+pub mod dropship;
 pub mod events;
 pub mod notes;
 mod open;
@@ -28,10 +30,14 @@ pub mod print_jobs;
 // The first-run wizard's look at a database setting (issue 14).
 pub mod probe;
 pub mod products;
+// Issue 15 item 3: receipts under 54-ФЗ.
+pub mod receipts;
 pub mod returns;
 pub mod scans;
 pub mod settings;
+// Stock and order status back to the shop (issue 15 item 1).
 pub mod shipments;
+pub mod shop_sync;
 pub mod statuses;
 pub mod stock;
 pub mod users;

@@ -58,8 +58,12 @@ pub async fn lines(conn: &mut AnyConnection, order_id: i64) -> Result<Vec<OrderL
     Ok(sqlx::query_as(
         "SELECT l.id, l.position, l.product_id, l.sku, l.name, l.quantity, l.unit_price_minor, \
          l.discount_minor, l.tax_rate_bp, l.amount_minor, l.packed, p.default_bin AS bin, \
-         l.backordered, l.expected_on \
+         l.backordered, l.expected_on, \
+         po.state AS dropship, su.name AS supplier, po.number AS purchase_order, \
+         po.tracking_number AS supplier_tracking \
          FROM order_lines l LEFT JOIN products p ON p.id = l.product_id \
+         LEFT JOIN purchase_orders po ON po.id = l.purchase_order_id \
+         LEFT JOIN suppliers su ON su.id = po.supplier_id \
          WHERE l.order_id = $1 ORDER BY l.position",
     )
     .bind(order_id)
@@ -468,6 +472,8 @@ pub async fn oldest_in(
 ) -> Result<Vec<String>> {
     Ok(sqlx::query_scalar(
         "SELECT number FROM orders WHERE status = $1 AND hold_reason IS NULL \
+         AND EXISTS (SELECT 1 FROM order_lines l WHERE l.order_id = orders.id \
+           AND l.purchase_order_id IS NULL) \
          ORDER BY created_at, id LIMIT $2",
     )
     .bind(status)
@@ -695,7 +701,8 @@ pub async fn weight_g(conn: &mut AnyConnection, order_id: i64, packed: bool) -> 
     let column = if packed { "l.packed" } else { "l.quantity" };
     let sql = format!(
         "SELECT CAST(COALESCE(SUM({column} * p.weight_g), 0) AS BIGINT) FROM order_lines l \
-         JOIN products p ON p.id = l.product_id WHERE l.order_id = $1"
+         JOIN products p ON p.id = l.product_id WHERE l.order_id = $1 \
+         AND l.purchase_order_id IS NULL"
     );
     Ok(sqlx::query_scalar(&sql)
         .bind(order_id)
@@ -726,7 +733,8 @@ pub async fn units_per_product(
     let sql = format!(
         "SELECT l.product_id, MIN(l.sku) AS sku, CAST(SUM({column}) AS BIGINT) AS units, \
          p.default_bin FROM order_lines l JOIN products p ON p.id = l.product_id \
-         WHERE l.order_id = $1{only} GROUP BY l.product_id, p.default_bin ORDER BY l.product_id"
+         WHERE l.order_id = $1{only} AND l.purchase_order_id IS NULL \
+         GROUP BY l.product_id, p.default_bin ORDER BY l.product_id"
     );
     Ok(sqlx::query_as(&sql)
         .bind(order_id)

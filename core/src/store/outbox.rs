@@ -150,7 +150,9 @@ pub fn event_message(kind: EventKind, after: Option<&serde_json::Value>) -> Opti
             NotifyEvent::BackOrdered
         }
         EventKind::Packed | EventKind::PackedShort => NotifyEvent::Packed,
-        EventKind::Shipped => NotifyEvent::Shipped,
+        // A part of an order leaving (dropshipping) tells the customer its
+        // carrier and tracking number like a whole order does.
+        EventKind::Shipped | EventKind::PartShipped => NotifyEvent::Shipped,
         EventKind::SubStatusSet => {
             let step = after
                 .and_then(|a| a.get("sub_status"))
@@ -224,20 +226,43 @@ pub async fn on_event(
         return Ok(());
     }
     let (vars, email) = order_vars(conn, order_id, mail.lang, after).await?;
+    insert_message(
+        conn,
+        order_id,
+        event,
+        (&email, "the order has no e-mail address"),
+        &mail,
+        &vars,
+        now_ms,
+    )
+    .await?;
+    Ok(())
+}
+
+/// Writes `event`'s message about an order to a recipient, its template
+/// filled in with `vars`; its id and state: `skipped` without an address
+/// (`recipient` pairs the address with the words saying whose is missing),
+/// `given_up` when the template does not fill in (saved before a check
+/// existed, or edited in the database: an error the admin sees in the
+/// outbox, not a reason to refuse packing or shipping).
+async fn insert_message(
+    conn: &mut AnyConnection,
+    order_id: i64,
+    event: NotifyEvent,
+    recipient: (&str, &str),
+    mail: &MailSettings,
+    vars: &Vars,
+    now_ms: i64,
+) -> Result<(i64, MessageStatus)> {
+    let (address, missing) = recipient;
     let t = template(conn, event, mail.lang).await?;
-    // A template that no longer fills in (saved before a check existed, or
-    // edited in the database) is an error the admin sees in the outbox,
-    // not a reason to refuse packing or shipping.
     let (subject, body, status, error) = match (
-        notify::render(&t.subject, &vars),
-        notify::render(&t.body, &vars),
+        notify::render(&t.subject, vars),
+        notify::render(&t.body, vars),
     ) {
-        (Ok(s), Ok(b)) if email.is_empty() => (
-            s,
-            b,
-            MessageStatus::Skipped,
-            Some("the order has no e-mail address".to_string()),
-        ),
+        (Ok(s), Ok(b)) if address.is_empty() => {
+            (s, b, MessageStatus::Skipped, Some(missing.to_string()))
+        }
         (Ok(s), Ok(b)) => (s, b, MessageStatus::Queued, None),
         (Err(e), _) | (_, Err(e)) => (
             t.subject.clone(),
@@ -247,24 +272,24 @@ pub async fn on_event(
         ),
     };
     let message_id = new_message_id(order_id, event, now_ms, &mail.from_address);
-    sqlx::query(
+    let id: i64 = sqlx::query_scalar(
         "INSERT INTO outbox (message_id, order_id, event, recipient, lang, subject, body, \
          created_at, status, attempts, next_attempt_at, last_error) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 0, $8, $10)",
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 0, $8, $10) RETURNING id",
     )
     .bind(&message_id)
     .bind(order_id)
     .bind(event)
-    .bind(&email)
+    .bind(address)
     .bind(mail.lang.as_str())
     .bind(subject)
     .bind(body)
     .bind(now_ms)
     .bind(status)
     .bind(error)
-    .execute(&mut *conn)
+    .fetch_one(&mut *conn)
     .await?;
-    Ok(())
+    Ok((id, status))
 }
 
 /// The placeholders' values for an order, and its e-mail address.
@@ -518,4 +543,65 @@ pub async fn save_carrier(conn: &mut AnyConnection, c: &Carrier) -> Result<()> {
     .execute(&mut *conn)
     .await?;
     Ok(())
+}
+
+// Dropshipping (issue 15 item 4): messages to a supplier, with files.
+
+/// A file that goes with an outbox message.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct Attachment {
+    pub file_name: String,
+    pub content_type: String,
+    pub content: Vec<u8>,
+}
+
+/// Queues `event`'s message about an order to `recipient` (a supplier, not
+/// the order's customer), in the caller's transaction, with its files. The
+/// template is the store's for the event, filled in with the order's
+/// values. Returns the message's id and state: `skipped` without an
+/// address, `given_up` when the template does not fill in.
+pub async fn queue_to(
+    conn: &mut AnyConnection,
+    order_id: i64,
+    event: NotifyEvent,
+    recipient: &str,
+    files: &[Attachment],
+    now_ms: i64,
+) -> Result<(i64, MessageStatus)> {
+    let mail = mail_settings(conn).await?;
+    let (vars, _) = order_vars(conn, order_id, mail.lang, None).await?;
+    let (id, status) = insert_message(
+        conn,
+        order_id,
+        event,
+        (recipient.trim(), "the supplier has no e-mail address"),
+        &mail,
+        &vars,
+        now_ms,
+    )
+    .await?;
+    for f in files {
+        sqlx::query(
+            "INSERT INTO outbox_attachments (outbox_id, file_name, content_type, content) \
+             VALUES ($1, $2, $3, $4)",
+        )
+        .bind(id)
+        .bind(&f.file_name)
+        .bind(&f.content_type)
+        .bind(&f.content)
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok((id, status))
+}
+
+/// The files of a message, in the order they were added.
+pub async fn attachments(conn: &mut AnyConnection, outbox_id: i64) -> Result<Vec<Attachment>> {
+    Ok(sqlx::query_as(
+        "SELECT file_name, content_type, content FROM outbox_attachments \
+         WHERE outbox_id = $1 ORDER BY id",
+    )
+    .bind(outbox_id)
+    .fetch_all(&mut *conn)
+    .await?)
 }

@@ -155,11 +155,14 @@ impl JobRow {
                     })?,
                 }
             }
-            DocumentKind::Invoice | DocumentKind::PackingSlip | DocumentKind::Label => {
-                DocumentKey::Order {
-                    number: self.number.clone().ok_or_else(|| missing("an order"))?,
-                }
-            }
+            DocumentKind::Invoice
+            | DocumentKind::PackingSlip
+            | DocumentKind::Label
+            | DocumentKind::SalesReceipt
+            | DocumentKind::Torg12
+            | DocumentKind::Upd => DocumentKey::Order {
+                number: self.number.clone().ok_or_else(|| missing("an order"))?,
+            },
         };
         let job = PrintJob {
             id: self.id,

@@ -58,7 +58,10 @@ pub async fn close_manifest(
     now_ms: i64,
 ) -> Result<Option<i64>> {
     let waiting: i64 = sqlx::query_scalar(
-        "SELECT CAST(COUNT(*) AS BIGINT) FROM shipments WHERE carrier = $1 AND manifest_id IS NULL",
+        // A dropshipping supplier's parcel (purchase_order_id) never goes
+        // to the store's courier.
+        "SELECT CAST(COUNT(*) AS BIGINT) FROM shipments WHERE carrier = $1 AND manifest_id IS NULL \
+         AND purchase_order_id IS NULL",
     )
     .bind(carrier)
     .fetch_one(&mut *conn)
@@ -75,11 +78,14 @@ pub async fn close_manifest(
     .bind(&actor.station)
     .fetch_one(&mut *conn)
     .await?;
-    sqlx::query("UPDATE shipments SET manifest_id = $1 WHERE carrier = $2 AND manifest_id IS NULL")
-        .bind(id)
-        .bind(carrier)
-        .execute(&mut *conn)
-        .await?;
+    sqlx::query(
+        "UPDATE shipments SET manifest_id = $1 WHERE carrier = $2 AND manifest_id IS NULL \
+         AND purchase_order_id IS NULL",
+    )
+    .bind(id)
+    .bind(carrier)
+    .execute(&mut *conn)
+    .await?;
     Ok(Some(id))
 }
 
@@ -149,13 +155,13 @@ pub async fn parcels(conn: &mut AnyConnection, which: &Parcels<'_>) -> Result<Ve
             from_ms,
             until_ms,
         } => (
-            "s.carrier = $1 AND s.shipped_at >= $2 AND s.shipped_at < $3",
+            "s.carrier = $1 AND s.shipped_at >= $2 AND s.shipped_at < $3 AND s.purchase_order_id IS NULL",
             Some(*carrier),
             *from_ms,
             *until_ms,
         ),
         Parcels::Waiting { carrier } => (
-            "s.carrier = $1 AND s.manifest_id IS NULL AND $2 = $3",
+            "s.carrier = $1 AND s.manifest_id IS NULL AND $2 = $3 AND s.purchase_order_id IS NULL",
             Some(*carrier),
             0,
             0,

@@ -337,7 +337,8 @@ pub async fn record_move(
     .bind(m.count_id)
     .execute(&mut *conn)
     .await?;
-    Ok(())
+    // The shops that sell the product hear of its new level (issue 15 item 1).
+    super::shop_sync::stock_moved(conn, m.product_id, now_ms).await
 }
 
 /// Moves the stock row by `delta` and writes the ledger row: the one way

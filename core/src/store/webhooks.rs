@@ -169,6 +169,7 @@ pub async fn record(conn: &mut AnyConnection, d: &NewDelivery<'_>) -> Result<i64
 
 /// A logged delivery, without its body.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct DeliveryLog {
     pub id: i64,
     pub received_at: DateTime<Utc>,

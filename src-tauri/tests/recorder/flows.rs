@@ -23,6 +23,13 @@ pub fn all() -> Vec<Recording> {
         ("packing-ready", packing_ready),
         ("cartons", cartons),
         ("carton-settings", carton_settings),
+        // Issue 15: the documents in each channel's parcels.
+        ("parcel-documents", parcel_documents),
+        // Issue 15: the shop connection (shop API, calls, webhooks, watched folder).
+        ("shop-connection", shop_connection),
+        // Issue 15: receipt settings and an order's receipt panel (54-ФЗ).
+        ("receipt-settings", receipt_settings),
+        ("receipt-panel", receipt_panel),
         ("order-desk", order_desk),
         ("lifecycle", lifecycle),
         ("phone-order", phone_order),
@@ -42,6 +49,10 @@ pub fn all() -> Vec<Recording> {
         ("outbox", outbox),
         ("parcels", parcels),
         ("shipping", shipping),
+        // Issue 15: parcel movements in the order view.
+        ("parcel-movements", parcel_movements),
+        // Issue 15 item 4: purchase orders to dropshipping suppliers.
+        ("purchase-orders", purchase_orders),
         ("returns", returns),
         ("backups", backups),
         ("backup-restore", backup_restore),
@@ -193,6 +204,7 @@ fn settings() -> Value {
     // The backups block.
     f.ok(&anna, "backup_settings", json!({}));
     f.ok(&anna, "list_backups", json!({}));
+    f.ok(&anna, "packing_documents", json!({}));
     f.ok(&anna, "find_order", json!({ "code": "1001" }));
     f.ok(&anna, "find_order", json!({ "code": "NOT-AN-ORDER-42" }));
     f.ok(
@@ -241,9 +253,156 @@ fn seller() -> Value {
     f.ok(&olga, "carton_settings", json!({}));
     f.ok(&olga, "backup_settings", json!({}));
     f.ok(&olga, "list_backups", json!({}));
+    f.ok(&olga, "packing_documents", json!({}));
     seller["name"] = json!("ООО «Пакбенч Казань»");
     f.ok(&olga, "save_seller", json!({ "seller": seller }));
     reads_marked(f.done())
+}
+
+/// A supervisor puts a товарный чек into the shopify channel's parcels.
+fn parcel_documents() -> Value {
+    let shift = Shift::demo();
+    let olga = shift.station(supervisor());
+    let mut f = shift.flow(
+        "Стол 5 (Ольга, a supervisor) ticks the товарный чек for shopify's parcels in place of \
+         the invoice and saves.",
+    );
+    f.ok(&olga, "app_info", json!({}));
+    let view = f.ok(&olga, "packing_documents", json!({}));
+    let mut documents = view["documents"].clone();
+    documents["channels"] = json!([
+        { "channel": "shopify", "documents": ["label", "sales_receipt"] }
+    ]);
+    f.ok(
+        &olga,
+        "set_packing_documents",
+        json!({ "documents": documents }),
+    );
+    f.done()
+}
+
+/// Issue 15: the shop connection in the settings. Before the flow, on the
+/// "server" side through core: the Shopify API was set, learnt a product
+/// from an order webhook, queued a stock call, and was disconnected (the
+/// call failed, saying so); the Shopify webhook secret was set, and a
+/// signed delivery that is not an order was kept in the inbox. Then Ольга
+/// (a supervisor) connects the shop again (plain HTTP to the shop refused,
+/// loopback taken), sets a new webhook secret, retries the failed call,
+/// dismisses the kept delivery and sets the watched folder (a relative
+/// path refused).
+fn shop_connection() -> Value {
+    use packbench_core::exchange::webhook::sign;
+    use packbench_core::ops::{self, Actor, Delivery, ShopApiInput, WebhookChannel};
+    let shift = Shift::demo();
+    let database = shift.database().display().to_string();
+    let store = shift.store_on(&database).expect("the database opens");
+    let setup = Actor::new("Настройка", "server", Role::Admin);
+    let old_secret = "shpss_old-secret-of-the-shop-2026";
+    tauri::async_runtime::block_on(async {
+        ops::set_shop_api(
+            &store,
+            &setup,
+            &ShopApiInput {
+                channel: Some(WebhookChannel::Shopify),
+                base_url: "https://posuda-urala.myshopify.com".into(),
+                location_id: "655441491".into(),
+                api_secret: Some("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".into()),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+        let order = br#"{"id": 5551234, "line_items": [{"sku": "PB-0001", "product_id": 632910392, "variant_id": 808950810, "quantity": 1}]}"#;
+        ops::remember_shop_products(&store, WebhookChannel::Shopify, order)
+            .await
+            .unwrap();
+        let mug = ops::product_by_sku(&store, "PB-0001").await.unwrap();
+        let bin = mug.default_bin.clone().unwrap_or_else(|| "A-01".into());
+        let code = mug.barcodes[0].code.clone();
+        ops::receive_stock(&store, &setup, &bin, &code, 6, "shop-connection-receipt")
+            .await
+            .unwrap();
+        ops::remove_shop_api(&store, &setup, WebhookChannel::Shopify)
+            .await
+            .unwrap();
+        ops::set_webhook_secret(&store, &setup, WebhookChannel::Shopify, old_secret)
+            .await
+            .unwrap();
+        let body = r##"{"id": 5551235, "name": "#9102", "line_items": [{"sku": "PB-0002", "quantity": "два"}]}"##;
+        let signature = sign(old_secret, body.as_bytes());
+        let receipt = ops::receive_delivery(
+            &store,
+            "server",
+            &Delivery {
+                channel: WebhookChannel::Shopify,
+                topic: Some("orders/create"),
+                signature: Some(&signature),
+                delivery_id: Some("b54557e4-bdd9-4b37-8a5f-bf7d70bcd043"),
+                remote: "127.0.0.1:51344",
+                body: body.as_bytes(),
+            },
+        )
+        .await
+        .unwrap();
+        assert_eq!(
+            receipt.outcome,
+            ops::DeliveryOutcome::Unreadable,
+            "the delivery is kept for a person: {}",
+            receipt.message
+        );
+        store.close().await;
+    });
+    shift.tick();
+    let olga = shift.station(supervisor());
+    let mut f = shift.flow(
+        "Стол 5 (Ольга, a supervisor) in Settings → the shop: a stock call to Shopify failed when \
+         the shop's API was disconnected, and a webhook that is not an order waits in the inbox. \
+         She connects Shopify again (plain HTTP to the shop refused, this machine's loopback \
+         taken), sets a new webhook secret, retries the call, dismisses the kept delivery, and \
+         sets the watched folder (a relative path refused).",
+    );
+    f.ok(&olga, "app_info", json!({}));
+    f.ok(&olga, "shop_apis", json!({}));
+    f.ok(&olga, "webhook_secrets", json!({}));
+    let queue = f.ok(
+        &olga,
+        "shop_calls",
+        json!({ "callState": "failed", "limit": 50 }),
+    );
+    let inbox = f.ok(&olga, "webhook_inbox", json!({ "limit": 50 }));
+    f.ok(&olga, "watch_folder", json!({}));
+    let shopify = |url: &str| {
+        json!({ "input": {
+            "channel": "shopify", "base_url": url, "api_version": "", "location_id": "655441491",
+            "api_key": "", "api_secret": "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" } })
+    };
+    f.refused(
+        &olga,
+        "set_shop_api",
+        shopify("http://posuda-urala.myshopify.com"),
+    );
+    f.ok(&olga, "set_shop_api", shopify("http://127.0.0.1:8443"));
+    f.ok(
+        &olga,
+        "set_webhook_secret",
+        json!({ "channel": "shopify", "secret": "shpss_new-secret-of-the-shop-2026" }),
+    );
+    let failed = queue["calls"][0]["id"].clone();
+    assert!(failed.is_number(), "the failed call is listed: {queue}");
+    f.ok(&olga, "retry_shop_call", json!({ "id": failed }));
+    f.ok(
+        &olga,
+        "shop_calls",
+        json!({ "callState": "failed", "limit": 50 }),
+    );
+    let kept = inbox[0]["id"].clone();
+    assert!(kept.is_number(), "the kept delivery is listed: {inbox}");
+    f.ok(&olga, "dismiss_webhook_delivery", json!({ "id": kept }));
+    f.ok(&olga, "webhook_inbox", json!({ "limit": 50 }));
+    let folder = |path: &str| json!({ "settings": { "folder": path, "format": null, "lang": "ru", "every_seconds": 5 } });
+    f.refused(&olga, "set_watch_folder", folder("exports"));
+    f.ok(&olga, "set_watch_folder", folder("/srv/shop/exports"));
+    f.done()
 }
 
 /// The orders screen: the list, the counts, an order, confirming one.
@@ -878,11 +1037,17 @@ fn packing_ready() -> Value {
     f.done()
 }
 
-/// Carton commands that change nothing. The recorder's list of reads
-/// (`READS` in mod.rs) does not name them yet, so they are marked here:
-/// the UI's tests answer a read with the latest reply before the next
-/// change, whenever the screen makes it.
-const CARTON_READS: &[&str] = &["cartons", "box_types", "carton_settings", "read_scale"];
+/// Commands of the settings' blocks that change nothing. The recorder's
+/// list of reads (`READS` in mod.rs) does not name them yet, so they are
+/// marked here: the UI's tests answer a read with the latest reply before
+/// the next change, whenever the screen makes it.
+const CARTON_READS: &[&str] = &[
+    "cartons",
+    "box_types",
+    "carton_settings",
+    "read_scale",
+    "packing_documents",
+];
 
 fn reads_marked(mut flow: Value) -> Value {
     for step in flow["steps"].as_array_mut().unwrap() {
@@ -1018,6 +1183,7 @@ fn carton_settings() -> Value {
     let mut settings = f.ok(&olga, "carton_settings", json!({}));
     f.ok(&olga, "backup_settings", json!({}));
     f.ok(&olga, "list_backups", json!({}));
+    f.ok(&olga, "packing_documents", json!({}));
     let mut xl = json!({
         "code": "XL", "name": " ", "length_mm": 600, "width_mm": 400, "height_mm": 400,
         "tare_g": 650, "barcode": "BOX-XL",
@@ -2435,5 +2601,258 @@ fn database_damaged() -> Value {
     );
     f.ok(&anna, "restore_offer", json!({}));
     f.ok(&anna, "app_info", json!({}));
+    f.done()
+}
+
+/// Issue 15 item 4: dropshipping. Before the flow, through core: the
+/// supplier «Термосы оптом» (no e-mail address) was made to ship the first
+/// product of the oldest new demo order, and that order was confirmed: one
+/// purchase order, not mailed. Ольга (a supervisor) opens the purchase
+/// orders, enters an empty tracking number (refused), then the supplier's
+/// СДЭК number 1084563299: the supplier's part ships, the list is empty.
+fn purchase_orders() -> Value {
+    use packbench_core::ops::{self, Actor, OrderFilter, SupplierInput};
+    let shift = Shift::demo();
+    let database = shift.database().display().to_string();
+    let store = shift.store_on(&database).expect("the database opens");
+    let setup = Actor::new("Настройка", "office", Role::Admin);
+    tauri::async_runtime::block_on(async {
+        ops::save_supplier(
+            &store,
+            &setup,
+            &SupplierInput {
+                name: "Термосы оптом".into(),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+        let new = ops::list_orders(
+            &store,
+            &OrderFilter {
+                statuses: vec![packbench_core::domain::OrderStatus::New],
+                limit: 500,
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+        let oldest = new.last().expect("the demo has new orders");
+        let detail = ops::order_detail(&store, &oldest.number).await.unwrap();
+        let sku = detail.lines[0].sku.clone();
+        ops::link_product(&store, &setup, &sku, Some("Термосы оптом"))
+            .await
+            .unwrap();
+        ops::confirm_order(&store, &setup, &oldest.number)
+            .await
+            .unwrap();
+        store.close().await;
+    });
+    shift.tick();
+    let olga = shift.station(supervisor());
+    let mut f = shift.flow(
+        "A demo order was confirmed with a line «Термосы оптом» ships (no e-mail: its purchase \
+         order is not mailed). Стол 5 (Ольга, a supervisor) opens the purchase orders, enters \
+         an empty tracking number (refused), then СДЭК 1084563299: the supplier's part ships \
+         and no purchase order waits any more.",
+    );
+    f.ok(&olga, "app_info", json!({}));
+    let open = f.ok(&olga, "purchase_orders", json!({ "openOnly": true }));
+    let number = open[0]["number"].as_str().unwrap().to_string();
+    assert_eq!(open.as_array().unwrap().len(), 1, "{open}");
+    let ship =
+        |tracking: &str| json!({ "number": number, "carrier": "СДЭК", "tracking": tracking });
+    let empty = f.refused(&olga, "ship_purchase_order", ship(""));
+    assert_eq!(empty["code"], "invalid", "{empty}");
+    let order = f.ok(&olga, "ship_purchase_order", ship("1084563299"));
+    assert_eq!(order["lines"][0]["dropship"], "shipped", "{order}");
+    let after = f.ok(&olga, "purchase_orders", json!({ "openOnly": true }));
+    assert_eq!(after.as_array().unwrap().len(), 0, "{after}");
+    f.done()
+}
+
+/// Issue 15: receipt settings. Ирина (admin) in the office opens the
+/// receipt settings (the defaults: by hand, no СНО, no register), chooses
+/// «at shipment» without a taxation system (refused in core's words), then
+/// with ОСН: saved.
+fn receipt_settings() -> Value {
+    let shift = Shift::demo();
+    let irina = shift.station(Desk::packer("Офис", "Ирина").with_role(Role::Admin));
+    let mut f = shift.flow(
+        "Ирина (admin) in the office opens the receipt settings (by hand, no СНО, no register), \
+         asks for receipts at shipment without a taxation system (refused: say the СНО first), \
+         then with ОСН: saved; no register, so receipts stay prepared, not fiscalised.",
+    );
+    f.ok(&irina, "app_info", json!({}));
+    let shown = f.ok(&irina, "receipt_settings", json!({}));
+    assert_eq!(shown["settings"]["moment"], "manual", "{shown}");
+    assert_eq!(shown["has_password"], false, "{shown}");
+    let save = |taxation: Value| {
+        json!({ "settings": { "moment": "at_shipment", "taxation": taxation,
+            "register": { "kind": "none" } }, "password": null })
+    };
+    let refused = f.refused(&irina, "save_receipt_settings", save(Value::Null));
+    assert_eq!(refused["code"], "invalid", "{refused}");
+    let saved = f.ok(&irina, "save_receipt_settings", save(json!("osn")));
+    assert_eq!(saved["settings"]["taxation"], "osn", "{saved}");
+    f.done()
+}
+
+/// Issue 15: an order's receipt panel. Before the flow, through core: the
+/// store's СНО is ОСН (receipts by hand, no register). Стол 5 (Ольга, a
+/// supervisor) opens the demo's oldest shipped order a receipt can be
+/// made for: no receipt yet; she prepares its settlement receipt, which
+/// lists the order's lines and stays «prepared, not fiscalised» (there is
+/// no cash register).
+fn receipt_panel() -> Value {
+    use packbench_core::ops::{
+        self, Actor, ReceiptMoment, ReceiptSettings, RegisterSettings, Taxation,
+    };
+    let shift = Shift::demo();
+    let database = shift.database().display().to_string();
+    let store = shift.store_on(&database).expect("the database opens");
+    let setup = Actor::new("Настройка", "server", Role::Admin);
+    let number = tauri::async_runtime::block_on(async {
+        ops::set_receipt_settings(
+            &store,
+            &setup,
+            &ReceiptSettings {
+                moment: ReceiptMoment::Manual,
+                taxation: Some(Taxation::Osn),
+                register: RegisterSettings::None,
+            },
+        )
+        .await
+        .unwrap();
+        // The oldest shipped order a receipt can be made for (some demo
+        // orders carry a VAT rate a receipt cannot state).
+        let filter = ops::OrderFilter {
+            statuses: vec![packbench_core::domain::OrderStatus::Shipped],
+            limit: 10_000,
+            ..Default::default()
+        };
+        let shipped = ops::list_orders(&store, &filter).await.unwrap();
+        let mut number = None;
+        for o in shipped.iter().rev() {
+            let shown = ops::order_receipts(&store, &o.number).await.unwrap();
+            if shown.problem.is_none() {
+                number = Some(o.number.clone());
+                break;
+            }
+        }
+        store.close().await;
+        number.expect("the demo has a shipped order a receipt can be made for")
+    });
+    shift.tick();
+    let olga = shift.station(supervisor());
+    let mut f = shift.flow(
+        "The store's СНО is ОСН, receipts by hand, no cash register. Стол 5 (Ольга, a \
+         supervisor) opens the demo's oldest shipped order fit for a receipt: no receipt yet; \
+         she prepares its settlement receipt: the order's lines, «prepared, not fiscalised — there is no cash \
+         register».",
+    );
+    f.ok(&olga, "app_info", json!({}));
+    f.ok(&olga, "order_detail", json!({ "number": number }));
+    let none = f.ok(&olga, "order_receipts", json!({ "number": number }));
+    assert_eq!(none["receipts"].as_array().unwrap().len(), 0, "{none}");
+    assert!(none["problem"].is_null(), "{none}");
+    let made = f.ok(&olga, "prepare_receipt", json!({ "number": number }));
+    let receipt = &made["receipts"][0];
+    assert_eq!(receipt["receipt"]["state"], "prepared", "{made}");
+    assert_eq!(receipt["receipt"]["purpose"], "settlement", "{made}");
+    assert!(!receipt["lines"].as_array().unwrap().is_empty(), "{made}");
+    receipt_ids_pinned(f.done())
+}
+
+/// A receipt's external id ends in random digits (unique per receipt, for
+/// the register): pinned, so a recording is the same on every machine.
+fn receipt_ids_pinned(mut flow: Value) -> Value {
+    for step in flow["steps"].as_array_mut().unwrap() {
+        let Some(receipts) = step["ok"]["receipts"].as_array_mut() else {
+            continue;
+        };
+        for (i, r) in receipts.iter_mut().enumerate() {
+            let id = &mut r["receipt"]["external_id"];
+            if let Some((stem, _)) = id.as_str().and_then(|s| s.rsplit_once('-')) {
+                *id = json!(format!("{stem}-{:016x}", i + 1));
+            }
+        }
+    }
+    flow
+}
+
+// Issue 15: parcel movements in the order view.
+/// СДЭК's status file for order 1001's two parcels (Moscow time): the
+/// first handed over in Казань, the second last seen at a sorting centre.
+const CDEK_STATUSES: &str = "Номер заказа СДЭК;Статус;Дата статуса;Город\n\
+    1084563291;Принят на склад отправителя;23.11.2026 15:10;Москва\n\
+    1084563292;Принят на склад отправителя;23.11.2026 15:10;Москва\n\
+    1084563291;Вручен;24.11.2026 12:30;Казань\n\
+    1084563292;Прибыл в сортировочный центр;24.11.2026 08:00;Нижний Новгород\n";
+
+fn parcel_movements() -> Value {
+    let shift = Shift::demo();
+    let boris = shift.station(setup_desk());
+    pack(&shift, &boris, "1001", true, &[]);
+    shift.tick();
+    boris.ok("open_for_packing", json!({ "number": "1001" }));
+    let shipped = boris.ok(
+        "ship_parcels",
+        json!({ "number": "1001", "carrier": "СДЭК", "trackings": ["1084563291", "1084563292"] }),
+    );
+    assert_eq!(shipped["status"], "shipped", "{shipped}");
+    // Two days on (Wednesday 25.11), before the carrier's file arrives.
+    shift.clock.advance(chrono::Duration::days(2));
+    let anna = shift.station(anna());
+    let olga = shift.station(supervisor());
+    let mut f = shift.flow(
+        "Order 1001 was shipped with СДЭК on Monday 23.11 in two parcels, 1084563291 and \
+         1084563292. On Wednesday Стол 2 (Анна) opens it: nothing reported yet. Стол 5 \
+         (Ольга, a supervisor) imports СДЭК's status file: both parcels accepted in Москва \
+         on 23.11, the first handed over in Казань on 24.11, the second arrived at the \
+         sorting centre in Нижний Новгород on 24.11 (the order stays shipped). A week later \
+         (01.12) Анна opens order 1001 again: its four movements, the second parcel stalled \
+         for 7 days past СДЭК's 5. Order 1002 (not shipped) has no movements.",
+    );
+    let number = json!({ "number": "1001" });
+    f.ok(&anna, "app_info", json!({}));
+    f.ok(&anna, "order_detail", number.clone());
+    let none = f.ok(&anna, "parcel_movements", number.clone());
+    assert_eq!(none, json!([]), "{none}");
+    let none = f.ok(&anna, "stalled_parcels", json!({}));
+    assert_eq!(none, json!([]), "{none}");
+    let source = json!({
+        "path": null,
+        "name": "cdek-statuses.csv",
+        "content_base64": base64::Engine::encode(&base64::engine::general_purpose::STANDARD, CDEK_STATUSES),
+    });
+    let report = f.elsewhere(
+        &olga,
+        "import_delivery_status",
+        json!({ "source": source, "utcOffsetMinutes": 180 }),
+    );
+    assert_eq!(report["recorded"], 4, "{report}");
+    assert_eq!(report["delivered"], json!([]), "{report}");
+    shift.clock.advance(chrono::Duration::days(6));
+    // A week on, Анна signs in at Стол 2 afresh (a station signs its
+    // person out after 30 idle minutes).
+    let anna = shift.station(self::anna());
+    let detail = f.ok(&anna, "order_detail", number.clone());
+    assert_eq!(detail["status"], "shipped", "{detail}");
+    let moves = f.ok(&anna, "parcel_movements", number);
+    assert_eq!(moves.as_array().unwrap().len(), 4, "{moves}");
+    let stalled = f.ok(&anna, "stalled_parcels", json!({}));
+    assert!(
+        stalled
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|p| p["order"] == "1001"
+                && p["tracking_number"] == "1084563292"
+                && p["days_still"] == 7),
+        "{stalled}"
+    );
+    // An order not shipped yet: nothing moved.
+    f.ok(&anna, "parcel_movements", json!({ "number": "1002" }));
     f.done()
 }

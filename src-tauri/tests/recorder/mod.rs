@@ -107,6 +107,25 @@ const READS: &[&str] = &[
     // The first-run wizard.
     "probe_database",
     "setup_status",
+    // Issue 15: the documents in each channel's parcels.
+    "packing_documents",
+    // Issue 15 item 3: an order's receipts (the order screen's panel).
+    "order_receipts",
+    "receipt_settings",
+    // Issue 15: the shop connection.
+    "shop_apis",
+    "webhook_secrets",
+    "shop_calls",
+    "webhook_inbox",
+    "watch_folder",
+    // Issue 15 item 4: dropshipping.
+    "suppliers",
+    "purchase_orders",
+    "purchase_order",
+    // Issue 15: parcel movements in the order view (and the stalled list).
+    "parcel_movements",
+    "stalled_parcels",
+    "stall_days",
 ];
 
 /// The actions the UI's scan queue runs: when the queue is empty again the

@@ -174,6 +174,9 @@ export const commands = {
 	previewDocument: (kind: DocumentKind, key: DocumentKey, settings: DocumentSettings | null) => typedError<DocumentPreview, IpcError>(__TAURI_INVOKE("preview_document", { kind, key, settings })),
 	seller: () => typedError<Seller, IpcError>(__TAURI_INVOKE("seller")),
 	saveSeller: (seller: Seller) => typedError<Seller, IpcError>(__TAURI_INVOKE("save_seller", { seller })),
+	/**  Which documents go into each sales channel's parcels (issue 15). */
+	packingDocuments: () => typedError<PackingDocumentsView, IpcError>(__TAURI_INVOKE("packing_documents")),
+	setPackingDocuments: (documents: PackingDocuments) => typedError<PackingDocuments, IpcError>(__TAURI_INVOKE("set_packing_documents", { documents })),
 	receiveStock: (bin: string, code: string, times: number, scanId: string) => typedError<StockChange, IpcError>(__TAURI_INVOKE("receive_stock", { bin, code, times, scanId })),
 	moveStock: (from: string, to: string, code: string, times: number, scanId: string) => typedError<StockChange, IpcError>(__TAURI_INVOKE("move_stock", { from, to, code, times, scanId })),
 	adjustStock: (bin: string, code: string, delta: number, reason: AdjustReason, note: string | null) => typedError<StockChange, IpcError>(__TAURI_INVOKE("adjust_stock", { bin, code, delta, reason, note })),
@@ -254,6 +257,59 @@ export const commands = {
 	saveStoreDetails: (details: StoreDetails) => typedError<StoreDetailsSaved, IpcError>(__TAURI_INVOKE("save_store_details", { details })),
 	useCarriers: (codes: string[]) => typedError<Carrier[], IpcError>(__TAURI_INVOKE("use_carriers", { codes })),
 	finishSetup: () => typedError<SetupStatus, IpcError>(__TAURI_INVOKE("finish_setup")),
+	/**  An order's receipts with their lines, VAT, signs and state. */
+	orderReceipts: (number: string) => typedError<OrderReceipts, IpcError>(__TAURI_INVOKE("order_receipts", { number })),
+	/**  Prepares the receipt the order is due now. */
+	prepareReceipt: (number: string) => typedError<OrderReceipts, IpcError>(__TAURI_INVOKE("prepare_receipt", { number })),
+	/**
+	 *  Hands the order's receipts that are not fiscal to the register (or asks
+	 *  it again); the order's receipts as they stand after.
+	 */
+	sendReceipts: (number: string) => typedError<OrderReceipts, IpcError>(__TAURI_INVOKE("send_receipts", { number })),
+	receiptSettings: () => typedError<ReceiptSettingsView, IpcError>(__TAURI_INVOKE("receipt_settings")),
+	/**  Saves the receipt settings; a password given goes to the keyring. */
+	saveReceiptSettings: (settings: ReceiptSettings, password: string | null) => typedError<ReceiptSettingsView, IpcError>(__TAURI_INVOKE("save_receipt_settings", { settings, password })),
+	suppliers: () => typedError<Supplier[], IpcError>(__TAURI_INVOKE("suppliers")),
+	saveSupplier: (supplier: SupplierInput) => typedError<Supplier, IpcError>(__TAURI_INVOKE("save_supplier", { supplier })),
+	/**  Which supplier ships a product (none: the warehouse). */
+	linkSupplierProduct: (sku: string, supplier: string | null) => typedError<Supplier | null, IpcError>(__TAURI_INVOKE("link_supplier_product", { sku, supplier })),
+	/**  Purchase orders waiting for the supplier (`open_only`), or all. */
+	purchaseOrders: (openOnly: boolean) => typedError<PurchaseOrderHead[], IpcError>(__TAURI_INVOKE("purchase_orders", { openOnly })),
+	purchaseOrder: (number: string) => typedError<PurchaseOrder, IpcError>(__TAURI_INVOKE("purchase_order", { number })),
+	/**  The purchase order's PDF saved in the exports folder; where it is. */
+	savePurchaseOrderPdf: (number: string) => typedError<string, IpcError>(__TAURI_INVOKE("save_purchase_order_pdf", { number })),
+	/**  The purchase order's CSV saved in the exports folder; where it is. */
+	savePurchaseOrderCsv: (number: string) => typedError<string, IpcError>(__TAURI_INVOKE("save_purchase_order_csv", { number })),
+	/**  The supplier's tracking number: its lines ship as a part of the order. */
+	shipPurchaseOrder: (number: string, carrier: string, tracking: string) => typedError<OrderDetail, IpcError>(__TAURI_INVOKE("ship_purchase_order", { number, carrier, tracking })),
+	/**  Mails the purchase order to its supplier again. */
+	mailPurchaseOrder: (number: string) => typedError<PurchaseOrder, IpcError>(__TAURI_INVOKE("mail_purchase_order", { number })),
+	/**  Each shop channel's API as set (never the token or secret). */
+	shopApis: () => typedError<ShopApiInfo[], IpcError>(__TAURI_INVOKE("shop_apis")),
+	/**  Sets a channel's shop API; `api_secret` null keeps the one set before. */
+	setShopApi: (input: ShopApiInput) => typedError<ShopApiInfo, IpcError>(__TAURI_INVOKE("set_shop_api", { input })),
+	/**  Disconnects a channel's shop API (what waited for it is failed). */
+	removeShopApi: (channel: WebhookChannel) => typedError<ShopApiInfo, IpcError>(__TAURI_INVOKE("remove_shop_api", { channel })),
+	/**
+	 *  The calls to the shops: the counts per state, and the newest calls
+	 *  (only those in `call_state` when given), up to `limit` (default 50).
+	 */
+	shopCalls: (callState: ShopCallState | null, limit: number | null) => typedError<ShopQueue, IpcError>(__TAURI_INVOKE("shop_calls", { callState, limit })),
+	/**  A failed call to the shop goes again now. */
+	retryShopCall: (id: number) => typedError<ShopCall, IpcError>(__TAURI_INVOKE("retry_shop_call", { id })),
+	/**  The watched folder of order exports (on the server's machine). */
+	watchFolder: () => typedError<WatchFolderSettings, IpcError>(__TAURI_INVOKE("watch_folder")),
+	setWatchFolder: (settings: WatchFolderSettings) => typedError<WatchFolderSettings, IpcError>(__TAURI_INVOKE("set_watch_folder", { settings })),
+	/**  Which channels have a webhook secret (a fingerprint, never the secret). */
+	webhookSecrets: () => typedError<WebhookSecretInfo[], IpcError>(__TAURI_INVOKE("webhook_secrets")),
+	setWebhookSecret: (channel: WebhookChannel, secret: string) => typedError<WebhookSecretInfo, IpcError>(__TAURI_INVOKE("set_webhook_secret", { channel, secret })),
+	/**
+	 *  The deliveries whose bodies wait for a person, newest first, up to
+	 *  `limit` (default 50).
+	 */
+	webhookInbox: (limit: number | null) => typedError<DeliveryLog[], IpcError>(__TAURI_INVOKE("webhook_inbox", { limit })),
+	/**  A kept delivery dealt with: it leaves the inbox (the log keeps it). */
+	dismissWebhookDelivery: (id: number) => typedError<DeliveryLog, IpcError>(__TAURI_INVOKE("dismiss_webhook_delivery", { id })),
 };
 
 /** Events */
@@ -318,6 +374,26 @@ export type AppInfo = {
 	 *  signs in (`language`: nobody can sign in yet); None: not shown.
 	 */
 	setup_resume: SetupStep | null,
+};
+
+/**
+ *  ATOL Online's connection: the password is kept in each sending
+ *  station's keyring, never here.
+ */
+export type AtolSettings = {
+	/**  The protocol's base, https://online.atol.ru/possystem/v5. */
+	url: string,
+	/**  The register group (group_code). */
+	group_code: string,
+	login: string,
+	/**  The shop's INN as registered with the register. */
+	inn: string,
+	/**  Место расчётов: the shop's site address. */
+	payment_address: string,
+	/**  The shop's e-mail printed on receipts. */
+	company_email: string,
+	/**  How long to wait for the register's answer, seconds. */
+	timeout_s: number,
 };
 
 /**  One entry of the audit trail. */
@@ -512,6 +588,12 @@ export type CartonSettings = {
 	 *  when one is given).
 	 */
 	weigh: boolean,
+};
+
+/**  One sales channel's documents, in the order they print. */
+export type ChannelDocuments = {
+	channel: string,
+	documents: DocumentKind[],
 };
 
 /**
@@ -837,6 +919,69 @@ export type DeliveryImport = {
 	errors: RowError[],
 };
 
+/**  A logged delivery, without its body. */
+export type DeliveryLog = {
+	id: number,
+	received_at: string,
+	channel: WebhookChannel,
+	topic: string,
+	delivery_id: string | null,
+	shop_order_id: string | null,
+	/**  Who sent it, as the server saw it. */
+	remote: string,
+	outcome: DeliveryOutcome,
+	reason: string,
+	/**  The order it created or changed (its number now). */
+	order: string | null,
+	body_bytes: number,
+	/**  Its body is kept for a person to look at. */
+	kept: boolean,
+	handled_at: string | null,
+	handled_by: string | null,
+};
+
+/**  What became of a delivery. */
+export type DeliveryOutcome = 
+/**  A new order. */
+"created" | 
+/**  The order was changed through its one edit operation. */
+"updated" | 
+/**  The shop's version is the order as it is. */
+"unchanged" | 
+/**
+ *  Delivered before (the same delivery, or the same version of the
+ *  order): nothing done again.
+ */
+"duplicate" | 
+/**
+ *  The order could not be taken as the shop sent it: its edit rules
+ *  refused the change (a packed order ...), or its number belongs
+ *  to other orders. The order is as it was; the reason, the kept
+ *  body and (for an order that is here) a pinned note say so.
+ */
+"refused" | 
+/**
+ *  Cancelled in the shop: not created, or (when it is here) a
+ *  pinned note asks a person to cancel it.
+ */
+"cancelled" | 
+/**  A topic Packbench does not act on. */
+"ignored" | 
+/**  WooCommerce's test request when a webhook is created. */
+"ping" | 
+/**  No signature: refused (401), nothing read. */
+"unsigned" | 
+/**
+ *  A signature that does not match (or no secret is set): refused
+ *  (401), nothing read.
+ */
+"bad_signature" | 
+/**
+ *  Signed, but the body is not an order that can be read (400): kept
+ *  for a person to look at.
+ */
+"unreadable";
+
 export type DemoSummary = {
 	products: number,
 	orders: number,
@@ -860,7 +1005,13 @@ export type DocFormat = "pdf" | "zpl";
 export type DocumentKey = { type: "order"; number: string } | { type: "pick_list"; id: number } | { type: "manifest"; carrier: string; date: string } | { type: "handover"; id: number } | { type: "return"; id: number };
 
 /**  What is printed. */
-export type DocumentKind = "invoice" | "packing_slip" | "label" | "pick_list" | "manifest" | "return_note";
+export type DocumentKind = "invoice" | "packing_slip" | "label" | "pick_list" | "manifest" | "return_note" | 
+/**  Товарный чек: for a private buyer, in the parcel. */
+"sales_receipt" | 
+/**  ТОРГ-12: for a business buyer. */
+"torg12" | 
+/**  УПД: for a business buyer. */
+"upd";
 
 /**  A document as the station would print it, drawn as page images. */
 export type DocumentPreview = {
@@ -905,6 +1056,22 @@ export type DocumentSettings = {
 
 /**  Thermal printer resolution in dots per inch (ZPL is laid out in dots). */
 export type Dpi = "203" | "300";
+
+/**  Where a purchase order is; its lines are in the same state. */
+export type DropshipState = 
+/**
+ *  Sent (or to be sent) to the supplier; the lines wait for the
+ *  supplier's parcel. Nothing of them is reserved, picked or packed
+ *  at the warehouse.
+ */
+"awaiting_supplier" | 
+/**
+ *  The supplier's tracking number is entered: the lines left as a
+ *  part of the order.
+ */
+"shipped" | 
+/**  The order was cancelled before the supplier shipped. */
+"cancelled";
 
 /**
  *  An edited order, and the SKUs its stock no longer covers (a confirmed
@@ -997,7 +1164,31 @@ export type EventKind =
 /**  Someone signed in at a station (PIN, password or badge). */
 "signed_in" | 
 /**  A login locked after too many wrong PINs. */
-"locked_out" | "token_created" | "token_revoked";
+"locked_out" | "token_created" | "token_revoked" | 
+/**  Purchase orders made for the lines a supplier ships. */
+"purchase_ordered" | 
+/**
+ *  One part of the order left (the warehouse's parcel or a
+ *  supplier's) while another still waits.
+ */
+"part_shipped" | 
+/**  A dropshipping supplier added or changed, or a product linked to one. */
+"supplier_changed" | 
+/**
+ *  The order was cancelled: its purchase orders still waiting are
+ *  cancelled and the suppliers told.
+ */
+"purchase_order_cancelled" | 
+/**  A receipt built from the order and kept (not fiscal). */
+"receipt_prepared" | 
+/**  A receipt handed to the register, which has not answered yet. */
+"receipt_sent" | 
+/**  The register answered with the receipt's fiscal attributes. */
+"receipt_fiscalised" | 
+/**  The register refused a receipt or did not answer. */
+"receipt_failed" | 
+/**  The store's receipt settings changed. */
+"receipt_settings_changed";
 
 /**  One entry of an order's history. */
 export type EventView = {
@@ -1094,6 +1285,22 @@ export type Finding =
  *  prefix or suffix set up, a damaged print): compare the two texts.
  */
 "garbled";
+
+/**  The fiscal attributes a register answers with. */
+export type FiscalAttributes = {
+	/**  ФН: the fiscal drive's number. */
+	fn_number: string,
+	/**  ФД: the fiscal document's number. */
+	fd_number: string,
+	/**  ФПД: the fiscal sign of the document. */
+	fpd: string,
+	/**  The time printed on the receipt, as the register wrote it. */
+	fiscal_time: string,
+	shift_number: string | null,
+	/**  The register's registration number (РН ККТ). */
+	registration_number: string | null,
+	fns_site: string | null,
+};
 
 /**  What the order list is counted by. */
 export type GroupBy = "status" | "payment" | "day" | "delivery_method" | "channel" | "category";
@@ -1356,6 +1563,9 @@ export type MessageStatus =
 /**  Nothing to send to (the order has no e-mail address). */
 "skipped";
 
+/**  Признак способа расчёта (tag 1214). */
+export type MethodSign = "full_prepayment" | "prepayment" | "advance" | "full_payment" | "partial_payment" | "credit" | "credit_payment";
+
 /**  What happened to one order of a selection moved by hand. */
 export type Moved = {
 	number: string,
@@ -1391,7 +1601,11 @@ export type NotifyEvent = "confirmed" |
 /**  With the carrier's tracking link. */
 "shipped" | 
 /**  The store's step `at_pickup_point` inside "shipped". */
-"at_pickup_point" | "delivered";
+"at_pickup_point" | "delivered" | 
+/**  A purchase order for the lines the supplier ships. */
+"purchase_order" | 
+/**  The order was cancelled: the supplier should not ship. */
+"purchase_order_cancelled";
 
 /**
  *  Everything a user can do that changes data or reads the audit
@@ -1418,7 +1632,29 @@ export type Op = "claim_order" | "open_for_packing" | "record_scan" | "undo_scan
  */
 "restore_backup" | 
 /**  The secret a shop's webhooks (or the web form) sign orders with. */
-"set_webhook_secret";
+"set_webhook_secret" | "set_packing_documents" | 
+/**  Suppliers and which products each ships to the customer. */
+"manage_suppliers" | 
+/**
+ *  A supplier's tracking number ships its part of the order; also
+ *  mailing a purchase order again.
+ */
+"ship_purchase_order" | 
+/**
+ *  Preparing a receipt by hand (they are also prepared by payments and
+ *  shipments when the settings say so).
+ */
+"prepare_receipt" | 
+/**  Handing receipts to the cash register (or asking it again). */
+"send_receipt" | 
+/**  The taxation system, when receipts are prepared, the register. */
+"set_receipts" | 
+/**  A channel's shop API address and access token (or key and secret). */
+"set_shop_api" | 
+/**  A call the shop refused, sent again once its cause is fixed. */
+"retry_shop_call" | 
+/**  The folder a shop's cron drops its order exports into. */
+"set_watch_folder";
 
 /**  What a station does with an order it opened (a scanned or typed number). */
 export type Opened = 
@@ -1435,6 +1671,10 @@ export type OrderDetail = {
 	 */
 	status_name: Labels,
 	lines: OrderLine[],
+	/**
+	 *  Units the warehouse packs: a line a dropshipping supplier ships is
+	 *  not counted (it never comes to the packing table).
+	 */
 	units: number,
 	packed: number,
 	goods_total_minor: number,
@@ -1588,6 +1828,32 @@ export type OrderLine = {
 	backordered: number,
 	/**  When the manager expects the missing units. */
 	expected_on: string | null,
+	/**
+	 *  A dropshipping supplier ships this line (issue 15 item 4): its
+	 *  purchase order's state; none: the warehouse ships it.
+	 */
+	dropship: DropshipState | null,
+	/**
+	 *  The supplier, its purchase order's number and the supplier's
+	 *  tracking number once entered.
+	 */
+	supplier: string | null,
+	purchase_order: string | null,
+	supplier_tracking: string | null,
+};
+
+/**  An order's receipts and what stands in the way of its next one. */
+export type OrderReceipts = {
+	number: string,
+	receipts: ReceiptView[],
+	moment: ReceiptMoment,
+	/**  The register receipts go to ("none": they stay prepared). */
+	register: string,
+	/**
+	 *  Why this order's receipt cannot be built now (no e-mail, a VAT rate
+	 *  a receipt cannot state, no taxation system), if anything stops it.
+	 */
+	problem: string | null,
 };
 
 /**
@@ -1666,6 +1932,26 @@ export type PackedMarking = {
 	code: string,
 };
 
+/**  The documents printed after a pack, per sales channel. */
+export type PackingDocuments = {
+	/**  For the orders of every channel not listed in `channels`. */
+	default: DocumentKind[],
+	/**  Channels with documents of their own. */
+	channels: ChannelDocuments[],
+};
+
+/**
+ *  The setting and the channels the store's orders came from, for the
+ *  settings screen.
+ */
+export type PackingDocumentsView = {
+	documents: PackingDocuments,
+	/**  Every channel orders have come from, by name. */
+	known_channels: string[],
+	/**  The documents a parcel can get, in the order a screen lists them. */
+	choices: DocumentKind[],
+};
+
 /**  What one packer, or one station, did in the range. */
 export type PackingWork = {
 	/**  The packer's name as the history shows it, or the station's. */
@@ -1742,6 +2028,17 @@ export type PaymentKind =
 
 /**  Payment is tracked beside fulfilment. */
 export type PaymentStatus = "awaiting_payment" | "partially_paid" | "paid" | "partially_refunded" | "refunded";
+
+/**  How the money moved (the receipt's payments). */
+export type PaymentType = 
+/**  Наличными. */
+"cash" | 
+/**  Безналичными: a card, a transfer, a payment service. */
+"electronic" | 
+/**  Зачёт предоплаты: money taken earlier on a prepayment receipt. */
+"prepayment" | 
+/**  Постоплата (кредит): money still to come. */
+"credit";
 
 /**  An order a manager enters by hand. */
 export type PhoneOrderInput = {
@@ -1852,6 +2149,9 @@ export type PrintSettings = {
 	pick_list?: DocumentSettings,
 	manifest?: DocumentSettings,
 	return_note?: DocumentSettings,
+	sales_receipt?: DocumentSettings,
+	torg12?: DocumentSettings,
+	upd?: DocumentSettings,
 };
 
 /**  Where a print job is. */
@@ -1933,6 +2233,205 @@ export type Progress = {
 	total: number,
 };
 
+/**  A purchase order with its lines, as its screen and `po show` show it. */
+export type PurchaseOrder = {
+	lines: PurchaseOrderLine[],
+	/**  Sent to the supplier's address (or on its way there). */
+	mailed: boolean,
+} & PurchaseOrderHead;
+
+/**  A purchase order's head, with its supplier, order and mail state. */
+export type PurchaseOrderHead = {
+	id: number,
+	number: string,
+	supplier_id: number,
+	supplier: string,
+	supplier_email: string,
+	supplier_inn: string,
+	supplier_phone: string,
+	order_id: number,
+	order_number: string,
+	order_status: OrderStatus,
+	state: DropshipState,
+	created_at: string,
+	created_by: string,
+	/**  The outbox message's state; none: not mailed (see `mail_problem`). */
+	mail_status: MessageStatus | null,
+	/**  Why it was not mailed, or the mail server's last words. */
+	mail_problem: string | null,
+	carrier: string | null,
+	tracking_number: string | null,
+	shipped_at: string | null,
+	units: number,
+};
+
+/**  A line of a purchase order. */
+export type PurchaseOrderLine = {
+	sku: string,
+	name: string,
+	quantity: number,
+	/**  The product's first unit barcode, if it has one. */
+	barcode: string | null,
+};
+
+/**  приход or возврат прихода. */
+export type ReceiptKind = 
+/**  Приход: money taken from the buyer. */
+"sell" | 
+/**  Возврат прихода: money given back. */
+"sell_refund";
+
+/**
+ *  One line of a receipt. `amount_minor` is always `price_minor ×
+ *  quantity`, exactly.
+ */
+export type ReceiptLine = {
+	name: string,
+	price_minor: number,
+	quantity: number,
+	amount_minor: number,
+	vat: VatTag,
+	vat_minor: number,
+	method: MethodSign,
+	subject: SubjectSign,
+	/**  A marked good's code (GS separators kept), one unit per line. */
+	marking_code: string | null,
+	/**  The order line it comes from (none for delivery or an advance). */
+	order_line_id: number | null,
+};
+
+/**  When the store's receipts are prepared (a store setting). */
+export type ReceiptMoment = 
+/**
+ *  Only when someone asks (`receipts prepare`): for a store whose
+ *  receipts are made elsewhere (the payment service's register).
+ */
+"manual" | 
+/**
+ *  When money is recorded (card payments online): a prepayment
+ *  receipt before the goods leave, a settlement receipt when they
+ *  are shipped that offsets it.
+ */
+"at_payment" | 
+/**
+ *  When the goods are shipped (cash on delivery): one settlement
+ *  receipt, credit for money still to come, a credit-payment
+ *  receipt when it comes.
+ */
+"at_shipment";
+
+/**  One payment of a receipt. */
+export type ReceiptPayment = {
+	kind: PaymentType,
+	amount_minor: number,
+};
+
+/**  What money a receipt is for (and so its lines' method sign). */
+export type ReceiptPurpose = 
+/**  The whole order paid before it is handed over (полная предоплата). */
+"prepayment" | 
+/**  Part of the order paid before it is handed over (аванс). */
+"advance" | 
+/**
+ *  The goods handed over (полный расчёт, with what was prepaid
+ *  offset; or in part on credit when money is still to come).
+ */
+"settlement" | 
+/**  Money for goods handed over earlier on credit (оплата кредита). */
+"credit_payment" | 
+/**  Money given back. */
+"refund";
+
+/**  A receipt's own row. */
+export type ReceiptRow = {
+	id: number,
+	order_id: number,
+	number: string,
+	return_id: number | null,
+	kind: ReceiptKind,
+	purpose: ReceiptPurpose,
+	taxation: Taxation,
+	contact: string,
+	currency: string,
+	total_minor: number,
+	state: ReceiptState,
+	external_id: string,
+	register: string,
+	register_uuid: string | null,
+	reason: string,
+	prepared_at: string,
+	prepared_by: string,
+	station: string,
+	sending_since: string | null,
+	sent_at: string | null,
+	fn_number: string | null,
+	fd_number: string | null,
+	fpd: string | null,
+	fiscal_time: string | null,
+	shift_number: string | null,
+	registration_number: string | null,
+	fns_site: string | null,
+	fiscalised_at: string | null,
+};
+
+/**
+ *  The store's receipt settings (kept in the database, the same for every
+ *  station): when receipts are prepared, the taxation system, and the
+ *  register they go to.
+ */
+export type ReceiptSettings = {
+	moment: ReceiptMoment,
+	/**  The store's СНО; a receipt cannot be prepared before it is set. */
+	taxation: Taxation | null,
+	register: RegisterSettings,
+};
+
+/**
+ *  The receipt settings, and whether this station keeps the register's
+ *  password.
+ */
+export type ReceiptSettingsView = {
+	settings: ReceiptSettings,
+	has_password: boolean,
+};
+
+/**
+ *  Where a receipt stands. Only `fiscalised` is fiscal, and only a
+ *  register's answer makes it so (the database refuses fiscal
+ *  attributes on any other state).
+ */
+export type ReceiptState = 
+/**  Built from the order; no register has it. Not fiscal. */
+"prepared" | 
+/**  Being handed to the register now. */
+"sending" | 
+/**  The register took it and has not answered yet. */
+"sent" | 
+/**  The register answered with its fiscal attributes. */
+"fiscalised" | 
+/**
+ *  The register refused it or did not answer: the reason says
+ *  which; it can be sent again.
+ */
+"failed";
+
+/**  The VAT of one rate on a receipt. */
+export type ReceiptVat = {
+	vat: VatTag,
+	vat_minor: number,
+};
+
+/**  A receipt as the order screen and the CLI show it. */
+export type ReceiptView = {
+	receipt: ReceiptRow,
+	lines: ReceiptLine[],
+	payments: ReceiptPayment[],
+	/**  VAT by rate across the lines ("без НДС" left out). */
+	vat: ReceiptVat[],
+	/**  The register's fiscal attributes: only on a fiscalised receipt. */
+	fiscal: FiscalAttributes | null,
+};
+
 /**
  *  What a refusal is about, in figures (for the UI, which says it in the
  *  station's language instead of reading core's English sentence).
@@ -1945,6 +2444,18 @@ export type RefusalDetail =
 { type: "weight_off"; seq: number; weight_g: number; expected_g: number; allowed_g: number; difference_g: number } | 
 /**  A carton with goods in it is still open: close it before another. */
 { type: "close_carton_first"; seq: number; units: number };
+
+/**  The register receipts are sent to. */
+export type RegisterSettings = 
+/**  No register: receipts are prepared and kept, never fiscal. */
+{ kind: "none" } | 
+/**
+ *  An online register behind ATOL Online's JSON protocol (v5, ФФД 1.2):
+ *  ATOL's own cloud, or any service that speaks it.
+ */
+{
+	kind: "atol_online",
+} & AtolSettings;
 
 /**  One product on the re-order list. */
 export type ReorderRow = {
@@ -2300,6 +2811,104 @@ export type ShipRequest = {
 	trackings: string[],
 };
 
+/**  A channel's shop API as the screen shows it: never the secret. */
+export type ShopApiInfo = {
+	channel: WebhookChannel,
+	connected: boolean,
+	base_url: string,
+	api_version: string,
+	location_id: string,
+	/**  The consumer key's first characters (`ck_1a2b…`). */
+	api_key_hint: string | null,
+	/**  The first 8 hex digits of the secret's SHA-256, to compare. */
+	secret_fingerprint: string | null,
+	set_by: string | null,
+	set_at: string | null,
+};
+
+/**
+ *  What a supervisor sets for a channel's shop API. `api_secret` None keeps
+ *  the one set before (the screen never has it to send back).
+ */
+export type ShopApiInput = {
+	channel: WebhookChannel | null,
+	base_url: string,
+	/**  Shopify's Admin API version; empty: Packbench's (2024-10). */
+	api_version: string,
+	/**
+	 *  Shopify's location id (Settings → Locations: the number in the
+	 *  location's address).
+	 */
+	location_id: string,
+	/**  WooCommerce's consumer key. */
+	api_key: string,
+	/**  Shopify's access token, WooCommerce's consumer secret. */
+	api_secret: string | null,
+};
+
+/**  One call to the shop, as the queue's screen shows it. */
+export type ShopCall = {
+	id: number,
+	channel: WebhookChannel,
+	kind: ShopCallKind,
+	product_id: number | null,
+	sku: string | null,
+	order_id: number | null,
+	order_number: string | null,
+	state: ShopCallState,
+	queued_at: string,
+	attempts: number,
+	/**  When it goes (again); for a call being sent, when its lease ends. */
+	next_attempt_at: string,
+	/**
+	 *  Requests of the call the shop has accepted (a WooCommerce shipment
+	 *  is two: the status, then the tracking note).
+	 */
+	steps_done: number,
+	/**  The shop's HTTP status at the last attempt. */
+	last_status: number | null,
+	/**  Why the last attempt failed, for a person. */
+	last_error: string | null,
+	/**  The last request sent: method, path and body (never the headers). */
+	last_request: string | null,
+	finished_at: string | null,
+	/**  Who sent it again by hand, last. */
+	retried_by: string | null,
+};
+
+/**  What a call to the shop carries. */
+export type ShopCallKind = 
+/**  A product's stock level (the level when it is sent). */
+"stock" | 
+/**
+ *  An order left the warehouse: fulfilled (Shopify) or completed
+ *  (WooCommerce), with its tracking number.
+ */
+"shipped";
+
+/**  Where a call to the shop is. */
+export type ShopCallState = 
+/**  Waiting to be sent (again, after a failure that may pass). */
+"pending" | 
+/**  A sender holds it. */
+"sending" | 
+/**  The shop accepted it. */
+"done" | 
+/**  The shop refused it for good: a person looks, fixes, retries. */
+"failed" | 
+/**  A newer call of the same product carries the stock level. */
+"replaced";
+
+/**  The calls to the shops: how many in each state, and the newest. */
+export type ShopQueue = {
+	pending: number,
+	sending: number,
+	done: number,
+	failed: number,
+	replaced: number,
+	calls: ShopCall[],
+};
+
 /**  What the UI's sign-in screen shows before anyone signs in. */
 export type SignInInfo = {
 	/**  No users yet: the first administrator must be created. */
@@ -2467,6 +3076,62 @@ export type StoreDetailsSaved = {
 	seller: Seller,
 };
 
+/**  Признак предмета расчёта (tag 1212, ФФД 1.2). */
+export type SubjectSign = 
+/**  Товар. */
+"commodity" | 
+/**  Услуга: delivery. */
+"service" | 
+/**  Платёж: an advance or a credit payment with no goods named. */
+"payment" | 
+/**
+ *  A marked good whose code is not on the receipt (prepaid,
+ *  not packed yet).
+ */
+"marked_without_code" | 
+/**  A marked good with its code on the line. */
+"marked_with_code";
+
+/**  A supplier as the suppliers' list shows it. */
+export type Supplier = {
+	id: number,
+	name: string,
+	/**  Empty: purchase orders are not mailed (each is flagged). */
+	email: string,
+	inn: string,
+	phone: string,
+	/**  Products it ships to the customer. */
+	products: number,
+	/**  Its purchase orders still waiting for a tracking number. */
+	open_orders: number,
+};
+
+/**  A supplier as a manager enters it. */
+export type SupplierInput = {
+	name: string,
+	/**
+	 *  Where purchase orders are mailed; empty: the manager sends them
+	 *  some other way (each is flagged as not mailed).
+	 */
+	email: string,
+	/**  ИНН, optional. */
+	inn: string,
+	phone: string,
+};
+
+/**  The store's taxation system (СНО), a store setting. */
+export type Taxation = 
+/**  ОСН. */
+"osn" | 
+/**  УСН доходы. */
+"usn_income" | 
+/**  УСН доходы минус расходы. */
+"usn_income_outcome" | 
+/**  ЕСХН. */
+"esn" | 
+/**  Патент. */
+"patent";
+
 /**  A template: the subject and the plain-text body. */
 export type Template = {
 	event: NotifyEvent,
@@ -2551,6 +3216,13 @@ export type UserView = {
 
 export type Value = null | boolean | number | string | Value[] | { [key in string]: Value };
 
+/**  The VAT of a receipt line as the fiscal data format names it. */
+export type VatTag = 
+/**  Без НДС. */
+"none" | "vat0" | "vat5" | "vat7" | "vat10" | "vat20" | "vat22" | 
+/**  5/105: calculated, for prepayments at 5 %. */
+"vat105" | "vat107" | "vat110" | "vat120" | "vat122";
+
 /**  An order that has waited long in its status. */
 export type Waiting = {
 	number: string,
@@ -2569,6 +3241,39 @@ export type Waiting = {
 	/**  The station packing it, and who. */
 	claimed_station: string | null,
 	claimed_by: string | null,
+};
+
+/**  The watched folder, as the store sets it (the server's machine's path). */
+export type WatchFolderSettings = {
+	/**  Empty: no folder is watched. */
+	folder?: string,
+	/**  The files' format; None: read from each file's columns. */
+	format?: ImportKind | null,
+	/**  The reports' language. */
+	lang?: Lang,
+	/**  Seconds between looks. */
+	every_seconds?: number,
+};
+
+/**
+ *  Where an order delivery comes from: a shop's webhook, or the store's
+ *  own web form posting Packbench's JSON. Each has its own secret.
+ */
+export type WebhookChannel = "shopify" | "woocommerce" | 
+/**  The shop's own web form (`POST /orders`). */
+"web";
+
+/**
+ *  A channel's secret as the status shows it: set or not, by whom, and a
+ *  fingerprint to compare with the shop's (never the secret).
+ */
+export type WebhookSecretInfo = {
+	channel: WebhookChannel,
+	set: boolean,
+	set_by: string | null,
+	set_at: string | null,
+	/**  The first 8 hex digits of the secret's SHA-256. */
+	fingerprint: string | null,
 };
 
 /**

@@ -46,6 +46,9 @@ export const DOCUMENT_KINDS = every<DocumentKind>()([
   'pick_list',
   'manifest',
   'return_note',
+  'sales_receipt',
+  'torg12',
+  'upd',
 ]);
 
 /** Every code a command may fail with. */
@@ -120,6 +123,17 @@ export const EVENT_KINDS = every<EventKind>()([
   'locked_out',
   'token_created',
   'token_revoked',
+  // Receipts under 54-ФЗ (issue 15 item 3).
+  'receipt_prepared',
+  'receipt_sent',
+  'receipt_fiscalised',
+  'receipt_failed',
+  'receipt_settings_changed',
+  // Dropshipping (issue 15 item 4).
+  'purchase_ordered',
+  'part_shipped',
+  'supplier_changed',
+  'purchase_order_cancelled',
 ]);
 
 /** Every role, in the order the users screen offers them. */
@@ -133,6 +147,9 @@ export const NOTIFY_EVENTS = every<NotifyEvent>()([
   'shipped',
   'at_pickup_point',
   'delivered',
+  // To the dropshipping supplier (issue 15 item 4).
+  'purchase_order',
+  'purchase_order_cancelled',
 ]);
 
 /** Where a customer message is, in the order the outbox's filter offers them. */

@@ -40,10 +40,12 @@ import type {
   OrderFilter,
   OrdersChanged,
   OrderStatus,
+  PackingDocuments,
   Paper,
   PaymentInput,
   PhoneOrderInput,
   PrintSettings as PrintSettingsIn,
+  ReceiptSettings,
   ProductInput,
   Progress,
   RefusalDetail,
@@ -53,6 +55,11 @@ import type {
   ShipRequest,
   SplitLine,
   UserInput,
+  // Issue 15: the shop connection.
+  ShopApiInput,
+  ShopCallState,
+  WatchFolderSettings as WatchFolderSettingsIn,
+  WebhookChannel,
 } from './bindings';
 
 /**
@@ -441,6 +448,10 @@ export const previewDocument = (
 ) => call(() => c.previewDocument(kind, key, settings ?? null));
 export const seller = () => call(() => c.seller()) as Promise<Seller>;
 export const saveSeller = (next: Seller) => call(() => c.saveSeller(next)) as Promise<Seller>;
+/** Which documents go into each sales channel's parcels, and the channels orders came from. */
+export const packingDocuments = () => call(() => c.packingDocuments());
+export const setPackingDocuments = (documents: PackingDocuments) =>
+  call(() => c.setPackingDocuments(documents));
 
 // Backups of this station's SQLite database (on PostgreSQL they are
 // refused: the server is backed up with pg_dump). Core names the files,
@@ -545,6 +556,59 @@ export async function onDatabaseUnusable(cb: (e: DatabaseUnusable) => void): Pro
 }
 
 /** The whole backend as one object, so screen logic can be handed a narrower one. */
+// ---- Receipts under 54-ФЗ (issue 15 item 3) ----
+// Core builds every receipt and says where it stands; only the register's
+// answer makes one fiscal. The UI shows core's lines and states.
+/** An order's receipts (lines, VAT, signs, state) and what stops its next one. */
+export const orderReceipts = (number: string) => call(() => c.orderReceipts(number));
+/** Prepares the receipt the order is due now. */
+export const prepareReceipt = (number: string) => call(() => c.prepareReceipt(number));
+/** Hands the order's receipts that are not fiscal to the register; its receipts after. */
+export const sendReceipts = (number: string) => call(() => c.sendReceipts(number));
+export const receiptSettings = () => call(() => c.receiptSettings());
+export const saveReceiptSettings = (settings: ReceiptSettings, password?: string) =>
+  call(() => c.saveReceiptSettings(settings, password ?? null));
+
+// ---- Dropshipping (issue 15 item 4) ----
+// Core makes the purchase orders on confirmation, mails them and ships the
+// supplier's part; the UI lists them and collects the tracking number.
+export const suppliers = () => call(() => c.suppliers());
+/** Purchase orders waiting for the supplier (`openOnly`), or all of them. */
+export const purchaseOrders = (openOnly: boolean) => call(() => c.purchaseOrders(openOnly));
+export const purchaseOrder = (number: string) => call(() => c.purchaseOrder(number));
+/** Saves its PDF in the exports folder; where it went. */
+export const savePurchaseOrderPdf = (number: string) => call(() => c.savePurchaseOrderPdf(number));
+export const savePurchaseOrderCsv = (number: string) => call(() => c.savePurchaseOrderCsv(number));
+/** The supplier's tracking number: its lines ship as a part of the order. */
+export const shipPurchaseOrder = (number: string, carrier: string, tracking: string) =>
+  call(() => c.shipPurchaseOrder(number, carrier, tracking));
+export const mailPurchaseOrder = (number: string) => call(() => c.mailPurchaseOrder(number));
+
+// ---- Issue 15: the shop connection ----
+// Each shop's API (stock and order status back to the shop), the queue of
+// calls to the shops, the watched folder, the webhooks' secrets and the
+// inbox of kept bodies. Secrets go in and never come back (core answers
+// with fingerprints); core checks every value and refuses in words.
+/** The watched folder as core keeps it (every field there: what the UI sends back). */
+export type WatchFolder = Filled<WatchFolderSettingsIn>;
+export const shopApis = () => call(() => c.shopApis());
+/** `api_secret` null keeps the token or secret set before. */
+export const setShopApi = (input: ShopApiInput) => call(() => c.setShopApi(input));
+export const removeShopApi = (channel: WebhookChannel) => call(() => c.removeShopApi(channel));
+/** The counts per state and the newest calls (only those in `callState`), up to `limit` (50). */
+export const shopCalls = (callState?: ShopCallState | null, limit?: number) =>
+  call(() => c.shopCalls(callState ?? null, limit ?? null));
+export const retryShopCall = (id: number) => call(() => c.retryShopCall(id));
+export const watchFolder = () => call(() => c.watchFolder()) as Promise<WatchFolder>;
+export const setWatchFolder = (settings: WatchFolder) =>
+  call(() => c.setWatchFolder(settings)) as Promise<WatchFolder>;
+export const webhookSecrets = () => call(() => c.webhookSecrets());
+export const setWebhookSecret = (channel: WebhookChannel, secret: string) =>
+  call(() => c.setWebhookSecret(channel, secret));
+/** The deliveries whose bodies wait for a person, newest first, up to `limit` (50). */
+export const webhookInbox = (limit?: number) => call(() => c.webhookInbox(limit ?? null));
+export const dismissWebhookDelivery = (id: number) => call(() => c.dismissWebhookDelivery(id));
+
 export const ipc = {
   appInfo,
   loadDemo,
@@ -661,6 +725,8 @@ export const ipc = {
   previewDocument,
   seller,
   saveSeller,
+  packingDocuments,
+  setPackingDocuments,
   receiveStock,
   moveStock,
   adjustStock,
@@ -688,6 +754,32 @@ export const ipc = {
   saveStoreDetails,
   chooseCarriers,
   finishSetup,
+  // Receipts under 54-ФЗ (issue 15 item 3).
+  orderReceipts,
+  prepareReceipt,
+  sendReceipts,
+  receiptSettings,
+  saveReceiptSettings,
+  // Dropshipping (issue 15 item 4).
+  suppliers,
+  purchaseOrders,
+  purchaseOrder,
+  savePurchaseOrderPdf,
+  savePurchaseOrderCsv,
+  shipPurchaseOrder,
+  mailPurchaseOrder,
+  // Issue 15: the shop connection.
+  shopApis,
+  setShopApi,
+  removeShopApi,
+  shopCalls,
+  retryShopCall,
+  watchFolder,
+  setWatchFolder,
+  webhookSecrets,
+  setWebhookSecret,
+  webhookInbox,
+  dismissWebhookDelivery,
   onOrdersChanged,
   onProgress,
   onDatabaseUnusable,

@@ -35,6 +35,11 @@ export function formatChoices(kind: DocumentKind): DocFormat[] {
   return kind === 'label' ? ['pdf', 'zpl'] : ['pdf'];
 }
 
+/** Russian forms (товарный чек, ТОРГ-12, УПД): core prints them in Russian whatever is set. */
+export function russianOnly(kind: DocumentKind): boolean {
+  return kind === 'sales_receipt' || kind === 'torg12' || kind === 'upd';
+}
+
 /** The resolution matters only to ZPL, which is laid out in printer dots. */
 export function showsDpi(kind: DocumentKind, settings: Pick<DocumentSettings, 'format'>): boolean {
   return kind === 'label' && settings.format === 'zpl';
@@ -60,7 +65,14 @@ export function fitPrintSettings(settings: PrintSettings): PrintSettings {
 
 /** Per-order documents take an order number as their key. */
 export function isOrderDocument(kind: DocumentKind): boolean {
-  return kind === 'invoice' || kind === 'packing_slip' || kind === 'label';
+  return (
+    kind === 'invoice' ||
+    kind === 'packing_slip' ||
+    kind === 'label' ||
+    kind === 'sales_receipt' ||
+    kind === 'torg12' ||
+    kind === 'upd'
+  );
 }
 
 export function kindKey(kind: DocumentKind): MessageKey {

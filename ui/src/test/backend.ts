@@ -111,7 +111,25 @@ function sortKeys(v: unknown): unknown {
  * it as usual. Drop a name here once every flow that makes the read
  * records it.
  */
-export const READS_NOT_RECORDED: readonly string[] = ['outbox', 'cartons'];
+// `order_receipts`: the order screen's receipt panel (issue 15 item 3),
+// read for every order shown; only receipt-panel.json records it.
+// Issue 15: shop connection: the settings' shop panel reads these for a
+// supervisor; only shop-connection.json records them.
+export const READS_NOT_RECORDED: readonly string[] = [
+  'outbox',
+  'cartons',
+  'order_receipts',
+  'shop_apis',
+  'webhook_secrets',
+  'shop_calls',
+  'webhook_inbox',
+  'watch_folder',
+  // Issue 15: parcel movements: the order screen reads them for an order
+  // that has gone out (and the stalled list for a shipped one); only
+  // parcel-movements.json records them.
+  'parcel_movements',
+  'stalled_parcels',
+];
 
 export interface Call {
   cmd: string;

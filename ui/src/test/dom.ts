@@ -3,6 +3,7 @@
 // for, then a flush so the screen has answered before the test looks again).
 
 import { flushSync } from 'svelte';
+import { vi } from 'vitest';
 
 /** The element with this test id under `root`, or null. */
 export const $ = (root: ParentNode, testid: string) =>
@@ -27,4 +28,12 @@ export function choose(el: HTMLElement | null, value: string) {
   select.value = value;
   select.dispatchEvent(new Event('change', { bubbles: true }));
   flushSync();
+}
+
+/** Waits until `check` passes, flushing Svelte's updates before each try. */
+export async function until(check: () => void) {
+  await vi.waitFor(() => {
+    flushSync();
+    check();
+  });
 }
