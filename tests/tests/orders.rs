@@ -1509,6 +1509,159 @@ on_both_engines!(filters_find_what_a_manager_is_told_on_the_phone, |db| {
     );
 });
 
+// A search narrowed by status, payment, channel or delivery is answered
+// by the text index, which keeps those values beside the words
+// (migration 0031): it must follow every change of them.
+on_both_engines!(a_search_with_filters_follows_the_orders_changes, |db| {
+    let store = find_desk(&db).await;
+    let search = |edit: &dyn Fn(&mut OrderFilter)| {
+        let mut f = OrderFilter {
+            search: Some("иванова".into()),
+            ..Default::default()
+        };
+        edit(&mut f);
+        f
+    };
+    assert_eq!(
+        found(&store, search(&|f| f.payment = vec![PaymentStatus::Paid])).await,
+        ["5003", "5001"]
+    );
+    assert_eq!(
+        found(&store, search(&|f| f.channels = vec!["web".into()])).await,
+        ["5001"]
+    );
+    assert_eq!(
+        found(
+            &store,
+            search(&|f| {
+                f.payment = vec![PaymentStatus::Paid, PaymentStatus::Refunded];
+                f.delivery_methods = vec!["Самовывоз".into(), "DPD".into()];
+            })
+        )
+        .await,
+        ["5003"],
+        "any of a column's values, every column"
+    );
+    // A value with a space and Cyrillic letters is one facet.
+    let post = OrderFilter {
+        search: Some("петров".into()),
+        delivery_methods: vec!["Почта России".into()],
+        ..Default::default()
+    };
+    assert_eq!(found(&store, post.clone()).await, ["5002"]);
+    assert_eq!(
+        found(
+            &store,
+            OrderFilter {
+                delivery_methods: vec!["Почта".into()],
+                ..post
+            }
+        )
+        .await,
+        Vec::<String>::new(),
+        "a delivery method is matched whole, not by its words"
+    );
+    // The payment state moves: the refund takes 5001 out of "paid".
+    let order = ops::order_detail(&store, "5001").await.unwrap();
+    ops::record_payment(
+        &store,
+        &manager(),
+        "5001",
+        &money(PaymentKind::Refund, order.paid_minor, &order.head.currency),
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        found(&store, search(&|f| f.payment = vec![PaymentStatus::Paid])).await,
+        ["5003"]
+    );
+    assert_eq!(
+        found(
+            &store,
+            search(&|f| f.payment = vec![PaymentStatus::Refunded])
+        )
+        .await,
+        ["5001"]
+    );
+    assert_eq!(
+        ops::count_orders(&store, &search(&|f| f.payment = vec![PaymentStatus::Paid]))
+            .await
+            .unwrap(),
+        1
+    );
+    // The status moves: confirming 5003 puts it under "confirmed".
+    let confirmed = search(&|f| f.statuses = vec![OrderStatus::Confirmed]);
+    assert_eq!(found(&store, confirmed.clone()).await, Vec::<String>::new());
+    ops::confirm_order(&store, &manager(), "5003")
+        .await
+        .unwrap();
+    assert_eq!(found(&store, confirmed).await, ["5003"]);
+    assert_eq!(
+        found(&store, search(&|f| f.statuses = vec![OrderStatus::New])).await,
+        ["5001"]
+    );
+    // The customer's words still find the order after the changes.
+    assert_eq!(found(&store, search(&|_| {})).await, ["5003", "5001"]);
+});
+
+// PostgreSQL reads the newest 20,000 orders before asking the text index
+// for older ones, and may walk further first when the matches found say
+// the page fills soon (store::order_query::page): a page that spans the
+// newest orders and older ones, and pages after it, hold every match
+// once and newest first. The ids jump by 20 million, so the older orders
+// lie far below every walk.
+on_both_engines!(a_search_page_spans_the_newest_orders_and_older_ones, |db| {
+    let store = find_desk(&db).await;
+    let jump = match db.target {
+        packbench_core::store::DbTarget::SqliteFile(_) => {
+            "UPDATE sqlite_sequence SET seq = 20000000 WHERE name = 'orders'"
+        }
+        _ => "SELECT setval(pg_get_serial_sequence('orders', 'id'), 20000000)",
+    };
+    sqlx::query(jump).execute(store.pool()).await.unwrap();
+    let later = "number,channel,created_at,customer_name,email,phone,delivery_method,delivery_cost,currency,payment_status,comment,sku,item_name,quantity,unit_price\n\
+5005,web,2026-11-20T10:00:00+03:00,Иванова Мария,maria@example.ru,+7 912 345-67-89,СДЭК,300,RUB,paid,,PB-A,Кружка «Утро»,1,450\n\
+5006,web,2026-11-21T10:00:00+03:00,Иванова Мария,maria@example.ru,+7 912 345-67-89,СДЭК,300,RUB,paid,,PB-A,Кружка «Утро»,1,450\n\
+5007,web,2026-11-22T10:00:00+03:00,Иванова Мария,maria@example.ru,+7 912 345-67-89,СДЭК,300,RUB,awaiting_payment,,PB-A,Кружка «Утро»,1,450\n";
+    let o = ops::import_orders(
+        &store,
+        &Actor::new("admin", "office", Role::Admin),
+        later.as_bytes(),
+        packbench_core::exchange::OrderFormat::Packbench,
+    )
+    .await
+    .unwrap();
+    assert_eq!(o.imported, 3, "{:?}", o.errors);
+    let id_of = |number: &'static str| {
+        let store = store.clone();
+        async move { ops::order_detail(&store, number).await.unwrap().head.id }
+    };
+    assert!(id_of("5005").await > 20_000_000, "the ids jumped past the gap");
+    let paid = |limit: i64, before: Option<i64>| OrderFilter {
+        search: Some("иванова".into()),
+        payment: vec![PaymentStatus::Paid],
+        limit,
+        before,
+        ..Default::default()
+    };
+    assert_eq!(
+        found(&store, paid(50, None)).await,
+        ["5006", "5005", "5003", "5001"],
+        "the newest and the older matches, once each"
+    );
+    assert_eq!(found(&store, paid(3, None)).await, ["5006", "5005", "5003"]);
+    assert_eq!(
+        found(&store, paid(3, Some(id_of("5003").await))).await,
+        ["5001"],
+        "the next page starts below the last row"
+    );
+    assert_eq!(
+        found(&store, paid(1, Some(id_of("5005").await))).await,
+        ["5003"],
+        "a page that starts just above the gap"
+    );
+});
+
 on_both_engines!(groups_count_an_order_once_in_each_of_its_categories, |db| {
     use ops::GroupBy;
     let store = find_desk(&db).await;
@@ -1564,7 +1717,9 @@ on_both_engines!(groups_count_an_order_once_in_each_of_its_categories, |db| {
 });
 
 /// Every grouping as the hourly counts give it equals the one counted from
-/// the orders, over all orders and over a range with ragged ends.
+/// the orders, over all orders and over a range with ragged ends, and
+/// categories under a payment filter (migration 0032) equal a plain count
+/// of the orders' lines.
 async fn assert_tally_matches_orders(store: &Store, when: &str) {
     use ops::GroupBy;
     use packbench_core::store::order_query;
@@ -1577,7 +1732,21 @@ async fn assert_tally_matches_orders(store: &Store, when: &str) {
         statuses: vec![OrderStatus::New, OrderStatus::Confirmed],
         ..Default::default()
     };
-    for filter in [OrderFilter::default(), ragged, one_status] {
+    let paid_ragged = OrderFilter {
+        payment: vec![PaymentStatus::Paid, PaymentStatus::PartiallyRefunded],
+        ..ragged.clone()
+    };
+    let refunded = OrderFilter {
+        payment: vec![PaymentStatus::Refunded],
+        ..Default::default()
+    };
+    for filter in [
+        OrderFilter::default(),
+        ragged,
+        one_status,
+        paid_ragged,
+        refunded,
+    ] {
         for by in [
             GroupBy::Status,
             GroupBy::Payment,
@@ -1610,8 +1779,41 @@ async fn assert_tally_matches_orders(store: &Store, when: &str) {
             let mut kept_sorted = kept.clone();
             kept_sorted.sort();
             assert_eq!(kept_sorted, counted, "{when}: {by:?} of {filter:?}");
+            if by == GroupBy::Category && !filter.payment.is_empty() {
+                assert_eq!(
+                    kept_sorted,
+                    plain_category_counts(store, &filter).await,
+                    "{when}: categories of {filter:?}"
+                );
+            }
         }
     }
+}
+
+/// How many orders of the filter's payment states and creation range have
+/// a line of each category, counted from the lines and products alone.
+async fn plain_category_counts(store: &Store, filter: &OrderFilter) -> Vec<(String, i64)> {
+    let states: Vec<String> = filter
+        .payment
+        .iter()
+        .map(|p| format!("'{}'", p.as_str()))
+        .collect();
+    let sql = format!(
+        "SELECT COALESCE(p.category, '') AS k, CAST(COUNT(DISTINCT o.id) AS BIGINT) AS n \
+         FROM orders o JOIN order_lines l ON l.order_id = o.id \
+         LEFT JOIN products p ON p.id = l.product_id \
+         WHERE o.payment_status IN ({}) AND o.created_at >= $1 AND o.created_at < $2 \
+         GROUP BY COALESCE(p.category, '')",
+        states.join(", ")
+    );
+    let mut rows: Vec<(String, i64)> = sqlx::query_as(&sql)
+        .bind(filter.created_from.unwrap_or(i64::MIN))
+        .bind(filter.created_to.unwrap_or(i64::MAX))
+        .fetch_all(store.pool())
+        .await
+        .unwrap();
+    rows.sort();
+    rows
 }
 
 on_both_engines!(
@@ -1628,6 +1830,26 @@ on_both_engines!(
             .await
             .unwrap();
         assert_tally_matches_orders(&store, "after confirming").await;
+        // An unpaid order paid in part, in full, refunded in part and in
+        // full: its categories follow it from one payment state to the next.
+        let unpaid = ops::order_detail(&store, "5002").await.unwrap();
+        let (total, cur) = (unpaid.total_minor, unpaid.head.currency.clone());
+        for (kind, amount, state) in [
+            (
+                PaymentKind::Payment,
+                total / 2,
+                PaymentStatus::PartiallyPaid,
+            ),
+            (PaymentKind::Payment, total - total / 2, PaymentStatus::Paid),
+            (PaymentKind::Refund, 100, PaymentStatus::PartiallyRefunded),
+            (PaymentKind::Refund, total - 100, PaymentStatus::Refunded),
+        ] {
+            let after = ops::record_payment(&store, &manager(), "5002", &money(kind, amount, &cur))
+                .await
+                .unwrap();
+            assert_eq!(after.head.payment_status, state);
+            assert_tally_matches_orders(&store, &format!("after 5002 became {state:?}")).await;
+        }
         // A product moves to another category: its orders go with it.
         let moved = "sku,name,category\nPB-A,Кружка «Утро»,Кухня\n";
         ops::import_products(&store, &admin, moved.as_bytes())
