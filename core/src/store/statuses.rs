@@ -195,22 +195,10 @@ pub struct StatusCount {
 /// Orders per stage, and how many of them are overdue at `now_ms`: past
 /// the stage's limit since they entered the stage, or past their step's
 /// limit since they entered the step; every stage is listed, also with no
+/// orders. Counted as the dashboard counts them (from the hourly order
+/// counts, and the overdue ones from the stages that have a limit): a
+/// correlated count per stage took 1.28 s on PostgreSQL at a million
 /// orders.
 pub async fn counts(conn: &mut AnyConnection, now_ms: i64) -> Result<Vec<StatusCount>> {
-    Ok(sqlx::query_as(
-        "SELECT s.code AS status, \
-           (SELECT COUNT(*) FROM orders o WHERE o.status = s.code) AS count, \
-           CASE WHEN s.max_minutes IS NULL AND NOT EXISTS \
-             (SELECT 1 FROM statuses x WHERE x.stage = s.code AND x.max_minutes IS NOT NULL) \
-           THEN 0 ELSE \
-           (SELECT COUNT(*) FROM orders o LEFT JOIN statuses ss ON ss.code = o.sub_status \
-              WHERE o.status = s.code \
-                AND ((s.max_minutes IS NOT NULL AND o.status_changed_at < $1 - s.max_minutes * 60000) \
-                  OR (ss.max_minutes IS NOT NULL AND o.sub_status_since < $1 - ss.max_minutes * 60000))) \
-           END AS overdue \
-         FROM statuses s WHERE s.code = s.stage ORDER BY s.position",
-    )
-    .bind(now_ms)
-    .fetch_all(&mut *conn)
-    .await?)
+    super::dashboard::status_counts(conn, now_ms, None).await
 }
