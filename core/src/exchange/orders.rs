@@ -278,8 +278,9 @@ pub(super) fn collect_orders<'t>(
     ParsedOrders { orders, errors }
 }
 
-/// Totals are computed downstream with plain arithmetic; an order whose
-/// totals would not fit is refused here rather than overflowing there.
+/// Totals and unit counts are computed downstream with plain arithmetic;
+/// an order whose totals would not fit is refused here rather than
+/// overflowing there.
 pub(super) fn check_totals(order: &NewOrder) -> Result<(), String> {
     let mut total = Some(order.delivery_cost_minor);
     for line in &order.lines {
@@ -290,10 +291,22 @@ pub(super) fn check_totals(order: &NewOrder) -> Result<(), String> {
                 .and_then(|v| t.checked_add(v))
         });
     }
-    match total {
+    if total.is_none() {
+        return Err(format!(
+            "the amounts of order {} are too large to add up; check the prices and quantities",
+            order.number
+        ));
+    }
+    // The units are added up too (the order's unit count), free lines
+    // included.
+    let units = order
+        .lines
+        .iter()
+        .try_fold(0i64, |units, line| units.checked_add(line.quantity));
+    match units {
         Some(_) => Ok(()),
         None => Err(format!(
-            "the amounts of order {} are too large to add up; check the prices and quantities",
+            "the quantities of order {} are too large to add up; check the quantity column",
             order.number
         )),
     }

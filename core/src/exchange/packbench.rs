@@ -268,9 +268,15 @@ mod tests {
     fn amounts_that_would_overflow_are_refused_not_wrapped() {
         let text = "number,currency,sku,quantity,unit_price\n\
                     1,RUB,A-1,9000000000000000000,10.00\n\
-                    2,RUB,A-1,1,90000000000000000.00\n2,RUB,A-2,1,90000000000000000.00\n";
+                    2,RUB,A-1,1,90000000000000000.00\n2,RUB,A-2,1,90000000000000000.00\n\
+                    3,RUB,A-1,9000000000000000000,0\n3,RUB,A-2,9000000000000000000,0\n";
         let p = parse(text.as_bytes());
         assert!(p.orders.is_empty(), "{:?}", p.orders);
-        assert_eq!(p.errors.len(), 2);
+        assert_eq!(p.errors.len(), 3);
+        assert!(
+            p.errors[2].message.contains("quantities"),
+            "free lines whose units do not add up: {}",
+            p.errors[2].message
+        );
     }
 }

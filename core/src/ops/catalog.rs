@@ -6,11 +6,11 @@ use crate::domain::access::Op;
 use crate::domain::desk::{HeadValues, LineChange};
 use crate::domain::{Actor, EventKind, NewLine, NewOrder, OrderStatus, ProductBarcode};
 use crate::exchange::{self, ImportKind, ImportPreview, OrderFormat, RowError};
-use crate::store::{events, orders, products, settings, stock, Store, Tx};
+use crate::store::{events, orders, products, settings, stock, Store};
 use crate::{Error, Result};
 use serde::Serialize;
 use serde_json::json;
-use sqlx::Connection;
+use sqlx::{Any, AnyConnection, Connection, Transaction};
 use std::sync::atomic::{AtomicBool, Ordering};
 
 /// What an import did, row-numbered where something went wrong.
@@ -35,7 +35,7 @@ pub struct ImportSummary {
 const CHUNK: usize = 500;
 
 pub(super) async fn insert_order(
-    tx: &mut Tx,
+    tx: &mut Transaction<'_, Any>,
     actor: &Actor,
     now: i64,
     order: &NewOrder,
@@ -267,9 +267,111 @@ async fn import_parsed_orders(
         errors: parsed.errors,
         ..Default::default()
     };
-    let mut done = 0;
     progress(0, total);
-    for chunk in parsed.orders.chunks(CHUNK) {
+    // One connection for all the chunks, with SQLite settings for the
+    // import that are put back afterwards (ImportTuning).
+    let mut conn = store.pool().acquire().await?;
+    let tuning = ImportTuning::apply(&mut conn).await?;
+    let written = import_chunks(
+        store,
+        actor,
+        &mut conn,
+        &parsed.orders,
+        &mut summary,
+        progress,
+        cancel,
+    )
+    .await;
+    tuning.put_back(&mut conn).await;
+    written?;
+    summary.errors.sort_by_key(|e| e.row);
+    summary.warning_details.sort_by_key(|e| e.row);
+    Ok(summary)
+}
+
+/// What the import's connection is set to while it imports on SQLite, and
+/// the values it had. Statement journals go to memory: each multi-row
+/// statement inside a chunk's transaction keeps the pages it changes so it
+/// can be undone alone, by default in a temporary file past 64 KB (a chunk
+/// wrote 14 MB to /var/tmp). The page cache holds a chunk's pages: with
+/// the default 2 MB SQLite spills them to the WAL before the commit and
+/// reads them back. Neither changes what a commit makes durable.
+struct ImportTuning {
+    before: Option<(i64, i64)>,
+}
+
+/// The page cache of the import's connection, in KiB.
+const IMPORT_CACHE_KIB: i64 = 32_768;
+
+impl ImportTuning {
+    async fn apply(conn: &mut sqlx::pool::PoolConnection<Any>) -> Result<Self> {
+        if conn.backend_name() != "SQLite" {
+            return Ok(Self { before: None });
+        }
+        let set = async {
+            let temp_store: i64 = sqlx::query_scalar("PRAGMA temp_store")
+                .fetch_one(&mut **conn)
+                .await?;
+            let cache_size: i64 = sqlx::query_scalar("PRAGMA cache_size")
+                .fetch_one(&mut **conn)
+                .await?;
+            sqlx::query("PRAGMA temp_store = MEMORY")
+                .execute(&mut **conn)
+                .await?;
+            sqlx::query(&format!("PRAGMA cache_size = -{IMPORT_CACHE_KIB}"))
+                .execute(&mut **conn)
+                .await?;
+            Ok::<_, sqlx::Error>((temp_store, cache_size))
+        }
+        .await;
+        match set {
+            Ok(before) => Ok(Self {
+                before: Some(before),
+            }),
+            Err(e) => {
+                // Half set: the connection leaves the pool rather than
+                // serve others with the import's settings.
+                conn.close_on_drop();
+                Err(e.into())
+            }
+        }
+    }
+
+    /// The connection's own settings again; if they cannot be written
+    /// back, the connection is closed instead of going back to the pool.
+    async fn put_back(self, conn: &mut sqlx::pool::PoolConnection<Any>) {
+        let Some((temp_store, cache_size)) = self.before else {
+            return;
+        };
+        let back = async {
+            sqlx::query(&format!("PRAGMA temp_store = {temp_store}"))
+                .execute(&mut **conn)
+                .await?;
+            sqlx::query(&format!("PRAGMA cache_size = {cache_size}"))
+                .execute(&mut **conn)
+                .await
+        }
+        .await;
+        if back.is_err() {
+            conn.close_on_drop();
+        }
+    }
+}
+
+/// The chunks of an order import, each in its own write transaction on
+/// `conn`, adding what they did to `summary`.
+async fn import_chunks(
+    store: &Store,
+    actor: &Actor,
+    conn: &mut AnyConnection,
+    orders: &[exchange::ParsedOrder],
+    summary: &mut ImportSummary,
+    progress: &mut impl FnMut(usize, usize),
+    cancel: &AtomicBool,
+) -> Result<()> {
+    let total = orders.len();
+    let mut done = 0;
+    for chunk in orders.chunks(CHUNK) {
         if cancel.load(Ordering::Relaxed) {
             summary.cancelled = true;
             break;
@@ -277,9 +379,9 @@ async fn import_parsed_orders(
         // A chunk goes in whole without a savepoint per order; if one of
         // its orders is refused, the chunk is rolled back and written again
         // order by order, so the refused one is reported and the rest kept.
-        let part = match import_chunk(store, actor, chunk, false).await? {
+        let part = match import_chunk(store, actor, conn, chunk, false).await? {
             Some(part) => part,
-            None => import_chunk(store, actor, chunk, true)
+            None => import_chunk(store, actor, conn, chunk, true)
                 .await?
                 .ok_or_else(|| Error::Invalid("the import chunk could not be written".into()))?,
         };
@@ -293,9 +395,7 @@ async fn import_parsed_orders(
         done += chunk.len();
         progress(done, total);
     }
-    summary.errors.sort_by_key(|e| e.row);
-    summary.warning_details.sort_by_key(|e| e.row);
-    Ok(summary)
+    Ok(())
 }
 
 /// One chunk of parsed orders in one transaction. Without `careful`, the
@@ -304,11 +404,12 @@ async fn import_parsed_orders(
 async fn import_chunk(
     store: &Store,
     actor: &Actor,
+    conn: &mut AnyConnection,
     chunk: &[exchange::ParsedOrder],
     careful: bool,
 ) -> Result<Option<ImportSummary>> {
     let mut summary = ImportSummary::default();
-    let mut tx = store.write().await?;
+    let mut tx = store.write_on(conn).await?;
     let now = store.now_ms();
     // Without care, the chunk's new orders go in together.
     let mut together = Vec::new();
@@ -387,7 +488,7 @@ enum Reimport {
 /// An order already in the database, imported again: taken as the file has
 /// it while nobody has confirmed it yet.
 async fn update_if_new(
-    tx: &mut Tx,
+    tx: &mut Transaction<'_, Any>,
     store: &Store,
     actor: &Actor,
     now: i64,

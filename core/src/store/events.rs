@@ -74,7 +74,7 @@ pub async fn record_many(
         let sql = format!(
             "INSERT INTO events (order_id, at, user_name, station, kind, before_state, after_state, \
              approved_by) VALUES {}",
-            super::value_rows(part.len(), VALUES)
+            super::value_rows(conn, part.len(), VALUES)
         );
         sqlx::query_with(&sql, args).execute(&mut *conn).await?;
     }

@@ -72,8 +72,9 @@ pub async fn lines(conn: &mut AnyConnection, order_id: i64) -> Result<Vec<OrderL
 }
 
 /// Inserts a new order with its lines. `Ok(None)` when an order with this
-/// number exists already (re-importing a file adds nothing). Returns the id
-/// and the SKUs no product carries yet.
+/// number exists already, or had it before it was renumbered (re-importing
+/// a file adds nothing). Returns the id and the SKUs no product carries
+/// yet.
 pub async fn insert(
     conn: &mut AnyConnection,
     o: &NewOrder,
@@ -94,9 +95,31 @@ pub async fn insert_many(
     for o in orders {
         o.validate().map_err(Error::Invalid)?;
     }
+    let marks = super::Marks::of(conn);
+    // A number an order had before it was renumbered is still that
+    // order's (head_by_number finds it): such an order exists already.
+    let numbers: Vec<&str> = orders.iter().map(|o| o.number.trim()).collect();
+    let mut former: std::collections::HashSet<String> = Default::default();
+    for part in numbers.chunks(super::rows_per_statement(1)) {
+        let list: Vec<_> = (1..=part.len()).map(|k| marks.nth(k)).collect();
+        let sql = format!(
+            "SELECT number FROM order_numbers WHERE number IN ({})",
+            list.join(", ")
+        );
+        let mut query = sqlx::query_scalar::<_, String>(&sql);
+        for number in part {
+            query = query.bind(*number);
+        }
+        former.extend(query.fetch_all(&mut *conn).await?);
+    }
+    let fresh: Vec<&NewOrder> = orders
+        .iter()
+        .filter(|o| !former.contains(o.number.trim()))
+        .copied()
+        .collect();
     const ORDER_VALUES: usize = 18;
     let mut ids: HashMap<String, i64> = HashMap::new();
-    for part in orders.chunks(super::rows_per_statement(ORDER_VALUES)) {
+    for part in fresh.chunks(super::rows_per_statement(ORDER_VALUES)) {
         let mut args = AnyArguments::default();
         for o in part {
             let search =
@@ -130,7 +153,7 @@ pub async fn insert_many(
              delivery_method, delivery_cost_minor, currency, payment_status, comment, status, \
              status_changed_at, created_at, updated_at, search_text, units, total_minor) \
              VALUES {} ON CONFLICT (number) DO NOTHING RETURNING id, number",
-            super::value_rows(part.len(), ORDER_VALUES)
+            super::value_rows(conn, part.len(), ORDER_VALUES)
         );
         let returned: Vec<(i64, String)> = sqlx::query_as_with(&sql, args)
             .fetch_all(&mut *conn)
@@ -142,8 +165,9 @@ pub async fn insert_many(
         .iter()
         .map(|o| ids.remove(o.number.trim()).map(|id| (id, Vec::new())))
         .collect();
-    // The lines, a few hundred per statement.
-    const LINE_VALUES: usize = 9;
+    // The lines, a hundred per statement. The SKU is bound twice (to find
+    // its product, and as written): SQLite's marks are positional.
+    const LINE_VALUES: usize = 10;
     let lines: Vec<(i64, i64, &NewLine)> = orders
         .iter()
         .zip(&results)
@@ -155,27 +179,28 @@ pub async fn insert_many(
                 .map(move |(i, l)| (id, i as i64 + 1, l))
         })
         .collect();
-    let mut unknown: HashMap<i64, Vec<String>> = HashMap::new();
     for part in lines.chunks(super::rows_per_statement(LINE_VALUES)) {
         let mut args = AnyArguments::default();
         let mut rows = Vec::with_capacity(part.len());
         for (i, (id, position, l)) in part.iter().enumerate() {
-            let n = i * LINE_VALUES;
+            let m = |k: usize| marks.nth(i * LINE_VALUES + k);
             rows.push(format!(
-                "(${a}, ${b}, (SELECT id FROM products WHERE sku = ${c}), ${c}, ${d}, ${e}, ${f}, ${g}, ${h}, 0, ${i})",
-                a = n + 1,
-                b = n + 2,
-                c = n + 3,
-                d = n + 4,
-                e = n + 5,
-                f = n + 6,
-                g = n + 7,
-                h = n + 8,
-                i = n + 9,
+                "({}, {}, (SELECT id FROM products WHERE sku = {}), {}, {}, {}, {}, {}, {}, 0, {})",
+                m(1),
+                m(2),
+                m(3),
+                m(4),
+                m(5),
+                m(6),
+                m(7),
+                m(8),
+                m(9),
+                m(10),
             ));
             (|| {
                 args.add(*id)?;
                 args.add(*position)?;
+                args.add(l.sku.trim().to_string())?;
                 args.add(l.sku.trim().to_string())?;
                 args.add(l.name.clone())?;
                 args.add(l.quantity)?;
@@ -188,18 +213,29 @@ pub async fn insert_many(
         }
         let sql = format!(
             "INSERT INTO order_lines (order_id, position, product_id, sku, name, quantity, \
-             unit_price_minor, discount_minor, tax_rate_bp, packed, amount_minor) VALUES {} \
-             RETURNING order_id, position, sku, product_id",
+             unit_price_minor, discount_minor, tax_rate_bp, packed, amount_minor) VALUES {}",
             rows.join(", ")
         );
-        let mut returned: Vec<(i64, i64, String, Option<i64>)> = sqlx::query_as_with(&sql, args)
-            .fetch_all(&mut *conn)
-            .await?;
-        returned.sort();
-        for (order_id, _, sku, product) in returned {
-            if product.is_none() {
-                unknown.entry(order_id).or_default().push(sku);
-            }
+        sqlx::query_with(&sql, args).execute(&mut *conn).await?;
+    }
+    // The lines no product carries yet, asked once for all the orders
+    // rather than returned line by line (each returned row is a hand-off
+    // between sqlx's SQLite thread and the caller).
+    let inserted: Vec<i64> = results.iter().flatten().map(|(id, _)| *id).collect();
+    let mut unknown: HashMap<i64, Vec<String>> = HashMap::new();
+    for part in inserted.chunks(super::rows_per_statement(1)) {
+        let list: Vec<_> = (1..=part.len()).map(|k| marks.nth(k)).collect();
+        let sql = format!(
+            "SELECT order_id, sku FROM order_lines WHERE order_id IN ({}) \
+             AND product_id IS NULL ORDER BY order_id, position",
+            list.join(", ")
+        );
+        let mut query = sqlx::query_as::<_, (i64, String)>(&sql);
+        for id in part {
+            query = query.bind(*id);
+        }
+        for (order_id, sku) in query.fetch_all(&mut *conn).await? {
+            unknown.entry(order_id).or_default().push(sku);
         }
     }
     for (id, skus) in results.iter_mut().flatten() {

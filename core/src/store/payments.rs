@@ -81,7 +81,7 @@ pub async fn insert_many(
         let sql = format!(
             "INSERT INTO payments (order_id, kind, amount_minor, currency, method, note, at, user_name, station) \
              VALUES {}",
-            super::value_rows(part.len(), VALUES)
+            super::value_rows(conn, part.len(), VALUES)
         );
         sqlx::query_with(&sql, args).execute(&mut *conn).await?;
     }
