@@ -33,7 +33,8 @@ pub struct BenchArgs {
     /// ledger, re-order, bulk shipping, hand-over, returns); live (another
     /// station sees a change); race (8 station processes on PostgreSQL);
     /// dashboard (the supervisor's dashboard, on a warehouse of its own
-    /// with every order's history).
+    /// with every order's history); documents (rendering labels, invoices
+    /// and previews only, no database).
     #[arg(long, default_value = "all")]
     suite: String,
     /// Runs per group count (each over up to every order).
@@ -88,6 +89,12 @@ fn fail(e: packbench_core::Error) -> Failure {
 }
 
 pub async fn run(args: &BenchArgs) -> Result<u8, Failure> {
+    // Rendering only: no warehouse to generate or open.
+    if args.suite == "documents" {
+        out!("# packbench bench: documents");
+        print_rows(super::print_cmd::bench_documents().await);
+        return Ok(0);
+    }
     out!(
         "# packbench bench: {} orders, {} products, {} orders packed per engine",
         args.orders,
@@ -131,7 +138,7 @@ pub async fn run(args: &BenchArgs) -> Result<u8, Failure> {
         ),
         other => {
             return Err(super::usage(format!(
-                "--suite {other:?}: use all, packing, finding, filters, groups, export, import, warehouse, live, race or dashboard"
+                "--suite {other:?}: use all, packing, finding, filters, groups, export, import, warehouse, live, race, dashboard or documents"
             )))
         }
     };

@@ -709,7 +709,7 @@ pub async fn bench_documents() -> Vec<String> {
     rows.push(row("label 4x6 ZPL 203 dpi", &mut times));
     let views: Vec<LabelView> = (0..1000).map(bench_label).collect();
     let mut batch_bytes = 0;
-    let mut times: Vec<Duration> = (0..3)
+    let mut times: Vec<Duration> = (0..10)
         .map(|_| {
             let (t, bytes) = time(|| {
                 documents::label::labels_pdf(&views, Paper::Label4x6, lang).unwrap_or_default()

@@ -1,6 +1,7 @@
 //! Barcodes on documents: what each symbol holds, planned once and drawn two
-//! ways — as bars in a PDF (through barcoders) and as the printer's own
-//! `^BC` command in ZPL — so both carry exactly the same symbol.
+//! ways — as bars in a PDF (Code 128 encoded here, EAN-13 through
+//! barcoders) and as the printer's own `^BC` command in ZPL — so both carry
+//! exactly the same symbol.
 //!
 //! Code 128 is planned by hand rather than left to a library's defaults:
 //! digits in runs of four or more go to subset C (two digits a symbol, a
@@ -61,9 +62,7 @@ impl Symbol {
     /// The bars, one entry a module (1 black, 0 white), no quiet zones.
     pub fn modules(&self) -> Vec<u8> {
         match self {
-            Symbol::Code128(parts) => barcoders::sym::code128::Code128::new(barcoders_data(parts))
-                .map(|c| c.encode())
-                .unwrap_or_default(),
+            Symbol::Code128(parts) => code128_modules(parts).unwrap_or_default(),
             Symbol::Ean13(code) => barcoders::sym::ean13::EAN13::new(code)
                 .map(|c| c.encode())
                 .unwrap_or_default(),
@@ -120,6 +119,107 @@ impl Symbol {
     }
 }
 
+/// Code 128 symbol patterns by value (0..=105, then the stop pattern as
+/// 106), 11 modules each, most significant bit first: ISO/IEC 15417's table.
+#[rustfmt::skip]
+const CODE128_PATTERNS: [u16; 107] = [
+    0b11011001100, 0b11001101100, 0b11001100110, 0b10010011000, 0b10010001100, 0b10001001100,
+    0b10011001000, 0b10011000100, 0b10001100100, 0b11001001000, 0b11001000100, 0b11000100100,
+    0b10110011100, 0b10011011100, 0b10011001110, 0b10111001100, 0b10011101100, 0b10011100110,
+    0b11001110010, 0b11001011100, 0b11001001110, 0b11011100100, 0b11001110100, 0b11101101110,
+    0b11101001100, 0b11100101100, 0b11100100110, 0b11101100100, 0b11100110100, 0b11100110010,
+    0b11011011000, 0b11011000110, 0b11000110110, 0b10100011000, 0b10001011000, 0b10001000110,
+    0b10110001000, 0b10001101000, 0b10001100010, 0b11010001000, 0b11000101000, 0b11000100010,
+    0b10110111000, 0b10110001110, 0b10001101110, 0b10111011000, 0b10111000110, 0b10001110110,
+    0b11101110110, 0b11010001110, 0b11000101110, 0b11011101000, 0b11011100010, 0b11011101110,
+    0b11101011000, 0b11101000110, 0b11100010110, 0b11101101000, 0b11101100010, 0b11100011010,
+    0b11101111010, 0b11001000010, 0b11110001010, 0b10100110000, 0b10100001100, 0b10010110000,
+    0b10010000110, 0b10000101100, 0b10000100110, 0b10110010000, 0b10110000100, 0b10011010000,
+    0b10011000010, 0b10000110100, 0b10000110010, 0b11000010010, 0b11001010000, 0b11110111010,
+    0b11000010100, 0b10001111010, 0b10100111100, 0b10010111100, 0b10010011110, 0b10111100100,
+    0b10011110100, 0b10011110010, 0b11110100100, 0b11110010100, 0b11110010010, 0b11011011110,
+    0b11011110110, 0b11110110110, 0b10101111000, 0b10100011110, 0b10001011110, 0b10111101000,
+    0b10111100010, 0b11110101000, 0b11110100010, 0b10111011110, 0b10111101110, 0b11101011110,
+    0b11110101110, 0b11010000100, 0b11010010000, 0b11010011100, 0b11000111010,
+];
+
+/// Code 128 subsets as the parts switch them.
+#[derive(Clone, Copy, PartialEq)]
+enum Subset {
+    B,
+    C,
+}
+
+/// The modules of a planned Code 128 symbol: start, data, check symbol,
+/// stop and its closing bar; None when a part cannot be encoded (data
+/// outside subset B's ASCII 32..=127, subset C data that is not an even
+/// count of digits, a start that is not first). Done here rather than
+/// through barcoders, which looks every character up in a table of
+/// strings: a batch of labels draws thousands of symbols.
+fn code128_modules(parts: &[Code128Part]) -> Option<Vec<u8>> {
+    let mut values: Vec<u8> = Vec::with_capacity(32);
+    let mut subset = None;
+    for (i, part) in parts.iter().enumerate() {
+        match (part, subset) {
+            (Code128Part::StartB, None) if i == 0 => {
+                values.push(104);
+                subset = Some(Subset::B);
+            }
+            (Code128Part::StartC, None) if i == 0 => {
+                values.push(105);
+                subset = Some(Subset::C);
+            }
+            (Code128Part::ToB, Some(_)) => {
+                values.push(100);
+                subset = Some(Subset::B);
+            }
+            (Code128Part::ToC, Some(_)) => {
+                values.push(99);
+                subset = Some(Subset::C);
+            }
+            (Code128Part::Fnc1, Some(_)) => values.push(102),
+            (Code128Part::Data(d), Some(Subset::B)) => {
+                for b in d.bytes() {
+                    if !(32..=127).contains(&b) {
+                        return None;
+                    }
+                    values.push(b - 32);
+                }
+            }
+            (Code128Part::Data(d), Some(Subset::C)) => {
+                let digits = d.as_bytes();
+                if digits.len() % 2 != 0 || !digits.iter().all(u8::is_ascii_digit) {
+                    return None;
+                }
+                for pair in digits.chunks(2) {
+                    values.push((pair[0] - b'0') * 10 + (pair[1] - b'0'));
+                }
+            }
+            _ => return None,
+        }
+    }
+    if values.len() < 2 {
+        return None;
+    }
+    let check = values
+        .iter()
+        .enumerate()
+        .map(|(i, v)| i.max(1) * usize::from(*v))
+        .sum::<usize>()
+        % 103;
+    values.push(check as u8);
+    values.push(106);
+    let mut modules = Vec::with_capacity(values.len() * 11 + 2);
+    for v in values {
+        let pattern = CODE128_PATTERNS[usize::from(v)];
+        modules.extend((0..11).rev().map(|bit| ((pattern >> bit) & 1) as u8));
+    }
+    // The stop pattern's closing two-module bar.
+    modules.extend([1, 1]);
+    Some(modules)
+}
+
+#[cfg(test)]
 fn barcoders_data(parts: &[Code128Part]) -> String {
     let mut out = String::new();
     for part in parts {
@@ -283,6 +383,68 @@ mod tests {
             sscc(1, "12345678901234567", 1).is_none(),
             "too long a prefix"
         );
+    }
+
+    #[test]
+    fn code128_modules_are_the_ones_barcoders_draws() {
+        // The reference encoder, on every kind of text a document encodes.
+        let reference = |parts: &[Code128Part]| {
+            barcoders::sym::code128::Code128::new(barcoders_data(parts))
+                .map(|c| c.encode())
+                .ok()
+        };
+        let mut texts: Vec<String> = vec![
+            "1001".into(),
+            "10015".into(),
+            "RU100000000".into(),
+            "A-02-3".into(),
+            "x>y".into(),
+            "123".into(),
+            "PB-0001".into(),
+            "a".into(),
+            "12ab3456cd7".into(),
+            "0000000000000000000000".into(),
+        ];
+        // Every printable character, and digit runs of every length.
+        texts.push(
+            (32u8..127)
+                .filter(|b| *b != b'^' && *b != b'~')
+                .map(char::from)
+                .collect(),
+        );
+        let mut seed = 12345u64;
+        for n in 1..400 {
+            let mut t = String::new();
+            for _ in 0..(1 + n % 23) {
+                seed = seed
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
+                let r = (seed >> 33) as u8;
+                t.push(if r.is_multiple_of(3) {
+                    char::from(b'A' + r % 26)
+                } else {
+                    char::from(b'0' + r % 10)
+                });
+            }
+            texts.push(t);
+        }
+        for text in &texts {
+            let Some(Symbol::Code128(parts)) = Symbol::code128(text) else {
+                panic!("{text:?} is Code 128");
+            };
+            assert_eq!(code128_modules(&parts), reference(&parts), "{text:?}");
+        }
+        for sscc in ["376104250021234569", "046012340000000000"] {
+            let Some(Symbol::Code128(parts)) = Symbol::sscc(sscc) else {
+                panic!("{sscc} is an SSCC");
+            };
+            assert_eq!(code128_modules(&parts), reference(&parts), "{sscc}");
+        }
+        // What cannot be encoded draws nothing, as before.
+        let odd = [Code128Part::StartC, Code128Part::Data("123".into())];
+        assert_eq!(code128_modules(&odd), None);
+        assert_eq!(reference(&odd), None);
+        assert_eq!(code128_modules(&[Code128Part::Data("1".into())]), None);
     }
 
     #[test]
