@@ -1636,7 +1636,10 @@ on_both_engines!(a_search_page_spans_the_newest_orders_and_older_ones, |db| {
         let store = store.clone();
         async move { ops::order_detail(&store, number).await.unwrap().head.id }
     };
-    assert!(id_of("5005").await > 20_000_000, "the ids jumped past the gap");
+    assert!(
+        id_of("5005").await > 20_000_000,
+        "the ids jumped past the gap"
+    );
     let paid = |limit: i64, before: Option<i64>| OrderFilter {
         search: Some("иванова".into()),
         payment: vec![PaymentStatus::Paid],
