@@ -192,6 +192,21 @@ pub async fn run(args: &BenchArgs) -> Result<u8, Failure> {
             let _ = std::fs::remove_file(format!("{}{suffix}", file.display()));
         }
         rows.extend(super::bench_finding::import(&DbTarget::SqliteFile(file), "SQLite").await?);
+        if let Some(url) = &args.pg_url {
+            // The same file into an empty database of its own, made afresh.
+            let (base, _) = url
+                .rsplit_once('/')
+                .ok_or_else(|| super::usage("the PostgreSQL URL has no database name"))?;
+            let admin = Store::open(&DbTarget::Postgres(url.clone()))
+                .await
+                .map_err(fail)?;
+            bulk::recreate_database(&admin, "packbench_import_bench")
+                .await
+                .map_err(fail)?;
+            admin.close().await;
+            let target = DbTarget::Postgres(format!("{base}/packbench_import_bench"));
+            rows.extend(super::bench_finding::import(&target, "PostgreSQL").await?);
+        }
     }
     if packing {
         rows.extend(super::print_cmd::bench_documents().await);

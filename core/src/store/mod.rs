@@ -142,6 +142,18 @@ impl Store {
         let pool = AnyPoolOptions::new()
             .max_connections(options.max_connections)
             .acquire_timeout(acquire_timeout(engine))
+            // A transaction whose COMMIT failed on a full disk was rolled
+            // back by SQLite itself, so its ROLLBACK found nothing and
+            // sqlx still counts it open: that connection would refuse every
+            // later BEGIN ("InvalidSavePointStatement"). Such a connection
+            // is closed instead of going back to the pool. The ping first
+            // runs a ROLLBACK the dropped transaction has queued.
+            .after_release(|conn, _| {
+                Box::pin(async move {
+                    sqlx::Connection::ping(&mut *conn).await?;
+                    Ok(!sqlx::Connection::is_in_transaction(&*conn))
+                })
+            })
             .after_connect(match (options.durability, options.background_checkpoint) {
                 (Durability::Normal, true) => sqlite_hook::<false, true> as ConnectHook,
                 (Durability::Normal, false) => sqlite_hook::<false, false> as ConnectHook,
