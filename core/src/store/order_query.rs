@@ -25,7 +25,7 @@ enum Arg {
 }
 
 /// The filter's FROM and WHERE, with its arguments numbered `$1`...
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub(crate) struct Where {
     from: String,
     conditions: Vec<String>,
@@ -520,23 +520,19 @@ pub async fn page(
             max.unwrap_or(0) + 1
         }
     };
+    // The walk: the newest orders by the primary key, the text condition
+    // checked on each.
     let mut walk = Where {
-        conditions: w.conditions.clone(),
-        args: w.args.clone(),
-        from: w.from.clone(),
-        ..Default::default()
+        text_first: false,
+        text_scan: None,
+        ..w.clone()
     };
     walk.conditions[at] = scan;
     let mut rows: Vec<super::orders::OrderSummary> = Vec::new();
     let (mut top, mut window) = (start, NEWEST_FIRST);
     for round in 0..2 {
         let floor = top - window;
-        let mut part = Where {
-            conditions: walk.conditions.clone(),
-            args: walk.args.clone(),
-            from: walk.from.clone(),
-            ..Default::default()
-        };
+        let mut part = walk.clone();
         part.conditions
             .push(format!("o.id >= {floor} AND o.id < {top}"));
         let sql = page_sql(&part, limit - rows.len() as i64, now_ms, filter.overdue);
