@@ -24,6 +24,16 @@ impl Station {
     /// The app on the SQLite file `database`, with everything `on_start`
     /// starts (the check after start, the schedule, the change watcher).
     fn start(settings: &Path, database: &Path) -> Self {
+        Self::start_with(settings, database, |_| {})
+    }
+
+    /// As `start`, with `before` run on the app before `on_start`, so a
+    /// listener it adds cannot miss what the check after start emits.
+    fn start_with(
+        settings: &Path,
+        database: &Path,
+        before: impl FnOnce(&App<MockRuntime>),
+    ) -> Self {
         assert!(
             std::env::var_os("PACKBENCH_DATABASE_URL").is_none(),
             "PACKBENCH_DATABASE_URL is set and would win over the test's database"
@@ -39,6 +49,7 @@ impl Station {
         let app = packbench_app::app_builder(mock_builder(), state)
             .build(mock_context(noop_assets()))
             .unwrap();
+        before(&app);
         packbench_app::on_start(app.handle());
         let window = WebviewWindowBuilder::new(&app, "main", Default::default())
             .build()
@@ -138,9 +149,10 @@ fn a_damaged_file_found_after_start_is_closed_and_the_newest_backup_restores_it(
     damage_events(&database);
 
     let (tx, rx) = mpsc::channel();
-    let s = Station::start(&dir.path().join("station.json"), &database);
-    s.app.listen_any("database-unusable", move |e| {
-        let _ = tx.send(e.payload().to_string());
+    let s = Station::start_with(&dir.path().join("station.json"), &database, |app| {
+        app.listen_any("database-unusable", move |e| {
+            let _ = tx.send(e.payload().to_string());
+        });
     });
     let told: Value = serde_json::from_str(
         &rx.recv_timeout(Duration::from_secs(60))
