@@ -24,7 +24,13 @@ export CARGO_TARGET_DIR
 # shellcheck source=scripts/clippy-env.sh
 source scripts/clippy-env.sh
 log=$(mktemp)
-trap 'scripts/pg-test-server.sh stop || true; rm -f "$log"' EXIT
+# A server that already runs is used and left running; one started here
+# is stopped at the end.
+pg_started=
+if ! scripts/pg-test-server.sh status >/dev/null 2>&1; then
+  pg_started=1
+fi
+trap '[[ -z $pg_started ]] || scripts/pg-test-server.sh stop || true; rm -f "$log"' EXIT
 scripts/pg-test-server.sh start
 export PACKBENCH_TEST_PG_URL=$(scripts/pg-test-server.sh url) PACKBENCH_REQUIRE_PG=1
 export PACKBENCH_PROPERTY_SEQUENCES=${PACKBENCH_PROPERTY_SEQUENCES:-10000}

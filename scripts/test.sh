@@ -39,7 +39,11 @@ stop_pg() {
 trap stop_pg EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
-pg_started=1
+# A server that already runs (a developer's, with a benchmark database in
+# it) is used and left running: only one started here is stopped.
+if ! scripts/pg-test-server.sh status >/dev/null 2>&1; then
+  pg_started=1
+fi
 scripts/pg-test-server.sh start
 pg_url=$(scripts/pg-test-server.sh url)
 
