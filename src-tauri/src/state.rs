@@ -8,7 +8,7 @@ use packbench_core::documents::PrintSettings;
 use packbench_core::error::ErrorCode;
 use packbench_core::ops::{Actor, Session, SignInInfo, SignedIn};
 use packbench_core::secrets::{self, OsKeyring, SecretStore};
-use packbench_core::store::{DbTarget, Store};
+use packbench_core::store::{DbTarget, Engine, OpenOptions, Store};
 use serde::{Deserialize, Serialize};
 use std::future::Future;
 use std::path::PathBuf;
@@ -699,12 +699,27 @@ impl AppState {
     }
 }
 
+/// The station's pool. On SQLite every connection is a worker thread with
+/// its own page cache and statements, and one packer's commands never need
+/// eight at once: four keep a scan, a list and the dashboard apart without
+/// the memory of eight (BENCHMARKS.md, "Memory over a shift").
+fn station_pool(target: &DbTarget) -> OpenOptions {
+    let defaults = OpenOptions::default();
+    match target.engine() {
+        Engine::Sqlite => OpenOptions {
+            max_connections: 4,
+            ..defaults
+        },
+        Engine::Postgres => defaults,
+    }
+}
+
 async fn open(
     target: packbench_core::Result<DbTarget>,
     clock: Arc<dyn Clock>,
 ) -> Result<Store, IpcError> {
     let target = target.map_err(|e| IpcError::unavailable(e.to_string()))?;
-    match Store::open(&target).await {
+    match Store::open_with(&target, station_pool(&target)).await {
         Ok(s) => {
             let s = s.with_clock(clock);
             tracing::info!(database = %s.describe(), "database open");
