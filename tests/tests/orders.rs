@@ -1720,9 +1720,10 @@ on_both_engines!(groups_count_an_order_once_in_each_of_its_categories, |db| {
 });
 
 /// Every grouping as the hourly counts give it equals the one counted from
-/// the orders, over all orders and over a range with ragged ends, and
-/// categories under a payment filter (migration 0032) equal a plain count
-/// of the orders' lines.
+/// the orders, over all orders and over a range with ragged ends (status,
+/// channel and delivery method under a payment filter come from the
+/// crossed counts of migration 0034), and categories under a payment
+/// filter (migration 0032) equal a plain count of the orders' lines.
 async fn assert_tally_matches_orders(store: &Store, when: &str) {
     use ops::GroupBy;
     use packbench_core::store::order_query;

@@ -645,9 +645,12 @@ pub async fn group_counts(
 const HOUR_MS: i64 = 3_600_000;
 const DAY_MS: i64 = 86_400_000;
 
-/// The hourly counts' dims of categories under one payment state: this and
-/// the state (migration 0032); their keys are categories.
-const CATEGORY_PAYMENT: &str = "category_payment:";
+/// The hourly counts' dim of a column under one payment state: the column,
+/// `_payment:` and the state (categories: migration 0032; status, channel
+/// and delivery method: 0034); its keys are the column's values.
+fn under_payment(column: &str, state: &str) -> String {
+    format!("{column}_payment:{state}")
+}
 
 /// How the hourly counts answer a grouping: which of their columns (dims;
 /// one per payment state for categories under a payment filter), which
@@ -709,13 +712,10 @@ fn tally_plan(filter: &OrderFilter, by: GroupBy, utc_offset_minutes: i32) -> Opt
     let (dims, keys) = match (grouped, narrowed.into_iter().next()) {
         (Some(g), None) => (vec![g.to_string()], Vec::new()),
         (Some(g), Some((d, keys))) if g == d => (vec![g.to_string()], keys),
-        // Categories under a payment filter: the crossed counts of each
-        // state asked for, every category.
-        (Some("category"), Some(("payment", states))) => (
-            states
-                .iter()
-                .map(|s| format!("{CATEGORY_PAYMENT}{s}"))
-                .collect(),
+        // A column under a payment filter: the crossed counts of each state
+        // asked for, every value of the column.
+        (Some(g), Some(("payment", states))) => (
+            states.iter().map(|s| under_payment(g, s)).collect(),
             Vec::new(),
         ),
         (Some(_), Some(_)) => return None,
@@ -1012,7 +1012,7 @@ mod tests {
     }
 
     #[test]
-    fn categories_under_a_payment_filter_come_from_the_crossed_counts() {
+    fn a_column_under_a_payment_filter_comes_from_the_crossed_counts() {
         let paid_lately = OrderFilter {
             payment: vec![PaymentStatus::Paid, PaymentStatus::PartiallyRefunded],
             created_from: Some(5 * HOUR_MS + 10),
@@ -1032,9 +1032,28 @@ mod tests {
             (plan.hours, plan.edges),
             ((Some(6), None), vec![(5 * HOUR_MS + 10, 6 * HOUR_MS)])
         );
-        // Payment crossed with categories only: not with another column,
-        // nor categories with two filters.
-        assert!(tally_plan(&paid_lately, GroupBy::Channel, 180).is_none());
+        // Status, channel and delivery method under it likewise (0034).
+        for (by, column) in [
+            (GroupBy::Status, "status"),
+            (GroupBy::Channel, "channel"),
+            (GroupBy::DeliveryMethod, "delivery_method"),
+        ] {
+            let plan = tally_plan(&paid_lately, by, 180).unwrap();
+            assert_eq!(
+                plan.dims,
+                [
+                    format!("{column}_payment:paid"),
+                    format!("{column}_payment:partially_refunded")
+                ]
+            );
+            assert!(plan.keys.is_empty(), "every value of {column}");
+        }
+        // Not payment crossed with another filter, nor two filters.
+        let confirmed = OrderFilter {
+            statuses: vec![OrderStatus::Confirmed],
+            ..Default::default()
+        };
+        assert!(tally_plan(&confirmed, GroupBy::Channel, 180).is_none());
         let paid_by_web = OrderFilter {
             channels: vec!["web".into()],
             ..paid_lately.clone()
