@@ -29,6 +29,9 @@ fn tune_arenas(arenas: i32) {
     let done = unsafe { libc::mallopt(libc::M_ARENA_MAX, arenas) };
     if done != 1 {
         // Not fatal: the station runs as before, with more memory.
-        tracing::warn!(arenas, "glibc refused M_ARENA_MAX; malloc keeps its default arenas");
+        tracing::warn!(
+            arenas,
+            "glibc refused M_ARENA_MAX; malloc keeps its default arenas"
+        );
     }
 }
