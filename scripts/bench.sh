@@ -39,7 +39,10 @@ pg_url=$(scripts/pg-test-server.sh url)
 
 banner "benchmarks (release build; PostgreSQL at $pg_url)"
 rc=0
-cargo run --release -p packbench-cli -- bench --pg-url "$pg_url" "$@" || rc=$?
+# The same set of packages as scripts/e2e.sh's release build, so the
+# features (and so the build) are the same.
+cargo build --release -p packbench -p packbench-cli -p packbench-server
+"$CARGO_TARGET_DIR/release/packbench-cli" bench --pg-url "$pg_url" "$@" || rc=$?
 # helper-38: two stations. A change at one real app shows on a second app's
 # orders list (the e2e scenario "two-stations", release build, SQLite and this
 # server; p50/p95/p99/max per kind in artifacts/e2e/perf.json, live_stations).
