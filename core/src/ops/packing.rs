@@ -298,6 +298,18 @@ where
     )))
 }
 
+/// A retried scan id: the verdict it got the first time, counted once.
+fn earlier_result(earlier: scans::EarlierScan<ScanOutcome>, scan_id: &str) -> ScanResult {
+    let message = earlier.verdict.message(&earlier.code);
+    ScanResult {
+        code: earlier.code,
+        scan_id: scan_id.to_string(),
+        duplicate: true,
+        outcome: earlier.verdict,
+        message,
+    }
+}
+
 /// Verifies one scan against the order and, if it fits, packs it. Every scan
 /// is written to the ledger; the same `scan_id` twice is counted once.
 pub async fn record_scan(
@@ -322,20 +334,27 @@ async fn record_scan_once(
     raw_code: &str,
     scan_id: &str,
 ) -> Result<ScanResult> {
-    let mut tx = store.write().await?;
-    if let Some(earlier) = scans::earlier::<ScanOutcome>(&mut tx, scan_id).await? {
-        let message = earlier.verdict.message(&earlier.code);
-        return Ok(ScanResult {
-            code: earlier.code,
-            scan_id: scan_id.to_string(),
-            duplicate: true,
-            outcome: earlier.verdict,
-            message,
-        });
-    }
-    let now = store.now_ms();
-    let head = head_by_number(&mut tx, store.engine(), number, false).await?;
     let normalized = barcode::normalize(raw_code);
+    let mut tx = store.write().await?;
+    // One statement reads the order, a scan made earlier under this id,
+    // the open carton and the product with exactly this barcode; an order
+    // not found by its current number is looked up the long way.
+    let exact_code = normalized.as_deref().unwrap_or("");
+    let (head, open_carton, exact) =
+        match scans::scan_context::<ScanOutcome>(&mut tx, number, scan_id, exact_code).await? {
+            Some(ctx) => match ctx.earlier {
+                Some(earlier) => return Ok(earlier_result(earlier, scan_id)),
+                None => (ctx.head, Some(ctx.open_carton), Some(ctx.exact)),
+            },
+            None => {
+                if let Some(earlier) = scans::earlier::<ScanOutcome>(&mut tx, scan_id).await? {
+                    return Ok(earlier_result(earlier, scan_id));
+                }
+                let head = head_by_number(&mut tx, store.engine(), number, false).await?;
+                (head, None, None)
+            }
+        };
+    let now = store.now_ms();
     let code = match &normalized {
         Ok(c) => printable(c),
         Err(_) => printable(raw_code.trim()),
@@ -356,7 +375,12 @@ async fn record_scan_once(
                         marking = Some(gs1.to_element_string());
                     }
                 }
-                match products::find_by_scan(&mut tx, &norm).await? {
+                let found = match exact {
+                    Some(Some(hit)) => Ok(Some(hit)),
+                    Some(None) => products::find_by_scan_after_exact(&mut tx, &norm).await?,
+                    None => products::find_by_scan(&mut tx, &norm).await?,
+                };
+                match found {
                     Err(e) => ScanOutcome::InvalidBarcode {
                         reason: e.to_string(),
                     },
@@ -399,9 +423,10 @@ async fn record_scan_once(
     let marking_to_store = marking.as_deref().filter(|_| outcome.is_accepted());
     // An accepted unit goes into the open carton (one in the default box
     // is opened for the first).
-    let carton = match outcome.packed_units() {
-        Some(_) => Some(super::cartons::carton_for_scan(&mut tx, &head, actor, now).await?),
-        None => None,
+    let carton = match (outcome.packed_units(), open_carton) {
+        (None, _) => None,
+        (Some(_), Some(Some(open))) => Some(open),
+        (Some(_), _) => Some(super::cartons::carton_for_scan(&mut tx, &head, actor, now).await?),
     };
     scans::append(
         &mut tx,

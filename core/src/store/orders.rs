@@ -15,7 +15,8 @@ use sqlx::AnyConnection;
 use sqlx::Arguments;
 use std::collections::HashMap;
 
-const HEAD_COLUMNS: &str = "id, number, channel, customer_name, email, phone, shipping_address, \
+pub(crate) const HEAD_COLUMNS: &str =
+    "id, number, channel, customer_name, email, phone, shipping_address, \
     delivery_method, delivery_cost_minor, currency, payment_status, comment, status, \
     status_changed_at, created_at, claimed_station, claimed_by, carrier, tracking_number, \
     shipped_at, short_reason, sub_status, manager, hold_reason, split_from";
@@ -55,20 +56,34 @@ pub async fn head_by_number(
 
 /// The order's lines in their order, with the product's default bin.
 pub async fn lines(conn: &mut AnyConnection, order_id: i64) -> Result<Vec<OrderLine>> {
-    Ok(sqlx::query_as(
-        "SELECT l.id, l.position, l.product_id, l.sku, l.name, l.quantity, l.unit_price_minor, \
-         l.discount_minor, l.tax_rate_bp, l.amount_minor, l.packed, p.default_bin AS bin, \
-         l.backordered, l.expected_on, \
-         po.state AS dropship, su.name AS supplier, po.number AS purchase_order, \
-         po.tracking_number AS supplier_tracking \
-         FROM order_lines l LEFT JOIN products p ON p.id = l.product_id \
-         LEFT JOIN purchase_orders po ON po.id = l.purchase_order_id \
-         LEFT JOIN suppliers su ON su.id = po.supplier_id \
-         WHERE l.order_id = $1 ORDER BY l.position",
-    )
-    .bind(order_id)
-    .fetch_all(&mut *conn)
-    .await?)
+    macro_rules! lines_sql {
+        ($order_id:literal) => {
+            concat!(
+                "SELECT l.id, l.position, l.product_id, l.sku, l.name, l.quantity, \
+                 l.unit_price_minor, l.discount_minor, l.tax_rate_bp, l.amount_minor, l.packed, \
+                 p.default_bin AS bin, l.backordered, l.expected_on, \
+                 po.state AS dropship, su.name AS supplier, po.number AS purchase_order, \
+                 po.tracking_number AS supplier_tracking \
+                 FROM order_lines l LEFT JOIN products p ON p.id = l.product_id \
+                 LEFT JOIN purchase_orders po ON po.id = l.purchase_order_id \
+                 LEFT JOIN suppliers su ON su.id = po.supplier_id \
+                 WHERE l.order_id = ",
+                $order_id,
+                " ORDER BY l.position"
+            )
+        };
+    }
+    // SQLite: `+$1`, so the statement is not compiled again on every run
+    // (see [`super::stable_marks`]).
+    let sql = if super::stable_marks(conn) {
+        lines_sql!("+$1")
+    } else {
+        lines_sql!("$1")
+    };
+    Ok(sqlx::query_as(sql)
+        .bind(order_id)
+        .fetch_all(&mut *conn)
+        .await?)
 }
 
 /// Inserts a new order with its lines. `Ok(None)` when an order with this

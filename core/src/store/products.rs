@@ -118,16 +118,31 @@ pub async fn find_by_scan(
     conn: &mut AnyConnection,
     normalized: &str,
 ) -> Result<std::result::Result<Option<ProductHit>, barcode::BarcodeError>> {
-    let exact: Option<ProductHit> = sqlx::query_as(
+    // SQLite: `+$1` (see [`super::stable_marks`]).
+    let sql = if super::stable_marks(conn) {
         "SELECT p.id, p.sku, p.name, b.units, p.marked FROM product_barcodes b \
-         JOIN products p ON p.id = b.product_id WHERE b.code = $1",
-    )
-    .bind(normalized)
-    .fetch_optional(&mut *conn)
-    .await?;
+         JOIN products p ON p.id = b.product_id WHERE b.code = +$1"
+    } else {
+        "SELECT p.id, p.sku, p.name, b.units, p.marked FROM product_barcodes b \
+         JOIN products p ON p.id = b.product_id WHERE b.code = $1"
+    };
+    let exact: Option<ProductHit> = sqlx::query_as(sql)
+        .bind(normalized)
+        .fetch_optional(&mut *conn)
+        .await?;
     if exact.is_some() {
         return Ok(Ok(exact));
     }
+    find_by_scan_after_exact(conn, normalized).await
+}
+
+/// [`find_by_scan`] once no barcode is exactly the code (the scan path
+/// looked that up already with the order): the GTIN inside it, then the
+/// code as a SKU.
+pub async fn find_by_scan_after_exact(
+    conn: &mut AnyConnection,
+    normalized: &str,
+) -> Result<std::result::Result<Option<ProductHit>, barcode::BarcodeError>> {
     let classified = match barcode::classify(normalized) {
         Ok(c) => c,
         Err(e) => return Ok(Err(e)),
@@ -138,13 +153,17 @@ pub async fn find_by_scan(
         ScanCode::Text(_) => None,
     };
     if let Some(gtin) = gtin {
-        return Ok(Ok(sqlx::query_as(
+        let sql = if super::stable_marks(conn) {
             "SELECT p.id, p.sku, p.name, b.units, p.marked FROM product_barcodes b \
-             JOIN products p ON p.id = b.product_id WHERE b.gtin14 = $1",
-        )
-        .bind(&gtin)
-        .fetch_optional(&mut *conn)
-        .await?));
+             JOIN products p ON p.id = b.product_id WHERE b.gtin14 = +$1"
+        } else {
+            "SELECT p.id, p.sku, p.name, b.units, p.marked FROM product_barcodes b \
+             JOIN products p ON p.id = b.product_id WHERE b.gtin14 = $1"
+        };
+        return Ok(Ok(sqlx::query_as(sql)
+            .bind(&gtin)
+            .fetch_optional(&mut *conn)
+            .await?));
     }
     Ok(Ok(sqlx::query_as(
         "SELECT id, sku, name, CAST(1 AS BIGINT) AS units, marked FROM products WHERE sku = $1",
