@@ -11,7 +11,6 @@ pub mod dropship_commands;
 pub mod error;
 pub mod help_commands;
 pub mod logging;
-pub mod memory;
 // Receipts under 54-ФЗ (issue 15 item 3).
 pub mod receipt_commands;
 // The first-run wizard (issue 14 item 4).
@@ -274,7 +273,6 @@ pub fn on_start<R: Runtime>(app: &tauri::AppHandle<R>) {
 /// Starts the desktop app. The window appears even when the settings or the
 /// database are broken: the UI shows why and what to do.
 pub fn run() {
-    memory::limit_malloc_arenas();
     web_view_memory();
     init_logging();
     // GS1's table is read once per process: read it now, not at the first
