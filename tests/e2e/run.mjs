@@ -74,15 +74,21 @@ function eq(actual, expected, what) {
 // The CLI acts as the demo's admin (the demo brings its users; the first
 // scenario loads it in the app).
 function cli(...args) {
+  return cliOn(DB, ...args);
+}
+
+/** packbench-cli on database `db` (a file or a URL) as the demo's admin. */
+function cliOn(db, ...args) {
   try {
-    return execFileSync(CLI, ['--db', DB, '--station', 'e2e-cli', ...args], {
+    return execFileSync(CLI, ['--db', db, '--station', 'e2e-cli', ...args], {
       encoding: 'utf8',
       stdio: ['ignore', 'pipe', 'pipe'],
       env: { ...process.env, PACKBENCH_USER: 'olga', PACKBENCH_PIN: '1111' },
     });
   } catch (e) {
     const said = `${e.stderr || ''}${e.stdout || ''}`.trim() || e.message;
-    throw new Failure(`packbench-cli ${args.join(' ')}: ${said}`);
+    const on = db === DB ? '' : `--db ${db} `;
+    throw new Failure(`packbench-cli ${on}${args.join(' ')}: ${said}`);
   }
 }
 function cliJson(...args) {
@@ -3625,25 +3631,13 @@ const LIVE_PG_URL = process.env.PACKBENCH_E2E_PG_URL || '';
 const LIVE_ARRIVE_MS = 10_000;
 const LIVE_KINDS = ['claim', 'scan', 'undo', 'release'];
 
-/** packbench-cli on `db` as the demo's admin. */
-function liveCli(db, ...args) {
-  try {
-    return execFileSync(CLI, ['--db', db, '--station', 'e2e-cli', ...args], {
-      encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, PACKBENCH_USER: 'olga', PACKBENCH_PIN: '1111' },
-    });
-  } catch (e) {
-    throw new Failure(`packbench-cli --db ${db} ${args.join(' ')}: ${`${e.stderr || ''}${e.stdout || ''}`.trim() || e.message}`);
-  }
-}
 
 /** Orders of two units of one demo product on `db`, confirmed, for the cycles. */
 function liveOrders(db, numbers) {
-  const first = JSON.parse(liveCli(db, '--json', 'orders', 'list', '--status', 'confirmed', '--limit', '1'))[0];
+  const first = JSON.parse(cliOn(db, '--json', 'orders', 'list', '--status', 'confirmed', '--limit', '1'))[0];
   check(first, `no confirmed order on ${db}`);
-  const line = JSON.parse(liveCli(db, '--json', 'orders', 'show', first.number)).lines[0];
-  const product = JSON.parse(liveCli(db, '--json', 'products', 'show', line.sku));
+  const line = JSON.parse(cliOn(db, '--json', 'orders', 'show', first.number)).lines[0];
+  const product = JSON.parse(cliOn(db, '--json', 'products', 'show', line.sku));
   const single = product.barcodes.find((b) => b.units === 1);
   check(single, `product ${line.sku} has no single-unit barcode`);
   const csv = path.join(path.dirname(DB), `live-orders-${process.pid}.csv`);
@@ -3654,11 +3648,11 @@ function liveOrders(db, numbers) {
       numbers.map((n) => `${n},Live Stations,СДЭК,RUB,${line.sku},"${name}",2,100.00\n`).join(''),
   );
   try {
-    liveCli(db, 'import', 'orders', csv, '--format', 'packbench');
+    cliOn(db, 'import', 'orders', csv, '--format', 'packbench');
   } finally {
     fs.rmSync(csv, { force: true });
   }
-  for (const n of numbers) liveCli(db, 'orders', 'confirm', n);
+  for (const n of numbers) cliOn(db, 'orders', 'confirm', n);
   return { sku: line.sku, code: single.code };
 }
 
