@@ -101,10 +101,9 @@ fn damage_pages(path: &Path, from: f64, to: f64) {
     std::fs::write(path, bytes).unwrap();
 }
 
-/// A SQLite file of the test's own, with the demo warehouse. Unlike
-/// `common::sqlite()`'s, no store on it outlives what the test drops: a
-/// closed pool lets go of a connection returned to it late only when its
-/// last handle is gone, and a restore waits for the file to be let go.
+/// A SQLite file of the test's own, with the demo warehouse, that no other
+/// store has open (`common::sqlite()`'s may be shared): closing the test's
+/// store lets go of it, as a restore needs.
 struct OwnFile {
     _dir: tempfile::TempDir,
     path: PathBuf,
@@ -128,22 +127,20 @@ impl OwnFile {
         )
     }
 
-    /// Closes and drops the test's store, and waits for the file to be free.
+    /// Closes the test's store: being the file's only one, it leaves the
+    /// file whole, with no WAL beside it holding commits the file lacks.
     async fn close(&self, store: Store) {
         store.close().await;
         drop(store);
-        let_go(&self.path).await;
+        for companion in ["-wal", "-shm"] {
+            let left = PathBuf::from(format!("{}{companion}", self.path.display()));
+            assert!(
+                !left.exists(),
+                "the store was closed, yet {} is still there: the file alone is not the whole database",
+                left.display()
+            );
+        }
     }
-}
-
-/// Waits until the last connection to a SQLite file has let it go (a
-/// closed pool's connections end a moment later), leaving one file.
-async fn let_go(path: &Path) {
-    let wal = PathBuf::from(format!("{}-wal", path.display()));
-    wait_for("the file to be let go", Duration::from_secs(10), || {
-        !wal.exists()
-    })
-    .await;
 }
 
 /// Overwrites page `n` (1-based) of a closed SQLite file with garbage.

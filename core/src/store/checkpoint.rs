@@ -4,8 +4,15 @@
 //! connections turn the automatic checkpoint off (`apply_pragmas`), and a
 //! task of the store's own checkpoints in the background instead: PASSIVE,
 //! so it never waits for or blocks a writer or a reader.
+//!
+//! When the store closes, the last checkpoint folds the WAL into the file
+//! and deletes it ([`Checkpointer::fold`]), so a closed database is one
+//! self-contained file.
 
-use sqlx::AnyPool;
+use sqlx::sqlite::SqliteConnectOptions;
+use sqlx::{AnyPool, ConnectOptions, Connection};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::Duration;
 
 /// How often the background task checkpoints; a busy station writes a few
@@ -29,18 +36,20 @@ async fn round(pool: &AnyPool) -> sqlx::Result<()> {
     Ok(())
 }
 
-/// The background checkpointer of one store: closing the store stops it
-/// first and waits for a round in flight, so no checkpoint holds a
-/// connection while the pool closes (the last connection's close is what
-/// folds the WAL back and deletes it, which a backup restore waits for).
-#[derive(Debug, Default)]
+/// The checkpoints of one read-write store on a SQLite file: the background
+/// task's, which closing the store stops first (waiting for a round in
+/// flight, so no checkpoint holds a connection while the pool closes), and
+/// the last one, once every connection has closed.
+#[derive(Debug)]
 pub(super) struct Checkpointer {
+    /// The database file (absolute, as the pool opened it).
+    file: PathBuf,
     stop: std::sync::atomic::AtomicBool,
     round: tokio::sync::Mutex<()>,
 }
 
 impl Checkpointer {
-    /// Stops the task; returns once no round is running.
+    /// Stops the background task; returns once no round is running.
     pub(super) async fn stop(&self) {
         self.stop.store(true, std::sync::atomic::Ordering::SeqCst);
         let _idle = self.round.lock().await;
@@ -49,15 +58,71 @@ impl Checkpointer {
     fn stopped(&self) -> bool {
         self.stop.load(std::sync::atomic::Ordering::SeqCst)
     }
+
+    /// The last checkpoint, once every connection of the store's pool has
+    /// closed. SQLite folds the WAL into the file and deletes it when the
+    /// last connection to the file closes, if that connection finds no
+    /// other one open. Connections that close at the same moment (each on
+    /// its own thread: a pool closing while a connection on its way back
+    /// closes itself) can each still see the other open, and then none of
+    /// them folds it: the WAL stays beside the file with commits the file
+    /// alone lacks, and a file copied or replaced (a restore) then is not
+    /// the whole database. One connection of its own, opened now and
+    /// closed, is the last one and folds it. When another store or program
+    /// still has the file open, it does nothing: the last of those folds it
+    /// as it closes.
+    pub(super) async fn fold(&self) {
+        if !wal_of(&self.file).exists() {
+            return;
+        }
+        let folded = async {
+            let mut conn = SqliteConnectOptions::new()
+                .filename(&self.file)
+                .create_if_missing(false)
+                .connect()
+                .await?;
+            // A read opens the WAL, so that closing checkpoints it.
+            let read = sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM sqlite_master")
+                .fetch_one(&mut conn)
+                .await;
+            conn.close().await?;
+            read.map(drop)
+        }
+        .await;
+        if let Err(e) = folded {
+            tracing::warn!(
+                file = %self.file.display(),
+                error = %e,
+                "the WAL was not folded into the database file on close; the next open does it"
+            );
+        }
+    }
 }
 
-/// Starts the checkpointer of a SQLite pool; it ends when the store closes
-/// (or the pool does). Outside a Tokio runtime (nothing here runs outside
-/// one) it does nothing, and SQLite checkpoints when the last connection
-/// closes.
-pub(super) fn spawn(pool: AnyPool) -> Option<std::sync::Arc<Checkpointer>> {
-    let runtime = tokio::runtime::Handle::try_current().ok()?;
-    let me = std::sync::Arc::new(Checkpointer::default());
+/// The WAL beside a SQLite database file.
+fn wal_of(file: &Path) -> PathBuf {
+    let mut name = file.as_os_str().to_owned();
+    name.push("-wal");
+    PathBuf::from(name)
+}
+
+/// The checkpointer of a read-write store on the SQLite file `file`; with
+/// `background`, its task checkpoints every [`EVERY`] until the store
+/// closes (or the pool does). Outside a Tokio runtime (nothing here runs
+/// outside one) there is no background task, and SQLite checkpoints when
+/// the last connection closes.
+pub(super) fn start(pool: AnyPool, file: &Path, background: bool) -> Arc<Checkpointer> {
+    let me = Arc::new(Checkpointer {
+        file: std::path::absolute(file).unwrap_or_else(|_| file.to_path_buf()),
+        stop: std::sync::atomic::AtomicBool::new(false),
+        round: tokio::sync::Mutex::new(()),
+    });
+    let Some(runtime) = background
+        .then(|| tokio::runtime::Handle::try_current().ok())
+        .flatten()
+    else {
+        return me;
+    };
     let task = me.clone();
     runtime.spawn(async move {
         let mut failing = false;
@@ -79,7 +144,7 @@ pub(super) fn spawn(pool: AnyPool) -> Option<std::sync::Arc<Checkpointer>> {
             }
         }
     });
-    Some(me)
+    me
 }
 
 #[cfg(test)]

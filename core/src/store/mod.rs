@@ -108,7 +108,9 @@ pub struct Store {
     clock: Arc<dyn Clock>,
     described: String,
     target: DbTarget,
-    /// SQLite's background WAL checkpointer, stopped by [`Store::close`].
+    /// The WAL checkpoints of a read-write store on a SQLite file: the
+    /// background task, stopped by [`Store::close`], and the last one,
+    /// which closing makes.
     checkpointer: Option<Arc<checkpoint::Checkpointer>>,
 }
 
@@ -179,10 +181,13 @@ impl Store {
             Engine::Sqlite => SQLITE_MIGRATIONS.run(&pool).await?,
             Engine::Postgres => POSTGRES_MIGRATIONS.run(&pool).await?,
         }
-        let checkpointer = if engine == Engine::Sqlite && options.background_checkpoint {
-            checkpoint::spawn(pool.clone())
-        } else {
-            None
+        let checkpointer = match target {
+            DbTarget::SqliteFile(path) => Some(checkpoint::start(
+                pool.clone(),
+                path,
+                options.background_checkpoint,
+            )),
+            DbTarget::Postgres(_) => None,
         };
         Ok(Store {
             pool,
@@ -250,11 +255,58 @@ impl Store {
         Ok(self.pool.begin().await?)
     }
 
+    /// Closes every connection of the store (waiting for those in use),
+    /// and leaves a SQLite file whole: its WAL folded into it and deleted,
+    /// unless another store or program still has the file open (the last
+    /// of them does that as it closes).
     pub async fn close(&self) {
         if let Some(c) = &self.checkpointer {
             c.stop().await;
         }
-        self.pool.close().await;
+        close_every_connection(&self.pool).await;
+        if let Some(c) = &self.checkpointer {
+            if self.pool.size() == 0 {
+                c.fold().await;
+            }
+        }
+    }
+}
+
+/// How long [`Store::close`] waits for connections still in use (a
+/// statement waits at most its `busy_timeout`, 10 s, for a lock) before it
+/// leaves them to close themselves as their work ends.
+const CLOSE_PATIENCE: std::time::Duration = std::time::Duration::from_secs(15);
+
+/// Closes the pool and waits until none of its connections is open.
+/// sqlx's `Pool::close` (0.8.6) can return with connections still open
+/// (launchbadge/sqlx#3217): every query's connection goes back to the pool
+/// in a task of its own, and one that comes back after `close` emptied the
+/// idle queue stays there, open, until the pool's last handle is dropped;
+/// and closing an idle connection hands back a permit that connection had
+/// already given back, so `close`'s wait for every permit can end while
+/// connections are still on their way back. Closing again closes those in
+/// the queue; one still on its way sees the pool closed and closes itself.
+/// The pool's size counts a connection until its close has finished.
+async fn close_every_connection(pool: &AnyPool) {
+    let deadline = std::time::Instant::now() + CLOSE_PATIENCE;
+    let mut pause = std::time::Duration::from_millis(1);
+    loop {
+        let left = deadline.saturating_duration_since(std::time::Instant::now());
+        // Within `left`, `close` waits for connections in use to come back.
+        let _ = tokio::time::timeout(left, pool.close()).await;
+        if pool.size() == 0 {
+            return;
+        }
+        if std::time::Instant::now() >= deadline {
+            tracing::warn!(
+                open = pool.size(),
+                "connections were still in use when the database closed; each closes as its work ends"
+            );
+            return;
+        }
+        // sqlx tells no one when a connection on its way back arrives.
+        tokio::time::sleep(pause).await;
+        pause = (pause * 2).min(std::time::Duration::from_millis(50));
     }
 }
 
