@@ -18,6 +18,7 @@
 #   SOAK_ONLY=soak scripts/soak.sh               the shift alone
 #   SOAK_UPDATE_DOCS=1 scripts/soak.sh           also copy the plot to docs/soak-pss.png
 #   PACKBENCH_E2E_SOAK_PRINT=1 scripts/soak.sh   the packs print on the CUPS PDF queue
+#   PACKBENCH_E2E_SOAK_SMAPS=1 scripts/soak.sh   also keep every process's smaps at each sample
 #   PACKBENCH_E2E_SEED=N scripts/soak.sh         the kills' moments of an earlier run
 #
 # Output in artifacts/e2e/: soak.csv (one row per sample), soak-pss.png (the

@@ -26,6 +26,11 @@
 //                             short run's bound against a runaway leak
 //   PACKBENCH_E2E_SOAK_PRINT  1: the soak's packs print their invoice and
 //                             label on the CUPS PDF queue (default: off)
+//   PACKBENCH_E2E_SOAK_SMAPS  1: each sample also keeps every process's
+//                             /proc/PID/smaps (artifacts/e2e/smaps/), to
+//                             see which mapping grows
+//   PACKBENCH_E2E_SOAK_XKEYS  1: the soak's bursts are typed by xdotool
+//                             instead of WebDriver's key actions
 //   PACKBENCH_E2E_SEED        the crash scenario's random moments (printed)
 //
 // Every scenario runs even when an earlier one failed; the last line is
@@ -496,6 +501,16 @@ async function trackingFor(carrier) {
   }
 }
 
+/** One scanner burst typed by xdotool into the focused window. */
+async function xScan(code) {
+  const keys = [...code].map((ch) => {
+    const k = US_XKEYS.get(ch);
+    check(k, `no US key types ${JSON.stringify(ch)}`);
+    return k;
+  });
+  x11('xdotool', 'key', '--delay', '0', ...keys, X_RETURN);
+}
+
 /**
  * The courier's tracking label scanned at the hand-over, into the focused
  * tracking field (where a packer's scanner lands too).
@@ -506,12 +521,7 @@ async function scanTracking(tracking) {
   // gets them, so a busy page cannot split the burst (WebDriver's keys can
   // arrive 50 ms apart, and a late burst's tail would be read as a scan of
   // its own). Not sent again: the first try ships the parcel either way.
-  const keys = [...tracking].map((ch) => {
-    const k = US_XKEYS.get(ch);
-    check(k, `no US key types ${JSON.stringify(ch)}`);
-    return k;
-  });
-  x11('xdotool', 'key', '--delay', '0', ...keys, X_RETURN);
+  await xScan(tracking);
 }
 
 async function linesPacked() {
@@ -3517,6 +3527,21 @@ test(`soak: a shift of ${SOAK_SCANS} scanner bursts (orders claimed by their num
     };
     samples.push(row);
     fs.appendFileSync(csv, SOAK_COLUMNS.map((c) => row[c]).join(',') + '\n');
+    // PACKBENCH_E2E_SOAK_SMAPS=1: each process's mappings at each sample
+    // (artifacts/e2e/smaps/SCANS-KIND-PID.smaps), to see which one grows.
+    if (process.env.PACKBENCH_E2E_SOAK_SMAPS === '1') {
+      const dir = path.join(OUT, 'smaps');
+      fs.mkdirSync(dir, { recursive: true });
+      for (const p of memory()?.processes ?? []) {
+        try {
+          const kind = p.pid === appPid ? 'app' : p.name.replace(/[^A-Za-z]/g, '');
+          // /proc files report a size of 0: read, then write.
+          fs.writeFileSync(path.join(dir, `${scans}-${kind}-${p.pid}.smaps`), fs.readFileSync(`/proc/${p.pid}/smaps`));
+        } catch {
+          // the process ended between the listing and the copy
+        }
+      }
+    }
     log(`${scans} scans, ${shipped} orders shipped: PSS ${row.total_pss_mb} MB (app ${row.app_pss_mb}, web ${row.webkit_web_pss_mb}, network ${row.webkit_network_pss_mb}; anonymous and shared ${row.total_pss_anon_mb}, files ${row.total_pss_file_mb}), RSS ${row.total_rss_mb} MB, ${row.dom_nodes} DOM nodes`);
   };
   const counted = async () => {
@@ -3524,13 +3549,16 @@ test(`soak: a shift of ${SOAK_SCANS} scanner bursts (orders claimed by their num
     if (scans % SOAK_EVERY === 0) await sample();
   };
   await sample();
+  // PACKBENCH_E2E_SOAK_XKEYS=1: the bursts are typed by xdotool, as a
+  // keyboard-wedge scanner types, not by WebDriver's key actions.
+  const soakScan = process.env.PACKBENCH_E2E_SOAK_XKEYS === '1' ? xScan : scan;
   for (const order of plan) {
-    await scan(order.number);
+    await soakScan(order.number);
     await waitOrderOpen(order.number);
     await counted();
     for (const line of order.lines) {
       for (let i = 1; i <= line.quantity; i++) {
-        await scan(line.code);
+        await soakScan(line.code);
         await waitAttr(`line-${line.sku}`, 'data-packed', i);
         await counted();
       }
