@@ -780,9 +780,10 @@ async fn a_pg_dump_restored_with_pg_restore_into_a_new_database_packs_an_order()
         "packed on the restored database"
     );
     restored.close().await;
-    // Not FORCE: it refuses to end an autovacuum worker that a fresh
-    // restore woke on that database (the worker has no role of ours), where
-    // a plain DROP ends it and waits up to 5 s for closing backends.
+    // Not FORCE: it refuses to end a backend on that database with no role
+    // of ours (an autovacuum worker, or a connection still being set up),
+    // where a plain DROP ends autovacuum itself and waits up to 5 s for
+    // closing backends.
     sqlx::query(&format!("DROP DATABASE {name}"))
         .execute(admin_store.pool())
         .await

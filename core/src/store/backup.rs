@@ -68,23 +68,33 @@ pub(crate) async fn probe_file(path: &Path) -> Result<()> {
     if !path.exists() {
         return Ok(());
     }
-    let read = async {
-        let mut conn = SqliteConnectOptions::new()
-            .filename(path)
-            .create_if_missing(false)
-            .connect()
-            .await?;
-        let tables = sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM sqlite_master")
-            .fetch_one(&mut conn)
-            .await;
-        let _ = conn.close().await;
-        tables
-    }
-    .await;
-    match read.as_ref().err().and_then(DiskTrouble::of) {
+    match read_schema_alone(path)
+        .await
+        .err()
+        .as_ref()
+        .and_then(DiskTrouble::of)
+    {
         Some(trouble @ DiskTrouble::Corrupt(_)) => Err(trouble.error(Some(path))),
         _ => Ok(()),
     }
+}
+
+/// Opens an existing SQLite file over a connection of its own, reads its
+/// schema and closes it again: the read's error first, else the close's.
+/// Being the file's last connection, its close folds a WAL left beside the
+/// file into it.
+pub(super) async fn read_schema_alone(path: &Path) -> sqlx::Result<()> {
+    let mut conn = SqliteConnectOptions::new()
+        .filename(path)
+        .create_if_missing(false)
+        .connect()
+        .await?;
+    let read = sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM sqlite_master")
+        .fetch_one(&mut conn)
+        .await;
+    let closed = conn.close().await;
+    read?;
+    closed
 }
 
 /// Takes the write lock and lets it go: a file that cannot be written says

@@ -9,8 +9,7 @@
 //! and deletes it ([`Checkpointer::fold`]), so a closed database is one
 //! self-contained file.
 
-use sqlx::sqlite::SqliteConnectOptions;
-use sqlx::{AnyPool, ConnectOptions, Connection};
+use sqlx::AnyPool;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
@@ -75,21 +74,8 @@ impl Checkpointer {
         if !wal_of(&self.file).exists() {
             return;
         }
-        let folded = async {
-            let mut conn = SqliteConnectOptions::new()
-                .filename(&self.file)
-                .create_if_missing(false)
-                .connect()
-                .await?;
-            // A read opens the WAL, so that closing checkpoints it.
-            let read = sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM sqlite_master")
-                .fetch_one(&mut conn)
-                .await;
-            conn.close().await?;
-            read.map(drop)
-        }
-        .await;
-        if let Err(e) = folded {
+        // A read opens the WAL, so that closing checkpoints it.
+        if let Err(e) = super::backup::read_schema_alone(&self.file).await {
             tracing::warn!(
                 file = %self.file.display(),
                 error = %e,
