@@ -7,22 +7,39 @@ describe('sounds', () => {
     expect(() => (playGood(), playBad(), playDone())).not.toThrow();
   });
 
-  it('play through Web Audio where there is one', () => {
+  it('play through Web Audio where there is one, and leave no node behind', () => {
+    vi.useFakeTimers();
     const started: number[] = [];
-    const node = () => ({
-      connect: (n: unknown) => n,
-      type: '',
-      frequency: { value: 0 },
-      gain: { setValueAtTime: vi.fn(), linearRampToValueAtTime: vi.fn() },
-      start: (t: number) => started.push(t),
-      stop: vi.fn(),
-    });
+    type Node = { connected: boolean; onended: (() => void) | null };
+    const nodes: Node[] = [];
+    const node = () => {
+      const n = {
+        connected: false,
+        onended: null as (() => void) | null,
+        connect(to: unknown) {
+          n.connected = true;
+          return to;
+        },
+        disconnect() {
+          n.connected = false;
+        },
+        type: '',
+        frequency: { value: 0 },
+        gain: { setValueAtTime: vi.fn(), linearRampToValueAtTime: vi.fn() },
+        start: (t: number) => started.push(t),
+        stop: vi.fn(),
+      };
+      nodes.push(n);
+      return n;
+    };
+    const suspend = vi.fn(() => Promise.resolve());
     class FakeContext {
       state = 'running';
       currentTime = 0;
       destination = {};
       createOscillator = node;
       createGain = node;
+      suspend = suspend;
     }
     vi.stubGlobal('AudioContext', FakeContext);
     // The module caches its context: load a fresh copy with the stub in place.
@@ -32,6 +49,24 @@ describe('sounds', () => {
       expect(started, 'the bad sound is two buzzes').toHaveLength(2);
       m.playDone();
       expect(started, 'done adds three rising tones').toHaveLength(5);
+      expect(
+        nodes.filter((n) => n.connected),
+        'an oscillator and a gain per tone, playing',
+      ).toHaveLength(10);
+      // The tones end: every node leaves the audio graph.
+      for (const n of nodes) n.onended?.();
+      expect(
+        nodes.filter((n) => n.connected),
+        'nodes still in the graph after their tones ended',
+      ).toHaveLength(0);
+      vi.advanceTimersByTime(59_000);
+      expect(
+        suspend,
+        'a quiet station keeps its context running for a minute',
+      ).not.toHaveBeenCalled();
+      vi.advanceTimersByTime(1_000);
+      expect(suspend, 'then stops rendering silence').toHaveBeenCalledOnce();
+      vi.useRealTimers();
       vi.unstubAllGlobals();
     });
   });

@@ -7,6 +7,12 @@ type Tone = { freq: number; start: number; dur: number; type: OscillatorType; ga
 
 let context: AudioContext | null | undefined;
 let muted = false;
+// Tones started and not yet ended, and the timer that suspends the context
+// once the station has been quiet for a while.
+let sounding = 0;
+let quietTimer: ReturnType<typeof setTimeout> | undefined;
+/** After this long without a sound the context stops rendering silence. */
+const SUSPEND_AFTER_MS = 60_000;
 
 function audio(): AudioContext | null {
   if (context !== undefined) return context;
@@ -44,12 +50,32 @@ function play(tones: Tone[]) {
       gain.gain.setValueAtTime(tone.gain, end - 0.01);
       gain.gain.linearRampToValueAtTime(0, end);
       osc.connect(gain).connect(ctx.destination);
+      // A gain node stays connected to the destination after its tone has
+      // ended, and when an engine lets such nodes go is up to the engine;
+      // a shift makes thousands of them. Disconnected when the tone ends,
+      // nothing of a beep is left in the audio graph.
+      sounding++;
+      osc.onended = () => {
+        osc.disconnect();
+        gain.disconnect();
+        sounding--;
+        if (sounding === 0) suspendWhenQuiet(ctx);
+      };
       osc.start(start);
       osc.stop(end + 0.01);
     }
   } catch {
     // Sound is a courtesy; never let it break a scan.
   }
+}
+
+// A running context renders silence on an audio thread all shift; after a
+// quiet minute it is suspended, and the next sound resumes it (play above).
+function suspendWhenQuiet(ctx: AudioContext) {
+  clearTimeout(quietTimer);
+  quietTimer = setTimeout(() => {
+    if (sounding === 0 && ctx.state === 'running') void ctx.suspend().catch(() => {});
+  }, SUSPEND_AFTER_MS);
 }
 
 /** Accepted scan: one short high beep. */
