@@ -172,6 +172,101 @@ describe('the scanner buffer', () => {
   });
 });
 
+// WebKit keeps every character its editor types into a field in an undo
+// history the page cannot clear (about 0.6 KB of the web process each). The
+// keys of a fast run after its first are put into the field by the page.
+describe('the characters of a fast run in a text field', () => {
+  it('are put into the field by the page after the first key, which the browser types', () => {
+    const input = field();
+    let inputEvents = 0;
+    input.addEventListener('input', () => inputEvents++);
+    const allowed = [...'46012'].map((ch, i) => press(input, ch, 1000 + 6 * i));
+    expect(allowed, 'the first key is typed by the browser, the rest by the page').toEqual([
+      true,
+      false,
+      false,
+      false,
+      false,
+    ]);
+    expect(input.value, 'the field shows the run while it arrives').toBe('46012');
+    expect(inputEvents, 'one input event per character, as typing gives').toBe(5);
+    expect(input.selectionStart, 'the caret after the last character').toBe(5);
+  });
+
+  it("keeps a person's fast pair of keys that no Enter ends", () => {
+    const input = field();
+    press(input, 'д', 1000);
+    press(input, 'а', 1020);
+    press(input, ' ', 2000);
+    expect(input.value).toBe('да ');
+    expect(scans).toEqual([]);
+  });
+
+  it('types at the caret and over a selection, as the browser would', () => {
+    const input = field();
+    input.value = 'A-01';
+    input.setSelectionRange(1, 2);
+    press(input, 'x', 1000);
+    press(input, 'y', 1005);
+    expect(
+      input.value,
+      'the browser typed x over "-" (the helper appends), the page put y at the caret',
+    ).toBe('A-01xy');
+    input.value = 'A-01';
+    input.setSelectionRange(1, 2);
+    press(document.body, 'q', 2000);
+    press(input, 'z', 2005);
+    expect(input.value, "a run that began elsewhere is not the field's").toBe('A-01z');
+    scanner?.dispose();
+    scanner = createScanner({ onScan: (code) => void scans.push(code), now: () => clock });
+    input.value = 'AB-01';
+    input.setSelectionRange(1, 3);
+    input.dispatchEvent(
+      new KeyboardEvent('keydown', { key: 'q', bubbles: true, cancelable: true }),
+    );
+    clock = 5;
+    expect(press(input, 'w', 5), "the second key is the page's").toBe(false);
+    expect(input.value, 'w replaced the selection "B-"').toBe('Aw01');
+    expect(input.selectionStart).toBe(2);
+  });
+
+  it("stops at the field's maxlength, as typing does", () => {
+    const input = field();
+    input.maxLength = 3;
+    for (const [i, ch] of [...'12345'].entries()) press(input, ch, 1000 + 5 * i);
+    expect(input.value).toBe('123');
+  });
+
+  it('leaves a field without a caret (number), a read-only one and slow keys to the browser', () => {
+    const n = field();
+    n.type = 'number';
+    expect(
+      [...'123'].map((ch, i) => press(n, ch, 1000 + 5 * i)),
+      'number: all typed by the browser',
+    ).toEqual([true, true, true]);
+    const r = field();
+    r.readOnly = true;
+    expect(
+      [...'12'].map((ch, i) => press(r, ch, 3000 + 5 * i)),
+      'read-only: all left to the browser',
+    ).toEqual([true, true]);
+    const slow = field();
+    expect(
+      [...'123'].map((ch, i) => press(slow, ch, 5000 + 100 * i)),
+      'a person: all typed by the browser',
+    ).toEqual([true, true, true]);
+    expect(slow.value).toBe('123');
+  });
+
+  it('still gives the field its text back when the run was a scan', () => {
+    const input = field();
+    input.value = 'abc';
+    typeAndEnter(input, '4601234567893', 1000, 5);
+    expect(scans).toEqual(['4601234567893']);
+    expect(input.value).toBe('abc');
+  });
+});
+
 // The Russian layout (ЙЦУКЕН) as a browser reports it: `key` is what the
 // layout types, `code` the key's place on a US keyboard. A scanner presses
 // the US keys of its code, with Shift for capitals and signs.

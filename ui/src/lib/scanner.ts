@@ -3,9 +3,11 @@
 // key or slower. We listen on window in the capture phase, so a scan is caught
 // wherever focus is, and decide only at Enter: a run of at least `minLength`
 // characters, each (and the Enter) within `maxGapMs` of the one before, is a
-// scan. Characters are never blocked while they arrive (a person's fast pair
-// of keys must not be lost); when a run turns out to be a scan, the text field
-// it landed in gets back the value it had before the run began.
+// scan. Characters are never lost while they arrive (a person's fast pair
+// of keys must not be): in a text field, those after a run's first key are
+// put there by the page rather than WebKit's editor, which keeps every
+// character it types for good; when a run turns out to be a scan, the text
+// field it landed in gets back the value it had before the run began.
 //
 // A scanner presses the keys of a US keyboard, whatever layout the station
 // types with: on a Russian layout its `PB-0126` arrives as `ЗИ-0126`. So a
@@ -260,8 +262,39 @@ export function createScanner(options: ScannerOptions): Scanner {
     } else {
       run += ch;
       typedRun += layoutTyped;
+      // A key at a scanner's pace after the first: the page puts its
+      // character into the field itself (see `putCharacter`).
+      if (field && e.target === field && !altGraph) putCharacter(e, field);
     }
     last = t;
+  }
+
+  /**
+   * Puts the character of a plain key into the field as typing would (at
+   * the caret, over a selection, within maxlength, with an `input` event)
+   * and keeps the key from WebKit's editor. What WebKit types itself goes
+   * into its undo history, which a page cannot clear: about 0.6 KB of the
+   * web process per character, for good (BENCHMARKS.md, "Typing into a
+   * field"), and a scanner types tens of thousands of characters a shift.
+   * Only keys after the first of a fast run come here, so a person's
+   * typing keeps its undo; an input type without a caret (number, email)
+   * is left to WebKit.
+   */
+  function putCharacter(e: KeyboardEvent, f: TextField) {
+    if (e.key.length !== 1 || f.readOnly || f.disabled) return;
+    const [start, end] = selection(f);
+    if (start === null || end === null || typeof f.setRangeText !== 'function') return;
+    e.preventDefault();
+    if (f.maxLength >= 0 && f.value.length - (end - start) + 1 > f.maxLength) return;
+    f.setRangeText(e.key, start, end, 'end');
+    const InputEventCtor = typeof InputEvent === 'function' ? InputEvent : Event;
+    f.dispatchEvent(
+      new InputEventCtor('input', {
+        bubbles: true,
+        inputType: 'insertText',
+        data: e.key,
+      } as InputEventInit),
+    );
   }
 
   target?.addEventListener('keydown', onKeyDown, { capture: true });
