@@ -272,10 +272,11 @@ export function createScanner(options: ScannerOptions): Scanner {
   /**
    * Puts the character of a plain key into the field as typing would (at
    * the caret, over a selection, within maxlength, with an `input` event)
-   * and keeps the key from WebKit's editor. What WebKit types itself goes
-   * into its undo history, which a page cannot clear: about 0.6 KB of the
-   * web process per character, for good (BENCHMARKS.md, "Typing into a
-   * field"), and a scanner types tens of thousands of characters a shift.
+   * and keeps the key from WebKit's editor. WebKit keeps about 0.55 KB of
+   * the web process for every character its editor types, for good (its
+   * undo history, most likely, which a page can neither read nor clear;
+   * BENCHMARKS.md, "Typing into a field"), and a scanner types tens of
+   * thousands of characters a shift.
    * Only keys after the first of a fast run come here, so a person's
    * typing keeps its undo; an input type without a caret (number, email)
    * is left to WebKit.
