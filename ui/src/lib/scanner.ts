@@ -3,11 +3,11 @@
 // key or slower. We listen on window in the capture phase, so a scan is caught
 // wherever focus is, and decide only at Enter: a run of at least `minLength`
 // characters, each (and the Enter) within `maxGapMs` of the one before, is a
-// scan. Characters are never lost while they arrive (a person's fast pair
-// of keys must not be): in a text field, those after a run's first key are
-// put there by the page rather than WebKit's editor, which keeps every
-// character it types for good; when a run turns out to be a scan, the text
-// field it landed in gets back the value it had before the run began.
+// scan. Characters are never lost (a person's fast pair of keys must not
+// be): in a text field, those after a run's first key are held back by the
+// page until the run proves to be no scan, and then put in (see
+// `holdCharacter`); when a run turns out to be a scan, the text field it
+// landed in gets back the value it had before the run began.
 //
 // A scanner presses the keys of a US keyboard, whatever layout the station
 // types with: on a Russian layout its `PB-0126` arrives as `ЗИ-0126`. So a
@@ -169,12 +169,52 @@ export function createScanner(options: ScannerOptions): Scanner {
   let field: TextField | null = null;
   let fieldValue = '';
   let fieldSelection: [number | null, number | null] = [null, null];
+  // Characters of a fast run held back from its field (see `holdCharacter`)
+  // until the run proves to be no scan.
+  let held = '';
+  let heldField: TextField | null = null;
+  let heldTimer: ReturnType<typeof setTimeout> | undefined;
 
   function reset() {
     run = '';
     typedRun = '';
     last = -Infinity;
     field = null;
+  }
+
+  /** Forgets the held characters: the run was a scan. */
+  function dropHeld() {
+    clearTimeout(heldTimer);
+    held = '';
+    heldField = null;
+  }
+
+  /**
+   * Puts the held characters into their field as typing would (at the
+   * caret, over a selection, within maxlength, with an `input` event):
+   * the run was a person's, or it is not over yet when something else
+   * (another key, a click, the focus moving) needs the field's text.
+   */
+  function releaseHeld() {
+    const f = heldField;
+    const text = held;
+    dropHeld();
+    if (!f || !text) return;
+    const [start, end] = selection(f);
+    if (start === null || end === null) return;
+    const room =
+      f.maxLength >= 0 ? Math.max(0, f.maxLength - (f.value.length - (end - start))) : text.length;
+    const put = text.slice(0, room);
+    if (!put) return;
+    f.setRangeText(put, start, end, 'end');
+    const InputEventCtor = typeof InputEvent === 'function' ? InputEvent : Event;
+    f.dispatchEvent(
+      new InputEventCtor('input', {
+        bubbles: true,
+        inputType: 'insertText',
+        data: put,
+      } as InputEventInit),
+    );
   }
 
   function restoreField(f: TextField, value: string, sel: [number | null, number | null]) {
@@ -224,8 +264,15 @@ export function createScanner(options: ScannerOptions): Scanner {
       const value = fieldValue;
       const sel = fieldSelection;
       reset();
-      if (!isScan) return;
-      if (onScan(code, typed) === false) return;
+      if (!isScan) {
+        releaseHeld();
+        return;
+      }
+      if (onScan(code, typed) === false) {
+        releaseHeld();
+        return;
+      }
+      dropHeld();
       e.preventDefault();
       e.stopImmediatePropagation();
       if (f) restoreField(f, value, sel);
@@ -233,25 +280,34 @@ export function createScanner(options: ScannerOptions): Scanner {
     }
 
     if (e.isComposing || e.repeat) {
+      releaseHeld();
       reset();
       return;
     }
 
     const altGraph = typeof e.getModifierState === 'function' && e.getModifierState('AltGraph');
     if ((e.ctrlKey || e.metaKey || e.altKey) && !altGraph && !isGroupSeparator(e)) {
-      // Shortcuts are "nothing": they neither join nor break a run.
+      // Shortcuts are "nothing": they neither join nor break a run (but
+      // one may read or change the field's text, so it gets what is held).
+      releaseHeld();
       return;
     }
 
     const ch = character(e);
     if (ch === null) {
-      if (!PASS_THROUGH.has(e.key)) reset();
+      if (!PASS_THROUGH.has(e.key)) {
+        // Backspace, Tab, an arrow: they act on the whole text.
+        releaseHeld();
+        reset();
+      }
       return;
     }
 
     const layoutTyped = ch === GS || e.key.length !== 1 ? ch : e.key;
     if (run === '' || gap > maxGapMs) {
-      // A new run starts: remember where it lands and what was there before.
+      // A new run starts: remember where it lands and what was there before
+      // (with what an earlier run still held, if its timer is late).
+      releaseHeld();
       run = ch;
       typedRun = layoutTyped;
       field = textField(e.target);
@@ -262,46 +318,53 @@ export function createScanner(options: ScannerOptions): Scanner {
     } else {
       run += ch;
       typedRun += layoutTyped;
-      // A key at a scanner's pace after the first: the page puts its
-      // character into the field itself (see `putCharacter`).
-      if (field && e.target === field && !altGraph) putCharacter(e, field);
+      // A key at a scanner's pace after the first: held back from the
+      // field (see `holdCharacter`).
+      if (field && e.target === field && !altGraph) holdCharacter(e, field);
     }
     last = t;
   }
 
   /**
-   * Puts the character of a plain key into the field as typing would (at
-   * the caret, over a selection, within maxlength, with an `input` event)
-   * and keeps the key from WebKit's editor. WebKit keeps about 0.55 KB of
-   * the web process for every character its editor types, for good (its
-   * undo history, most likely, which a page can neither read nor clear;
-   * BENCHMARKS.md, "Typing into a field"), and a scanner types tens of
-   * thousands of characters a shift.
-   * Only keys after the first of a fast run come here, so a person's
-   * typing keeps its undo; an input type without a caret (number, email)
+   * Keeps the character of a plain key from the field while its run may
+   * still be a scan: a scanner's burst into a field is then neither typed
+   * by WebKit's editor, which keeps about 0.55 KB of the web process for
+   * every character it types, for good (its undo history, most likely,
+   * which a page can neither read nor clear), nor drawn key by key, which
+   * costs the app's process about 0.65 KB a repaint with WebKit's
+   * compositing off (BENCHMARKS.md, "Typing into a field"). A scanner types
+   * tens of thousands of characters a shift. A person's keys are slower
+   * than a scanner's, so their typing keeps its undo; a fast pair of them
+   * shows `maxGapMs` later. An input type without a caret (number, email)
    * is left to WebKit.
    */
-  function putCharacter(e: KeyboardEvent, f: TextField) {
+  function holdCharacter(e: KeyboardEvent, f: TextField) {
+    // Ctrl+] (GS) types nothing into a field; neither does the page.
+    if (e.ctrlKey || e.metaKey || e.altKey) return;
     if (e.key.length !== 1 || f.readOnly || f.disabled) return;
     const [start, end] = selection(f);
     if (start === null || end === null || typeof f.setRangeText !== 'function') return;
     e.preventDefault();
-    if (f.maxLength >= 0 && f.value.length - (end - start) + 1 > f.maxLength) return;
-    f.setRangeText(e.key, start, end, 'end');
-    const InputEventCtor = typeof InputEvent === 'function' ? InputEvent : Event;
-    f.dispatchEvent(
-      new InputEventCtor('input', {
-        bubbles: true,
-        inputType: 'insertText',
-        data: e.key,
-      } as InputEventInit),
-    );
+    if (heldField !== f) releaseHeld();
+    heldField = f;
+    held += e.key;
+    clearTimeout(heldTimer);
+    heldTimer = setTimeout(releaseHeld, maxGapMs + 1);
   }
 
+  // A click or the focus leaving the field: what is held goes in first, so
+  // a button's handler reads the whole text.
+  const releaseNow = () => releaseHeld();
+
   target?.addEventListener('keydown', onKeyDown, { capture: true });
+  target?.addEventListener('pointerdown', releaseNow, { capture: true });
+  target?.addEventListener('focusout', releaseNow, { capture: true });
   return {
     dispose() {
       target?.removeEventListener('keydown', onKeyDown, { capture: true });
+      target?.removeEventListener('pointerdown', releaseNow, { capture: true });
+      target?.removeEventListener('focusout', releaseNow, { capture: true });
+      releaseHeld();
       reset();
     },
   };
