@@ -24,7 +24,7 @@ PAGES = {
         if (e.key === 'Enter') { f.value = ''; return; }
         if (e.key.length === 1) { e.preventDefault(); f.setRangeText(e.key, f.selectionStart, f.selectionEnd, 'end'); }
       });</script>""",
-    # As Packbench's scanner does since 2026-11-30: the first key of a fast
+    # As Packbench's scanner did in 0e0021b: the first key of a fast
     # run typed by WebKit, the rest put in by the page.
     'scanner': """<input id=f autofocus autocomplete=off><script>
       const f = document.getElementById('f'); f.focus(); let last = -1e9;
