@@ -257,14 +257,37 @@ describe('the characters of a fast run in a text field', () => {
     );
   });
 
-  it('puts no "]" of a Ctrl+] (the GS of a marking code) into the field', () => {
+  it('puts no "]" of a Ctrl+] (the GS of a marking code) into the field, and its Control releases nothing', () => {
     const input = field();
     press(input, 'a', 1000);
     press(input, 'b', 1005);
+    press(input, 'Control', 1008, { ctrlKey: true, code: 'ControlLeft' });
     press(input, ']', 1010, { ctrlKey: true, code: 'BracketRight' });
     press(input, 'c', 1015);
+    expect(input.value, 'the GS and its Control keep the rest held').toBe('a');
     vi.advanceTimersByTime(36);
     expect(input.value).toBe('abc');
+  });
+
+  it('puts what is held in before a key the browser types itself (a dead key, AltGr)', () => {
+    const input = field();
+    press(input, 'a', 1000);
+    press(input, 'b', 1005);
+    press(input, 'Dead', 1010, { code: 'Quote' });
+    expect(input.value, 'held "b" before the dead key acts').toBe('ab');
+    const other = field();
+    press(other, 'x', 2000);
+    press(other, 'y', 2005);
+    const altGr = new KeyboardEvent('keydown', {
+      key: '₽',
+      code: 'Digit8',
+      bubbles: true,
+      cancelable: true,
+    });
+    Object.defineProperty(altGr, 'getModifierState', { value: (k: string) => k === 'AltGraph' });
+    clock = 2010;
+    expect(other.dispatchEvent(altGr), 'AltGr is typed by the browser').toBe(true);
+    expect(other.value, 'held "y" before it').toBe('xy');
   });
 
   it("stops at the field's maxlength, as typing does", () => {

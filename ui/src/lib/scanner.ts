@@ -52,6 +52,7 @@ type TextField = HTMLInputElement | HTMLTextAreaElement;
 
 // Keys that arrive inside a scan without being part of it: a scanner sends
 // Shift for capitals, and some layouts report keys they cannot name.
+const MODIFIERS = new Set(['Shift', 'Control', 'Alt', 'AltGraph', 'Meta', 'CapsLock', 'NumLock']);
 const PASS_THROUGH = new Set([
   'Shift',
   'Control',
@@ -285,6 +286,10 @@ export function createScanner(options: ScannerOptions): Scanner {
       return;
     }
 
+    // A modifier pressed alone (the Control before a GS's "]", a scanner's
+    // Shift) neither joins nor breaks a run, nor touches what is held.
+    if (MODIFIERS.has(e.key)) return;
+
     const altGraph = typeof e.getModifierState === 'function' && e.getModifierState('AltGraph');
     if ((e.ctrlKey || e.metaKey || e.altKey) && !altGraph && !isGroupSeparator(e)) {
       // Shortcuts are "nothing": they neither join nor break a run (but
@@ -319,8 +324,12 @@ export function createScanner(options: ScannerOptions): Scanner {
       run += ch;
       typedRun += layoutTyped;
       // A key at a scanner's pace after the first: held back from the
-      // field (see `holdCharacter`).
-      if (field && e.target === field && !altGraph) holdCharacter(e, field);
+      // field (see `holdCharacter`). One the browser types itself (AltGr,
+      // a dead key, a keypad arrow) goes after what is held, not before.
+      if (field && e.target === field) {
+        const heldIt = !altGraph && holdCharacter(e, field);
+        if (!heldIt && !isGroupSeparator(e)) releaseHeld();
+      }
     }
     last = t;
   }
@@ -338,18 +347,19 @@ export function createScanner(options: ScannerOptions): Scanner {
    * shows `maxGapMs` later. An input type without a caret (number, email)
    * is left to WebKit.
    */
-  function holdCharacter(e: KeyboardEvent, f: TextField) {
+  function holdCharacter(e: KeyboardEvent, f: TextField): boolean {
     // Ctrl+] (GS) types nothing into a field; neither does the page.
-    if (e.ctrlKey || e.metaKey || e.altKey) return;
-    if (e.key.length !== 1 || f.readOnly || f.disabled) return;
+    if (e.ctrlKey || e.metaKey || e.altKey) return false;
+    if (e.key.length !== 1 || f.readOnly || f.disabled) return false;
     const [start, end] = selection(f);
-    if (start === null || end === null || typeof f.setRangeText !== 'function') return;
+    if (start === null || end === null || typeof f.setRangeText !== 'function') return false;
     e.preventDefault();
     if (heldField !== f) releaseHeld();
     heldField = f;
     held += e.key;
     clearTimeout(heldTimer);
     heldTimer = setTimeout(releaseHeld, maxGapMs + 1);
+    return true;
   }
 
   // A click or the focus leaving the field: what is held goes in first, so
