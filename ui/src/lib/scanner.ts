@@ -343,7 +343,7 @@ export function createScanner(options: ScannerOptions): Scanner {
    * costs the app's process about 0.65 KB a repaint with WebKit's
    * compositing off (BENCHMARKS.md, "Typing into a field"). A scanner types
    * tens of thousands of characters a shift. A person's keys are slower
-   * than a scanner's, so their typing keeps its undo; a fast pair of them
+   * than a scanner's, so WebKit types them as before; a fast pair of them
    * shows `maxGapMs` later. An input type without a caret (number, email)
    * is left to WebKit.
    */
