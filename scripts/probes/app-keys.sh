@@ -16,6 +16,8 @@
 # $CARGO_TARGET_DIR, as `cargo build --release -p packbench -p packbench-cli`
 # leaves them).
 set -euo pipefail
+# shellcheck source=scripts/probes/common.sh
+. "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 count=${1:?usage: app-keys.sh KEYS ROUNDS KEY...}
 rounds=${2:?usage: app-keys.sh KEYS ROUNDS KEY...}
 shift 2
@@ -40,14 +42,7 @@ export DISPLAY=$display
 "$app" >"$dir/app.log" 2>&1 &
 pid=$!
 trap 'kill $pid $xvfb 2>/dev/null || true; rm -rf "$dir"' EXIT
-win=
-for _ in $(seq 150); do
-  win=$(xdotool search --pid "$pid" --onlyvisible 2>/dev/null | head -n 1 || true)
-  [[ -n $win ]] && break
-  sleep 0.2
-done
-[[ -n $win ]] || { echo "app-keys: the window did not show" >&2; exit 1; }
-anon() { awk '/^Anonymous:/ { print $2 }' "/proc/$1/smaps_rollup" 2>/dev/null || echo 0; }
+win=$(window_of "$pid" app-keys)
 # Signed in once the app's memory settles after the badge (the sign-in and
 # the packing screen load); the probe reads growth, not levels.
 sleep 4
@@ -59,12 +54,7 @@ if [[ -n ${BLANK:-} ]]; then
   xdotool mousemove 200 300 click 1
   sleep 1
 fi
-report() {
-  local web=0 c
-  for c in $(pgrep -P "$pid"); do web=$((web + $(anon "$c"))); done
-  LC_ALL=C printf '%s: app %.1f MB, WebKit children %.1f MB (anonymous)\n' "$1" \
-    "$(echo "$(anon "$pid") / 1024" | bc -l)" "$(echo "$web / 1024" | bc -l)"
-}
+report() { report_memory "$1" "$pid" app; }
 report start
 for r in $(seq "$rounds"); do
   sent=0

@@ -15,6 +15,8 @@ variant=${1:?usage: webkit-keys.sh VARIANT [BURSTS] [ROUNDS]}
 bursts=${2:-1000}
 rounds=${3:-3}
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# shellcheck source=scripts/probes/common.sh
+. "$here/common.sh"
 for tool in Xvfb xdotool /usr/bin/python3; do
   command -v "$tool" >/dev/null || { echo "webkit-keys: $tool is missing (scripts/install-deps.sh)" >&2; exit 1; }
 done
@@ -25,23 +27,11 @@ export DISPLAY=$display NO_AT_BRIDGE=1
 /usr/bin/python3 "$here/webkit-keys.py" "$variant" &
 app=$!
 trap 'kill $app $xvfb 2>/dev/null || true' EXIT
-win=
-for _ in $(seq 150); do
-  win=$(xdotool search --pid "$app" --onlyvisible 2>/dev/null | head -n 1 || true)
-  [[ -n $win ]] && break
-  sleep 0.2
-done
-[[ -n $win ]] || { echo "webkit-keys: the window did not show" >&2; exit 1; }
+win=$(window_of "$app" webkit-keys)
 # The page loads and focuses its field.
 sleep 3
 xdotool windowfocus --sync "$win"
-anon() { awk '/^Anonymous:/ { print $2 }' "/proc/$1/smaps_rollup" 2>/dev/null || echo 0; }
-report() {
-  local web=0 c
-  for c in $(pgrep -P "$app"); do web=$((web + $(anon "$c"))); done
-  LC_ALL=C printf '%s %s: window %.1f MB, WebKit children %.1f MB (anonymous)\n' "$variant" "$1" \
-    "$(echo "$(anon "$app") / 1024" | bc -l)" "$(echo "$web / 1024" | bc -l)"
-}
+report() { report_memory "$variant $1" "$app" window; }
 burst=(1 2 3 4 5 6 7 8 9 0 1 2 Return)
 report start
 for r in $(seq "$rounds"); do

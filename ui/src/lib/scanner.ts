@@ -362,18 +362,16 @@ export function createScanner(options: ScannerOptions): Scanner {
     return true;
   }
 
+  target?.addEventListener('keydown', onKeyDown, { capture: true });
   // A click or the focus leaving the field: what is held goes in first, so
   // a button's handler reads the whole text.
-  const releaseNow = () => releaseHeld();
-
-  target?.addEventListener('keydown', onKeyDown, { capture: true });
-  target?.addEventListener('pointerdown', releaseNow, { capture: true });
-  target?.addEventListener('focusout', releaseNow, { capture: true });
+  target?.addEventListener('pointerdown', releaseHeld, { capture: true });
+  target?.addEventListener('focusout', releaseHeld, { capture: true });
   return {
     dispose() {
       target?.removeEventListener('keydown', onKeyDown, { capture: true });
-      target?.removeEventListener('pointerdown', releaseNow, { capture: true });
-      target?.removeEventListener('focusout', releaseNow, { capture: true });
+      target?.removeEventListener('pointerdown', releaseHeld, { capture: true });
+      target?.removeEventListener('focusout', releaseHeld, { capture: true });
       releaseHeld();
       reset();
     },
