@@ -901,3 +901,126 @@ on_both_engines!(
         );
     }
 );
+
+// The scan reads the order's lines in the same statement as the order (a
+// JSON array on both engines): a name with quotes, a backslash and
+// Cyrillic comes back as entered, and two lines of one product fill in
+// their order.
+on_both_engines!(a_scan_reads_line_names_and_their_order_as_entered, |db| {
+    let store = warehouse(&db).await;
+    let admin = Actor::new("admin", "office", ops::Role::Admin);
+    let odd = r#"Кружка "Утро" 0,3 л \ белая"#;
+    let csv = format!(
+            "number,channel,customer_name,email,phone,shipping_address,delivery_method,delivery_cost,currency,payment_status,comment,sku,item_name,quantity,unit_price,discount,tax_rate\n\
+             1002,phone,Петров Пётр,p@example.ru,+79120000000,\"Казань, ул. Садовая, 5\",СДЭК,300.00,RUB,paid,,PB-001,\"{}\",1,450.00,0,20\n\
+             1002,phone,Петров Пётр,p@example.ru,+79120000000,\"Казань, ул. Садовая, 5\",СДЭК,300.00,RUB,paid,,PB-001,вторая кружка,1,450.00,0,20\n",
+            odd.replace('"', "\"\"")
+        );
+    let summary = ops::import_orders(
+        &store,
+        &admin,
+        csv.as_bytes(),
+        packbench_core::exchange::OrderFormat::Packbench,
+    )
+    .await
+    .unwrap();
+    assert_eq!(summary.imported, 1, "order 1002 imported: {summary:?}");
+    ops::confirm_order(&store, &admin, "1002").await.unwrap();
+    let me = packer(STATION);
+    ops::claim_order(&store, &me, "1002").await.unwrap();
+    let mut names = Vec::new();
+    for id in ["a", "b"] {
+        match ops::record_scan(&store, &me, "1002", "4006381333931", id)
+            .await
+            .unwrap()
+            .outcome
+        {
+            ScanOutcome::Accepted { name, .. } => names.push(name),
+            other => panic!("scan {id} fits order 1002: {other:?}"),
+        }
+    }
+    assert_eq!(
+        names,
+        vec![odd.to_string(), "вторая кружка".to_string()],
+        "the first line takes the first mug, as named"
+    );
+});
+
+// Lines fill in the order they stand in, not the order they were written:
+// an edit that puts the later line first makes it the first to pack.
+// (The scan's statement orders them itself; the table's index happens to
+// give them by position anyway, so the test holds the rule, not the plan.)
+on_both_engines!(a_scan_fills_lines_in_their_order_after_an_edit, |db| {
+    let store = warehouse(&db).await;
+    let admin = Actor::new("admin", "office", ops::Role::Admin);
+    let csv = "number,channel,customer_name,email,phone,shipping_address,delivery_method,delivery_cost,currency,payment_status,comment,sku,item_name,quantity,unit_price,discount,tax_rate\n\
+         1003,phone,Петров Пётр,p@example.ru,+79120000000,\"Казань, ул. Садовая, 5\",СДЭК,300.00,RUB,paid,,PB-001,первая,1,450.00,0,20\n\
+         1003,phone,Петров Пётр,p@example.ru,+79120000000,\"Казань, ул. Садовая, 5\",СДЭК,300.00,RUB,paid,,PB-001,вторая,1,450.00,0,20\n";
+    let summary = ops::import_orders(
+        &store,
+        &admin,
+        csv.as_bytes(),
+        packbench_core::exchange::OrderFormat::Packbench,
+    )
+    .await
+    .unwrap();
+    assert_eq!(summary.imported, 1, "order 1003 imported: {summary:?}");
+    let written: Vec<i64> = ops::order_detail(&store, "1003")
+        .await
+        .unwrap()
+        .lines
+        .iter()
+        .map(|l| l.id)
+        .collect();
+    assert_eq!(written.len(), 2, "two lines of one product");
+    // The later line first, and one more of it (moving lines alone is no
+    // edit worth keeping).
+    let swapped: Vec<ops::LineInput> = [(written[1], 2), (written[0], 1)]
+        .iter()
+        .map(|&(id, quantity)| ops::LineInput {
+            id: Some(id),
+            sku: "PB-001".into(),
+            quantity,
+            unit_price: "450".into(),
+            discount: String::new(),
+            tax_rate_bp: Some(2000),
+        })
+        .collect();
+    ops::edit_order(
+        &store,
+        &supervisor(),
+        "1003",
+        &ops::OrderEdit {
+            lines: Some(swapped),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    let standing: Vec<i64> = ops::order_detail(&store, "1003")
+        .await
+        .unwrap()
+        .lines
+        .iter()
+        .map(|l| l.id)
+        .collect();
+    assert_eq!(
+        standing,
+        vec![written[1], written[0]],
+        "the edit put the later line first"
+    );
+    ops::confirm_order(&store, &admin, "1003").await.unwrap();
+    let me = packer(STATION);
+    ops::claim_order(&store, &me, "1003").await.unwrap();
+    match ops::record_scan(&store, &me, "1003", "4006381333931", "first")
+        .await
+        .unwrap()
+        .outcome
+    {
+        ScanOutcome::Accepted { line_id, .. } => assert_eq!(
+            line_id, written[1],
+            "the line standing first takes the first mug"
+        ),
+        other => panic!("the mug fits order 1003: {other:?}"),
+    }
+});

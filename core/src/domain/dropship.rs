@@ -21,6 +21,18 @@ crate::named_enum! {
     }
 }
 
+impl DropshipState {
+    /// The supplier ships the line (its parcel awaited or sent): it is not
+    /// packed at the warehouse. A line whose purchase order was cancelled
+    /// is the warehouse's again.
+    pub fn supplier_ships(self) -> bool {
+        matches!(
+            self,
+            DropshipState::AwaitingSupplier | DropshipState::Shipped
+        )
+    }
+}
+
 /// A supplier as a manager enters it.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]

@@ -126,11 +126,8 @@ impl OrderLine {
 
     /// Shipped by a supplier (awaiting or shipped), not from the warehouse.
     pub fn is_dropship(&self) -> bool {
-        matches!(
-            self.dropship,
-            Some(super::dropship::DropshipState::AwaitingSupplier)
-                | Some(super::dropship::DropshipState::Shipped)
-        )
+        self.dropship
+            .is_some_and(super::dropship::DropshipState::supplier_ships)
     }
 }
 

@@ -191,8 +191,37 @@ pub struct ScanResult {
     pub message: String,
 }
 
+/// What a scan's verdict reads of an order line. A scan reads these in the
+/// same statement as the order (`store::scans::scan_context`), or from
+/// the whole lines when it found the order by a former number.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ScanLine {
+    pub id: i64,
+    pub product_id: Option<i64>,
+    pub sku: String,
+    pub name: String,
+    pub quantity: i64,
+    pub packed: i64,
+    /// A dropshipping supplier ships it ([`OrderLine::is_dropship`]).
+    pub dropship: bool,
+}
+
+impl From<&OrderLine> for ScanLine {
+    fn from(l: &OrderLine) -> Self {
+        ScanLine {
+            id: l.id,
+            product_id: l.product_id,
+            sku: l.sku.clone(),
+            name: l.name.clone(),
+            quantity: l.quantity,
+            packed: l.packed,
+            dropship: l.is_dropship(),
+        }
+    }
+}
+
 /// A line that is already complete for `units` more.
-pub fn over_scan(line: &OrderLine, units: i64) -> ScanOutcome {
+pub fn over_scan(line: &ScanLine, units: i64) -> ScanOutcome {
     ScanOutcome::OverScan {
         line_id: line.id,
         sku: line.sku.clone(),
@@ -209,14 +238,14 @@ pub fn over_scan(line: &OrderLine, units: i64) -> ScanOutcome {
 /// overfill it, or a marked item (Chestny ZNAK) already in the box is an
 /// over-scan. Nothing is changed here: the store applies an accepted scan.
 pub fn pack_verdict(
-    lines: &[OrderLine],
+    lines: &[ScanLine],
     hit: &ProductHit,
     marking_already_packed: bool,
 ) -> ScanOutcome {
     // A line a dropshipping supplier ships is not in the warehouse's box:
     // its product scanned here is a wrong item, and it is never waited for.
-    let lines: Vec<&OrderLine> = lines.iter().filter(|l| !l.is_dropship()).collect();
-    let of_product: Vec<&OrderLine> = lines
+    let lines: Vec<&ScanLine> = lines.iter().filter(|l| !l.dropship).collect();
+    let of_product: Vec<&ScanLine> = lines
         .iter()
         .copied()
         .filter(|l| l.product_id == Some(hit.id))
@@ -281,7 +310,11 @@ pub fn marking_verdict(
 mod tests {
     use super::*;
 
-    fn line(id: i64, product: i64, quantity: i64, packed: i64) -> OrderLine {
+    fn line(id: i64, product: i64, quantity: i64, packed: i64) -> ScanLine {
+        ScanLine::from(&order_line(id, product, quantity, packed))
+    }
+
+    fn order_line(id: i64, product: i64, quantity: i64, packed: i64) -> OrderLine {
         OrderLine {
             id,
             position: id,
@@ -316,9 +349,18 @@ mod tests {
 
     #[test]
     fn a_line_a_supplier_ships_is_neither_packed_nor_waited_for() {
-        let mut dropship = line(2, 8, 1, 0);
-        dropship.dropship = Some(crate::domain::dropship::DropshipState::AwaitingSupplier);
-        let lines = [line(1, 7, 1, 0), dropship];
+        use crate::domain::dropship::DropshipState;
+        let mut dropship = order_line(2, 8, 1, 0);
+        dropship.dropship = Some(DropshipState::AwaitingSupplier);
+        // A purchase order cancelled before the supplier shipped: the
+        // warehouse ships that line again.
+        let mut cancelled = order_line(3, 9, 1, 0);
+        cancelled.dropship = Some(DropshipState::Cancelled);
+        let lines = [
+            line(1, 7, 1, 0),
+            ScanLine::from(&dropship),
+            ScanLine::from(&cancelled),
+        ];
         assert!(
             matches!(
                 pack_verdict(&lines, &hit(8, 1), false),
@@ -328,10 +370,17 @@ mod tests {
         );
         match pack_verdict(&lines, &hit(7, 1), false) {
             ScanOutcome::Accepted { order_complete, .. } => {
+                assert!(!order_complete, "the cancelled supplier's line waits")
+            }
+            other => panic!("{other:?}"),
+        }
+        match pack_verdict(&lines[..2], &hit(7, 1), false) {
+            ScanOutcome::Accepted { order_complete, .. } => {
                 assert!(order_complete, "the warehouse part is complete")
             }
             other => panic!("{other:?}"),
         }
+        assert!(pack_verdict(&lines, &hit(9, 1), false).is_accepted());
     }
 
     #[test]

@@ -7,7 +7,7 @@ use super::OrderDetail;
 use crate::documents::PrintSettings;
 use crate::domain::access::{Credential, Op, Override};
 use crate::domain::barcode::{self, ScanCode};
-use crate::domain::scan::{marking_verdict, over_scan, pack_verdict};
+use crate::domain::scan::{marking_verdict, over_scan, pack_verdict, ScanLine};
 use crate::domain::{
     order, Actor, EventKind, OrderHead, OrderStatus, PackingOpening, ScanKind, ScanOutcome,
     ScanResult,
@@ -336,22 +336,28 @@ async fn record_scan_once(
 ) -> Result<ScanResult> {
     let normalized = barcode::normalize(raw_code);
     let mut tx = store.write().await?;
-    // One statement reads the order, a scan made earlier under this id,
-    // the open carton and the product with exactly this barcode; an order
-    // not found by its current number is looked up the long way.
+    // One statement reads the order and its lines, a scan made earlier
+    // under this id, the open carton and the product with exactly this
+    // barcode; an order not found by its current number is looked up the
+    // long way.
     let exact_code = normalized.as_deref().unwrap_or("");
-    let (head, open_carton, exact) =
+    let (head, scan_lines, open_carton, exact) =
         match scans::scan_context::<ScanOutcome>(&mut tx, number, scan_id, exact_code).await? {
             Some(ctx) => match ctx.earlier {
                 Some(earlier) => return Ok(earlier_result(earlier, scan_id)),
-                None => (ctx.head, Some(ctx.open_carton), Some(ctx.exact)),
+                None => (
+                    ctx.head,
+                    Some(ctx.lines),
+                    Some(ctx.open_carton),
+                    Some(ctx.exact),
+                ),
             },
             None => {
                 if let Some(earlier) = scans::earlier::<ScanOutcome>(&mut tx, scan_id).await? {
                     return Ok(earlier_result(earlier, scan_id));
                 }
                 let head = head_by_number(&mut tx, store.engine(), number, false).await?;
-                (head, None, None)
+                (head, None, None, None)
             }
         };
     let now = store.now_ms();
@@ -388,7 +394,14 @@ async fn record_scan_once(
                         .await?
                         .unwrap_or(ScanOutcome::UnknownBarcode),
                     Ok(Some(hit)) => {
-                        let order_lines = lines(&mut tx, head.id).await?;
+                        let order_lines = match scan_lines {
+                            Some(l) => l,
+                            None => lines(&mut tx, head.id)
+                                .await?
+                                .iter()
+                                .map(ScanLine::from)
+                                .collect(),
+                        };
                         let packed_in = match &marking {
                             Some(m) => {
                                 scans::marking_code_packed_in(&mut tx, store.engine(), m).await?

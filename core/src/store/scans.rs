@@ -4,6 +4,8 @@
 //! is counted once wherever it was made.
 
 use super::bad_stored;
+use crate::domain::dropship::DropshipState;
+use crate::domain::scan::ScanLine;
 use crate::domain::time::Millis;
 use crate::domain::{Actor, OrderHead, ProductHit, ScanKind};
 use crate::Result;
@@ -60,11 +62,13 @@ fn read_earlier<V: DeserializeOwned>(
 
 /// What a packing scan reads before it decides, in one statement (one
 /// round trip to PostgreSQL, one call into SQLite's connection thread,
-/// where it was four): the order, the scan recorded earlier under the same
-/// client id, the order's open carton, and the product whose barcode is
-/// exactly the scanned code.
+/// where it was five): the order and its lines, the scan recorded earlier
+/// under the same client id, the order's open carton, and the product
+/// whose barcode is exactly the scanned code.
 pub struct ScanContext<V> {
     pub head: OrderHead,
+    /// The order's lines, in their order.
+    pub lines: Vec<ScanLine>,
     pub earlier: Option<EarlierScan<V>>,
     pub open_carton: Option<i64>,
     /// None when no barcode is exactly the code: the GTIN inside it, or
@@ -77,6 +81,7 @@ pub struct ScanContext<V> {
 struct ContextRow {
     #[sqlx(flatten)]
     head: OrderHead,
+    scan_lines: String,
     earlier_code: Option<String>,
     earlier_detail: Option<String>,
     open_carton: Option<i64>,
@@ -88,10 +93,11 @@ struct ContextRow {
 }
 
 /// The statement of [`scan_context`], with the marks of its three values
-/// (the order number, the scan id, the code).
-fn context_sql([number, scan_id, code]: [&str; 3]) -> String {
+/// (the order number, the scan id, the code), and the engine's statement
+/// for the order's lines ([`read_scan_lines`] reads what it gives).
+fn context_sql([number, scan_id, code]: [&str; 3], lines: &str) -> String {
     format!(
-        "SELECT {head}, \
+        "SELECT {head}, {lines} AS scan_lines, \
          (SELECT s.code FROM scans s WHERE s.scan_id = {scan_id}) AS earlier_code, \
          (SELECT s.detail FROM scans s WHERE s.scan_id = {scan_id}) AS earlier_detail, \
          (SELECT c.id FROM cartons c WHERE c.order_id = orders.id AND c.closed_at IS NULL) \
@@ -118,10 +124,32 @@ pub async fn scan_context<V: DeserializeOwned>(
 ) -> Result<Option<ScanContext<V>>> {
     // SQLite: `+$n` marks (see [`super::stable_marks`]); without them this
     // statement was compiled again on every scan (136 µs of SQLite's time).
-    static SQLITE: std::sync::LazyLock<String> =
-        std::sync::LazyLock::new(|| context_sql(["+$1", "+$2", "+$3"]));
-    static POSTGRES: std::sync::LazyLock<String> =
-        std::sync::LazyLock::new(|| context_sql(["$1", "$2", "$3"]));
+    // The order's lines, as [`read_scan_lines`] reads them: one JSON array
+    // per line, in the lines' order. SQLite's aggregate takes an ORDER BY
+    // from 3.44 on (sqlx 0.8.6 bundles 3.46; a system SQLite older than
+    // that would refuse the statement on every scan).
+    const LINE: &str = "l.id, l.product_id, l.sku, l.name, l.quantity, l.packed, po.state";
+    const LINES_OF_ORDER: &str = "FROM order_lines l \
+        LEFT JOIN purchase_orders po ON po.id = l.purchase_order_id \
+        WHERE l.order_id = orders.id";
+    static SQLITE: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+        context_sql(
+            ["+$1", "+$2", "+$3"],
+            &format!(
+                "(SELECT json_group_array(json_array({LINE}) ORDER BY l.position) \
+                 {LINES_OF_ORDER})"
+            ),
+        )
+    });
+    static POSTGRES: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+        context_sql(
+            ["$1", "$2", "$3"],
+            &format!(
+                "(SELECT COALESCE(json_agg(json_build_array({LINE}) ORDER BY l.position), \
+                 '[]'::json)::text {LINES_OF_ORDER})"
+            ),
+        )
+    });
     let sql = if super::stable_marks(conn) {
         SQLITE.as_str()
     } else {
@@ -159,12 +187,49 @@ pub async fn scan_context<V: DeserializeOwned>(
         }),
         _ => None,
     };
+    let lines = read_scan_lines(&r.scan_lines)?;
     Ok(Some(ScanContext {
         head: r.head,
+        lines,
         earlier,
         open_carton: r.open_carton,
         exact,
     }))
+}
+
+/// The order's lines as [`scan_context`]'s statement lists them: a JSON
+/// array of `[id, product_id, sku, name, quantity, packed, purchase order
+/// state]`, one per line.
+fn read_scan_lines(json: &str) -> Result<Vec<ScanLine>> {
+    type Row = (
+        i64,
+        Option<i64>,
+        String,
+        String,
+        i64,
+        i64,
+        Option<DropshipState>,
+    );
+    let rows: Vec<Row> = serde_json::from_str(json).map_err(|e| {
+        bad_stored(
+            "order_lines",
+            format!("the order's lines cannot be read for a scan ({e})"),
+        )
+    })?;
+    Ok(rows
+        .into_iter()
+        .map(
+            |(id, product_id, sku, name, quantity, packed, state)| ScanLine {
+                id,
+                product_id,
+                sku,
+                name,
+                quantity,
+                packed,
+                dropship: state.is_some_and(DropshipState::supplier_ships),
+            },
+        )
+        .collect())
 }
 
 pub struct NewScan<'a, V> {
@@ -344,4 +409,44 @@ pub async fn of_order(
     .await?;
     scans.reverse();
     Ok(scans)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_lines_of_a_scan_context_read_back_and_bad_ones_are_named() {
+        // As SQLite's json_array and PostgreSQL's json_build_array write them.
+        let json = r#"[[7,3,"PB-1","Кружка \"Утро\" \\ 0,3 л",2,1,null],
+                       [8,null,"FREE","без товара",1,0,null],
+                       [9,4,"PB-2","от поставщика",1,0,"awaiting_supplier"],
+                       [10,5,"PB-3","заказ отменён",1,0,"cancelled"]]"#;
+        let lines = read_scan_lines(json).unwrap();
+        assert_eq!(lines.len(), 4);
+        assert_eq!(
+            lines[0],
+            ScanLine {
+                id: 7,
+                product_id: Some(3),
+                sku: "PB-1".into(),
+                name: r#"Кружка "Утро" \ 0,3 л"#.into(),
+                quantity: 2,
+                packed: 1,
+                dropship: false,
+            }
+        );
+        assert_eq!(lines[1].product_id, None);
+        assert!(lines[2].dropship, "the supplier ships it");
+        assert!(
+            !lines[3].dropship,
+            "a cancelled purchase order's line is ours"
+        );
+        assert!(read_scan_lines("[]").unwrap().is_empty());
+        let bad = read_scan_lines(r#"[[7,3,"PB-1","x",2,1,"lost"]]"#).unwrap_err();
+        assert!(
+            bad.to_string().contains("order_lines"),
+            "a state no purchase order has is bad stored data: {bad}"
+        );
+    }
 }
