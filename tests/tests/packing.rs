@@ -54,23 +54,29 @@ async fn warehouse(db: &TestDb) -> Store {
         lines: vec![line("PB-001", 2), line("PB-002", 1)],
     };
     let csv_order = packbench_csv(&order);
-    let summary = ops::import_orders(
-        &store,
-        &admin,
-        csv_order.as_bytes(),
-        packbench_core::exchange::OrderFormat::Packbench,
-    )
-    .await
-    .unwrap();
-    assert_eq!(summary.imported, 1, "order 1001 imported: {summary:?}");
+    import_one(&store, &admin, &csv_order, "1001").await;
     ops::confirm_order(&store, &admin, "1001").await.unwrap();
     store
 }
 
+/// The header of a Packbench order CSV.
+const CSV_HEADER: &str = "number,channel,customer_name,email,phone,shipping_address,delivery_method,delivery_cost,currency,payment_status,comment,sku,item_name,quantity,unit_price,discount,tax_rate\n";
+
+/// Imports `csv`, which holds order `number` only.
+async fn import_one(store: &Store, admin: &Actor, csv: &str, number: &str) {
+    let summary = ops::import_orders(
+        store,
+        admin,
+        csv.as_bytes(),
+        packbench_core::exchange::OrderFormat::Packbench,
+    )
+    .await
+    .unwrap();
+    assert_eq!(summary.imported, 1, "order {number} imported: {summary:?}");
+}
+
 fn packbench_csv(o: &NewOrder) -> String {
-    let mut s = String::from(
-        "number,channel,customer_name,email,phone,shipping_address,delivery_method,delivery_cost,currency,payment_status,comment,sku,item_name,quantity,unit_price,discount,tax_rate\n",
-    );
+    let mut s = String::from(CSV_HEADER);
     for l in &o.lines {
         s.push_str(&format!(
             "{},{},{},{},{},\"{}\",{},300.00,RUB,paid,{},{},{},{},450.00,0,20\n",
@@ -911,20 +917,12 @@ on_both_engines!(a_scan_reads_line_names_and_their_order_as_entered, |db| {
     let admin = Actor::new("admin", "office", ops::Role::Admin);
     let odd = r#"Кружка "Утро" 0,3 л \ белая"#;
     let csv = format!(
-            "number,channel,customer_name,email,phone,shipping_address,delivery_method,delivery_cost,currency,payment_status,comment,sku,item_name,quantity,unit_price,discount,tax_rate\n\
+            "{CSV_HEADER}\
              1002,phone,Петров Пётр,p@example.ru,+79120000000,\"Казань, ул. Садовая, 5\",СДЭК,300.00,RUB,paid,,PB-001,\"{}\",1,450.00,0,20\n\
              1002,phone,Петров Пётр,p@example.ru,+79120000000,\"Казань, ул. Садовая, 5\",СДЭК,300.00,RUB,paid,,PB-001,вторая кружка,1,450.00,0,20\n",
             odd.replace('"', "\"\"")
         );
-    let summary = ops::import_orders(
-        &store,
-        &admin,
-        csv.as_bytes(),
-        packbench_core::exchange::OrderFormat::Packbench,
-    )
-    .await
-    .unwrap();
-    assert_eq!(summary.imported, 1, "order 1002 imported: {summary:?}");
+    import_one(&store, &admin, &csv, "1002").await;
     ops::confirm_order(&store, &admin, "1002").await.unwrap();
     let me = packer(STATION);
     ops::claim_order(&store, &me, "1002").await.unwrap();
@@ -953,18 +951,10 @@ on_both_engines!(a_scan_reads_line_names_and_their_order_as_entered, |db| {
 on_both_engines!(a_scan_fills_lines_in_their_order_after_an_edit, |db| {
     let store = warehouse(&db).await;
     let admin = Actor::new("admin", "office", ops::Role::Admin);
-    let csv = "number,channel,customer_name,email,phone,shipping_address,delivery_method,delivery_cost,currency,payment_status,comment,sku,item_name,quantity,unit_price,discount,tax_rate\n\
+    let csv = format!("{CSV_HEADER}\
          1003,phone,Петров Пётр,p@example.ru,+79120000000,\"Казань, ул. Садовая, 5\",СДЭК,300.00,RUB,paid,,PB-001,первая,1,450.00,0,20\n\
-         1003,phone,Петров Пётр,p@example.ru,+79120000000,\"Казань, ул. Садовая, 5\",СДЭК,300.00,RUB,paid,,PB-001,вторая,1,450.00,0,20\n";
-    let summary = ops::import_orders(
-        &store,
-        &admin,
-        csv.as_bytes(),
-        packbench_core::exchange::OrderFormat::Packbench,
-    )
-    .await
-    .unwrap();
-    assert_eq!(summary.imported, 1, "order 1003 imported: {summary:?}");
+         1003,phone,Петров Пётр,p@example.ru,+79120000000,\"Казань, ул. Садовая, 5\",СДЭК,300.00,RUB,paid,,PB-001,вторая,1,450.00,0,20\n");
+    import_one(&store, &admin, &csv, "1003").await;
     let written: Vec<i64> = ops::order_detail(&store, "1003")
         .await
         .unwrap()
