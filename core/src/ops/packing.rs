@@ -7,7 +7,7 @@ use super::OrderDetail;
 use crate::documents::PrintSettings;
 use crate::domain::access::{Credential, Op, Override};
 use crate::domain::barcode::{self, ScanCode};
-use crate::domain::scan::{marking_verdict, over_scan, pack_verdict, ScanLine};
+use crate::domain::scan::{marking_verdict, pack_verdict, ProductHit, ScanLine};
 use crate::domain::{
     order, Actor, EventKind, OrderHead, OrderStatus, PackingOpening, ScanKind, ScanOutcome,
     ScanResult,
@@ -310,6 +310,63 @@ fn earlier_result(earlier: scans::EarlierScan<ScanOutcome>, scan_id: &str) -> Sc
     }
 }
 
+/// The order's lines as a scan's verdict reads them.
+async fn scan_lines_of(tx: &mut Tx, order_id: i64) -> Result<Vec<ScanLine>> {
+    Ok(lines(tx, order_id)
+        .await?
+        .iter()
+        .map(ScanLine::from)
+        .collect())
+}
+
+/// How often a product scan's verdict is made again when its line was
+/// filled by another scan between the read and the write.
+const PACK_ATTEMPTS: usize = 3;
+
+/// The verdict on a product scan of the order (`order_number`, `order_id`)
+/// against its lines and, when the unit fits, the unit packed. `packed_in`
+/// is the order a marking code was packed in before, if any.
+///
+/// `order_lines` come from the scan's own read. On PostgreSQL another scan
+/// of the order (the CLI beside the app, a second window) can fill a line
+/// between that read and this write; the write's own check
+/// (`packed + units <= quantity`) refuses it, and the verdict is made again
+/// on the lines as they are now: the unit goes to another line of the
+/// product that still has room, or the over-scan names the line's true
+/// count, not the count read before the other scan.
+async fn pack_product(
+    tx: &mut Tx,
+    order_number: &str,
+    order_id: i64,
+    hit: &ProductHit,
+    by_marking_code: bool,
+    packed_in: Option<String>,
+    mut order_lines: Vec<ScanLine>,
+) -> Result<ScanOutcome> {
+    let here = packed_in.as_deref() == Some(order_number);
+    let elsewhere = packed_in.filter(|n| n != order_number);
+    for _ in 0..PACK_ATTEMPTS {
+        let verdict = marking_verdict(
+            pack_verdict(&order_lines, hit, here),
+            hit,
+            by_marking_code,
+            elsewhere.clone(),
+        );
+        let Some((line_id, units)) = verdict.packed_units() else {
+            return Ok(verdict);
+        };
+        if orders::add_packed(tx, line_id, units).await? {
+            return Ok(verdict);
+        }
+        order_lines = scan_lines_of(tx, order_id).await?;
+    }
+    // Filled again under every new verdict: nothing is packed or written,
+    // and the packer scans again (the same scan id counts once).
+    Err(Error::Conflict(format!(
+        "the lines of order {order_number} changed under this scan {PACK_ATTEMPTS} times (another scan of the order at the same moment); nothing was packed, scan again"
+    )))
+}
+
 /// Verifies one scan against the order and, if it fits, packs it. Every scan
 /// is written to the ledger; the same `scan_id` twice is counted once.
 pub async fn record_scan(
@@ -396,11 +453,7 @@ async fn record_scan_once(
                     Ok(Some(hit)) => {
                         let order_lines = match scan_lines {
                             Some(l) => l,
-                            None => lines(&mut tx, head.id)
-                                .await?
-                                .iter()
-                                .map(ScanLine::from)
-                                .collect(),
+                            None => scan_lines_of(&mut tx, head.id).await?,
                         };
                         let packed_in = match &marking {
                             Some(m) => {
@@ -408,26 +461,16 @@ async fn record_scan_once(
                             }
                             None => None,
                         };
-                        let verdict = marking_verdict(
-                            pack_verdict(
-                                &order_lines,
-                                &hit,
-                                packed_in.as_deref() == Some(&head.number),
-                            ),
+                        pack_product(
+                            &mut tx,
+                            &head.number,
+                            head.id,
                             &hit,
                             marking.is_some(),
-                            packed_in.filter(|n| *n != head.number),
-                        );
-                        match verdict.packed_units() {
-                            Some((line_id, units))
-                                if !orders::add_packed(&mut tx, line_id, units).await? =>
-                            {
-                                // Another scan filled the line between our read and our write.
-                                let line = order_lines.iter().find(|l| l.id == line_id);
-                                line.map_or(verdict.clone(), |l| over_scan(l, units))
-                            }
-                            _ => verdict,
-                        }
+                            packed_in,
+                            order_lines,
+                        )
+                        .await?
                     }
                 }
             }
@@ -707,4 +750,105 @@ async fn close_box(
     let detail = order_detail_in(&mut tx, store.engine(), &head.number).await?;
     tx.commit().await?;
     Ok(detail)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::{Actor, Role};
+    use crate::exchange::OrderFormat;
+    use crate::store::DbTarget;
+
+    /// The lines a scan read before another scan of the same order filled
+    /// one (a race on PostgreSQL): the unit goes to the product's other
+    /// line, and with both full the over-scan says the true count.
+    #[tokio::test]
+    async fn a_line_filled_after_the_scan_read_it_is_read_again() {
+        let dir = std::env::temp_dir().join(format!(
+            "packbench-pack-race-{}-{}",
+            std::process::id(),
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .unwrap()
+                .as_nanos()
+        ));
+        let store = Store::open(&DbTarget::SqliteFile(dir.join("race.db")))
+            .await
+            .unwrap();
+        let admin = Actor::new("admin", "office", Role::Admin);
+        let products = "sku,name,weight_g,bin,barcodes,stock\n\
+            PB-001,Кружка «Утро»,350,A-02,4006381333931,40\n";
+        crate::ops::import_products(&store, &admin, products.as_bytes())
+            .await
+            .unwrap();
+        let row = "1001,phone,Иванова Мария,m@example.ru,+79120000000,\"Казань\",СДЭК,300.00,RUB,paid,,PB-001";
+        let orders = format!(
+            "number,channel,customer_name,email,phone,shipping_address,delivery_method,delivery_cost,currency,payment_status,comment,sku,item_name,quantity,unit_price,discount,tax_rate\n\
+             {row},первая кружка,1,450.00,0,20\n\
+             {row},вторая кружка,1,450.00,0,20\n"
+        );
+        let summary =
+            crate::ops::import_orders(&store, &admin, orders.as_bytes(), OrderFormat::Packbench)
+                .await
+                .unwrap();
+        assert_eq!(summary.imported, 1, "{summary:?}");
+
+        let mut tx = store.write().await.unwrap();
+        let head = head_by_number(&mut tx, store.engine(), "1001", false)
+            .await
+            .unwrap();
+        let hit = products::find_by_scan(&mut tx, "4006381333931")
+            .await
+            .unwrap()
+            .unwrap()
+            .expect("the mug is found by its barcode");
+        let stale = scan_lines_of(&mut tx, head.id).await.unwrap();
+        assert_eq!(stale.iter().map(|l| l.packed).collect::<Vec<_>>(), [0, 0]);
+        let (first, second) = (stale[0].id, stale[1].id);
+
+        // Another scan fills the first line after this one read the lines.
+        assert!(orders::add_packed(&mut tx, first, 1).await.unwrap());
+        let outcome = pack_product(&mut tx, "1001", head.id, &hit, false, None, stale.clone())
+            .await
+            .unwrap();
+        match outcome {
+            ScanOutcome::Accepted {
+                line_id,
+                packed,
+                ordered,
+                order_complete,
+                ..
+            } => {
+                assert_eq!(line_id, second, "the unit went to the line with room");
+                assert_eq!((packed, ordered), (1, 1));
+                assert!(order_complete, "both mugs are in the box now");
+            }
+            other => panic!("the second line had room: {other:?}"),
+        }
+        let now = scan_lines_of(&mut tx, head.id).await.unwrap();
+        assert_eq!(now.iter().map(|l| l.packed).collect::<Vec<_>>(), [1, 1]);
+
+        // Both lines full, the lines read before both were: an over-scan
+        // with the line's true count, and nothing more packed.
+        let outcome = pack_product(&mut tx, "1001", head.id, &hit, false, None, stale)
+            .await
+            .unwrap();
+        match outcome {
+            ScanOutcome::OverScan {
+                line_id,
+                packed,
+                ordered,
+                ..
+            } => {
+                assert_eq!(line_id, first);
+                assert_eq!((packed, ordered), (1, 1), "the count as it is, not as read");
+            }
+            other => panic!("both lines are full: {other:?}"),
+        }
+        let now = scan_lines_of(&mut tx, head.id).await.unwrap();
+        assert_eq!(now.iter().map(|l| l.packed).collect::<Vec<_>>(), [1, 1]);
+        drop(tx);
+        store.close().await;
+        let _ = std::fs::remove_dir_all(&dir);
+    }
 }
