@@ -3554,6 +3554,21 @@ test(`soak: a shift of ${SOAK_SCANS} scanner bursts (orders claimed by their num
     scans++;
     if (scans % SOAK_EVERY === 0) await sample();
   };
+  // The commands the page calls during the shift, counted where Tauri's
+  // IPC leaves the page (each invoke is a fetch of ipc://localhost/COMMAND).
+  await browser.execute(() => {
+    const counts = {};
+    window.__soakIpcCalls = counts;
+    const fetchOf = window.fetch;
+    window.fetch = function (input, init) {
+      const url = String(typeof input === 'string' ? input : input.url);
+      if (url.startsWith('ipc://localhost/')) {
+        const command = url.slice('ipc://localhost/'.length);
+        counts[command] = (counts[command] ?? 0) + 1;
+      }
+      return fetchOf.call(this, input, init);
+    };
+  });
   await sample();
   // PACKBENCH_E2E_SOAK_XKEYS=1: the bursts are typed by xdotool, as a
   // keyboard-wedge scanner types, not by WebDriver's key actions.
@@ -3576,6 +3591,9 @@ test(`soak: a shift of ${SOAK_SCANS} scanner bursts (orders claimed by their num
     await counted();
   }
   const wall = (Date.now() - t0) / 1000;
+  const ipcCalls = await browser.execute(() => window.__soakIpcCalls);
+  const ipcTotal = Object.values(ipcCalls).reduce((t, n) => t + n, 0);
+  log(`the page called ${ipcTotal} commands in ${scans} scans (${(ipcTotal / scans).toFixed(2)} a scan): ${Object.entries(ipcCalls).sort((x, y) => y[1] - x[1]).map(([c, n]) => `${c} ${n}`).join(', ')}`);
   eq(scans, SOAK_SCANS, 'scanner bursts of the shift');
   const shippedNow = new Set(cliJson('orders', 'list', '--status', 'shipped', '--limit', String(plan.length + 1000)).map((o) => o.number));
   const notShipped = plan.filter((o) => !shippedNow.has(o.number)).map((o) => o.number);
@@ -3629,6 +3647,7 @@ test(`soak: a shift of ${SOAK_SCANS} scanner bursts (orders claimed by their num
     asserted: `slope_mb_per_1000_scans.${asserted} < ${bound}`,
     asserted_slope_below: bound,
     file_pss_moved_mb: fileMove,
+    ipc_calls: { total: ipcTotal, per_scan: +(ipcTotal / scans).toFixed(2), by_command: ipcCalls },
     csv: 'soak.csv',
   };
   const s = perf.soak;
