@@ -22,3 +22,17 @@ pub mod shop_http;
 pub mod store;
 
 pub use error::{Error, Result};
+
+/// A folder of a unit test's own under the system's temp folder (not made):
+/// `packbench-WHAT-PID-NANOS`, unlike any other run's.
+#[cfg(test)]
+pub(crate) fn test_dir(what: &str) -> std::path::PathBuf {
+    std::env::temp_dir().join(format!(
+        "packbench-{what}-{}-{}",
+        std::process::id(),
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_nanos()
+    ))
+}

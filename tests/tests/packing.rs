@@ -75,6 +75,17 @@ async fn import_one(store: &Store, admin: &Actor, csv: &str, number: &str) {
     assert_eq!(summary.imported, 1, "order {number} imported: {summary:?}");
 }
 
+/// The ids of order `number`'s lines, in the order the order shows them.
+async fn line_ids(store: &Store, number: &str) -> Vec<i64> {
+    ops::order_detail(store, number)
+        .await
+        .unwrap()
+        .lines
+        .iter()
+        .map(|l| l.id)
+        .collect()
+}
+
 fn packbench_csv(o: &NewOrder) -> String {
     let mut s = String::from(CSV_HEADER);
     for l in &o.lines {
@@ -955,13 +966,7 @@ on_both_engines!(a_scan_fills_lines_in_their_order_after_an_edit, |db| {
          1003,phone,Петров Пётр,p@example.ru,+79120000000,\"Казань, ул. Садовая, 5\",СДЭК,300.00,RUB,paid,,PB-001,первая,1,450.00,0,20\n\
          1003,phone,Петров Пётр,p@example.ru,+79120000000,\"Казань, ул. Садовая, 5\",СДЭК,300.00,RUB,paid,,PB-001,вторая,1,450.00,0,20\n");
     import_one(&store, &admin, &csv, "1003").await;
-    let written: Vec<i64> = ops::order_detail(&store, "1003")
-        .await
-        .unwrap()
-        .lines
-        .iter()
-        .map(|l| l.id)
-        .collect();
+    let written = line_ids(&store, "1003").await;
     assert_eq!(written.len(), 2, "two lines of one product");
     // The later line first, and one more of it (moving lines alone is no
     // edit worth keeping).
@@ -987,13 +992,7 @@ on_both_engines!(a_scan_fills_lines_in_their_order_after_an_edit, |db| {
     )
     .await
     .unwrap();
-    let standing: Vec<i64> = ops::order_detail(&store, "1003")
-        .await
-        .unwrap()
-        .lines
-        .iter()
-        .map(|l| l.id)
-        .collect();
+    let standing = line_ids(&store, "1003").await;
     assert_eq!(
         standing,
         vec![written[1], written[0]],

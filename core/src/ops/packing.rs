@@ -764,14 +764,7 @@ mod tests {
     /// line, and with both full the over-scan says the true count.
     #[tokio::test]
     async fn a_line_filled_after_the_scan_read_it_is_read_again() {
-        let dir = std::env::temp_dir().join(format!(
-            "packbench-pack-race-{}-{}",
-            std::process::id(),
-            std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .unwrap()
-                .as_nanos()
-        ));
+        let dir = crate::test_dir("pack-race");
         let store = Store::open(&DbTarget::SqliteFile(dir.join("race.db")))
             .await
             .unwrap();

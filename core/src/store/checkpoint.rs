@@ -145,14 +145,7 @@ mod tests {
     /// without the task it would stay at 100 MB.
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn the_wal_is_checkpointed_and_truncated_in_the_background() {
-        let dir = std::env::temp_dir().join(format!(
-            "packbench-wal-{}-{}",
-            std::process::id(),
-            std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .unwrap()
-                .as_nanos()
-        ));
+        let dir = crate::test_dir("wal");
         let path = dir.join("wal.db");
         let store = Store::open(&DbTarget::SqliteFile(path.clone()))
             .await
