@@ -6,8 +6,13 @@
 # keep"). Variants:
 #   fetch  a POST to a custom scheme (ipc://localhost/...) the window answers
 #          with JSON of ROWS rows (env, default 12), as Tauri 2 does on Linux
-#   post   a script message answered by evaluating a script (Tauri's fallback)
+#   post   a script message answered by evaluating a script (Tauri's fallback
+#          IPC, and how Tauri delivers every event): each script differs
+#   same   the same, every answer one identical script (the page takes the
+#          oldest waiting call)
 #   none   the loop alone
+# With GARBAGE=N (env) the page also makes N small objects per call, as
+# a busy page does, so its collector runs often.
 # Run on an X display with WEBKIT_DISABLE_COMPOSITING_MODE=1, as Packbench
 # runs WebKit:
 #   DISPLAY=:99 WEBKIT_DISABLE_COMPOSITING_MODE=1 scripts/probes/webkit-ipc.py fetch 5000 4
@@ -19,6 +24,7 @@ from gi.repository import Gtk, WebKit2, Gio, GLib, Soup
 
 variant, N, ROUNDS = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
 ROWS = int(os.environ.get("ROWS", "12"))
+GARBAGE = int(os.environ.get("GARBAGE", "0"))
 REPLY = json.dumps({"rows": [{"id": i, "name": "товар %d" % i, "sku": "SKU-%05d" % i} for i in range(ROWS)]}).encode()
 
 def anon(pid):
@@ -66,18 +72,23 @@ def on_msg(m, res):
     if v.startswith('round'):
         report(v); return
     # postMessage IPC: answer by evaluating a script, as Tauri does
-    cb = v
-    view.evaluate_javascript(f"window.__cb({cb}, {REPLY.decode()})", -1, None, None, None, None, None)
+    if variant == 'same':
+        view.evaluate_javascript(f"window.__cbNext({REPLY.decode()})", -1, None, None, None, None, None)
+    else:
+        view.evaluate_javascript(f"window.__cb({v}, {REPLY.decode()})", -1, None, None, None, None, None)
 ucm.register_script_message_handler('ipc')
 ucm.connect('script-message-received::ipc', on_msg)
 
 PAGE = """<p id=n>0</p><script>
-const N = %d, ROUNDS = %d, V = '%s';
+const N = %d, ROUNDS = %d, V = '%s', GARBAGE = %d;
+let junk = null;
 let pending = new Map(), next = 1;
 window.__cb = (id, data) => { const r = pending.get(id); pending.delete(id); r(data); };
+window.__cbNext = (data) => { const [id, r] = pending.entries().next().value; pending.delete(id); r(data); };
 function call(i) {
+  if (GARBAGE) junk = Array.from({length: GARBAGE}, (_, k) => ({k, s: 'x' + k}));
   if (V === 'fetch') return fetch('ipc://localhost/print_jobs', {method:'POST', body: JSON.stringify({limit: 30, i}), headers: {'Content-Type':'application/json','Tauri-Callback':'1','Tauri-Error':'2'}}).then(r => r.json());
-  if (V === 'post') return new Promise(res => { const id = next++; pending.set(id, res); window.webkit.messageHandlers.ipc.postMessage(String(id)); });
+  if (V === 'post' || V === 'same') return new Promise(res => { const id = next++; pending.set(id, res); window.webkit.messageHandlers.ipc.postMessage(String(id)); });
   return Promise.resolve({});
 }
 (async () => {
@@ -90,7 +101,7 @@ function call(i) {
   }
   window.webkit.messageHandlers.ipc.postMessage('round-end');
 })();
-</script>""" % (N, ROUNDS, variant)
+</script>""" % (N, ROUNDS, variant, GARBAGE)
 
 window = Gtk.Window(); window.set_default_size(600, 300)
 view = WebKit2.WebView(user_content_manager=ucm)
