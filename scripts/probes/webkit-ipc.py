@@ -3,6 +3,7 @@
 # ROUNDS rounds of N calls the way Tauri's IPC does, and prints the
 # anonymous memory (smaps_rollup) of the window's process and its WebKit
 # children after each round (BENCHMARKS.md, "What the web process does not
+# keep" and "What the packing screen, the JIT and the events do not
 # keep"). Variants:
 #   fetch  a POST to a custom scheme (ipc://localhost/...) the window answers
 #          with JSON of ROWS rows (env, default 12), as Tauri 2 does on Linux
@@ -72,10 +73,8 @@ def on_msg(m, res):
     if v.startswith('round'):
         report(v); return
     # postMessage IPC: answer by evaluating a script, as Tauri does
-    if variant == 'same':
-        view.evaluate_javascript(f"window.__cbNext({REPLY.decode()})", -1, None, None, None, None, None)
-    else:
-        view.evaluate_javascript(f"window.__cb({v}, {REPLY.decode()})", -1, None, None, None, None, None)
+    script = f"window.__cbNext({REPLY.decode()})" if variant == 'same' else f"window.__cb({v}, {REPLY.decode()})"
+    view.evaluate_javascript(script, -1, None, None, None, None, None)
 ucm.register_script_message_handler('ipc')
 ucm.connect('script-message-received::ipc', on_msg)
 
