@@ -1,0 +1,230 @@
+#!/usr/bin/env python3
+"""A packing shift with no WebDriver (BENCHMARKS.md, "A shift with no
+WebDriver"): the release app started directly on a throw-away demo
+database and Xvfb display, a packer signed in by her badge, then the soak's
+kind of shift typed by xdotool as a keyboard-wedge scanner types it: each
+order's number, every unit's barcode, a tracking label. Nothing reads the
+page: the pace is fixed (PACE_MS between bursts, ORDER_MS after an order's
+number and after its last unit), and the CLI counts the shipped orders at
+the end. PSS and anonymous memory of the app's process and of its WebKit
+children (smaps_rollup) every EVERY scans, then the least-squares slope
+after WARMUP scans, MB per 1,000 scans.
+
+    scripts/probes/app-shift.py SCANS [EVERY]
+    scripts/probes/app-shift.py 2000 250
+
+APP and CLI name the binaries (default: the release builds in
+$CARGO_TARGET_DIR, as `cargo build --release -p packbench -p packbench-cli`
+leaves them); CSV=FILE keeps the samples; IDLE_S=N leaves the station idle
+for N seconds after the shift, a sample every 30 s.
+"""
+import json
+import os
+import random
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+
+
+def ean13(twelve):
+    total = sum(int(d) * (3 if i % 2 else 1) for i, d in enumerate(twelve))
+    return twelve + str((10 - total % 10) % 10)
+
+
+def memory(pid):
+    """PSS and anonymous MB of the app (pid) and of its WebKit children."""
+    def rollup(p):
+        fields = {}
+        try:
+            with open(f"/proc/{p}/smaps_rollup") as f:
+                for line in f:
+                    parts = line.split()
+                    if len(parts) >= 2 and parts[0].endswith(":"):
+                        fields[parts[0][:-1]] = int(parts[1])
+        except OSError:
+            return 0, 0
+        return fields.get("Pss", 0) / 1024, fields.get("Anonymous", 0) / 1024
+
+    children = subprocess.run(["pgrep", "-P", str(pid)], capture_output=True, text=True).stdout.split()
+    app = rollup(pid)
+    web = [rollup(c) for c in children]
+    return {
+        "app_pss": app[0],
+        "app_anon": app[1],
+        "web_pss": sum(w[0] for w in web),
+        "web_anon": sum(w[1] for w in web),
+    }
+
+
+def slope(xs, ys):
+    n = len(xs)
+    mx, my = sum(xs) / n, sum(ys) / n
+    den = sum((x - mx) ** 2 for x in xs)
+    return sum((x - mx) * (y - my) for x, y in zip(xs, ys)) / den * 1000 if den else 0.0
+
+
+def main():
+    if len(sys.argv) < 2:
+        sys.exit(__doc__)
+    scans_goal = int(sys.argv[1])
+    every = int(sys.argv[2]) if len(sys.argv) > 2 else 250
+    pace = int(os.environ.get("PACE_MS", "150")) / 1000
+    order_pause = int(os.environ.get("ORDER_MS", "400")) / 1000
+    target = os.environ.get("CARGO_TARGET_DIR", os.path.expanduser("~/.cache/packbench/target"))
+    app_bin = os.environ.get("APP", f"{target}/release/packbench")
+    cli_bin = os.environ.get("CLI", f"{target}/release/packbench-cli")
+    work = tempfile.mkdtemp(prefix="packbench-shift.")
+    env = dict(os.environ)
+    env.update(
+        PACKBENCH_DATABASE_URL=f"{work}/packbench.db",
+        PACKBENCH_CONFIG=f"{work}/station.json",
+        XDG_DATA_HOME=f"{work}/data",
+        XDG_CONFIG_HOME=f"{work}/config",
+        XDG_CACHE_HOME=f"{work}/cache",
+        NO_AT_BRIDGE="1",
+        LANG="ru_RU.UTF-8",
+    )
+    env.pop("PACKBENCH_STATION", None)
+    with open(env["PACKBENCH_CONFIG"], "w") as f:
+        json.dump({"station": "probe", "language": "ru", "session_idle_minutes": 720}, f)
+
+    def cli(*args, **kw):
+        return subprocess.run([cli_bin, *args], env={**env, **kw}, check=True, capture_output=True, text=True).stdout
+
+    cli("init", "--demo")
+    admin = {"PACKBENCH_USER": "olga", "PACKBENCH_PIN": "1111"}
+    cli("users", "add", "--login", "shift", "--name", "Смена", "--role", "packer", "--badge", "BADGE-SHIFT", PACKBENCH_NEW_PIN="9999", **admin)
+    bin_ = json.loads(cli("products", "show", "PB-0001", "--json", **admin))["default_bin"]
+
+    # The soak's shift: 1 to 6 units on 1 to 3 lines of twelve products;
+    # each order is its units plus 2 bursts (its number, the tracking label).
+    rng = random.Random(12)
+    products = [(f"SHIFT-{i:02d}", ean13(f"460998{i:06d}")) for i in range(1, 13)]
+    with open(f"{work}/products.csv", "w") as f:
+        f.write("sku,name,weight_g,bin,barcodes,stock\n")
+        for i, (sku, code) in enumerate(products, 1):
+            f.write(f"{sku},Товар смены {i},200,{bin_},{code},100000\n")
+    cli("import", "products", f"{work}/products.csv", **admin)
+    plan = []
+    remaining = scans_goal
+    while remaining > 0:
+        units = 1 + rng.randrange(6)
+        rest = remaining - units - 2
+        if rest != 0 and rest < 3:
+            units = remaining - 2
+        remaining -= units + 2
+        picked = rng.sample(products, 1 + rng.randrange(min(3, units)))
+        qty = {sku: 1 for sku, _ in picked}
+        for _ in range(units - len(picked)):
+            qty[rng.choice(picked)[0]] += 1
+        plan.append((str(70001 + len(plan)), [(sku, code, qty[sku]) for sku, code in picked]))
+    with open(f"{work}/orders.csv", "w") as f:
+        f.write("number,customer_name,delivery_method,currency,payment_status,sku,item_name,quantity,unit_price\n")
+        for number, lines in plan:
+            for sku, _, q in lines:
+                f.write(f"{number},Смена {number},СДЭК,RUB,paid,{sku},{sku},{q},100.00\n")
+    cli("import", "orders", f"{work}/orders.csv", **admin)
+    for number, _ in plan:
+        cli("orders", "confirm", number, **admin)
+
+    display = f":{300 + random.randrange(100)}"
+    xvfb = subprocess.Popen(["Xvfb", display, "-screen", "0", "1366x900x24", "-nolisten", "tcp"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    env["DISPLAY"] = display
+    log = open(f"{work}/app.log", "w")
+    app = subprocess.Popen([app_bin], env=env, stdout=log, stderr=subprocess.STDOUT)
+    try:
+        win = None
+        for _ in range(150):
+            out = subprocess.run(["xdotool", "search", "--pid", str(app.pid), "--onlyvisible"],
+                                 env=env, capture_output=True, text=True).stdout.split()
+            if out:
+                win = out[0]
+                break
+            time.sleep(0.2)
+        if not win:
+            sys.exit("app-shift: the window did not show")
+        time.sleep(4)
+
+        def burst(code):
+            subprocess.run(["xdotool", "key", "--delay", "0", *code, "Return"], env=env, check=True)
+
+        subprocess.run(["xdotool", "windowfocus", "--sync", win], env=env, check=True)
+        subprocess.run(["xdotool", "type", "--delay", "5", "BADGE-SHIFT"], env=env, check=True)
+        subprocess.run(["xdotool", "key", "Return"], env=env, check=True)
+        time.sleep(5)
+
+        samples = []
+        scans = 0
+        t0 = time.time()
+
+        def sample():
+            m = memory(app.pid)
+            samples.append((scans, m))
+            print(f"{scans} scans, {time.time() - t0:.0f} s: PSS app {m['app_pss']:.1f} + web {m['web_pss']:.1f} = "
+                  f"{m['app_pss'] + m['web_pss']:.1f} MB; anonymous app {m['app_anon']:.1f}, web {m['web_anon']:.1f}",
+                  flush=True)
+
+        def counted():
+            nonlocal scans
+            scans += 1
+            if scans % every == 0:
+                sample()
+
+        sample()
+        tracking = 9_000_000_000
+        for number, lines in plan:
+            burst(number)
+            time.sleep(order_pause)
+            counted()
+            for sku, code, q in lines:
+                for _ in range(q):
+                    burst(code)
+                    time.sleep(pace)
+                    counted()
+            time.sleep(order_pause)
+            tracking += 1
+            burst(str(tracking))
+            time.sleep(order_pause)
+            counted()
+        wall = time.time() - t0
+        time.sleep(2)
+        # IDLE_S: the station left alone after the shift, a sample every 30 s
+        # (does the web process give back what the shift grew?).
+        idle = int(os.environ.get("IDLE_S", "0"))
+        for waited in range(30, idle + 1, 30):
+            time.sleep(30)
+            m = memory(app.pid)
+            print(f"idle {waited} s after the shift: PSS app {m['app_pss']:.1f} + web {m['web_pss']:.1f} = "
+                  f"{m['app_pss'] + m['web_pss']:.1f} MB; anonymous app {m['app_anon']:.1f}, web {m['web_anon']:.1f}",
+                  flush=True)
+        shipped = json.loads(cli("orders", "list", "--status", "shipped", "--limit", str(len(plan) + 100), "--json", **admin))
+        mine = {o["number"] for o in shipped} & {n for n, _ in plan}
+        print(f"{scans} scans, {len(plan)} orders in {wall:.0f} s ({wall / scans * 1000:.0f} ms a scan); shipped {len(mine)} of {len(plan)}")
+        warmup = int(os.environ.get("WARMUP", str(max(every, scans // 10 // every * every))))
+        after = [(s, m) for s, m in samples if s >= warmup]
+        if len(after) >= 3:
+            xs = [s for s, _ in after]
+            for key in ("app_pss", "web_pss", "app_anon", "web_anon"):
+                print(f"slope after {warmup} scans, {key}: {slope(xs, [m[key] for _, m in after]):.2f} MB per 1,000 scans")
+            print(f"slope after {warmup} scans, total PSS: "
+                  f"{slope(xs, [m['app_pss'] + m['web_pss'] for _, m in after]):.2f} MB per 1,000 scans")
+        if os.environ.get("CSV"):
+            with open(os.environ["CSV"], "w") as f:
+                f.write("scans,app_pss_mb,web_pss_mb,app_anon_mb,web_anon_mb\n")
+                for s, m in samples:
+                    f.write(f"{s},{m['app_pss']:.1f},{m['web_pss']:.1f},{m['app_anon']:.1f},{m['web_anon']:.1f}\n")
+        if len(mine) != len(plan):
+            sys.exit(f"app-shift: {len(plan) - len(mine)} orders not shipped: the pace was too fast for the app (see {work}/app.log)")
+    finally:
+        app.terminate()
+        app.wait()
+        xvfb.terminate()
+        if not os.environ.get("KEEP"):
+            shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
