@@ -163,6 +163,11 @@ export XDG_CONFIG_HOME=$work/xdg/config XDG_DATA_HOME=$work/xdg/data
 export XDG_CACHE_HOME=$work/xdg/cache XDG_RUNTIME_DIR=$work/xdg/runtime
 # No accessibility bus here: without this GTK waits for it at start-up.
 export NO_AT_BRIDGE=1
+# WebKit's WebDriver session ends with the page's web process, so the app
+# must not renew its page on its own in a scenario's quiet moment: only the
+# "a fresh page" scenario turns it on, for its own app. The soak measures
+# the web process's growth as it is.
+export PACKBENCH_PAGE_LIMIT_MB=0
 unset PACKBENCH_STATION
 
 say "running (data in $work, tauri-driver on port $port)"

@@ -11,6 +11,8 @@ pub mod dropship_commands;
 pub mod error;
 pub mod help_commands;
 pub mod logging;
+// A fresh web process when WebKit's has grown past the station's limit.
+pub mod page;
 // Receipts under 54-ФЗ (issue 15 item 3).
 pub mod receipt_commands;
 // The first-run wizard (issue 14 item 4).
@@ -213,11 +215,13 @@ pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
             set_webhook_secret,
             webhook_inbox,
             dismiss_webhook_delivery,
+            page::renew_page,
         ])
         .events(tauri_specta::collect_events![
             changes::OrdersChanged,
             changes::Progress,
-            backup::DatabaseUnusable
+            backup::DatabaseUnusable,
+            page::PageRenewalDue
         ])
         // Ids and minor units are far below 2^53: plain numbers for the UI.
         .dangerously_cast_bigints_to_number()
@@ -268,6 +272,11 @@ pub fn on_start<R: Runtime>(app: &tauri::AppHandle<R>) {
     changes::send_mail(app.clone());
     changes::retry_printing(app.clone());
     backup::start(app.clone());
+    let _ = app
+        .state::<AppState>()
+        .page_renewer
+        .set(page::renewer(app.clone()));
+    page::watch(app.clone());
 }
 
 /// Starts the desktop app. The window appears even when the settings or the

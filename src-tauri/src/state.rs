@@ -120,6 +120,9 @@ pub struct AppState {
     /// Tells the window how far a long job (an export, an import) is; set
     /// once the event loop runs (`on_start`).
     pub progress: std::sync::OnceLock<ProgressSink>,
+    /// Ends the web process and loads the page in a new one (`renew_page`);
+    /// set once the event loop runs (`on_start`).
+    pub page_renewer: std::sync::OnceLock<crate::page::PageRenewer>,
     /// The mail server's password typed this run when no keyring could keep
     /// it (key: the server, as `MailSettings::keyring_key`).
     mail_password: std::sync::Mutex<Option<(String, String)>>,
@@ -295,6 +298,7 @@ impl AppState {
             keyring,
             db_password: std::sync::Mutex::new(remembered),
             progress: std::sync::OnceLock::new(),
+            page_renewer: std::sync::OnceLock::new(),
             mail_password: std::sync::Mutex::new(None),
             import_cancel: Default::default(),
             damaged,

@@ -267,7 +267,7 @@ async function switchUser(who, opts) {
  * Starts a session (tauri-driver launches the app) and waits until `ready`
  * (a CSS selector) is in the page. Returns the timings of this start.
  */
-async function startApp(ready) {
+async function startApp(ready, application = APP) {
   const t0 = Date.now();
   browser = await remote({
     hostname: '127.0.0.1',
@@ -277,7 +277,7 @@ async function startApp(ready) {
     connectionRetryCount: 0,
     capabilities: {
       'wdio:enforceWebDriverClassic': true,
-      'tauri:options': { application: APP },
+      'tauri:options': { application },
     },
   });
   const tSession = Date.now();
@@ -3264,6 +3264,110 @@ test('from the last scan to CUPS: 12 orders packed with auto-print on the CUPS P
     log(`last accepted scan to invoice and label accepted by CUPS, ${rows.length} orders: p50 ${perf.last_scan_to_cups.p50_ms} ms, p99 ${perf.last_scan_to_cups.p99_ms} ms, max ${perf.last_scan_to_cups.max_ms} ms (goal p99 < 150 ms)`);
   } finally {
     await setAutoPrint(false);
+  }
+});
+
+// ---- issue 12 item 1: a fresh page when WebKit's has grown -------------
+
+/** This app's WebKit web processes (the page's), by their name. */
+function webProcesses() {
+  return appPid ? descendants(appPid).filter((p) => procName(p).startsWith('WebKitWebProces')) : [];
+}
+
+test('a fresh page: with the web process over the station\'s limit the page is not renewed while an order is open, and is renewed in a new web process once the packing table is quiet between orders; the packer stays signed in and packs the next order on it', async () => {
+  const products = makeProducts('RENEW', 8, 2);
+  const plan = ['71601', '71602'].map((number) => ({ number, lines: products.map((p) => ({ ...p, quantity: 1 })) }));
+  makeOrders(plan);
+  // The same app and database, with a limit every web process is over, a
+  // 4 s quiet and a reading of memory every second.
+  const QUIET_S = 4;
+  const wrapper = path.join(path.dirname(DB), 'packbench-renewing');
+  fs.writeFileSync(
+    wrapper,
+    ['#!/bin/sh', 'export PACKBENCH_PAGE_LIMIT_MB=1', `export PACKBENCH_PAGE_QUIET_SECONDS=${QUIET_S}`, 'export PACKBENCH_PAGE_CHECK_SECONDS=1', `exec '${APP}' "$@"`, ''].join('\n'),
+    { mode: 0o755 },
+  );
+  await stopApp();
+  try {
+    await startApp(sel('screen-signin'), wrapper);
+    await signIn(PEOPLE.packer, { badge: true });
+    const [first, second] = plan;
+    await openAtIdle(first.number);
+    const during = webProcesses();
+    eq(during.length, 1, 'one web process for the page');
+    // An order open: three times the quiet time passes, a memory reading
+    // every second says the page is due, and the page stays.
+    await scan(first.lines[0].code);
+    await sleep(3 * QUIET_S * 1000);
+    eq(webProcesses().join(), during.join(), 'the web process while an order is open');
+    eq(await attr('screen-packing', 'data-phase'), 'packing', 'the open order still on the packing table');
+    await scan(first.lines[1].code);
+    await waitExists('tracking-input');
+    await shipByTracking();
+    eq(orderOf(first.number).status, 'shipped', 'the first order shipped before the renewal');
+    // Between orders, nothing queued: after the quiet the page asks for a
+    // fresh one and a new web process takes it.
+    const t0 = Date.now();
+    await waitFor('a new web process for the page', async () => {
+      const now = webProcesses();
+      return now.length === 1 && !during.includes(now[0]);
+    }, 30_000);
+    const renewed = webProcesses();
+    log(`page renewed ${Date.now() - t0} ms after the order shipped (quiet ${QUIET_S} s); web process ${during[0]} -> ${renewed[0]}`);
+    check(!alive(during[0]), `the old web process ${during[0]} has ended`);
+    // WebKit's WebDriver session lives in the page's web process and ends
+    // with it ("invalid session id"): the new page is driven as a packer
+    // drives it, by the scanner's keys through X, and read back through
+    // the CLI.
+    const lost = browser;
+    browser = null;
+    await lost.deleteSession().catch(() => {});
+    // The order's number is scanned until the order is claimed: the keys of
+    // a scan made while the new page was still loading are lost, and the
+    // packer scans again, as at a station.
+    const claimed = async () => {
+      try {
+        await waitFor(`${second.number} claimed`, async () => orderOf(second.number).status === 'packing', 3000);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    let tries = 0;
+    for (; tries < 10; tries++) {
+      x11('xdotool', 'key', '--delay', '0', ...[...second.number].map((ch) => US_XKEYS.get(ch)), X_RETURN);
+      if (await claimed()) break;
+    }
+    check(tries < 10, `${second.number} was not claimed after 10 scans of its number on the new page`);
+    log(`the new page took the order's number at scan ${tries + 1}`);
+    for (const [i, l] of second.lines.entries()) {
+      x11('xdotool', 'key', '--delay', '0', ...[...l.code].map((ch) => US_XKEYS.get(ch)), X_RETURN);
+      await waitFor(`${l.sku} packed on the new page`, async () => ledgerOf(second.number).packed[l.sku] === 1, 10_000);
+      if (i === second.lines.length - 1) await waitFor(`${second.number} ready`, async () => orderOf(second.number).status === 'ready', 10_000);
+    }
+    // The tracking field has the focus at the hand-over; the label's scan ships.
+    x11('xdotool', 'key', '--delay', '0', ...[...'7' + String(Date.now()).slice(-9)].map((ch) => US_XKEYS.get(ch)), X_RETURN);
+    await waitFor(`${second.number} shipped on the new page`, async () => orderOf(second.number).status === 'shipped', 10_000);
+    const by = new Set(orderOf(second.number).scans.map((x) => x.user));
+    check([...by].every((u) => u === PEOPLE.packer.name || u === PEOPLE.packer.login), `the new page's scans are the packer's, still signed in: ${[...by].join(', ')}`);
+    for (const o of plan) {
+      const { accepted } = ledgerOf(o.number);
+      for (const l of o.lines) eq(accepted[l.code], 1, `${o.number}: ${l.sku} scanned once in the ledger`);
+    }
+  } finally {
+    // The app whose session ended with its first page: ended here.
+    if (!browser && appPid) {
+      const pid = appPid;
+      appPid = null;
+      try {
+        process.kill(pid, 'SIGTERM');
+      } catch {
+        // gone already
+      }
+      await waitFor(`the renewing app (pid ${pid}) gone`, async () => !alive(pid), 15_000);
+    }
+    await stopApp();
+    await startSignedIn();
   }
 });
 

@@ -310,12 +310,20 @@ export const commands = {
 	webhookInbox: (limit: number | null) => typedError<DeliveryLog[], IpcError>(__TAURI_INVOKE("webhook_inbox", { limit })),
 	/**  A kept delivery dealt with: it leaves the inbox (the log keeps it). */
 	dismissWebhookDelivery: (id: number) => typedError<DeliveryLog, IpcError>(__TAURI_INVOKE("dismiss_webhook_delivery", { id })),
+	/**
+	 *  Ends the web process and loads the page again in a new one. The page
+	 *  asks for it at a quiet moment after `page-renewal-due`; its reply never
+	 *  arrives (the page that asked is gone), the new page starts as at
+	 *  start-up, with whoever is signed in still signed in.
+	 */
+	renewPage: () => typedError<null, IpcError>(__TAURI_INVOKE("renew_page")),
 };
 
 /** Events */
 export const events = {
 	databaseUnusable: makeEvent<DatabaseUnusable, DatabaseUnusable>("database-unusable"),
 	ordersChanged: makeEvent<OrdersChanged, OrdersChanged>("orders-changed"),
+	pageRenewalDue: makeEvent<PageRenewalDue, PageRenewalDue>("page-renewal-due"),
 	progress: makeEvent<Progress, Progress>("progress"),
 };
 
@@ -1973,6 +1981,18 @@ export type PackingWork = {
 	wrong_scans: number,
 	/**  wrong_scans / item_scans; none without scans. */
 	wrong_scan_rate: number | null,
+};
+
+/**
+ *  `page-renewal-due`: the web process holds `web_mb` MB of its own
+ *  (anonymous) memory, over the station's `limit_mb`. The page asks for
+ *  `renew_page` once nothing has happened for `quiet_ms` and it holds
+ *  nothing a reload would lose.
+ */
+export type PageRenewalDue = {
+	web_mb: number,
+	limit_mb: number,
+	quiet_ms: number,
 };
 
 /**  Paper sizes: office sheets and the two common shipping label rolls. */

@@ -39,6 +39,7 @@ import type {
   OrderEdit,
   OrderFilter,
   OrdersChanged,
+  PageRenewalDue,
   OrderStatus,
   PackingDocuments,
   Paper,
@@ -178,6 +179,8 @@ export const loadDemo = () => call(() => c.loadDemo());
 export const logIn = (credential: Credential) => call(() => c.logIn(credential));
 export const unlockDatabase = (password: string) => call(() => c.unlockDatabase(password));
 export const logOut = () => call(() => c.logOut());
+/** Ends the web process and loads the page again in a new one (src-tauri/src/page.rs). */
+export const renewPage = () => call(() => c.renewPage());
 export const createFirstAdmin = (name: string, login: string, secret: string) =>
   call(() => c.createFirstAdmin(name, login, secret));
 export const listUsers = () => call(() => c.listUsers());
@@ -535,6 +538,16 @@ export async function onOrdersChanged(cb: (e: OrdersChanged) => void): Promise<(
   }
 }
 
+/** Calls `cb` whenever the station says the page is due for a fresh web process; resolves to an unsubscribe. */
+export async function onPageRenewalDue(cb: (e: PageRenewalDue) => void): Promise<() => void> {
+  if (!inTauri()) throw new IpcError('ipc', OUTSIDE_THE_APP);
+  try {
+    return await events.pageRenewalDue.listen((event) => cb(event.payload));
+  } catch (e) {
+    throw toIpcError(e);
+  }
+}
+
 /** Calls `cb` on every `progress` event of a long job (an export, an import); resolves to an unsubscribe. */
 export async function onProgress(cb: (e: Progress) => void): Promise<() => void> {
   if (!inTauri()) throw new IpcError('ipc', OUTSIDE_THE_APP);
@@ -783,6 +796,8 @@ export const ipc = {
   onOrdersChanged,
   onProgress,
   onDatabaseUnusable,
+  onPageRenewalDue,
+  renewPage,
 };
 
 export type Ipc = typeof ipc;
