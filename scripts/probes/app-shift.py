@@ -16,7 +16,12 @@ after WARMUP scans, MB per 1,000 scans.
 APP and CLI name the binaries (default: the release builds in
 $CARGO_TARGET_DIR, as `cargo build --release -p packbench -p packbench-cli`
 leaves them); CSV=FILE keeps the samples; IDLE_S=N leaves the station idle
-for N seconds after the shift, a sample every 30 s.
+for N seconds after the shift, a sample every 30 s. BREAK_EVERY=N and
+BREAK_S=S: the packer steps away for S seconds after about every N scans
+(between orders), where the app may renew its page (`page-renewal-due`,
+PACKBENCH_PAGE_LIMIT_MB); each sample names the web process, so a
+renewal shows as a new pid. PLOT=FILE.png draws the samples (needs
+matplotlib).
 """
 import json
 import os
@@ -50,7 +55,16 @@ def memory(pid):
     children = subprocess.run(["pgrep", "-P", str(pid)], capture_output=True, text=True).stdout.split()
     app = rollup(pid)
     web = [rollup(c) for c in children]
+    def comm(p):
+        try:
+            with open(f"/proc/{p}/comm") as f:
+                return f.read()
+        except OSError:
+            return ""
+
+    page = [c for c in children if comm(c).startswith("WebKitWebProces")]
     return {
+        "page_pid": ",".join(page),
         "app_pss": app[0],
         "app_anon": app[1],
         "web_pss": sum(w[0] for w in web),
@@ -63,6 +77,34 @@ def slope(xs, ys):
     mx, my = sum(xs) / n, sum(ys) / n
     den = sum((x - mx) ** 2 for x in xs)
     return sum((x - mx) * (y - my) for x, y in zip(xs, ys)) / den * 1000 if den else 0.0
+
+
+def plot(samples, png):
+    """PSS of the app, its WebKit processes and their sum against scans; a
+    dotted line where the page's web process was a new one."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    xs = [s for s, _ in samples]
+    fig, ax = plt.subplots(figsize=(11, 4.5), dpi=100)
+    ax.plot(xs, [m["app_pss"] + m["web_pss"] for _, m in samples], label="sum (PSS)", linewidth=2)
+    ax.plot(xs, [m["web_pss"] for _, m in samples], label="WebKit processes (PSS)")
+    ax.plot(xs, [m["app_pss"] for _, m in samples], label="app (PSS)")
+    ax.plot(xs, [m["web_anon"] for _, m in samples], label="web processes, anonymous", linestyle="--")
+    for (_, a), (x, b) in zip(samples, samples[1:]):
+        if a["page_pid"] != b["page_pid"]:
+            ax.axvline(x, color="grey", linestyle=":", linewidth=1)
+            ax.annotate("new web process", (x, 10), rotation=90, fontsize=8, color="grey", ha="right")
+    ax.axhline(250, color="red", linewidth=0.8, label="250 MB goal")
+    ax.set_xlabel("scans")
+    ax.set_ylabel("MB")
+    ax.set_ylim(bottom=0)
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8)
+    ax.grid(alpha=0.3)
+    fig.tight_layout()
+    fig.savefig(png)
 
 
 def main():
@@ -164,7 +206,8 @@ def main():
             m = memory(app.pid)
             samples.append((scans, m))
             print(f"{scans} scans, {time.time() - t0:.0f} s: PSS app {m['app_pss']:.1f} + web {m['web_pss']:.1f} = "
-                  f"{m['app_pss'] + m['web_pss']:.1f} MB; anonymous app {m['app_anon']:.1f}, web {m['web_anon']:.1f}",
+                  f"{m['app_pss'] + m['web_pss']:.1f} MB; anonymous app {m['app_anon']:.1f}, web {m['web_anon']:.1f}"
+                  f" (web process {m['page_pid']})",
                   flush=True)
 
         def counted():
@@ -175,7 +218,13 @@ def main():
 
         sample()
         tracking = 9_000_000_000
+        break_every = int(os.environ.get("BREAK_EVERY", "0"))
+        break_s = float(os.environ.get("BREAK_S", "0"))
+        last_break = 0
         for number, lines in plan:
+            if break_every and scans - last_break >= break_every:
+                last_break = scans
+                time.sleep(break_s)
             burst(number)
             time.sleep(order_pause)
             counted()
@@ -213,9 +262,11 @@ def main():
                   f"{slope(xs, [m['app_pss'] + m['web_pss'] for _, m in after]):.2f} MB per 1,000 scans")
         if os.environ.get("CSV"):
             with open(os.environ["CSV"], "w") as f:
-                f.write("scans,app_pss_mb,web_pss_mb,app_anon_mb,web_anon_mb\n")
+                f.write("scans,app_pss_mb,web_pss_mb,app_anon_mb,web_anon_mb,web_process\n")
                 for s, m in samples:
-                    f.write(f"{s},{m['app_pss']:.1f},{m['web_pss']:.1f},{m['app_anon']:.1f},{m['web_anon']:.1f}\n")
+                    f.write(f"{s},{m['app_pss']:.1f},{m['web_pss']:.1f},{m['app_anon']:.1f},{m['web_anon']:.1f},{m['page_pid']}\n")
+        if os.environ.get("PLOT"):
+            plot(samples, os.environ["PLOT"])
         if len(mine) != len(plan):
             sys.exit(f"app-shift: {len(plan) - len(mine)} orders not shipped: the pace was too fast for the app (see {work}/app.log)")
     finally:
