@@ -3275,7 +3275,7 @@ function webProcesses() {
 }
 
 test('a fresh page: with the web process over the station\'s limit the page is not renewed while an order is open, and is renewed in a new web process once the packing table is quiet between orders; the packer stays signed in and packs the next order on it', async () => {
-  const products = makeProducts('RENEW', 8, 2);
+  const products = makeProducts('RENEW', 9, 2);
   const plan = ['71601', '71602'].map((number) => ({ number, lines: products.map((p) => ({ ...p, quantity: 1 })) }));
   makeOrders(plan);
   // The same app and database, with a limit every web process is over, a
