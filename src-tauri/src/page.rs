@@ -37,6 +37,19 @@ pub struct PageRenewalDue {
     pub quiet_ms: u32,
 }
 
+/// A renewal at most this often, whatever the memory says.
+pub const RENEW_AT_MOST_EVERY: Duration = Duration::from_secs(10 * 60);
+
+/// When the page was last renewed in this run.
+static LAST_RENEWAL: std::sync::Mutex<Option<std::time::Instant>> = std::sync::Mutex::new(None);
+
+fn since_last_renewal() -> Option<Duration> {
+    LAST_RENEWAL
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+        .map(|t| t.elapsed())
+}
+
 /// When the page is renewed, from the station's environment.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct PageLimits {
@@ -95,8 +108,14 @@ impl PageLimits {
         Ok(limits)
     }
 
-    /// The event to send when the web processes hold `web_mb`, or none.
-    pub fn due(&self, web_mb: u32) -> Option<PageRenewalDue> {
+    /// The event to send when the web processes hold `web_mb`, the last
+    /// renewal `since` ago (none yet: `None`), or none: never within
+    /// [`RENEW_AT_MOST_EVERY`] of the last, so a limit below what a fresh
+    /// page holds does not reload the page at every quiet moment.
+    pub fn due(&self, web_mb: u32, since: Option<Duration>) -> Option<PageRenewalDue> {
+        if since.is_some_and(|s| s < RENEW_AT_MOST_EVERY) {
+            return None;
+        }
         (self.limit_mb > 0 && web_mb > self.limit_mb).then(|| PageRenewalDue {
             web_mb,
             limit_mb: self.limit_mb,
@@ -124,7 +143,18 @@ pub fn watch<R: Runtime>(app: AppHandle<R>) {
         let Some(web_mb) = web_process_mb(std::process::id()) else {
             continue;
         };
-        if let Some(due) = limits.due(web_mb) {
+        let since = since_last_renewal();
+        if since.is_some_and(|s| {
+            s >= RENEW_AT_MOST_EVERY && s < RENEW_AT_MOST_EVERY + limits.check_every
+        }) && web_mb > limits.limit_mb
+        {
+            tracing::warn!(
+                web_mb,
+                limit_mb = limits.limit_mb,
+                "the page is over its limit again within minutes of a renewal: the limit may be below what a fresh page holds"
+            );
+        }
+        if let Some(due) = limits.due(web_mb, since) {
             tracing::debug!(
                 web_mb,
                 limit_mb = limits.limit_mb,
@@ -247,6 +277,9 @@ pub fn renewer<R: Runtime>(app: AppHandle<R>) -> PageRenewer {
 pub fn renew_page(state: tauri::State<'_, AppState>) -> Result<(), IpcError> {
     let before = web_process_mb(std::process::id());
     tracing::info!(web_mb = ?before, "the page is renewed in a new web process");
+    *LAST_RENEWAL
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner) = Some(std::time::Instant::now());
     let renew = state.page_renewer.get().ok_or_else(|| {
         IpcError::unavailable("the page cannot be renewed before the app has started")
     })?;
@@ -290,26 +323,27 @@ mod tests {
     }
 
     #[test]
-    fn renewal_is_due_only_over_the_limit_and_never_when_off() {
+    fn renewal_is_due_only_over_the_limit_not_soon_after_the_last_and_never_when_off() {
         let limits = PageLimits {
             limit_mb: 130,
             quiet: Duration::from_secs(30),
             check_every: Duration::from_secs(30),
         };
-        assert_eq!(limits.due(130), None);
-        assert_eq!(
-            limits.due(131),
-            Some(PageRenewalDue {
-                web_mb: 131,
-                limit_mb: 130,
-                quiet_ms: 30_000
-            })
-        );
+        assert_eq!(limits.due(130, None), None);
+        let due = Some(PageRenewalDue {
+            web_mb: 131,
+            limit_mb: 130,
+            quiet_ms: 30_000,
+        });
+        assert_eq!(limits.due(131, None), due);
+        // Not again within ten minutes of the last renewal, then again.
+        assert_eq!(limits.due(500, Some(Duration::from_secs(9 * 60))), None);
+        assert_eq!(limits.due(131, Some(RENEW_AT_MOST_EVERY)), due);
         let off = PageLimits {
             limit_mb: 0,
             ..limits
         };
-        assert_eq!(off.due(10_000), None);
+        assert_eq!(off.due(10_000, None), None);
     }
 
     #[test]

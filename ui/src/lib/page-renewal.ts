@@ -25,6 +25,33 @@ export interface Holding {
 export interface PageRenewalDeps {
   renew: () => Promise<unknown>;
   now?: () => number;
+  /** Where the mark for the new page is left; `sessionStorage` by default. */
+  storage?: Pick<Storage, 'setItem'>;
+}
+
+/** The mark a renewing page leaves for the page that replaces it. */
+export const RENEWED_MARK = 'packbench.page-renewed';
+
+/** How long the new page drops scans: the tail of a scan begun while the
+ * old page went could read as a shorter code (the end of an order number). */
+export const RENEWED_DROP_MS = 1000;
+
+/**
+ * On a page that replaced a renewed one (and takes the mark away): until
+ * when its scans are dropped, in `now()` ms; 0 on any other start.
+ */
+export function dropScansUntil(
+  storage: Pick<Storage, 'getItem' | 'removeItem'>,
+  now: number,
+): number {
+  let renewed = false;
+  try {
+    renewed = storage.getItem(RENEWED_MARK) !== null;
+    storage.removeItem(RENEWED_MARK);
+  } catch {
+    // No storage: nothing to drop.
+  }
+  return renewed ? now + RENEWED_DROP_MS : 0;
 }
 
 export class PageRenewal {
@@ -59,6 +86,11 @@ export class PageRenewal {
   async check(h: Holding): Promise<boolean> {
     if (!this.ready(h)) return false;
     this.asked = true;
+    try {
+      (this.deps.storage ?? sessionStorage).setItem(RENEWED_MARK, String(this.now()));
+    } catch {
+      // No storage: the new page does not drop a scan's tail.
+    }
     try {
       await this.deps.renew();
     } catch (e) {
