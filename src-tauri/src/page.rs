@@ -43,6 +43,11 @@ pub const RENEW_AT_MOST_EVERY: Duration = Duration::from_secs(10 * 60);
 /// When the page was last renewed in this run.
 static LAST_RENEWAL: std::sync::Mutex<Option<std::time::Instant>> = std::sync::Mutex::new(None);
 
+/// True within [`RENEW_AT_MOST_EVERY`] of the last renewal, `since` ago.
+fn resting(since: Option<Duration>) -> bool {
+    since.is_some_and(|s| s < RENEW_AT_MOST_EVERY)
+}
+
 fn since_last_renewal() -> Option<Duration> {
     LAST_RENEWAL
         .lock()
@@ -113,7 +118,7 @@ impl PageLimits {
     /// [`RENEW_AT_MOST_EVERY`] of the last, so a limit below what a fresh
     /// page holds does not reload the page at every quiet moment.
     pub fn due(&self, web_mb: u32, since: Option<Duration>) -> Option<PageRenewalDue> {
-        if since.is_some_and(|s| s < RENEW_AT_MOST_EVERY) {
+        if resting(since) {
             return None;
         }
         (self.limit_mb > 0 && web_mb > self.limit_mb).then(|| PageRenewalDue {
@@ -140,10 +145,14 @@ pub fn watch<R: Runtime>(app: AppHandle<R>) {
     }
     std::thread::spawn(move || loop {
         std::thread::sleep(limits.check_every);
+        let since = since_last_renewal();
+        // Nothing to read while no renewal may come.
+        if resting(since) {
+            continue;
+        }
         let Some(web_mb) = web_process_mb(std::process::id()) else {
             continue;
         };
-        let since = since_last_renewal();
         if since.is_some_and(|s| {
             s >= RENEW_AT_MOST_EVERY && s < RENEW_AT_MOST_EVERY + limits.check_every
         }) && web_mb > limits.limit_mb

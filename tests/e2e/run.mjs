@@ -501,20 +501,26 @@ async function trackingFor(carrier) {
   }
 }
 
-/** One scanner burst typed by xdotool into the focused window. */
-async function xScan(code) {
+/** A scanner's burst (the code's US keys and Enter) pressed by xdotool into
+ *  the focused window, with no WebDriver session needed. */
+function xKeys(code) {
   const keys = [...code].map((ch) => {
     const k = US_XKEYS.get(ch);
     check(k, `no US key types ${JSON.stringify(ch)}`);
     return k;
   });
+  x11('xdotool', 'key', '--delay', '0', ...keys, X_RETURN);
+}
+
+/** One scanner burst typed by xdotool into the focused window. */
+async function xScan(code) {
   // Nothing reads these keys back (scan() does for its own): the monitor
   // forgets the ones before, so a shift typed this way does not grow the
   // page by the runner's record of its keys.
   await browser.execute(() => {
     if (window.__e2eKeys) window.__e2eKeys.list.length = 0;
   });
-  x11('xdotool', 'key', '--delay', '0', ...keys, X_RETURN);
+  xKeys(code);
 }
 
 /**
@@ -3338,19 +3344,21 @@ test('a fresh page: with the web process over the station\'s limit the page is n
     };
     let tries = 0;
     for (; tries < 10; tries++) {
-      x11('xdotool', 'key', '--delay', '0', ...[...second.number].map((ch) => US_XKEYS.get(ch)), X_RETURN);
+      xKeys(second.number);
       if (await claimed()) break;
     }
     check(tries < 10, `${second.number} was not claimed after 10 scans of its number on the new page`);
     log(`the new page took the order's number at scan ${tries + 1}`);
     for (const [i, l] of second.lines.entries()) {
-      x11('xdotool', 'key', '--delay', '0', ...[...l.code].map((ch) => US_XKEYS.get(ch)), X_RETURN);
+      xKeys(l.code);
       await waitFor(`${l.sku} packed on the new page`, async () => ledgerOf(second.number).packed[l.sku] === 1, 10_000);
       if (i === second.lines.length - 1) await waitFor(`${second.number} ready`, async () => orderOf(second.number).status === 'ready', 10_000);
     }
     // The tracking field has the focus at the hand-over; the label's scan ships.
-    x11('xdotool', 'key', '--delay', '0', ...[...'7' + String(Date.now()).slice(-9)].map((ch) => US_XKEYS.get(ch)), X_RETURN);
+    xKeys('7' + String(Date.now()).slice(-9));
     await waitFor(`${second.number} shipped on the new page`, async () => orderOf(second.number).status === 'shipped', 10_000);
+    // What the packer sees on the new page (artifacts/e2e/renewed-page.png).
+    await grabWindow(path.join(OUT, 'renewed-page.png'));
     const by = new Set(orderOf(second.number).scans.map((x) => x.user));
     check([...by].every((u) => u === PEOPLE.packer.name || u === PEOPLE.packer.login), `the new page's scans are the packer's, still signed in: ${[...by].join(', ')}`);
     for (const o of plan) {
