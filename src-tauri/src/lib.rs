@@ -12,6 +12,7 @@ pub mod error;
 pub mod help_commands;
 pub mod logging;
 // A fresh web process when WebKit's has grown past the station's limit.
+pub mod keyhold;
 pub mod page;
 // Receipts under 54-ФЗ (issue 15 item 3).
 pub mod receipt_commands;
@@ -216,6 +217,7 @@ pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
             webhook_inbox,
             dismiss_webhook_delivery,
             page::renew_page,
+            page::page_ready,
         ])
         .events(tauri_specta::collect_events![
             changes::OrdersChanged,
@@ -276,6 +278,7 @@ pub fn on_start<R: Runtime>(app: &tauri::AppHandle<R>) {
         .state::<AppState>()
         .page_renewer
         .set(page::renewer(app.clone()));
+    page::watch_keys(app);
     page::watch(app.clone());
 }
 

@@ -11,7 +11,11 @@
 //! for [`renew_page`]: the web process is ended and the page loaded again
 //! in a new one. Who is signed in is kept by core, so the packer is back on
 //! the packing table a second later; nothing the page held is lost,
-//! because it renews only when it holds nothing.
+//! because it renews only when it holds nothing, and the keys typed while
+//! the new page loads are held and given to it ([`crate::keyhold`]). The
+//! app's own process gains too: WebKit keeps a record of every key event
+//! in the window (its user-gesture tokens) with the web process's proxy,
+//! and lets it go only with that process.
 //!
 //! The limit and the quiet time are the station's environment
 //! (`PACKBENCH_PAGE_LIMIT_MB`, 0 turns it off; `PACKBENCH_PAGE_QUIET_SECONDS`;
@@ -68,13 +72,16 @@ pub struct PageLimits {
 }
 
 impl Default for PageLimits {
-    /// 130 MB: the web process settles near 85-95 MB of anonymous memory
-    /// in the first 100 scans and grows about 8 MB per 1,000 after, so a
-    /// station scanning every 2 s renews every three to four hours.
+    /// 110 MB: a fresh web process settles near 80-90 MB of anonymous
+    /// memory in the first 100 scans and grows about 8 MB per 1,000 after,
+    /// so a station scanning every 2 s renews about every two hours. 10 s
+    /// of quiet: the keys typed while the new page loads are held and
+    /// given to it (crate::keyhold), so a renewal between two orders costs
+    /// the packer a second's flicker, not a scan.
     fn default() -> Self {
         PageLimits {
-            limit_mb: 130,
-            quiet: Duration::from_secs(30),
+            limit_mb: 110,
+            quiet: Duration::from_secs(10),
             check_every: Duration::from_secs(30),
         }
     }
@@ -250,49 +257,134 @@ fn rollup_field_kb(rollup: &str, field: &str) -> Option<u64> {
     })
 }
 
-/// What `renew_page` calls: set by `on_start` with the app's handle.
-pub type PageRenewer = Box<dyn Fn() -> Result<(), String> + Send + Sync>;
+/// What [`PageRenewer`] is asked to do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PageCall {
+    /// Hold the window's keys, end the web process, load the page anew.
+    Renew,
+    /// The new page listens: give it the keys held.
+    Ready,
+}
 
-/// Ends the main window's web process and loads the page again in a new
-/// one.
+/// What `renew_page` and `page_ready` call: set by `on_start` with the
+/// app's handle. The work is done on GTK's main thread; the receiver gets
+/// its result (for `Ready`, how many key events were given back).
+pub type PageRenewer = Box<
+    dyn Fn(PageCall) -> Result<std::sync::mpsc::Receiver<Result<usize, String>>, String>
+        + Send
+        + Sync,
+>;
+
+/// Renews the main window's page (ending its web process and loading the
+/// page in a new one) and gives the new page the keys typed meanwhile
+/// ([`crate::keyhold`]).
 pub fn renewer<R: Runtime>(app: AppHandle<R>) -> PageRenewer {
-    Box::new(move || {
+    Box::new(move |call| {
         use tauri::Manager;
         let window = app
             .get_webview_window("main")
             .ok_or("the window is not open")?;
+        let (tx, rx) = std::sync::mpsc::channel();
         window
-            .with_webview(|platform| {
+            .with_webview(move |platform| {
                 #[cfg(target_os = "linux")]
-                {
+                let result = {
                     use webkit2gtk::WebViewExt;
                     let view = platform.inner();
-                    view.terminate_web_process();
-                    view.reload();
-                }
+                    match call {
+                        PageCall::Renew => crate::keyhold::renew(&view, || {
+                            view.terminate_web_process();
+                            view.reload();
+                        })
+                        .map(|()| 0),
+                        PageCall::Ready => Ok(crate::keyhold::give_back(&view)),
+                    }
+                };
                 #[cfg(not(target_os = "linux"))]
-                let _ = platform;
+                let result = {
+                    let _ = platform;
+                    match call {
+                        PageCall::Renew => {
+                            Err("the page is renewed only on Linux (WebKitGTK)".to_string())
+                        }
+                        PageCall::Ready => Ok(0),
+                    }
+                };
+                let _ = tx.send(result);
             })
-            .map_err(|e| e.to_string())
+            .map_err(|e| e.to_string())?;
+        Ok(rx)
     })
+}
+
+/// Watches the main window's keys, so a renewal can hold them
+/// ([`crate::keyhold`]).
+pub fn watch_keys<R: Runtime>(app: &AppHandle<R>) {
+    use tauri::Manager;
+    let Some(window) = app.get_webview_window("main") else {
+        tracing::warn!("no main window: its keys are not held while the page is renewed");
+        return;
+    };
+    if let Err(e) = window.with_webview(|platform| {
+        #[cfg(target_os = "linux")]
+        crate::keyhold::attach(&platform.inner());
+        #[cfg(not(target_os = "linux"))]
+        let _ = platform;
+    }) {
+        tracing::warn!(error = %e, "the window's keys are not held while the page is renewed");
+    }
+}
+
+/// Asks GTK's main thread for `call` and waits for its result.
+async fn page_call(state: &AppState, call: PageCall) -> Result<usize, IpcError> {
+    let renewer = state.page_renewer.get().ok_or_else(|| {
+        IpcError::unavailable("the page cannot be renewed before the app has started")
+    })?;
+    let rx = renewer(call).map_err(|e| IpcError::unavailable(format!("the window: {e}")))?;
+    let answer =
+        tauri::async_runtime::spawn_blocking(move || rx.recv_timeout(Duration::from_secs(10)))
+            .await
+            .map_err(|e| IpcError::unavailable(format!("the window did not answer: {e}")))?;
+    answer
+        .map_err(|_| IpcError::unavailable("the window did not answer within 10 s"))?
+        .map_err(IpcError::unavailable)
 }
 
 /// Ends the web process and loads the page again in a new one. The page
 /// asks for it at a quiet moment after `page-renewal-due`; its reply never
-/// arrives (the page that asked is gone), the new page starts as at
-/// start-up, with whoever is signed in still signed in.
+/// arrives when it works (the page that asked is gone), the new page starts
+/// as at start-up, with whoever is signed in still signed in, and gets the
+/// keys typed while it loaded once it calls `page_ready`. Refused within a
+/// second of the last key in the window (a scan being typed).
 #[tauri::command]
 #[specta::specta]
-pub fn renew_page(state: tauri::State<'_, AppState>) -> Result<(), IpcError> {
+pub async fn renew_page(state: tauri::State<'_, AppState>) -> Result<(), IpcError> {
     let before = web_process_mb(std::process::id());
-    tracing::info!(web_mb = ?before, "the page is renewed in a new web process");
+    page_call(&state, PageCall::Renew).await?;
     *LAST_RENEWAL
         .lock()
         .unwrap_or_else(std::sync::PoisonError::into_inner) = Some(std::time::Instant::now());
-    let renew = state.page_renewer.get().ok_or_else(|| {
-        IpcError::unavailable("the page cannot be renewed before the app has started")
-    })?;
-    renew().map_err(|e| IpcError::unavailable(format!("cannot renew the page: {e}")))
+    tracing::info!(web_mb = ?before, "the page is renewed in a new web process");
+    Ok(())
+}
+
+/// The page listens for keys (called once by every page as it starts):
+/// the keys typed while a renewal loaded it are given to it now, in the
+/// order typed. How many key events (a press and a release each) it gets;
+/// 0 on a page that is not a renewal.
+#[tauri::command]
+#[specta::specta]
+pub async fn page_ready(state: tauri::State<'_, AppState>) -> Result<u32, IpcError> {
+    let n = page_call(&state, PageCall::Ready).await?;
+    let since = since_last_renewal().filter(|s| *s < Duration::from_secs(60));
+    if n > 0 || since.is_some() {
+        tracing::info!(
+            key_events = n,
+            since_renewal_ms = since.map(|s| u64::try_from(s.as_millis()).unwrap_or(u64::MAX)),
+            "the renewed page listens: the keys typed while it loaded are given to it"
+        );
+    }
+    Ok(u32::try_from(n).unwrap_or(u32::MAX))
 }
 
 #[cfg(test)]

@@ -313,10 +313,19 @@ export const commands = {
 	/**
 	 *  Ends the web process and loads the page again in a new one. The page
 	 *  asks for it at a quiet moment after `page-renewal-due`; its reply never
-	 *  arrives (the page that asked is gone), the new page starts as at
-	 *  start-up, with whoever is signed in still signed in.
+	 *  arrives when it works (the page that asked is gone), the new page starts
+	 *  as at start-up, with whoever is signed in still signed in, and gets the
+	 *  keys typed while it loaded once it calls `page_ready`. Refused within a
+	 *  second of the last key in the window (a scan being typed).
 	 */
 	renewPage: () => typedError<null, IpcError>(__TAURI_INVOKE("renew_page")),
+	/**
+	 *  The page listens for keys (called once by every page as it starts):
+	 *  the keys typed while a renewal loaded it are given to it now, in the
+	 *  order typed. How many key events (a press and a release each) it gets;
+	 *  0 on a page that is not a renewal.
+	 */
+	pageReady: () => typedError<number, IpcError>(__TAURI_INVOKE("page_ready")),
 };
 
 /** Events */

@@ -181,6 +181,8 @@ export const unlockDatabase = (password: string) => call(() => c.unlockDatabase(
 export const logOut = () => call(() => c.logOut());
 /** Ends the web process and loads the page again in a new one (src-tauri/src/page.rs). */
 export const renewPage = () => call(() => c.renewPage());
+/** The page listens: the keys held while it replaced a renewed one come now (src-tauri/src/keyhold.rs). */
+export const pageReady = () => call(() => c.pageReady());
 export const createFirstAdmin = (name: string, login: string, secret: string) =>
   call(() => c.createFirstAdmin(name, login, secret));
 export const listUsers = () => call(() => c.listUsers());
@@ -798,6 +800,7 @@ export const ipc = {
   onDatabaseUnusable,
   onPageRenewalDue,
   renewPage,
+  pageReady,
 };
 
 export type Ipc = typeof ipc;

@@ -1,11 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  dropScansUntil,
-  PageRenewal,
-  RENEWED_DROP_MS,
-  RENEWED_MARK,
-  type Holding,
-} from './page-renewal';
+import { PageRenewal, type Holding } from './page-renewal';
 
 const betweenOrders: Holding = {
   packingShown: true,
@@ -15,29 +9,17 @@ const betweenOrders: Holding = {
 };
 const due = { web_mb: 140, limit_mb: 130, quiet_ms: 30_000 };
 
-function store() {
-  const m = new Map<string, string>();
-  return {
-    m,
-    getItem: (k: string) => m.get(k) ?? null,
-    setItem: (k: string, v: string) => void m.set(k, v),
-    removeItem: (k: string) => void m.delete(k),
-  };
-}
-
 function renewal(fail = false) {
   let clock = 1_000_000;
   const asked: number[] = [];
-  const storage = store();
   const r = new PageRenewal({
     now: () => clock,
-    storage,
     renew: async () => {
       asked.push(clock);
       if (fail) throw new Error('no window');
     },
   });
-  return { r, asked, storage, tick: (ms: number) => (clock += ms) };
+  return { r, asked, tick: (ms: number) => (clock += ms) };
 }
 
 describe('a fresh page at a quiet moment', () => {
@@ -88,15 +70,5 @@ describe('a fresh page at a quiet moment', () => {
     r.onDue(due);
     expect(await r.check(betweenOrders)).toBe(false);
     expect(asked.length).toBe(2);
-  });
-
-  it('leaves a mark so the new page drops a scan in its first second, once', async () => {
-    const { r, storage, tick } = renewal();
-    r.onDue(due);
-    tick(30_000);
-    expect(await r.check(betweenOrders)).toBe(true);
-    expect(storage.m.has(RENEWED_MARK)).toBe(true);
-    expect(dropScansUntil(storage, 5_000), 'the new page').toBe(5_000 + RENEWED_DROP_MS);
-    expect(dropScansUntil(storage, 9_000), 'a later start: nothing dropped').toBe(0);
   });
 });

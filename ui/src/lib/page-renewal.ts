@@ -5,7 +5,9 @@
 // reload loses nothing: a packer signed in on the packing table between
 // orders, nothing queued, no dialog open, no key or click for the quiet
 // time. Who is signed in lives in core, so the new page opens the same
-// packing table.
+// packing table. The station holds the window's keys while the new page
+// loads and gives them to it once it calls `page_ready`
+// (src-tauri/src/keyhold.rs), so a scan made meanwhile is not lost.
 
 import type { PageRenewalDue } from './bindings';
 
@@ -25,33 +27,6 @@ export interface Holding {
 export interface PageRenewalDeps {
   renew: () => Promise<unknown>;
   now?: () => number;
-  /** Where the mark for the new page is left; `sessionStorage` by default. */
-  storage?: Pick<Storage, 'setItem'>;
-}
-
-/** The mark a renewing page leaves for the page that replaces it. */
-export const RENEWED_MARK = 'packbench.page-renewed';
-
-/** How long the new page drops scans: the tail of a scan begun while the
- * old page went could read as a shorter code (the end of an order number). */
-export const RENEWED_DROP_MS = 1000;
-
-/**
- * On a page that replaced a renewed one (and takes the mark away): until
- * when its scans are dropped, in `now()` ms; 0 on any other start.
- */
-export function dropScansUntil(
-  storage: Pick<Storage, 'getItem' | 'removeItem'>,
-  now: number,
-): number {
-  let renewed = false;
-  try {
-    renewed = storage.getItem(RENEWED_MARK) !== null;
-    storage.removeItem(RENEWED_MARK);
-  } catch {
-    // No storage: nothing to drop.
-  }
-  return renewed ? now + RENEWED_DROP_MS : 0;
 }
 
 export class PageRenewal {
@@ -87,14 +62,10 @@ export class PageRenewal {
     if (!this.ready(h)) return false;
     this.asked = true;
     try {
-      (this.deps.storage ?? sessionStorage).setItem(RENEWED_MARK, String(this.now()));
-    } catch {
-      // No storage: the new page does not drop a scan's tail.
-    }
-    try {
       await this.deps.renew();
     } catch (e) {
-      // The page stays as it is; the next `page-renewal-due` tries again.
+      // The page stays as it is (the station refuses within a second of a
+      // key: a scan being typed); the next `page-renewal-due` tries again.
       console.warn('renew_page failed', e);
       this.asked = false;
       this.due = null;
