@@ -28,6 +28,8 @@ pub struct KeyHold<T> {
     last_key: Option<Instant>,
     holding: bool,
     held: Vec<T>,
+    /// Counts the holds, so a timer set for one never ends the next.
+    hold: u64,
 }
 
 impl<T> Default for KeyHold<T> {
@@ -36,6 +38,31 @@ impl<T> Default for KeyHold<T> {
             last_key: None,
             holding: false,
             held: Vec::new(),
+            hold: 0,
+        }
+    }
+}
+
+/// Why a renewal cannot start now.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NotNow {
+    /// A key came this long ago: a scan may be being typed.
+    KeyAgo(Duration),
+    /// A renewal is running already (its page has not said it listens).
+    Renewing,
+}
+
+impl std::fmt::Display for NotNow {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            NotNow::KeyAgo(ago) => write!(
+                f,
+                "a key came {} ms ago: the page is not renewed while the scanner types; it is asked again at the next quiet moment",
+                ago.as_millis()
+            ),
+            NotNow::Renewing => f.write_str(
+                "the page is being renewed already: wait for the new page (a second at most)",
+            ),
         }
     }
 }
@@ -51,16 +78,21 @@ impl<T> KeyHold<T> {
         self.holding
     }
 
-    /// A renewal starts at `now`: keys are held from here. Refused, with how
-    /// long ago the last key came, when that is under [`KEYS_QUIET`].
-    pub fn start(&mut self, now: Instant) -> Result<(), Duration> {
+    /// A renewal starts at `now`: keys are held from here; the hold's
+    /// number. Refused while one runs, and within [`KEYS_QUIET`] of the
+    /// last key.
+    pub fn start(&mut self, now: Instant) -> Result<u64, NotNow> {
+        if self.holding {
+            return Err(NotNow::Renewing);
+        }
         if let Some(ago) = self.last_key.map(|t| now.saturating_duration_since(t)) {
             if ago < KEYS_QUIET {
-                return Err(ago);
+                return Err(NotNow::KeyAgo(ago));
             }
         }
         self.holding = true;
-        Ok(())
+        self.hold += 1;
+        Ok(self.hold)
     }
 
     /// The new page listens (or it took too long): the keys held, in the
@@ -70,8 +102,9 @@ impl<T> KeyHold<T> {
         std::mem::take(&mut self.held)
     }
 
-    pub fn holding(&self) -> bool {
-        self.holding
+    /// True while hold number `hold` runs.
+    pub fn holding(&self, hold: u64) -> bool {
+        self.holding && self.hold == hold
     }
 }
 
@@ -101,27 +134,28 @@ mod gtk_window {
     pub fn attach(view: &webkit2gtk::WebView) {
         view.connect_key_press_event(|_, e| on_key(e));
         view.connect_key_release_event(|_, e| on_key(e));
+        // The window going: what is held goes with it, while GTK is still up.
+        view.connect_destroy(|_| {
+            drop(HOLD.with(|h| h.borrow_mut().release()));
+        });
     }
 
     /// Starts holding the keys and calls `renew` (on GTK's main thread);
-    /// refused within a second of the last key. The keys are given back to
-    /// the page by [`give_back`], or after [`HOLD_AT_MOST`].
+    /// refused within a second of the last key, or while a renewal runs.
+    /// The keys are given back to the page by [`give_back`], or after
+    /// [`HOLD_AT_MOST`].
     pub fn renew(view: &webkit2gtk::WebView, renew: impl FnOnce()) -> Result<(), String> {
-        HOLD.with(|h| h.borrow_mut().start(Instant::now()))
-            .map_err(|ago| {
-                format!(
-                    "a key came {} ms ago: the page is not renewed while the scanner types",
-                    ago.as_millis()
-                )
-            })?;
+        let hold = HOLD
+            .with(|h| h.borrow_mut().start(Instant::now()))
+            .map_err(|e| e.to_string())?;
         renew();
         let view = view.clone();
         gtk::glib::timeout_add_local_once(HOLD_AT_MOST, move || {
-            if HOLD.with(|h| h.borrow().holding()) {
+            if HOLD.with(|h| h.borrow().holding(hold)) {
                 let n = give_back(&view);
                 tracing::warn!(
-                    keys = n,
-                    "the renewed page did not say it listens within 20 s: the keys held are given to it now"
+                    key_events = n,
+                    "the renewed page did not say it listens within 20 s (page_ready): the keys held are given to the window now; if the window stays blank, restart the app"
                 );
             }
         });
@@ -153,7 +187,13 @@ mod tests {
         let mut hold = KeyHold::default();
         assert!(!hold.key(t0, 'a'), "no renewal: the key goes to the page");
         let later = t0 + Duration::from_secs(2);
-        hold.start(later).expect("two seconds after the last key");
+        let first = hold.start(later).expect("two seconds after the last key");
+        assert!(hold.holding(first));
+        assert_eq!(
+            hold.start(later + Duration::from_secs(5)),
+            Err(NotNow::Renewing),
+            "one renewal at a time"
+        );
         assert!(hold.key(later, '1'));
         assert!(hold.key(later + Duration::from_millis(5), '2'));
         assert!(hold.key(later + Duration::from_millis(10), '\n'));
@@ -163,6 +203,11 @@ mod tests {
             "released: keys go to the page again"
         );
         assert!(hold.release().is_empty(), "nothing held twice");
+        let second = hold.start(later + Duration::from_secs(3)).unwrap();
+        assert!(
+            !hold.holding(first) && hold.holding(second),
+            "the first hold's timer does not end the second"
+        );
     }
 
     #[test]
@@ -170,11 +215,13 @@ mod tests {
         let t0 = Instant::now();
         let mut hold = KeyHold::default();
         hold.key(t0, 'x');
-        assert_eq!(
-            hold.start(t0 + Duration::from_millis(300)),
-            Err(Duration::from_millis(300))
+        let refused = hold.start(t0 + Duration::from_millis(300));
+        assert_eq!(refused, Err(NotNow::KeyAgo(Duration::from_millis(300))));
+        assert!(
+            refused.unwrap_err().to_string().contains("300 ms ago"),
+            "the refusal says when the key came"
         );
-        assert!(!hold.holding(), "refused: keys still go to the page");
+        assert!(!hold.holding(0), "refused: keys still go to the page");
         assert!(!hold.key(t0 + Duration::from_millis(400), 'y'));
         assert!(hold.start(t0 + Duration::from_millis(1400)).is_ok());
         let mut fresh: KeyHold<char> = KeyHold::default();

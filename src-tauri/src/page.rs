@@ -337,17 +337,24 @@ pub fn watch_keys<R: Runtime>(app: &AppHandle<R>) {
 
 /// Asks GTK's main thread for `call` and waits for its result.
 async fn page_call(state: &AppState, call: PageCall) -> Result<usize, IpcError> {
-    let renewer = state.page_renewer.get().ok_or_else(|| {
-        IpcError::unavailable("the page cannot be renewed before the app has started")
-    })?;
+    let renewer = state
+        .page_renewer
+        .get()
+        .ok_or_else(|| IpcError::unavailable("the app is still starting: try again in a moment"))?;
     let rx = renewer(call).map_err(|e| IpcError::unavailable(format!("the window: {e}")))?;
     let answer =
         tauri::async_runtime::spawn_blocking(move || rx.recv_timeout(Duration::from_secs(10)))
             .await
             .map_err(|e| IpcError::unavailable(format!("the window did not answer: {e}")))?;
-    answer
-        .map_err(|_| IpcError::unavailable("the window did not answer within 10 s"))?
-        .map_err(IpcError::unavailable)
+    match answer {
+        Ok(result) => result.map_err(IpcError::unavailable),
+        Err(std::sync::mpsc::RecvTimeoutError::Timeout) => Err(IpcError::unavailable(
+            "the window did not answer within 10 s: it may be busy; try again",
+        )),
+        Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => Err(IpcError::unavailable(
+            "the window is closing: nothing was done",
+        )),
+    }
 }
 
 /// Ends the web process and loads the page again in a new one. The page
