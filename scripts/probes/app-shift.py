@@ -65,6 +65,9 @@ def memory(pid):
     page = [c for c in children if comm(c).startswith("WebKitWebProces")]
     return {
         "page_pid": ",".join(page),
+        # What the station compares with PACKBENCH_PAGE_LIMIT_MB: the web
+        # process alone, without the network process.
+        "page_anon": sum(rollup(c)[1] for c in page),
         "app_pss": app[0],
         "app_anon": app[1],
         "web_pss": sum(w[0] for w in web),
@@ -207,7 +210,7 @@ def main():
             samples.append((scans, m))
             print(f"{scans} scans, {time.time() - t0:.0f} s: PSS app {m['app_pss']:.1f} + web {m['web_pss']:.1f} = "
                   f"{m['app_pss'] + m['web_pss']:.1f} MB; anonymous app {m['app_anon']:.1f}, web {m['web_anon']:.1f}"
-                  f" (web process {m['page_pid']})",
+                  f" (web process {m['page_pid']}: {m['page_anon']:.1f})",
                   flush=True)
 
         def counted():
@@ -262,9 +265,9 @@ def main():
                   f"{slope(xs, [m['app_pss'] + m['web_pss'] for _, m in after]):.2f} MB per 1,000 scans")
         if os.environ.get("CSV"):
             with open(os.environ["CSV"], "w") as f:
-                f.write("scans,app_pss_mb,web_pss_mb,app_anon_mb,web_anon_mb,web_process\n")
+                f.write("scans,app_pss_mb,web_pss_mb,app_anon_mb,web_anon_mb,web_process,web_process_anon_mb\n")
                 for s, m in samples:
-                    f.write(f"{s},{m['app_pss']:.1f},{m['web_pss']:.1f},{m['app_anon']:.1f},{m['web_anon']:.1f},{m['page_pid']}\n")
+                    f.write(f"{s},{m['app_pss']:.1f},{m['web_pss']:.1f},{m['app_anon']:.1f},{m['web_anon']:.1f},{m['page_pid']},{m['page_anon']:.1f}\n")
         if os.environ.get("PLOT"):
             plot(samples, os.environ["PLOT"])
         if len(mine) != len(plan):

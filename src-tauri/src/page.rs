@@ -72,9 +72,10 @@ pub struct PageLimits {
 }
 
 impl Default for PageLimits {
-    /// 110 MB: a fresh web process settles near 80-90 MB of anonymous
-    /// memory in the first 100 scans and grows about 8 MB per 1,000 after,
-    /// so a station scanning every 2 s renews about every two hours. 10 s
+    /// 110 MB: a fresh web process settles near 75-80 MB of anonymous
+    /// memory in the first few hundred scans and grows about 8 MB per
+    /// 1,000 after, so a station scanning every 2 s renews about every two
+    /// and a half hours. 10 s
     /// of quiet: the keys typed while the new page loads are held and
     /// given to it (crate::keyhold), so a renewal between two orders costs
     /// the packer a second's flicker, not a scan.
