@@ -129,6 +129,10 @@ export const READS_NOT_RECORDED: readonly string[] = [
   // parcel-movements.json records them.
   'parcel_movements',
   'stalled_parcels',
+  // Issue 12: every page asks the window for the keys held while it
+  // replaced a renewed one (src-tauri/src/keyhold.rs): the window's, not
+  // core's, and in no recording.
+  'page_ready',
 ];
 
 export interface Call {
