@@ -69,11 +69,12 @@ impl std::fmt::Display for NotNow {
 
 impl<T> KeyHold<T> {
     /// A key event reached the window at `now`: kept (true: the page must
-    /// not get it now) while a renewal runs, else passed on.
-    pub fn key(&mut self, now: Instant, event: T) -> bool {
+    /// not get it now) while a renewal runs, else passed on. `event` makes
+    /// the copy to keep, only while holding.
+    pub fn key(&mut self, now: Instant, event: impl FnOnce() -> T) -> bool {
         self.last_key = Some(now);
         if self.holding {
-            self.held.push(event);
+            self.held.push(event());
         }
         self.holding
     }
@@ -121,8 +122,8 @@ mod gtk_window {
     }
 
     fn on_key(event: &gtk::gdk::EventKey) -> gtk::glib::Propagation {
-        let event: gtk::gdk::Event = (**event).clone();
-        if HOLD.with(|h| h.borrow_mut().key(Instant::now(), event)) {
+        let copy = || -> gtk::gdk::Event { (**event).clone() };
+        if HOLD.with(|h| h.borrow_mut().key(Instant::now(), copy)) {
             gtk::glib::Propagation::Stop
         } else {
             gtk::glib::Propagation::Proceed
@@ -185,7 +186,10 @@ mod tests {
     fn keys_pass_until_a_renewal_starts_then_are_held_in_order_until_released() {
         let t0 = Instant::now();
         let mut hold = KeyHold::default();
-        assert!(!hold.key(t0, 'a'), "no renewal: the key goes to the page");
+        assert!(
+            !hold.key(t0, || 'a'),
+            "no renewal: the key goes to the page"
+        );
         let later = t0 + Duration::from_secs(2);
         let first = hold.start(later).expect("two seconds after the last key");
         assert!(hold.holding(first));
@@ -194,12 +198,12 @@ mod tests {
             Err(NotNow::Renewing),
             "one renewal at a time"
         );
-        assert!(hold.key(later, '1'));
-        assert!(hold.key(later + Duration::from_millis(5), '2'));
-        assert!(hold.key(later + Duration::from_millis(10), '\n'));
+        assert!(hold.key(later, || '1'));
+        assert!(hold.key(later + Duration::from_millis(5), || '2'));
+        assert!(hold.key(later + Duration::from_millis(10), || '\n'));
         assert_eq!(hold.release(), vec!['1', '2', '\n']);
         assert!(
-            !hold.key(later + Duration::from_secs(1), 'b'),
+            !hold.key(later + Duration::from_secs(1), || 'b'),
             "released: keys go to the page again"
         );
         assert!(hold.release().is_empty(), "nothing held twice");
@@ -214,7 +218,7 @@ mod tests {
     fn no_renewal_starts_within_a_second_of_a_key() {
         let t0 = Instant::now();
         let mut hold = KeyHold::default();
-        hold.key(t0, 'x');
+        hold.key(t0, || 'x');
         let refused = hold.start(t0 + Duration::from_millis(300));
         assert_eq!(refused, Err(NotNow::KeyAgo(Duration::from_millis(300))));
         assert!(
@@ -222,7 +226,7 @@ mod tests {
             "the refusal says when the key came"
         );
         assert!(!hold.holding(0), "refused: keys still go to the page");
-        assert!(!hold.key(t0 + Duration::from_millis(400), 'y'));
+        assert!(!hold.key(t0 + Duration::from_millis(400), || 'y'));
         assert!(hold.start(t0 + Duration::from_millis(1400)).is_ok());
         let mut fresh: KeyHold<char> = KeyHold::default();
         assert!(fresh.start(t0).is_ok(), "no key yet: nothing to wait for");

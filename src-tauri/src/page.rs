@@ -75,10 +75,9 @@ impl Default for PageLimits {
     /// 110 MB: a fresh web process settles near 75-80 MB of anonymous
     /// memory in the first few hundred scans and grows about 8 MB per
     /// 1,000 after, so a station scanning every 2 s renews about every two
-    /// and a half hours. 10 s
-    /// of quiet: the keys typed while the new page loads are held and
-    /// given to it (crate::keyhold), so a renewal between two orders costs
-    /// the packer a second's flicker, not a scan.
+    /// and a half hours. 10 s of quiet: the keys typed while the new page
+    /// loads are held and given to it (crate::keyhold), so a renewal
+    /// between two orders costs the packer a second's flicker, not a scan.
     fn default() -> Self {
         PageLimits {
             limit_mb: 110,
