@@ -161,15 +161,16 @@ export function createScanner(options: ScannerOptions): Scanner {
     options.target ?? (typeof window !== 'undefined' ? window : undefined);
 
   // The run of fast keys so far (as a US keyboard types them, the code a
-  // scan gives), when its last key came, and the text field it started in
-  // with that field's value and caret before it.
+  // scan gives), when its last key came, and the text fields its keys went
+  // to, each with its value and caret before the run's first key there: the
+  // field it started in, and one that took the focus in the middle of it
+  // (the order field shown when the parcel before was shipped, while the
+  // next order's number was being scanned).
   let run = '';
   // The same keys as the layout typed them (GS as the Ctrl+] it came as).
   let typedRun = '';
   let last = -Infinity;
-  let field: TextField | null = null;
-  let fieldValue = '';
-  let fieldSelection: [number | null, number | null] = [null, null];
+  let fields: { f: TextField; value: string; sel: [number | null, number | null] }[] = [];
   // Characters of a fast run held back from its field (see `holdCharacter`)
   // until the run proves to be no scan.
   let held = '';
@@ -180,7 +181,14 @@ export function createScanner(options: ScannerOptions): Scanner {
     run = '';
     typedRun = '';
     last = -Infinity;
-    field = null;
+    fields = [];
+  }
+
+  /** The text field this key goes to, noted with its text before the run. */
+  function touch(e: KeyboardEvent): TextField | null {
+    const f = textField(e.target);
+    if (f && !fields.some((x) => x.f === f)) fields.push({ f, value: f.value, sel: selection(f) });
+    return f;
   }
 
   /** Forgets the held characters: the run was a scan. */
@@ -261,9 +269,7 @@ export function createScanner(options: ScannerOptions): Scanner {
       const isScan = run.trim().length >= minLength && gap <= maxGapMs;
       const code = run;
       const typed = typedRun;
-      const f = field;
-      const value = fieldValue;
-      const sel = fieldSelection;
+      const touched = fields;
       reset();
       if (!isScan) {
         releaseHeld();
@@ -276,7 +282,7 @@ export function createScanner(options: ScannerOptions): Scanner {
       dropHeld();
       e.preventDefault();
       e.stopImmediatePropagation();
-      if (f) restoreField(f, value, sel);
+      for (const t of touched) restoreField(t.f, t.value, t.sel);
       return;
     }
 
@@ -313,21 +319,19 @@ export function createScanner(options: ScannerOptions): Scanner {
       // A new run starts: remember where it lands and what was there before
       // (with what an earlier run still held, if its timer is late).
       releaseHeld();
+      fields = [];
       run = ch;
       typedRun = layoutTyped;
-      field = textField(e.target);
-      if (field) {
-        fieldValue = field.value;
-        fieldSelection = selection(field);
-      }
+      touch(e);
     } else {
       run += ch;
       typedRun += layoutTyped;
       // A key at a scanner's pace after the first: held back from the
       // field (see `holdCharacter`). One the browser types itself (AltGr,
       // a dead key, a keypad arrow) goes after what is held, not before.
-      if (field && e.target === field) {
-        const heldIt = !altGraph && holdCharacter(e, field);
+      const f = touch(e);
+      if (f) {
+        const heldIt = !altGraph && holdCharacter(e, f);
         if (!heldIt && !isGroupSeparator(e)) releaseHeld();
       }
     }
