@@ -72,15 +72,17 @@ pub struct PageLimits {
 }
 
 impl Default for PageLimits {
-    /// 110 MB: a fresh web process settles near 75-80 MB of anonymous
-    /// memory in the first few hundred scans and grows about 8 MB per
-    /// 1,000 after, so a station scanning every 2 s renews about every two
-    /// and a half hours. 10 s of quiet: the keys typed while the new page
-    /// loads are held and given to it (crate::keyhold), so a renewal
-    /// between two orders costs the packer a second's flicker, not a scan.
+    /// 90 MB: a fresh web process settles near 75-80 MB of anonymous
+    /// memory in its first few hundred scans and grows about 7-8 MB per
+    /// 1,000 after, so a station renews after about 1,500-2,000 scans
+    /// (about an hour at a scan every 2 s), at its next quiet moment, and
+    /// the shift's memory stays within about 15 MB of where it settled.
+    /// 10 s of quiet: the keys typed while the new page loads are held and
+    /// given to it (crate::keyhold), so a renewal between two orders costs
+    /// the packer a second's flicker, not a scan.
     fn default() -> Self {
         PageLimits {
-            limit_mb: 110,
+            limit_mb: 90,
             quiet: Duration::from_secs(10),
             check_every: Duration::from_secs(30),
         }
