@@ -3280,9 +3280,11 @@ function webProcesses() {
   return appPid ? descendants(appPid).filter((p) => procName(p).startsWith('WebKitWebProces')) : [];
 }
 
-test('a fresh page: with the web process over the station\'s limit the page is not renewed while an order is open, and is renewed in a new web process once the packing table is quiet between orders; a scan typed while the new page loads is not lost; the packer stays signed in and packs the next order on it', async () => {
+test('a fresh page: with the web process over the station\'s limit the page is not renewed while an order is open, and is renewed in a new web process once the packing table is quiet between orders; a scan typed under a Russian layout while the new page loads is not lost; the packer stays signed in and packs the next order on it', async () => {
   const products = makeProducts('RENEW', 9, 2);
-  const plan = ['71601', '71602'].map((number) => ({ number, lines: products.map((p) => ({ ...p, quantity: 1 })) }));
+  // The second order's number has letters: typed by key position under a
+  // Russian layout, they reach the held keys as Cyrillic ones.
+  const plan = ['71601', 'RN-71602'].map((number) => ({ number, lines: products.map((p) => ({ ...p, quantity: 1 })) }));
   makeOrders(plan);
   // The same app and database, with a limit every web process is over, a
   // 10 s quiet (more than the steps from the sign-in to the first order
@@ -3310,6 +3312,23 @@ test('a fresh page: with the web process over the station\'s limit the page is n
     eq(await attr('screen-packing', 'data-phase'), 'packing', 'the open order still on the packing table');
     await scan(first.lines[1].code);
     await waitExists('tracking-input');
+    // The packer's keyboard on a Russian layout from here on. In the
+    // tracking field (focused here) the key of P types "з" once the window
+    // has heard of the layout (in its own time).
+    x11('setxkbmap', 'us,ru', '-option', 'grp:alt_shift_toggle');
+    x11('setxkbmap', 'ru');
+    eq(xkbLayout(), 'ru', 'the X layout');
+    await browser.execute((q) => document.querySelector(q)?.focus(), sel('tracking-input'));
+    const trackingValue = () => browser.execute((q) => document.querySelector(q)?.value ?? '', sel('tracking-input'));
+    for (let attempt = 1; ; attempt++) {
+      if (attempt > 1) log(`the key of P did not type "з" (attempt ${attempt - 1}): the window has not seen the Russian layout yet`);
+      x11('xdotool', 'key', X_KEY_P);
+      const typed = await waitFor('a key typed into the tracking field', async () => (await trackingValue()) || false);
+      x11('xdotool', 'key', X_BACKSPACE);
+      await waitFor('the tracking field empty again', async () => (await trackingValue()) === '');
+      if (typed === 'з') break;
+      check(attempt < 20, `the key of P types ${JSON.stringify(typed)} under the Russian layout, not "з"`);
+    }
     const shipping = Date.now();
     await shipByTracking();
     eq(orderOf(first.number).status, 'shipped', 'the first order shipped before the renewal');
@@ -3360,6 +3379,12 @@ test('a fresh page: with the web process over the station\'s limit the page is n
       for (const l of o.lines) eq(accepted[l.code], 1, `${o.number}: ${l.sku} scanned once in the ledger`);
     }
   } finally {
+    try {
+      x11('setxkbmap', '-option', '');
+      x11('setxkbmap', 'us');
+    } catch (e) {
+      log(`the X layout could not be set back to us: ${e.message}`);
+    }
     // The app whose session ended with its first page: ended here.
     try {
       if (!browser && appPid) {
