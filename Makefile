@@ -22,7 +22,7 @@ help:
 	@echo "make run       build and start Packbench"
 	@echo "make test      formatting, clippy and all tests on SQLite and PostgreSQL (what CI runs)"
 	@echo "make bench     the CLI's benchmarks, on SQLite and PostgreSQL (BENCH_ARGS=... passes options)"
-	@echo "make soak      the long runs of the real app: a shift of 5,000 scans with memory sampled, 50 kills mid-storm (scripts/soak.sh)"
+	@echo "make soak      the long runs of the real app: a shift of 5,000 scans with memory sampled (WebDriver, then xdotool with breaks), 50 kills mid-storm (scripts/soak.sh)"
 	@echo "make bundle    the .deb package (app, CLI, order server and its systemd unit, icons, desktop entry) and its install check (scripts/bundle.sh)"
 	@echo "make fuzz      the long property runs: 10,000 stock sequences per engine, then the fuzzed inputs for PACKBENCH_FUZZ_SECONDS (default 300)"
 	@echo "make lint      rustfmt check and clippy"

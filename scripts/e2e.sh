@@ -10,6 +10,9 @@
 #   E2E_PROFILE=release scripts/e2e.sh   test the optimised build (what a
 #                                        user runs; the figures for
 #                                        BENCHMARKS.md); default: debug
+#   E2E_BUILD_ONLY=1 scripts/e2e.sh      build the UI, the app and the CLI
+#                                        (in $CARGO_TARGET_DIR/PROFILE), run
+#                                        nothing (make soak's shift)
 #
 # The app gets a throw-away data directory (database, station.json, XDG
 # dirs), so a developer's own data is never touched and every run starts
@@ -126,6 +129,10 @@ for try in 1 2 3 4 5; do
   fi
   say "target/debug/packbench was replaced by another build; building again"
 done
+if [[ ${E2E_BUILD_ONLY:-} == 1 ]]; then
+  say "built $CARGO_TARGET_DIR/$profile/packbench and packbench-cli"
+  exit 0
+fi
 cp "$CARGO_TARGET_DIR/$profile/packbench-cli" "$work/packbench-cli"
 cp "$CARGO_TARGET_DIR/$profile/packbench-server" "$work/packbench-server"
 mkdir -p "$work/xdg/config" "$work/xdg/data" "$work/xdg/cache" "$work/xdg/runtime"

@@ -1,17 +1,18 @@
 #!/usr/bin/env python3
-"""A packing shift with no WebDriver (BENCHMARKS.md, "A shift with no
-WebDriver"): the release app started directly on a throw-away demo
-database and Xvfb display, a packer signed in by her badge, then the soak's
-kind of shift typed by xdotool as a keyboard-wedge scanner types it: each
-order's number, every unit's barcode, a tracking label. Nothing reads the
-page: the pace is fixed (PACE_MS between bursts, ORDER_MS after an order's
-number and after its last unit), and the CLI counts the shipped orders at
-the end. PSS and anonymous memory of the app's process and of its WebKit
-children (smaps_rollup) every EVERY scans, then the least-squares slope
-after WARMUP scans, MB per 1,000 scans.
+"""A packing shift as a station lives it, with no WebDriver (`make soak`'s
+shift part; BENCHMARKS.md, "A shift with no WebDriver"): the release app
+started directly on a throw-away demo database and Xvfb display, a packer
+signed in by her badge, then the soak's kind of shift typed by xdotool as a
+keyboard-wedge scanner types it: each order's number, every unit's
+barcode, a tracking label. Nothing reads the page: the pace is fixed
+(PACE_MS between bursts, ORDER_MS after an order's number and after its
+last unit), and the CLI counts the shipped orders at the end. PSS and
+anonymous memory of the app's process and of its WebKit children
+(smaps_rollup) every EVERY scans, then the least-squares slope after
+WARMUP scans, MB per 1,000 scans.
 
-    scripts/probes/app-shift.py SCANS [EVERY]
-    scripts/probes/app-shift.py 2000 250
+    scripts/shift.py SCANS [EVERY]
+    scripts/shift.py 2000 250
 
 APP and CLI name the binaries (default: the release builds in
 $CARGO_TARGET_DIR, as `cargo build --release -p packbench -p packbench-cli`
@@ -21,7 +22,9 @@ BREAK_S=S: the packer steps away for S seconds after about every N scans
 (between orders), where the app may renew its page (`page-renewal-due`,
 PACKBENCH_PAGE_LIMIT_MB); each sample names the web process, so a
 renewal shows as a new pid. PLOT=FILE.png draws the samples (needs
-matplotlib).
+matplotlib). SUMMARY=FILE.json keeps the figures. GOAL_SLOPE=MB: the
+run fails when the summed PSS grows by that much per 1,000 scans or more
+after the warm-up.
 """
 import json
 import os
@@ -190,7 +193,7 @@ def main():
                 break
             time.sleep(0.2)
         if not win:
-            sys.exit("app-shift: the window did not show")
+            sys.exit("shift: the window did not show")
         time.sleep(4)
 
         def burst(code):
@@ -269,9 +272,41 @@ def main():
                 for s, m in samples:
                     f.write(f"{s},{m['app_pss']:.1f},{m['web_pss']:.1f},{m['app_anon']:.1f},{m['web_anon']:.1f},{m['page_pid']},{m['page_anon']:.1f}\n")
         if os.environ.get("PLOT"):
-            plot(samples, os.environ["PLOT"])
+            try:
+                plot(samples, os.environ["PLOT"])
+            except Exception as e:  # a plot that cannot be drawn hides no result
+                print(f"shift: no plot: {e}", flush=True)
+        total = [m["app_pss"] + m["web_pss"] for _, m in samples]
+        pages = []
+        for _, m in samples:
+            if m["page_pid"] and (not pages or pages[-1] != m["page_pid"]):
+                pages.append(m["page_pid"])
+        per1000 = slope([s for s, _ in after], [m["app_pss"] + m["web_pss"] for _, m in after]) if len(after) >= 3 else None
+        summary = {
+            "scans": scans,
+            "orders": len(plan),
+            "shipped": len(mine),
+            "wall_s": round(wall, 1),
+            "warmup_scans": warmup,
+            "slope_total_pss_mb_per_1000_scans": None if per1000 is None else round(per1000, 2),
+            "total_pss_mb": {"start": round(total[0], 1), "after_warmup": round(after[0][1]["app_pss"] + after[0][1]["web_pss"], 1) if after else None,
+                             "end": round(total[-1], 1), "max": round(max(total), 1)},
+            "web_processes_seen": len(pages),
+            "breaks": {"every_scans": break_every, "seconds": break_s},
+        }
+        print("renewals of the page (a new web process):", max(0, len(pages) - 1), flush=True)
+        if os.environ.get("SUMMARY"):
+            with open(os.environ["SUMMARY"], "w") as f:
+                json.dump(summary, f, indent=2)
         if len(mine) != len(plan):
-            sys.exit(f"app-shift: {len(plan) - len(mine)} orders not shipped: the pace was too fast for the app (see {work}/app.log)")
+            sys.exit(f"shift: {len(plan) - len(mine)} orders not shipped: the pace was too fast for the app (see {work}/app.log)")
+        goal = os.environ.get("GOAL_SLOPE")
+        if goal:
+            if per1000 is None:
+                sys.exit(f"shift: {len(after)} samples after the warm-up of {warmup} scans: a trend needs 3 or more (a smaller EVERY or more SCANS)")
+            if per1000 >= float(goal):
+                sys.exit(f"shift: the summed PSS grew {per1000:.2f} MB per 1,000 scans after {warmup} scans, the goal is under {goal}")
+            print(f"shift: the summed PSS grew {per1000:.2f} MB per 1,000 scans after {warmup} scans, under the goal of {goal}", flush=True)
     finally:
         app.terminate()
         app.wait()
