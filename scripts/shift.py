@@ -183,6 +183,7 @@ def main():
     env["DISPLAY"] = display
     log = open(f"{work}/app.log", "w")
     app = subprocess.Popen([app_bin], env=env, stdout=log, stderr=subprocess.STDOUT)
+    ok = False
     try:
         win = None
         for _ in range(150):
@@ -299,7 +300,7 @@ def main():
             with open(os.environ["SUMMARY"], "w") as f:
                 json.dump(summary, f, indent=2)
         if len(mine) != len(plan):
-            sys.exit(f"shift: {len(plan) - len(mine)} orders not shipped: the pace was too fast for the app (see {work}/app.log)")
+            sys.exit(f"shift: {len(plan) - len(mine)} orders not shipped: a scan typed faster than the app took it, or lost (see {work}/data/packbench/packbench.log)")
         goal = os.environ.get("GOAL_SLOPE")
         if goal:
             if per1000 is None:
@@ -307,12 +308,16 @@ def main():
             if per1000 >= float(goal):
                 sys.exit(f"shift: the summed PSS grew {per1000:.2f} MB per 1,000 scans after {warmup} scans, the goal is under {goal}")
             print(f"shift: the summed PSS grew {per1000:.2f} MB per 1,000 scans after {warmup} scans, under the goal of {goal}", flush=True)
+        ok = True
     finally:
         app.terminate()
         app.wait()
         xvfb.terminate()
-        if not os.environ.get("KEEP"):
+        # A failed run keeps its database and logs to look at.
+        if ok and not os.environ.get("KEEP"):
             shutil.rmtree(work, ignore_errors=True)
+        else:
+            print(f"shift: the run's database and logs are in {work}", flush=True)
 
 
 if __name__ == "__main__":
