@@ -42,9 +42,19 @@ say() { echo "soak: $*" >&2; }
 
 export E2E_PROFILE=${E2E_PROFILE:-release}
 only=$(tr -d ' ' <<<"${SOAK_ONLY:-soak,crash,shift}")
-e2e_parts=$(tr ',' '\n' <<<"$only" | grep -v -x shift | paste -sd, - || true)
+e2e_parts=
 shift_part=0
-if tr ',' '\n' <<<"$only" | grep -q -x shift; then shift_part=1; fi
+plot_parts=0
+IFS=, read -r -a parts <<<"$only"
+for part in "${parts[@]}"; do
+  case $part in
+  shift) shift_part=1 ;;
+  '') ;;
+  *) e2e_parts+=${e2e_parts:+,}$part ;;
+  esac
+  # The WebDriver shift and the xdotool shift draw plots; the kills none.
+  [[ $part == crash || -z $part ]] || plot_parts=1
+done
 export PACKBENCH_E2E_SOAK_SCANS=${PACKBENCH_E2E_SOAK_SCANS:-5000}
 export PACKBENCH_E2E_SOAK_EVERY=${PACKBENCH_E2E_SOAK_EVERY:-250}
 export PACKBENCH_E2E_KILLS=${PACKBENCH_E2E_KILLS:-50}
@@ -53,8 +63,8 @@ export PACKBENCH_E2E_SOAK_GOAL=1
 
 # The plots need matplotlib (PyPI); a missing one is installed, and a plot
 # that cannot be drawn does not hide the run's own result.
-plots=1
-if ! python3 -c 'import matplotlib' 2>/dev/null; then
+plots=$plot_parts
+if ((plots)) && ! python3 -c 'import matplotlib' 2>/dev/null; then
   say "installing matplotlib for the plots (python3 -m pip install matplotlib)"
   python3 -m pip install --quiet matplotlib || {
     say "could not install matplotlib: no plots"
@@ -93,7 +103,7 @@ if [[ -n $e2e_parts ]]; then
         say "plot copied to docs/soak-pss.png"
       fi
     fi
-  elif tr ',' '\n' <<<"$e2e_parts" | grep -q -x soak; then
+  elif [[ ,$e2e_parts, == *,soak,* ]]; then
     say "no samples in $csv (the soak scenario did not run to its first sample)"
   fi
 fi
