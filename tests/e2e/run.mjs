@@ -399,6 +399,10 @@ function readKeysSince(mark) {
 // The scanner's rule (ui/src/lib/scanner.ts): keys of one scan, and its
 // Enter, each within 35 ms of the one before.
 const SCAN_GAP_MS = 35;
+/** How many times a burst the driver or xdotool typed too slowly for a
+ *  scanner is sent before its test fails: on two busy cores a run of late
+ *  bursts has lasted 20 bursts, so a few tries with a growing rest. */
+const SCAN_TRIES = 6;
 const keyGaps = []; // the largest gap inside each burst sent
 let resentBursts = 0;
 
@@ -467,9 +471,11 @@ async function scan(codes, gapMs = 0, { resend = true } = {}) {
     for (const [code, gap, seen] of slow) {
       log(`burst ${code} reached the page as "${seen ?? ''}" with a ${Math.round(gap)} ms gap between keys (a scanner's are under ${SCAN_GAP_MS} ms); the driver was late, sending it again`);
     }
-    if (attempt === 3) throw new Failure(`the driver could not type ${slow.map((x) => x[0]).join(', ')} at a scanner's pace in 3 tries`);
+    if (attempt === SCAN_TRIES) throw new Failure(`the driver could not type ${slow.map((x) => x[0]).join(', ')} at a scanner's pace in ${SCAN_TRIES} tries`);
     resentBursts += slow.length;
-    await sleep(400); // the app handles what it got before the next try
+    // The app handles what it got before the next try; a machine busy for
+    // a while gets a longer rest each time (0.4, 0.8 ... 2 s).
+    await sleep(400 * attempt);
     todo = slow.map((x) => x[0]);
   }
 }
@@ -1153,8 +1159,9 @@ async function scanByKeys(code) {
     keyGaps.push(gap);
     if (pressed.length === keys.length + 1 && gap <= SCAN_GAP_MS) return;
     log(`burst ${JSON.stringify(code)} reached the page as ${pressed.length} keys with a ${Math.round(gap)} ms gap before key ${at + 1} (${pressed[at]?.[2]}); a scanner's are under ${SCAN_GAP_MS} ms: sending it again without pauses`);
-    if (attempt === 3) throw new Failure(`xdotool could not press ${JSON.stringify(code)} at a scanner's pace in 3 tries`);
+    if (attempt === SCAN_TRIES) throw new Failure(`xdotool could not press ${JSON.stringify(code)} at a scanner's pace in ${SCAN_TRIES} tries`);
     resentBursts++;
+    await sleep(400 * attempt);
   }
 }
 
