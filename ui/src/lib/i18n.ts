@@ -333,6 +333,7 @@ const en = {
   'carton.title': 'Cartons',
   'carton.none':
     'No carton yet: the first scan opens one in the default box; scan a box’s barcode to choose the box',
+  'carton.noneRecorded': 'No cartons were recorded for this order',
   'carton.n': 'Carton {seq}',
   'carton.box': 'box {box}',
   'carton.units': 'Units: {n}',
@@ -2200,6 +2201,7 @@ const ru: Record<MessageKey, string> = {
   'carton.title': 'Коробки',
   'carton.none':
     'Коробки пока нет: первый скан откроет её в таре по умолчанию; отсканируйте штрихкод тары, чтобы выбрать её',
+  'carton.noneRecorded': 'Коробки этого заказа не записаны',
   'carton.n': 'Коробка {seq}',
   'carton.box': 'тара {box}',
   'carton.units': 'Штук: {n}',

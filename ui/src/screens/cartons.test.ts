@@ -266,6 +266,34 @@ describe('cartons at the packing table', () => {
     expect($(root, 'carton-2-sscc')?.textContent).toBe('SSCC 046012340000000024');
   });
 
+  it('at the hand-over of an order packed with no cartons recorded, says so and offers to print, not to print again', async () => {
+    // packing-ready.json: the demo's first ready order, packed by the demo
+    // with no carton and nothing printed, scanned at an idle station.
+    replay('packing-ready');
+    const number = flow('packing-ready').steps.find((s) => s.cmd === 'open_for_packing')!.args
+      .number as string;
+    const station = new PackingStation({
+      ipc,
+      autoFinish: () => false,
+      hasScale: () => false,
+      sound: vi.fn(),
+      newScanId: () => 'scan-1',
+      approval: supervisor().prompt,
+    });
+    await station.scan(number);
+    expect(station.state.phase).toBe('handover');
+    const root = show(Packing as never, { station });
+    await until(() =>
+      expect($(root, 'cartons-none')?.textContent?.trim(), 'no scan is left to open a carton').toBe(
+        'Коробки этого заказа не записаны',
+      ),
+    );
+    expect($(root, 'print-none')?.textContent).toContain('ещё не печатались');
+    const print = $(root, 'print-again')?.textContent ?? '';
+    expect(print, 'nothing was printed: not "again"').toContain('Печать');
+    expect(print).not.toContain('снова');
+  });
+
   it('keeps the order as it was when nobody approves the difference (Esc)', async () => {
     const nobody = supervisor(null);
     const { station } = await cartonOneFull(nobody.prompt);
