@@ -10,6 +10,8 @@
 #   E2E_PROFILE=release scripts/e2e.sh   test the optimised build (what a
 #                                        user runs; the figures for
 #                                        BENCHMARKS.md); default: debug
+#   E2E_APP_LANG=C.UTF-8 scripts/e2e.sh  the app in another locale (default:
+#                                        ru_RU.UTF-8, a Russian station's)
 #   E2E_BUILD_ONLY=1 scripts/e2e.sh      build the UI, the app and the CLI
 #                                        (in $CARGO_TARGET_DIR/PROFILE), run
 #                                        nothing (make soak's shift)
@@ -32,7 +34,20 @@ if [[ ${1:-} == --inside-xvfb ]]; then
   port=$2
   driver_log=$3
   run_log=$4
-  tauri-driver --port "$port" --native-port "$((port + 1))" >"$driver_log" 2>&1 &
+  # The app (tauri-driver starts it, with its environment) runs in the
+  # locale of a Russian station, as its first users run it: WebKit's date
+  # fields, GTK's dialogs and the tools it calls see ru_RU.UTF-8
+  # (install-deps.sh generates it; C.UTF-8 where it could not).
+  # E2E_APP_LANG=C.UTF-8 runs it in the C locale instead. The runner
+  # itself and the CLI calls it makes keep this shell's locale.
+  app_lang=${E2E_APP_LANG:-}
+  if [[ -z $app_lang ]]; then
+    if locale -a 2>/dev/null | grep -qiE '^ru_RU\.utf-?8$'; then app_lang=ru_RU.UTF-8; else app_lang=C.UTF-8; fi
+  fi
+  [[ $app_lang == ru_RU.UTF-8 ]] || say "the app runs in $app_lang, not in a Russian station's ru_RU.UTF-8"
+  export E2E_APP_LANG=$app_lang # for the runner's second station
+  env -u LC_ALL -u LANGUAGE LANG="$app_lang" \
+    tauri-driver --port "$port" --native-port "$((port + 1))" >"$driver_log" 2>&1 &
   driver=$!
   # tauri-driver and the WebKitWebDriver it starts go with us.
   trap 'kill "$driver" 2>/dev/null || true; pkill -TERM -P "$driver" 2>/dev/null || true; wait "$driver" 2>/dev/null || true' EXIT

@@ -3898,7 +3898,11 @@ async function liveDriver() {
   while ((await busy(port)) || (await busy(port + 1))) port += 2;
   const logFile = path.join(OUT, 'tauri-driver-station-b.log');
   const fd = fs.openSync(logFile, 'w');
-  const child = spawn('tauri-driver', ['--port', String(port), '--native-port', String(port + 1)], { stdio: ['ignore', fd, fd] });
+  // In the app's locale, as scripts/e2e.sh starts the first driver.
+  const env = { ...process.env, LANG: process.env.E2E_APP_LANG || process.env.LANG || 'C.UTF-8' };
+  delete env.LC_ALL;
+  delete env.LANGUAGE;
+  const child = spawn('tauri-driver', ['--port', String(port), '--native-port', String(port + 1)], { stdio: ['ignore', fd, fd], env });
   fs.closeSync(fd);
   await waitFor(`the second tauri-driver on port ${port} (${logFile})`, async () => child.exitCode === null && (await busy(port)), 15_000);
   return {
