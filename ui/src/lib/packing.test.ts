@@ -400,6 +400,24 @@ describe('the packing station', () => {
     ]);
   });
 
+  it('lets a carrier key choose only at the hand-over it was pressed at', async () => {
+    const { station } = await handedOver();
+    // The key's moment passes at this hand-over: it chooses.
+    station.chooseCarrierByIndex(3, '1001');
+    expect(station.state.carrier).toBe(station.state.carriers[2]);
+    station.chooseCarrierByIndex(1, '1001');
+    expect(station.state.carrier).toBe('СДЭК');
+    // Pressed at another order's hand-over: by now this one is open, and
+    // that key is not its packer's choice.
+    station.chooseCarrierByIndex(3, '1002');
+    expect(station.state.carrier, 'a key pressed for another order').toBe('СДЭК');
+    await station.scan(TRACKING);
+    expect(station.state.phase).toBe('idle');
+    // Counted after the order shipped: the next order starts with none chosen.
+    station.chooseCarrierByIndex(3, '1001');
+    expect(station.state.carrier, 'a key pressed at a hand-over that is over').toBeNull();
+  });
+
   it('undoes the last scan on the line it changed', async () => {
     const undone = reply<UndoResult>('packing-detours', 'undo_last_scan');
     const { station, backend } = await opened('packing-detours');

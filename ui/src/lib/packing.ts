@@ -499,7 +499,15 @@ export class PackingStation extends ScanStation<PackingState> {
   }
 
   /** Picks the n-th carrier (1-based), as the digit keys do. */
-  chooseCarrierByIndex(n: number) {
+  chooseCarrierByIndex(n: number, forOrder?: string) {
+    // A carrier key waits a moment before it counts (a scan's digits must
+    // not choose); by then the hand-over it was pressed at may be gone: the
+    // order shipped, another one opened. It chooses for that order only.
+    if (
+      forOrder !== undefined &&
+      (this.s.phase !== 'handover' || this.s.order?.number !== forOrder)
+    )
+      return;
     const c = this.s.carriers[n - 1];
     if (c) this.set({ carrier: c });
   }
