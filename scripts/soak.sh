@@ -19,7 +19,8 @@
 #     renew its page), the packer stepping away for SHIFT_BREAK_S (15) s
 #     every SHIFT_BREAK_EVERY (500) scans, the station's own page limits.
 #     Fails when the summed PSS grows by 5 MB per 1,000 scans or more after
-#     the warm-up, or an order is not shipped.
+#     the warm-up, or an order is not shipped (unless its log shows a
+#     burst xdotool typed in two pieces, counted apart: scripts/shift.py).
 #
 #   scripts/soak.sh                              all three, then the plots
 #   PACKBENCH_E2E_SOAK_SCANS=20000 scripts/soak.sh   a longer shift
