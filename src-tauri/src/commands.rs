@@ -720,9 +720,14 @@ pub async fn ship_order(
 ) -> Reply<OrderDetail> {
     let store = state.store().await?;
     let actor = state.actor()?;
-    let shipped = ops::ship_order(&store, &actor, &number, &carrier, &tracking).await?;
-    tracing::info!(order = %number, %carrier, %tracking, "shipped");
-    Ok(shipped)
+    let result = ops::ship_order(&store, &actor, &number, &carrier, &tracking).await;
+    match &result {
+        Ok(_) => tracing::info!(order = %number, %carrier, %tracking, "shipped"),
+        // A refused tracking number (a label scanned in two pieces, the
+        // wrong carrier) leaves the order at the hand-over: the log says why.
+        Err(e) => tracing::warn!(order = %number, %carrier, %tracking, error = %e, "not shipped"),
+    }
+    Ok(result?)
 }
 
 #[tauri::command]

@@ -18,7 +18,12 @@ pub async fn ship_parcels(
     trackings: Vec<String>,
 ) -> Reply<OrderDetail> {
     let store = state.store().await?;
-    Ok(ops::ship_parcels(&store, &state.actor()?, &number, &carrier, &trackings).await?)
+    let result = ops::ship_parcels(&store, &state.actor()?, &number, &carrier, &trackings).await;
+    match &result {
+        Ok(_) => tracing::info!(order = %number, %carrier, ?trackings, "shipped"),
+        Err(e) => tracing::warn!(order = %number, %carrier, ?trackings, error = %e, "not shipped"),
+    }
+    Ok(result?)
 }
 
 #[tauri::command]

@@ -109,6 +109,39 @@ describe('the packing screen', () => {
     expect($(root, 'print-item-invoice')?.textContent).toContain('Счёт: отправлено на VirtualPDF');
     expect($(root, 'carrier-select'), 'the hand-over form stays usable').not.toBeNull();
   });
+
+  it('starts the next idle screen with an empty order field when a scan opened an order over a leftover', async () => {
+    // packing.json: 1001 opened, its three units scanned, auto-finished,
+    // shipped with СДЭК under 1084563291.
+    replay('packing');
+    const steps = flow('packing').steps;
+    const station = new PackingStation({ ipc, autoFinish: () => true, sound: vi.fn() });
+    const root = show(Packing as never, { station });
+    const field = () => $(root, 'order-input') as HTMLInputElement | null;
+    expect(field(), 'the idle screen').not.toBeNull();
+    // A tail left in the field (a burst's last keys); the scanner gives a
+    // field back the text it had before a scan, so it is still there when
+    // the scan of the next order is taken.
+    field()!.value = '81';
+    field()!.dispatchEvent(new Event('input', { bubbles: true }));
+    flushSync();
+    const { routeScan } = await import('../lib/scan-router');
+    expect(routeScan('1001')).toBe(true);
+    await vi.waitFor(() => expect(station.state.phase).toBe('packing'));
+    for (const s of steps.filter((s) => s.cmd === 'record_scan')) {
+      routeScan(s.args.code as string);
+    }
+    await vi.waitFor(() => expect(station.state.phase).toBe('handover'));
+    const ship = steps.find((s) => s.cmd === 'ship_order')!;
+    routeScan(ship.args.tracking as string);
+    await vi.waitFor(() => {
+      flushSync();
+      expect(station.state.phase).toBe('idle');
+      expect(field(), 'the idle screen again').not.toBeNull();
+    });
+    expect(station.state.lastShipped?.number).toBe('1001');
+    expect(field()!.value, 'nothing of the leftover comes back').toBe('');
+  });
 });
 
 describe('the orders screen', () => {
