@@ -26,8 +26,10 @@ matplotlib). SUMMARY=FILE.json keeps the figures. GOAL_SLOPE=MB: the
 run fails when the summed PSS grows by that much per 1,000 scans or more
 after the warm-up. The run fails on any order not shipped, except one whose
 log shows a burst that reached the app in two pieces (a tail of one of its
-codes refused as an unknown barcode: the typist's keys held apart, not the
-app's doing), which is named and counted as `split_bursts`.
+codes refused as an unknown barcode or as its tracking number: the typist's
+keys held apart, not the app's doing), which is named and counted as
+`split_bursts`. The screen in the middle of every break is kept beside a
+failed run's database (break-NNNNN.png, by ImageMagick's `import`).
 """
 import json
 import os
@@ -47,14 +49,16 @@ def ean13(twelve):
 
 def split_bursts(log_path, unshipped, tracking_of):
     """Of the orders not shipped, those whose log shows a burst split in two:
-    an unknown barcode scanned into the order that is a proper tail of one of
-    its codes (a unit's barcode, its tracking label, the next order's number).
+    an unknown barcode scanned into the order, or a tracking number its
+    shipment refused, that is a proper tail of one of its codes (a unit's
+    barcode, its tracking label, the next order's number).
     Returns ([(number, tail)], [numbers with no such tail])."""
     unknown = {}
     try:
         with open(log_path, encoding="utf-8") as f:
             for line in f:
-                m = re.search(r" scan order=(\S+) code=(\S+) .*verdict=unknown_barcode", line)
+                m = (re.search(r" scan order=(\S+) code=(\S+) .*verdict=unknown_barcode", line)
+                     or re.search(r" not shipped order=(\S+) carrier=.*? tracking=(\S+)", line))
                 if m:
                     unknown.setdefault(m.group(1), []).append(m.group(2))
     except OSError:
@@ -268,7 +272,12 @@ def main():
         for number, lines in plan:
             if break_every and scans - last_break >= break_every:
                 last_break = scans
-                time.sleep(break_s)
+                # The screen in the middle of the break (kept with a failed
+                # run): a page is renewed only with nothing left in a field.
+                time.sleep(break_s / 2)
+                subprocess.run(["import", "-window", "root", f"{work}/break-{scans:05d}.png"],
+                               env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                time.sleep(break_s / 2)
             burst(number)
             time.sleep(order_pause)
             counted()
@@ -341,14 +350,15 @@ def main():
         # shows why it is not: a burst that reached the app in two pieces
         # (xdotool, or Xvfb busy repainting, held its keys apart for more
         # than a scanner's 35 ms), so a tail of one of the order's codes was
-        # scanned on its own and refused as an unknown barcode, as a packer
-        # would see it in red and scan again. Those are counted apart;
+        # scanned on its own and refused (as an unknown barcode, or as the
+        # tracking number at the hand-over), as a packer would see it in red
+        # and scan again. Those are counted apart;
         # any other order not shipped fails the run.
         unshipped = [(n, lines) for n, lines in plan if n not in mine]
         split, unexplained = split_bursts(f"{work}/data/packbench/packbench.log", unshipped, tracking_of)
         for number, tail in split:
             print(f"shift: order {number} not shipped: a burst reached the app in two pieces, its tail \"{tail}\" "
-                  f"refused as an unknown barcode (the typist's keys, not the app)", flush=True)
+                  f"refused (the typist's keys, not the app)", flush=True)
         summary["split_bursts"] = len(split)
         if os.environ.get("SUMMARY"):
             with open(os.environ["SUMMARY"], "w") as f:
