@@ -51,9 +51,13 @@ def split_bursts(log_path, unshipped, tracking_of):
     """Of the orders not shipped, those whose log shows a burst split in two:
     an unknown barcode scanned into the order, or a tracking number its
     shipment refused, that is a proper tail of one of its codes (a unit's
-    barcode, its tracking label, the next order's number).
+    barcode, its tracking label, the next order's number), or a scan at the
+    idle station, found as no order, that is a proper tail of its number.
     Returns ([(number, tail)], [numbers with no such tail])."""
     unknown = {}
+    # Codes scanned at an idle station that named no order (an order's
+    # number that came in two pieces: "0758" of 70758).
+    not_opened = []
     try:
         with open(log_path, encoding="utf-8") as f:
             for line in f:
@@ -61,12 +65,17 @@ def split_bursts(log_path, unshipped, tracking_of):
                      or re.search(r" not shipped order=(\S+) carrier=.*? tracking=(\S+)", line))
                 if m:
                     unknown.setdefault(m.group(1), []).append(m.group(2))
+                m = re.search(r" not opened at packing order=(\S+) refused=.* was not found", line)
+                if m:
+                    not_opened.append(m.group(1))
     except OSError:
         pass
     split, unexplained = [], []
     for number, lines in unshipped:
         codes = [code for _, code, _ in lines] + [tracking_of.get(number, ""), str(int(number) + 1)]
         tail = next((u for u in unknown.get(number, []) for c in codes if len(u) < len(c) and c.endswith(u)), None)
+        if not tail:
+            tail = next((u for u in not_opened if len(u) < len(number) and number.endswith(u)), None)
         if tail:
             split.append((number, tail))
         else:
