@@ -61,7 +61,7 @@ def split_bursts(log_path, unshipped, tracking_of):
     try:
         with open(log_path, encoding="utf-8") as f:
             for line in f:
-                m = (re.search(r" scan order=(\S+) code=(\S+) .*verdict=unknown_barcode", line)
+                m = (re.search(r" scan order=(\S+) code=(\S+) .*verdict=(?:unknown|invalid)_barcode", line)
                      or re.search(r" not shipped order=(\S+) carrier=.*? tracking=(\S+)", line))
                 if m:
                     unknown.setdefault(m.group(1), []).append(m.group(2))
