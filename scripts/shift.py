@@ -26,8 +26,8 @@ matplotlib). SUMMARY=FILE.json keeps the figures. GOAL_SLOPE=MB: the
 run fails when the summed PSS grows by that much per 1,000 scans or more
 after the warm-up. The run fails on any order not shipped, except one whose
 log shows a burst that reached the app in two pieces (a tail of one of its
-codes refused as an unknown barcode or as its tracking number: the typist's
-keys held apart, not the app's doing), which is named and counted as
+codes refused: the typist's keys held apart, not the app's doing; the kinds
+of refusal read are listed in `split_bursts`), which is named and counted as
 `split_bursts`. The screen in the middle of every break is kept beside a
 failed run's database (break-NNNNN.png, by ImageMagick's `import`).
 """
@@ -49,8 +49,8 @@ def ean13(twelve):
 
 def split_bursts(log_path, unshipped, tracking_of):
     """Of the orders not shipped, those whose log shows a burst split in two:
-    an unknown barcode scanned into the order, or a tracking number its
-    shipment refused, that is a proper tail of one of its codes (a unit's
+    an unknown or invalid barcode scanned into the order, or a tracking
+    number its shipment refused, that is a proper tail of one of its codes (a unit's
     barcode, its tracking label, the next order's number), or a scan at the
     idle station, found as no order, that is a proper tail of its number.
     Returns ([(number, tail)], [numbers with no such tail])."""
@@ -359,9 +359,8 @@ def main():
         # shows why it is not: a burst that reached the app in two pieces
         # (xdotool, or Xvfb busy repainting, held its keys apart for more
         # than a scanner's 35 ms), so a tail of one of the order's codes was
-        # scanned on its own and refused (as an unknown barcode, or as the
-        # tracking number at the hand-over), as a packer would see it in red
-        # and scan again. Those are counted apart;
+        # scanned on its own and refused (split_bursts lists how), as a
+        # packer would see it in red and scan again. Those are counted apart;
         # any other order not shipped fails the run.
         unshipped = [(n, lines) for n, lines in plan if n not in mine]
         split, unexplained = split_bursts(f"{work}/data/packbench/packbench.log", unshipped, tracking_of)
